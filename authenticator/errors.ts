@@ -1,0 +1,37 @@
+/**
+ * Error types of the verifier, named like the reference (pkg/token: FormatError, STSError, STSThrottling).
+ * The `type` field is what the CLI prints in `{"error":{"type":...}}` and what the server maps to HTTP codes
+ * (FormatError/STSError → 403, STSThrottling → 429).
+ */
+export type TokenErrorType = 'FormatError' | 'STSError' | 'STSThrottling';
+
+export abstract class TokenError extends Error {
+  abstract readonly type: TokenErrorType;
+}
+
+/** The token is malformed or fails a local check; never retried. */
+export class FormatError extends TokenError {
+  readonly type = 'FormatError' as const;
+  constructor(message: string) {
+    super(message);
+    this.name = 'FormatError';
+  }
+}
+
+/** STS rejected the request, answered unexpectedly or could not be reached. */
+export class STSError extends TokenError {
+  readonly type = 'STSError' as const;
+  constructor(message: string, readonly statusCode?: number) {
+    super(message);
+    this.name = 'STSError';
+  }
+}
+
+/** STS throttled the request (HTTP 429 or a Throttling error code); the server answers 429. */
+export class STSThrottling extends TokenError {
+  readonly type = 'STSThrottling' as const;
+  constructor(message: string) {
+    super(message);
+    this.name = 'STSThrottling';
+  }
+}

@@ -1,0 +1,9 @@
+/** End to end on a real control plane (kube-apiserver + etcd + webhook + STS stand-in). */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test/e2e'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+  testTimeout: 600000,
+  reporters: ['default', '<rootDir>/test/summary-reporter.js'],
+};
