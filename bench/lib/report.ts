@@ -1,0 +1,49 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { MachineFacts } from './machine';
+import { BenchResult, BenchRow } from './result';
+
+function fmt(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  if (Math.abs(n) >= 100) return n.toFixed(0);
+  if (Math.abs(n) >= 1) return n.toFixed(2);
+  return n.toPrecision(3);
+}
+
+function verdict(r: BenchRow): string {
+  if (r.met === undefined) return '';
+  return r.met ? 'met' : 'NOT met';
+}
+
+export function toMarkdown(machine: MachineFacts, results: readonly BenchResult[]): string {
+  const lines = [
+    '# Benchmark results',
+    '',
+    `Run ${machine.date} on ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, ${machine.platform};`,
+    `Node ${machine.node}; ${machine.go}. Every ratio is ours / baseline measured in the same run (medians).`,
+    '',
+  ];
+  for (const result of results) {
+    lines.push(`## ${result.title}`, '');
+    lines.push('| case | metric | ours | baseline | ratio | target | verdict |', '|---|---|---|---|---|---|---|');
+    for (const r of result.rows) {
+      lines.push(
+        `| ${r.case} | ${r.metric} (${r.unit}) | ${fmt(r.ours)} | ${fmt(r.baseline)} (${r.baselineName}) | ${fmt(r.ratio)}× | ${r.target} | ${verdict(r)} |`,
+      );
+    }
+    const explained = result.rows.filter((r) => r.explanation);
+    for (const r of explained) lines.push('', `- **${r.case} — ${r.metric}**: ${r.explanation}`);
+    for (const note of result.notes) lines.push('', `- ${note}`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+export function writeResults(dir: string, machine: MachineFacts, results: readonly BenchResult[]): string[] {
+  mkdirSync(dir, { recursive: true });
+  const json = path.join(dir, 'latest.json');
+  const md = path.join(dir, 'RESULTS.md');
+  writeFileSync(json, JSON.stringify({ machine, results }, null, 2) + '\n');
+  writeFileSync(md, toMarkdown(machine, results));
+  return [json, md];
+}

@@ -1,0 +1,50 @@
+/** One measured comparison: ours against a baseline measured in the same run, with its target. */
+export interface BenchRow {
+  readonly case: string;
+  readonly metric: string;
+  readonly unit: string;
+  readonly ours: number;
+  readonly baseline: number;
+  readonly baselineName: string;
+  /** ours / baseline. */
+  readonly ratio: number;
+  /** Human-readable target, e.g. "≥ 1.5×" or "≤ 100 ms"; empty when the row is context only. */
+  readonly target: string;
+  /** Whether the target is met; undefined for context rows. */
+  readonly met?: boolean;
+  readonly explanation?: string;
+}
+
+export interface BenchResult {
+  readonly name: string;
+  readonly title: string;
+  readonly rows: readonly BenchRow[];
+  readonly notes: readonly string[];
+}
+
+export interface RowInput {
+  readonly case: string;
+  readonly metric: string;
+  readonly unit: string;
+  readonly ours: number;
+  readonly baseline: number;
+  readonly baselineName: string;
+  readonly target?: { readonly text: string; readonly met: (ratio: number, ours: number) => boolean };
+  readonly explanation?: string;
+}
+
+export function row(input: RowInput): BenchRow {
+  const ratio = input.baseline === 0 ? Number.POSITIVE_INFINITY : input.ours / input.baseline;
+  return {
+    case: input.case,
+    metric: input.metric,
+    unit: input.unit,
+    ours: input.ours,
+    baseline: input.baseline,
+    baselineName: input.baselineName,
+    ratio,
+    target: input.target?.text ?? '',
+    met: input.target ? input.target.met(ratio, input.ours) : undefined,
+    explanation: input.explanation,
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * `npm run bench [-- --only a,b]`: runs the benchmarks one after another (never concurrently: 2 cores) and writes
+ * bench/results/latest.json and bench/results/RESULTS.md. With --only, earlier results of the other benchmarks are
+ * kept, so one benchmark can be re-run without losing the rest.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { machineFacts } from './lib/machine';
+import { writeResults } from './lib/report';
+import { BenchResult } from './lib/result';
+
+interface Bench {
+  readonly name: string;
+  readonly load: () => Promise<{ run(): Promise<BenchResult> }>;
+}
+
+const BENCHES: readonly Bench[] = [];
+
+const RESULTS_DIR = path.resolve(__dirname, '..', '..', 'bench', 'results');
+
+function previousResults(): BenchResult[] {
+  const file = path.join(RESULTS_DIR, 'latest.json');
+  if (!existsSync(file)) return [];
+  return (JSON.parse(readFileSync(file, 'utf8')) as { results: BenchResult[] }).results;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { only: { type: 'string' } } });
+  const only = values.only ? new Set(values.only.split(',')) : undefined;
+  const unknown = [...(only ?? [])].filter((n) => !BENCHES.some((b) => b.name === n));
+  if (unknown.length > 0) {
+    throw new Error(`unknown benchmark(s) ${unknown.join(', ')}; valid: ${BENCHES.map((b) => b.name).join(', ')}`);
+  }
+  const fresh = new Map<string, BenchResult>();
+  for (const bench of BENCHES) {
+    if (only && !only.has(bench.name)) continue;
+    process.stderr.write(`bench: ${bench.name} …\n`);
+    const mod = await bench.load();
+    fresh.set(bench.name, await mod.run());
+  }
+  const kept = previousResults().filter((r) => !fresh.has(r.name) && BENCHES.some((b) => b.name === r.name));
+  const order = (r: BenchResult) => BENCHES.findIndex((b) => b.name === r.name);
+  const results = [...kept, ...fresh.values()].sort((a, b) => order(a) - order(b));
+  for (const file of writeResults(RESULTS_DIR, machineFacts(), results)) process.stderr.write(`bench: wrote ${file}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exitCode = 1;
+});
