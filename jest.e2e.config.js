@@ -5,5 +5,6 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
   testTimeout: 600000,
+  globalSetup: '<rootDir>/test/e2e/setup/global-setup.ts',
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],
 };

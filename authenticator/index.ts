@@ -4,3 +4,5 @@ export * from './identity';
 export * from './token';
 export * from './mapper';
 export * from './server';
+export * from './certs';
+export * from './arn';

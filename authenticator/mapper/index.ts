@@ -1,1 +1,22 @@
-export {};
+/** Identity mapping: verified AWS identity → Kubernetes user. Formats, templates, backends: docs/mapping.md. */
+export * from './types';
+export * from './row-error';
+export type { ParsedAwsAuth } from './aws-auth';
+export { AWS_AUTH_KEYS, encodeAwsAuth, parseAwsAuth, parseMappingDocument, parseMappingText } from './aws-auth';
+export type { MappingRows } from './table';
+export { MappingTable, roleKey } from './table';
+export { matchesSsoRole, ssoArnLike } from './sso';
+export * from './templates';
+export * from './token-bucket';
+export * from './ec2-private-dns';
+export * from './table-mapper';
+export * from './chain';
+export * from './static-mapper';
+export * from './file-mapper';
+export * from './access-entry-mapper';
+export * from './configmap-mapper';
+export * from './crd-mapper';
+export type { KubeConnection, KubeConnectionOptions } from './kube/connection';
+export { fromKubeconfig, loadKubeConnection } from './kube/connection';
+export type { KubeObject, ListWatchOptions } from './kube/list-watch';
+export { ListWatch } from './kube/list-watch';

@@ -1,5 +1,97 @@
-// PLACEHOLDER until the authenticator core work lands: replace this file with the real command.
-export async function run(_argv: string[]): Promise<number> {
-  process.stderr.write('eks-access verify: not implemented yet\n');
-  return 2;
+/**
+ * `eks-access verify`: check a token exactly as the webhook does and print the identity. Exit codes tell the error
+ * types apart so scripts can react (documented in the README `tokens` section).
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+
+export const EXIT_CODES = { ok: 0, other: 1, usage: 2, FormatError: 3, STSError: 4, STSThrottling: 5 } as const;
+
+const USAGE = `usage: eks-access verify -i CLUSTER_ID -t TOKEN [options]
+
+  -i, --cluster-id ID        cluster id the token must be signed for (required)
+  -t, --token TOKEN          the token; "-" reads it from stdin (keeps it out of the process list)
+      --partition P          aws (default), aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f, aws-eusc
+      --region R             this verifier's region (its STS hosts are accepted even if newer than our list)
+      --timeout-ms N         STS call timeout (default 10000)
+      --sts-connect-to H:P   testing only: dial H:P instead of the STS host (TLS name and Host stay the STS host)
+      --sts-ca-file F        extra CA (PEM) trusted for the STS connection
+      --output json          machine output: identity JSON, or {"error":{"type","message"}} on stdout
+  -h, --help
+
+Exit codes: 0 verified, 3 FormatError, 4 STSError, 5 STSThrottling, 2 usage error, 1 other error.
+`;
+
+class UsageError extends Error {}
+
+function parse(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      'cluster-id': { type: 'string', short: 'i' },
+      token: { type: 'string', short: 't' },
+      partition: { type: 'string' },
+      region: { type: 'string' },
+      'timeout-ms': { type: 'string' },
+      'sts-connect-to': { type: 'string' },
+      'sts-ca-file': { type: 'string' },
+      output: { type: 'string', short: 'o' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return { ...values, clusterId: '', token: '' };
+  if (!values['cluster-id']) throw new UsageError('cluster ID not specified (-i/--cluster-id)');
+  if (values.token === undefined) throw new UsageError('token not specified (-t/--token, or -t - for stdin)');
+  if (values.output !== undefined && values.output !== 'json' && values.output !== 'text') {
+    throw new UsageError(`--output must be json or text, got ${JSON.stringify(values.output)}`);
+  }
+  const timeout = values['timeout-ms'];
+  if (timeout !== undefined && !/^\d+$/.test(timeout)) throw new UsageError('--timeout-ms must be a whole number');
+  return { ...values, clusterId: values['cluster-id'], token: values.token };
+}
+
+/** Looked up before parsing, so that even a usage error is reported in the requested format. */
+function wantsJson(argv: string[]): boolean {
+  return argv.some((a, i) => a === '--output=json' || ((a === '--output' || a === '-o') && argv[i + 1] === 'json'));
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const json = wantsJson(argv);
+  const fail = (type: string, message: string, code: number) => {
+    if (json) process.stdout.write(`${JSON.stringify({ error: { type, message } })}\n`);
+    else process.stderr.write(`eks-access verify: ${type === 'UsageError' ? '' : `${type}: `}${message}\n`);
+    return code;
+  };
+  let opts: ReturnType<typeof parse>;
+  try {
+    opts = parse(argv);
+  } catch (e) {
+    const code = fail('UsageError', (e as Error).message, EXIT_CODES.usage);
+    if (!json) process.stderr.write(USAGE);
+    return code;
+  }
+  if (opts.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const { verifyToken } = await import('../../authenticator/token/verifier');
+  const { TokenError } = await import('../../authenticator/errors');
+  try {
+    const token = opts.token === '-' ? readFileSync(0, 'utf8').trim() : opts.token;
+    const identity = await verifyToken(token, {
+      clusterId: opts.clusterId,
+      partition: opts.partition,
+      region: opts.region,
+      timeoutMs: opts['timeout-ms'] === undefined ? undefined : Number(opts['timeout-ms']),
+      stsConnectTo: opts['sts-connect-to'],
+      stsCaPem: opts['sts-ca-file'] === undefined ? undefined : readFileSync(opts['sts-ca-file']),
+    });
+    process.stdout.write(`${JSON.stringify(identity, null, json ? undefined : 2)}\n`);
+    return EXIT_CODES.ok;
+  } catch (e) {
+    if (e instanceof TokenError) return fail(e.type, e.message, EXIT_CODES[e.type]);
+    return fail('Error', (e as Error).message, EXIT_CODES.other);
+  }
 }

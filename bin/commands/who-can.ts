@@ -1,5 +1,47 @@
-// PLACEHOLDER until the analysis work lands: replace this file with the real command.
-export async function run(_argv: string[]): Promise<number> {
-  process.stderr.write('eks-access who-can: not implemented yet\n');
-  return 2;
+/**
+ * `eks-access who-can VERB RESOURCE[/SUBRESOURCE] [NAME] [-n NS | -A] --from PATH... [--output json]`: which IAM
+ * principals and Kubernetes subjects may do it, and through which binding or access policy (kubectl-who-can, offline).
+ */
+import { COMMON_OPTIONS, UsageError, checkOutput, loadAnalysis, parse, printWarnings, reportError, resolverOf, wantsJson } from '../../lib/analysis/cli-support';
+import { grantJson, principalJson, requestJson } from '../../lib/analysis/grant-json';
+import { parseRequest } from '../../lib/analysis/request-parse';
+import { renderTable } from '../../lib/analysis/text-table';
+import { subjectLabel, whoCan } from '../../lib/analysis/who-can';
+
+const USAGE = `usage: eks-access who-can VERB RESOURCE[/SUBRESOURCE] [NAME] [-n NAMESPACE | -A] --from PATH... [--output json]`;
+
+export async function run(argv: string[]): Promise<number> {
+  const json = wantsJson(argv);
+  try {
+    const { values, positionals } = parse(argv, { ...COMMON_OPTIONS, namespace: { type: 'string', short: 'n' }, 'all-namespaces': { type: 'boolean', short: 'A' } });
+    if (values.help) {
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    checkOutput(values.output);
+    if (positionals.length < 2 || positionals.length > 3) throw new UsageError(`expected VERB RESOURCE [NAME]\n${USAGE}`);
+    if (values.namespace !== undefined && values['all-namespaces']) throw new UsageError('give -n NAMESPACE or -A, not both');
+    const [verb, resource, name] = positionals;
+    const request = parseRequest({ verb, resource, name, namespace: values['all-namespaces'] ? '' : values.namespace });
+    const analysis = await loadAnalysis(values);
+    printWarnings([...request.warnings, ...analysis.sources.warnings]);
+    const result = await whoCan(analysis, resolverOf(analysis), request.attributes);
+    if (json) {
+      process.stdout.write(`${JSON.stringify({
+        request: requestJson(request.attributes),
+        iamPrincipals: result.iamPrincipals.map((r) => ({ principal: principalJson(r.principal), grant: grantJson(r.grant) })),
+        subjects: result.subjects.map((s) => ({ ...s.subject, binding: s.binding, builtIn: !s.fromInputs })),
+      }, null, 2)}\n`);
+      return 0;
+    }
+    process.stdout.write('IAM PRINCIPALS\n');
+    process.stdout.write(result.iamPrincipals.length
+      ? renderTable(['ARN', 'KUBERNETES USER', 'ALLOWED BY'], result.iamPrincipals.map((r) => [r.principal.display, r.principal.user.name, r.via]))
+      : '  (none of the IAM principals in the inputs)\n');
+    process.stdout.write('\nKUBERNETES SUBJECTS\n');
+    process.stdout.write(renderTable(['KIND', 'NAME', 'BINDING', 'SOURCE'], result.subjects.map((s) => [s.subject.kind, subjectLabel(s.subject), s.binding, s.fromInputs ? 'inputs' : 'built-in'])));
+    return 0;
+  } catch (e) {
+    return reportError(e, json);
+  }
 }

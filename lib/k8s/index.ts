@@ -1,1 +1,10 @@
-export {};
+export * from './rbac-rule';
+export * from './rbac-subject';
+export * from './rbac-chart';
+export * from './rbac-presets';
+export * from './cluster-defaults';
+export * from './aws-auth-rows';
+export * from './aws-auth-merge';
+export * from './aws-auth-config-map';
+export * from './iam-identity-mapping';
+export * from './migration-plan';

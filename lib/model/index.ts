@@ -1,1 +1,10 @@
-export {};
+/** The access model: pure TypeScript (no CDK), shared by lib/aws, lib/k8s, lib/analysis and the CLI. */
+export * from './enums';
+export * from './access-policies';
+export * from './types';
+export * from './props';
+export * from './access-model';
+export * from './derive';
+export * from './validate';
+export { parseIamArn, ssoPermissionSetOf, isServiceLinkedRole } from './iam-arn';
+export type { IamPrincipalArn } from './iam-arn';

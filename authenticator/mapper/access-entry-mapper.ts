@@ -1,0 +1,149 @@
+/**
+ * EKS access-entry style table: principal ARN → username and groups, with the usernames EKS generates when an entry
+ * has none (research iac-anchors §1.3):
+ *   STANDARD user → the user ARN; STANDARD role → `arn:<p>:sts::<acct>:assumed-role/<name>/{{SessionName}}` (path
+ *   removed); EC2_LINUX, EC2_WINDOWS, EC2 (Auto Mode) → `system:node:{{EC2PrivateDNSName}}`; FARGATE_LINUX and
+ *   HYBRID_LINUX → `system:node:{{SessionName}}`.
+ * Node entries get the groups EKS gives nodes (`system:nodes`, plus `system:bootstrappers`, and
+ * `eks:kube-proxy-windows` for Windows, as in the aws-auth rows EKS writes for node groups). Validation follows the
+ * EKS API: one entry per principal, IAM role or user ARNs only (no STS session ARNs, no service-linked roles), node
+ * types only for roles, custom usernames and groups only for STANDARD, no reserved username prefixes, no `system:`
+ * groups, and `{{SessionName}}` in a username only after a `:`.
+ * Access policies are authorization, not identity, and are not part of this mapper.
+ */
+import { classifyArn, parseArn, PrincipalType } from '../arn';
+import { MappingConfigError, MappingRowError } from './row-error';
+import type { RoleMapping, UserMapping } from './types';
+import { TableMapper, TableMapperOptions } from './table-mapper';
+
+export enum AccessEntryType {
+  STANDARD = 'STANDARD',
+  EC2_LINUX = 'EC2_LINUX',
+  EC2_WINDOWS = 'EC2_WINDOWS',
+  /** EKS Auto Mode node role. */
+  EC2 = 'EC2',
+  FARGATE_LINUX = 'FARGATE_LINUX',
+  HYBRID_LINUX = 'HYBRID_LINUX',
+}
+
+export interface AccessEntry {
+  readonly principalArn: string;
+  /** @default STANDARD */
+  readonly type?: AccessEntryType | `${AccessEntryType}`;
+  /** STANDARD only. @default EKS's generated username for the principal */
+  readonly username?: string;
+  /** STANDARD only. @default [] */
+  readonly kubernetesGroups?: readonly string[];
+}
+
+/** Prefixes EKS rejects in access-entry usernames. */
+export const EKS_RESERVED_USERNAME_PREFIXES = ['system:', 'eks:', 'aws:', 'amazon:', 'iam:'] as const;
+
+const NODE_DEFAULTS: Record<Exclude<AccessEntryType, AccessEntryType.STANDARD>, { username: string; groups: string[] }> = {
+  [AccessEntryType.EC2_LINUX]: { username: 'system:node:{{EC2PrivateDNSName}}', groups: ['system:bootstrappers', 'system:nodes'] },
+  [AccessEntryType.EC2_WINDOWS]: {
+    username: 'system:node:{{EC2PrivateDNSName}}',
+    groups: ['system:bootstrappers', 'system:nodes', 'eks:kube-proxy-windows'],
+  },
+  [AccessEntryType.EC2]: { username: 'system:node:{{EC2PrivateDNSName}}', groups: ['system:nodes'] },
+  [AccessEntryType.FARGATE_LINUX]: { username: 'system:node:{{SessionName}}', groups: ['system:bootstrappers', 'system:nodes', 'system:node-proxier'] },
+  [AccessEntryType.HYBRID_LINUX]: { username: 'system:node:{{SessionName}}', groups: ['system:bootstrappers', 'system:nodes'] },
+};
+
+export interface AccessEntryMapperOptions extends TableMapperOptions {
+  /** @default 'access-entries' */
+  readonly name?: string;
+}
+
+export class AccessEntryMapper extends TableMapper {
+  readonly name: string;
+
+  /** Throws `MappingConfigError` listing every invalid entry (`accessEntries[2].username: …`). */
+  constructor(entries: readonly AccessEntry[], options: AccessEntryMapperOptions = {}) {
+    super(options);
+    this.name = options.name ?? 'access-entries';
+    const roles: RoleMapping[] = [];
+    const users: UserMapping[] = [];
+    const errors: MappingRowError[] = [];
+    const seen = new Map<string, number>();
+    entries.forEach((entry, i) => {
+      const problems = validateEntry(entry, i);
+      errors.push(...problems);
+      if (problems.length > 0) return;
+      const key = entry.principalArn.toLowerCase();
+      if (seen.has(key)) {
+        errors.push(new MappingRowError('accessEntries', i, 'principalArn', `duplicates accessEntries[${seen.get(key)}]: EKS allows one access entry per principal`));
+        return;
+      }
+      seen.set(key, i);
+      const row = toRow(entry, `accessEntries[${i}]`);
+      if ('roleArn' in row) roles.push(row as RoleMapping);
+      else users.push(row as UserMapping);
+    });
+    if (errors.length > 0) throw new MappingConfigError(`mapper ${this.name}: invalid access entries`, errors);
+    this.apply({ roles, users, accounts: [] }, []);
+  }
+}
+
+function validateEntry(e: AccessEntry, i: number): MappingRowError[] {
+  const err = (field: string | undefined, msg: string) => new MappingRowError('accessEntries', i, field, msg);
+  const out: MappingRowError[] = [];
+  const type = e.type ?? AccessEntryType.STANDARD;
+  if (!Object.values(AccessEntryType).includes(type as AccessEntryType)) {
+    out.push(err('type', `'${type}' is not an access entry type (${Object.values(AccessEntryType).join(', ')})`));
+    return out;
+  }
+  let principal: PrincipalType | undefined;
+  try {
+    principal = classifyArn(e.principalArn).type;
+  } catch (ex) {
+    out.push(err('principalArn', `${(ex as Error).message}; expected an IAM role or user ARN`));
+    return out;
+  }
+  if (principal !== PrincipalType.ROLE && principal !== PrincipalType.USER) {
+    out.push(err('principalArn', `'${e.principalArn}' is not an IAM role or user ARN (STS session ARNs, root and federated users are not accepted by EKS)`));
+    return out;
+  }
+  if (/:role\/aws-service-role\//.test(e.principalArn)) {
+    out.push(err('principalArn', `'${e.principalArn}' is a service-linked role, which EKS does not accept`));
+  }
+  if (type !== AccessEntryType.STANDARD) {
+    if (principal !== PrincipalType.ROLE) out.push(err('type', `${type} entries need an IAM role (the node role), got a user`));
+    if (e.username !== undefined) out.push(err('username', `only STANDARD entries take a username; EKS sets '${NODE_DEFAULTS[type as keyof typeof NODE_DEFAULTS].username}'`));
+    if (e.kubernetesGroups?.length) out.push(err('kubernetesGroups', `only STANDARD entries take kubernetesGroups; EKS gives nodes their groups`));
+    return out;
+  }
+  if (e.username !== undefined) {
+    const reserved = EKS_RESERVED_USERNAME_PREFIXES.find((p) => e.username!.startsWith(p));
+    if (e.username.trim() === '') out.push(err('username', 'must not be empty (omit it for the EKS default)'));
+    if (reserved) out.push(err('username', `'${e.username}' must not start with '${reserved}' (reserved by EKS)`));
+    const at = e.username.indexOf('{{SessionName}}');
+    if (at >= 0 && !e.username.slice(0, at).includes(':')) {
+      out.push(err('username', `'${e.username}': EKS requires a ':' before {{SessionName}}`));
+    }
+  }
+  (e.kubernetesGroups ?? []).forEach((g, gi) => {
+    if (g.trim() === '') out.push(err(`kubernetesGroups[${gi}]`, 'must not be empty'));
+    else if (g.startsWith('system:')) out.push(err(`kubernetesGroups[${gi}]`, `'${g}' must not start with 'system:' (EKS rejects it; use an access policy such as AmazonEKSClusterAdminPolicy)`));
+  });
+  return out;
+}
+
+/** The username EKS generates for an entry without one. */
+export function defaultAccessEntryUsername(principalArn: string, type: AccessEntryType | `${AccessEntryType}` = AccessEntryType.STANDARD): string {
+  if (type !== AccessEntryType.STANDARD) return NODE_DEFAULTS[type as keyof typeof NODE_DEFAULTS].username;
+  const arn = parseArn(principalArn);
+  if (!arn.resource.startsWith('role/')) return principalArn;
+  const name = arn.resource.split('/').pop();
+  return `arn:${arn.partition}:sts::${arn.accountId}:assumed-role/${name}/{{SessionName}}`;
+}
+
+function toRow(e: AccessEntry, source: string): RoleMapping | UserMapping {
+  const type = e.type ?? AccessEntryType.STANDARD;
+  const node = type === AccessEntryType.STANDARD ? undefined : NODE_DEFAULTS[type as keyof typeof NODE_DEFAULTS];
+  const username = e.username ?? defaultAccessEntryUsername(e.principalArn, type);
+  const groups = node ? node.groups : [...(e.kubernetesGroups ?? [])];
+  return parseArn(e.principalArn).resource.startsWith('role/')
+    ? { roleArn: e.principalArn, username, groups, source }
+    : { userArn: e.principalArn, username, groups, source };
+}

@@ -1,0 +1,191 @@
+/**
+ * The aws-auth format (reference: pkg/mapper/configmap ParseMap/EncodeMap). `parseAwsAuth` reads ConfigMap `data`
+ * (each key a YAML/JSON string); `parseMappingDocument` reads a whole document (a mapping file, a ConfigMap manifest,
+ * or in-memory rows) whose keys may hold lists directly. Bad rows are reported by location and skipped; the good rows
+ * of the same key are kept.
+ */
+import YAML from 'yaml';
+import { describe, isPlainObject } from './fields';
+import { MappingConfigError, MappingRowError } from './row-error';
+import { readAccountRow, readRoleRow, readUserRow, RowResult } from './rows';
+import type { AwsAuthMappings, RoleMapping, UserMapping } from './types';
+
+export const AWS_AUTH_KEYS = ['mapRoles', 'mapUsers', 'mapAccounts'] as const;
+
+/** Parse result plus whether the document was unusable as a whole (then backends keep their last good config). */
+export interface ParsedAwsAuth extends AwsAuthMappings {
+  /** True when a key (or the document) could not be parsed at all, e.g. a YAML syntax error. */
+  readonly broken: boolean;
+}
+
+/** Values the reference treats as "no value" (research §4.3, TestBadParseMap). */
+const BLANK_VALUES = new Set(['', '``', '""', "''"]);
+
+/**
+ * Parses YAML or JSON with the failsafe schema: every scalar stays a string, so `accountID: 012345678912` keeps its
+ * leading zero and `groups: [yes]` is the group "yes", as with the reference's `[]string` decoding.
+ */
+export function parseYamlText(text: string): unknown {
+  const doc = YAML.parseDocument(text, { schema: 'failsafe', uniqueKeys: false });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0];
+    const where = e.linePos ? ` (line ${e.linePos[0].line}, column ${e.linePos[0].col})` : '';
+    throw new Error(`${e.code}: ${e.message.split('\n')[0]}${where}`);
+  }
+  return doc.toJS();
+}
+
+/** Parses the `data` of a `kube-system/aws-auth` ConfigMap. Top-level keys are case-sensitive, like the reference. */
+export function parseAwsAuth(data: Readonly<Record<string, string | undefined>> | undefined): ParsedAwsAuth {
+  const values: Record<string, unknown> = {};
+  const errors: MappingRowError[] = [];
+  let broken = false;
+  for (const key of AWS_AUTH_KEYS) {
+    const text = data?.[key];
+    if (text === undefined || BLANK_VALUES.has(text.trim())) continue;
+    try {
+      values[key] = parseYamlText(text);
+    } catch (e) {
+      broken = true;
+      errors.push(new MappingRowError(key, undefined, undefined, `is not valid YAML/JSON: ${(e as Error).message}`));
+    }
+  }
+  errors.push(...misspelledKeys(Object.keys(data ?? {})));
+  const parsed = readRows(values);
+  return { ...parsed, errors: [...errors, ...parsed.errors], broken: broken || parsed.broken };
+}
+
+/**
+ * Parses a mapping document: `{mapRoles, mapUsers, mapAccounts}` where each value is a list or an aws-auth string, or
+ * a whole ConfigMap manifest (`kind: ConfigMap` with `data`). Other top-level keys of the reference's DynamicFile
+ * format (`Version`, `LastUpdatedDateTime`) are accepted and ignored.
+ */
+export function parseMappingDocument(doc: unknown): ParsedAwsAuth {
+  if (doc === undefined || doc === null || doc === '') return { roles: [], users: [], accounts: [], errors: [], broken: false };
+  if (!isPlainObject(doc)) {
+    const err = new MappingRowError('(document)', undefined, undefined, `must be a mapping with mapRoles/mapUsers/mapAccounts, got ${describe(doc)}`);
+    return { roles: [], users: [], accounts: [], errors: [err], broken: true };
+  }
+  if (doc.kind === 'ConfigMap') {
+    const data = doc.data;
+    if (data !== undefined && data !== '' && !isPlainObject(data)) {
+      const err = new MappingRowError('data', undefined, undefined, `must be a mapping of strings, got ${describe(data)}`);
+      return { roles: [], users: [], accounts: [], errors: [err], broken: true };
+    }
+    return parseAwsAuth(data as Record<string, string> | undefined);
+  }
+  const values: Record<string, unknown> = {};
+  const errors: MappingRowError[] = [];
+  let broken = false;
+  for (const key of AWS_AUTH_KEYS) {
+    const v = doc[key];
+    if (typeof v === 'string' && !BLANK_VALUES.has(v.trim())) {
+      try {
+        values[key] = parseYamlText(v);
+      } catch (e) {
+        broken = true;
+        errors.push(new MappingRowError(key, undefined, undefined, `is not valid YAML/JSON: ${(e as Error).message}`));
+      }
+    } else if (typeof v !== 'string') {
+      values[key] = v;
+    }
+  }
+  errors.push(...misspelledKeys(Object.keys(doc)));
+  const parsed = readRows(values);
+  return { ...parsed, errors: [...errors, ...parsed.errors], broken: broken || parsed.broken };
+}
+
+/** Parses the text of a mapping file (YAML or JSON); throws `MappingConfigError` if it is not YAML/JSON at all. */
+export function parseMappingText(text: string, sourceName: string): ParsedAwsAuth {
+  let doc: unknown;
+  try {
+    doc = parseYamlText(text);
+  } catch (e) {
+    throw new MappingConfigError(`${sourceName} is not valid YAML/JSON: ${(e as Error).message}`);
+  }
+  return parseMappingDocument(doc);
+}
+
+/** Keys that differ from a known key only in letter case are ignored by the reference, silently; we say so. */
+function misspelledKeys(keys: readonly string[]): MappingRowError[] {
+  const out: MappingRowError[] = [];
+  for (const k of keys) {
+    const known = AWS_AUTH_KEYS.find((known) => known.toLowerCase() === k.toLowerCase());
+    if (known !== undefined && known !== k) {
+      out.push(new MappingRowError(k, undefined, undefined, `is ignored: key names are case-sensitive; did you mean '${known}'?`));
+    }
+  }
+  return out;
+}
+
+function readList<T>(
+  values: Record<string, unknown>,
+  key: string,
+  read: (v: unknown, key: string, i: number, source: string) => RowResult<T>,
+  errors: MappingRowError[],
+): { rows: T[]; broken: boolean } {
+  const v = values[key];
+  if (v === undefined || v === null || v === '') return { rows: [], broken: false };
+  if (!Array.isArray(v)) {
+    errors.push(new MappingRowError(key, undefined, undefined, `must be a list of rows, got ${describe(v)}`));
+    return { rows: [], broken: true };
+  }
+  const rows: T[] = [];
+  v.forEach((item, i) => {
+    const r = read(item, key, i, `${key}[${i}]`);
+    errors.push(...r.errors);
+    if (r.row !== undefined) rows.push(r.row);
+  });
+  return { rows, broken: false };
+}
+
+function readRows(values: Record<string, unknown>): ParsedAwsAuth {
+  const errors: MappingRowError[] = [];
+  const roles = readList<RoleMapping>(values, 'mapRoles', readRoleRow, errors);
+  const users = readList<UserMapping>(values, 'mapUsers', readUserRow, errors);
+  const accounts = readList<string>(values, 'mapAccounts', (v, k, i) => readAccountRow(v, k, i), errors);
+  return {
+    roles: roles.rows,
+    users: users.rows,
+    accounts: accounts.rows,
+    errors,
+    broken: roles.broken || users.broken || accounts.broken,
+  };
+}
+
+/**
+ * Encodes mappings as ConfigMap `data` (reference: EncodeMap, yaml.v2 Marshal). Field names and order are the
+ * reference's (`rolearn`, `sso{permissionSetName, accountID, partition}`, `username`, `groups`), sequences are not
+ * indented, so the reference's round-trip vector is reproduced byte for byte (research §7.4).
+ */
+export function encodeAwsAuth(m: Pick<AwsAuthMappings, 'roles' | 'users' | 'accounts'>): Record<string, string> {
+  const out: Record<string, string> = {};
+  const opts = { indentSeq: false, lineWidth: 0 };
+  if (m.roles.length) {
+    out.mapRoles = YAML.stringify(
+      m.roles.map((r) => ({
+        ...(r.roleArn !== undefined ? { rolearn: r.roleArn } : {}),
+        ...(r.sso
+          ? { sso: { permissionSetName: r.sso.permissionSetName, accountID: r.sso.accountId, ...(r.sso.partition ? { partition: r.sso.partition } : {}) } }
+          : {}),
+        username: r.username,
+        ...(r.groups.length ? { groups: [...r.groups] } : {}),
+        ...(r.userId ? { userid: r.userId } : {}),
+      })),
+      opts,
+    );
+  }
+  if (m.users.length) {
+    out.mapUsers = YAML.stringify(
+      m.users.map((u) => ({
+        userarn: u.userArn,
+        username: u.username,
+        ...(u.groups.length ? { groups: [...u.groups] } : {}),
+        ...(u.userId ? { userid: u.userId } : {}),
+      })),
+      opts,
+    );
+  }
+  if (m.accounts.length) out.mapAccounts = YAML.stringify([...m.accounts], opts);
+  return out;
+}

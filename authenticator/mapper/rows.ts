@@ -1,0 +1,123 @@
+/**
+ * Validation of single aws-auth rows (reference: RoleMapping.Validate / UserMapping.Validate, pkg/config/types.go).
+ * Stricter than the reference in one respect: an ARN that cannot be an identity ARN (e.g. `arn:iam:matlan`, which the
+ * reference accepts and which can never match) is reported and the row is not applied.
+ */
+import { classifyArn, PrincipalType } from '../arn';
+import { findPartition } from '../partitions';
+import { describe, isPlainObject, RowReader } from './fields';
+import { MappingRowError } from './row-error';
+import type { RoleMapping, SsoRoleSelector, UserMapping } from './types';
+
+export interface RowResult<T> {
+  readonly row?: T;
+  readonly errors: readonly MappingRowError[];
+}
+
+const ROLE_FIELDS = ['rolearn', 'sso', 'username', 'groups', 'userid'];
+const USER_FIELDS = ['userarn', 'username', 'groups', 'userid'];
+const SSO_FIELDS = ['permissionsetname', 'accountid', 'partition'];
+const PERMISSION_SET_NAME = /^[\w+=,.@-]{1,32}$/;
+const ACCOUNT_ID = /^[0-9]{12}$/;
+const USERNAME_HINT = 'the Kubernetes user name, may contain templates such as {{SessionName}}';
+
+function reader(value: unknown, key: string, index: number): RowReader | MappingRowError {
+  if (!isPlainObject(value)) {
+    return new MappingRowError(key, index, undefined, `must be a mapping with fields, got ${describe(value)}`);
+  }
+  return new RowReader(value, key, index);
+}
+
+function classify(arn: string): { type: PrincipalType; canonicalArn: string } | string {
+  try {
+    return classifyArn(arn);
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+/** Reads one `mapRoles` row. A rolearn given as an `assumed-role` session ARN is canonicalized to the role ARN. */
+export function readRoleRow(value: unknown, key: string, index: number, source: string): RowResult<RoleMapping> {
+  const r = reader(value, key, index);
+  if (r instanceof MappingRowError) return { errors: [r] };
+  const rawArn = r.string('rolearn', false, 'an IAM role ARN');
+  const ssoObj = r.object('sso');
+  let roleArn: string | undefined;
+  let sso: SsoRoleSelector | undefined;
+  if (rawArn !== undefined && ssoObj !== undefined) {
+    r.fail(undefined, `give only one of '${r.nameOf('rolearn')}' or '${r.nameOf('sso')}'`);
+  } else if (rawArn === undefined && ssoObj === undefined && r.ok) {
+    r.fail(undefined, "one of 'rolearn' or 'sso' must be supplied");
+  } else if (rawArn !== undefined) {
+    const c = classify(rawArn);
+    if (typeof c === 'string') {
+      r.fail(r.nameOf('rolearn'), `${c}; expected an IAM role ARN like arn:aws:iam::111122223333:role/NAME`);
+    } else if (c.type !== PrincipalType.ROLE && c.type !== PrincipalType.ASSUMED_ROLE) {
+      r.fail(r.nameOf('rolearn'), `'${rawArn}' is not a role ARN (it is a ${c.type.toLowerCase()}; put users in mapUsers)`);
+    } else {
+      roleArn = c.canonicalArn;
+    }
+  } else if (ssoObj !== undefined) {
+    sso = readSso(new RowReader(ssoObj, key, index), r);
+  }
+  const username = r.string('username', true, USERNAME_HINT);
+  const groups = r.stringList('groups');
+  const userId = r.string('userid', false, 'the STS user id, e.g. AROA…');
+  r.warnUnknownFields(ROLE_FIELDS);
+  if (!r.ok || username === undefined) return { errors: r.errors };
+  return { row: { roleArn, sso, username, groups, userId, source }, errors: r.errors };
+}
+
+function readSso(s: RowReader, row: RowReader): SsoRoleSelector | undefined {
+  const prefix = `${row.nameOf('sso')}.`;
+  const permissionSetName = s.string('permissionSetName', true, 'the IAM Identity Center permission set name');
+  const accountId = s.string('accountID', true, 'the 12-digit account id');
+  const partition = s.string('partition', false, 'an AWS partition such as aws or aws-cn');
+  if (permissionSetName !== undefined && !PERMISSION_SET_NAME.test(permissionSetName)) {
+    s.fail(s.nameOf('permissionSetName'), `'${permissionSetName}' is not a permission set name (1-32 of [A-Za-z0-9_+=,.@-])`);
+  }
+  if (accountId !== undefined && !ACCOUNT_ID.test(accountId)) {
+    s.fail(s.nameOf('accountID'), `'${accountId}' is not a 12-digit account id (quote it in YAML to keep leading zeros)`);
+  }
+  if (partition !== undefined && !findPartition(partition)) {
+    s.fail(s.nameOf('partition'), `'${partition}' is not an AWS partition (aws, aws-cn, aws-us-gov, aws-iso, …)`);
+  }
+  s.warnUnknownFields(SSO_FIELDS);
+  // Re-home the nested errors under the row's `sso.` prefix so the location reads `mapRoles[1].sso.accountID`.
+  for (const e of s.errors) row.errors.push(new MappingRowError(e.key, e.index, prefix + (e.field ?? ''), e.message, e.severity));
+  if (!s.ok || permissionSetName === undefined || accountId === undefined) return undefined;
+  return { permissionSetName, accountId, partition };
+}
+
+/** Reads one `mapUsers` row. */
+export function readUserRow(value: unknown, key: string, index: number, source: string): RowResult<UserMapping> {
+  const r = reader(value, key, index);
+  if (r instanceof MappingRowError) return { errors: [r] };
+  const rawArn = r.string('userarn', true, 'an IAM user ARN');
+  let userArn: string | undefined;
+  if (rawArn !== undefined) {
+    const c = classify(rawArn);
+    if (typeof c === 'string') {
+      r.fail(r.nameOf('userarn'), `${c}; expected an IAM user ARN like arn:aws:iam::111122223333:user/NAME`);
+    } else if (c.type === PrincipalType.ROLE || c.type === PrincipalType.ASSUMED_ROLE) {
+      r.fail(r.nameOf('userarn'), `'${rawArn}' is a role ARN; put roles in mapRoles`);
+    } else {
+      userArn = c.canonicalArn;
+    }
+  }
+  const username = r.string('username', true, USERNAME_HINT);
+  const groups = r.stringList('groups');
+  const userId = r.string('userid', false, 'the STS user id, e.g. AIDA…');
+  r.warnUnknownFields(USER_FIELDS);
+  if (!r.ok || userArn === undefined || username === undefined) return { errors: r.errors };
+  return { row: { userArn, username, groups, userId, source }, errors: r.errors };
+}
+
+/** Reads one `mapAccounts` entry. Stricter than the reference, which accepts any string. */
+export function readAccountRow(value: unknown, key: string, index: number): RowResult<string> {
+  const v = typeof value === 'string' ? value.trim() : value;
+  if (typeof v !== 'string' || !ACCOUNT_ID.test(v)) {
+    return { errors: [new MappingRowError(key, index, undefined, `${describe(value)} is not a 12-digit account id`)] };
+  }
+  return { row: v, errors: [] };
+}

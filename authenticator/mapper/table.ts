@@ -1,0 +1,110 @@
+/**
+ * A compiled, immutable lookup table over aws-auth rows. Precedence inside one table is deterministic (the reference
+ * iterates a Go map, so when an exact row and an SSO row both match the winner is random — research §11):
+ *   1. an exact `rolearn` row (role identities) or `userarn` row (user identities);
+ *   2. for roles, the first matching SSO row in document order;
+ *   3. the `mapAccounts` allow-list is not consulted here but by `allowsAccount` (see MapperChain for why).
+ * When two rows name the same principal, the first wins and the later one is reported as a warning.
+ *
+ * Role rows whose ARN has an IAM path (`role/team/dev`) match the assumed-role session of role `dev`: STS session ARNs
+ * never carry the path, so the reference could never match such a row (its most reported issue: #98, #153, #268).
+ * Stripping the path cannot widen access to another principal, because IAM role names are unique per account
+ * regardless of path; a deleted and recreated role of the same name (any path) is matched, exactly as for path-less
+ * rows — pin `userid` (the AROA… id) to prevent that.
+ */
+import { stripPath } from '../arn';
+import type { Identity } from '../identity';
+import { MappingRowError } from './row-error';
+import { matchesSsoRole } from './sso';
+import type { MappingMatch, RoleMapping, UserMapping } from './types';
+
+export interface MappingRows {
+  readonly roles: readonly RoleMapping[];
+  readonly users: readonly UserMapping[];
+  readonly accounts: readonly string[];
+}
+
+function safeStripPath(arn: string): string {
+  try {
+    return stripPath(arn);
+  } catch {
+    return arn;
+  }
+}
+
+/** The lookup key of a role ARN: path stripped, lower-cased (matching is case-insensitive like the reference). */
+export function roleKey(roleArn: string): string {
+  return safeStripPath(roleArn).toLowerCase();
+}
+
+function isRoleArn(arn: string): boolean {
+  return /^arn:[^:]+:iam::[^:]*:role\//.test(arn);
+}
+
+export class MappingTable {
+  static readonly EMPTY = new MappingTable({ roles: [], users: [], accounts: [] });
+
+  /** Rows shadowed by an earlier row for the same principal. */
+  readonly duplicates: readonly MappingRowError[];
+  private readonly roles = new Map<string, RoleMapping>();
+  private readonly ssoRoles: RoleMapping[] = [];
+  private readonly users = new Map<string, UserMapping>();
+  private readonly accounts: ReadonlySet<string>;
+
+  constructor(readonly rows: MappingRows) {
+    const duplicates: MappingRowError[] = [];
+    const note = (source: string | undefined, earlier: string | undefined, what: string) =>
+      duplicates.push(
+        new MappingRowError(source ?? '(row)', undefined, undefined, `maps the same ${what} as ${earlier ?? 'an earlier row'}; the earlier row wins`, 'warning'),
+      );
+    for (const r of rows.roles) {
+      if (r.sso) {
+        this.ssoRoles.push(r);
+        continue;
+      }
+      const key = roleKey(r.roleArn!);
+      const earlier = this.roles.get(key);
+      if (earlier) note(r.source, earlier.source, `role (${key})`);
+      else this.roles.set(key, r);
+    }
+    for (const u of rows.users) {
+      const key = u.userArn.toLowerCase();
+      const earlier = this.users.get(key);
+      if (earlier) note(u.source, earlier.source, `user (${key})`);
+      else this.users.set(key, u);
+    }
+    this.accounts = new Set(rows.accounts);
+    this.duplicates = duplicates;
+  }
+
+  get size(): number {
+    return this.rows.roles.length + this.rows.users.length + this.rows.accounts.length;
+  }
+
+  /** The explicit row for `identity` (by canonical ARN), or undefined. */
+  match(identity: Identity): MappingMatch | undefined {
+    const canonical = identity.canonicalArn;
+    if (isRoleArn(canonical)) {
+      const key = roleKey(canonical);
+      const exact = this.roles.get(key);
+      if (exact && userIdMatches(exact.userId, identity)) return toMatch('role', exact);
+      const sso = this.ssoRoles.find((r) => matchesSsoRole(key, r.sso!) && userIdMatches(r.userId, identity));
+      return sso ? toMatch('sso', sso) : undefined;
+    }
+    const user = this.users.get(canonical.toLowerCase());
+    return user && userIdMatches(user.userId, identity) ? toMatch('user', user) : undefined;
+  }
+
+  allowsAccount(accountId: string): boolean {
+    return this.accounts.has(accountId);
+  }
+}
+
+/** A row pinned to a user id (AROA…/AIDA…) only matches that principal (reference: DynamicFile UserID-strict mode). */
+function userIdMatches(userId: string | undefined, identity: Identity): boolean {
+  return userId === undefined || userId === identity.userId;
+}
+
+function toMatch(kind: MappingMatch['kind'], row: RoleMapping | UserMapping): MappingMatch {
+  return { kind, username: row.username, groups: row.groups, row: row.source ?? kind };
+}

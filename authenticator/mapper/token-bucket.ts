@@ -1,0 +1,42 @@
+/**
+ * A token bucket: `ratePerSecond` tokens are added continuously up to `burst`; `take()` waits for a token. Used to
+ * bound the EC2 DescribeInstances rate (reference flags `--ec2-describeInstances-qps` 15 / burst 5, which the
+ * reference attaches only to its STS AssumeRole client — research §4.5; we apply it to the EC2 calls themselves).
+ */
+export class TokenBucket {
+  private tokens: number;
+  private last: number;
+
+  constructor(
+    private readonly ratePerSecond: number,
+    private readonly burst: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    if (!(ratePerSecond > 0)) throw new Error(`TokenBucket: ratePerSecond must be > 0, got ${ratePerSecond}`);
+    if (!(burst >= 1)) throw new Error(`TokenBucket: burst must be >= 1, got ${burst}`);
+    this.tokens = burst;
+    this.last = this.now();
+  }
+
+  private refill(): void {
+    const t = this.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((t - this.last) / 1000) * this.ratePerSecond);
+    this.last = t;
+  }
+
+  /** Takes a token if one is available. */
+  tryTake(): boolean {
+    this.refill();
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return true;
+    }
+    return false;
+  }
+
+  /** Milliseconds until a token is available (0 if one is). */
+  waitMs(): number {
+    this.refill();
+    return this.tokens >= 1 ? 0 : Math.ceil(((1 - this.tokens) / this.ratePerSecond) * 1000);
+  }
+}

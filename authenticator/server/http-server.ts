@@ -1,0 +1,194 @@
+/**
+ * The HTTPS TokenReview webhook: POST /authenticate, GET /healthz, /readyz, /metrics.
+ *
+ * Deliberate differences from aws-iam-authenticator (research §5.1): a request body limit, header/request/keep-alive
+ * timeouts, a bound on concurrent STS calls, no plain-HTTP health listener on all interfaces (health is on the TLS
+ * port), `/readyz` that is false until the mappers have started and during shutdown, and a graceful shutdown that
+ * lets in-flight reviews finish.
+ */
+import { createServer, Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Logger } from 'pino';
+import { handleTokenReview, ReviewDeps } from './handle-token-review';
+import type { WebhookMetrics } from './metrics';
+import { denialReview } from './token-review';
+
+export interface HttpServerOptions {
+  readonly address: string;
+  readonly port: number;
+  readonly certPem: string | Buffer;
+  readonly keyPem: string | Buffer;
+  readonly bodyLimitBytes: number;
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
+  readonly review: ReviewDeps;
+  readonly metrics: WebhookMetrics;
+  readonly logger: Logger;
+  /** `/readyz` answers 200 only while this returns true. */
+  readonly isReady: () => boolean;
+}
+
+export interface RunningHttpServer {
+  readonly url: string;
+  readonly port: number;
+  /** Stops accepting; resolves when in-flight requests finished or `graceMs` passed (then connections are cut). */
+  close(graceMs: number): Promise<void>;
+}
+
+const JSON_TYPE = 'application/json; charset=UTF-8';
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) return reject(new BodyTooLarge());
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        reject(new BodyTooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+    req.on('aborted', () => reject(new Error('client aborted the request')));
+  });
+}
+
+function send(res: ServerResponse, status: number, contentType: string, body: string, closeConnection = false): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(status, {
+    'Content-Type': contentType,
+    'Content-Length': Buffer.byteLength(body),
+    'Cache-Control': 'no-store',
+    ...(closeConnection ? { Connection: 'close' } : {}),
+  });
+  res.end(body);
+}
+
+export async function startHttpServer(opts: HttpServerOptions): Promise<RunningHttpServer> {
+  const { metrics, logger } = opts;
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+  let closing = false;
+
+  async function authenticate(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let body: Buffer;
+    try {
+      body = await readBody(req, opts.bodyLimitBytes);
+    } catch (e) {
+      if (e instanceof BodyTooLarge) {
+        metrics.rejectedRequests.inc({ reason: 'body_too_large' });
+        metrics.responses.inc({ code: '413' });
+        const reason = `request body exceeds ${opts.bodyLimitBytes} bytes`;
+        logger.warn({ result: 'malformed_request', reason }, 'access denied');
+        // Connection: close, so we don't have to drain the rest of a huge body.
+        send(res, 413, JSON_TYPE, JSON.stringify(denialReview('authentication.k8s.io/v1', reason)), true);
+      } else {
+        metrics.rejectedRequests.inc({ reason: 'aborted' });
+      }
+      return;
+    }
+    const outcome = await handleTokenReview(body, opts.review);
+    metrics.responses.inc({ code: String(outcome.statusCode) });
+    send(res, outcome.statusCode, JSON_TYPE, `${JSON.stringify(outcome.body)}\n`);
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/authenticate') {
+      if (req.method !== 'POST') {
+        metrics.rejectedRequests.inc({ reason: 'bad_method' });
+        res.setHeader('Allow', 'POST');
+        return send(res, 405, 'text/plain', 'expected POST\n');
+      }
+      return authenticate(req, res);
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      metrics.rejectedRequests.inc({ reason: 'bad_method' });
+      res.setHeader('Allow', 'GET');
+      return send(res, 405, 'text/plain', 'expected GET\n');
+    }
+    switch (path) {
+      case '/healthz':
+        return send(res, 200, 'text/plain', 'ok\n');
+      case '/readyz':
+        return opts.isReady() && !closing ? send(res, 200, 'text/plain', 'ok\n') : send(res, 503, 'text/plain', 'not ready\n');
+      case '/metrics':
+        return send(res, 200, metrics.registry.contentType, await metrics.registry.metrics());
+      default:
+        metrics.rejectedRequests.inc({ reason: 'not_found' });
+        return send(res, 404, 'text/plain', 'not found\n');
+    }
+  }
+
+  const server: Server = createServer({
+    cert: opts.certPem,
+    key: opts.keyPem,
+    minVersion: 'TLSv1.2',
+    ALPNProtocols: ['http/1.1'],
+  }, (req, res) => {
+    inFlight++;
+    route(req, res)
+      .catch((e) => {
+        // Only reachable through a bug: still answer, never crash.
+        logger.error({ err: { message: (e as Error).message } }, 'request handler failed');
+        send(res, 500, JSON_TYPE, JSON.stringify(denialReview('authentication.k8s.io/v1', 'internal error')));
+      })
+      .finally(() => {
+        inFlight--;
+        if (inFlight === 0) drained?.();
+      });
+  });
+  server.headersTimeout = opts.headersTimeoutMs;
+  server.requestTimeout = opts.requestTimeoutMs;
+  server.keepAliveTimeout = opts.keepAliveTimeoutMs;
+  server.maxHeadersCount = 100;
+  const sockets = new Set<Socket>();
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  server.on('tlsClientError', (err) => logger.debug({ err: { message: err.message } }, 'TLS handshake failed'));
+  server.on('clientError', (err, socket) => {
+    logger.debug({ err: { message: err.message } }, 'bad HTTP request');
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.address, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = opts.address.includes(':') ? `[${opts.address}]` : opts.address;
+
+  return {
+    url: `https://${host}:${port}`,
+    port,
+    async close(graceMs: number): Promise<void> {
+      if (closing) return;
+      closing = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      if (inFlight > 0) {
+        await new Promise<void>((resolve) => {
+          drained = resolve;
+          setTimeout(resolve, graceMs).unref();
+        });
+      }
+      for (const s of sockets) s.destroy();
+      await closed;
+    },
+  };
+}

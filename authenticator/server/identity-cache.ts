@@ -1,0 +1,68 @@
+/**
+ * Bounded LRU cache of verification outcomes keyed by sha256(token). A verified identity never outlives its token
+ * (the caller passes X-Amz-Date + 15 min as the hard expiry); denials are cached only when configured, briefly.
+ *
+ * Deliberate difference from aws-iam-authenticator, which has no result cache and calls STS for every review
+ * (research §5.5): a positive cache cuts STS traffic and throttling risk; mappings are re-evaluated on every review.
+ */
+import type { Identity } from '../identity';
+import type { TokenError } from '../errors';
+
+export type CachedOutcome =
+  | { readonly kind: 'identity'; readonly identity: Identity }
+  | { readonly kind: 'denial'; readonly error: TokenError };
+
+interface Entry {
+  readonly outcome: CachedOutcome;
+  readonly expiresAt: number;
+}
+
+export interface IdentityCacheEvents {
+  onEvict?(): void;
+  onSizeChange?(size: number): void;
+}
+
+export class IdentityCache {
+  /** A Map iterates in insertion order: re-inserting on access makes the first key the least recently used. */
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly maxEntries: number,
+    private readonly now: () => number = Date.now,
+    private readonly events: IdentityCacheEvents = {},
+  ) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(key: string): CachedOutcome | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    this.entries.delete(key);
+    if (entry.expiresAt <= this.now()) {
+      this.events.onSizeChange?.(this.entries.size);
+      return undefined;
+    }
+    this.entries.set(key, entry);
+    return entry.outcome;
+  }
+
+  /** Stores `outcome` until `expiresAt` (epoch ms); ignored when the cache is disabled or the time is past. */
+  set(key: string, outcome: CachedOutcome, expiresAt: number): void {
+    if (this.maxEntries <= 0 || expiresAt <= this.now()) return;
+    this.entries.delete(key);
+    this.entries.set(key, { outcome, expiresAt });
+    while (this.entries.size > this.maxEntries) {
+      const oldest = this.entries.keys().next().value as string;
+      this.entries.delete(oldest);
+      this.events.onEvict?.();
+    }
+    this.events.onSizeChange?.(this.entries.size);
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.events.onSizeChange?.(0);
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * Token → verified Identity with the protections the reference lacks (research §11 "Throttling protection"):
+ * a verified-identity cache, single-flight (concurrent reviews of one token share one STS call), a bound on
+ * concurrent STS calls, and retries with jittered backoff on throttling, 5xx and connection failures, all within the
+ * review's deadline (the caller's AbortSignal).
+ */
+import { FormatError, STSError, STSThrottling, TokenError } from '../errors';
+import type { Identity } from '../identity';
+import { raceAbort, sleep } from './abortable';
+import { IdentityCache } from './identity-cache';
+import { stsRegionLabel, WebhookMetrics } from './metrics';
+import { Semaphore } from './semaphore';
+import { readTokenFacts, tokenHash } from './token-facts';
+
+/** What the resolver needs from the verifier: TOKEN's TokenVerifier fits. */
+export interface TokenVerifierLike {
+  verify(token: string, options?: { signal?: AbortSignal }): Promise<Identity>;
+  close?(): void | Promise<void>;
+}
+
+export interface IdentityResolverOptions {
+  readonly verifier: TokenVerifierLike;
+  readonly attemptTimeoutMs: number;
+  readonly maxConcurrent: number;
+  readonly maxRetries: number;
+  readonly retryBaseMs: number;
+  readonly retryMaxMs: number;
+  readonly cacheMaxEntries: number;
+  readonly cacheTtlSeconds: number;
+  readonly denialTtlSeconds: number;
+  readonly metrics?: WebhookMetrics;
+  readonly now?: () => number;
+  /** Random source for the jitter, injectable for tests. @default Math.random */
+  readonly random?: () => number;
+}
+
+type RetryReason = 'throttling' | 'server_error' | 'connection';
+
+/** Which failures are worth another attempt; local format errors and STS 4xx (bad signature, expired) are not. */
+function retryReason(error: unknown): RetryReason | undefined {
+  if (error instanceof STSThrottling) return 'throttling';
+  if (error instanceof STSError) {
+    if (error.statusCode === undefined) return 'connection';
+    if (error.statusCode >= 500) return 'server_error';
+  }
+  return undefined;
+}
+
+/** Errors that are not TokenErrors (a verifier bug, an abort) become STSError so callers see one hierarchy. */
+function asTokenError(error: unknown, signal: AbortSignal): TokenError {
+  if (error instanceof TokenError) return error;
+  if (signal.aborted) return new STSError(`no answer from STS before the review deadline (${reasonText(signal.reason)})`);
+  return new STSError(error instanceof Error ? error.message : String(error));
+}
+
+function reasonText(reason: unknown): string {
+  return reason instanceof Error ? reason.message : String(reason);
+}
+
+export class IdentityResolver {
+  readonly cache: IdentityCache;
+  private readonly semaphore: Semaphore;
+  private readonly pending = new Map<string, Promise<Identity>>();
+  private readonly now: () => number;
+  private readonly random: () => number;
+
+  constructor(private readonly opts: IdentityResolverOptions) {
+    this.now = opts.now ?? Date.now;
+    this.random = opts.random ?? Math.random;
+    this.semaphore = new Semaphore(opts.maxConcurrent);
+    this.cache = new IdentityCache(opts.cacheMaxEntries, this.now, {
+      onEvict: () => opts.metrics?.cacheEvictions.inc(),
+      onSizeChange: (n) => opts.metrics?.cacheEntries.set(n),
+    });
+  }
+
+  /** The verified identity of `token`, or a TokenError. `signal` carries the review deadline. */
+  async resolve(token: string, signal: AbortSignal): Promise<Identity> {
+    const key = tokenHash(token);
+    const cached = this.cache.get(key);
+    if (cached) {
+      this.opts.metrics?.cacheHits.inc({ kind: cached.kind });
+      if (cached.kind === 'identity') return cached.identity;
+      throw cached.error;
+    }
+    this.opts.metrics?.cacheMisses.inc();
+    let shared = this.pending.get(key);
+    if (!shared) {
+      shared = this.verifyWithRetries(token, key, signal).finally(() => this.pending.delete(key));
+      this.pending.set(key, shared);
+    }
+    return raceAbort(shared, signal).catch((e) => {
+      throw asTokenError(e, signal);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.cache.clear();
+    await this.opts.verifier.close?.();
+  }
+
+  private async verifyWithRetries(token: string, key: string, signal: AbortSignal): Promise<Identity> {
+    const facts = readTokenFacts(token);
+    const region = stsRegionLabel(facts.host);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const identity = await this.attempt(token, signal, region);
+        const expiresAt = Math.min(this.now() + this.opts.cacheTtlSeconds * 1000, facts.expiresAt ?? 0);
+        this.cache.set(key, { kind: 'identity', identity }, expiresAt);
+        return identity;
+      } catch (raw) {
+        const error = asTokenError(raw, signal);
+        const reason = retryReason(error);
+        if (!reason) {
+          this.rememberDenial(key, error, facts.expiresAt);
+          throw error;
+        }
+        const backoff = this.random() * Math.min(this.opts.retryMaxMs, this.opts.retryBaseMs * 2 ** attempt);
+        if (attempt >= this.opts.maxRetries || signal.aborted) throw error;
+        this.opts.metrics?.stsRetries.inc({ reason });
+        try {
+          await sleep(backoff, signal);
+        } catch {
+          throw error; // the deadline passed while backing off: the last STS error is the best reason
+        }
+      }
+    }
+  }
+
+  /** One STS call: waits for a slot, bounded by the per-attempt timeout and the review deadline. */
+  private async attempt(token: string, deadline: AbortSignal, region: string): Promise<Identity> {
+    const m = this.opts.metrics;
+    m?.stsWaiting.inc();
+    let release: () => void;
+    try {
+      release = await this.semaphore.acquire(deadline);
+    } catch {
+      throw new STSThrottling(`no free STS call slot before the review deadline (sts.maxConcurrent=${this.opts.maxConcurrent})`);
+    } finally {
+      m?.stsWaiting.dec();
+    }
+    const signal = AbortSignal.any([deadline, AbortSignal.timeout(this.opts.attemptTimeoutMs)]);
+    m?.stsInFlight.inc();
+    try {
+      const identity = await raceAbort(this.opts.verifier.verify(token, { signal }), signal);
+      m?.stsResponses.inc({ ResponseCode: '200', StsRegion: region });
+      return identity;
+    } catch (raw) {
+      const error = signal.aborted && !(raw instanceof TokenError)
+        ? new STSError(`STS did not answer within ${this.opts.attemptTimeoutMs} ms`)
+        : asTokenError(raw, signal);
+      this.countFailure(error, region);
+      throw error;
+    } finally {
+      m?.stsInFlight.dec();
+      release();
+    }
+  }
+
+  private countFailure(error: TokenError, region: string): void {
+    const m = this.opts.metrics;
+    if (!m || error instanceof FormatError) return;
+    if (error instanceof STSThrottling) {
+      m.stsThrottling.inc({ StsRegion: region });
+      m.stsResponses.inc({ ResponseCode: '429', StsRegion: region });
+    } else if (error instanceof STSError && error.statusCode !== undefined) {
+      m.stsResponses.inc({ ResponseCode: String(error.statusCode), StsRegion: region });
+    } else {
+      m.stsConnectionFailures.inc({ StsRegion: region });
+    }
+  }
+
+  /** Caches definitive denials (bad format, STS 4xx) when `cache.denialTtlSeconds` > 0; never transient ones. */
+  private rememberDenial(key: string, error: TokenError, tokenExpiresAt: number | undefined): void {
+    if (this.opts.denialTtlSeconds <= 0) return;
+    const ttlEnd = this.now() + this.opts.denialTtlSeconds * 1000;
+    this.cache.set(key, { kind: 'denial', error }, Math.min(ttlEnd, tokenExpiresAt ?? ttlEnd));
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * Best-effort facts read from a token WITHOUT validating it (the verifier does that): the STS host, for the metrics'
+ * StsRegion label, and X-Amz-Date, which bounds how long a verified identity may be cached. Never throws.
+ */
+import { createHash } from 'node:crypto';
+import { PRESIGNED_URL_LIFETIME_MS, TOKEN_PREFIX } from '../token/constants';
+
+export interface TokenFacts {
+  readonly host?: string;
+  /** X-Amz-Date + 15 min, epoch ms. */
+  readonly expiresAt?: number;
+}
+
+export function readTokenFacts(token: string): TokenFacts {
+  if (!token.startsWith(TOKEN_PREFIX) || token.length > 65536) return {};
+  const url = Buffer.from(token.slice(TOKEN_PREFIX.length), 'base64url').toString('utf8');
+  const host = /^https:\/\/([a-z0-9.-]+)\//i.exec(url)?.[1]?.toLowerCase();
+  const date = /[?&]X-Amz-Date=(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z(?:&|$)/.exec(url);
+  const signedAt = date ? Date.UTC(+date[1], +date[2] - 1, +date[3], +date[4], +date[5], +date[6]) : NaN;
+  return { host, expiresAt: Number.isFinite(signedAt) ? signedAt + PRESIGNED_URL_LIFETIME_MS : undefined };
+}
+
+/** The key under which a token's outcome is cached, and (shortened) how logs refer to a token. */
+export function tokenHash(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}

@@ -1,0 +1,109 @@
+/**
+ * Shared plumbing of the offline analysis commands (`can-i`, `who-can`, `matrix`, `risks`, `report`): the common
+ * options, loading the inputs, resolving `--as`/`--as-arn` to a principal, and printing errors. Errors are one line
+ * on stderr, or with `--output json` a `{"error":{"type","message"}}` object on stdout (so a pipe sees it); exit 2.
+ */
+import { parseArgs, ParseArgsConfig } from 'node:util';
+import { AccessAnalysis, Principal } from './access-analysis';
+import { IamPrincipalResolver } from './iam-principals';
+import { withImplicitGroups } from './subjects';
+
+export const EXIT_ERROR = 2;
+
+/** Options every analysis command takes. */
+export const COMMON_OPTIONS = {
+  from: { type: 'string', multiple: true },
+  output: { type: 'string', short: 'o' },
+  account: { type: 'string' },
+  'no-bootstrap': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Options that name who is asking. */
+export const PRINCIPAL_OPTIONS = {
+  as: { type: 'string' },
+  'as-group': { type: 'string', multiple: true },
+  'as-arn': { type: 'string' },
+  'session-name': { type: 'string' },
+} as const;
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export function parse<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+export function wantsJson(argv: readonly string[]): boolean {
+  const i = argv.findIndex((a) => a === '--output' || a === '-o');
+  return argv.includes('--output=json') || argv.includes('-ojson') || (i >= 0 && argv[i + 1] === 'json');
+}
+
+export function checkOutput(output: string | undefined): 'json' | 'text' {
+  if (output === undefined || output === 'text') return 'text';
+  if (output === 'json') return 'json';
+  throw new UsageError(`--output must be json or text, not '${output}'`);
+}
+
+export async function loadAnalysis(values: { from?: string[]; account?: string; 'no-bootstrap'?: boolean }): Promise<AccessAnalysis> {
+  if (!values.from?.length) throw new UsageError('--from PATH is required (a cdk.out folder, a manifest file or a folder of manifests; repeatable)');
+  if (values.account !== undefined && !/^\d{12}$/.test(values.account)) throw new UsageError(`--account must be a 12-digit AWS account id, not '${values.account}'`);
+  return AccessAnalysis.load(values.from, { account: values.account, includeBootstrap: !values['no-bootstrap'] });
+}
+
+export function resolverOf(analysis: AccessAnalysis): IamPrincipalResolver {
+  return new IamPrincipalResolver(analysis.accessEntries, analysis.sources.objects);
+}
+
+/** `--as USER [--as-group G]...` or `--as-arn ARN [--session-name S]` → the principal. */
+export async function principalFrom(
+  analysis: AccessAnalysis,
+  values: { as?: string; 'as-group'?: string[]; 'as-arn'?: string; 'session-name'?: string },
+): Promise<Principal> {
+  if (values.as !== undefined && values['as-arn'] !== undefined) throw new UsageError('give either --as USER or --as-arn ARN, not both');
+  if (values['as-arn'] !== undefined) {
+    if (values['as-group']?.length) throw new UsageError('--as-group goes with --as; an IAM principal gets its groups from its mapping');
+    const arn = values['as-arn'];
+    let principal: Principal | undefined;
+    try {
+      principal = await resolverOf(analysis).resolve(arn, values['session-name']);
+    } catch (e) {
+      throw new UsageError(`--as-arn ${arn}: ${(e as Error).message}`);
+    }
+    if (!principal) {
+      throw new UnmappedPrincipalError(`${arn} is not mapped by any access entry, aws-auth row or IAMIdentityMapping in the inputs: it could not authenticate to the cluster`);
+    }
+    return principal;
+  }
+  if (values.as === undefined) throw new UsageError('say who is asking: --as USER [--as-group GROUP]... or --as-arn ARN [--session-name NAME]');
+  if (values['session-name'] !== undefined) throw new UsageError('--session-name goes with --as-arn');
+  return { display: values.as, user: withImplicitGroups(values.as, values['as-group'] ?? []) };
+}
+
+/** The principal cannot authenticate at all; commands answer "no" for it rather than failing. */
+export class UnmappedPrincipalError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnmappedPrincipalError';
+  }
+}
+
+export function reportError(e: unknown, json: boolean): number {
+  const err = e as Error;
+  const type = err?.name && err.name !== 'Error' ? err.name : 'Error';
+  if (json) process.stdout.write(`${JSON.stringify({ error: { type, message: err?.message ?? String(e) } })}\n`);
+  else process.stderr.write(`error: ${err?.message ?? String(e)}\n`);
+  return EXIT_ERROR;
+}
+
+export function printWarnings(warnings: readonly string[]): void {
+  for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+}

@@ -1,0 +1,27 @@
+/** Machine-readable forms of principals, requests and grants for `--output json`. */
+import { Grant, Principal } from './access-analysis';
+import { RequestAttributes } from './rbac-types';
+
+export function principalJson(p: Principal): object {
+  return { display: p.display, username: p.user.name, groups: p.user.groups, ...(p.mappedBy ? { mappedBy: p.mappedBy } : {}) };
+}
+
+export function requestJson(r: RequestAttributes): object {
+  return { ...r };
+}
+
+export function grantJson(g: Grant): object {
+  if (g.kind === 'rbac') {
+    const { binding, role, ruleIndex, rule, subject } = g.rbac;
+    return {
+      kind: 'rbac',
+      binding: { kind: binding.kind, name: binding.name, namespace: binding.namespace || undefined, origin: binding.origin },
+      role: { kind: role.kind, name: role.name, namespace: role.namespace || undefined, origin: role.origin },
+      subject,
+      ruleIndex,
+      rule,
+    };
+  }
+  const { entry, association, policyName, ruleIndex, rule } = g.policy;
+  return { kind: 'access-policy', accessEntry: { principalArn: entry.principalArn, origin: entry.origin }, policy: policyName, policyArn: association.policyArn, scope: association.scope, ruleIndex, rule };
+}

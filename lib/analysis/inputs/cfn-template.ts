@@ -1,0 +1,70 @@
+/** Extracts access entries and Kubernetes manifests from one synthesized CloudFormation template. */
+import { AccessEntryRecord, AccessPolicyAssociation } from '../access-entries';
+import { KubeObject } from '../normalize';
+import { SourcedObject } from '../rbac-from-objects';
+import { TemplateContext, resolveValue } from './cfn-intrinsics';
+
+export interface CfnTemplate {
+  readonly Resources?: Record<string, { Type?: string; Properties?: Record<string, unknown> }>;
+  readonly Parameters?: Record<string, { Default?: unknown }>;
+}
+
+/** The custom resource types through which aws-cdk-lib (aws-eks and aws-eks-v2) applies manifests. */
+const KUBERNETES_RESOURCE_TYPES = /^Custom::AWSCDK-EKS-KubernetesResource$/;
+
+export interface TemplateContents {
+  readonly accessEntries: AccessEntryRecord[];
+  readonly objects: SourcedObject[];
+  readonly warnings: string[];
+}
+
+function list(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : value === undefined ? [] : [value];
+}
+
+export function isCfnTemplate(doc: unknown): doc is CfnTemplate {
+  return typeof doc === 'object' && doc !== null && typeof (doc as CfnTemplate).Resources === 'object';
+}
+
+export function readTemplate(template: CfnTemplate, file: string, env: { account?: string; region?: string }): TemplateContents {
+  const resources = template.Resources ?? {};
+  const ctx: TemplateContext = {
+    resources,
+    parameters: template.Parameters ?? {},
+    account: env.account,
+    region: env.region,
+    partition: env.region?.startsWith('cn-') ? 'aws-cn' : env.region?.startsWith('us-gov-') ? 'aws-us-gov' : 'aws',
+  };
+  const out: TemplateContents = { accessEntries: [], objects: [], warnings: [] };
+  for (const [id, res] of Object.entries(resources)) {
+    const origin = `${file}#${id}`;
+    if (res.Type === 'AWS::EKS::AccessEntry') {
+      const p = resolveValue(res.Properties ?? {}, ctx) as Record<string, unknown>;
+      const policies: AccessPolicyAssociation[] = list(p.AccessPolicies).map((a) => {
+        const ap = a as { PolicyArn?: unknown; AccessScope?: { Type?: unknown; Namespaces?: unknown } };
+        return {
+          policyArn: String(ap.PolicyArn),
+          scope: { type: String(ap.AccessScope?.Type ?? 'cluster'), namespaces: list(ap.AccessScope?.Namespaces).map(String) },
+        };
+      });
+      out.accessEntries.push({
+        principalArn: String(p.PrincipalArn),
+        type: p.Type === undefined ? 'STANDARD' : String(p.Type),
+        ...(p.Username !== undefined ? { username: String(p.Username) } : {}),
+        kubernetesGroups: list(p.KubernetesGroups).map(String),
+        accessPolicies: policies,
+        ...(p.ClusterName !== undefined ? { clusterName: String(p.ClusterName) } : {}),
+        origin,
+      });
+    } else if (res.Type && KUBERNETES_RESOURCE_TYPES.test(res.Type)) {
+      const manifest = resolveValue(res.Properties?.Manifest, ctx);
+      try {
+        const docs = typeof manifest === 'string' ? JSON.parse(manifest) : manifest;
+        for (const doc of list(docs)) out.objects.push({ object: doc as KubeObject, origin });
+      } catch (e) {
+        out.warnings.push(`${origin}: Manifest is not JSON after resolving intrinsics (${(e as Error).message}); skipped`);
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,126 @@
+/**
+ * Reads the `--from` paths: a `cdk.out` cloud assembly, a manifest file (YAML, multi-document YAML or JSON, `List`s
+ * unwrapped), or a folder of either, recursively. CloudFormation templates contribute access entries and the manifests
+ * of Kubernetes custom resources; everything else that looks like a Kubernetes object is taken as is.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { AccessEntryRecord } from '../access-entries';
+import { KubeObject } from '../normalize';
+import { SourcedObject } from '../rbac-from-objects';
+import { isCfnTemplate, readTemplate } from './cfn-template';
+
+export interface AccessSources {
+  readonly objects: SourcedObject[];
+  readonly accessEntries: AccessEntryRecord[];
+  /** Non-fatal problems (unresolvable manifests, skipped files). */
+  readonly warnings: string[];
+  /** The files read, for the report header. */
+  readonly files: string[];
+}
+
+/** A `--from` path that cannot be read or parsed; the message names the file. */
+export class SourceError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SourceError';
+  }
+}
+
+/** Folders never worth walking: dependencies and bundled Lambda assets of a cloud assembly. */
+const SKIP_DIRS = new Set(['node_modules', '.git']);
+const MANIFEST_EXT = /\.(ya?ml|json)$/i;
+
+export interface LoadOptions {
+  /** Account to assume for environment-agnostic stacks (otherwise ARNs keep `${AWS::AccountId}`). */
+  readonly account?: string;
+}
+
+interface StackEnv { account?: string; region?: string }
+
+/** Stack environments from a cloud assembly's manifest.json, keyed by template file name. */
+async function assemblyEnvironments(dir: string): Promise<Map<string, StackEnv>> {
+  const envs = new Map<string, StackEnv>();
+  let manifest: { artifacts?: Record<string, { type?: string; environment?: string; properties?: { templateFile?: string } }> };
+  try {
+    manifest = JSON.parse(await fs.readFile(path.join(dir, 'manifest.json'), 'utf8'));
+  } catch {
+    return envs;
+  }
+  for (const a of Object.values(manifest.artifacts ?? {})) {
+    const file = a.properties?.templateFile;
+    const m = /^aws:\/\/([^/]+)\/(.+)$/.exec(a.environment ?? '');
+    if (!file || !m) continue;
+    envs.set(path.resolve(dir, file), {
+      ...(m[1] !== 'unknown-account' ? { account: m[1] } : {}),
+      ...(m[2] !== 'unknown-region' ? { region: m[2] } : {}),
+    });
+  }
+  return envs;
+}
+
+function kubeObjects(doc: unknown): KubeObject[] {
+  if (typeof doc !== 'object' || doc === null) return [];
+  const o = doc as KubeObject;
+  if (Array.isArray(doc)) return doc.flatMap(kubeObjects);
+  if (typeof o.kind === 'string' && o.kind.endsWith('List') && Array.isArray(o.items)) return (o.items as unknown[]).flatMap(kubeObjects);
+  return typeof o.kind === 'string' && typeof o.apiVersion === 'string' ? [o] : [];
+}
+
+async function walk(p: string, files: string[], explicit: boolean): Promise<void> {
+  let st;
+  try {
+    st = await fs.stat(p);
+  } catch {
+    throw new SourceError(`--from ${p}: no such file or directory (give a cdk.out folder, a manifest file or a folder of manifests)`);
+  }
+  if (st.isDirectory()) {
+    const base = path.basename(p);
+    if (!explicit && (SKIP_DIRS.has(base) || base.startsWith('asset.'))) return;
+    for (const entry of (await fs.readdir(p)).sort()) await walk(path.join(p, entry), files, false);
+  } else if (explicit || MANIFEST_EXT.test(p)) {
+    files.push(p);
+  }
+}
+
+export async function loadSources(paths: readonly string[], opts: LoadOptions = {}): Promise<AccessSources> {
+  const out: AccessSources = { objects: [], accessEntries: [], warnings: [], files: [] };
+  for (const root of paths) {
+    const files: string[] = [];
+    await walk(root, files, true);
+    const envs = (await fs.stat(root)).isDirectory() ? await assemblyEnvironments(root) : new Map<string, StackEnv>();
+    for (const file of files) {
+      const base = path.basename(file);
+      // Cloud-assembly bookkeeping, not inputs.
+      if (base === 'manifest.json' || base === 'tree.json' || base.endsWith('.assets.json')) continue;
+      const text = await fs.readFile(file, 'utf8');
+      let docs: unknown[];
+      try {
+        docs = /\.json$/i.test(file) ? [JSON.parse(text)] : parseAllDocuments(text).map((d) => {
+          if (d.errors.length) throw d.errors[0];
+          return d.toJS();
+        });
+      } catch (e) {
+        throw new SourceError(`${file}: not valid ${/\.json$/i.test(file) ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}`);
+      }
+      let used = false;
+      for (const doc of docs) {
+        if (isCfnTemplate(doc)) {
+          const env = envs.get(path.resolve(file)) ?? {};
+          const t = readTemplate(doc, file, { account: env.account ?? opts.account, region: env.region });
+          out.accessEntries.push(...t.accessEntries);
+          out.objects.push(...t.objects);
+          out.warnings.push(...t.warnings);
+          used = true;
+        } else {
+          const objs = kubeObjects(doc);
+          out.objects.push(...objs.map((object) => ({ object, origin: file })));
+          used ||= objs.length > 0;
+        }
+      }
+      if (used) out.files.push(file);
+    }
+  }
+  return out;
+}

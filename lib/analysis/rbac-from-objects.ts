@@ -1,0 +1,25 @@
+/** Builds an `RbacAuthorizer` from parsed Kubernetes objects, ignoring every kind that is not RBAC. */
+import { KubeObject, isRbacBindingObject, isRbacRoleObject, normalizeBinding, normalizeRole } from './normalize';
+import { RbacAuthorizer } from './rbac-authorizer';
+import { RbacBinding, RbacRole } from './rbac-types';
+
+/** An object plus where it was read from (shown in explanations and errors). */
+export interface SourcedObject {
+  readonly object: KubeObject;
+  readonly origin?: string;
+}
+
+export function splitRbac(objects: readonly SourcedObject[]): { roles: RbacRole[]; bindings: RbacBinding[] } {
+  const roles: RbacRole[] = [];
+  const bindings: RbacBinding[] = [];
+  for (const { object, origin } of objects) {
+    if (isRbacRoleObject(object)) roles.push(normalizeRole(object, origin));
+    else if (isRbacBindingObject(object)) bindings.push(normalizeBinding(object, origin));
+  }
+  return { roles, bindings };
+}
+
+export function rbacFromObjects(objects: readonly KubeObject[]): RbacAuthorizer {
+  const { roles, bindings } = splitRbac(objects.map((object) => ({ object })));
+  return new RbacAuthorizer(roles, bindings);
+}

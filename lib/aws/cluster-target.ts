@@ -1,0 +1,71 @@
+/**
+ * The cluster a `ClusterAccess` grants access to: an aws-cdk-lib `eks.Cluster` / `eks.ICluster`, or a cluster known
+ * only by name (another stack, another tool), so access can live in any stack (iac-anchors §7.4).
+ */
+import type * as eks from 'aws-cdk-lib/aws-eks';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import { AuthenticationMode } from '../model';
+
+/** Attributes of a cluster referred to by name. */
+export interface ClusterTargetAttributes {
+  /** The EKS cluster name. */
+  readonly clusterName: string;
+  /**
+   * The cluster's authentication mode; when given, the model's mode must match it.
+   * @default - not checked
+   */
+  readonly authenticationMode?: AuthenticationMode;
+  /**
+   * The cluster's OIDC issuer without `https://` (e.g. `oidc.eks.us-east-1.amazonaws.com/id/ABC…`), needed for IRSA
+   * service accounts. The IAM OIDC provider for it must exist in the account.
+   * @default - IRSA service accounts are refused
+   */
+  readonly oidcIssuer?: string;
+}
+
+/** Where access is granted. Build with `ClusterTarget.fromClusterName` or `ClusterTarget.fromCluster`. */
+export class ClusterTarget {
+  /** A cluster known by name (imported, or managed elsewhere). */
+  public static fromClusterName(attrs: ClusterTargetAttributes): ClusterTarget {
+    return new ClusterTarget(attrs.clusterName, attrs.authenticationMode, () => attrs.oidcIssuer === undefined ? undefined : { issuer: attrs.oidcIssuer });
+  }
+
+  /**
+   * An aws-cdk-lib cluster: `new eks.Cluster(...)` (its authentication mode is checked against the model) or
+   * `eks.Cluster.fromClusterAttributes(...)` (IRSA needs its `openIdConnectProvider`).
+   */
+  public static fromCluster(cluster: eks.ICluster): ClusterTarget {
+    const mode = (cluster as Partial<eks.Cluster>).authenticationMode;
+    return new ClusterTarget(cluster.clusterName, mode === undefined ? undefined : mode as unknown as AuthenticationMode, () => {
+      // Reading openIdConnectProvider creates the provider on a new cluster, and throws on an imported one without it.
+      let provider: iam.IOpenIdConnectProvider;
+      try {
+        provider = cluster.openIdConnectProvider;
+      } catch {
+        return undefined;
+      }
+      return { issuer: provider.openIdConnectProviderIssuer, providerArn: provider.openIdConnectProviderArn };
+    });
+  }
+
+  private constructor(
+    /** The cluster name (may be a token). */
+    public readonly clusterName: string,
+    /** The authentication mode, when known. */
+    public readonly authenticationMode: AuthenticationMode | undefined,
+    private readonly oidcLookup: () => OidcIssuer | undefined,
+  ) {}
+
+  /** The OIDC issuer for IRSA, looked up only when a service account needs it. @internal */
+  public _oidc(): OidcIssuer | undefined {
+    return this.oidcLookup();
+  }
+}
+
+/** @internal */
+export interface OidcIssuer {
+  /** Issuer host and path, no scheme. */
+  readonly issuer: string;
+  /** @default - `arn:<partition>:iam::<account>:oidc-provider/<issuer>` */
+  readonly providerArn?: string;
+}

@@ -1,0 +1,42 @@
+/**
+ * The `kube-system/aws-auth` ConfigMap rendered from the access model, node-role rows included so that applying it
+ * never drops a row the cluster relies on. It carries the ownership annotation `mergeAwsAuth` uses; apply it with
+ * `eks-access merge-aws-auth` (README "k8s"), not with a plain `kubectl apply`, on clusters where others write rows.
+ */
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import type { RoleMapping, UserMapping } from '../../authenticator/mapper/types';
+import { OWNED_ROWS_ANNOTATION } from './aws-auth-merge';
+import { AwsAuthContent, awsAuthData, NodeRoleMapping, nodeRoleRow, normaliseAwsAuth, rowKeys } from './aws-auth-rows';
+
+export interface AwsAuthConfigMapProps {
+  /** `mapRoles` rows (role paths are stripped). @default - none */
+  readonly roles?: RoleMapping[];
+  /** `mapUsers` rows. @default - none */
+  readonly users?: UserMapping[];
+  /** `mapAccounts` account ids. @default - none */
+  readonly accounts?: string[];
+  /** Node and Fargate roles; their rows come first. @default - none */
+  readonly nodeRoles?: NodeRoleMapping[];
+}
+
+export class AwsAuthConfigMap extends Construct {
+  /** The rows written, after path stripping; what `mergeAwsAuth` takes as "ours". */
+  public readonly content: AwsAuthContent;
+  public readonly configMap: k8s.KubeConfigMap;
+
+  constructor(scope: Construct, id: string, props: AwsAuthConfigMapProps) {
+    super(scope, id);
+    const roles = [...(props.nodeRoles ?? []).map(nodeRoleRow), ...(props.roles ?? [])];
+    this.content = normaliseAwsAuth({ roles, users: props.users ?? [], accounts: props.accounts ?? [] }, this.node.path);
+    if (rowKeys(this.content).length === 0) throw new Error(`${this.node.path}: aws-auth would be empty; give roles, users, accounts or nodeRoles`);
+    this.configMap = new k8s.KubeConfigMap(this, 'Resource', {
+      metadata: {
+        name: 'aws-auth',
+        namespace: 'kube-system',
+        annotations: { [OWNED_ROWS_ANNOTATION]: JSON.stringify(rowKeys(this.content)) },
+      },
+      data: awsAuthData(this.content),
+    });
+  }
+}

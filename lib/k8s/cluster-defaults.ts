@@ -1,0 +1,29 @@
+/**
+ * Names of the RBAC roles every cluster has (the bootstrap policy the API server reconciles at start), so a binding
+ * to them is not reported as dangling. Read from the vendored bootstrap policy that the analysis uses.
+ */
+import bootstrap from '../analysis/data/bootstrap-policy.json';
+
+type Named = { metadata: { name: string; namespace?: string } };
+
+/** The four user-facing default ClusterRoles (rbac-anchors §2.7). */
+export enum BuiltInClusterRole {
+  /** Read most namespaced objects, not secrets. */
+  VIEW = 'view',
+  /** view + write workloads, read secrets. */
+  EDIT = 'edit',
+  /** edit + manage Roles/RoleBindings of a namespace. */
+  ADMIN = 'admin',
+  /** Everything, cluster-wide. */
+  CLUSTER_ADMIN = 'cluster-admin',
+}
+
+/** Every default ClusterRole name (bootstrap cluster and controller roles). */
+export const DEFAULT_CLUSTER_ROLES: ReadonlySet<string> = new Set(
+  [...(bootstrap.clusterRoles as Named[]), ...(bootstrap.controllerRoles as Named[])].map((r) => r.metadata.name),
+);
+
+/** Every default namespaced Role as `namespace/name`. */
+export const DEFAULT_ROLES: ReadonlySet<string> = new Set(
+  (bootstrap.namespaceRoles as Named[]).map((r) => `${r.metadata.namespace}/${r.metadata.name}`),
+);

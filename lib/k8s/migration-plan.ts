@@ -1,0 +1,134 @@
+/**
+ * The plan from an aws-auth ConfigMap to EKS access entries, with eksctl's rules (`utils migrate-to-access-entry`,
+ * iac-anchors §6): node rows → EC2_LINUX / EC2_WINDOWS; `system:masters` → STANDARD + AmazonEKSClusterAdminPolicy at
+ * cluster scope (username kept); other rows → STANDARD with the same username and groups; mapAccounts rows, other
+ * `system:` groups and service-linked roles are blockers (the switch to authentication mode API must wait for them).
+ * Beyond eksctl, the plan also reports what the access-entry API would reject (reserved username prefixes, templates
+ * other than {{SessionName}}, SSO selector rows) instead of failing at deploy time.
+ */
+import { parseArn } from '../../authenticator/arn';
+import { parseMappingDocument } from '../../authenticator/mapper/aws-auth';
+import type { RoleMapping, UserMapping } from '../../authenticator/mapper/types';
+import { FARGATE_USERNAME, NODE_USERNAME, WINDOWS_NODE_GROUP } from './aws-auth-rows';
+
+export type AccessEntryType = 'STANDARD' | 'EC2_LINUX' | 'EC2_WINDOWS';
+
+export interface PlannedAccessEntry {
+  /** Where the row came from, e.g. `mapUsers[0]`. */
+  readonly source: string;
+  readonly principalArn: string;
+  readonly type: AccessEntryType;
+  readonly username?: string;
+  readonly kubernetesGroups?: string[];
+  readonly accessPolicies?: { policyArn: string; accessScope: { type: 'cluster' } }[];
+  /** Things to check by hand (e.g. the role may have a path aws-auth does not show). */
+  readonly notes: string[];
+}
+
+export interface MigrationBlocker {
+  readonly source: string;
+  readonly principal: string;
+  readonly reason: string;
+}
+
+export interface SkippedRow {
+  readonly source: string;
+  readonly principal: string;
+  readonly reason: string;
+}
+
+export interface MigrationPlan {
+  readonly entries: PlannedAccessEntry[];
+  /** Rows that cannot become access entries: keep aws-auth (mode API_AND_CONFIG_MAP) until they are resolved. */
+  readonly blockers: MigrationBlocker[];
+  /** Rows EKS manages itself (Fargate pod execution roles). */
+  readonly skipped: SkippedRow[];
+  /** Rows the parser rejected. */
+  readonly invalidRows: string[];
+  /** True when authentication mode API (which deletes aws-auth's effect) is safe after creating the entries. */
+  readonly canSwitchToApi: boolean;
+}
+
+const RESERVED_PREFIXES = ['system:', 'eks:', 'aws:', 'amazon:', 'iam:'];
+const UNSUPPORTED_TEMPLATES = /\{\{(AccountID|SessionNameRaw|AccessKeyID|EC2PrivateDNSName)\}\}/;
+
+function isServiceLinkedRole(arn: string): boolean {
+  return /:role\/(aws-service-role\/|AWSServiceRoleFor)/.test(arn);
+}
+
+function partitionOf(arn: string): string {
+  try {
+    return parseArn(arn).partition;
+  } catch {
+    return 'aws';
+  }
+}
+
+function planRow(source: string, arn: string, username: string, groups: readonly string[], isRole: boolean, plan: { entries: PlannedAccessEntry[]; blockers: MigrationBlocker[]; skipped: SkippedRow[] }): void {
+  const block = (reason: string): void => {
+    plan.blockers.push({ source, principal: arn, reason });
+  };
+  if (isRole && isServiceLinkedRole(arn)) return block('service-linked roles cannot have access entries; keep this aws-auth row');
+  if (isRole && username === FARGATE_USERNAME && groups.includes('system:node-proxier')) {
+    plan.skipped.push({ source, principal: arn, reason: 'Fargate pod execution role: EKS creates its FARGATE_LINUX entry with the Fargate profile' });
+    return;
+  }
+  const notes = isRole ? ['aws-auth role ARNs carry no path; if this role has one, use its full ARN (aws iam get-role)'] : [];
+  if (isRole && username === NODE_USERNAME) {
+    const type: AccessEntryType = groups.includes(WINDOWS_NODE_GROUP) ? 'EC2_WINDOWS' : 'EC2_LINUX';
+    plan.entries.push({ source, principalArn: arn, type, notes: [...notes, 'skip it if the role belongs to a managed node group (EKS creates that entry)'] });
+    return;
+  }
+  const masters = groups.includes('system:masters');
+  const otherSystem = groups.filter((g) => g.startsWith('system:') && g !== 'system:masters');
+  if (otherSystem.length > 0) return block(`groups ${otherSystem.join(', ')} cannot be access-entry groups (system: is reserved) and have no access policy equivalent`);
+  const reserved = groups.filter((g) => RESERVED_PREFIXES.some((p) => g.startsWith(p)) && g !== 'system:masters');
+  if (reserved.length > 0) return block(`groups ${reserved.join(', ')} use a reserved prefix (${RESERVED_PREFIXES.join(' ')})`);
+  if (RESERVED_PREFIXES.some((p) => username.startsWith(p))) return block(`username "${username}" uses a reserved prefix (${RESERVED_PREFIXES.join(' ')})`);
+  const tmpl = UNSUPPORTED_TEMPLATES.exec(username);
+  if (tmpl) return block(`username template {{${tmpl[1]}}} is not supported by access entries (only {{SessionName}})`);
+  if (username.includes('{{SessionName}}') && !username.slice(0, username.indexOf('{{SessionName}}')).includes(':')) {
+    return block('an access-entry username with {{SessionName}} needs a ":" before it');
+  }
+  const kubernetesGroups = groups.filter((g) => g !== 'system:masters');
+  plan.entries.push({
+    source,
+    principalArn: arn,
+    type: 'STANDARD',
+    username,
+    kubernetesGroups: kubernetesGroups.length ? [...kubernetesGroups] : undefined,
+    accessPolicies: masters ? [{ policyArn: `arn:${partitionOf(arn)}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`, accessScope: { type: 'cluster' } }] : undefined,
+    notes,
+  });
+}
+
+/** Plans the migration of a parsed aws-auth document (a ConfigMap manifest or `kubectl get -o json/yaml` output). */
+export function planMigration(doc: unknown): MigrationPlan {
+  const parsed = parseMappingDocument(doc);
+  const plan = { entries: [] as PlannedAccessEntry[], blockers: [] as MigrationBlocker[], skipped: [] as SkippedRow[] };
+  const seen = new Map<string, string>();
+  const dedupe = (arn: string, source: string) => {
+    const first = seen.get(arn);
+    if (first) {
+      plan.skipped.push({ source, principal: arn, reason: `duplicate of ${first}: one access entry per principal (the authenticator used the first row)` });
+      return false;
+    }
+    seen.set(arn, source);
+    return true;
+  };
+  parsed.roles.forEach((r: RoleMapping, i) => {
+    const source = r.source ?? `mapRoles[${i}]`;
+    if (r.roleArn === undefined) {
+      plan.blockers.push({ source, principal: `sso:${r.sso?.permissionSetName}@${r.sso?.accountId}`, reason: 'SSO permission-set rows need the concrete AWSReservedSSO_… role ARN (with its path) for an access entry' });
+      return;
+    }
+    if (dedupe(r.roleArn, source)) planRow(source, r.roleArn, r.username, r.groups, true, plan);
+  });
+  parsed.users.forEach((u: UserMapping, i) => {
+    const source = u.source ?? `mapUsers[${i}]`;
+    if (dedupe(u.userArn, source)) planRow(source, u.userArn, u.username, u.groups, false, plan);
+  });
+  parsed.accounts.forEach((a, i) => plan.blockers.push({ source: `mapAccounts[${i}]`, principal: a, reason: 'account-wide mappings have no access-entry equivalent; create an entry per principal' }));
+  const invalidRows = parsed.errors.filter((e) => e.severity === 'error').map((e) => `${e.location}: ${e.message}`);
+  return { ...plan, invalidRows, canSwitchToApi: plan.blockers.length === 0 && invalidRows.length === 0 };
+}

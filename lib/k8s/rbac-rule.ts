@@ -1,0 +1,66 @@
+/**
+ * RBAC policy rules with the validation the API server applies (rbac-anchors §2.5), done at synth time so a bad rule
+ * fails `cdk synth` with the construct path instead of failing `kubectl apply` later. cdk8s-plus-28's rules cannot carry
+ * several resources, resourceNames on custom resources, or validation (rbac-anchors §1.3), hence this type.
+ */
+import { k8s } from 'cdk8s-plus-28';
+
+/** One RBAC PolicyRule. Either resource fields (apiGroups + resources) or nonResourceUrls, never both. */
+export interface RbacRule {
+  /** Verbs, e.g. `get`, `list`, `watch`, or `*`. Must not be empty. */
+  readonly verbs: string[];
+  /** API groups; `''` is the core group, `*` all groups. @default - none (then nonResourceUrls is required) */
+  readonly apiGroups?: string[];
+  /** Resources, incl. subresources (`pods/log`) and `*`. @default - none */
+  readonly resources?: string[];
+  /** Restricts the rule to these object names. @default - all names */
+  readonly resourceNames?: string[];
+  /** Non-resource URLs such as `/healthz` or `/metrics/*`; only in ClusterRoles. @default - none */
+  readonly nonResourceUrls?: string[];
+}
+
+/** Verbs that never carry an object name, so `resourceNames` cannot restrict them (pkg/apis/rbac/helpers.go). */
+const NAMELESS_VERBS = new Set(['list', 'watch', 'create', 'deletecollection']);
+
+/**
+ * Returns the problems of a rule (empty when valid). `where` names the rule in messages, `namespaced` is true for a
+ * Role (which may not use non-resource URLs).
+ */
+export function ruleProblems(rule: RbacRule, where: string, namespaced: boolean): string[] {
+  const out: string[] = [];
+  const has = (v?: string[]) => v !== undefined && v.length > 0;
+  if (!has(rule.verbs)) out.push(`${where}: verbs must not be empty (e.g. ["get", "list", "watch"])`);
+  if (rule.verbs?.some((v) => v.trim() === '')) out.push(`${where}: verbs must not contain empty strings`);
+  if (has(rule.nonResourceUrls)) {
+    if (namespaced) out.push(`${where}: a namespaced Role cannot grant nonResourceUrls; use a ClusterRole`);
+    if (has(rule.apiGroups) || has(rule.resources) || has(rule.resourceNames)) {
+      out.push(`${where}: nonResourceUrls cannot be combined with apiGroups, resources or resourceNames`);
+    }
+    for (const u of rule.nonResourceUrls!) {
+      if (!u.startsWith('/') && u !== '*') out.push(`${where}: non-resource URL "${u}" must start with "/" (or be "*")`);
+      if (u.includes('*') && u !== '*' && !u.endsWith('*')) out.push(`${where}: non-resource URL "${u}" may only end with "*"`);
+    }
+    return out;
+  }
+  if (!has(rule.apiGroups)) out.push(`${where}: apiGroups must list at least one group ("" is the core group, "*" all)`);
+  if (!has(rule.resources)) out.push(`${where}: resources must list at least one resource (e.g. "pods", "pods/log", "*")`);
+  if (has(rule.resourceNames)) {
+    const nameless = rule.verbs.filter((v) => NAMELESS_VERBS.has(v));
+    if (nameless.length > 0) {
+      out.push(`${where}: verbs ${nameless.join(', ')} carry no object name, so resourceNames cannot restrict them; put them in a rule without resourceNames`);
+    }
+  }
+  return out;
+}
+
+/** The L1 form; keys that are empty are left out (an empty `resourceNames` would be noise, rbac-anchors §1.2). */
+export function toPolicyRule(rule: RbacRule): k8s.PolicyRule {
+  const nonEmpty = (v?: string[]) => (v && v.length > 0 ? [...v] : undefined);
+  return {
+    verbs: [...rule.verbs],
+    apiGroups: nonEmpty(rule.apiGroups),
+    resources: nonEmpty(rule.resources),
+    resourceNames: nonEmpty(rule.resourceNames),
+    nonResourceUrLs: nonEmpty(rule.nonResourceUrls),
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * Subjects of a binding. ServiceAccount subjects always carry their namespace: a ClusterRoleBinding subject without
+ * one is rejected by the API server, and cdk8s-plus leaves it out for charts without a namespace (rbac-anchors §1.2).
+ */
+import type { ISubject } from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-28';
+
+const RBAC_GROUP = 'rbac.authorization.k8s.io';
+
+/** Kinds of RBAC subject. */
+export enum SubjectKind {
+  USER = 'User',
+  GROUP = 'Group',
+  SERVICE_ACCOUNT = 'ServiceAccount',
+}
+
+/** A User, Group or ServiceAccount named in a RoleBinding or ClusterRoleBinding. */
+export class RbacSubject {
+  /** A Kubernetes user name, e.g. the username an IAM principal is mapped to. */
+  public static user(name: string): RbacSubject {
+    return new RbacSubject(SubjectKind.USER, name);
+  }
+
+  /** A Kubernetes group, e.g. one an IAM principal's mapping or access entry puts it in. */
+  public static group(name: string): RbacSubject {
+    return new RbacSubject(SubjectKind.GROUP, name);
+  }
+
+  /** A ServiceAccount; the namespace is required. */
+  public static serviceAccount(name: string, namespace: string): RbacSubject {
+    return new RbacSubject(SubjectKind.SERVICE_ACCOUNT, name, namespace);
+  }
+
+  /**
+   * Adopts a cdk8s-plus subject (`User.fromName`, `Group.fromName`, `ServiceAccount`). A ServiceAccount without a
+   * namespace (a chart without one) gets `defaultNamespace`, or is an error naming the construct.
+   */
+  public static fromCdk8sPlus(subject: ISubject, defaultNamespace?: string): RbacSubject {
+    const c = subject.toSubjectConfiguration();
+    const kind = Object.values(SubjectKind).find((k) => k === c.kind);
+    if (kind === undefined) throw new Error(`${subject.node.path}: unsupported subject kind "${c.kind}" (User, Group or ServiceAccount)`);
+    const namespace = kind === SubjectKind.SERVICE_ACCOUNT ? c.namespace ?? defaultNamespace : undefined;
+    if (kind === SubjectKind.SERVICE_ACCOUNT && !namespace) {
+      throw new Error(`${subject.node.path}: ServiceAccount subject "${c.name}" has no namespace; give the ServiceAccount one or pass defaultNamespace`);
+    }
+    return new RbacSubject(kind, c.name, namespace);
+  }
+
+  private constructor(
+    /** The subject kind. */
+    public readonly kind: SubjectKind,
+    /** The user, group or ServiceAccount name. */
+    public readonly name: string,
+    /** The ServiceAccount's namespace (only for ServiceAccounts). */
+    public readonly namespace?: string,
+  ) {
+    if (!name || name.trim() !== name) throw new Error(`RBAC ${kind} subject: name must be non-empty without surrounding spaces, got "${name}"`);
+    if (kind === SubjectKind.SERVICE_ACCOUNT && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name)) {
+      throw new Error(`RBAC ServiceAccount subject: "${name}" is not a valid ServiceAccount name (DNS subdomain)`);
+    }
+  }
+
+  /** A stable key, for de-duplication. */
+  public get key(): string {
+    return `${this.kind}:${this.namespace ?? ''}:${this.name}`;
+  }
+
+  /** The L1 form. */
+  public toSubject(): k8s.Subject {
+    return this.kind === SubjectKind.SERVICE_ACCOUNT
+      ? { kind: this.kind, apiGroup: '', name: this.name, namespace: this.namespace }
+      : { kind: this.kind, apiGroup: RBAC_GROUP, name: this.name };
+  }
+}

@@ -1,0 +1,229 @@
+/**
+ * The access model builder: one declaration of principals, grants and service accounts from which the CDK
+ * constructs (lib/aws), the cdk8s charts (lib/k8s) and the analysis (lib/analysis) all derive their output. It
+ * records what it is told and never throws for bad input: `validateModel` reports every problem at once, and the
+ * `ClusterAccess` construct turns them into synth errors naming the construct path.
+ */
+import { AccessPolicyGrant } from './access-policies';
+import { AccessEntryType, AuthenticationMode, PrincipalKind, PrincipalOrigin, SystemMastersHandling } from './enums';
+import { parseIamArn, ssoPermissionSetOf } from './iam-arn';
+import {
+  AccessModelProps, ClusterGrantProps, CreateRoleProps, CreateUserProps, GroupGrantProps, NodeRoleProps, ServiceAccountProps,
+} from './props';
+import {
+  ACCESS_MODEL_VERSION, AccessModelJson, AccessPolicyGrantJson, GroupGrantJson, PrincipalJson, ServiceAccountJson,
+} from './types';
+
+const DEFAULT_MAX_SESSION_SECONDS = 3600;
+const MAX_IAM_ROLE_NAME = 64;
+
+/** The access model of one cluster. */
+export class AccessModel {
+  /** Reads the JSON form (`toJson()`), e.g. from a file written by the CDK app. */
+  public static fromJson(json: AccessModelJson): AccessModel {
+    if (json.version !== ACCESS_MODEL_VERSION) {
+      throw new Error(`access model version ${json.version} is not supported (expected ${ACCESS_MODEL_VERSION})`);
+    }
+    const model = new AccessModel({
+      accountId: json.accountId,
+      partition: json.partition,
+      authenticationMode: json.authenticationMode,
+      systemMasters: json.systemMasters,
+      iamNamePrefix: json.iamNamePrefix,
+    });
+    model.principalList.push(...clone(json.principals));
+    model.groupGrantList.push(...clone(json.groupGrants));
+    model.serviceAccountList.push(...clone(json.serviceAccounts));
+    return model;
+  }
+
+  public readonly accountId: string;
+  public readonly partition: string;
+  public readonly authenticationMode: AuthenticationMode;
+  public readonly systemMasters: SystemMastersHandling;
+  public readonly iamNamePrefix: string;
+  private readonly principalList: PrincipalJson[] = [];
+  private readonly groupGrantList: GroupGrantJson[] = [];
+  private readonly serviceAccountList: ServiceAccountJson[] = [];
+
+  constructor(props: AccessModelProps) {
+    this.accountId = props.accountId;
+    this.partition = props.partition ?? 'aws';
+    this.authenticationMode = props.authenticationMode ?? AuthenticationMode.API;
+    this.systemMasters = props.systemMasters ?? SystemMastersHandling.TRANSLATE_TO_CLUSTER_ADMIN;
+    this.iamNamePrefix = props.iamNamePrefix ?? '';
+  }
+
+  /** Principals in declaration order. */
+  public get principals(): readonly PrincipalJson[] {
+    return this.principalList;
+  }
+
+  /** Group grants in declaration order. */
+  public get groupGrants(): readonly GroupGrantJson[] {
+    return this.groupGrantList;
+  }
+
+  /** Service accounts in declaration order. */
+  public get serviceAccounts(): readonly ServiceAccountJson[] {
+    return this.serviceAccountList;
+  }
+
+  /** The principal with this id, or undefined. */
+  public principal(id: string): PrincipalJson | undefined {
+    return this.principalList.find((p) => p.id === id);
+  }
+
+  /** Declares an IAM user to create. */
+  public addUser(id: string, props: CreateUserProps = {}): PrincipalJson {
+    const name = props.userName ?? this.iamNamePrefix + id;
+    const path = props.path ?? '/';
+    return this.push({
+      ...this.grantFields(props),
+      id, kind: PrincipalKind.USER, origin: PrincipalOrigin.CREATED, accountId: this.accountId, name, path,
+      arn: `arn:${this.partition}:iam::${this.accountId}:user${path}${name}`,
+      user: {
+        permissionsBoundaryArn: props.permissionsBoundaryArn,
+        iamGroups: [...(props.iamGroups ?? [])],
+        createAccessKey: props.createAccessKey ?? false,
+      },
+    });
+  }
+
+  /** Declares an assumable IAM role to create. */
+  public addRole(id: string, props: CreateRoleProps): PrincipalJson {
+    const name = props.roleName ?? this.iamNamePrefix + id;
+    const path = props.path ?? '/';
+    const trust = props.assumableBy;
+    return this.push({
+      ...this.grantFields(props),
+      id, kind: PrincipalKind.ROLE, origin: PrincipalOrigin.CREATED, accountId: this.accountId, name, path,
+      arn: `arn:${this.partition}:iam::${this.accountId}:role${path}${name}`,
+      role: {
+        trust: {
+          principalIds: [...(trust.principalIds ?? [])],
+          principalArns: [...(trust.principalArns ?? [])],
+          accountIds: [...(trust.accountIds ?? [])],
+          organizationId: trust.organizationId,
+          requireMfa: trust.requireMfa ?? false,
+          externalIds: [...(trust.externalIds ?? [])],
+          allowSourceIdentity: trust.allowSourceIdentity ?? false,
+          allowSessionTags: trust.allowSessionTags ?? false,
+        },
+        maxSessionDurationSeconds: props.maxSessionDurationSeconds ?? DEFAULT_MAX_SESSION_SECONDS,
+        permissionsBoundaryArn: props.permissionsBoundaryArn,
+      },
+    });
+  }
+
+  /** Refers to an existing IAM user by ARN (path kept). */
+  public importUser(id: string, userArn: string, props: ClusterGrantProps = {}): PrincipalJson {
+    return this.importPrincipal(id, userArn, PrincipalKind.USER, AccessEntryType.STANDARD, props);
+  }
+
+  /**
+   * Refers to an existing IAM role by ARN (path kept), including IAM Identity Center permission-set roles
+   * (`role/aws-reserved/sso.amazonaws.com/[<region>/]AWSReservedSSO_<set>_<suffix>`).
+   */
+  public importRole(id: string, roleArn: string, props: ClusterGrantProps = {}): PrincipalJson {
+    return this.importPrincipal(id, roleArn, PrincipalKind.ROLE, AccessEntryType.STANDARD, props);
+  }
+
+  /** Maps every principal of an account (aws-auth `mapAccounts`; ConfigMap modes only). */
+  public addAccount(id: string, accountId: string, props: ClusterGrantProps = {}): PrincipalJson {
+    return this.push({
+      ...this.grantFields(props),
+      id, kind: PrincipalKind.ACCOUNT, origin: PrincipalOrigin.IMPORTED, accountId, name: accountId, path: '/',
+      arn: `arn:${this.partition}:iam::${accountId}:root`,
+    });
+  }
+
+  /** Declares a node role (access entry of a node type, or an aws-auth node row in CONFIG_MAP mode). */
+  public addNodeRole(id: string, roleArn: string, props: NodeRoleProps = {}): PrincipalJson {
+    return this.importPrincipal(id, roleArn, PrincipalKind.ROLE, props.entryType ?? AccessEntryType.EC2_LINUX, {
+      accessPolicies: props.accessPolicies, tags: props.tags,
+    });
+  }
+
+  /** Gives a Kubernetes group RBAC permissions (rendered by the cdk8s RBAC chart). */
+  public addGroupGrant(props: GroupGrantProps): GroupGrantJson {
+    const grant: GroupGrantJson = {
+      group: props.group,
+      clusterRole: props.clusterRole,
+      rules: clone(props.rules ?? []),
+      namespaces: [...(props.namespaces ?? [])],
+    };
+    this.groupGrantList.push(grant);
+    return grant;
+  }
+
+  /** Declares a service account with its own IAM role (IRSA or Pod Identity). */
+  public addServiceAccount(id: string, props: ServiceAccountProps): ServiceAccountJson {
+    const roleName = props.roleName ?? (this.iamNamePrefix + `${props.namespace}-${props.name}`).slice(0, MAX_IAM_ROLE_NAME);
+    const sa: ServiceAccountJson = {
+      id,
+      namespace: props.namespace,
+      name: props.name,
+      mechanism: props.mechanism,
+      roleName,
+      roleArn: `arn:${this.partition}:iam::${this.accountId}:role/${roleName}`,
+      managedPolicyArns: [...(props.managedPolicyArns ?? [])],
+      policyStatements: clone(props.policyStatements ?? []),
+    };
+    this.serviceAccountList.push(sa);
+    return sa;
+  }
+
+  /** The JSON form (a deep copy). */
+  public toJson(): AccessModelJson {
+    return clone({
+      version: ACCESS_MODEL_VERSION,
+      accountId: this.accountId,
+      partition: this.partition,
+      authenticationMode: this.authenticationMode,
+      systemMasters: this.systemMasters,
+      iamNamePrefix: this.iamNamePrefix,
+      principals: this.principalList,
+      groupGrants: this.groupGrantList,
+      serviceAccounts: this.serviceAccountList,
+    });
+  }
+
+  private importPrincipal(id: string, arn: string, kind: PrincipalKind, entryType: AccessEntryType, props: ClusterGrantProps): PrincipalJson {
+    const parsed = parseIamArn(arn);
+    return this.push({
+      ...this.grantFields(props),
+      id, kind, origin: PrincipalOrigin.IMPORTED, entryType, arn,
+      accountId: parsed?.accountId ?? '', name: parsed?.name ?? '', path: parsed?.path ?? '/',
+      ssoPermissionSetName: parsed ? ssoPermissionSetOf(parsed) : undefined,
+    });
+  }
+
+  private grantFields(props: ClusterGrantProps): Pick<PrincipalJson, 'entryType' | 'username' | 'kubernetesGroups' | 'accessPolicies' | 'tags'> {
+    return {
+      entryType: AccessEntryType.STANDARD,
+      username: props.username,
+      kubernetesGroups: [...(props.kubernetesGroups ?? [])],
+      accessPolicies: (props.accessPolicies ?? []).map((g) => this.grantJson(g)),
+      tags: { ...(props.tags ?? {}) },
+    };
+  }
+
+  private grantJson(grant: AccessPolicyGrant): AccessPolicyGrantJson {
+    return {
+      policyName: grant.policy.policyName,
+      policyArn: `arn:${this.partition}:eks::aws:cluster-access-policy/${grant.policy.policyName}`,
+      scope: grant.scope,
+      namespaces: [...(grant.namespaces ?? [])],
+    };
+  }
+
+  private push(principal: PrincipalJson): PrincipalJson {
+    this.principalList.push(principal);
+    return principal;
+  }
+}
+
+function clone<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}

@@ -1,0 +1,130 @@
+/**
+ * Views derived from the model, one per consumer: the access entries EKS gets (lib/aws), the aws-auth rows the
+ * ConfigMap chart renders (lib/k8s), and the effective Kubernetes identity of a principal (lib/analysis). Each
+ * authentication mode gets only what it uses (iac-anchors §1.1).
+ */
+import { stripPath } from '../../authenticator/arn';
+import type { RoleMapping, UserMapping } from '../../authenticator/mapper/types';
+import { AccessPolicy } from './access-policies';
+import { AccessEntryType, AccessScopeType, AuthenticationMode, PrincipalKind, SystemMastersHandling } from './enums';
+import type { AccessModel } from './access-model';
+import type { AccessPolicyGrantJson, PrincipalJson } from './types';
+
+export const SYSTEM_MASTERS = 'system:masters';
+
+/** One `AWS::EKS::AccessEntry`. */
+export interface AccessEntryJson {
+  readonly principalId: string;
+  readonly principalArn: string;
+  readonly type: AccessEntryType;
+  readonly username?: string;
+  readonly kubernetesGroups: string[];
+  readonly accessPolicies: AccessPolicyGrantJson[];
+  readonly tags: Record<string, string>;
+}
+
+/** The aws-auth ConfigMap content, as the authenticator's mapper types. */
+export interface AwsAuthRowsJson {
+  readonly mapRoles: RoleMapping[];
+  readonly mapUsers: UserMapping[];
+  readonly mapAccounts: string[];
+}
+
+/** Ids of principals named in a created role's trust policy. */
+export function trustedPrincipalIds(model: AccessModel): Set<string> {
+  return new Set(model.principals.flatMap((p) => p.role?.trust.principalIds ?? []));
+}
+
+/** True if the principal gets nothing in the cluster itself (it only exists to assume a role, or is a mistake). */
+export function grantsNothing(p: PrincipalJson): boolean {
+  return p.entryType === AccessEntryType.STANDARD && p.kubernetesGroups.length === 0 && p.accessPolicies.length === 0;
+}
+
+/** The principals that reach the cluster directly (those only trusted to assume a role are left out). */
+export function clusterPrincipals(model: AccessModel): PrincipalJson[] {
+  const trusted = trustedPrincipalIds(model);
+  return model.principals.filter((p) => !(grantsNothing(p) && trusted.has(p.id)));
+}
+
+/**
+ * The Kubernetes username: the declared one, else what EKS generates (iac-anchors §1.3) — the user ARN, the
+ * assumed-role form without path for roles, `system:node:…` for node types. The aws-auth rows use the same default so
+ * a principal is the same Kubernetes user in every mode.
+ */
+export function effectiveUsername(p: PrincipalJson, partition: string): string {
+  if (p.username !== undefined) return p.username;
+  switch (p.entryType) {
+    case AccessEntryType.EC2_LINUX:
+    case AccessEntryType.EC2_WINDOWS:
+    case AccessEntryType.EC2:
+      return 'system:node:{{EC2PrivateDNSName}}';
+    case AccessEntryType.STANDARD:
+      break;
+    default:
+      return 'system:node:{{SessionName}}';
+  }
+  if (p.kind === PrincipalKind.ROLE) return `arn:${partition}:sts::${p.accountId}:assumed-role/${p.name}/{{SessionName}}`;
+  return p.arn;
+}
+
+/** `system:masters` becomes AmazonEKSClusterAdminPolicy at cluster scope (validation refuses it otherwise). */
+function translateSystemMasters(p: PrincipalJson, model: AccessModel): Pick<AccessEntryJson, 'kubernetesGroups' | 'accessPolicies'> {
+  if (!p.kubernetesGroups.includes(SYSTEM_MASTERS) || model.systemMasters !== SystemMastersHandling.TRANSLATE_TO_CLUSTER_ADMIN) {
+    return { kubernetesGroups: p.kubernetesGroups, accessPolicies: p.accessPolicies };
+  }
+  const admin = AccessPolicy.AMAZON_EKS_CLUSTER_ADMIN_POLICY;
+  const hasAdmin = p.accessPolicies.some((g) => g.policyName === admin.policyName && g.scope === AccessScopeType.CLUSTER);
+  return {
+    kubernetesGroups: p.kubernetesGroups.filter((g) => g !== SYSTEM_MASTERS),
+    accessPolicies: hasAdmin ? p.accessPolicies : [
+      ...p.accessPolicies.filter((g) => g.policyName !== admin.policyName),
+      { policyName: admin.policyName, policyArn: admin.arn(model.partition), scope: AccessScopeType.CLUSTER, namespaces: [] },
+    ],
+  };
+}
+
+/** The access entries of the model; none in CONFIG_MAP mode, and never for whole accounts. */
+export function accessEntries(model: AccessModel): AccessEntryJson[] {
+  if (model.authenticationMode === AuthenticationMode.CONFIG_MAP) return [];
+  return clusterPrincipals(model)
+    .filter((p) => p.kind !== PrincipalKind.ACCOUNT)
+    .map((p) => ({
+      principalId: p.id,
+      principalArn: p.arn,
+      type: p.entryType,
+      username: p.entryType === AccessEntryType.STANDARD ? p.username : undefined,
+      ...translateSystemMasters(p, model),
+      tags: p.tags,
+    }));
+}
+
+const NODE_GROUPS = ['system:bootstrappers', 'system:nodes'];
+
+/**
+ * The aws-auth rows. CONFIG_MAP: every principal (role paths stripped, as the authenticator sees assumed-role ARNs
+ * without path; AmazonEKSClusterAdminPolicy at cluster scope becomes `system:masters`; node roles get the node
+ * groups). API_AND_CONFIG_MAP: only whole accounts, which access entries cannot express (an entry for the same ARN
+ * would override a row anyway). API: nothing.
+ */
+export function awsAuthRows(model: AccessModel): AwsAuthRowsJson {
+  const rows: AwsAuthRowsJson = { mapRoles: [], mapUsers: [], mapAccounts: [] };
+  if (model.authenticationMode === AuthenticationMode.API) return rows;
+  const onlyAccounts = model.authenticationMode === AuthenticationMode.API_AND_CONFIG_MAP;
+  for (const p of clusterPrincipals(model)) {
+    if (p.kind === PrincipalKind.ACCOUNT) {
+      rows.mapAccounts.push(p.accountId);
+      continue;
+    }
+    if (onlyAccounts) continue;
+    const groups = p.entryType === AccessEntryType.STANDARD ? configMapGroups(p) : NODE_GROUPS;
+    const username = effectiveUsername(p, model.partition);
+    if (p.kind === PrincipalKind.ROLE) rows.mapRoles.push({ roleArn: stripPath(p.arn), username, groups });
+    else rows.mapUsers.push({ userArn: p.arn, username, groups });
+  }
+  return rows;
+}
+
+function configMapGroups(p: PrincipalJson): string[] {
+  const admin = p.accessPolicies.some((g) => g.policyName === AccessPolicy.AMAZON_EKS_CLUSTER_ADMIN_POLICY.policyName && g.scope === AccessScopeType.CLUSTER);
+  return admin && !p.kubernetesGroups.includes(SYSTEM_MASTERS) ? [...p.kubernetesGroups, SYSTEM_MASTERS] : [...p.kubernetesGroups];
+}

@@ -1,0 +1,62 @@
+/**
+ * Enumerations of the access model. String values equal the EKS / CloudFormation spelling so the JSON form of the
+ * model can be read without this library.
+ */
+
+/** How the cluster authenticates IAM principals (`accessConfig.authenticationMode`, iac-anchors §1.1). */
+export enum AuthenticationMode {
+  /** aws-auth ConfigMap only: the model renders aws-auth rows, no access entries. */
+  CONFIG_MAP = 'CONFIG_MAP',
+  /** Access entries and aws-auth: principals get access entries; aws-auth keeps only what entries cannot express. */
+  API_AND_CONFIG_MAP = 'API_AND_CONFIG_MAP',
+  /** Access entries only: nothing is rendered for aws-auth. */
+  API = 'API',
+}
+
+/** `AWS::EKS::AccessEntry` `Type` (iac-anchors §1.3). Only STANDARD takes a username, groups and policies. */
+export enum AccessEntryType {
+  STANDARD = 'STANDARD',
+  FARGATE_LINUX = 'FARGATE_LINUX',
+  EC2_LINUX = 'EC2_LINUX',
+  EC2_WINDOWS = 'EC2_WINDOWS',
+  /** EKS Auto Mode node role; takes AmazonEKSAutoNodePolicy and nothing else. */
+  EC2 = 'EC2',
+  HYBRID_LINUX = 'HYBRID_LINUX',
+  HYPERPOD_LINUX = 'HYPERPOD_LINUX',
+}
+
+/** Where an access policy applies. */
+export enum AccessScopeType {
+  CLUSTER = 'cluster',
+  NAMESPACE = 'namespace',
+}
+
+/** What kind of IAM identity a principal is. */
+export enum PrincipalKind {
+  USER = 'USER',
+  ROLE = 'ROLE',
+  /** A whole AWS account (aws-auth `mapAccounts`); only the ConfigMap modes can express it. */
+  ACCOUNT = 'ACCOUNT',
+}
+
+/** Whether the library creates the IAM principal or refers to an existing one. */
+export enum PrincipalOrigin {
+  CREATED = 'CREATED',
+  IMPORTED = 'IMPORTED',
+}
+
+/** How a Kubernetes service account obtains AWS credentials. */
+export enum ServiceAccountMechanism {
+  /** IAM Roles for Service Accounts: OIDC web identity, `eks.amazonaws.com/role-arn` annotation. */
+  IRSA = 'IRSA',
+  /** EKS Pod Identity: `AWS::EKS::PodIdentityAssociation`, trust in `pods.eks.amazonaws.com`. */
+  POD_IDENTITY = 'POD_IDENTITY',
+}
+
+/** What to do with `system:masters`, which EKS rejects as an access-entry group (iac-anchors §1.3). */
+export enum SystemMastersHandling {
+  /** Replace it by AmazonEKSClusterAdminPolicy at cluster scope on the access entry (as eksctl's migrator does). */
+  TRANSLATE_TO_CLUSTER_ADMIN = 'TRANSLATE_TO_CLUSTER_ADMIN',
+  /** Reject it at synth time. */
+  REFUSE = 'REFUSE',
+}

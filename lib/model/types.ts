@@ -1,0 +1,131 @@
+/**
+ * The serializable form of the access model: plain JSON (no classes, no CDK tokens required), versioned, so the CDK
+ * app, the cdk8s charts, the analysis and the CLI can exchange it as a file. `AccessModel` builds and checks it;
+ * `AccessModel.fromJson(model.toJson())` round-trips.
+ */
+import type { AccessEntryType, AccessScopeType, AuthenticationMode, PrincipalKind, PrincipalOrigin, ServiceAccountMechanism, SystemMastersHandling } from './enums';
+
+export const ACCESS_MODEL_VERSION = 1;
+
+/** One EKS access policy association. */
+export interface AccessPolicyGrantJson {
+  /** Catalogue name, e.g. `AmazonEKSViewPolicy`. */
+  readonly policyName: string;
+  /** ARN in the model's partition. */
+  readonly policyArn: string;
+  readonly scope: AccessScopeType;
+  /** Namespaces (a trailing `*` is a wildcard) for namespace scope; empty for cluster scope. */
+  readonly namespaces: string[];
+}
+
+/** Who may assume a created role, and on which conditions. */
+export interface RoleTrustJson {
+  /** Model ids of principals of this model (users or roles) that may assume the role. */
+  readonly principalIds: string[];
+  /** ARNs of other IAM users/roles that may assume the role. */
+  readonly principalArns: string[];
+  /** Account ids whose principals (with their own IAM permission) may assume the role. */
+  readonly accountIds: string[];
+  /** AWS Organizations id (`o-…`): any principal of the organization (condition `aws:PrincipalOrgID`). */
+  readonly organizationId?: string;
+  readonly requireMfa: boolean;
+  /** Accepted `sts:ExternalId` values; empty = no condition. */
+  readonly externalIds: string[];
+  /** Also allow `sts:SetSourceIdentity`. */
+  readonly allowSourceIdentity: boolean;
+  /** Also allow `sts:TagSession`. */
+  readonly allowSessionTags: boolean;
+}
+
+/** Settings of an IAM user this library creates. */
+export interface CreatedUserJson {
+  readonly permissionsBoundaryArn?: string;
+  /** Names of existing IAM groups to add the user to. */
+  readonly iamGroups: string[];
+  /** Create an access key whose secret is stored in Secrets Manager (never in outputs or the template). */
+  readonly createAccessKey: boolean;
+}
+
+/** Settings of an IAM role this library creates. */
+export interface CreatedRoleJson {
+  readonly trust: RoleTrustJson;
+  readonly maxSessionDurationSeconds: number;
+  readonly permissionsBoundaryArn?: string;
+}
+
+/**
+ * One IAM principal and what it gets in the cluster. `arn` keeps the IAM path (access entries take it); aws-auth rows
+ * strip it (see `awsAuthRows`).
+ */
+export interface PrincipalJson {
+  /** Stable id inside the model; also the construct id and the basis of logical ids. */
+  readonly id: string;
+  readonly kind: PrincipalKind;
+  readonly origin: PrincipalOrigin;
+  /** Full IAM ARN, path included (`arn:aws:iam::111122223333:root` for accounts). */
+  readonly arn: string;
+  readonly accountId: string;
+  /** IAM name without path (the account id for accounts). */
+  readonly name: string;
+  /** IAM path, `/` or `/a/b/`. */
+  readonly path: string;
+  readonly entryType: AccessEntryType;
+  /** Kubernetes username; absent = the EKS default (see `effectiveUsername`). */
+  readonly username?: string;
+  readonly kubernetesGroups: string[];
+  readonly accessPolicies: AccessPolicyGrantJson[];
+  readonly tags: Record<string, string>;
+  /** IAM Identity Center permission set, for `AWSReservedSSO_<set>_<suffix>` roles. */
+  readonly ssoPermissionSetName?: string;
+  readonly user?: CreatedUserJson;
+  readonly role?: CreatedRoleJson;
+}
+
+/** An RBAC rule, as Kubernetes spells it. */
+export interface RbacRuleJson {
+  readonly apiGroups: string[];
+  readonly resources: string[];
+  readonly verbs: string[];
+  readonly resourceNames?: string[];
+  readonly nonResourceURLs?: string[];
+}
+
+/**
+ * What a Kubernetes group may do; the RBAC chart (lib/k8s) renders it as a (Cluster)Role plus bindings, named
+ * deterministically from `group`.
+ */
+export interface GroupGrantJson {
+  readonly group: string;
+  /** Bind this existing ClusterRole (e.g. `view`) instead of / in addition to `rules`. */
+  readonly clusterRole?: string;
+  readonly rules: RbacRuleJson[];
+  /** Namespaces to bind in; empty = cluster-wide (ClusterRoleBinding). */
+  readonly namespaces: string[];
+}
+
+/** A Kubernetes service account with an IAM role (IRSA or Pod Identity). */
+export interface ServiceAccountJson {
+  readonly id: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly mechanism: ServiceAccountMechanism;
+  readonly roleName: string;
+  readonly roleArn: string;
+  readonly managedPolicyArns: string[];
+  /** IAM policy statements (IAM JSON) for the role's inline policy. */
+  readonly policyStatements: Record<string, unknown>[];
+}
+
+/** The whole model. */
+export interface AccessModelJson {
+  readonly version: number;
+  readonly accountId: string;
+  readonly partition: string;
+  readonly authenticationMode: AuthenticationMode;
+  readonly systemMasters: SystemMastersHandling;
+  /** Prefix of the IAM names of created principals, `''` for none. */
+  readonly iamNamePrefix: string;
+  readonly principals: PrincipalJson[];
+  readonly groupGrants: GroupGrantJson[];
+  readonly serviceAccounts: ServiceAccountJson[];
+}

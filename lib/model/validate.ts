@@ -1,0 +1,230 @@
+/**
+ * Synth-time checks of everything EKS, IAM or CloudFormation would reject at deploy time (iac-anchors §1.3, §9), plus
+ * mistakes no service catches (a principal granted nothing). Every issue names its subject (principal id, group or
+ * service account) and says what would be valid; `ClusterAccess` prefixes the construct path.
+ */
+import { AccessPolicy } from './access-policies';
+import type { AccessModel } from './access-model';
+import { SYSTEM_MASTERS, accessEntries, grantsNothing, trustedPrincipalIds } from './derive';
+import { AccessEntryType, AccessScopeType, AuthenticationMode, PrincipalKind, PrincipalOrigin, SystemMastersHandling } from './enums';
+import { isServiceLinkedRole, parseIamArn } from './iam-arn';
+import type { AccessPolicyGrantJson, PrincipalJson, ServiceAccountJson } from './types';
+
+/** EKS: access entries per cluster, not adjustable (quota L-C56B9FC3). */
+export const MAX_ACCESS_ENTRIES_PER_CLUSTER = 3000;
+
+/** One problem found in a model. */
+export interface ValidationIssue {
+  /** What it is about: a principal id, `groupGrants/<group>`, `serviceAccounts/<id>` or `model`. */
+  readonly subject: string;
+  readonly message: string;
+}
+
+const RESERVED_USERNAME_PREFIXES = ['system:', 'eks:', 'aws:', 'amazon:', 'iam:'];
+const ACCOUNT_ID = /^\d{12}$/;
+const IAM_NAME = /^[\w+=,.@-]{1,64}$/;
+const IAM_PATH = /^\/(?:[\x21-\x7E]+\/)?$/;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const NAMESPACE_PATTERN = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\*?$|^[a-z0-9]\*$|^\*$/;
+const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
+const MIN_SESSION_SECONDS = 3600;
+const MAX_SESSION_SECONDS = 43200;
+const NODE_POLICY_BY_TYPE: Partial<Record<AccessEntryType, string>> = {
+  [AccessEntryType.EC2]: AccessPolicy.AMAZON_EKS_AUTO_NODE_POLICY.policyName,
+};
+
+/** Every problem of the model, in declaration order; empty when the model can be deployed. */
+export function validateModel(model: AccessModel): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const add = (subject: string, message: string) => issues.push({ subject, message });
+  if (!ACCOUNT_ID.test(model.accountId)) add('model', `accountId '${model.accountId}' is not a 12-digit AWS account id`);
+  checkIds(model, add);
+  checkDuplicatePrincipals(model, add);
+  const trusted = trustedPrincipalIds(model);
+  for (const p of model.principals) checkPrincipal(model, p, trusted.has(p.id), add);
+  for (const g of model.groupGrants) checkGroupGrant(g.group, !!g.clusterRole, g.rules.length, g.namespaces, add);
+  checkServiceAccounts(model.serviceAccounts, add);
+  const entries = accessEntries(model).length;
+  if (entries > MAX_ACCESS_ENTRIES_PER_CLUSTER) {
+    add('model', `${entries} access entries exceed the EKS quota of ${MAX_ACCESS_ENTRIES_PER_CLUSTER} per cluster (not adjustable); map principals through shared roles or groups instead`);
+  }
+  return issues;
+}
+
+type Add = (subject: string, message: string) => void;
+
+function checkIds(model: AccessModel, add: Add): void {
+  const seen = new Set<string>();
+  for (const id of [...model.principals.map((p) => p.id), ...model.serviceAccounts.map((s) => s.id)]) {
+    if (!/^[A-Za-z][A-Za-z0-9-]*$/.test(id)) add(id, `id '${id}' must start with a letter and contain only letters, digits and '-'`);
+    if (seen.has(id)) add(id, `id '${id}' is used twice; every principal and service account needs its own id`);
+    seen.add(id);
+  }
+}
+
+function checkDuplicatePrincipals(model: AccessModel, add: Add): void {
+  // IAM names are case-insensitive; EKS keeps one entry per principal ARN (409 ResourceInUseException otherwise).
+  const byArn = new Map<string, string>();
+  for (const p of model.principals) {
+    const key = p.arn.toLowerCase();
+    const first = byArn.get(key);
+    if (first !== undefined) add(p.id, `principal ${p.arn} is already declared as '${first}'; EKS allows one access entry per principal, merge the grants into '${first}'`);
+    else byArn.set(key, p.id);
+  }
+}
+
+function checkPrincipal(model: AccessModel, p: PrincipalJson, trusted: boolean, add: Add): void {
+  const at = (message: string) => add(p.id, message);
+  checkIdentity(model, p, at);
+  if (p.entryType !== AccessEntryType.STANDARD) {
+    checkNode(model, p, at);
+  } else {
+    if (p.username !== undefined) checkUsername(p.username, at);
+    checkGroups(model, p, at);
+  }
+  checkPolicies(model, p.accessPolicies, at);
+  if (p.kind === PrincipalKind.ACCOUNT && model.authenticationMode === AuthenticationMode.API) {
+    at(`account principals (aws-auth mapAccounts) need authentication mode CONFIG_MAP or API_AND_CONFIG_MAP, not API; import the account's roles instead`);
+  }
+  if (grantsNothing(p) && !trusted) {
+    at(`principal is granted nothing: give it kubernetesGroups or accessPolicies, or name it in a role's assumableBy.principalIds`);
+  }
+  if (p.role) checkTrust(model, p, at);
+}
+
+function checkIdentity(model: AccessModel, p: PrincipalJson, at: (m: string) => void): void {
+  if (p.kind === PrincipalKind.ACCOUNT) {
+    if (!ACCOUNT_ID.test(p.accountId)) at(`account '${p.accountId}' is not a 12-digit AWS account id`);
+    return;
+  }
+  const resource = p.kind === PrincipalKind.USER ? 'user' : 'role';
+  const parsed = parseIamArn(p.arn);
+  if (p.origin === PrincipalOrigin.IMPORTED && (!parsed || parsed.resourceType !== resource)) {
+    at(`'${p.arn}' is not an IAM ${resource} ARN (arn:<partition>:iam::<12-digit account>:${resource}/[<path>/]<name>); STS session ARNs are not accepted`);
+    return;
+  }
+  if (parsed && parsed.partition !== model.partition) at(`ARN ${p.arn} is in partition '${parsed.partition}' but the model is in '${model.partition}'`);
+  if (parsed && isServiceLinkedRole(parsed)) at(`service-linked role ${p.arn} cannot be an access-entry principal (EKS rejects roles under /aws-service-role/)`);
+  if (p.origin === PrincipalOrigin.CREATED) {
+    if (!IAM_NAME.test(p.name)) at(`IAM ${resource} name '${p.name}' is invalid: 1-64 characters of letters, digits and +=,.@_-`);
+    if (!IAM_PATH.test(p.path) || p.path.length > 512) at(`IAM path '${p.path}' is invalid: '/' or '/segment/.../' of printable ASCII, at most 512 characters`);
+  }
+}
+
+function checkNode(model: AccessModel, p: PrincipalJson, at: (m: string) => void): void {
+  if (p.kind !== PrincipalKind.ROLE) at(`access entry type ${p.entryType} needs an IAM role principal`);
+  if (p.accountId !== model.accountId) at(`cross-account principal ${p.arn} can only have access entry type STANDARD, not ${p.entryType} (the cluster is in ${model.accountId})`);
+  if (p.username !== undefined) at(`access entry type ${p.entryType} takes no username; EKS sets system:node:... itself`);
+  if (p.kubernetesGroups.length > 0) at(`access entry type ${p.entryType} takes no kubernetesGroups; EKS grants node permissions itself`);
+  const allowed = NODE_POLICY_BY_TYPE[p.entryType];
+  for (const g of p.accessPolicies) {
+    if (g.policyName !== allowed) {
+      at(`access entry type ${p.entryType} takes ${allowed ? `only ${allowed}` : 'no access policies'}, not ${g.policyName}`);
+    }
+  }
+}
+
+/** EKS username rules (iac-anchors §1.3). */
+function checkUsername(username: string, at: (m: string) => void): void {
+  if (username.trim() === '') {
+    at(`username must not be empty; omit it to get the EKS default`);
+    return;
+  }
+  const reserved = RESERVED_USERNAME_PREFIXES.find((prefix) => username.startsWith(prefix));
+  if (reserved) at(`username '${username}' must not start with '${reserved}' (reserved prefixes: ${RESERVED_USERNAME_PREFIXES.join(', ')})`);
+  const session = username.indexOf('{{SessionName}}');
+  if (session >= 0 && !username.slice(0, session).includes(':')) {
+    at(`username '${username}' uses {{SessionName}} without a ':' before it (e.g. 'dev:{{SessionName}}')`);
+  }
+}
+
+function checkGroups(model: AccessModel, p: PrincipalJson, at: (m: string) => void): void {
+  const entries = model.authenticationMode !== AuthenticationMode.CONFIG_MAP;
+  const seen = new Set<string>();
+  for (const group of p.kubernetesGroups) {
+    if (group.trim() === '' || /\s/.test(group)) at(`kubernetes group '${group}' must be non-empty and contain no whitespace`);
+    if (seen.has(group)) at(`kubernetes group '${group}' is listed twice`);
+    seen.add(group);
+    if (!entries || !group.startsWith('system:')) continue;
+    if (group === SYSTEM_MASTERS) {
+      if (model.systemMasters === SystemMastersHandling.REFUSE) {
+        at(`kubernetes group 'system:masters' is refused (systemMasters: REFUSE); grant AccessPolicy.AMAZON_EKS_CLUSTER_ADMIN_POLICY.atClusterScope() instead`);
+      }
+    } else {
+      at(`kubernetes group '${group}' cannot be used on an access entry: EKS rejects groups starting with 'system:'; use a group of your own and bind it with addGroupGrant`);
+    }
+  }
+}
+
+function checkPolicies(model: AccessModel, grants: readonly AccessPolicyGrantJson[], at: (m: string) => void): void {
+  const seen = new Set<string>();
+  for (const g of grants) {
+    let policy: AccessPolicy | undefined;
+    try {
+      policy = AccessPolicy.of(g.policyName);
+    } catch (e) {
+      at((e as Error).message);
+    }
+    if (seen.has(g.policyName)) at(`access policy ${g.policyName} is associated twice; EKS allows each policy once per entry (merge the namespaces)`);
+    seen.add(g.policyName);
+    if (g.scope === AccessScopeType.NAMESPACE) {
+      if (g.namespaces.length === 0) at(`access policy ${g.policyName} has namespace scope but no namespaces; list them or use cluster scope`);
+      for (const ns of g.namespaces) {
+        if (!NAMESPACE_PATTERN.test(ns)) at(`namespace '${ns}' of ${g.policyName} is not a DNS-1123 label (optionally ending in '*')`);
+      }
+    } else if (g.scope === AccessScopeType.CLUSTER) {
+      if (g.namespaces.length > 0) at(`access policy ${g.policyName} has cluster scope but namespaces ${g.namespaces.join(', ')}; use namespace scope or drop the namespaces`);
+    } else {
+      at(`access scope '${String(g.scope)}' of ${g.policyName} is invalid; use 'cluster' or 'namespace'`);
+    }
+    const isClusterAdmin = policy === AccessPolicy.AMAZON_EKS_CLUSTER_ADMIN_POLICY && g.scope === AccessScopeType.CLUSTER;
+    if (policy && model.authenticationMode === AuthenticationMode.CONFIG_MAP && !isClusterAdmin) {
+      at(`access policy ${g.policyName} needs access entries (authentication mode API or API_AND_CONFIG_MAP); in CONFIG_MAP mode use kubernetesGroups bound with addGroupGrant`);
+    }
+  }
+}
+
+function checkTrust(model: AccessModel, p: PrincipalJson, at: (m: string) => void): void {
+  const role = p.role!;
+  const t = role.trust;
+  if (t.principalIds.length + t.principalArns.length + t.accountIds.length === 0 && !t.organizationId) {
+    at(`role has nobody in assumableBy; name principalIds, principalArns, accountIds or organizationId`);
+  }
+  for (const id of t.principalIds) {
+    const target = model.principal(id);
+    if (!target) at(`assumableBy.principalIds names '${id}', which is not a principal of this model (known: ${model.principals.map((x) => x.id).join(', ')})`);
+    else if (target.kind === PrincipalKind.ACCOUNT) at(`assumableBy.principalIds names account '${id}'; use assumableBy.accountIds for accounts`);
+    else if (target.id === p.id) at(`role cannot be assumable by itself`);
+  }
+  for (const arn of t.principalArns) {
+    if (!parseIamArn(arn)) at(`assumableBy.principalArns has '${arn}', which is not an IAM user or role ARN`);
+  }
+  for (const acct of t.accountIds) if (!ACCOUNT_ID.test(acct)) at(`assumableBy.accountIds has '${acct}', which is not a 12-digit account id`);
+  if (t.organizationId !== undefined && !ORGANIZATION_ID.test(t.organizationId)) at(`organizationId '${t.organizationId}' is not an AWS Organizations id (o-[a-z0-9]{10,32})`);
+  for (const ext of t.externalIds) if (!/^[\w+=,.@:/-]{2,1224}$/.test(ext)) at(`externalId '${ext}' is invalid: 2-1224 characters of letters, digits and +=,.@:/-`);
+  const secs = role.maxSessionDurationSeconds;
+  if (!Number.isInteger(secs) || secs < MIN_SESSION_SECONDS || secs > MAX_SESSION_SECONDS) {
+    at(`maxSessionDurationSeconds ${secs} is out of range: an integer from ${MIN_SESSION_SECONDS} to ${MAX_SESSION_SECONDS}`);
+  }
+}
+
+function checkGroupGrant(group: string, hasClusterRole: boolean, rules: number, namespaces: readonly string[], add: Add): void {
+  const at = (m: string) => add(`groupGrants/${group}`, m);
+  if (group.trim() === '' || /\s/.test(group)) at(`group '${group}' must be non-empty and contain no whitespace`);
+  if (group.startsWith('system:')) at(`group '${group}' is a Kubernetes system group; grant RBAC to a group of your own`);
+  if (!hasClusterRole && rules === 0) at(`group grant needs a clusterRole to bind or rules`);
+  for (const ns of namespaces) if (!DNS_LABEL.test(ns)) at(`namespace '${ns}' is not a DNS-1123 label`);
+}
+
+function checkServiceAccounts(accounts: readonly ServiceAccountJson[], add: Add): void {
+  const seen = new Set<string>();
+  for (const sa of accounts) {
+    const at = (m: string) => add(`serviceAccounts/${sa.id}`, m);
+    if (!DNS_LABEL.test(sa.namespace)) at(`namespace '${sa.namespace}' is not a DNS-1123 label`);
+    if (!/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(sa.name)) at(`service account name '${sa.name}' is not a DNS-1123 subdomain`);
+    if (!IAM_NAME.test(sa.roleName)) at(`IAM role name '${sa.roleName}' is invalid: 1-64 characters of letters, digits and +=,.@_-`);
+    const key = `${sa.namespace}/${sa.name}`;
+    if (seen.has(key)) at(`service account ${key} is declared twice`);
+    seen.add(key);
+  }
+}

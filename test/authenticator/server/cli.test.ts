@@ -1,0 +1,128 @@
+/**
+ * The CLI end to end: `eks-access init` writes CA, certificate, key, webhook kubeconfig and config; `eks-access serve`
+ * (a real child process) serves reviews at the URL and with the CA the kubeconfig names, for a token made by
+ * `eks-access token`; SIGTERM lets an in-flight review finish, then the process exits 0.
+ */
+import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { parse, stringify } from 'yaml';
+import { generateToken } from '../../../authenticator/token';
+import { startStsStandIn, StsStandIn } from '../../fixtures/sts-standin';
+import { httpsCall, review } from './helpers';
+
+const ROOT = resolve(__dirname, '..', '..', '..');
+const CLI = ['-r', 'ts-node/register/transpile-only', join(ROOT, 'bin', 'eks-access.ts')];
+const CLUSTER = 'cli-it';
+
+function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  return promisify(execFile)(process.execPath, [...CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env } })
+    .then((r) => ({ code: 0, ...r }), (e) => ({ code: e.code as number, stdout: e.stdout as string, stderr: e.stderr as string }));
+}
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+describe('eks-access init + serve', () => {
+  let standIn: StsStandIn;
+  let dir: string;
+  let child: ChildProcess | undefined;
+  let output = '';
+
+  beforeAll(async () => {
+    standIn = await startStsStandIn();
+    dir = mkdtempSync(join(tmpdir(), 'init-'));
+  }, 120000);
+
+  afterAll(async () => {
+    if (child && child.exitCode === null) {
+      child.kill('SIGKILL');
+      await new Promise((r) => child!.once('exit', r));
+    }
+    await standIn?.stop();
+  });
+
+  it('init refuses bad arguments with one clear line', async () => {
+    const missing = await cli(['init', '--dir', dir]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--cluster-id is required/);
+    const json = await cli(['init', '--cluster-id', 'x', '--dir', dir, '--port', '99999', '--output', 'json']);
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout)).toEqual({ error: { type: 'UsageError', message: expect.stringMatching(/--port/) } });
+  });
+
+  it('init + serve: a webhook reachable through the generated kubeconfig; SIGTERM drains in-flight reviews', async () => {
+    const port = await freePort();
+    const init = await cli(['init', '--cluster-id', CLUSTER, '--dir', dir, '--hostname', 'localhost', '--port', String(port), '--output', 'json']);
+    expect(init.code).toBe(0);
+    const files = JSON.parse(init.stdout).files;
+    expect(statSync(files.key).mode & 0o777).toBe(0o600);
+    expect(statSync(files.caKey).mode & 0o777).toBe(0o600);
+    const again = await cli(['init', '--cluster-id', CLUSTER, '--dir', dir]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/already exist.*--force/);
+
+    const kubeconfig = parse(readFileSync(files.kubeconfig, 'utf8'));
+    expect(kubeconfig['current-context']).toBe('webhook');
+    const cluster = kubeconfig.clusters[0].cluster;
+    expect(cluster.server).toBe(`https://localhost:${port}/authenticate`);
+    const caPem = Buffer.from(cluster['certificate-authority-data'], 'base64').toString('utf8');
+
+    // Map alice, point the test-only STS redirection at the stand-in, and serve.
+    const alice = await standIn.createUser('alice');
+    writeFileSync(files.mapping, stringify({ mapUsers: [{ userarn: alice.arn, username: 'alice', groups: ['devs'] }] }));
+    const config = parse(readFileSync(files.config, 'utf8'));
+    config.sts = { connectTo: standIn.connectTo, caFile: standIn.caFile };
+    writeFileSync(files.config, stringify(config));
+    child = spawn(process.execPath, [...CLI, 'serve', '--config', files.config], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+    const base = `https://localhost:${port}`;
+    for (let i = 0; ; i++) {
+      const ready = await httpsCall(`${base}/readyz`, caPem).catch(() => undefined);
+      if (ready?.status === 200) break;
+      if (i > 100 || child.exitCode !== null) throw new Error(`serve did not become ready:\n${output}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+
+    const token = await cli(['token', '-i', CLUSTER, '--region', 'us-east-1', '--token-only'], standIn.env(alice));
+    expect(token.stderr).toBe('');
+    const ok = await review(base, caPem, token.stdout.trim());
+    expect(ok.status).toBe(200);
+    expect(ok.json.status.user).toMatchObject({ username: 'alice', groups: ['devs'] });
+
+    // An in-flight review (STS answers after 1.5 s) must finish although SIGTERM arrives meanwhile.
+    standIn.setFault({ delayMs: 1500 });
+    // A token the cache has not seen (signed 5 s earlier), so the review really waits for STS.
+    const slowToken = (await generateToken({ clusterId: CLUSTER, region: 'us-east-1', credentials: alice, now: new Date(Date.now() - 5000) })).token;
+    const inFlight = review(base, caPem, slowToken);
+    await new Promise((r) => setTimeout(r, 400));
+    const exited = new Promise<number | null>((r) => child!.once('exit', (code) => r(code)));
+    child.kill('SIGTERM');
+    const answer = await inFlight;
+    standIn.setFault(undefined);
+    expect(answer.status).toBe(200);
+    expect(answer.json.status.user.username).toBe('alice');
+    expect(await exited).toBe(0);
+    await expect(httpsCall(`${base}/healthz`, caPem)).rejects.toThrow();
+    const lines = output.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.some((l) => l.msg === 'shutting down: waiting for in-flight reviews')).toBe(true);
+    expect(output).not.toContain(token.stdout.trim().slice(11, 50));
+  }, 90000);
+
+  it('serve reports a config error naming the field', async () => {
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'clusterId: c\nserver: {tlsCertFile: a, tlsKeyFile: b, port: 70000}\nmapping: {backends: [{type: file, path: m}]}\n');
+    const res = await cli(['serve', '--config', bad]);
+    expect(res.code).toBe(2);
+    expect(res.stderr.trim()).toMatch(/^eks-access serve: invalid config .*bad\.yaml: server\.port: must be an integer between 0 and 65535, got 70000$/);
+  });
+});

@@ -1,0 +1,68 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfigFile, parseConfig } from '../../../authenticator/config';
+
+const minimal = {
+  clusterId: 'my-cluster',
+  server: { tlsCertFile: 'cert.pem', tlsKeyFile: 'key.pem' },
+  mapping: { backends: [{ type: 'file', path: 'mapping.yaml' }] },
+};
+
+function errorOf(doc: unknown): ConfigError {
+  try {
+    parseConfig(doc, '/etc/eks-access');
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return e as ConfigError;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('config', () => {
+  it('fills defaults like the reference (127.0.0.1:21362, partition aws) and resolves paths against the file', () => {
+    const c = parseConfig(minimal, '/etc/eks-access');
+    expect(c.server.address).toBe('127.0.0.1');
+    expect(c.server.port).toBe(21362);
+    expect(c.partition).toBe('aws');
+    expect(c.server.tlsCertFile).toBe('/etc/eks-access/cert.pem');
+    expect(c.mapping.backends).toEqual([{ type: 'file', path: '/etc/eks-access/mapping.yaml' }]);
+    expect(c.cache).toEqual({ maxEntries: 10000, ttlSeconds: 300, denialTtlSeconds: 0 });
+    expect(c.review.deadlineMs).toBeLessThan(10000);
+  });
+
+  it.each([
+    [{ ...minimal, clusterId: undefined }, 'clusterId', /is required/],
+    [{ ...minimal, partition: 'aws-moon' }, 'partition', /one of aws, aws-cn/],
+    [{ ...minimal, server: { ...minimal.server, port: 'x' } }, 'server.port', /integer between 0 and 65535/],
+    [{ ...minimal, server: { tlsKeyFile: 'k' } }, 'server.tlsCertFile', /is required/],
+    [{ ...minimal, sever: {} }, 'sever', /not a known setting/],
+    [{ ...minimal, cache: { ttlSeconds: 3600 } }, 'cache.ttlSeconds', /between 0 and 900/],
+    [{ ...minimal, mapping: { backends: [] } }, 'mapping.backends', /at least one backend/],
+    [{ ...minimal, mapping: { backends: [{ type: 'ldap' }] } }, 'mapping.backends[0].type', /one of file, configMap/],
+    [{ ...minimal, mapping: { backends: [{ type: 'file' }] } }, 'mapping.backends[0].path', /is required/],
+    [{ ...minimal, mapping: { backends: [{ type: 'static', mapAccounts: ['111122223333'], pth: 1 }] } }, 'mapping.backends[0].pth', /not a known/],
+    [{ ...minimal, sts: { connectTo: 'no port' } }, 'sts.connectTo', /host:port/],
+    [{ ...minimal, review: { audiences: ['a', 3] } }, 'review.audiences[1]', /non-empty string/],
+    [{ ...minimal, server: { ...minimal.server, headersTimeoutMs: 20000, requestTimeoutMs: 10000 } }, 'server.headersTimeoutMs', /must not exceed/],
+    ['just a string', '(root)', /must be a mapping/],
+  ])('rejects %j naming the field', (doc, field, problem) => {
+    const e = errorOf(doc);
+    expect(e.field).toBe(field);
+    expect(e.message).toMatch(problem);
+    expect(e.message.startsWith(`${field}: `)).toBe(true);
+  });
+
+  it('reads YAML files and reports syntax errors and duplicate keys', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    const good = join(dir, 'good.yaml');
+    writeFileSync(good, 'clusterId: c1\nserver: {tlsCertFile: a, tlsKeyFile: b}\nmapping:\n  backends:\n    - {type: configMap}\n');
+    const c = loadConfigFile(good);
+    expect(c.server.tlsCertFile).toBe(join(dir, 'a'));
+    expect(c.mapping.backends[0]).toEqual({ type: 'configMap', kubeconfig: undefined, namespace: 'kube-system', name: 'aws-auth' });
+    const dup = join(dir, 'dup.yaml');
+    writeFileSync(dup, 'clusterId: a\nclusterId: b\n');
+    expect(() => loadConfigFile(dup)).toThrow(/not valid YAML\/JSON/);
+    expect(() => loadConfigFile(join(dir, 'missing.yaml'))).toThrow(/cannot read/);
+  });
+});

@@ -1,0 +1,128 @@
+/**
+ * Unit tests of the resolver's bookkeeping (cache expiry, LRU bound, single-flight, retry policy) with a scripted
+ * verifier, because exact clocks and failure sequences cannot be forced on real STS. The same behaviour against the
+ * real verifier and the STS stand-in is covered by webhook-server.test.ts.
+ */
+import { FormatError, STSError, STSThrottling } from '../../../authenticator/errors';
+import type { Identity } from '../../../authenticator/identity';
+import { IdentityResolver, IdentityResolverOptions } from '../../../authenticator/server/identity-resolver';
+import { WebhookMetrics } from '../../../authenticator/server/metrics';
+
+const identity: Identity = {
+  arn: 'arn:aws:iam::111122223333:user/alice', canonicalArn: 'arn:aws:iam::111122223333:user/alice',
+  accountId: '111122223333', userId: 'AIDAEXAMPLE', sessionName: '', accessKeyId: 'AKIAEXAMPLE',
+  stsEndpoint: 'sts.us-east-1.amazonaws.com',
+};
+
+function tokenSignedAt(date: Date, salt = ''): string {
+  const amz = date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const url = `https://sts.us-east-1.amazonaws.com/?Action=GetCallerIdentity&X-Amz-Date=${amz}&X-Amz-Signature=${salt}`;
+  return `k8s-aws-v1.${Buffer.from(url).toString('base64url')}`;
+}
+
+function scripted(outcomes: Array<Identity | Error>) {
+  const calls: string[] = [];
+  return {
+    calls,
+    verifier: {
+      async verify(token: string) {
+        calls.push(token);
+        const next = outcomes.length > 1 ? outcomes.shift()! : outcomes[0];
+        if (next instanceof Error) throw next;
+        return next;
+      },
+    },
+  };
+}
+
+function resolver(verifier: IdentityResolverOptions['verifier'], extra: Partial<IdentityResolverOptions> = {}) {
+  return new IdentityResolver({
+    verifier, attemptTimeoutMs: 1000, maxConcurrent: 4, maxRetries: 2, retryBaseMs: 1, retryMaxMs: 5,
+    cacheMaxEntries: 100, cacheTtlSeconds: 300, denialTtlSeconds: 0, ...extra,
+  });
+}
+
+const never = new AbortController().signal;
+
+describe('IdentityResolver', () => {
+  it('caches an identity no longer than X-Amz-Date + 15 min, even with a longer ttl', async () => {
+    let now = Date.UTC(2026, 0, 1, 12, 0, 0);
+    const s = scripted([identity]);
+    const r = resolver(s.verifier, { now: () => now, cacheTtlSeconds: 900 });
+    const token = tokenSignedAt(new Date(now - 10 * 60 * 1000)); // signed 10 min ago: 5 min left
+    await r.resolve(token, never);
+    now += 4 * 60 * 1000;
+    await r.resolve(token, never);
+    expect(s.calls).toHaveLength(1);
+    now += 2 * 60 * 1000; // past X-Amz-Date + 15 min
+    await r.resolve(token, never);
+    expect(s.calls).toHaveLength(2);
+  });
+
+  it('bounds the cache (LRU) and counts hits, misses and evictions', async () => {
+    const metrics = new WebhookMetrics({ defaultMetrics: false });
+    const s = scripted([identity]);
+    const r = resolver(s.verifier, { cacheMaxEntries: 2, metrics });
+    const [a, b, c] = ['a', 'b', 'c'].map((salt) => tokenSignedAt(new Date(), salt));
+    for (const t of [a, b, a, c, a, b]) await r.resolve(t, never);
+    // a miss, b miss, a hit, c miss (evicts b), a hit, b miss (evicts c)
+    expect(s.calls).toEqual([a, b, c, b]);
+    expect(r.cache.size).toBe(2);
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(/eks_access_webhook_identity_cache_hits_total\{kind="identity"\} 2/);
+    expect(text).toMatch(/eks_access_webhook_identity_cache_misses_total 4/);
+    expect(text).toMatch(/eks_access_webhook_identity_cache_evictions_total 2/);
+  });
+
+  it('shares one STS call between concurrent reviews of the same token', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((res) => (release = res));
+    let calls = 0;
+    const r = resolver({ verify: async () => { calls++; await gate; return identity; } });
+    const token = tokenSignedAt(new Date());
+    const all = Promise.all(Array.from({ length: 20 }, () => r.resolve(token, never)));
+    release();
+    expect(await all).toHaveLength(20);
+    expect(calls).toBe(1);
+  });
+
+  it('retries throttling, 5xx and connection failures but not format errors or 4xx', async () => {
+    const s = scripted([new STSThrottling('slow down'), new STSError('boom', 503), new STSError('reset'), identity]);
+    const metrics = new WebhookMetrics({ defaultMetrics: false });
+    await expect(resolver(s.verifier, { maxRetries: 3, metrics }).resolve(tokenSignedAt(new Date()), never)).resolves.toBe(identity);
+    expect(s.calls).toHaveLength(4);
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(/eks_access_webhook_sts_retries_total\{reason="throttling"\} 1/);
+    expect(text).toMatch(/eks_access_webhook_sts_retries_total\{reason="server_error"\} 1/);
+    expect(text).toMatch(/eks_access_webhook_sts_retries_total\{reason="connection"\} 1/);
+    expect(text).toMatch(/aws_iam_authenticator_sts_throttling_total\{StsRegion="us-east-1"\} 1/);
+    expect(text).toMatch(/aws_iam_authenticator_sts_connection_failures_total\{StsRegion="us-east-1"\} 1/);
+
+    for (const error of [new FormatError('bad'), new STSError('denied', 403)]) {
+      const once = scripted([error, identity]);
+      await expect(resolver(once.verifier).resolve(tokenSignedAt(new Date()), never)).rejects.toBe(error);
+      expect(once.calls).toHaveLength(1);
+    }
+  });
+
+  it('caches denials only when configured', async () => {
+    const token = tokenSignedAt(new Date());
+    const off = scripted([new STSError('denied', 403)]);
+    const r1 = resolver(off.verifier);
+    await expect(r1.resolve(token, never)).rejects.toThrow('denied');
+    await expect(r1.resolve(token, never)).rejects.toThrow('denied');
+    expect(off.calls).toHaveLength(2);
+    const on = scripted([new STSError('denied', 403)]);
+    const r2 = resolver(on.verifier, { denialTtlSeconds: 5 });
+    await expect(r2.resolve(token, never)).rejects.toThrow('denied');
+    await expect(r2.resolve(token, never)).rejects.toThrow('denied');
+    expect(on.calls).toHaveLength(1);
+  });
+
+  it('gives up at the deadline even if the verifier never answers', async () => {
+    const r = resolver({ verify: () => new Promise<Identity>(() => {}) }, { attemptTimeoutMs: 10000 });
+    const started = Date.now();
+    await expect(r.resolve(tokenSignedAt(new Date()), AbortSignal.timeout(200))).rejects.toBeInstanceOf(STSError);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+});

@@ -1,0 +1,55 @@
+/** Helpers for running CLI command modules in-process with an isolated AWS environment and captured output. */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `run(argv)` with `env` replacing every AWS/Kubernetes variable, capturing stdout and stderr. */
+export async function runCommand(
+  run: (argv: string[]) => Promise<number>,
+  argv: string[],
+  env: Record<string, string | undefined>,
+): Promise<CliResult> {
+  const saved = { ...process.env };
+  for (const key of Object.keys(process.env)) {
+    if (/^(AWS_|KUBERNETES_)/.test(key)) delete process.env[key];
+  }
+  Object.assign(process.env, { AWS_EC2_METADATA_DISABLED: 'true' }, env);
+  let stdout = '';
+  let stderr = '';
+  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout += chunk.toString();
+    return true;
+  });
+  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stderr += chunk.toString();
+    return true;
+  });
+  try {
+    const code = await run(argv);
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+    process.env = saved;
+  }
+}
+
+/** A temp dir with empty AWS config files, so the SDK chain sees only what a test puts there. */
+export function isolatedAwsHome(): { dir: string; env: Record<string, string>; cleanup(): void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eks-access-cli-'));
+  const config = path.join(dir, 'config');
+  const credentials = path.join(dir, 'credentials');
+  fs.writeFileSync(config, '');
+  fs.writeFileSync(credentials, '');
+  return {
+    dir,
+    env: { AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: credentials, HOME: dir },
+    cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
+}

@@ -1,0 +1,145 @@
+/**
+ * The STS call against a local HTTPS server standing in for STS: deadlines, aborts, keep-alive reuse, TLS name
+ * checking, oversize replies, and that the token never leaks into errors.
+ */
+import { STSError, TokenVerifier } from '../../../authenticator';
+import { StsClient } from '../../../authenticator/sts';
+import { createCertificateAuthority } from '../../../authenticator/certs';
+import { amzDate, LocalSts, startLocalSts, toToken } from './local-sts-server';
+
+const USER_REPLY = {
+  status: 200,
+  body: { GetCallerIdentityResponse: { GetCallerIdentityResult: { Arn: 'arn:aws:iam::123456789012:user/Alice', Account: '123456789012', UserId: 'AIDAALICE' } } },
+};
+const tokenFor = (host = 'sts.us-east-1.amazonaws.com') =>
+  toToken(`https://${host}/?Action=GetCallerIdentity&X-Amz-Credential=AKIAEXAMPLE%2F20260101%2Fus-east-1%2Fsts%2Faws4_request&X-Amz-SignedHeaders=host%3Bx-k8s-aws-id&X-Amz-Date=${amzDate()}&X-Amz-Expires=60&X-Amz-Signature=abc`);
+
+let sts: LocalSts;
+beforeAll(async () => {
+  sts = await startLocalSts();
+});
+afterAll(() => sts.close());
+
+function verifier(extra: Partial<ConstructorParameters<typeof TokenVerifier>[0]> = {}) {
+  return new TokenVerifier({ clusterId: 'c', stsConnectTo: sts.connectTo, stsCaPem: sts.caPem, ...extra });
+}
+
+test('a hanging STS fails with STSError within the configured deadline', async () => {
+  sts.setReply({ hang: true });
+  const v = verifier({ timeoutMs: 300 });
+  const started = Date.now();
+  try {
+    await expect(v.verify(tokenFor())).rejects.toThrow(/error during GET: timed out after 300 ms on us-east-1 endpoint/);
+    expect(Date.now() - started).toBeLessThan(3000);
+  } finally {
+    v.close();
+  }
+});
+
+test('an STS that stops mid-body fails with STSError within the deadline', async () => {
+  sts.setReply({ ...USER_REPLY, hangMidBody: true });
+  const v = verifier({ timeoutMs: 300 });
+  try {
+    await expect(v.verify(tokenFor())).rejects.toBeInstanceOf(STSError);
+  } finally {
+    v.close();
+  }
+});
+
+test('an abort signal cancels the call', async () => {
+  sts.setReply({ hang: true });
+  const v = verifier({ timeoutMs: 10_000 });
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(), 100);
+  try {
+    await expect(v.verify(tokenFor(), { signal: controller.signal })).rejects.toThrow(/aborted/);
+    await expect(v.verify(tokenFor(), { signal: controller.signal })).rejects.toThrow(/aborted before the request was sent/);
+  } finally {
+    v.close();
+  }
+});
+
+test('connections are kept alive and reused across verifications', async () => {
+  sts.setReply(USER_REPLY);
+  const v = verifier();
+  const before = sts.connections();
+  try {
+    for (let i = 0; i < 5; i++) await expect(v.verify(tokenFor())).resolves.toMatchObject({ userId: 'AIDAALICE' });
+    expect(sts.connections() - before).toBe(1);
+  } finally {
+    v.close();
+  }
+});
+
+test('TLS is checked against the validated STS host name: a CA that did not sign it is refused', async () => {
+  sts.setReply(USER_REPLY);
+  const otherCa = createCertificateAuthority('unrelated CA').certPem;
+  const v = verifier({ stsCaPem: otherCa });
+  try {
+    await expect(v.verify(tokenFor())).rejects.toThrow(/error during GET: .*(self-signed|unable to verify|certificate)/i);
+  } finally {
+    v.close();
+  }
+});
+
+test('without the extra CA, the system roots do not trust the stand-in', async () => {
+  sts.setReply(USER_REPLY);
+  const v = new TokenVerifier({ clusterId: 'c', stsConnectTo: sts.connectTo });
+  try {
+    await expect(v.verify(tokenFor())).rejects.toBeInstanceOf(STSError);
+  } finally {
+    v.close();
+  }
+});
+
+test('an oversized reply is refused', async () => {
+  sts.setReply({ status: 200, body: 'x'.repeat(200 * 1024) });
+  const v = verifier();
+  try {
+    await expect(v.verify(tokenFor())).rejects.toBeInstanceOf(STSError);
+  } finally {
+    v.close();
+  }
+});
+
+test('errors and their stacks never contain the token or the presigned URL', async () => {
+  const token = tokenFor();
+  const url = Buffer.from(token.slice(11), 'base64url').toString();
+  const replies = [{ reset: true }, { status: 403, body: url }, { status: 400, body: `Throttling ${url}` }, { status: 200, body: url }];
+  const v = verifier({ timeoutMs: 2000 });
+  try {
+    for (const reply of replies) {
+      sts.setReply(reply);
+      const err = (await v.verify(token).catch((e: Error) => e)) as Error;
+      expect(err).toBeInstanceOf(Error);
+      for (const text of [err.message, err.stack ?? '', JSON.stringify(err)]) {
+        expect(text).not.toContain(token.slice(11, 80));
+        expect(text).not.toContain('X-Amz-Signature=abc');
+        expect(text).not.toContain('AKIAEXAMPLE%2F');
+      }
+    }
+  } finally {
+    v.close();
+  }
+});
+
+describe('StsClient guards', () => {
+  test('refuses a host outside its allow-list before dialling', async () => {
+    const client = new StsClient({ allowedHosts: new Set(['sts.amazonaws.com']), connectTo: sts.connectTo, caPem: sts.caPem });
+    const before = sts.requests.length;
+    try {
+      await expect(client.getCallerIdentity({ host: 'evil.example', path: '/?', clusterId: 'c' })).rejects.toThrow(/allow-list/);
+      expect(sts.requests.length).toBe(before);
+    } finally {
+      client.close();
+    }
+  });
+
+  test.each(['127.0.0.1', '127.0.0.1:0', 'host:99999', 'a b:1', 'x@y:1'])('connectTo %s is refused', (connectTo) => {
+    expect(() => new StsClient({ allowedHosts: new Set(), connectTo })).toThrow(/stsConnectTo must be HOST:PORT/);
+  });
+
+  test('timeoutMs must be positive', () => {
+    expect(() => new StsClient({ allowedHosts: new Set(), timeoutMs: 0 })).toThrow(/timeoutMs/);
+  });
+});

@@ -1,0 +1,100 @@
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { ManagedProcess, startProcess } from './processes';
+import { freePort, httpsCall, HttpsResult, waitUntil } from './net';
+import { run, RunResult, runOk } from './run';
+
+/** The compiled CLI (`npm run build` first; `npm run test:e2e` does). */
+export const CLI = resolve(__dirname, '../../../dist/bin/eks-access.js');
+
+/** Runs `eks-access ARGS` with `node`, never throwing (look at `code`). */
+export function eksAccess(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<RunResult> {
+  return run(process.execPath, [CLI, ...args], { env: opts.env, timeoutMs: opts.timeoutMs });
+}
+
+export interface InitResult {
+  readonly url: string;
+  readonly files: { caCert: string; cert: string; key: string; kubeconfig: string; config: string; mapping: string };
+}
+
+/** `eks-access init` into `dir` for a webhook on 127.0.0.1:`port`. */
+export async function eksAccessInit(dir: string, clusterId: string, port: number): Promise<InitResult> {
+  const out = await runOk(process.execPath, [
+    CLI, 'init', `--cluster-id=${clusterId}`, `--dir=${dir}`, '--hostname=127.0.0.1', '--address=127.0.0.1', `--port=${port}`, '--output=json',
+  ]);
+  return JSON.parse(out) as InitResult;
+}
+
+export interface RunningWebhook {
+  /** https://127.0.0.1:PORT/authenticate */
+  readonly url: string;
+  readonly caPem: string;
+  /** kube-apiserver's --authentication-token-webhook-config-file, as written by `eks-access init`. */
+  readonly webhookKubeconfig: string;
+  /** The aws-auth style mapping file the file backend watches. */
+  readonly mappingFile: string;
+  readonly process: ManagedProcess;
+  review(token: string, apiVersion?: string): Promise<HttpsResult>;
+  stop(): Promise<void>;
+}
+
+export interface WebhookOptions {
+  readonly dir: string;
+  readonly clusterId: string;
+  /** STS stand-in address and CA (test-only settings of the server config). */
+  readonly stsConnectTo: string;
+  readonly stsCaFile: string;
+  /** Initial mapping document: `{mapRoles, mapUsers, mapAccounts}` lists, or a whole aws-auth ConfigMap manifest. */
+  readonly mapping: object;
+  /** Mapping backends in precedence order; default: only the file written from `mapping`. */
+  readonly backends?: object[];
+}
+
+/** Replaces the watched mapping file: written to a temporary name, then renamed, so a reload never sees half a file. */
+export function writeMapping(file: string, mapping: object): void {
+  const tmp = `${file}.tmp`;
+  writeFileSync(tmp, stringify(mapping));
+  renameSync(tmp, file);
+}
+
+/**
+ * `eks-access init` + `eks-access serve` (compiled CLI, a real process) on 127.0.0.1, STS redirected to the stand-in
+ * through the server's test-only connect-to setting.
+ */
+export async function startEksAccessWebhook(opts: WebhookOptions): Promise<RunningWebhook> {
+  const port = await freePort();
+  const init = await eksAccessInit(opts.dir, opts.clusterId, port);
+  writeMapping(init.files.mapping, opts.mapping);
+  const config = parse(readFileSync(init.files.config, 'utf8'));
+  config.sts = { ...config.sts, connectTo: opts.stsConnectTo, caFile: opts.stsCaFile };
+  if (opts.backends) config.mapping = { ...config.mapping, backends: opts.backends };
+  writeFileSync(init.files.config, stringify(config));
+
+  const proc = startProcess('eks-access serve', process.execPath, [CLI, 'serve', `--config=${init.files.config}`], join(opts.dir, 'eks-access-serve.log'), {
+    env: { PATH: process.env.PATH, HOME: opts.dir },
+  });
+  const caPem = readFileSync(init.files.caCert, 'utf8');
+  const base = `https://127.0.0.1:${port}`;
+  try {
+    await waitUntil('eks-access serve', async () => (await httpsCall(`${base}/readyz`, { ca: caPem })).status === 200, {
+      timeoutMs: 30000,
+      describe: () => proc.tail(),
+      abort: () => proc.exited(),
+    });
+  } catch (err) {
+    await proc.stop();
+    throw err;
+  }
+  const url = `${base}/authenticate`;
+  return {
+    url,
+    caPem,
+    webhookKubeconfig: init.files.kubeconfig,
+    mappingFile: init.files.mapping,
+    process: proc,
+    stop: () => proc.stop(),
+    review: (token, apiVersion = 'authentication.k8s.io/v1') =>
+      httpsCall(url, { method: 'POST', ca: caPem, body: JSON.stringify({ apiVersion, kind: 'TokenReview', spec: { token } }) }),
+  };
+}

@@ -1,0 +1,86 @@
+import { ChildProcess, spawn, SpawnOptions } from 'node:child_process';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { once } from 'node:events';
+
+/**
+ * Long-running child processes of the end-to-end run (etcd, kube-apiserver, webhook servers, proxies).
+ *
+ * Every process is registered so that it is stopped even when a test throws, jest times out, or the node process
+ * exits: `stopAll()` from afterAll, and a synchronous SIGKILL of whatever is left from the 'exit' hook.
+ */
+export interface ManagedProcess {
+  readonly name: string;
+  readonly child: ChildProcess;
+  /** Combined stdout+stderr of the process, also used in failure messages. */
+  readonly logFile: string;
+  /** The last lines of the log, for error messages. */
+  tail(lines?: number): string;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process has exited. */
+  stop(graceMs?: number): Promise<void>;
+  exited(): boolean;
+}
+
+const running = new Set<ManagedProcess>();
+
+function killLeftovers(): void {
+  for (const p of running) {
+    if (!p.exited() && p.child.pid !== undefined) {
+      try {
+        process.kill(p.child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+}
+process.once('exit', killLeftovers);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    killLeftovers();
+    process.exit(130);
+  });
+}
+
+export function startProcess(name: string, command: string, args: string[], logFile: string, options: SpawnOptions = {}): ManagedProcess {
+  const log = createWriteStream(logFile, { flags: 'a' });
+  const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.pipe(log, { end: false });
+  child.stderr?.pipe(log, { end: false });
+  let hasExited = false;
+  const exit = once(child, 'exit').then(() => {
+    hasExited = true;
+    log.end();
+  });
+  child.on('error', (err) => log.write(`spawn error: ${err.message}\n`));
+  const managed: ManagedProcess = {
+    name,
+    child,
+    logFile,
+    exited: () => hasExited,
+    tail(lines = 30) {
+      try {
+        return readFileSync(logFile, 'utf8').split('\n').slice(-lines).join('\n');
+      } catch {
+        return '(no log)';
+      }
+    },
+    async stop(graceMs = 5000) {
+      if (!hasExited) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+        await exit;
+        clearTimeout(timer);
+      }
+      running.delete(managed);
+    },
+  };
+  running.add(managed);
+  return managed;
+}
+
+/** Stops every process still running, newest first (clients before the servers they talk to). */
+export async function stopAll(): Promise<void> {
+  for (const p of [...running].reverse()) {
+    await p.stop();
+  }
+}
