@@ -94,24 +94,34 @@ export class StsClient {
     return stsError(`error from AWS (expected 200, got ${status}) on ${region} endpoint: ${detail}`, status);
   }
 
+  private request(call: StsCall) {
+    return https.request({
+      agent: this.agent,
+      host: this.dial?.host ?? call.host,
+      port: this.dial?.port ?? 443,
+      servername: call.host,
+      method: 'GET',
+      path: call.path,
+      headers: {
+        host: call.host,
+        [CLUSTER_ID_HEADER]: call.clusterId,
+        accept: 'application/json',
+        'user-agent': 'cdk-eks-access',
+      },
+    });
+  }
+
   private get(call: StsCall, region: string): Promise<{ status: number; body: string }> {
     return new Promise((resolve, reject) => {
       const fail = (reason: string) => reject(stsError(`error during GET: ${reason} on ${region} endpoint`));
       if (call.signal?.aborted) return fail('aborted before the request was sent');
-      const req = https.request({
-        agent: this.agent,
-        host: this.dial?.host ?? call.host,
-        port: this.dial?.port ?? 443,
-        servername: call.host,
-        method: 'GET',
-        path: call.path,
-        headers: {
-          host: call.host,
-          [CLUSTER_ID_HEADER]: call.clusterId,
-          accept: 'application/json',
-          'user-agent': 'cdk-eks-access',
-        },
-      });
+      let req: ReturnType<typeof https.request>;
+      try {
+        req = this.request(call);
+      } catch (e) {
+        // e.g. a header value Node refuses; never let a TypeError escape as a non-STSError
+        return fail((e as Error).message);
+      }
       const timer = setTimeout(() => req.destroy(new Error(`timed out after ${this.timeoutMs} ms`)), this.timeoutMs);
       const onAbort = () => req.destroy(new Error('aborted'));
       call.signal?.addEventListener('abort', onAbort, { once: true });

@@ -10,6 +10,7 @@ export const COMMANDS: Record<string, CliCommand> = {
   'serve': { summary: 'Run the TokenReview webhook server', load: () => import('./commands/serve') },
   'init': { summary: 'Create the webhook CA, server certificate and kube-apiserver webhook kubeconfig', load: () => import('./commands/init') },
   'migrate': { summary: 'Plan the move from an aws-auth ConfigMap to EKS access entries', load: () => import('./commands/migrate') },
+  'merge-aws-auth': { summary: 'Merge our aws-auth rows into the live ConfigMap, keeping rows written by others', load: () => import('./commands/merge-aws-auth') },
   'can-i': { summary: 'Offline: may a user, group or IAM principal do VERB on RESOURCE?', load: () => import('./commands/can-i') },
   'who-can': { summary: 'Offline: which subjects may do VERB on RESOURCE?', load: () => import('./commands/who-can') },
   'matrix': { summary: 'Offline: access matrix of one subject', load: () => import('./commands/matrix') },

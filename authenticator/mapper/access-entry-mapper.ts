@@ -5,7 +5,9 @@
  *   removed); EC2_LINUX, EC2_WINDOWS, EC2 (Auto Mode) → `system:node:{{EC2PrivateDNSName}}`; FARGATE_LINUX and
  *   HYBRID_LINUX → `system:node:{{SessionName}}`.
  * Node entries get the groups EKS gives nodes (`system:nodes`, plus `system:bootstrappers`, and
- * `eks:kube-proxy-windows` for Windows, as in the aws-auth rows EKS writes for node groups). Validation follows the
+ * `eks:kube-proxy-windows` for Windows, `system:node-proxier` for Fargate, as in the aws-auth rows EKS writes for node
+ * groups and Fargate profiles; for `EC2` (Auto Mode) only `system:nodes` — an inference, EKS does not document it).
+ * `HYPERPOD_LINUX` is not supported (its generated username is not documented). Validation follows the
  * EKS API: one entry per principal, IAM role or user ARNs only (no STS session ARNs, no service-linked roles), node
  * types only for roles, custom usernames and groups only for STANDARD, no reserved username prefixes, no `system:`
  * groups, and `{{SessionName}}` in a username only after a `:`.

@@ -41,8 +41,14 @@ export function parseAwsAuth(data: Readonly<Record<string, string | undefined>> 
   const errors: MappingRowError[] = [];
   let broken = false;
   for (const key of AWS_AUTH_KEYS) {
-    const text = data?.[key];
-    if (text === undefined || BLANK_VALUES.has(text.trim())) continue;
+    const text: unknown = data?.[key];
+    if (text === undefined || text === null || (typeof text === 'string' && BLANK_VALUES.has(text.trim()))) continue;
+    if (typeof text !== 'string') {
+      // e.g. a manifest written `mapRoles:` instead of `mapRoles: |` (reference fixture aws-auth-missing-bar.yaml).
+      broken = true;
+      errors.push(new MappingRowError(key, undefined, undefined, `must be a string holding YAML or JSON (in a manifest write '${key}: |'), got ${describe(text)}`));
+      continue;
+    }
     try {
       values[key] = parseYamlText(text);
     } catch (e) {

@@ -81,6 +81,7 @@ export class MapperChain implements IdentityMapper {
       ready: all.every((h) => h.ready),
       rows: all.reduce((n, h) => n + h.rows, 0),
       lastError: all.filter((h) => h.lastError).map((h) => `${h.name}: ${h.lastError}`).join('; ') || undefined,
+      failures: all.reduce((n, h) => n + h.failures, 0),
       rowErrors: all.flatMap((h) => h.rowErrors),
     };
   }

@@ -94,11 +94,13 @@ export class FileMapper extends TableMapper {
         await this.reload();
       }
     } catch (e) {
-      if (this.lastStat !== 'missing') {
-        this.lastStat = 'missing';
-        this.reportError(`cannot stat ${this.path}: ${(e as Error).message}`);
-      }
+      if (this.lastStat !== 'missing') this.unreadable(e as Error);
     }
+  }
+
+  private unreadable(e: Error): void {
+    this.lastStat = 'missing';
+    this.reportError(`cannot read ${this.path}: ${e.message}`);
   }
 
   private async load(): Promise<void> {
@@ -108,7 +110,7 @@ export class FileMapper extends TableMapper {
       this.lastStat = `${s.ino}:${s.size}:${s.mtimeMs}`;
       text = await readFile(this.path, 'utf8');
     } catch (e) {
-      this.reportError(`cannot read ${this.path}: ${(e as Error).message}`);
+      this.unreadable(e as Error);
       return;
     }
     const hash = createHash('sha256').update(text).digest('hex');

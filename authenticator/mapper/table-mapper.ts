@@ -30,6 +30,7 @@ export abstract class TableMapper implements IdentityMapper {
   private loadedAt: Date | undefined;
   private lastError: string | undefined;
   private rowErrors: readonly MappingRowError[] = [];
+  private failures = 0;
 
   protected constructor(private readonly options: TableMapperOptions = {}) {
     this.renderer = options.renderer ?? new TemplateRenderer();
@@ -55,6 +56,7 @@ export abstract class TableMapper implements IdentityMapper {
   /** Records a load/watch problem; the rows in effect stay. */
   protected reportError(message: string): void {
     this.lastError = message;
+    this.failures++;
     this.logger.error({ mapper: this.name, error: message }, 'mapping source problem; keeping the last good mapping');
   }
 
@@ -104,6 +106,7 @@ export abstract class TableMapper implements IdentityMapper {
       rows: this.table.size,
       loadedAt: this.loadedAt,
       lastError: this.lastError,
+      failures: this.failures,
       rowErrors: this.rowErrors,
     };
   }

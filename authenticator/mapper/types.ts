@@ -58,6 +58,8 @@ export interface MapperHealth {
   readonly loadedAt?: Date;
   /** The last load or watch problem (the last good configuration stays in effect), cleared by a good load. */
   readonly lastError?: string;
+  /** Load/watch problems since start (for a failures metric, like the reference's configmap_watch_failures_total). */
+  readonly failures: number;
   /** Row problems of the configuration in effect (rows with `severity: 'error'` are not applied). */
   readonly rowErrors: readonly MappingRowError[];
 }

@@ -89,7 +89,9 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
         metrics.responses.inc({ code: '413' });
         const reason = `request body exceeds ${opts.bodyLimitBytes} bytes`;
         logger.warn({ result: 'malformed_request', reason }, 'access denied');
-        // Connection: close, so we don't have to drain the rest of a huge body.
+        // Discard the rest (bounded by server.requestTimeoutMs) so the client can finish sending and read the
+        // answer; then close the connection.
+        req.resume();
         send(res, 413, JSON_TYPE, JSON.stringify(denialReview('authentication.k8s.io/v1', reason)), true);
       } else {
         metrics.rejectedRequests.inc({ reason: 'aborted' });
@@ -134,6 +136,8 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
     key: opts.keyPem,
     minVersion: 'TLSv1.2',
     ALPNProtocols: ['http/1.1'],
+    // Node checks header/request timeouts only every connectionsCheckingInterval (default 30 s).
+    connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(opts.headersTimeoutMs / 4))),
   }, (req, res) => {
     inFlight++;
     route(req, res)

@@ -1,6 +1,6 @@
 /** `generateToken`: credentials → presigned GetCallerIdentity → `k8s-aws-v1.` token (research §1). */
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { REGION_SYNTAX } from '../partitions';
+import { partitionOfRegion, REGION_SYNTAX } from '../partitions';
 import { GLOBAL_STS_HOST, stsHostForRegion } from './hosts';
 import { presignGetCallerIdentity } from './presign';
 import { assumeRole, resolveCredentials } from './credentials';
@@ -53,6 +53,9 @@ function checkOptions(opts: GenerateTokenOptions, region: string): void {
   }
   if (opts.useGlobalEndpoint && (opts.useFipsEndpoint || opts.useDualstackEndpoint)) {
     throw new Error('useGlobalEndpoint cannot be combined with useFipsEndpoint or useDualstackEndpoint');
+  }
+  if (opts.useGlobalEndpoint && partitionOfRegion(region).id !== 'aws') {
+    throw new Error(`useGlobalEndpoint: the global STS endpoint exists only in partition aws, not for region ${region}`);
   }
 }
 

@@ -36,6 +36,9 @@ function checkOptions(opts: VerifyOptions): void {
   if (typeof opts.clusterId !== 'string' || opts.clusterId.trim() === '') {
     throw new Error('VerifyOptions.clusterId is required (the cluster id tokens are signed for)');
   }
+  if ([...opts.clusterId].some((c) => c < ' ' || c === '\x7f')) {
+    throw new Error('VerifyOptions.clusterId must not contain control characters (it is sent as an HTTP header value)');
+  }
   const partition = opts.partition ?? 'aws';
   if (!findPartition(partition)) {
     throw new Error(`VerifyOptions.partition ${JSON.stringify(partition)} is unknown; valid: ${PARTITIONS.map((p) => p.id).join(', ')}`);

@@ -3,9 +3,10 @@
  * [--session-name S]) --from PATH... [--explain] [--output json]`: kubectl auth can-i, offline. Prints yes/no and
  * exits 0/1; exit 2 on bad input.
  */
+import { parseArgs } from 'node:util';
 import { describeGrant } from '../../lib/analysis/access-analysis';
 import {
-  COMMON_OPTIONS, PRINCIPAL_OPTIONS, UnmappedPrincipalError, UsageError, checkOutput, loadAnalysis, parse, principalFrom, printWarnings, reportError, wantsJson,
+  COMMON_OPTIONS, PRINCIPAL_OPTIONS, UnmappedPrincipalError, UsageError, checkOutput, loadAnalysis, usageErrors, principalFrom, printWarnings, reportError, wantsJson,
 } from '../../lib/analysis/cli-support';
 import { grantJson, principalJson, requestJson } from '../../lib/analysis/grant-json';
 import { parseRequest } from '../../lib/analysis/request-parse';
@@ -18,13 +19,13 @@ const USAGE = `usage: eks-access can-i VERB RESOURCE[/SUBRESOURCE] [NAME] [-n NA
 export async function run(argv: string[]): Promise<number> {
   const json = wantsJson(argv);
   try {
-    const { values, positionals } = parse(argv, {
+    const { values, positionals } = usageErrors(() => parseArgs({ args: argv, options: {
       ...COMMON_OPTIONS,
       ...PRINCIPAL_OPTIONS,
       namespace: { type: 'string', short: 'n' },
       'all-namespaces': { type: 'boolean', short: 'A' },
       explain: { type: 'boolean' },
-    });
+    }, allowPositionals: true, strict: true }));
     if (values.help) {
       process.stdout.write(`${USAGE}\n`);
       return 0;

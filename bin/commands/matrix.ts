@@ -2,8 +2,9 @@
  * `eks-access matrix (--as USER [--as-group G]... | --as-arn ARN [--session-name S]) --from PATH... [-n NS | -A]
  * [--output json]`: what one principal may do on every known resource (kubectl access-matrix, offline).
  */
+import { parseArgs } from 'node:util';
 import {
-  COMMON_OPTIONS, PRINCIPAL_OPTIONS, UsageError, checkOutput, loadAnalysis, parse, principalFrom, printWarnings, reportError, wantsJson,
+  COMMON_OPTIONS, PRINCIPAL_OPTIONS, UsageError, checkOutput, loadAnalysis, usageErrors, principalFrom, printWarnings, reportError, wantsJson,
 } from '../../lib/analysis/cli-support';
 import { principalJson } from '../../lib/analysis/grant-json';
 import { MATRIX_VERBS, accessMatrix, resourceName } from '../../lib/analysis/matrix';
@@ -15,9 +16,9 @@ const USAGE = `usage: eks-access matrix (--as USER [--as-group GROUP]... | --as-
 export async function run(argv: string[]): Promise<number> {
   const json = wantsJson(argv);
   try {
-    const { values, positionals } = parse(argv, {
+    const { values, positionals } = usageErrors(() => parseArgs({ args: argv, options: {
       ...COMMON_OPTIONS, ...PRINCIPAL_OPTIONS, namespace: { type: 'string', short: 'n' }, 'all-namespaces': { type: 'boolean', short: 'A' },
-    });
+    }, allowPositionals: true, strict: true }));
     if (values.help) {
       process.stdout.write(`${USAGE}\n`);
       return 0;

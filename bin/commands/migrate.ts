@@ -1,5 +1,66 @@
-// PLACEHOLDER until the cdk8s charts work lands: replace this file with the real command.
-export async function run(_argv: string[]): Promise<number> {
-  process.stderr.write('eks-access migrate: not implemented yet\n');
-  return 2;
+/**
+ * `eks-access migrate --aws-auth FILE [--output json]`: prints the plan from an aws-auth ConfigMap (a manifest, or
+ * `kubectl -n kube-system get configmap aws-auth -o yaml|json`; `-` reads stdin) to EKS access entries, with eksctl's
+ * rules (lib/k8s/migration-plan.ts). Offline: nothing is created.
+ * Exit codes: 0 plan printed (check `canSwitchToApi` / the blockers), 2 usage or input error.
+ * With `--output json` errors are `{"error":{"type","message"}}` on stdout.
+ */
+import { parseArgs } from 'node:util';
+import { MigrationPlan, planMigration } from '../../lib/k8s/migration-plan';
+import { InputError, readDocument, reportError, wantsJson } from './read-input';
+
+const USAGE = 'usage: eks-access migrate --aws-auth FILE|- [--output text|json]';
+
+function text(plan: MigrationPlan): string {
+  const lines: string[] = [];
+  lines.push(`Access entries to create (${plan.entries.length}):`);
+  for (const e of plan.entries) {
+    const extra = [
+      e.username ? `username=${e.username}` : '',
+      e.kubernetesGroups ? `groups=${e.kubernetesGroups.join(',')}` : '',
+      ...(e.accessPolicies ?? []).map((p) => `policy=${p.policyArn.split('/').pop()}@${p.accessScope.type}`),
+    ].filter(Boolean).join(' ');
+    lines.push(`  ${e.source.padEnd(12)} ${e.type.padEnd(11)} ${e.principalArn}${extra ? `  ${extra}` : ''}`);
+  }
+  if (plan.skipped.length) {
+    lines.push(`Skipped (${plan.skipped.length}):`);
+    for (const s of plan.skipped) lines.push(`  ${s.source.padEnd(12)} ${s.principal}: ${s.reason}`);
+  }
+  if (plan.blockers.length) {
+    lines.push(`Blockers (${plan.blockers.length}) — keep aws-auth (API_AND_CONFIG_MAP) until resolved:`);
+    for (const b of plan.blockers) lines.push(`  ${b.source.padEnd(12)} ${b.principal}: ${b.reason}`);
+  }
+  if (plan.invalidRows.length) {
+    lines.push(`Invalid rows (${plan.invalidRows.length}):`);
+    for (const r of plan.invalidRows) lines.push(`  ${r}`);
+  }
+  lines.push(plan.canSwitchToApi
+    ? 'After creating these entries, authentication mode API is safe.'
+    : 'Do not switch to authentication mode API yet: blockers or invalid rows remain.');
+  return `${lines.join('\n')}\n`;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const json = wantsJson(argv);
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      options: { 'aws-auth': { type: 'string' }, output: { type: 'string', short: 'o', default: 'text' }, help: { type: 'boolean', short: 'h' } },
+    });
+    if (values.help) {
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    if (values.output !== 'json' && values.output !== 'text') throw new InputError(`--output must be text or json, got "${values.output}"`);
+    if (!values['aws-auth']) throw new InputError('--aws-auth FILE is required');
+    const doc = readDocument(values['aws-auth']);
+    if (doc === null || typeof doc !== 'object') throw new InputError(`${values['aws-auth']} is not an aws-auth ConfigMap (expected a mapping with data.mapRoles/mapUsers/mapAccounts)`);
+    const plan = planMigration(doc);
+    process.stdout.write(json ? `${JSON.stringify(plan, null, 2)}\n` : text(plan));
+    return 0;
+  } catch (e) {
+    reportError('migrate', e, json);
+    if (!json) process.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
 }

@@ -3,8 +3,9 @@
  * principals × scopes × resources × verbs, filterable, risks highlighted. `--output json` prints the report data
  * instead of writing HTML.
  */
+import { parseArgs } from 'node:util';
 import { promises as fs } from 'node:fs';
-import { COMMON_OPTIONS, UsageError, checkOutput, loadAnalysis, parse, printWarnings, reportError, resolverOf, wantsJson } from '../../lib/analysis/cli-support';
+import { COMMON_OPTIONS, UsageError, checkOutput, loadAnalysis, usageErrors, printWarnings, reportError, resolverOf, wantsJson } from '../../lib/analysis/cli-support';
 import { buildReportData } from '../../lib/analysis/report/report-data';
 import { renderReportHtml } from '../../lib/analysis/report/report-html';
 
@@ -13,7 +14,7 @@ const USAGE = 'usage: eks-access report --from PATH... [--out access-report.html
 export async function run(argv: string[]): Promise<number> {
   const json = wantsJson(argv);
   try {
-    const { values, positionals } = parse(argv, { ...COMMON_OPTIONS, out: { type: 'string' } });
+    const { values, positionals } = usageErrors(() => parseArgs({ args: argv, options: { ...COMMON_OPTIONS, out: { type: 'string' } }, allowPositionals: true, strict: true }));
     if (values.help) {
       process.stdout.write(`${USAGE}\n`);
       return 0;

@@ -3,7 +3,8 @@
  * (rbac-anchors §5) and the principals holding them. Exit 0, or 1 with `--fail-on` when a finding is at least that
  * severe (for CI).
  */
-import { COMMON_OPTIONS, UsageError, checkOutput, loadAnalysis, parse, printWarnings, reportError, resolverOf, wantsJson } from '../../lib/analysis/cli-support';
+import { parseArgs } from 'node:util';
+import { COMMON_OPTIONS, UsageError, checkOutput, loadAnalysis, usageErrors, printWarnings, reportError, resolverOf, wantsJson } from '../../lib/analysis/cli-support';
 import { Severity } from '../../lib/analysis/risk-catalogue';
 import { findRisks } from '../../lib/analysis/risks';
 import { renderTable } from '../../lib/analysis/text-table';
@@ -14,7 +15,7 @@ const LEVELS: Severity[] = ['critical', 'high', 'medium', 'low'];
 export async function run(argv: string[]): Promise<number> {
   const json = wantsJson(argv);
   try {
-    const { values, positionals } = parse(argv, { ...COMMON_OPTIONS, 'fail-on': { type: 'string' } });
+    const { values, positionals } = usageErrors(() => parseArgs({ args: argv, options: { ...COMMON_OPTIONS, 'fail-on': { type: 'string' } }, allowPositionals: true, strict: true }));
     if (values.help) {
       process.stdout.write(`${USAGE}\n`);
       return 0;

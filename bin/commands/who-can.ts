@@ -2,7 +2,8 @@
  * `eks-access who-can VERB RESOURCE[/SUBRESOURCE] [NAME] [-n NS | -A] --from PATH... [--output json]`: which IAM
  * principals and Kubernetes subjects may do it, and through which binding or access policy (kubectl-who-can, offline).
  */
-import { COMMON_OPTIONS, UsageError, checkOutput, loadAnalysis, parse, printWarnings, reportError, resolverOf, wantsJson } from '../../lib/analysis/cli-support';
+import { parseArgs } from 'node:util';
+import { COMMON_OPTIONS, UsageError, checkOutput, loadAnalysis, usageErrors, printWarnings, reportError, resolverOf, wantsJson } from '../../lib/analysis/cli-support';
 import { grantJson, principalJson, requestJson } from '../../lib/analysis/grant-json';
 import { parseRequest } from '../../lib/analysis/request-parse';
 import { renderTable } from '../../lib/analysis/text-table';
@@ -13,7 +14,7 @@ const USAGE = `usage: eks-access who-can VERB RESOURCE[/SUBRESOURCE] [NAME] [-n 
 export async function run(argv: string[]): Promise<number> {
   const json = wantsJson(argv);
   try {
-    const { values, positionals } = parse(argv, { ...COMMON_OPTIONS, namespace: { type: 'string', short: 'n' }, 'all-namespaces': { type: 'boolean', short: 'A' } });
+    const { values, positionals } = usageErrors(() => parseArgs({ args: argv, options: { ...COMMON_OPTIONS, namespace: { type: 'string', short: 'n' }, 'all-namespaces': { type: 'boolean', short: 'A' } }, allowPositionals: true, strict: true }));
     if (values.help) {
       process.stdout.write(`${USAGE}\n`);
       return 0;

@@ -21,10 +21,10 @@ export interface AccessPolicyGrant {
   readonly rule: PolicyRule;
 }
 
-export type Grant = { readonly kind: 'rbac'; readonly rbac: RbacGrant } | { readonly kind: 'access-policy'; readonly policy: AccessPolicyGrant };
+export type AccessGrant = { readonly kind: 'rbac'; readonly rbac: RbacGrant } | { readonly kind: 'access-policy'; readonly policy: AccessPolicyGrant };
 
 /** Someone whose access is analysed: a Kubernetes user, optionally reached from an IAM principal. */
-export interface Principal {
+export interface AnalysedPrincipal {
   /** What to show: the IAM ARN, or the Kubernetes user name. */
   readonly display: string;
   readonly user: UserInfo;
@@ -36,7 +36,7 @@ export interface Principal {
 
 export interface AccessDecision {
   readonly allowed: boolean;
-  readonly grant?: Grant;
+  readonly grant?: AccessGrant;
   /** One line: what allowed it, or why nothing did. */
   readonly reason: string;
   readonly errors: readonly string[];
@@ -47,7 +47,7 @@ export interface AnalysisOptions extends LoadOptions {
   readonly includeBootstrap?: boolean;
 }
 
-export function describeGrant(grant: Grant): string {
+export function describeGrant(grant: AccessGrant): string {
   if (grant.kind === 'rbac') {
     const g = grant.rbac;
     return `${describeBinding(g.binding, g.subject)}, rule ${g.ruleIndex}: ${describeRule(g.rule)}`;
@@ -98,7 +98,7 @@ export class AccessAnalysis {
     return undefined;
   }
 
-  decide(principal: Principal, request: RequestAttributes): AccessDecision {
+  decide(principal: AnalysedPrincipal, request: RequestAttributes): AccessDecision {
     const policy = principal.accessEntry ? this.accessPolicyGrant(principal.accessEntry, request) : undefined;
     if (policy) return { allowed: true, grant: { kind: 'access-policy', policy }, reason: `allowed by ${describeGrant({ kind: 'access-policy', policy })}`, errors: [] };
     const d = this.rbac.authorize(principal.user, request);

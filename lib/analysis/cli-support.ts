@@ -3,8 +3,7 @@
  * options, loading the inputs, resolving `--as`/`--as-arn` to a principal, and printing errors. Errors are one line
  * on stderr, or with `--output json` a `{"error":{"type","message"}}` object on stdout (so a pipe sees it); exit 2.
  */
-import { parseArgs, ParseArgsConfig } from 'node:util';
-import { AccessAnalysis, Principal } from './access-analysis';
+import { AccessAnalysis, AnalysedPrincipal } from './access-analysis';
 import { IamPrincipalResolver } from './iam-principals';
 import { withImplicitGroups } from './subjects';
 
@@ -34,9 +33,10 @@ export class UsageError extends Error {
   }
 }
 
-export function parse<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T) {
+/** Runs `parseArgs` (strict, positionals allowed), turning its complaints into `UsageError`s. */
+export function usageErrors<T>(parse: () => T): T {
   try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    return parse();
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
@@ -67,12 +67,12 @@ export function resolverOf(analysis: AccessAnalysis): IamPrincipalResolver {
 export async function principalFrom(
   analysis: AccessAnalysis,
   values: { as?: string; 'as-group'?: string[]; 'as-arn'?: string; 'session-name'?: string },
-): Promise<Principal> {
+): Promise<AnalysedPrincipal> {
   if (values.as !== undefined && values['as-arn'] !== undefined) throw new UsageError('give either --as USER or --as-arn ARN, not both');
   if (values['as-arn'] !== undefined) {
     if (values['as-group']?.length) throw new UsageError('--as-group goes with --as; an IAM principal gets its groups from its mapping');
     const arn = values['as-arn'];
-    let principal: Principal | undefined;
+    let principal: AnalysedPrincipal | undefined;
     try {
       principal = await resolverOf(analysis).resolve(arn, values['session-name']);
     } catch (e) {

@@ -1,8 +1,8 @@
 /** Machine-readable forms of principals, requests and grants for `--output json`. */
-import { Grant, Principal } from './access-analysis';
+import { AccessGrant, AnalysedPrincipal } from './access-analysis';
 import { RequestAttributes } from './rbac-types';
 
-export function principalJson(p: Principal): object {
+export function principalJson(p: AnalysedPrincipal): object {
   return { display: p.display, username: p.user.name, groups: p.user.groups, ...(p.mappedBy ? { mappedBy: p.mappedBy } : {}) };
 }
 
@@ -10,7 +10,7 @@ export function requestJson(r: RequestAttributes): object {
   return { ...r };
 }
 
-export function grantJson(g: Grant): object {
+export function grantJson(g: AccessGrant): object {
   if (g.kind === 'rbac') {
     const { binding, role, ruleIndex, rule, subject } = g.rbac;
     return {

@@ -1,24 +1,29 @@
 /**
- * IAM principal → Kubernetes user, offline, with the authenticator's own mapping code: `parseAwsAuth` /
- * `parseMappingDocument` for the aws-auth ConfigMaps and IAMIdentityMapping objects found in the inputs,
- * `MappingTable` for row precedence and `TemplateRenderer` for `{{SessionName}}` & co, `arn.ts` for ARN rules.
- * Order as on EKS with API_AND_CONFIG_MAP: an access entry wins over aws-auth; IAMIdentityMapping objects (the
- * self-managed authenticator's CRD backend) come last.
+ * IAM principal → Kubernetes user, offline, with the authenticator's own mapping code: the access entries of the
+ * templates go into an `AccessEntryMapper`, each aws-auth ConfigMap and the IAMIdentityMapping objects of the inputs
+ * into `StaticMapper`s, all in one `MapperChain` (row precedence, templates such as `{{SessionName}}`, ARN rules are
+ * theirs). Order as on EKS with API_AND_CONFIG_MAP: an access entry wins over aws-auth; IAMIdentityMapping objects
+ * (the self-managed authenticator's CRD backend) come last.
  */
 import { PrincipalType, classifyArn, parseArn, stripPath } from '../../authenticator/arn';
 import { Identity } from '../../authenticator/identity';
+import { AccessEntryMapper } from '../../authenticator/mapper/access-entry-mapper';
 import { parseMappingDocument } from '../../authenticator/mapper/aws-auth';
-import { MappingTable } from '../../authenticator/mapper/table';
-import { TemplateRenderer } from '../../authenticator/mapper/templates';
+import { MapperChain } from '../../authenticator/mapper/chain';
+import { StaticMapper } from '../../authenticator/mapper/static-mapper';
+import { MappingRows } from '../../authenticator/mapper/table';
+import { IdentityMapper } from '../../authenticator/mapper/types';
 import { AccessEntryRecord } from './access-entries';
-import { Principal } from './access-analysis';
+import { AnalysedPrincipal } from './access-analysis';
 import { ANY_ACCOUNT } from './inputs/cfn-intrinsics';
 import { KubeObject } from './normalize';
 import { SourcedObject } from './rbac-from-objects';
 import { withImplicitGroups } from './subjects';
 
 export const DEFAULT_SESSION_NAME = 'eks-access-offline';
+/** Stands in for the unknown account of an environment-agnostic template when nothing better is known. */
 const UNKNOWN_ACCOUNT = '000000000000';
+const ACCESS_ENTRIES = 'access entries';
 
 /** The identity STS would return for `arn` (a role is assumed with `sessionName`); ids unknown offline stay empty. */
 export function identityFromArn(arn: string, sessionName = DEFAULT_SESSION_NAME): Identity {
@@ -32,92 +37,102 @@ export function identityFromArn(arn: string, sessionName = DEFAULT_SESSION_NAME)
   return { arn, canonicalArn, accountId: p.accountId, userId: '', sessionName: session, accessKeyId: '', stsEndpoint: '' };
 }
 
-function sameRole(entryArn: string, identity: Identity): boolean {
-  const resolved = entryArn.split(ANY_ACCOUNT).join(identity.accountId);
-  try {
-    const canonical = classifyArn(resolved).canonicalArn;
-    return stripPath(canonical).toLowerCase() === identity.canonicalArn.toLowerCase() || canonical === identity.canonicalArn;
-  } catch {
-    return false;
-  }
-}
-
-/** EKS's default username of an access entry (iac-anchors §1.3): the user ARN, or the session ARN without path. */
-function defaultEntryUsername(identity: Identity): string {
-  return identity.arn === identity.canonicalArn ? identity.arn : `${identity.arn.slice(0, identity.arn.lastIndexOf('/'))}/{{SessionName}}`;
-}
-
-const IAM_IDENTITY_MAPPING = /^iamauthenticator\.k8s\.aws\//;
-
 function isAwsAuth(o: KubeObject): boolean {
   return o.kind === 'ConfigMap' && o.metadata?.name === 'aws-auth' && (o.metadata?.namespace ?? 'kube-system') === 'kube-system';
 }
 
-interface MappingSource {
-  readonly label: string;
-  readonly table: MappingTable;
-  readonly errors: string[];
+function isIamIdentityMapping(o: KubeObject): boolean {
+  return o.kind === 'IAMIdentityMapping' && /^iamauthenticator\.k8s\.aws\//.test(o.apiVersion ?? '');
+}
+
+/** IAMIdentityMapping `spec{arn, username, groups}` → an aws-auth document, so the authenticator's row rules apply. */
+function iamIdentityMappingDocument(objects: readonly KubeObject[]): object {
+  const specs = objects.map((o) => (o.spec ?? {}) as { arn?: string; username?: string; groups?: string[] });
+  const isRole = (arn?: string) => /:role\/|:assumed-role\//.test(arn ?? '');
+  return {
+    mapRoles: specs.filter((s) => isRole(s.arn)).map(({ arn, ...rest }) => ({ rolearn: arn, ...rest })),
+    mapUsers: specs.filter((s) => !isRole(s.arn)).map(({ arn, ...rest }) => ({ userarn: arn, ...rest })),
+  };
 }
 
 export class IamPrincipalResolver {
-  private readonly renderer = new TemplateRenderer();
-  readonly sources: MappingSource[] = [];
+  /** Rows of the inputs that the authenticator would refuse or warn about. */
+  private readonly problems: string[] = [];
+  private readonly mappingMappers: IdentityMapper[] = [];
+  /** The rows behind `mappingMappers`, to enumerate the principals they name. */
+  private readonly mappingRows: MappingRows[] = [];
+  private readonly standardEntries: AccessEntryRecord[];
 
   constructor(readonly accessEntries: readonly AccessEntryRecord[], objects: readonly SourcedObject[]) {
-    for (const { object, origin } of objects) {
-      if (isAwsAuth(object)) {
-        const parsed = parseMappingDocument(object);
-        this.sources.push({ label: `aws-auth ConfigMap (${origin ?? 'input'})`, table: new MappingTable(parsed), errors: parsed.errors.map(String) });
-      }
-    }
-    const crds = objects.filter((o) => o.object.kind === 'IAMIdentityMapping' && IAM_IDENTITY_MAPPING.test(o.object.apiVersion ?? ''));
+    // Node entries (EC2_LINUX, FARGATE_LINUX...) are node identities; the Node authorizer, not RBAC, governs them.
+    this.standardEntries = accessEntries.filter((e) => e.type === 'STANDARD');
+    objects.filter((o) => isAwsAuth(o.object)).forEach((o, i) => {
+      const parsed = parseMappingDocument(o.object);
+      const name = `aws-auth ConfigMap (${o.origin ?? 'input'})${i ? ` #${i + 1}` : ''}`;
+      this.problems.push(...parsed.errors.map((e) => `${name}: ${e}`));
+      this.mappingMappers.push(new StaticMapper(parsed, { name }));
+      this.mappingRows.push(parsed);
+    });
+    const crds = objects.filter((o) => isIamIdentityMapping(o.object));
     if (crds.length) {
-      const specs = crds.map((c) => (c.object.spec ?? {}) as { arn?: string; username?: string; groups?: string[] });
-      const roles = specs.filter((s) => /:role\//.test(s.arn ?? '')).map((s) => ({ rolearn: s.arn, username: s.username, groups: s.groups ?? [] }));
-      const users = specs.filter((s) => !/:role\//.test(s.arn ?? '')).map((s) => ({ userarn: s.arn, username: s.username, groups: s.groups ?? [] }));
-      const parsed = parseMappingDocument({ mapRoles: roles, mapUsers: users });
-      this.sources.push({ label: `IAMIdentityMapping objects (${crds.map((c) => c.object.metadata?.name).join(', ')})`, table: new MappingTable(parsed), errors: parsed.errors.map(String) });
+      const parsed = parseMappingDocument(iamIdentityMappingDocument(crds.map((c) => c.object)));
+      const name = `IAMIdentityMapping objects (${crds.map((c) => c.object.metadata?.name).join(', ')})`;
+      this.problems.push(...parsed.errors.map((e) => `${name}: ${e}`));
+      this.mappingMappers.push(new StaticMapper(parsed, { name }));
+      this.mappingRows.push(parsed);
     }
   }
 
-  accessEntryFor(identity: Identity): AccessEntryRecord | undefined {
-    return this.accessEntries.find((e) => e.type === 'STANDARD' && sameRole(e.principalArn, identity));
+  /**
+   * The access-entry mapper for one account: entries of environment-agnostic templates (account unknown) are taken
+   * to be in the asking principal's account. Entries EKS would reject are reported and left out, like EKS would.
+   */
+  private entryMapper(accountId: string): { mapper?: AccessEntryMapper; entries: AccessEntryRecord[] } {
+    const entries: AccessEntryRecord[] = [];
+    for (const e of this.standardEntries) {
+      const principalArn = e.principalArn.split(ANY_ACCOUNT).join(accountId);
+      try {
+        new AccessEntryMapper([{ principalArn, type: 'STANDARD', username: e.username, kubernetesGroups: e.kubernetesGroups }]);
+        entries.push({ ...e, principalArn });
+      } catch (err) {
+        const msg = `access entry ${e.origin}: ${(err as Error).message}`;
+        if (!this.problems.includes(msg)) this.problems.push(msg);
+      }
+    }
+    if (!entries.length) return { entries };
+    const mapper = new AccessEntryMapper(entries.map((e) => ({ principalArn: e.principalArn, type: 'STANDARD', username: e.username, kubernetesGroups: e.kubernetesGroups })), { name: ACCESS_ENTRIES });
+    return { mapper, entries };
   }
 
   /** The Kubernetes identity of an IAM principal, or undefined when nothing maps it (it could not authenticate). */
-  async resolve(arn: string, sessionName?: string): Promise<Principal | undefined> {
-    // An environment-agnostic template leaves the account unknown: stand in a neutral one so the ARN parses.
+  async resolve(arn: string, sessionName?: string): Promise<AnalysedPrincipal | undefined> {
     const identity = identityFromArn(arn.split(ANY_ACCOUNT).join(UNKNOWN_ACCOUNT), sessionName);
-    const entry = this.accessEntryFor(identity);
-    if (entry) {
-      const u = await this.renderer.renderUser(entry.username ?? defaultEntryUsername(identity), entry.kubernetesGroups, identity);
-      return { display: arn, user: withImplicitGroups(u.username, u.groups), accessEntry: entry, mappedBy: `access entry ${entry.origin}` };
-    }
-    for (const source of this.sources) {
-      const match = source.table.match(identity);
-      if (match) {
-        const u = await this.renderer.renderUser(match.username, match.groups, identity);
-        return { display: arn, user: withImplicitGroups(u.username, u.groups), mappedBy: `${source.label} ${match.row}` };
-      }
-      if (source.table.allowsAccount(identity.accountId)) {
-        return { display: arn, user: withImplicitGroups(identity.canonicalArn, []), mappedBy: `${source.label} mapAccounts` };
-      }
-    }
-    return undefined;
+    const { mapper, entries } = this.entryMapper(identity.accountId);
+    const mappers = [...(mapper ? [mapper] : []), ...this.mappingMappers];
+    if (!mappers.length) return undefined;
+    const mapping = await new MapperChain(mappers).resolve(identity);
+    if (!mapping) return undefined;
+    const entry = mapping.mapper === ACCESS_ENTRIES ? entries[Number(/\[(\d+)\]/.exec(mapping.row)?.[1])] : undefined;
+    return {
+      display: arn,
+      user: withImplicitGroups(mapping.user.username, mapping.user.groups),
+      ...(entry ? { accessEntry: this.standardEntries.find((e) => e.origin === entry.origin) ?? entry, mappedBy: `access entry ${entry.origin}` } : { mappedBy: `${mapping.mapper} ${mapping.row}` }),
+    };
   }
 
   /** Every IAM principal the inputs name (access entries, aws-auth and IAMIdentityMapping rows), for who-can/report. */
   knownPrincipalArns(): string[] {
-    const arns = new Set<string>();
-    for (const e of this.accessEntries) if (e.type === 'STANDARD') arns.add(e.principalArn);
-    for (const s of this.sources) {
-      for (const r of s.table.rows.roles) if (r.roleArn) arns.add(r.roleArn);
-      for (const u of s.table.rows.users) arns.add(u.userArn);
+    const arns = new Set<string>(this.standardEntries.map((e) => e.principalArn));
+    for (const rows of this.mappingRows) {
+      for (const r of rows.roles) if (r.roleArn) arns.add(r.roleArn);
+      for (const u of rows.users) arns.add(u.userArn);
     }
     return [...arns];
   }
 
   mappingErrors(): string[] {
-    return this.sources.flatMap((s) => s.errors.map((e) => `${s.label}: ${e}`));
+    // Entry problems surface while building the mapper; build it once so they are known up front.
+    this.entryMapper(UNKNOWN_ACCOUNT);
+    return [...this.problems];
   }
 }

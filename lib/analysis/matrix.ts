@@ -3,7 +3,7 @@
  * in scope name (built-in and from the inputs) × the standard verbs. Namespaced resources are checked in the given
  * namespace (`''` = cluster-wide grants only), cluster-scoped ones at cluster scope.
  */
-import { AccessAnalysis, Principal } from './access-analysis';
+import { AccessAnalysis, AnalysedPrincipal } from './access-analysis';
 import { isClusterScoped } from './resource-catalogue';
 
 export const MATRIX_VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'] as const;
@@ -44,7 +44,7 @@ export function knownResources(analysis: AccessAnalysis): ResourceRef[] {
   return [...seen.values()].sort((a, b) => resourceName(a).localeCompare(resourceName(b)));
 }
 
-export function accessMatrix(analysis: AccessAnalysis, principal: Principal, namespace: string, resources = knownResources(analysis)): MatrixRow[] {
+export function accessMatrix(analysis: AccessAnalysis, principal: AnalysedPrincipal, namespace: string, resources = knownResources(analysis)): MatrixRow[] {
   return resources.map((ref) => {
     const [base, ...sub] = ref.resource.split('/');
     const namespaced = !isClusterScoped(base);

@@ -4,7 +4,7 @@
  * finding says where (cluster-wide or which namespace) and what granted it. Built-in subjects of the bootstrap policy
  * (controllers, kube-scheduler...) hold such rights by design and are not reported.
  */
-import { AccessAnalysis, Principal, describeGrant } from './access-analysis';
+import { AccessAnalysis, AnalysedPrincipal, describeGrant } from './access-analysis';
 import { IamPrincipalResolver } from './iam-principals';
 import { RbacBinding, RequestAttributes, Subject, serviceAccountUsername } from './rbac-types';
 import { Probe, RISKS, RiskDefinition, SUBJECT_RISKS, Severity } from './risk-catalogue';
@@ -31,7 +31,7 @@ export interface RiskFinding {
 
 export interface Holder {
   readonly kind: string;
-  readonly principal: Principal;
+  readonly principal: AnalysedPrincipal;
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3 };

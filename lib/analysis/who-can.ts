@@ -3,7 +3,7 @@
  * rbac-anchors §2.1, one row per subject and binding), and the IAM principals of the inputs that reach it through
  * their mapping, their groups or their access policies.
  */
-import { AccessAnalysis, Grant, Principal, describeGrant } from './access-analysis';
+import { AccessAnalysis, AccessGrant, AnalysedPrincipal, describeGrant } from './access-analysis';
 import { IamPrincipalResolver } from './iam-principals';
 import { RequestAttributes, Subject } from './rbac-types';
 
@@ -15,8 +15,8 @@ export interface SubjectRow {
 }
 
 export interface IamRow {
-  readonly principal: Principal;
-  readonly grant: Grant;
+  readonly principal: AnalysedPrincipal;
+  readonly grant: AccessGrant;
   readonly via: string;
 }
 

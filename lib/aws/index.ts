@@ -1,1 +1,5 @@
-export {};
+/** CDK constructs: the AWS side of the access model. */
+export * from './cluster-access';
+export * from './cluster-target';
+export * from './errors';
+export * from './sharding';

@@ -8,3 +8,6 @@ export * from './aws-auth-merge';
 export * from './aws-auth-config-map';
 export * from './iam-identity-mapping';
 export * from './migration-plan';
+export * from './access-chart';
+export * from './authenticator-backend';
+export * from './authenticator-chart';

@@ -25,7 +25,8 @@ const ACCOUNT_ID = /^\d{12}$/;
 const IAM_NAME = /^[\w+=,.@-]{1,64}$/;
 const IAM_PATH = /^\/(?:[\x21-\x7E]+\/)?$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const NAMESPACE_PATTERN = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\*?$|^[a-z0-9]\*$|^\*$/;
+/** A namespace, or a prefix ending in `*` (EKS scope wildcard). */
+const NAMESPACE_PATTERN = /^(?:[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?|[a-z0-9][-a-z0-9]{0,61}\*)$/;
 const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
 const MIN_SESSION_SECONDS = 3600;
 const MAX_SESSION_SECONDS = 43200;

@@ -6,6 +6,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { normalizeRule } from '../../lib/analysis/normalize';
 import { ControlPlane, startControlPlane } from './harness/control-plane';
+import { exampleManifests } from './harness/example';
+import { eksAccess } from './harness/eks-access';
 import { offlineAllowed, offlineAuthorizer } from './harness/evaluator';
 import { waitUntil } from './harness/net';
 import { AccessCase, K8sObject, randomCases, randomIdentities, randomRbac, Rng } from './harness/random-rbac';
@@ -104,5 +106,67 @@ describe.each(SEEDS)('random RBAC, seed %i', (seed) => {
     // The generated questions must exercise both answers, or the comparison proves little.
     expect(live.filter(Boolean).length).toBeGreaterThan(CASES_PER_SEED / 10);
     expect(live.filter((x) => !x).length).toBeGreaterThan(CASES_PER_SEED / 10);
+  });
+});
+
+describe('the example app RBAC', () => {
+  const manifests = exampleManifests() as unknown as K8sObject[];
+  const authorizer = offlineAuthorizer(manifests);
+  const rng = new Rng(4242);
+  const identities = [
+    { user: 'pod-viewer-user', groups: ['pod-viewer', 'system:authenticated'] },
+    { user: 'pod-admin-user', groups: ['pod-admin', 'system:authenticated'] },
+    { user: 'both', groups: ['pod-viewer', 'pod-admin', 'system:authenticated'] },
+    { user: 'arn:aws:iam::111122223333:user/testuser', groups: ['system:masters', 'system:authenticated'] },
+    { user: 'system:serviceaccount:dev:s3-reader', groups: ['system:serviceaccounts', 'system:serviceaccounts:dev', 'system:authenticated'] },
+    { user: 'nobody', groups: ['system:authenticated'] },
+  ];
+  const cases = randomCases(rng, identities, 600, { namespaces: ['dev', ...EXTRA_NAMESPACES], resources: EXTRA_RESOURCES });
+
+  beforeAll(async () => {
+    const namespaces = [...new Set(manifests.map((m) => m.metadata.namespace).filter((n): n is string => !!n && n !== 'kube-system'))];
+    await cp.apply({ objects: namespaces.map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })) });
+    await cp.apply({ objects: manifests });
+  });
+
+  test('600 SubjectAccessReviews agree with the offline evaluator', async () => {
+    const live = await subjectAccessReviews(cp.api, cases);
+    const disagreements = cases
+      .map((c, i) => ({ c, live: live[i], offline: offlineAllowed(authorizer, c) }))
+      .filter((d) => d.live !== d.offline)
+      .map((d) => `apiserver=${d.live} evaluator=${d.offline} ${describeCase(d.c)}`);
+    expect(disagreements).toEqual([]);
+    expect(live.filter(Boolean).length).toBeGreaterThan(60);
+  });
+
+  test('`eks-access can-i --from <manifests>` answers like `kubectl auth can-i --as` on the live cluster', async () => {
+    const file = join(cp.dir, 'example-manifests.json');
+    writeFileSync(file, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: manifests }));
+    // The CLI is a process per question; a sample of the cases keeps this step short.
+    const sample = cases.filter((c) => !c.resource?.subresource && !c.user.startsWith('system:')).slice(0, 40);
+    const askBoth = async (c: AccessCase): Promise<string | undefined> => {
+      const ns = c.resource?.namespace ? ['-n', c.resource.namespace] : ['-A'];
+      const type = c.resource ? (c.resource.group ? `${c.resource.resource}.${c.resource.group}` : c.resource.resource) : '';
+      const name = c.resource?.name;
+      // kubectl names the object as TYPE/NAME; eks-access takes NAME as a third argument (RESOURCE/SUB is a subresource).
+      const kubectlTarget = c.resource ? [c.verb, name ? `${type}/${name}` : type, ...ns] : [c.verb, c.nonResourcePath ?? ''];
+      const ourTarget = c.resource ? [c.verb, type, ...(name ? [name] : []), ...ns] : [c.verb, c.nonResourcePath ?? ''];
+      const as = ['--as', c.user, ...c.groups.filter((g) => g !== 'system:authenticated').flatMap((g) => ['--as-group', g])];
+      const [offline, live] = await Promise.all([
+        eksAccess(['can-i', ...ourTarget, ...as, '--from', file]),
+        cp.kubectl(['auth', 'can-i', ...kubectlTarget, ...as]),
+      ]);
+      const answer = (r: { stdout: string }) => r.stdout.trim().split('\n').pop() ?? '';
+      if (!/^(yes|no)$/.test(answer(live)) || !/^(yes|no)$/.test(answer(offline))) {
+        return `${describeCase(c)}: no yes/no answer: kubectl ${live.stderr.trim()} | eks-access ${offline.stderr.trim()}`;
+      }
+      return answer(offline) === answer(live) && offline.code === live.code
+        ? undefined
+        : `kubectl=${answer(live)} eks-access=${answer(offline)} ${describeCase(c)}`;
+    };
+    const results: Array<string | undefined> = [];
+    for (let i = 0; i < sample.length; i += 4) results.push(...(await Promise.all(sample.slice(i, i + 4).map(askBoth))));
+    expect(results.filter(Boolean)).toEqual([]);
+    expect(sample.length).toBe(40);
   });
 });

@@ -66,6 +66,12 @@ describe('matching', () => {
     ]);
   });
 
+  it("accepts the reference DynamicFile format's extra top-level keys (Version, LastUpdatedDateTime)", () => {
+    const parsed = parseMappingDocument({ Version: '1', LastUpdatedDateTime: '1700000000', mapRoles: [{ rolearn: `arn:aws:iam::${ACCT}:role/a`, username: 'a' }] });
+    expect(parsed.errors).toEqual([]);
+    expect(parsed.roles).toHaveLength(1);
+  });
+
   it('a field given twice in different case is an error', () => {
     const parsed = parseMappingDocument({ mapRoles: [{ rolearn: `arn:aws:iam::${ACCT}:role/a`, roleARN: `arn:aws:iam::${ACCT}:role/b`, username: 'a' }] });
     expect(parsed.roles).toEqual([]);
@@ -146,6 +152,6 @@ describe('MapperChain precedence', () => {
 
   it('reports health of all backends', () => {
     const h = new MapperChain([explicit('a', 'x'), accounts()]).health();
-    expect(h).toMatchObject({ name: 'chain', ready: true, rows: 2, lastError: undefined, rowErrors: [] });
+    expect(h).toMatchObject({ name: 'chain', ready: true, rows: 2, lastError: undefined, failures: 0, rowErrors: [] });
   });
 });

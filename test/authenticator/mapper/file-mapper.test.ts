@@ -92,7 +92,7 @@ describe('FileMapper', () => {
     writeFileSync(file, rolesYaml(['Admin', 'admin']));
     await waitFor(() => m.health().ready);
     rmSync(file);
-    await waitFor(() => /cannot stat/.test(m.health().lastError ?? ''));
+    await waitFor(() => /cannot read/.test(m.health().lastError ?? ''));
     expect(await m.map(admin)).toEqual({ username: 'admin', groups: [] });
   });
 

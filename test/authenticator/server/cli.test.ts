@@ -100,7 +100,7 @@ describe('eks-access init + serve', () => {
     expect(ok.json.status.user).toMatchObject({ username: 'alice', groups: ['devs'] });
 
     // An in-flight review (STS answers after 1.5 s) must finish although SIGTERM arrives meanwhile.
-    standIn.setFault({ delayMs: 1500 });
+    await standIn.setFault({ delayMs: 1500 });
     // A token the cache has not seen (signed 5 s earlier), so the review really waits for STS.
     const slowToken = (await generateToken({ clusterId: CLUSTER, region: 'us-east-1', credentials: alice, now: new Date(Date.now() - 5000) })).token;
     const inFlight = review(base, caPem, slowToken);
@@ -108,7 +108,7 @@ describe('eks-access init + serve', () => {
     const exited = new Promise<number | null>((r) => child!.once('exit', (code) => r(code)));
     child.kill('SIGTERM');
     const answer = await inFlight;
-    standIn.setFault(undefined);
+    await standIn.setFault(undefined);
     expect(answer.status).toBe(200);
     expect(answer.json.status.user.username).toBe('alice');
     expect(await exited).toBe(0);

@@ -58,7 +58,7 @@ describe('webhook under STS faults', () => {
   }
 
   it('STS hangs: denied (403) within the deadline after attempt timeouts and retries', async () => {
-    standIn.setFault('hang');
+    await standIn.setFault('hang');
     const before = await metrics();
     const res = await freshReview();
     expect(res.status).toBe(403);
@@ -71,7 +71,7 @@ describe('webhook under STS faults', () => {
   });
 
   it('STS returns 500: retried, then denied (403) within the deadline', async () => {
-    standIn.setFault('500');
+    await standIn.setFault('500');
     const before = await metrics();
     const requests = standIn.requests();
     const res = await freshReview();
@@ -87,7 +87,7 @@ describe('webhook under STS faults', () => {
   });
 
   it('STS throttles: retried, then answered 429 within the deadline', async () => {
-    standIn.setFault('throttle');
+    await standIn.setFault('throttle');
     const before = await metrics();
     const res = await freshReview();
     expect(res.status).toBe(429);
@@ -101,7 +101,7 @@ describe('webhook under STS faults', () => {
   });
 
   it('STS resets the connection: retried, then denied (403) within the deadline', async () => {
-    standIn.setFault('reset');
+    await standIn.setFault('reset');
     const before = await metrics();
     const res = await freshReview();
     expect(res.status).toBe(403);
@@ -113,7 +113,7 @@ describe('webhook under STS faults', () => {
   });
 
   it('STS answers slowly but within the attempt timeout: authenticated', async () => {
-    standIn.setFault({ delayMs: 400 });
+    await standIn.setFault({ delayMs: 400 });
     const res = await freshReview();
     expect(res.status).toBe(200);
     expect(res.json.status.user.username).toBe('alice');
@@ -122,14 +122,14 @@ describe('webhook under STS faults', () => {
   });
 
   it('STS answers slower than the deadline allows: denied within the deadline', async () => {
-    standIn.setFault({ delayMs: 5000 });
+    await standIn.setFault({ delayMs: 5000 });
     const res = await freshReview();
     expect(res.status).toBe(403);
     expect(res.ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
   });
 
   it('recovers once the fault is cleared', async () => {
-    standIn.setFault(undefined);
+    await standIn.setFault(undefined);
     expect((await freshReview()).status).toBe(200);
   });
 

@@ -67,14 +67,17 @@ test.each([
 });
 
 test.each([
-  [['-t', 'x'], 'cluster ID not specified'],
-  [['-i', 'c'], 'token not specified'],
-  [['-i', 'c', '-t', 'x', '--output', 'yaml'], '--output must be json or text'],
-  [['-i', 'c', '-t', 'x', '--partition', 'aws-moon'], 'VerifyOptions.partition "aws-moon" is unknown'],
-])('bad usage %j is reported', async (argv, message) => {
+  [['-t', 'x'], EXIT_CODES.usage, 'cluster ID not specified'],
+  [['-i', 'c'], EXIT_CODES.usage, 'token not specified'],
+  [['-i', 'c', '-t', 'x', '--output', 'yaml'], EXIT_CODES.usage, '--output must be json or text'],
+  [['-i', 'c', '-t', 'x', '--bogus'], EXIT_CODES.usage, "Unknown option '--bogus'"],
+  [['-i', 'c', '-t', 'x', '--partition', 'aws-moon'], EXIT_CODES.other, 'VerifyOptions.partition "aws-moon" is unknown'],
+  [['-i', 'c', '-t', 'x', '--sts-ca-file', '/nonexistent/ca.pem'], EXIT_CODES.other, 'ENOENT'],
+])('bad usage %j exits %i: %s', async (argv, code, message) => {
   const r = await runCommand(run, argv, home.env);
-  expect(r.code === EXIT_CODES.usage || r.code === EXIT_CODES.other).toBe(true);
-  expect(r.stdout + r.stderr).toContain(message);
+  expect(r.code).toBe(code);
+  expect(r.stdout).toBe('');
+  expect(r.stderr).toContain(message);
 });
 
 test('the real CLI process reads the token from stdin with -t - and sets its exit code', async () => {

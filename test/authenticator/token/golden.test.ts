@@ -63,6 +63,7 @@ test.each([
   [{ clusterId: 'c', roleArn: 'arn:aws:iam::1:role/r', sessionName: 's', forwardSessionName: true }, 'cannot specify both'],
   [{ clusterId: 'c', sessionName: 's' }, 'need roleArn'],
   [{ clusterId: 'c', useGlobalEndpoint: true, useFipsEndpoint: true }, 'useGlobalEndpoint cannot be combined'],
+  [{ clusterId: 'c', useGlobalEndpoint: true, region: 'cn-north-1' }, 'only in partition aws, not for region cn-north-1'],
 ])('bad options %j are refused: %s', async (opts, message) => {
   await expect(generateToken({ credentials, region: 'us-east-1', ...opts })).rejects.toThrow(message);
 });

@@ -4,7 +4,9 @@
  */
 import { STSError, TokenVerifier } from '../../../authenticator';
 import { StsClient } from '../../../authenticator/sts';
-import { createCertificateAuthority } from '../../../authenticator/certs';
+import * as https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { createCertificateAuthority, issueServerCertificate } from '../../../authenticator/certs';
 import { amzDate, LocalSts, startLocalSts, toToken } from './local-sts-server';
 
 const USER_REPLY = {
@@ -79,6 +81,21 @@ test('TLS is checked against the validated STS host name: a CA that did not sign
     await expect(v.verify(tokenFor())).rejects.toThrow(/error during GET: .*(self-signed|unable to verify|certificate)/i);
   } finally {
     v.close();
+  }
+});
+
+test('TLS is checked against the validated STS host name: a certificate for another name is refused', async () => {
+  const ca = createCertificateAuthority('localhost-only CA');
+  const leaf = issueServerCertificate(ca, { dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] });
+  const server = https.createServer({ cert: leaf.certPem, key: leaf.keyPem }, (_req, res) => res.end('{}'));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const v = new TokenVerifier({ clusterId: 'c', stsConnectTo: `127.0.0.1:${(server.address() as AddressInfo).port}`, stsCaPem: ca.certPem });
+  try {
+    await expect(v.verify(tokenFor())).rejects.toThrow(/error during GET: Hostname\/IP does not match certificate's altnames: Host: sts.us-east-1.amazonaws.com/);
+  } finally {
+    v.close();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
   }
 });
 

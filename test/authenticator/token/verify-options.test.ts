@@ -42,6 +42,7 @@ test('a non-string token is a FormatError, not a TypeError', () => {
 
 test.each([
   [{ clusterId: '' }, 'VerifyOptions.clusterId is required'],
+  [{ clusterId: 'a\nb' }, 'VerifyOptions.clusterId must not contain control characters'],
   [{ clusterId: 'c', maxTokenBytes: -1 }, 'VerifyOptions.maxTokenBytes must be a non-negative number'],
   [{ clusterId: 'c', timeoutMs: Number.NaN }, 'VerifyOptions.timeoutMs'],
   [{ clusterId: 'c', stsConnectTo: 'nope' }, 'stsConnectTo must be HOST:PORT'],

@@ -122,7 +122,7 @@ function randomRule(rng: Rng, allowNonResource: boolean): PolicyRule {
     apiGroups: groups,
     resources: [...resources],
   };
-  if (rng.chance(0.15)) rule.resourceNames = rng.some(RESOURCE_NAMES, 2);
+  if (rng.chance(0.3)) rule.resourceNames = rng.some(RESOURCE_NAMES, 2);
   return rule;
 }
 

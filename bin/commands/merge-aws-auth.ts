@@ -1,0 +1,75 @@
+/**
+ * `eks-access merge-aws-auth --live FILE|- --ours FILE [--force] [--output yaml|json]`: the apply path of our aws-auth
+ * rows that keeps everybody else's (lib/k8s/aws-auth-merge.ts). `--live` is the current ConfigMap
+ * (`kubectl -n kube-system get cm aws-auth -o yaml --ignore-not-found`; empty = none yet), `--ours` a synthesized
+ * manifest file (e.g. dist/access.k8s.yaml) holding our aws-auth ConfigMap. Prints the merged ConfigMap for
+ * `kubectl replace -f -` (or `kubectl create -f -` if there was none); it keeps the live resourceVersion, so a
+ * concurrent writer makes the replace fail instead of being overwritten, and the pipeline is simply run again.
+ * Exit codes: 0 merged, 3 conflicts or unreadable live rows (nothing printed; `--force` overrides), 2 usage/input error.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import YAML from 'yaml';
+import { parseAwsAuth } from '../../authenticator/mapper/aws-auth';
+import { ConfigMapLike, mergeAwsAuth } from '../../lib/k8s/aws-auth-merge';
+import { normaliseAwsAuth } from '../../lib/k8s/aws-auth-rows';
+import { InputError, readDocument, reportError, wantsJson } from './read-input';
+
+const USAGE = 'usage: eks-access merge-aws-auth --live FILE|- --ours FILE [--force] [--output yaml|json]';
+
+const isAwsAuth = (d: unknown): d is ConfigMapLike =>
+  !!d && typeof d === 'object' && (d as ConfigMapLike).kind === 'ConfigMap' && (d as ConfigMapLike).metadata?.name === 'aws-auth';
+
+function readOurs(path: string): ConfigMapLike {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new InputError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const found = YAML.parseAllDocuments(text).map((d) => d.toJS()).filter(isAwsAuth);
+  if (found.length !== 1) throw new InputError(`${path} must hold exactly one ConfigMap named aws-auth, found ${found.length}`);
+  return found[0];
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const json = wantsJson(argv);
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        live: { type: 'string' }, ours: { type: 'string' }, force: { type: 'boolean', default: false },
+        output: { type: 'string', short: 'o', default: 'yaml' }, help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (values.help) {
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    if (values.output !== 'yaml' && values.output !== 'json') throw new InputError(`--output must be yaml or json, got "${values.output}"`);
+    if (!values.live || !values.ours) throw new InputError('--live and --ours are required');
+    const liveDoc = readDocument(values.live);
+    if (liveDoc !== null && liveDoc !== undefined && !isAwsAuth(liveDoc)) throw new InputError(`${values.live} is not the aws-auth ConfigMap`);
+    const oursCm = readOurs(values.ours);
+    const parsedOurs = parseAwsAuth(oursCm.data);
+    if (parsedOurs.errors.some((e) => e.severity === 'error')) throw new InputError(`${values.ours}: ${parsedOurs.errors[0].location}: ${parsedOurs.errors[0].message}`);
+    const ours = normaliseAwsAuth(parsedOurs, values.ours);
+    const result = mergeAwsAuth(liveDoc ?? undefined, ours, { force: values.force });
+    const problems = [
+      ...result.conflicts.map((k) => `conflict: ${k} is mapped differently by a row we do not own (rerun with --force to take it over)`),
+      ...result.unreadable.map((u) => `unreadable live row (a merge would drop it): ${u}`),
+    ];
+    if (problems.length > 0 && !values.force) {
+      if (json) process.stdout.write(`${JSON.stringify({ error: { type: 'MergeConflict', message: problems.join('; ') }, conflicts: result.conflicts, unreadable: result.unreadable })}\n`);
+      else process.stderr.write(`eks-access merge-aws-auth: refusing to write:\n${problems.map((p) => `  ${p}`).join('\n')}\n`);
+      return 3;
+    }
+    for (const k of result.added) process.stderr.write(`+ ${k}\n`);
+    for (const k of result.removed) process.stderr.write(`- ${k}\n`);
+    process.stdout.write(json ? `${JSON.stringify(result.configMap, null, 2)}\n` : YAML.stringify(result.configMap, { lineWidth: 0 }));
+    return 0;
+  } catch (e) {
+    reportError('merge-aws-auth', e, json);
+    return 2;
+  }
+}

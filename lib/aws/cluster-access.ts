@@ -1,0 +1,212 @@
+/**
+ * `ClusterAccess`: turns an access model into the AWS side of cluster access — IAM users and roles, access keys in
+ * Secrets Manager, access entries with their policy associations, IRSA / Pod Identity roles — on a cluster of this
+ * app or one imported by name, in any stack. The Kubernetes side (RBAC for groups, aws-auth rows) is exposed for the
+ * cdk8s charts through `model`, `accessEntries` and `awsAuthRows`.
+ */
+import { CfnResource, NestedStack, Stack, Token } from 'aws-cdk-lib';
+import type * as eks from 'aws-cdk-lib/aws-eks';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct, IConstruct } from 'constructs';
+import {
+  AccessEntryJson, AccessModel, AwsAuthRowsJson, PrincipalJson, PrincipalOrigin, ServiceAccountMechanism,
+  accessEntries, awsAuthRows, clusterPrincipals, validateModel,
+} from '../model';
+import { ClusterTarget } from './cluster-target';
+import { AccessValidationError } from './errors';
+import { PrincipalAccess } from './principal-access';
+import { ServiceAccountRole } from './service-account-role';
+import {
+  DEFAULT_INLINE_RESOURCE_LIMIT, DEFAULT_SHARD_COUNT, MAX_RESOURCES_PER_STACK, ShardingMode, ShardingOptions,
+  estimatePrincipalResources, estimateServiceAccountResources, shardOf,
+} from './sharding';
+
+/** Properties of `ClusterAccess`. */
+export interface ClusterAccessProps {
+  /** The cluster: `ClusterTarget.fromCluster(cluster)` or `ClusterTarget.fromClusterName({ clusterName })`. */
+  readonly cluster: ClusterTarget;
+  /** The access model (build it once and hand the same object to the cdk8s charts). */
+  readonly model: AccessModel;
+  /**
+   * Nested-stack sharding for large models.
+   * @default - `ShardingMode.AUTO` with 64 shards
+   */
+  readonly sharding?: ShardingOptions;
+}
+
+/** Grants the principals of an access model access to an EKS cluster. */
+export class ClusterAccess extends Construct {
+  /** The model this construct renders. */
+  public readonly model: AccessModel;
+  /** The access entries created (empty in CONFIG_MAP mode). */
+  public readonly accessEntries: readonly AccessEntryJson[];
+  /** The aws-auth rows the ConfigMap modes need; rendered by the cdk8s aws-auth chart, not here. */
+  public readonly awsAuthRows: AwsAuthRowsJson;
+  private readonly principalConstructs = new Map<string, PrincipalAccess>();
+  private readonly serviceAccountConstructs = new Map<string, ServiceAccountRole>();
+  private readonly shardStacks = new Map<number, NestedStack>();
+
+  constructor(scope: Construct, id: string, props: ClusterAccessProps) {
+    super(scope, id);
+    this.model = props.model;
+    this.checkCluster(props);
+    this.accessEntries = accessEntries(this.model);
+    this.awsAuthRows = awsAuthRows(this.model);
+
+    const entries = new Map(this.accessEntries.map((e) => [e.principalId, e]));
+    const scopeOf = this.placement(props.sharding ?? {}, entries);
+    const stack = Stack.of(this);
+    const clusterArn = stack.formatArn({ partition: this.model.partition, service: 'eks', resource: 'cluster', resourceName: props.cluster.clusterName });
+    const trustingRoles = this.rolesTrusting();
+
+    for (const p of clusterPrincipals(this.model).concat(this.trustOnlyPrincipals())) {
+      const construct = new PrincipalAccess(scopeOf(p.id), p.id, {
+        principal: p,
+        partition: this.model.partition,
+        clusterName: props.cluster.clusterName,
+        clusterArn,
+        entry: entries.get(p.id),
+        trustedArns: (p.role?.trust.principalIds ?? []).map((tid) => this.model.principal(tid)!.arn),
+        assumableRoleArns: (trustingRoles.get(p.id) ?? []).map((r) => r.arn),
+      });
+      this.principalConstructs.set(p.id, construct);
+    }
+    this.orderTrust();
+
+    const saNeedsOidc = this.model.serviceAccounts.some((sa) => sa.mechanism === ServiceAccountMechanism.IRSA);
+    const oidc = saNeedsOidc ? props.cluster._oidc() : undefined;
+    if (saNeedsOidc && !oidc) {
+      throw new AccessValidationError(this, `IRSA service accounts need the cluster's OIDC issuer: pass ClusterTarget.fromClusterName({ oidcIssuer }) or a cluster with an openIdConnectProvider`);
+    }
+    for (const sa of this.model.serviceAccounts) {
+      this.serviceAccountConstructs.set(sa.id, new ServiceAccountRole(scopeOf(`sa:${sa.id}`), `ServiceAccount-${sa.id}`, {
+        serviceAccount: sa, clusterName: props.cluster.clusterName, oidc,
+      }));
+    }
+    this.node.addValidation({ validate: () => this.checkResourceBudget() });
+  }
+
+  /** The nested stacks holding the resources, by shard number; empty when not sharded. */
+  public get shards(): NestedStack[] {
+    return [...this.shardStacks.entries()].sort(([a], [b]) => a - b).map(([, s]) => s);
+  }
+
+  /** The IAM role of a role principal (created or imported). */
+  public role(principalId: string): iam.IRole {
+    const role = this.principalConstruct(principalId).role;
+    if (!role) throw new AccessValidationError(this, `principal '${principalId}' is not a role`);
+    return role;
+  }
+
+  /** The IAM user of a user principal (created or imported). */
+  public user(principalId: string): iam.IUser {
+    const user = this.principalConstruct(principalId).user;
+    if (!user) throw new AccessValidationError(this, `principal '${principalId}' is not a user`);
+    return user;
+  }
+
+  /** The Secrets Manager secret holding a created user's access key (`accessKeyId`, `secretAccessKey`). */
+  public accessKeySecret(principalId: string): secretsmanager.ISecret {
+    const secret = this.principalConstruct(principalId).accessKeySecret;
+    if (!secret) throw new AccessValidationError(this, `principal '${principalId}' has no access key (set createAccessKey: true)`);
+    return secret;
+  }
+
+  /** The access entry of a principal. */
+  public accessEntry(principalId: string): eks.CfnAccessEntry {
+    const entry = this.principalConstruct(principalId).accessEntry;
+    if (!entry) throw new AccessValidationError(this, `principal '${principalId}' has no access entry (authentication mode ${this.model.authenticationMode})`);
+    return entry;
+  }
+
+  /** The IAM role of a service account of the model. */
+  public serviceAccountRole(serviceAccountId: string): iam.IRole {
+    const sa = this.serviceAccountConstructs.get(serviceAccountId);
+    if (!sa) throw new AccessValidationError(this, `no service account '${serviceAccountId}' in the model (known: ${[...this.serviceAccountConstructs.keys()].join(', ')})`);
+    return sa.role;
+  }
+
+  private principalConstruct(principalId: string): PrincipalAccess {
+    const c = this.principalConstructs.get(principalId);
+    if (!c) throw new AccessValidationError(this, `no principal '${principalId}' in the model (known: ${[...this.principalConstructs.keys()].join(', ')})`);
+    return c;
+  }
+
+  private checkCluster(props: ClusterAccessProps): void {
+    const issues = validateModel(this.model);
+    if (issues.length > 0) {
+      throw new AccessValidationError(this, `invalid access model:\n${issues.map((i) => `  ${this.node.path}/${i.subject}: ${i.message}`).join('\n')}`);
+    }
+    const clusterMode = props.cluster.authenticationMode;
+    if (clusterMode !== undefined && clusterMode !== this.model.authenticationMode) {
+      throw new AccessValidationError(this, `the model is for authentication mode ${this.model.authenticationMode} but the cluster uses ${clusterMode}; build the model with authenticationMode: AuthenticationMode.${clusterMode}`);
+    }
+    const account = Stack.of(this).account;
+    if (!Token.isUnresolved(account) && account !== this.model.accountId) {
+      throw new AccessValidationError(this, `the model is for account ${this.model.accountId} but the stack deploys to ${account}; created principals' ARNs would be wrong`);
+    }
+  }
+
+  /** Created principals that only assume roles (no access entry) still need their IAM user/role. */
+  private trustOnlyPrincipals(): PrincipalJson[] {
+    const direct = new Set(clusterPrincipals(this.model).map((p) => p.id));
+    return this.model.principals.filter((p) => !direct.has(p.id));
+  }
+
+  /** For each principal id, the created roles that name it in their trust. */
+  private rolesTrusting(): Map<string, PrincipalJson[]> {
+    const map = new Map<string, PrincipalJson[]>();
+    for (const role of this.model.principals) {
+      for (const id of role.role?.trust.principalIds ?? []) map.set(id, [...(map.get(id) ?? []), role]);
+    }
+    return map;
+  }
+
+  /** IAM checks that a trust policy's principals exist: a role waits for the created principals it trusts. */
+  private orderTrust(): void {
+    for (const p of this.model.principals) {
+      for (const id of p.role?.trust.principalIds ?? []) {
+        const trusted = this.principalConstructs.get(id)!;
+        if (this.model.principal(id)!.origin === PrincipalOrigin.CREATED) this.principalConstructs.get(p.id)!.node.addDependency(trusted);
+      }
+    }
+  }
+
+  /** Where the resources of a principal or service account (by key) go: this construct, or its hashed shard. */
+  private placement(options: ShardingOptions, entries: Map<string, AccessEntryJson>): (key: string) => Construct {
+    const mode = options.mode ?? ShardingMode.AUTO;
+    const shardCount = options.shardCount ?? DEFAULT_SHARD_COUNT;
+    if (!Number.isInteger(shardCount) || shardCount < 1) {
+      throw new AccessValidationError(this, `sharding.shardCount ${shardCount} must be a positive integer`);
+    }
+    const estimate = this.model.principals.reduce((n, p) => n + estimatePrincipalResources(p, entries.has(p.id)), 0)
+      + this.model.serviceAccounts.reduce((n, sa) => n + estimateServiceAccountResources(sa), 0);
+    const shard = mode === ShardingMode.ALWAYS || (mode === ShardingMode.AUTO && estimate > (options.inlineResourceLimit ?? DEFAULT_INLINE_RESOURCE_LIMIT));
+    if (!shard) return () => this;
+    return (key: string): Construct => {
+      const index = shardOf(key, shardCount);
+      let nested = this.shardStacks.get(index);
+      if (!nested) {
+        nested = new NestedStack(this, `Shard${String(index).padStart(String(shardCount - 1).length, '0')}`, {
+          description: `cdk-eks-access shard ${index} of ${shardCount} (${this.node.path})`,
+        });
+        this.shardStacks.set(index, nested);
+      }
+      return nested;
+    };
+  }
+
+  private checkResourceBudget(): string[] {
+    const stacks = new Set<Stack>([Stack.of(this), ...this.shards]);
+    const errors: string[] = [];
+    for (const stack of stacks) {
+      const count = stack.node.findAll().filter((c: IConstruct) => CfnResource.isCfnResource(c) && Stack.of(c) === stack).length;
+      if (count > MAX_RESOURCES_PER_STACK) {
+        errors.push(`${stack.node.path} has ${count} resources, CloudFormation allows ${MAX_RESOURCES_PER_STACK}: `
+          + `use sharding: { mode: ShardingMode.ALWAYS } or raise sharding.shardCount (fixed once deployed)`);
+      }
+    }
+    return errors;
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * The Kubernetes side of the access model in one chart: RBAC for every group grant, the aws-auth ConfigMap (in the
+ * ConfigMap authentication modes), optional IAMIdentityMapping objects, and the service accounts with their IRSA
+ * annotation. Everything derives from the model (`awsAuthRows`, `groupGrants`, `serviceAccounts`); nothing here
+ * re-decides who maps to what.
+ */
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { AccessEntryType, AccessModel, awsAuthRows, AuthenticationMode, GroupGrantJson, PrincipalKind, ServiceAccountMechanism } from '../model';
+import type { RoleMapping } from '../../authenticator/mapper/types';
+import { AwsAuthConfigMap } from './aws-auth-config-map';
+import { AwsAuthContent, NodeOs, nodeRoleRow } from './aws-auth-rows';
+import { IamIdentityMapping, IamIdentityMappingCrd } from './iam-identity-mapping';
+import { RbacChart, RoleKind } from './rbac-chart';
+import { RbacSubject } from './rbac-subject';
+
+export const MANAGED_BY_LABELS = { 'app.kubernetes.io/managed-by': 'cdk-eks-access' };
+/** Prefix of the names of the RBAC objects rendered for group grants. */
+export const GRANT_NAME_PREFIX = 'eks-access:';
+
+export interface AccessChartProps {
+  /** The access model. */
+  readonly model: AccessModel;
+  /**
+   * Render the aws-auth ConfigMap. @default - true in the CONFIG_MAP and API_AND_CONFIG_MAP modes when the model has
+   * rows for it
+   */
+  readonly awsAuth?: boolean;
+  /** Also render the model's mappings as IAMIdentityMapping objects (+ their CRD), for the authenticator's CRD backend. @default false */
+  readonly iamIdentityMappings?: boolean;
+  /** Include the IAMIdentityMapping CRD when `iamIdentityMappings` is on. @default true */
+  readonly includeIamIdentityMappingCrd?: boolean;
+  /** ClusterRoles made elsewhere that group grants may bind. @default - none */
+  readonly externalClusterRoles?: string[];
+}
+
+/** RBAC names must not contain `/` or `%`; group names may. */
+function grantName(group: string, suffix = ''): string {
+  return `${GRANT_NAME_PREFIX}${group.replace(/[/%]/g, '-')}${suffix}`;
+}
+
+/** Node rows get the exact groups EKS writes (Windows nodes need eks:kube-proxy-windows, Fargate system:node-proxier). */
+function nodeAwareRow(model: AccessModel, row: RoleMapping): RoleMapping {
+  const p = model.principals.find((x) => x.kind === PrincipalKind.ROLE && row.roleArn !== undefined && x.name === row.roleArn.split('/').pop() && x.accountId === row.roleArn.split(':')[4]);
+  switch (p?.entryType) {
+    case AccessEntryType.EC2_WINDOWS:
+      return nodeRoleRow({ roleArn: row.roleArn!, os: NodeOs.WINDOWS });
+    case AccessEntryType.FARGATE_LINUX:
+      return nodeRoleRow({ roleArn: row.roleArn!, fargate: true });
+    default:
+      return row;
+  }
+}
+
+/**
+ * Every mapping row of the model as the authenticator needs it (self-managed clusters, the Lambda webhook,
+ * IAMIdentityMapping objects): the CONFIG_MAP view of the model, whatever its EKS authentication mode.
+ */
+export function authenticatorMappingRows(model: AccessModel): AwsAuthContent {
+  const rows = awsAuthRows(AccessModel.fromJson({ ...model.toJson(), authenticationMode: AuthenticationMode.CONFIG_MAP }));
+  return { roles: rows.mapRoles.map((r) => nodeAwareRow(model, r)), users: rows.mapUsers, accounts: rows.mapAccounts };
+}
+
+export class AccessChart extends RbacChart {
+  /** The aws-auth ConfigMap construct, if rendered. */
+  public readonly awsAuth?: AwsAuthConfigMap;
+
+  constructor(scope: Construct, id: string, props: AccessChartProps) {
+    super(scope, id, { labels: MANAGED_BY_LABELS, externalClusterRoles: props.externalClusterRoles });
+    const model = props.model;
+    model.groupGrants.forEach((g, i) => this.renderGrant(g, `Grant${i}`));
+    for (const sa of model.serviceAccounts) {
+      new k8s.KubeServiceAccount(this, `ServiceAccount-${sa.id}`, {
+        metadata: {
+          name: sa.name,
+          namespace: sa.namespace,
+          // Pod Identity needs no annotation: the association lives in EKS (lib/aws).
+          annotations: sa.mechanism === ServiceAccountMechanism.IRSA ? { 'eks.amazonaws.com/role-arn': sa.roleArn } : undefined,
+        },
+      });
+    }
+    const rows = awsAuthRows(model);
+    const roles = rows.mapRoles.map((r) => nodeAwareRow(model, r));
+    const hasRows = roles.length + rows.mapUsers.length + rows.mapAccounts.length > 0;
+    const wantAwsAuth = props.awsAuth ?? (model.authenticationMode !== AuthenticationMode.API && hasRows);
+    if (wantAwsAuth) {
+      if (model.authenticationMode === AuthenticationMode.API) {
+        throw new Error(`${this.node.path}: awsAuth is on but the model's authentication mode is API, where EKS ignores aws-auth`);
+      }
+      this.awsAuth = new AwsAuthConfigMap(this, 'AwsAuth', { roles, users: rows.mapUsers, accounts: rows.mapAccounts });
+    }
+    if (props.iamIdentityMappings) {
+      if (props.includeIamIdentityMappingCrd ?? true) new IamIdentityMappingCrd(this, 'IamIdentityMappingCrd');
+      const all = authenticatorMappingRows(model);
+      all.roles.forEach((r, i) => new IamIdentityMapping(this, `RoleMapping${i}`, { arn: r.roleArn!, username: r.username, groups: [...r.groups] }));
+      all.users.forEach((u, i) => new IamIdentityMapping(this, `UserMapping${i}`, { arn: u.userArn, username: u.username, groups: [...u.groups] }));
+    }
+  }
+
+  private renderGrant(g: GroupGrantJson, id: string): void {
+    const subjects = [RbacSubject.group(g.group)];
+    const rules = g.rules.map((r) => ({ ...r, nonResourceUrls: r.nonResourceURLs }));
+    const namespaced = g.namespaces.length > 0;
+    if (rules.length > 0) {
+      const name = grantName(g.group);
+      if (namespaced) {
+        for (const ns of g.namespaces) {
+          this.addRole(`${id}-Role-${ns}`, { name, namespace: ns, rules });
+          this.addRoleBinding(`${id}-Binding-${ns}`, { name, namespace: ns, roleName: name, subjects });
+        }
+      } else {
+        this.addClusterRole(`${id}-ClusterRole`, { name, rules });
+        this.addClusterRoleBinding(`${id}-ClusterRoleBinding`, { name, clusterRoleName: name, subjects });
+      }
+    }
+    if (g.clusterRole !== undefined) {
+      const name = grantName(g.group, `:${g.clusterRole}`);
+      if (namespaced) {
+        for (const ns of g.namespaces) {
+          this.addRoleBinding(`${id}-Bind-${g.clusterRole}-${ns}`, { name, namespace: ns, roleKind: RoleKind.CLUSTER_ROLE, roleName: g.clusterRole, subjects });
+        }
+      } else {
+        this.addClusterRoleBinding(`${id}-Bind-${g.clusterRole}`, { name, clusterRoleName: g.clusterRole, subjects });
+      }
+    }
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * The mapping backends the containerised authenticator is configured with, and the Kubernetes API rights each one
+ * needs (least privilege: only the aws-auth ConfigMap by name, only reads of IAMIdentityMappings).
+ */
+import { IAM_IDENTITY_MAPPING_GROUP } from './iam-identity-mapping';
+import { AwsAuthContent, normaliseAwsAuth } from './aws-auth-rows';
+import type { RbacRule } from './rbac-rule';
+
+/** Backend kinds, in the spelling of the server config (`mapping.backends[].type`). */
+export enum AuthenticatorBackendType {
+  STATIC = 'static',
+  CONFIG_MAP = 'configMap',
+  CRD = 'crd',
+}
+
+export class AuthenticatorBackend {
+  /** Rows baked into the server config (e.g. `authenticatorMappingRows(model)`). */
+  public static staticRows(content: AwsAuthContent): AuthenticatorBackend {
+    const rows = normaliseAwsAuth(content, 'AuthenticatorBackend.staticRows');
+    const config = {
+      type: AuthenticatorBackendType.STATIC,
+      mapRoles: rows.roles.map((r) => ({ rolearn: r.roleArn, username: r.username, groups: [...r.groups] })),
+      mapUsers: rows.users.map((u) => ({ userarn: u.userArn, username: u.username, groups: [...u.groups] })),
+      mapAccounts: [...rows.accounts],
+    };
+    return new AuthenticatorBackend(AuthenticatorBackendType.STATIC, config);
+  }
+
+  /** Watch an aws-auth-format ConfigMap (default `kube-system/aws-auth`). */
+  public static awsAuthConfigMap(namespace = 'kube-system', name = 'aws-auth'): AuthenticatorBackend {
+    return new AuthenticatorBackend(AuthenticatorBackendType.CONFIG_MAP, { type: AuthenticatorBackendType.CONFIG_MAP, namespace, name }, { namespace, name });
+  }
+
+  /** Watch IAMIdentityMapping objects (install `IamIdentityMappingCrd` too). */
+  public static iamIdentityMappings(): AuthenticatorBackend {
+    return new AuthenticatorBackend(AuthenticatorBackendType.CRD, { type: AuthenticatorBackendType.CRD });
+  }
+
+  private constructor(
+    public readonly type: AuthenticatorBackendType,
+    /** The `mapping.backends[]` entry of the server config. */
+    public readonly config: Record<string, unknown>,
+    private readonly configMap?: { namespace: string; name: string },
+  ) {}
+
+  /** True if the backend reads the Kubernetes API (so the pod needs a ServiceAccount token). */
+  public get needsApiAccess(): boolean {
+    return this.type !== AuthenticatorBackendType.STATIC;
+  }
+
+  /**
+   * Namespaced rules: `get` on the one ConfigMap by name; list/watch cannot be narrowed by name for every client
+   * (only for requests with a `metadata.name` field selector), so they cover the ConfigMaps of that namespace only —
+   * the reference grants the same, cluster-wide.
+   */
+  public get namespacedRules(): { namespace: string; rules: RbacRule[] } | undefined {
+    if (!this.configMap) return undefined;
+    return { namespace: this.configMap.namespace, rules: [{ apiGroups: [''], resources: ['configmaps'], resourceNames: [this.configMap.name], verbs: ['get'] }, { apiGroups: [''], resources: ['configmaps'], verbs: ['list', 'watch'] }] };
+  }
+
+  /** Cluster-wide rules (IAMIdentityMapping is cluster-scoped, so a RoleBinding could not grant it). */
+  public get clusterRules(): RbacRule[] {
+    return this.type === AuthenticatorBackendType.CRD
+      ? [{ apiGroups: [IAM_IDENTITY_MAPPING_GROUP], resources: ['iamidentitymappings'], verbs: ['get', 'list', 'watch'] }]
+      : [];
+  }
+}

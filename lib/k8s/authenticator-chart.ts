@@ -1,0 +1,225 @@
+/**
+ * The containerised authenticator (`eks-access serve`) for self-managed clusters on AWS: ServiceAccount, least-privilege
+ * RBAC for the backends it watches, a ConfigMap with the server config, a TLS Secret, and either a DaemonSet on the
+ * control-plane nodes with hostNetwork on port 21362 (like the reference's deploy/example.yaml, so kube-apiserver
+ * reaches it on 127.0.0.1) or a Deployment behind a Service; probes on /healthz and /readyz (HTTPS, the server has
+ * no plain-HTTP health port — a deliberate difference), a locked-down securityContext, resources and a
+ * PodDisruptionBudget. Built on the L1 `k8s` classes: cdk8s-plus workloads add defaults (automount, probes, security
+ * context) we want to state explicitly.
+ */
+import { createHash } from 'node:crypto';
+import { Size } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import YAML from 'yaml';
+import { webhookKubeconfig, webhookServerUrl } from '../../authenticator/server/kubeconfig';
+import { AuthenticatorBackend } from './authenticator-backend';
+import { MANAGED_BY_LABELS } from './access-chart';
+import { checkNamespace, RbacChart, RoleKind } from './rbac-chart';
+import { RbacSubject } from './rbac-subject';
+
+export const AUTHENTICATOR_PORT = 21362;
+const CONFIG_DIR = '/etc/eks-access';
+const TLS_DIR = '/etc/eks-access/tls';
+
+/** How the authenticator runs. */
+export enum AuthenticatorWorkload {
+  /** One pod per control-plane node, hostNetwork, listening on 127.0.0.1:21362 (the reference's layout). */
+  DAEMONSET_ON_CONTROL_PLANE = 'DAEMONSET_ON_CONTROL_PLANE',
+  /** A Deployment behind a ClusterIP Service (kube-apiserver must reach the Service address). */
+  DEPLOYMENT = 'DEPLOYMENT',
+}
+
+/** Where the serving certificate comes from. */
+export class AuthenticatorTls {
+  /** Renders a `kubernetes.io/tls` Secret from PEMs (e.g. from `eks-access init`). Keep the manifest private. */
+  public static fromPem(certPem: string, keyPem: string, caPem?: string): AuthenticatorTls {
+    if (!certPem.includes('BEGIN CERTIFICATE') || !/BEGIN [A-Z ]*PRIVATE KEY/.test(keyPem)) {
+      throw new Error('AuthenticatorTls.fromPem: expected a PEM certificate and a PEM private key');
+    }
+    return new AuthenticatorTls(undefined, certPem, keyPem, caPem ?? certPem);
+  }
+
+  /** Uses an existing `kubernetes.io/tls` Secret in the authenticator's namespace (e.g. made by cert-manager). */
+  public static fromSecretName(secretName: string): AuthenticatorTls {
+    return new AuthenticatorTls(secretName);
+  }
+
+  private constructor(
+    public readonly existingSecretName?: string,
+    public readonly certPem?: string,
+    public readonly keyPem?: string,
+    /** CA to put in the webhook kubeconfig. */
+    public readonly caPem?: string,
+  ) {}
+}
+
+export interface AuthenticatorChartProps {
+  /** Cluster ID the tokens are signed for (`x-k8s-aws-id`). */
+  readonly clusterId: string;
+  /** Container image that runs `eks-access` (see the Dockerfile). */
+  readonly image: string;
+  readonly tls: AuthenticatorTls;
+  /** Mapping backends in precedence order (first match wins). */
+  readonly backends: AuthenticatorBackend[];
+  /** @default 'kube-system' */
+  readonly namespace?: string;
+  /** @default AuthenticatorWorkload.DAEMONSET_ON_CONTROL_PLANE */
+  readonly workload?: AuthenticatorWorkload;
+  /** Deployment replicas. @default 2 */
+  readonly replicas?: number;
+  /** @default 21362 */
+  readonly port?: number;
+  /** STS region for regional endpoints in errors and EC2 lookups. @default - none */
+  readonly region?: string;
+  /** @default 'IfNotPresent' */
+  readonly imagePullPolicy?: string;
+  /** CPU request in millicores. @default 50 */
+  readonly cpuRequestMillis?: number;
+  /** CPU limit in millicores. @default 500 */
+  readonly cpuLimitMillis?: number;
+  /** Memory request and limit. @default Size.mebibytes(192) */
+  readonly memory?: Size;
+  /** @default 'system-cluster-critical' */
+  readonly priorityClassName?: string;
+  /** Fixed ClusterIP of the Service (DEPLOYMENT), so kube-apiserver's webhook kubeconfig can name it. @default - assigned */
+  readonly serviceClusterIp?: string;
+}
+
+export class AuthenticatorChart extends RbacChart {
+  public readonly namespaceName: string;
+  /** The server config the ConfigMap holds (`eks-access serve --config`). */
+  public readonly serverConfig: Record<string, unknown>;
+  /** The kubeconfig kube-apiserver needs (`--authentication-token-webhook-config-file`), when the CA is known. */
+  public readonly webhookKubeconfig?: string;
+
+  constructor(scope: Construct, id: string, props: AuthenticatorChartProps) {
+    super(scope, id, { labels: MANAGED_BY_LABELS });
+    const ns = props.namespace ?? 'kube-system';
+    checkNamespace(this.node.path, ns);
+    if (!props.image || /\s/.test(props.image)) throw new Error(`${this.node.path}: image must be an image reference such as registry.example.com/eks-access:1.0`);
+    if (!props.backends?.length) throw new Error(`${this.node.path}: give at least one backend (AuthenticatorBackend.staticRows/awsAuthConfigMap/iamIdentityMappings); without one nobody is authenticated`);
+    const daemonSet = (props.workload ?? AuthenticatorWorkload.DAEMONSET_ON_CONTROL_PLANE) === AuthenticatorWorkload.DAEMONSET_ON_CONTROL_PLANE;
+    const port = props.port ?? AUTHENTICATOR_PORT;
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${this.node.path}: port must be 1-65535, got ${port}`);
+    const replicas = props.replicas ?? 2;
+    if (!daemonSet && (!Number.isInteger(replicas) || replicas < 1)) throw new Error(`${this.node.path}: replicas must be a positive integer, got ${replicas}`);
+    this.namespaceName = ns;
+    const name = 'eks-access-authenticator';
+    const selector = { 'app.kubernetes.io/name': name };
+    const needsApi = props.backends.some((b) => b.needsApiAccess);
+
+    // Service account and RBAC derived from the backends.
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: { name, namespace: ns }, automountServiceAccountToken: needsApi });
+    const subject = RbacSubject.serviceAccount(name, ns);
+    const clusterRules = props.backends.flatMap((b) => b.clusterRules);
+    if (clusterRules.length > 0) {
+      this.addClusterRole('ClusterRole', { name, rules: clusterRules });
+      this.addClusterRoleBinding('ClusterRoleBinding', { name, clusterRoleName: name, subjects: [subject] });
+    }
+    props.backends.map((b) => b.namespacedRules).forEach((r, i) => {
+      if (!r) return;
+      this.addRole(`Role${i}`, { name, namespace: r.namespace, rules: r.rules });
+      this.addRoleBinding(`RoleBinding${i}`, { name, namespace: r.namespace, roleKind: RoleKind.ROLE, roleName: name, subjects: [subject] });
+    });
+
+    // Server config: hostNetwork pods listen on loopback only (kube-apiserver runs on the same node).
+    this.serverConfig = {
+      clusterId: props.clusterId,
+      ...(props.region ? { region: props.region } : {}),
+      server: { address: daemonSet ? '127.0.0.1' : '0.0.0.0', port, tlsCertFile: `${TLS_DIR}/tls.crt`, tlsKeyFile: `${TLS_DIR}/tls.key` },
+      mapping: { backends: props.backends.map((b) => b.config) },
+    };
+    const configYaml = YAML.stringify(this.serverConfig, { lineWidth: 0 });
+    new k8s.KubeConfigMap(this, 'Config', { metadata: { name, namespace: ns }, data: { 'config.yaml': configYaml } });
+    const tlsSecretName = props.tls.existingSecretName ?? `${name}-tls`;
+    if (!props.tls.existingSecretName) {
+      new k8s.KubeSecret(this, 'Tls', {
+        metadata: { name: tlsSecretName, namespace: ns },
+        type: 'kubernetes.io/tls',
+        stringData: { 'tls.crt': props.tls.certPem!, 'tls.key': props.tls.keyPem! },
+      });
+    }
+
+    const probe = (path: string, period: number): k8s.Probe => ({
+      httpGet: { path, port: k8s.IntOrString.fromNumber(port), scheme: 'HTTPS', host: daemonSet ? '127.0.0.1' : undefined },
+      periodSeconds: period, timeoutSeconds: 3, failureThreshold: 3,
+    });
+    const memory = `${(props.memory ?? Size.mebibytes(192)).toMebibytes()}Mi`;
+    const podSpec: k8s.PodSpec = {
+      serviceAccountName: name,
+      automountServiceAccountToken: needsApi,
+      priorityClassName: props.priorityClassName ?? 'system-cluster-critical',
+      hostNetwork: daemonSet ? true : undefined,
+      dnsPolicy: daemonSet ? 'ClusterFirstWithHostNet' : undefined,
+      nodeSelector: daemonSet ? { 'node-role.kubernetes.io/control-plane': '' } : undefined,
+      tolerations: daemonSet
+        ? [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }, { key: 'CriticalAddonsOnly', operator: 'Exists' }]
+        : undefined,
+      securityContext: { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532, seccompProfile: { type: 'RuntimeDefault' } },
+      terminationGracePeriodSeconds: 30,
+      containers: [{
+        name: 'authenticator',
+        image: props.image,
+        imagePullPolicy: props.imagePullPolicy ?? 'IfNotPresent',
+        args: ['serve', '--config', `${CONFIG_DIR}/config.yaml`],
+        ports: daemonSet ? undefined : [{ name: 'https', containerPort: port, protocol: 'TCP' }],
+        readinessProbe: probe('/readyz', 10),
+        livenessProbe: { ...probe('/healthz', 20), initialDelaySeconds: 5 },
+        resources: {
+          requests: { cpu: k8s.Quantity.fromString(`${props.cpuRequestMillis ?? 50}m`), memory: k8s.Quantity.fromString(memory) },
+          limits: { cpu: k8s.Quantity.fromString(`${props.cpuLimitMillis ?? 500}m`), memory: k8s.Quantity.fromString(memory) },
+        },
+        securityContext: {
+          runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false,
+          capabilities: { drop: ['ALL'] },
+        },
+        volumeMounts: [
+          { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
+          { name: 'tls', mountPath: TLS_DIR, readOnly: true },
+          { name: 'tmp', mountPath: '/tmp' },
+        ],
+      }],
+      volumes: [
+        { name: 'config', configMap: { name } },
+        { name: 'tls', secret: { secretName: tlsSecretName, defaultMode: 0o440 } },
+        { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('16Mi') } },
+      ],
+    };
+    // A config change rolls the pods (the server reads its config once).
+    const template = { metadata: { labels: selector, annotations: { 'cdk-eks-access.io/config-sha256': createHash('sha256').update(configYaml).digest('hex') } }, spec: podSpec };
+    if (daemonSet) {
+      new k8s.KubeDaemonSet(this, 'DaemonSet', {
+        metadata: { name, namespace: ns },
+        spec: { selector: { matchLabels: selector }, updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(1) } }, template },
+      });
+    } else {
+      new k8s.KubeDeployment(this, 'Deployment', {
+        metadata: { name, namespace: ns },
+        spec: {
+          replicas, selector: { matchLabels: selector },
+          strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
+          template: {
+            ...template,
+            spec: { ...podSpec, topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector } }] },
+          },
+        },
+      });
+      new k8s.KubeService(this, 'Service', {
+        metadata: { name, namespace: ns },
+        spec: { type: 'ClusterIP', clusterIp: props.serviceClusterIp, selector, ports: [{ name: 'https', port: 443, targetPort: k8s.IntOrString.fromNumber(port), protocol: 'TCP' }] },
+      });
+    }
+    new k8s.KubePodDisruptionBudget(this, 'Pdb', {
+      metadata: { name, namespace: ns },
+      spec: { selector: { matchLabels: selector }, maxUnavailable: k8s.IntOrString.fromNumber(1) },
+    });
+
+    const caPem = props.tls.caPem;
+    if (caPem) {
+      const server = daemonSet ? webhookServerUrl('127.0.0.1', port) : webhookServerUrl(props.serviceClusterIp ?? `${name}.${ns}.svc`, 443);
+      this.webhookKubeconfig = webhookKubeconfig({ server, caPem });
+    }
+  }
+}
+

@@ -1,0 +1,101 @@
+/**
+ * No Docker engine runs here, so instead of building the image this test builds the exact file the image runs
+ * (scripts/bundle-server.ts, as the Dockerfile's build stage does), copies it to a folder without node_modules (as in
+ * the runtime image), starts it with the Dockerfile's ENTRYPOINT + the AuthenticatorChart's args and the chart's
+ * server config, and sends it a real TokenReview signed with real SigV4 and checked by the moto STS stand-in.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Testing } from 'cdk8s';
+import YAML from 'yaml';
+import { createCertificateAuthority, issueServerCertificate } from '../../authenticator/certs';
+import { generateToken } from '../../authenticator/token';
+import { AuthenticatorBackend, AuthenticatorChart, AuthenticatorTls } from '../../lib/k8s';
+import { bundleServer } from '../../scripts/bundle-server';
+import { startStsStandIn, StsStandIn } from '../fixtures/sts-standin';
+import { review } from '../authenticator/server/helpers';
+
+const CLUSTER = 'bundle-test';
+const dockerfile = readFileSync(join(__dirname, '../../Dockerfile'), 'utf8');
+
+describe('the container bundle', () => {
+  let dir: string;
+  let standIn: StsStandIn;
+  let proc: ChildProcess | undefined;
+  let url: string;
+  let caPem: string;
+  let alice: { arn: string; userId: string; accessKeyId: string; secretAccessKey: string };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'container-bundle-'));
+    standIn = await startStsStandIn();
+    alice = await standIn.createUser('alice');
+    const ca = createCertificateAuthority('bundle test CA');
+    const leaf = issueServerCertificate(ca, { dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] });
+    caPem = ca.certPem;
+
+    // The chart's server config, adapted only where a test must: port 0, TLS and STS stand-in paths.
+    const chart = new AuthenticatorChart(Testing.app(), 'authenticator', {
+      clusterId: CLUSTER, image: 'eks-access:test', tls: AuthenticatorTls.fromPem(leaf.certPem, leaf.keyPem, ca.certPem),
+      backends: [AuthenticatorBackend.staticRows({ roles: [], users: [{ userArn: alice.arn, username: 'alice', groups: ['devs'] }], accounts: [] })],
+    });
+    const configMap = Testing.synth(chart).find((o: any) => o.kind === 'ConfigMap');
+    const config = YAML.parse(configMap.data['config.yaml']);
+    writeFileSync(join(dir, 'tls.crt'), leaf.certPem);
+    writeFileSync(join(dir, 'tls.key'), leaf.keyPem, { mode: 0o600 });
+    config.server = { ...config.server, port: 0, tlsCertFile: join(dir, 'tls.crt'), tlsKeyFile: join(dir, 'tls.key') };
+    config.sts = { connectTo: standIn.connectTo, caFile: standIn.caFile }; // TEST ONLY settings: STS is the stand-in
+    writeFileSync(join(dir, 'config.yaml'), YAML.stringify(config));
+
+    const bundle = await bundleServer(join(dir, 'app'));
+    const entrypoint: string[] = JSON.parse(/^ENTRYPOINT (.+)$/m.exec(dockerfile)![1]);
+    expect(entrypoint).toEqual(['/nodejs/bin/node', '/app/eks-access.js']);
+    const args = [bundle, 'serve', '--config', join(dir, 'config.yaml')];
+    proc = spawn(process.execPath, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH, NODE_ENV: 'production' } });
+    url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(`bundle did not report 'webhook listening' within 30 s; output: ${out}`)), 30000);
+      const onData = (d: Buffer) => {
+        out += d.toString();
+        const m = /"url":"(https:\/\/127\.0\.0\.1:\d+)/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]);
+        }
+      };
+      proc!.stdout!.on('data', onData);
+      proc!.stderr!.on('data', onData);
+      proc!.on('exit', (code) => reject(new Error(`bundle exited with ${code}: ${out}`)));
+    });
+  }, 120000);
+
+  afterAll(async () => {
+    if (proc && proc.exitCode === null) {
+      const exited = new Promise((r) => proc!.once('exit', r));
+      proc.kill('SIGTERM');
+      await exited;
+    }
+    await standIn?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the Dockerfile is multi-stage on Node 22, runs the bundle as non-root with the chart\'s command', () => {
+    const froms = [...dockerfile.matchAll(/^FROM (\S+)/gm)].map((m) => m[1]);
+    expect(froms).toEqual(['node:22-bookworm-slim', 'gcr.io/distroless/nodejs22-debian12:nonroot']);
+    expect(dockerfile).toMatch(/^RUN npx ts-node --transpile-only scripts\/bundle-server.ts \/out/m);
+    expect(dockerfile).toMatch(/^USER 65532:65532$/m);
+    expect(JSON.parse(/^CMD (.+)$/m.exec(dockerfile)![1])).toEqual(['serve', '--config', '/etc/eks-access/config.yaml']);
+  });
+
+  test('the bundle starts from a folder without node_modules and serves /healthz and a TokenReview', async () => {
+    const token = (await generateToken({ clusterId: CLUSTER, region: 'us-east-1', credentials: alice })).token;
+    const res = await review(url, caPem, token);
+    expect(res.status).toBe(200);
+    expect(res.json.status.authenticated).toBe(true);
+    expect(res.json.status.user).toMatchObject({ username: 'alice', groups: ['devs'], uid: `aws-iam-authenticator:${standIn.accountId}:${alice.userId}` });
+    const bad = await review(url, caPem, 'k8s-aws-v1.not-a-token');
+    expect(bad.json.status.authenticated).toBeFalsy();
+  });
+});

@@ -1,0 +1,101 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run } from '../../bin/commands/migrate';
+import { capture } from './capture';
+
+const WALKTHROUGH = join(__dirname, '../k8s/fixtures/aws-auth-walkthrough.yaml');
+const ACCT = '111122223333';
+let dir: string;
+beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'migrate-')); });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function file(name: string, content: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, content);
+  return p;
+}
+
+describe('eks-access migrate', () => {
+  test('the walkthrough ConfigMap: node row → EC2_LINUX, testuser (system:masters) → cluster admin policy, developer → STANDARD', async () => {
+    const r = await capture(run, ['--aws-auth', WALKTHROUGH, '--output', 'json']);
+    expect(r.code).toBe(0);
+    const plan = JSON.parse(r.stdout);
+    expect(plan.entries.map((e: any) => [e.source, e.type, e.principalArn.split(':').pop()])).toEqual([
+      ['mapRoles[0]', 'EC2_LINUX', 'role/eksctl-my-cluster-nodegroup-ng-1-NodeInstanceRole-1R2S3T4U5V6W'],
+      ['mapUsers[0]', 'STANDARD', 'user/testuser'],
+      ['mapUsers[1]', 'STANDARD', 'user/developer'],
+    ]);
+    expect(plan.entries[0].username).toBeUndefined();
+    expect(plan.entries[0].kubernetesGroups).toBeUndefined();
+    expect(plan.entries[1]).toMatchObject({
+      username: 'testuser',
+      accessPolicies: [{ policyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy', accessScope: { type: 'cluster' } }],
+    });
+    expect(plan.entries[1].kubernetesGroups).toBeUndefined();
+    expect(plan.entries[2]).toMatchObject({ username: 'developer', kubernetesGroups: ['eks-console-dashboard-restricted-access-group'] });
+    expect(plan.entries[2].accessPolicies).toBeUndefined();
+    expect(plan.blockers).toEqual([]);
+    expect(plan.canSwitchToApi).toBe(true);
+  });
+
+  test('text output names each row and the verdict', async () => {
+    const r = await capture(run, ['--aws-auth', WALKTHROUGH]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/mapUsers\[0\] +STANDARD +arn:aws:iam::111122223333:user\/testuser +username=testuser policy=AmazonEKSClusterAdminPolicy@cluster/);
+    expect(r.stdout).toMatch(/authentication mode API is safe/);
+  });
+
+  test('blockers: mapAccounts, other system: groups, service-linked roles; windows nodes, Fargate, gov partition, duplicates', async () => {
+    const p = file('blockers.yaml', `apiVersion: v1
+kind: ConfigMap
+metadata: { name: aws-auth, namespace: kube-system }
+data:
+  mapRoles: |
+    - rolearn: arn:aws:iam::${ACCT}:role/win-nodes
+      username: system:node:{{EC2PrivateDNSName}}
+      groups: [system:bootstrappers, system:nodes, eks:kube-proxy-windows]
+    - rolearn: arn:aws:iam::${ACCT}:role/AWSServiceRoleForAmazonEMRContainers
+      username: emr-containers
+    - rolearn: arn:aws:iam::${ACCT}:role/fargate
+      username: system:node:{{SessionName}}
+      groups: [system:bootstrappers, system:nodes, system:node-proxier]
+    - rolearn: arn:aws:iam::${ACCT}:role/monitoring
+      username: prom
+      groups: [system:monitoring]
+    - rolearn: arn:aws-us-gov:iam::${ACCT}:role/gov-admin
+      username: gov-admin
+      groups: [system:masters]
+    - rolearn: arn:aws:iam::${ACCT}:role/win-nodes
+      username: other
+  mapAccounts: |
+    - "444455556666"
+`);
+    const r = await capture(run, ['--aws-auth', p, '-o', 'json']);
+    expect(r.code).toBe(0);
+    const plan = JSON.parse(r.stdout);
+    expect(plan.entries.map((e: any) => e.type)).toEqual(['EC2_WINDOWS', 'STANDARD']);
+    expect(plan.entries[1].accessPolicies[0].policyArn).toBe('arn:aws-us-gov:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy');
+    expect(plan.blockers.map((b: any) => [b.source, b.reason.split(' ').slice(0, 3).join(' ')])).toEqual([
+      ['mapRoles[1]', 'service-linked roles cannot'],
+      ['mapRoles[3]', 'groups system:monitoring cannot'],
+      ['mapAccounts[0]', 'account-wide mappings have'],
+    ]);
+    expect(plan.skipped.map((s: any) => s.source)).toEqual(['mapRoles[2]', 'mapRoles[5]']);
+    expect(plan.canSwitchToApi).toBe(false);
+  });
+
+  test('errors: missing flag, unreadable file, not YAML — one line, JSON on stdout with --output json', async () => {
+    let r = await capture(run, []);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^eks-access migrate: --aws-auth FILE is required\n/);
+    r = await capture(run, ['--aws-auth', join(dir, 'missing.yaml'), '--output', 'json']);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout)).toEqual({ error: { type: 'InputError', message: expect.stringMatching(/cannot read .*missing.yaml: ENOENT/) } });
+    r = await capture(run, ['--aws-auth', file('bad.yaml', 'data: [unclosed'), '--output', 'json']);
+    expect(JSON.parse(r.stdout).error.message).toMatch(/is not YAML\/JSON/);
+    r = await capture(run, ['--aws-auth', WALKTHROUGH, '--bogus', '--output', 'json']);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout).error.message).toMatch(/bogus/);
+  });
+});
