@@ -9,13 +9,21 @@ import { parseArgs } from 'node:util';
 import { machineFacts } from './lib/machine';
 import { writeResults } from './lib/report';
 import { BenchResult } from './lib/result';
+import { copyTestAssets } from './lib/test-assets';
 
 interface Bench {
   readonly name: string;
   readonly load: () => Promise<{ run(): Promise<BenchResult> }>;
 }
 
-const BENCHES: readonly Bench[] = [];
+const BENCHES: readonly Bench[] = [
+  { name: 'webhook', load: () => import('./benches/webhook') },
+  { name: 'verify-cpu', load: () => import('./benches/verify-cpu') },
+  { name: 'synth', load: () => import('./benches/synth') },
+  { name: 'cdk8s', load: () => import('./benches/cdk8s') },
+  { name: 'lambda', load: () => import('./benches/lambda') },
+  { name: 'token-cli', load: () => import('./benches/token-cli') },
+];
 
 const RESULTS_DIR = path.resolve(__dirname, '..', '..', 'bench', 'results');
 
@@ -32,6 +40,7 @@ async function main(): Promise<void> {
   if (unknown.length > 0) {
     throw new Error(`unknown benchmark(s) ${unknown.join(', ')}; valid: ${BENCHES.map((b) => b.name).join(', ')}`);
   }
+  copyTestAssets();
   const fresh = new Map<string, BenchResult>();
   for (const bench of BENCHES) {
     if (only && !only.has(bench.name)) continue;

@@ -19,8 +19,17 @@ export interface ExampleApp {
   readonly model: AccessModel;
 }
 
+/** Options of `buildExampleApp`. */
+export interface ExampleAppOptions {
+  /**
+   * Apply the justified cdk-nag acknowledgements (tests turn them off to prove the checks run).
+   * @default true
+   */
+  readonly acknowledgeNagFindings?: boolean;
+}
+
 /** Builds the example app (without synthesizing it). */
-export function buildExampleApp(app: App = new App()): ExampleApp {
+export function buildExampleApp(app: App = new App(), options: ExampleAppOptions = {}): ExampleApp {
   // Built once: the CDK constructs here and the Kubernetes manifests (lib/k8s) must come from the same object.
   const model = exampleAccessModel();
   const stack = new Stack(app, 'EksAccessExample', {
@@ -36,6 +45,6 @@ export function buildExampleApp(app: App = new App()): ExampleApp {
     model,
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
-  suppressExampleNagFindings(access);
+  if (options.acknowledgeNagFindings ?? true) suppressExampleNagFindings(access);
   return { app, stack, access, model };
 }

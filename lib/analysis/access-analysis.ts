@@ -71,12 +71,16 @@ export class AccessAnalysis {
   readonly rbac: RbacAuthorizer;
   /** Bindings read from the inputs (the bootstrap ones excluded). */
   readonly userBindingNames: ReadonlySet<string>;
+  /** Roles read from the inputs (`kind/namespace/name`), the bootstrap ones excluded. */
+  readonly userRoleNames: ReadonlySet<string>;
 
   constructor(readonly sources: AccessSources, opts: AnalysisOptions = {}) {
     const objects = opts.includeBootstrap === false ? sources.objects : [...bootstrapObjects(), ...sources.objects];
     const { roles, bindings } = splitRbac(objects);
     this.rbac = new RbacAuthorizer(roles, bindings);
-    this.userBindingNames = new Set(splitRbac(sources.objects).bindings.map(bindingKey));
+    const fromInputs = splitRbac(sources.objects);
+    this.userBindingNames = new Set(fromInputs.bindings.map(bindingKey));
+    this.userRoleNames = new Set(fromInputs.roles.map(bindingKey));
   }
 
   get accessEntries(): readonly AccessEntryRecord[] {
@@ -127,6 +131,7 @@ export class AccessAnalysis {
   }
 }
 
+/** `kind/namespace/name` of a role or binding. */
 export function bindingKey(b: { kind: string; namespace: string; name: string }): string {
   return `${b.kind}/${b.namespace}/${b.name}`;
 }

@@ -4,7 +4,7 @@
  * finding says where (cluster-wide or which namespace) and what granted it. Built-in subjects of the bootstrap policy
  * (controllers, kube-scheduler...) hold such rights by design and are not reported.
  */
-import { AccessAnalysis, AnalysedPrincipal, describeGrant } from './access-analysis';
+import { AccessAnalysis, AnalysedPrincipal, bindingKey, describeGrant } from './access-analysis';
 import { IamPrincipalResolver } from './iam-principals';
 import { RbacBinding, RequestAttributes, Subject, serviceAccountUsername } from './rbac-types';
 import { Probe, RISKS, RiskDefinition, SUBJECT_RISKS, Severity } from './risk-catalogue';
@@ -70,14 +70,14 @@ export async function riskHolders(analysis: AccessAnalysis, resolver: IamPrincip
 }
 
 function inputBindings(analysis: AccessAnalysis): RbacBinding[] {
-  return [...analysis.rbac.clusterRoleBindings, ...analysis.rbac.roleBindings].filter((b) => analysis.userBindingNames.has(`${b.kind}/${b.namespace}/${b.name}`));
+  return [...analysis.rbac.clusterRoleBindings, ...analysis.rbac.roleBindings].filter((b) => analysis.userBindingNames.has(bindingKey(b)));
 }
 
 /** Namespaces the inputs mention (bindings, roles, access-policy scopes), where namespace-only grants can exist. */
 export function mentionedNamespaces(analysis: AccessAnalysis): string[] {
   const set = new Set<string>();
   for (const b of inputBindings(analysis)) if (b.namespace) set.add(b.namespace);
-  for (const r of analysis.rbac.roles.values()) if (r.origin && !r.origin.startsWith('k8s.io/kubernetes@')) set.add(r.namespace);
+  for (const r of analysis.rbac.roles.values()) if (analysis.userRoleNames.has(bindingKey(r))) set.add(r.namespace);
   for (const e of analysis.accessEntries) for (const a of e.accessPolicies) for (const n of a.scope.namespaces) if (!n.includes('*')) set.add(n);
   return [...set].sort();
 }

@@ -8,7 +8,7 @@
  * handler rejects every call without the bearer secret (constant-time compare) before doing anything else.
  */
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { CfnOutput, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -26,6 +26,14 @@ import { AccessValidationError } from './errors';
 const REPO_ROOT = resolve(__dirname, '..', '..');
 /** The handler source; in the published package (dist/lib/aws) the compiled sibling is used instead. */
 const HANDLER_ENTRY = [resolve(REPO_ROOT, 'authenticator', 'lambda.ts'), resolve(REPO_ROOT, 'authenticator', 'lambda.js')];
+/** The nearest lock file above the handler: the repo's in development, the consumer's when installed from npm. */
+function nearestLockFile(from: string): string {
+  for (let dir = dirname(from); ; dir = dirname(dir)) {
+    const lock = ['package-lock.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lockb'].map((f) => join(dir, f)).find(existsSync);
+    if (lock) return lock;
+    if (dirname(dir) === dir) throw new Error(`no package-lock.json, yarn.lock or pnpm-lock.yaml above ${from}: NodejsFunction needs one to bundle the webhook`);
+  }
+}
 const STANDARD_PARAMETER_LIMIT = 4096;
 const ADVANCED_PARAMETER_LIMIT = 8192;
 /** Placeholder in the kubeconfig output; the secret itself never appears in the template or outputs. */
@@ -77,6 +85,7 @@ export class AuthenticatorFunction extends Construct {
       throw new AccessValidationError(this, `timeout must be 3-30 seconds (kube-apiserver gives up on a webhook after its own timeout), got ${timeout.toSeconds()} s`);
     }
     const entry = HANDLER_ENTRY.find((f) => existsSync(f)) ?? HANDLER_ENTRY[0];
+    const lockFile = nearestLockFile(entry);
 
     this.secret = new secretsmanager.Secret(this, 'BearerSecret', {
       secretName: props.secretName ?? `eks-access/${props.clusterId}/webhook-bearer`,
@@ -134,8 +143,8 @@ export class AuthenticatorFunction extends Construct {
       loggingFormat: lambda.LoggingFormat.JSON,
       reservedConcurrentExecutions: concurrency,
       description: `IAM TokenReview webhook for ${props.clusterId} (cdk-eks-access)`,
-      depsLockFilePath: resolve(REPO_ROOT, 'package-lock.json'),
-      projectRoot: REPO_ROOT,
+      depsLockFilePath: lockFile,
+      projectRoot: dirname(lockFile),
       environment: {
         EKS_ACCESS_CLUSTER_ID: props.clusterId,
         EKS_ACCESS_PARTITION: props.model.partition,
@@ -156,6 +165,10 @@ export class AuthenticatorFunction extends Construct {
         bundleAwsSDK: true,
       },
     });
+    // The function must wait for its policy (a cold start reads the secret), but the extra DependsOn on the role is
+    // redundant with the GetAtt of its ARN and is flagged by cfn-lint (W3005).
+    const policy = role.node.tryFindChild('DefaultPolicy')?.node.defaultChild as iam.CfnPolicy;
+    (this.function.node.defaultChild as lambda.CfnFunction).addOverride('DependsOn', [stack.getLogicalId(policy)]);
     this.functionUrl = this.function.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
 
     this.kubeconfigTemplate = webhookKubeconfig({ server: this.functionUrl.url, token: WEBHOOK_TOKEN_PLACEHOLDER });

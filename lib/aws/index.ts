@@ -3,3 +3,4 @@ export * from './cluster-access';
 export * from './cluster-target';
 export * from './errors';
 export * from './sharding';
+export * from './authenticator-function';

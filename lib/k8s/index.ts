@@ -11,3 +11,5 @@ export * from './migration-plan';
 export * from './access-chart';
 export * from './authenticator-backend';
 export * from './authenticator-chart';
+export * from './write-manifests';
+export * from './eks-access-manifests';

@@ -1,6 +1,8 @@
 /** Unit behaviour of the analysis building blocks that the conformance vectors do not pin down. */
 import { materializeAggregation, labelSelectorMatches } from '../../lib/analysis/aggregation';
-import { BOOTSTRAP_POLICY_SOURCE, bootstrapAuthorizer } from '../../lib/analysis/bootstrap-policy';
+import { BOOTSTRAP_POLICY_SOURCE, bootstrapAuthorizer, bootstrapObjects } from '../../lib/analysis/bootstrap-policy';
+import { RbacAuthorizer } from '../../lib/analysis/rbac-authorizer';
+import { splitRbac } from '../../lib/analysis/rbac-from-objects';
 import { covers } from '../../lib/analysis/covers';
 import { accessPolicies, accessPolicyName, namespaceInScope } from '../../lib/analysis/eks-access-policies';
 import { identityFromArn } from '../../lib/analysis/iam-principals';
@@ -125,5 +127,25 @@ describe('normalisation', () => {
     expect(() => normalizeRole({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'r', namespace: 'n' }, rules: [{ verbs: 'get' }] }, 'x.yaml'))
       .toThrow(new RbacObjectError('Role n/r (x.yaml): rules[0].verbs: expected a list of strings, got "get"'));
     expect(() => normalizeBinding({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'b' } })).toThrow(/RoleBinding b: roleRef needs 'kind'/);
+  });
+});
+
+describe('aggregation into the built-in roles from the inputs', () => {
+  it('a ClusterRole labelled aggregate-to-view reaches view, edit and admin (the chain), but not the EKS View policy', () => {
+    const widgetViewer = {
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole',
+      metadata: { name: 'widget-viewer', labels: { 'rbac.authorization.k8s.io/aggregate-to-view': 'true' } },
+      rules: [{ apiGroups: ['example.com'], resources: ['widgets'], verbs: ['get', 'list'] }],
+    };
+    const bind = (role: string) => ({
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: `u-${role}`, namespace: 'n' },
+      roleRef: { kind: 'ClusterRole', name: role }, subjects: [{ kind: 'User', name: `user-of-${role}` }],
+    });
+    const { roles, bindings } = splitRbac([...bootstrapObjects(), ...[widgetViewer, bind('view'), bind('edit'), bind('admin')].map((object) => ({ object }))]);
+    const authz = new RbacAuthorizer(roles, bindings);
+    const get = { verb: 'get', apiGroup: 'example.com', resource: 'widgets', subresource: '', name: '', namespace: 'n' };
+    for (const role of ['view', 'edit', 'admin']) expect(authz.authorize({ name: `user-of-${role}`, groups: [] }, get).allowed).toBe(true);
+    expect(authz.authorize({ name: 'user-of-view', groups: [] }, { ...get, verb: 'delete' }).allowed).toBe(false);
+    expect(accessPolicies().get('AmazonEKSViewPolicy')!.rules.some((r) => r.resources.includes('widgets'))).toBe(false);
   });
 });

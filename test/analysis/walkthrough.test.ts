@@ -2,6 +2,8 @@
  * The seeds' walkthroughs (kubectl auth can-i / who-can / access-matrix against a live cluster), answered offline from
  * hand-written fixture manifests (test/analysis/fixtures/walkthrough): aws-auth rows + RBAC + the pinned bootstrap policy.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runEksAccess } from './run-cli';
 
@@ -72,7 +74,25 @@ describe('can-i', () => {
     expect(JSON.parse(j.stdout)).toEqual({ error: { type: 'SourceError', message: expect.stringContaining('/nonexistent/path: no such file or directory') } });
     expect((await runEksAccess('can-i', 'get', 'pods', '--as', 'x', '--as-arn', TESTUSER, '--from', F)).stderr).toContain('not both');
     expect((await runEksAccess('can-i', 'get', 'pods', '--as-arn', 'arn:aws:s3:::bucket', '--from', F)).stderr).toContain('not a valid service for identities');
+    expect(await runEksAccess('can-i', 'get', 'pods', '--as', 'x', '--bogus', '--from', F)).toMatchObject({ code: 2, stderr: expect.stringContaining("Unknown option '--bogus'") });
+    expect((await runEksAccess('who-can', 'get', '--from', F)).stderr).toContain('expected VERB RESOURCE [NAME]');
+    expect((await runEksAccess('risks', '--from', F, '--fail-on', 'severe')).stderr).toContain('--fail-on must be one of critical, high, medium, low');
+    expect((await runEksAccess('matrix', '--as', 'x', '--from', F, '--output', 'yaml')).stderr).toContain("--output must be json or text, not 'yaml'");
   });
+});
+
+it('names the file, object and field of a broken input', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'analysis-bad-'));
+  try {
+    writeFileSync(path.join(dir, 'role.yaml'), 'apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: r, namespace: n}\nrules:\n  - verbs: get\n');
+    const r = await runEksAccess('can-i', 'get', 'pods', '--as', 'x', '--from', dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`error: Role n/r (${path.join(dir, 'role.yaml')}): rules[0].verbs: expected a list of strings, got "get"\n`);
+    writeFileSync(path.join(dir, 'role.yaml'), 'kind: [unclosed\n');
+    expect((await runEksAccess('can-i', 'get', 'pods', '--as', 'x', '--from', dir)).stderr).toMatch(/role\.yaml: not valid YAML/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 describe('who-can', () => {

@@ -1,7 +1,8 @@
 /**
- * The IAM part of the example app's template, deployed to moto's CloudFormation, then read back through the IAM and
- * Secrets Manager APIs. moto does not implement the EKS resources (AWS::EKS::AccessEntry,
- * AWS::EKS::PodIdentityAssociation): they are removed before deploying and are covered by the template assertions.
+ * The IAM part of the example app's template, deployed to moto's CloudFormation, then read back through the IAM API.
+ * moto (5.2) implements neither the EKS resources (AWS::EKS::AccessEntry, AWS::EKS::PodIdentityAssociation) nor
+ * AWS::SecretsManager::Secret in CloudFormation (the secret is accepted but never created): only AWS::IAM::* is
+ * deployed; the rest is covered by the template assertions in cluster-access.test.ts / example-app.test.ts.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,9 +14,9 @@ import { Moto, startMoto } from './moto';
 
 interface CfnTemplate { Resources: Record<string, { Type: string; DependsOn?: string[] }> }
 
-/** Keeps the IAM and Secrets Manager resources (and dependencies among them). */
+/** Keeps the IAM resources (and the dependencies among them). */
 function iamPart(template: CfnTemplate): CfnTemplate {
-  const keep = Object.entries(template.Resources).filter(([, r]) => /^AWS::(IAM|SecretsManager)::/.test(r.Type));
+  const keep = Object.entries(template.Resources).filter(([, r]) => /^AWS::IAM::/.test(r.Type));
   const ids = new Set(keep.map(([id]) => id));
   return {
     Resources: Object.fromEntries(keep.map(([id, r]) => [id, r.DependsOn ? { ...r, DependsOn: r.DependsOn.filter((d) => ids.has(d)) } : r])),
@@ -23,7 +24,15 @@ function iamPart(template: CfnTemplate): CfnTemplate {
 }
 
 let moto: Moto;
-const decode = (doc: unknown) => (typeof doc === 'string' ? JSON.parse(decodeURIComponent(doc)) : doc);
+/**
+ * Policy documents as the IAM API returns them. moto 5.2 stores an inline role policy created by CloudFormation as
+ * the Python repr of the dict (single quotes); our policies contain no quote characters, so swapping them is exact.
+ */
+function decode(doc: unknown): { Statement: Record<string, unknown>[] } {
+  if (typeof doc !== 'string') return doc as { Statement: Record<string, unknown>[] };
+  const text = decodeURIComponent(doc);
+  return JSON.parse(text.startsWith("{'") ? text.replace(/'/g, '"') : text);
+}
 
 beforeAll(async () => {
   moto = await startMoto(EXAMPLE_ACCOUNT);
@@ -105,15 +114,11 @@ describe('example IAM deployed to moto CloudFormation', () => {
     });
   });
 
-  it('stored the pod-admin access key in Secrets Manager, matching the IAM key', async () => {
+  it('created one access key, for the pod-admin user only, and no stack outputs', async () => {
     const keys = await moto.aws(['iam', 'list-access-keys', '--user-name', 'demo-pod-admin-user']) as { AccessKeyMetadata: { AccessKeyId: string }[] };
     expect(keys.AccessKeyMetadata).toHaveLength(1);
-    const list = await moto.aws(['secretsmanager', 'list-secrets']) as { SecretList: { ARN: string }[] };
-    expect(list.SecretList).toHaveLength(1);
-    const secret = await moto.aws(['secretsmanager', 'get-secret-value', '--secret-id', list.SecretList[0].ARN]) as { SecretString: string };
-    const value = JSON.parse(secret.SecretString) as { accessKeyId: string; secretAccessKey: string };
-    expect(value.accessKeyId).toBe(keys.AccessKeyMetadata[0].AccessKeyId);
-    expect(value.secretAccessKey.length).toBeGreaterThanOrEqual(30);
+    const others = await moto.aws(['iam', 'list-access-keys', '--user-name', 'testuser']) as { AccessKeyMetadata: unknown[] };
+    expect(others.AccessKeyMetadata).toEqual([]);
     const outputs = await moto.aws(['cloudformation', 'describe-stacks', '--stack-name', 'eks-access-example']) as { Stacks: { Outputs?: unknown[] }[] };
     expect(outputs.Stacks[0].Outputs ?? []).toEqual([]);
   });

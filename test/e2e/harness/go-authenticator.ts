@@ -9,7 +9,12 @@ export interface GoAuthenticatorOptions {
   readonly dir: string;
   readonly clusterId: string;
   /** kubeconfig the EKSConfigMap backend uses to watch kube-system/aws-auth. */
-  readonly kubeconfig: string;
+  readonly kubeconfig?: string;
+  /**
+   * Without `kubeconfig`: mapping rows served by upstream's MountedFile backend from its config file (`server.mapUsers`
+   * / `server.mapRoles`, upstream field names `userarn`/`rolearn`, `username`, `groups`); used by the benchmarks.
+   */
+  readonly mapping?: { readonly mapUsers?: object[]; readonly mapRoles?: object[] };
   /** HTTPS_PROXY that tunnels STS hosts to the stand-in (see connect-proxy.ts). */
   readonly stsProxyUrl: string;
   /** CA that signed the stand-in's certificate; Go trusts only it (SSL_CERT_FILE). */
@@ -28,6 +33,8 @@ export interface RunningGoAuthenticator {
   readonly process: ManagedProcess;
   /** POSTs a TokenReview for `token` and returns the raw answer. */
   review(token: string, apiVersion?: string): Promise<HttpsResult>;
+  /** The `error` of every "access denied" line it has logged so far (upstream puts no reason in its answer). */
+  denialReasons(): string[];
   stop(): Promise<void>;
 }
 
@@ -53,7 +60,7 @@ export async function startGoAuthenticator(opts: GoAuthenticatorOptions): Promis
   const port = await freePort();
   const webhookKubeconfig = join(opts.dir, 'webhook.kubeconfig');
   const configFile = join(opts.dir, 'config.yaml');
-  writeFileSync(configFile, JSON.stringify({ clusterID: opts.clusterId }));
+  writeFileSync(configFile, JSON.stringify({ clusterID: opts.clusterId, ...(opts.mapping ? { server: opts.mapping } : {}) }));
   const guard = await blockUpstreamHealthPort();
   const args = [
     'server',
@@ -63,8 +70,7 @@ export async function startGoAuthenticator(opts: GoAuthenticatorOptions): Promis
     `--port=${port}`,
     `--state-dir=${opts.dir}`,
     `--generate-kubeconfig=${webhookKubeconfig}`,
-    '--backend-mode=EKSConfigMap',
-    `--kubeconfig=${opts.kubeconfig}`,
+    ...(opts.kubeconfig ? ['--backend-mode=EKSConfigMap', `--kubeconfig=${opts.kubeconfig}`] : ['--backend-mode=MountedFile']),
     '--log-format=json',
   ];
   if (opts.featureGates) args.push(`--feature-gates=${opts.featureGates}`);
@@ -101,6 +107,11 @@ export async function startGoAuthenticator(opts: GoAuthenticatorOptions): Promis
     webhookKubeconfig,
     process: proc,
     stop,
+    denialReasons: () =>
+      readFileSync(proc.logFile, 'utf8')
+        .split('\n')
+        .filter((l) => l.startsWith('{') && l.includes('"access denied"'))
+        .map((l) => String(JSON.parse(l).error ?? '')),
     review: (token, apiVersion = 'authentication.k8s.io/v1beta1') =>
       httpsCall(url, { method: 'POST', ca: caPem, body: JSON.stringify({ apiVersion, kind: 'TokenReview', spec: { token } }) }),
   };

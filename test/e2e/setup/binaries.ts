@@ -64,7 +64,7 @@ export function e2eBinaries(): E2eBinaries {
     const status = (err as { status?: number }).status;
     throw new Error(
       status === 3
-        ? 'e2e: the Go toolchain is required (go >= 1.24 on PATH, https://go.dev/doc/install) to build kube-apiserver and aws-iam-authenticator'
+        ? 'e2e: Go >= 1.24 is required on PATH (https://go.dev/dl/) to build kube-apiserver and aws-iam-authenticator; see the message above'
         : `e2e: building the Go peers failed (exit ${status}); see the build log above (${BUILD_SCRIPT})`,
     );
   }

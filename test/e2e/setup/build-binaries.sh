@@ -16,11 +16,17 @@ CACHE_ROOT="${XDG_CACHE_HOME:-$HOME/.cache}/cdk-eks-access"
 BIN_DIR="$CACHE_ROOT/bin"
 WORK_DIR="$CACHE_ROOT/work"
 
-if ! command -v go >/dev/null 2>&1; then
-  echo "e2e setup: the Go toolchain is required to build kube-apiserver and aws-iam-authenticator." >&2
-  echo "Install Go >= 1.24 (https://go.dev/doc/install, or the 'golang' package of your distribution) and put 'go' on PATH." >&2
+# k8s.io/kubernetes v1.33 declares `go 1.24.0`; aws-iam-authenticator v0.7.10 needs no newer.
+GO_MIN_MINOR=24
+go_missing() {
+  echo "e2e setup: $1" >&2
+  echo "Install Go >= 1.$GO_MIN_MINOR from https://go.dev/dl/ (distribution packages are often older) and put 'go' on PATH." >&2
   exit 3
-fi
+}
+command -v go >/dev/null 2>&1 || go_missing "the Go toolchain is required to build kube-apiserver and aws-iam-authenticator."
+go_version="$(go env GOVERSION)"
+go_minor="$(sed -E 's/^go1\.([0-9]+).*/\1/' <<<"$go_version")"
+[[ "$go_minor" =~ ^[0-9]+$ && "$go_minor" -ge $GO_MIN_MINOR ]] || go_missing "$go_version is too old."
 
 mkdir -p "$BIN_DIR" "$WORK_DIR"
 # One build at a time per machine (benchmarks and e2e may ask concurrently).

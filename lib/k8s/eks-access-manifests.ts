@@ -1,0 +1,51 @@
+/**
+ * Applies the Kubernetes side of an access model to an aws-cdk-lib EKS cluster at deploy time: the RBAC objects and
+ * service accounts as one `KubernetesManifest`, ordered after the access entries (and anything else in `after`), and,
+ * in the ConfigMap modes, the aws-auth rows through the cluster's own `AwsAuth` (aws-cdk-lib already owns aws-auth on
+ * an `eks.Cluster` and keeps its node-group rows; a second aws-auth manifest would fight it).
+ */
+import { App } from 'cdk8s';
+import * as eks from 'aws-cdk-lib/aws-eks';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct, IConstruct } from 'constructs';
+import type { AccessModel } from '../model';
+import { AccessChart } from './access-chart';
+
+export interface EksAccessManifestsProps {
+  /** The cluster (an `eks.Cluster` of this app, or an imported one with a kubectl provider). */
+  readonly cluster: eks.ICluster;
+  readonly model: AccessModel;
+  /** Constructs the manifests must be applied after, typically the `ClusterAccess` holding the access entries. @default - none */
+  readonly after?: IConstruct[];
+  /** ClusterRoles made elsewhere that group grants may bind. @default - none */
+  readonly externalClusterRoles?: string[];
+}
+
+export class EksAccessManifests extends Construct {
+  /** The manifest of the RBAC objects and service accounts, if there are any. */
+  public readonly manifest?: eks.KubernetesManifest;
+
+  constructor(scope: Construct, id: string, props: EksAccessManifestsProps) {
+    super(scope, id);
+    const chart = new AccessChart(new App(), 'access', { model: props.model, awsAuth: false, externalClusterRoles: props.externalClusterRoles });
+    const objects = chart.toJson();
+    if (objects.length > 0) {
+      this.manifest = new eks.KubernetesManifest(this, 'Manifest', { cluster: props.cluster, manifest: objects });
+      for (const dep of props.after ?? []) this.manifest.node.addDependency(dep);
+    }
+    this.addAwsAuthRows(props, chart);
+  }
+
+  private addAwsAuthRows(props: EksAccessManifestsProps, chart: AccessChart): void {
+    const rows = new AccessChart(new App(), 'rows', { model: props.model, awsAuth: undefined }).awsAuth?.content;
+    void chart;
+    if (!rows) return;
+    const awsAuth = (props.cluster as Partial<eks.Cluster>).awsAuth;
+    if (!awsAuth) {
+      throw new Error(`${this.node.path}: the model needs aws-auth rows but the cluster is imported; apply dist/access.k8s.yaml's aws-auth with \`eks-access merge-aws-auth\` instead`);
+    }
+    rows.roles.forEach((r, i) => awsAuth.addRoleMapping(iam.Role.fromRoleArn(this, `AwsAuthRole${i}`, r.roleArn!, { mutable: false }), { username: r.username, groups: [...r.groups] }));
+    rows.users.forEach((u, i) => awsAuth.addUserMapping(iam.User.fromUserArn(this, `AwsAuthUser${i}`, u.userArn), { username: u.username, groups: [...u.groups] }));
+    rows.accounts.forEach((a) => awsAuth.addAccount(a));
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * Sharding into nested stacks, shown with 3,000 principals (the EKS maximum): every stack stays within
+ * CloudFormation's limits, and adding a principal changes nothing but that principal's shard.
+ */
+import { App } from 'aws-cdk-lib';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { ClusterAccess, MAX_RESOURCES_PER_STACK, ShardingMode } from '../../lib/aws';
+import { AccessModel, AccessPolicy } from '../../lib/model';
+import { CfnLintBatch } from '../helpers/cfn-lint';
+import { ACCOUNT, accessOn, newModel, newStack } from './fixtures';
+
+interface CfnTemplate { Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }> }
+
+/** CloudFormation's limit on a template uploaded through S3 (nested stacks always are). */
+const MAX_TEMPLATE_BYTES = 1_000_000;
+
+/** 3,000 principals of the three shapes: created users, created roles, imported roles. */
+function bigModel(count: number): AccessModel {
+  const model = newModel();
+  for (let i = 0; i < count; i++) {
+    const grant = { accessPolicies: [AccessPolicy.AMAZON_EKS_VIEW_POLICY.inNamespaces(`team-${i % 50}`)] };
+    if (i % 3 === 0) model.addUser(`user-${i}`, grant);
+    else if (i % 3 === 1) model.addRole(`role-${i}`, { ...grant, assumableBy: { accountIds: [ACCOUNT] } });
+    else model.importRole(`imported-${i}`, `arn:aws:iam::${ACCOUNT}:role/imported-${i}`, grant);
+  }
+  return model;
+}
+
+/** Synthesizes; returns the templates by file name. */
+function synthTemplates(model: AccessModel): { access: ClusterAccess; dir: string; templates: Map<string, CfnTemplate> } {
+  const stack = newStack('Big', new App());
+  const access = accessOn(stack, model);
+  const assembly = (stack.node.root as App).synth();
+  const templates = new Map<string, CfnTemplate>();
+  for (const file of require('node:fs').readdirSync(assembly.directory) as string[]) {
+    if (file.endsWith('.template.json')) templates.set(file, JSON.parse(readFileSync(join(assembly.directory, file), 'utf8')));
+  }
+  return { access, dir: assembly.directory, templates };
+}
+
+const base = synthTemplates(bigModel(2999));
+const grown = (() => {
+  const model = bigModel(2999);
+  model.addUser('newcomer', { kubernetesGroups: ['newcomers'] });
+  return synthTemplates(model);
+})();
+
+describe('3,000 principals', () => {
+  it('are sharded automatically into nested stacks within the resource and size limits', () => {
+    expect(grown.access.shards.length).toBe(64);
+    let entries = 0;
+    for (const [file, template] of grown.templates) {
+      const resources = Object.values(template.Resources);
+      expect(resources.length).toBeLessThanOrEqual(MAX_RESOURCES_PER_STACK);
+      expect(statSync(join(grown.dir, file)).size).toBeLessThan(MAX_TEMPLATE_BYTES);
+      entries += resources.filter((r) => r.Type === 'AWS::EKS::AccessEntry').length;
+    }
+    expect(entries).toBe(3000);
+    expect(grown.templates.size).toBe(65);
+  });
+
+  it('adding a principal changes only its own shard, and no existing logical id or resource', () => {
+    const changed: string[] = [];
+    for (const [file, before] of base.templates) {
+      const after = grown.templates.get(file)!;
+      for (const [id, resource] of Object.entries(before.Resources)) {
+        if (resource.Type === 'AWS::CloudFormation::Stack') continue; // its TemplateURL hashes the nested template
+        expect(after.Resources[id]).toEqual(resource);
+      }
+      if (Object.keys(after.Resources).length !== Object.keys(before.Resources).length) changed.push(file);
+    }
+    expect(changed).toHaveLength(1);
+    const parent = (t: CfnTemplate) => Object.keys(t.Resources).filter((id) => t.Resources[id].Type === 'AWS::CloudFormation::Stack').sort();
+    expect(parent(grown.templates.get('Big.template.json')!)).toEqual(parent(base.templates.get('Big.template.json')!));
+  });
+
+  it('pass cfn-lint with zero findings', async () => {
+    const lint = new CfnLintBatch();
+    lint.add(grown.dir);
+    expect(lint.size).toBe(65);
+    expect(await lint.run()).toEqual([]);
+  }, 600000);
+});
+
+describe('sharding modes', () => {
+  it('AUTO keeps a small model in the construct\'s own stack', () => {
+    const model = newModel();
+    model.addUser('alice', { accessPolicies: [AccessPolicy.AMAZON_EKS_VIEW_POLICY.atClusterScope()] });
+    expect(accessOn(newStack(), model).shards).toEqual([]);
+  });
+
+  it('ALWAYS shards a small model too (stable from the first deploy)', () => {
+    const model = newModel();
+    model.addUser('alice', { accessPolicies: [AccessPolicy.AMAZON_EKS_VIEW_POLICY.atClusterScope()] });
+    const access = accessOn(newStack(), model, { sharding: { mode: ShardingMode.ALWAYS, shardCount: 8 } });
+    expect(access.shards.map((s) => s.node.id)).toHaveLength(1);
+    expect(access.shards[0].node.id).toMatch(/^Shard[0-7]$/);
+  });
+
+  it('NEVER fails synthesis past 500 resources, naming the stack and the fix', () => {
+    const stack = newStack('Flat', new App());
+    accessOn(stack, bigModel(300), { sharding: { mode: ShardingMode.NEVER } });
+    expect(() => (stack.node.root as App).synth()).toThrow(/Flat has 600 resources, CloudFormation allows 500: use sharding: \{ mode: ShardingMode\.ALWAYS \} or raise sharding\.shardCount/);
+  });
+
+  it('refuses a shard count that is not a positive integer', () => {
+    const model = newModel();
+    model.addUser('alice', { accessPolicies: [AccessPolicy.AMAZON_EKS_VIEW_POLICY.atClusterScope()] });
+    expect(() => accessOn(newStack('Zero'), model, { sharding: { mode: ShardingMode.ALWAYS, shardCount: 0 } }))
+      .toThrow('Zero/Access: sharding.shardCount 0 must be a positive integer');
+  });
+});
