@@ -2,9 +2,12 @@
  * The CDK app `cdk.json` runs (`npx cdk synth`): the example access model on an imported cluster, in a fixed
  * account/region so it synthesizes without AWS credentials.
  */
+import { join } from 'node:path';
+import { writeAccessManifests } from '../lib/k8s/write-manifests';
 import { buildExampleApp } from './example-app';
 
 const example = buildExampleApp();
-// Hook for the Kubernetes side: render the cdk8s charts (RBAC for groups, aws-auth rows, service accounts) from
-// `example.model` / `example.access` here, before synthesis.
+// The Kubernetes side of the same model (RBAC for groups, service accounts, aws-auth rows in the ConfigMap modes) as
+// files for GitOps: dist/access.k8s.yaml, beside tsc's dist/{lib,bin,authenticator} folders.
+writeAccessManifests(example.model, join(__dirname, '..', 'dist'));
 example.app.synth();

@@ -18,12 +18,23 @@ export const EXAMPLE_DEV_NAMESPACE = 'dev';
 /** Builds the example model (a new object on every call). */
 export function exampleAccessModel(authenticationMode: AuthenticationMode = AuthenticationMode.API): AccessModel {
   const model = new AccessModel({ accountId: EXAMPLE_ACCOUNT, authenticationMode, iamNamePrefix: 'demo-' });
+  // Access policies need access entries; in CONFIG_MAP mode the same rights come from groups bound to the
+  // Kubernetes roles the policies mirror (view, edit), so the example means the same thing in every mode.
+  const configMap = authenticationMode === AuthenticationMode.CONFIG_MAP;
+  const readOnly = configMap ? { kubernetesGroups: ['read-only'] } : { accessPolicies: [AccessPolicy.AMAZON_EKS_VIEW_POLICY.atClusterScope()] };
+  const developer = configMap
+    ? { kubernetesGroups: ['developer'] }
+    : { accessPolicies: [AccessPolicy.AMAZON_EKS_EDIT_POLICY.inNamespaces(EXAMPLE_DEV_NAMESPACE)] };
+  if (configMap) {
+    model.addGroupGrant({ group: 'read-only', clusterRole: 'view' });
+    model.addGroupGrant({ group: 'developer', clusterRole: 'edit', namespaces: [EXAMPLE_DEV_NAMESPACE] });
+  }
 
   // A read-only role assumable by exactly one IAM user (that user gets nothing in the cluster by itself).
   model.addUser('read-only-user', { path: '/eks/' });
   model.addRole('read-only', {
     assumableBy: { principalIds: ['read-only-user'], requireMfa: true },
-    accessPolicies: [AccessPolicy.AMAZON_EKS_VIEW_POLICY.atClusterScope()],
+    ...readOnly,
   });
 
   // testuser: cluster admin through the access policy, not system:masters.
@@ -50,7 +61,7 @@ export function exampleAccessModel(authenticationMode: AuthenticationMode = Auth
     username: 'developer:{{SessionName}}',
     assumableBy: { accountIds: [EXAMPLE_ACCOUNT], requireMfa: true, allowSourceIdentity: true, allowSessionTags: true },
     maxSessionDurationSeconds: 14400,
-    accessPolicies: [AccessPolicy.AMAZON_EKS_EDIT_POLICY.inNamespaces(EXAMPLE_DEV_NAMESPACE)],
+    ...developer,
   });
 
   // Service accounts with their own AWS credentials: one through IRSA, one through EKS Pod Identity.

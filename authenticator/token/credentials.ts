@@ -13,12 +13,30 @@ export interface RoleOptions {
   readonly forwardSessionName?: boolean;
 }
 
+/**
+ * The first link of the SDK default chain (credential-provider-node's `fromEnv`, skipped when AWS_PROFILE is set),
+ * taken without loading the SDK: @aws-sdk/credential-providers costs ~100 ms of module loading, which kubectl would
+ * pay on every `eks-access token` call with env credentials (bench/results/RESULTS.md, token CLI).
+ */
+function staticEnvCredentials(): AwsCredentialIdentity | undefined {
+  const env = process.env;
+  if (env.AWS_PROFILE || !env.AWS_ACCESS_KEY_ID || !env.AWS_SECRET_ACCESS_KEY) return undefined;
+  return {
+    accessKeyId: env.AWS_ACCESS_KEY_ID,
+    secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+    ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+    ...(env.AWS_CREDENTIAL_EXPIRATION ? { expiration: new Date(env.AWS_CREDENTIAL_EXPIRATION) } : {}),
+  };
+}
+
 /** Resolves given credentials, or the SDK default chain (env, shared files, SSO, process, web identity, IMDS). */
 export async function resolveCredentials(
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider,
 ): Promise<AwsCredentialIdentity> {
   if (typeof credentials === 'function') return credentials();
   if (credentials) return credentials;
+  const fromEnv = staticEnvCredentials();
+  if (fromEnv) return fromEnv;
   const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
   return fromNodeProviderChain()();
 }

@@ -21,6 +21,7 @@ function text(plan: MigrationPlan): string {
       ...(e.accessPolicies ?? []).map((p) => `policy=${p.policyArn.split('/').pop()}@${p.accessScope.type}`),
     ].filter(Boolean).join(' ');
     lines.push(`  ${e.source.padEnd(12)} ${e.type.padEnd(11)} ${e.principalArn}${extra ? `  ${extra}` : ''}`);
+    for (const n of e.notes) lines.push(`  ${''.padEnd(12)} note: ${n}`);
   }
   if (plan.skipped.length) {
     lines.push(`Skipped (${plan.skipped.length}):`);

@@ -60,6 +60,7 @@ export class ClusterAccess extends Construct {
     const clusterArn = stack.formatArn({ partition: this.model.partition, service: 'eks', resource: 'cluster', resourceName: props.cluster.clusterName });
     const trustingRoles = this.rolesTrusting();
 
+    const direct = new Set(clusterPrincipals(this.model).map((p) => p.id));
     for (const p of clusterPrincipals(this.model).concat(this.trustOnlyPrincipals())) {
       const construct = new PrincipalAccess(scopeOf(p.id), p.id, {
         principal: p,
@@ -67,6 +68,7 @@ export class ClusterAccess extends Construct {
         clusterName: props.cluster.clusterName,
         clusterArn,
         entry: entries.get(p.id),
+        reachesCluster: direct.has(p.id),
         trustedArns: (p.role?.trust.principalIds ?? []).map((tid) => this.model.principal(tid)!.arn),
         assumableRoleArns: (trustingRoles.get(p.id) ?? []).map((r) => r.arn),
       });

@@ -2,7 +2,7 @@
  * The cluster a `ClusterAccess` grants access to: an aws-cdk-lib `eks.Cluster` / `eks.ICluster`, or a cluster known
  * only by name (another stack, another tool), so access can live in any stack (iac-anchors §7.4).
  */
-import type * as eks from 'aws-cdk-lib/aws-eks';
+import * as eks from 'aws-cdk-lib/aws-eks';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { AuthenticationMode } from '../model';
 
@@ -35,8 +35,9 @@ export class ClusterTarget {
    * `eks.Cluster.fromClusterAttributes(...)` (IRSA needs its `openIdConnectProvider`).
    */
   public static fromCluster(cluster: eks.ICluster): ClusterTarget {
-    const mode = (cluster as Partial<eks.Cluster>).authenticationMode;
-    return new ClusterTarget(cluster.clusterName, mode === undefined ? undefined : mode as unknown as AuthenticationMode, () => {
+    // A cluster made here has a known mode (aws-cdk-lib's default is CONFIG_MAP); an imported one does not say.
+    const mode = cluster instanceof eks.Cluster ? (cluster.authenticationMode ?? eks.AuthenticationMode.CONFIG_MAP) : undefined;
+    return new ClusterTarget(cluster.clusterName, mode === undefined ? undefined : AuthenticationMode[mode], () => {
       // Reading openIdConnectProvider creates the provider on a new cluster, and throws on an imported one without it.
       let provider: iam.IOpenIdConnectProvider;
       try {

@@ -19,6 +19,8 @@ export interface PrincipalAccessProps {
   readonly clusterArn: string;
   /** The access entry to create, if the mode uses entries and the principal reaches the cluster directly. */
   readonly entry?: AccessEntryJson;
+  /** True if the principal reaches the cluster itself (entry or aws-auth row), not only through a role. */
+  readonly reachesCluster: boolean;
   /** ARNs of this model's principals the role trusts (roles only). */
   readonly trustedArns: string[];
   /** ARNs of the model's roles this principal may assume. */
@@ -53,7 +55,7 @@ export class PrincipalAccess extends Construct {
   private identityStatements(props: PrincipalAccessProps): iam.PolicyStatement[] {
     if (props.principal.origin !== PrincipalOrigin.CREATED) return [];
     const statements: iam.PolicyStatement[] = [];
-    if (props.entry) statements.push(new iam.PolicyStatement({ actions: ['eks:DescribeCluster'], resources: [props.clusterArn] }));
+    if (props.reachesCluster) statements.push(new iam.PolicyStatement({ actions: ['eks:DescribeCluster'], resources: [props.clusterArn] }));
     if (props.assumableRoleArns.length > 0) {
       statements.push(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: props.assumableRoleArns }));
     }

@@ -92,6 +92,9 @@ export class AccessChart extends RbacChart {
     if (props.iamIdentityMappings) {
       if (props.includeIamIdentityMappingCrd ?? true) new IamIdentityMappingCrd(this, 'IamIdentityMappingCrd');
       const all = authenticatorMappingRows(model);
+      if (all.accounts.length > 0) {
+        throw new Error(`${this.node.path}: IAMIdentityMapping cannot express account-wide mappings (accounts ${all.accounts.join(', ')}); use the aws-auth ConfigMap or AuthenticatorBackend.staticRows for them`);
+      }
       all.roles.forEach((r, i) => new IamIdentityMapping(this, `RoleMapping${i}`, { arn: r.roleArn!, username: r.username, groups: [...r.groups] }));
       all.users.forEach((u, i) => new IamIdentityMapping(this, `UserMapping${i}`, { arn: u.userArn, username: u.username, groups: [...u.groups] }));
     }

@@ -49,13 +49,13 @@ export class AuthenticatorBackend {
   }
 
   /**
-   * Namespaced rules: `get` on the one ConfigMap by name; list/watch cannot be narrowed by name for every client
-   * (only for requests with a `metadata.name` field selector), so they cover the ConfigMaps of that namespace only —
-   * the reference grants the same, cluster-wide.
+   * Namespaced rules: get/list/watch on the one ConfigMap by name. The ConfigMap backend lists and watches with the
+   * field selector `metadata.name=<name>`, which RBAC matches against resourceNames; the reference grants list/watch on
+   * every ConfigMap instead.
    */
   public get namespacedRules(): { namespace: string; rules: RbacRule[] } | undefined {
     if (!this.configMap) return undefined;
-    return { namespace: this.configMap.namespace, rules: [{ apiGroups: [''], resources: ['configmaps'], resourceNames: [this.configMap.name], verbs: ['get'] }, { apiGroups: [''], resources: ['configmaps'], verbs: ['list', 'watch'] }] };
+    return { namespace: this.configMap.namespace, rules: [{ apiGroups: [''], resources: ['configmaps'], resourceNames: [this.configMap.name], verbs: ['get', 'list', 'watch'] }] };
   }
 
   /** Cluster-wide rules (IAMIdentityMapping is cluster-scoped, so a RoleBinding could not grant it). */

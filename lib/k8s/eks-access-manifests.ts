@@ -10,6 +10,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import type { AccessModel } from '../model';
 import { AccessChart } from './access-chart';
+import type { AwsAuthContent } from './aws-auth-rows';
 
 export interface EksAccessManifestsProps {
   /** The cluster (an `eks.Cluster` of this app, or an imported one with a kubectl provider). */
@@ -27,23 +28,21 @@ export class EksAccessManifests extends Construct {
 
   constructor(scope: Construct, id: string, props: EksAccessManifestsProps) {
     super(scope, id);
-    const chart = new AccessChart(new App(), 'access', { model: props.model, awsAuth: false, externalClusterRoles: props.externalClusterRoles });
-    const objects = chart.toJson();
+    const chart = new AccessChart(new App(), 'access', { model: props.model, externalClusterRoles: props.externalClusterRoles });
+    const objects = chart.toJson().filter((o: { kind: string; metadata: { name: string } }) => !(o.kind === 'ConfigMap' && o.metadata.name === 'aws-auth'));
     if (objects.length > 0) {
       this.manifest = new eks.KubernetesManifest(this, 'Manifest', { cluster: props.cluster, manifest: objects });
       for (const dep of props.after ?? []) this.manifest.node.addDependency(dep);
     }
-    this.addAwsAuthRows(props, chart);
+    this.addAwsAuthRows(props, chart.awsAuth?.content);
   }
 
-  private addAwsAuthRows(props: EksAccessManifestsProps, chart: AccessChart): void {
-    const rows = new AccessChart(new App(), 'rows', { model: props.model, awsAuth: undefined }).awsAuth?.content;
-    void chart;
+  private addAwsAuthRows(props: EksAccessManifestsProps, rows: AwsAuthContent | undefined): void {
     if (!rows) return;
-    const awsAuth = (props.cluster as Partial<eks.Cluster>).awsAuth;
-    if (!awsAuth) {
+    if (!(props.cluster instanceof eks.Cluster)) {
       throw new Error(`${this.node.path}: the model needs aws-auth rows but the cluster is imported; apply dist/access.k8s.yaml's aws-auth with \`eks-access merge-aws-auth\` instead`);
     }
+    const awsAuth = props.cluster.awsAuth;
     rows.roles.forEach((r, i) => awsAuth.addRoleMapping(iam.Role.fromRoleArn(this, `AwsAuthRole${i}`, r.roleArn!, { mutable: false }), { username: r.username, groups: [...r.groups] }));
     rows.users.forEach((u, i) => awsAuth.addUserMapping(iam.User.fromUserArn(this, `AwsAuthUser${i}`, u.userArn), { username: u.username, groups: [...u.groups] }));
     rows.accounts.forEach((a) => awsAuth.addAccount(a));

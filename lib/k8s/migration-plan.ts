@@ -6,12 +6,11 @@
  * Beyond eksctl, the plan also reports what the access-entry API would reject (reserved username prefixes, templates
  * other than {{SessionName}}, SSO selector rows) instead of failing at deploy time.
  */
-import { parseArn } from '../../authenticator/arn';
 import { parseMappingDocument } from '../../authenticator/mapper/aws-auth';
 import type { RoleMapping, UserMapping } from '../../authenticator/mapper/types';
+import { AccessEntryType } from '../model/enums';
+import { isServiceLinkedRole, parseIamArn } from '../model/iam-arn';
 import { FARGATE_USERNAME, NODE_USERNAME, WINDOWS_NODE_GROUP } from './aws-auth-rows';
-
-export type AccessEntryType = 'STANDARD' | 'EC2_LINUX' | 'EC2_WINDOWS';
 
 export interface PlannedAccessEntry {
   /** Where the row came from, e.g. `mapUsers[0]`. */
@@ -52,30 +51,28 @@ export interface MigrationPlan {
 const RESERVED_PREFIXES = ['system:', 'eks:', 'aws:', 'amazon:', 'iam:'];
 const UNSUPPORTED_TEMPLATES = /\{\{(AccountID|SessionNameRaw|AccessKeyID|EC2PrivateDNSName)\}\}/;
 
-function isServiceLinkedRole(arn: string): boolean {
-  return /:role\/(aws-service-role\/|AWSServiceRoleFor)/.test(arn);
+/** aws-auth rows lose the `/aws-service-role/` path, so the role-name prefix is checked too. */
+function isServiceLinked(arn: string): boolean {
+  const parsed = parseIamArn(arn);
+  return (parsed !== undefined && isServiceLinkedRole(parsed)) || /:role\/AWSServiceRoleFor/.test(arn);
 }
 
 function partitionOf(arn: string): string {
-  try {
-    return parseArn(arn).partition;
-  } catch {
-    return 'aws';
-  }
+  return parseIamArn(arn)?.partition ?? 'aws';
 }
 
 function planRow(source: string, arn: string, username: string, groups: readonly string[], isRole: boolean, plan: { entries: PlannedAccessEntry[]; blockers: MigrationBlocker[]; skipped: SkippedRow[] }): void {
   const block = (reason: string): void => {
     plan.blockers.push({ source, principal: arn, reason });
   };
-  if (isRole && isServiceLinkedRole(arn)) return block('service-linked roles cannot have access entries; keep this aws-auth row');
+  if (isRole && isServiceLinked(arn)) return block('service-linked roles cannot have access entries; keep this aws-auth row');
   if (isRole && username === FARGATE_USERNAME && groups.includes('system:node-proxier')) {
     plan.skipped.push({ source, principal: arn, reason: 'Fargate pod execution role: EKS creates its FARGATE_LINUX entry with the Fargate profile' });
     return;
   }
   const notes = isRole ? ['aws-auth role ARNs carry no path; if this role has one, use its full ARN (aws iam get-role)'] : [];
   if (isRole && username === NODE_USERNAME) {
-    const type: AccessEntryType = groups.includes(WINDOWS_NODE_GROUP) ? 'EC2_WINDOWS' : 'EC2_LINUX';
+    const type = groups.includes(WINDOWS_NODE_GROUP) ? AccessEntryType.EC2_WINDOWS : AccessEntryType.EC2_LINUX;
     plan.entries.push({ source, principalArn: arn, type, notes: [...notes, 'skip it if the role belongs to a managed node group (EKS creates that entry)'] });
     return;
   }
@@ -94,7 +91,7 @@ function planRow(source: string, arn: string, username: string, groups: readonly
   plan.entries.push({
     source,
     principalArn: arn,
-    type: 'STANDARD',
+    type: AccessEntryType.STANDARD,
     username,
     kubernetesGroups: kubernetesGroups.length ? [...kubernetesGroups] : undefined,
     accessPolicies: masters ? [{ policyArn: `arn:${partitionOf(arn)}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`, accessScope: { type: 'cluster' } }] : undefined,

@@ -19,8 +19,12 @@ export interface RbacRule {
   readonly nonResourceUrls?: string[];
 }
 
-/** Verbs that never carry an object name, so `resourceNames` cannot restrict them (pkg/apis/rbac/helpers.go). */
-const NAMELESS_VERBS = new Set(['list', 'watch', 'create', 'deletecollection']);
+/**
+ * Verbs whose requests never carry an object name, so a rule with `resourceNames` never matches them
+ * (pkg/apis/rbac/helpers.go). list/watch are not among them: a request with the field selector `metadata.name=X`
+ * carries the name X (apiserver RequestInfo), which is how a single object is watched with least privilege.
+ */
+const NAMELESS_VERBS = new Set(['create', 'deletecollection']);
 
 /**
  * Returns the problems of a rule (empty when valid). `where` names the rule in messages, `namespaced` is true for a

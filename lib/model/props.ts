@@ -196,6 +196,7 @@ export interface GroupGrantProps {
 
 /** A Kubernetes service account with its own IAM role. */
 export interface ServiceAccountProps {
+  /** Namespace of the service account. */
   readonly namespace: string;
   /** Service account name. */
   readonly name: string;

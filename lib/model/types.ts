@@ -26,7 +26,10 @@ export interface RoleTrustJson {
   readonly principalArns: string[];
   /** Account ids whose principals (with their own IAM permission) may assume the role. */
   readonly accountIds: string[];
-  /** AWS Organizations id (`o-…`): any principal of the organization (condition `aws:PrincipalOrgID`). */
+  /**
+   * AWS Organizations id (`o-…`): any principal of the organization (condition `aws:PrincipalOrgID`).
+   * @default - no organization statement
+   */
   readonly organizationId?: string;
   readonly requireMfa: boolean;
   /** Accepted `sts:ExternalId` values; empty = no condition. */
@@ -39,6 +42,7 @@ export interface RoleTrustJson {
 
 /** Settings of an IAM user this library creates. */
 export interface CreatedUserJson {
+  /** @default - no permissions boundary */
   readonly permissionsBoundaryArn?: string;
   /** Names of existing IAM groups to add the user to. */
   readonly iamGroups: string[];
@@ -50,6 +54,7 @@ export interface CreatedUserJson {
 export interface CreatedRoleJson {
   readonly trust: RoleTrustJson;
   readonly maxSessionDurationSeconds: number;
+  /** @default - no permissions boundary */
   readonly permissionsBoundaryArn?: string;
 }
 
@@ -70,14 +75,28 @@ export interface PrincipalJson {
   /** IAM path, `/` or `/a/b/`. */
   readonly path: string;
   readonly entryType: AccessEntryType;
-  /** Kubernetes username; absent = the EKS default (see `effectiveUsername`). */
+  /**
+   * Kubernetes username.
+   * @default - the EKS default (see `effectiveUsername`)
+   */
   readonly username?: string;
   readonly kubernetesGroups: string[];
   readonly accessPolicies: AccessPolicyGrantJson[];
   readonly tags: Record<string, string>;
-  /** IAM Identity Center permission set, for `AWSReservedSSO_<set>_<suffix>` roles. */
+  /**
+   * IAM Identity Center permission set, for `AWSReservedSSO_<set>_<suffix>` roles.
+   * @default - not an IAM Identity Center role
+   */
   readonly ssoPermissionSetName?: string;
+  /**
+   * Settings of a created user.
+   * @default - not a created user
+   */
   readonly user?: CreatedUserJson;
+  /**
+   * Settings of a created role.
+   * @default - not a created role
+   */
   readonly role?: CreatedRoleJson;
 }
 
@@ -86,7 +105,9 @@ export interface RbacRuleJson {
   readonly apiGroups: string[];
   readonly resources: string[];
   readonly verbs: string[];
+  /** @default - all names */
   readonly resourceNames?: string[];
+  /** @default - none */
   readonly nonResourceURLs?: string[];
 }
 
@@ -96,7 +117,10 @@ export interface RbacRuleJson {
  */
 export interface GroupGrantJson {
   readonly group: string;
-  /** Bind this existing ClusterRole (e.g. `view`) instead of / in addition to `rules`. */
+  /**
+   * Bind this existing ClusterRole (e.g. `view`) instead of / in addition to `rules`.
+   * @default - only `rules`
+   */
   readonly clusterRole?: string;
   readonly rules: RbacRuleJson[];
   /** Namespaces to bind in; empty = cluster-wide (ClusterRoleBinding). */

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- synthesized manifests and CLI JSON are untyped documents */
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
@@ -56,6 +57,34 @@ describe('AuthenticatorFunction', () => {
       EKS_ACCESS_MAPPING_SSM_PARAMETER: { Ref: expect.any(String) },
       EKS_ACCESS_REVIEW_DEADLINE_MS: '9000',
     });
+  });
+
+  test('the bundled asset, configured as the template configures it, checks the bearer and reads the model mapping', async () => {
+    // The SSM and Secrets Manager reads are AWS calls that cannot run here: the handler's direct-value variables
+    // stand in for them, carrying the exact values the template puts in the parameter.
+    const [fnProps] = Object.values(template.findResources('AWS::Lambda::Function')).map((r: any) => r.Properties);
+    const [param] = Object.values(template.findResources('AWS::SSM::Parameter')).map((r: any) => r.Properties);
+    const assetFile = join(assemblyDir, `asset.${fnProps.Code.S3Key.replace(/\.zip$/, '')}`, 'index.js');
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      EKS_ACCESS_CLUSTER_ID: fnProps.Environment.Variables.EKS_ACCESS_CLUSTER_ID,
+      EKS_ACCESS_WEBHOOK_SECRET: 'a-test-bearer-secret-of-48-characters-0123456789',
+      EKS_ACCESS_MAPPING: param.Value,
+      EKS_ACCESS_LOG_LEVEL: 'silent',
+    });
+    try {
+      const { handler } = require(assetFile); // eslint-disable-line @typescript-eslint/no-require-imports -- the synthesized asset, a path known only at run time
+      const event = (authorization?: string, body = '{"apiVersion":"authentication.k8s.io/v1","kind":"TokenReview","spec":{"token":"k8s-aws-v1.bad"}}') => ({
+        requestContext: { http: { method: 'POST' } }, headers: authorization ? { authorization } : {}, body, isBase64Encoded: false,
+      });
+      const unauthorized = await handler(event());
+      expect(unauthorized.statusCode).toBe(401);
+      const reviewed = await handler(event('Bearer a-test-bearer-secret-of-48-characters-0123456789'));
+      expect(reviewed.statusCode).not.toBe(500); // 500 = the mapping from the parameter was rejected at cold start
+      expect(JSON.parse(reviewed.body).status.authenticated).toBeFalsy();
+    } finally {
+      process.env = saved;
+    }
   });
 
   test('Function URL with bearer-secret auth in the handler; secret in Secrets Manager, never in outputs', () => {

@@ -215,6 +215,8 @@ describe('authentication modes', () => {
     const { access, template } = build(AuthenticationMode.CONFIG_MAP);
     template.resourceCountIs('AWS::EKS::AccessEntry', 0);
     template.resourceCountIs('AWS::IAM::User', 1);
+    // kubeconfig still needs eks:DescribeCluster, whatever the mode.
+    template.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: [DESCRIBE_CLUSTER] } });
     expect(access.awsAuthRows.mapUsers).toEqual([{ userArn: `arn:aws:iam::${ACCOUNT}:user/admin`, username: `arn:aws:iam::${ACCOUNT}:user/admin`, groups: ['system:masters'] }]);
     expect(access.awsAuthRows.mapRoles.map((r) => r.roleArn)).toEqual([`arn:aws:iam::${ACCOUNT}:role/nodes`]);
     expect(access.awsAuthRows.mapAccounts).toEqual(['444455556666']);
@@ -329,6 +331,18 @@ describe('cluster targets', () => {
     model.addUser('alice', { accessPolicies: [VIEW.atClusterScope()] });
     expect(() => new ClusterAccess(stack, 'Access', { cluster: ClusterTarget.fromCluster(cluster), model }))
       .toThrow('Mismatch/Access: the model is for authentication mode API but the cluster uses API_AND_CONFIG_MAP; build the model with authenticationMode: AuthenticationMode.API_AND_CONFIG_MAP');
+  });
+
+  it('knows an eks.Cluster without authenticationMode is CONFIG_MAP (the aws-cdk-lib default)', () => {
+    const stack = newStack('DefaultMode');
+    const cluster = new eks.Cluster(stack, 'Cluster', {
+      version: eks.KubernetesVersion.V1_31,
+      kubectlLayer: lambda.LayerVersion.fromLayerVersionArn(stack, 'Kubectl', `arn:aws:lambda:us-east-1:${ACCOUNT}:layer:kubectl:1`),
+    });
+    const model = newModel(AuthenticationMode.API);
+    model.addUser('alice', { accessPolicies: [VIEW.atClusterScope()] });
+    expect(() => new ClusterAccess(stack, 'Access', { cluster: ClusterTarget.fromCluster(cluster), model }))
+      .toThrow('DefaultMode/Access: the model is for authentication mode API but the cluster uses CONFIG_MAP');
   });
 
   it('refuses a model for another account than the stack\'s', () => {

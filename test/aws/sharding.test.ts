@@ -3,7 +3,7 @@
  * CloudFormation's limits, and adding a principal changes nothing but that principal's shard.
  */
 import { App } from 'aws-cdk-lib';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ClusterAccess, MAX_RESOURCES_PER_STACK, ShardingMode } from '../../lib/aws';
 import { AccessModel, AccessPolicy } from '../../lib/model';
@@ -33,7 +33,7 @@ function synthTemplates(model: AccessModel): { access: ClusterAccess; dir: strin
   const access = accessOn(stack, model);
   const assembly = (stack.node.root as App).synth();
   const templates = new Map<string, CfnTemplate>();
-  for (const file of require('node:fs').readdirSync(assembly.directory) as string[]) {
+  for (const file of readdirSync(assembly.directory)) {
     if (file.endsWith('.template.json')) templates.set(file, JSON.parse(readFileSync(join(assembly.directory, file), 'utf8')));
   }
   return { access, dir: assembly.directory, templates };

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { exampleAccessModel } from '../../bin/example-access';
 import { accessPolicies } from '../../lib/analysis/eks-access-policies';
-import { AccessPolicy } from '../../lib/model';
+import { AccessPolicy, AuthenticationMode } from '../../lib/model';
 import { startStsStandIn, StsStandIn } from '../fixtures/sts-standin';
 import { ControlPlane, startControlPlane } from './harness/control-plane';
 import { CLI, RunningWebhook, startEksAccessWebhook, writeMapping } from './harness/eks-access';
@@ -13,7 +13,7 @@ import { awsAuthDocument, exampleAwsAuthRows, exampleManifests, examplePrincipal
 import { waitUntil } from './harness/net';
 import { stopAll } from './harness/processes';
 import { Creds, tokenClientEnv } from './harness/tokens';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
 const CLUSTER_ID = 'demo';
@@ -31,11 +31,8 @@ let account: string;
 const creds: Record<string, Creds> = {};
 const userIds: Record<string, string> = {};
 let rows: ReturnType<typeof exampleAwsAuthRows>;
-
-/** The example's rows moved into the stand-in's account (the example pins 111122223333 so `cdk synth` needs no AWS). */
-function inStandInAccount<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value).replaceAll(exampleAccessModel().accountId, account)) as T;
-}
+let webhookDir: string | undefined;
+let applied: { out: string; count: number };
 
 function kubeconfigFor(name: string, tokenCommand: 'awscli' | 'eks-access', c: Creds): string {
   const env = Object.entries(tokenClientEnv(c)).map(([n, value]) => ({ name: n, value: String(value) }));
@@ -50,7 +47,7 @@ function kubeconfigFor(name: string, tokenCommand: 'awscli' | 'eks-access', c: C
 
 /** Sets testuser's groups in the mapping file (undefined: remove the row) and waits until the webhook uses it. */
 async function mapTestuser(groups: string[] | undefined): Promise<void> {
-  const testuserArn = inStandInAccount(examplePrincipal('testuser').arn);
+  const testuserArn = examplePrincipal('testuser').arn;
   const mapUsers = rows.mapUsers.filter((u) => u.userArn !== testuserArn);
   const original = rows.mapUsers.find((u) => u.userArn === testuserArn)!;
   if (groups) mapUsers.unshift({ ...original, groups });
@@ -74,16 +71,19 @@ async function asTestuser(args: string[]): Promise<{ code: number; stdout: strin
   const [a, b] = await Promise.all(
     (['awscli', 'eks-access'] as const).map((c) => cp.kubectl(args, { kubeconfig: kubeconfigFor('testuser', c, creds.testuser) })),
   );
-  expect({ code: b.code, stdout: b.stdout }).toEqual({ code: a.code, stdout: a.stdout });
+  // The server stamps review objects (whoami) with the time; everything else must be identical.
+  const same = (r: { code: number; stdout: string }) => ({ code: r.code, stdout: r.stdout.replace(/"creationTimestamp": "[^"]*"/g, '') });
+  expect(same(b)).toEqual(same(a));
   return a;
 }
 
 beforeAll(async () => {
-  standIn = await startStsStandIn();
+  // The stand-in answers for the example's fixed account, so the example's ARNs are used unchanged.
+  standIn = await startStsStandIn({ accountId: exampleAccessModel().accountId });
   account = standIn.accountId;
-  rows = inStandInAccount(exampleAwsAuthRows());
+  rows = exampleAwsAuthRows();
   // The read-only role's access policy, through the RBAC stand-in (see VIEW_POLICY_GROUP).
-  const readOnlyArn = inStandInAccount(examplePrincipal('read-only').arn).replace(/role\/.*\//, 'role/');
+  const readOnlyArn = examplePrincipal('read-only').arn.replace(/role\/.*\//, 'role/');
   rows.mapRoles = rows.mapRoles.map((r) => (r.roleArn === readOnlyArn ? { ...r, groups: [...r.groups, VIEW_POLICY_GROUP] } : r));
 
   // The example's IAM principals, created in the stand-in with the example's names and paths.
@@ -99,15 +99,29 @@ beforeAll(async () => {
   const session = await standIn.assumeRole(creds['read-only-user'], role.arn, 'auditor');
   creds['read-only'] = { accessKeyId: session.accessKeyId, secretAccessKey: session.secretAccessKey, sessionToken: session.sessionToken };
 
-  const dir = mkdtempSync(join(tmpdir(), 'eks-access-e2e-webhook-'));
+  webhookDir = mkdtempSync(join(tmpdir(), 'eks-access-e2e-webhook-'));
   webhook = await startEksAccessWebhook({
-    dir,
+    dir: webhookDir,
     clusterId: CLUSTER_ID,
     stsConnectTo: standIn.connectTo,
     stsCaFile: standIn.caFile,
     mapping: awsAuthDocument(rows),
   });
   cp = await startControlPlane({ webhookKubeconfig: webhook.webhookKubeconfig, webhookVersion: 'v1' });
+
+  // The walkthrough needs the example's RBAC: apply its manifests (the first test checks the apply's outcome).
+  const manifests = exampleManifests();
+  const namespaces = [...new Set(manifests.map((m) => (m.metadata as { namespace?: string }).namespace).filter((n): n is string => !!n))];
+  await cp.apply({ objects: namespaces.filter((n) => n !== 'kube-system').map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })) });
+  applied = { out: await cp.apply({ objects: manifests }), count: manifests.length };
+  // The access-policy stand-in binding (not part of the product's output; see VIEW_POLICY_GROUP).
+  await cp.apply({
+    objects: [{
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'e2e-eks-access-policy-view' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: accessPolicies().get(VIEW_POLICY)!.equivalentClusterRole! },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: VIEW_POLICY_GROUP }],
+    }],
+  });
 }, 300000);
 
 afterAll(async () => {
@@ -115,24 +129,30 @@ afterAll(async () => {
   await webhook?.stop();
   await standIn?.stop();
   await stopAll();
+  if (webhookDir && process.env.E2E_KEEP_LOGS !== '1') rmSync(webhookDir, { recursive: true, force: true });
 });
 
-test('the example app manifests apply server-side with strict validation, all accepted', async () => {
-  const manifests = exampleManifests();
-  const namespaces = [...new Set(manifests.map((m) => (m.metadata as { namespace?: string }).namespace).filter((n): n is string => !!n))];
-  await cp.apply({ objects: namespaces.filter((n) => n !== 'kube-system').map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })) });
-  const out = await cp.apply({ objects: manifests });
-  expect(out.trim().split('\n')).toHaveLength(manifests.length);
-  expect(out).not.toMatch(/error|warning/i);
-  // The access-policy stand-in binding (not part of the product's output; see VIEW_POLICY_GROUP).
-  const view = accessPolicies().get(VIEW_POLICY)!.equivalentClusterRole!;
-  await cp.apply({
-    objects: [{
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'e2e-eks-access-policy-view' },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: view },
-      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: VIEW_POLICY_GROUP }],
-    }],
-  });
+test('the example app manifests apply server-side with strict validation, all accepted', () => {
+  expect(applied.out.trim().split('\n')).toHaveLength(applied.count);
+  expect(applied.out).not.toMatch(/error|warning/i);
+});
+
+test('the identity-mapping manifests (aws-auth ConfigMap, IAMIdentityMapping CRD and objects) apply strictly too', async () => {
+  // The example's identity rows rendered for the ConfigMap modes; the CRD must be established before its objects.
+  const manifests = exampleManifests(exampleAccessModel(AuthenticationMode.CONFIG_MAP), { iamIdentityMappings: true });
+  const crds = manifests.filter((m) => m.kind === 'CustomResourceDefinition');
+  expect(crds).toHaveLength(1);
+  expect(manifests.some((m) => m.kind === 'ConfigMap' && (m.metadata as { name: string }).name === 'aws-auth')).toBe(true);
+  await cp.apply({ objects: crds });
+  const crd = (crds[0].metadata as { name: string }).name;
+  const wait = await cp.kubectl(['wait', '--for=condition=Established', `crd/${crd}`, '--timeout=30s']);
+  expect(wait.code).toBe(0);
+  const rest = manifests.filter((m) => m.kind !== 'CustomResourceDefinition');
+  const out = await cp.apply({ objects: rest });
+  expect(out.trim().split('\n')).toHaveLength(rest.length);
+  const mappings = JSON.parse((await cp.kubectl(['get', 'iamidentitymappings', '-o', 'json'])).stdout).items;
+  expect(mappings.length).toBe(rest.filter((m) => m.kind === 'IAMIdentityMapping').length);
+  expect(mappings.length).toBeGreaterThan(0);
 });
 
 describe('testuser, step by step', () => {
@@ -209,5 +229,30 @@ describe('the example users and the read-only role with their own tokens', () =>
     expect(info.username).toBe(`arn:aws:sts::${account}:assumed-role/${iamNameAndPath(examplePrincipal('read-only').arn).name}/auditor`);
     expect(info.uid).toMatch(new RegExp(`^aws-iam-authenticator:${account}:AROA[A-Z0-9]+$`));
     expect(info.extra.sessionName).toEqual(['auditor']);
+  });
+
+  test('the read-only role assumed by `eks-access token -r` itself (SDK AssumeRole against the stand-in): same rights', async () => {
+    const roleArn = examplePrincipal('read-only').arn;
+    const env = {
+      ...tokenClientEnv(creds['read-only-user']),
+      // Only the AssumeRole call goes to the stand-in; the token still names the real STS host.
+      AWS_ENDPOINT_URL_STS: standIn.endpoint,
+      NODE_EXTRA_CA_CERTS: standIn.caFile,
+    };
+    const kubeconfig = cp.api.writeKubeconfig('read-only-cli-assume', {
+      exec: {
+        apiVersion: 'client.authentication.k8s.io/v1beta1',
+        command: process.execPath,
+        args: [CLI, 'token', '-i', CLUSTER_ID, '-r', roleArn, '-s', 'cli-session'],
+        env: Object.entries(env).map(([name, value]) => ({ name, value: String(value) })),
+        interactiveMode: 'Never',
+      },
+    });
+    const can = async (verb: string) => (await cp.kubectl(['auth', 'can-i', verb, 'pods', '-A'], { kubeconfig })).stdout.trim();
+    expect(await can('list')).toBe('yes');
+    expect(await can('create')).toBe('no');
+    const info = JSON.parse((await cp.kubectl(['auth', 'whoami', '-o', 'json'], { kubeconfig })).stdout).status.userInfo;
+    expect(info.extra.sessionName).toEqual(['cli-session']);
+    expect(info.extra.arn[0]).toMatch(/:assumed-role\/[^/]+\/cli-session$/);
   });
 });

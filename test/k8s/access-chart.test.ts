@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- synthesized manifests and CLI JSON are untyped documents */
 import { Testing } from 'cdk8s';
 import { exampleAccessModel } from '../../bin/example-access';
 import { parseAwsAuth } from '../../authenticator/mapper/aws-auth';
@@ -69,5 +70,8 @@ describe('AccessChart (rendered from the access model)', () => {
     model.addGroupGrant({ group: 'x', clusterRole: 'made-up' });
     expect(() => Testing.synth(new AccessChart(Testing.app(), 'access', { model }))).toThrow(/access\/Grant0-Bind-made-up: binds ClusterRole "made-up"/);
     expect(() => new AccessChart(Testing.app(), 'access', { model: new AccessModel({ accountId: '111122223333' }), awsAuth: true })).toThrow(/authentication mode is API/);
+    const withAccount = new AccessModel({ accountId: '111122223333', authenticationMode: AuthenticationMode.CONFIG_MAP });
+    withAccount.addAccount('partner', '444455556666', { kubernetesGroups: ['partners'] });
+    expect(() => new AccessChart(Testing.app(), 'access', { model: withAccount, iamIdentityMappings: true })).toThrow(/access: IAMIdentityMapping cannot express account-wide mappings \(accounts 444455556666\)/);
   });
 });

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- synthesized manifests and CLI JSON are untyped documents */
 import { Size, Testing } from 'cdk8s';
 import YAML from 'yaml';
 import { createCertificateAuthority, issueServerCertificate } from '../../authenticator/certs';
@@ -77,7 +78,7 @@ describe('AuthenticatorChart', () => {
     expect(kind(objs, 'ClusterRoleBinding')[0].subjects).toEqual([{ apiGroup: '', kind: 'ServiceAccount', name: 'eks-access-authenticator', namespace: 'eks-access' }]);
     const [role] = kind(objs, 'Role');
     expect(role.metadata.namespace).toBe('kube-system');
-    expect(role.rules[0]).toEqual({ apiGroups: [''], resources: ['configmaps'], resourceNames: ['aws-auth'], verbs: ['get'] });
+    expect(role.rules).toEqual([{ apiGroups: [''], resources: ['configmaps'], resourceNames: ['aws-auth'], verbs: ['get', 'list', 'watch'] }]);
     expect(kind(objs, 'RoleBinding')[0].subjects[0].namespace).toBe('eks-access');
     const config = parseConfig(YAML.parse(kind(objs, 'ConfigMap')[0].data['config.yaml']), '/');
     expect(config.mapping.backends.map((b) => b.type)).toEqual(['crd', 'configMap']);

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- synthesized manifests and CLI JSON are untyped documents */
 /**
  * No Docker engine runs here, so instead of building the image this test builds the exact file the image runs
  * (scripts/bundle-server.ts, as the Dockerfile's build stage does), copies it to a folder without node_modules (as in
@@ -5,6 +6,7 @@
  * server config, and sends it a real TokenReview signed with real SigV4 and checked by the moto STS stand-in.
  */
 import { ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,9 +17,21 @@ import { generateToken } from '../../authenticator/token';
 import { AuthenticatorBackend, AuthenticatorChart, AuthenticatorTls } from '../../lib/k8s';
 import { bundleServer } from '../../scripts/bundle-server';
 import { startStsStandIn, StsStandIn } from '../fixtures/sts-standin';
-import { review } from '../authenticator/server/helpers';
+import { httpsCall, review } from '../authenticator/server/helpers';
 
 const CLUSTER = 'bundle-test';
+
+/** A free loopback port (the server logs its URL redacted, so the test picks the port). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
 const dockerfile = readFileSync(join(__dirname, '../../Dockerfile'), 'utf8');
 
 describe('the container bundle', () => {
@@ -36,7 +50,7 @@ describe('the container bundle', () => {
     const leaf = issueServerCertificate(ca, { dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] });
     caPem = ca.certPem;
 
-    // The chart's server config, adapted only where a test must: port 0, TLS and STS stand-in paths.
+    // The chart's server config, adapted only where a test must: a free port, TLS and STS stand-in paths.
     const chart = new AuthenticatorChart(Testing.app(), 'authenticator', {
       clusterId: CLUSTER, image: 'eks-access:test', tls: AuthenticatorTls.fromPem(leaf.certPem, leaf.keyPem, ca.certPem),
       backends: [AuthenticatorBackend.staticRows({ roles: [], users: [{ userArn: alice.arn, username: 'alice', groups: ['devs'] }], accounts: [] })],
@@ -45,7 +59,8 @@ describe('the container bundle', () => {
     const config = YAML.parse(configMap.data['config.yaml']);
     writeFileSync(join(dir, 'tls.crt'), leaf.certPem);
     writeFileSync(join(dir, 'tls.key'), leaf.keyPem, { mode: 0o600 });
-    config.server = { ...config.server, port: 0, tlsCertFile: join(dir, 'tls.crt'), tlsKeyFile: join(dir, 'tls.key') };
+    const port = await freePort();
+    config.server = { ...config.server, port, tlsCertFile: join(dir, 'tls.crt'), tlsKeyFile: join(dir, 'tls.key') };
     config.sts = { connectTo: standIn.connectTo, caFile: standIn.caFile }; // TEST ONLY settings: STS is the stand-in
     writeFileSync(join(dir, 'config.yaml'), YAML.stringify(config));
 
@@ -59,10 +74,9 @@ describe('the container bundle', () => {
       const timer = setTimeout(() => reject(new Error(`bundle did not report 'webhook listening' within 30 s; output: ${out}`)), 30000);
       const onData = (d: Buffer) => {
         out += d.toString();
-        const m = /"url":"(https:\/\/127\.0\.0\.1:\d+)/.exec(out);
-        if (m) {
+        if (out.includes('webhook listening')) {
           clearTimeout(timer);
-          resolve(m[1]);
+          resolve(`https://127.0.0.1:${port}`);
         }
       };
       proc!.stdout!.on('data', onData);
@@ -90,6 +104,8 @@ describe('the container bundle', () => {
   });
 
   test('the bundle starts from a folder without node_modules and serves /healthz and a TokenReview', async () => {
+    const health = await httpsCall(`${url}/healthz`, caPem);
+    expect(health.status).toBe(200);
     const token = (await generateToken({ clusterId: CLUSTER, region: 'us-east-1', credentials: alice })).token;
     const res = await review(url, caPem, token);
     expect(res.status).toBe(200);

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- synthesized manifests and CLI JSON are untyped documents */
 /**
  * Offline schema validation of synthesized manifests: built-in kinds against the Kubernetes OpenAPI schemas shipped by
  * kubernetes-models (its JSON-schema validators), custom resources against their CRD's openAPIV3Schema (the structural

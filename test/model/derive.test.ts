@@ -123,3 +123,21 @@ describe('JSON form', () => {
     expect(() => AccessModel.fromJson({ ...exampleAccessModel().toJson(), version: 2 })).toThrow('access model version 2 is not supported (expected 1)');
   });
 });
+
+describe('example model', () => {
+  it.each([AuthenticationMode.API, AuthenticationMode.API_AND_CONFIG_MAP, AuthenticationMode.CONFIG_MAP])('is valid in %s mode', (mode) => {
+    expect(validateModel(exampleAccessModel(mode))).toEqual([]);
+  });
+
+  it('gives the read-only and developer roles the same rights through groups in CONFIG_MAP mode', () => {
+    const m = exampleAccessModel(AuthenticationMode.CONFIG_MAP);
+    const rows = awsAuthRows(m);
+    expect(rows.mapRoles.map((r) => [r.roleArn, r.groups])).toEqual([
+      [`arn:aws:iam::${ACCOUNT}:role/demo-read-only`, ['read-only']],
+      [`arn:aws:iam::${ACCOUNT}:role/demo-developer`, ['developer']],
+    ]);
+    expect(m.groupGrants.filter((g) => g.clusterRole).map((g) => [g.group, g.clusterRole, g.namespaces])).toEqual([
+      ['read-only', 'view', []], ['developer', 'edit', ['dev']],
+    ]);
+  });
+});

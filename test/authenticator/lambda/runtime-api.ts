@@ -6,7 +6,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 interface Pending {
   readonly id: string;
@@ -41,7 +41,8 @@ export class LocalRuntimeApi {
   /** Spawns `aws-lambda-ric index.handler` in `taskRoot` against this Runtime API. */
   async spawnRic(taskRoot: string, env: NodeJS.ProcessEnv): Promise<void> {
     const api = `127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    const bin = join(__dirname, '..', '..', '..', 'node_modules', '.bin', 'aws-lambda-ric');
+    // Resolved through Node's module lookup, so the helper also works compiled into dist/ (the benchmarks use it).
+    const bin = join(dirname(require.resolve('aws-lambda-ric/package.json')), 'bin', 'index.mjs');
     this.child = spawn(bin, ['index.handler'], {
       cwd: taskRoot,
       env: {

@@ -66,3 +66,18 @@ describe('config', () => {
     expect(() => loadConfigFile(join(dir, 'missing.yaml'))).toThrow(/cannot read/);
   });
 });
+
+describe('config → running server', () => {
+  it('reports a backend that cannot be built with the backend field, and unreadable TLS files by field', async () => {
+    const { startWebhookServer } = await import('../../../authenticator/server');
+    const { makeTlsFiles } = await import('./helpers');
+    const tls = makeTlsFiles();
+    const base = { clusterId: 'c1', server: { port: 0, tlsCertFile: tls.certFile, tlsKeyFile: tls.keyFile }, logLevel: 'silent' };
+    await expect(startWebhookServer(parseConfig({ ...base, mapping: { backends: [{ type: 'configMap', kubeconfig: join(tls.dir, 'missing-kubeconfig') }] } })))
+      .rejects.toMatchObject({ name: 'ConfigError', field: 'mapping.backends[0]' });
+    await expect(startWebhookServer(parseConfig({ ...base, mapping: { backends: [{ type: 'static', mapUsers: [{ username: 'no-arn' }] }] } })))
+      .rejects.toMatchObject({ name: 'ConfigError', field: 'mapping.backends[0]', message: expect.stringMatching(/mapUsers\[0\]/) });
+    await expect(startWebhookServer(parseConfig({ ...base, server: { ...base.server, tlsKeyFile: join(tls.dir, 'nope.pem') }, mapping: { backends: [{ type: 'static', mapAccounts: ['111122223333'] }] } })))
+      .rejects.toMatchObject({ name: 'ConfigError', field: 'server.tlsKeyFile' });
+  });
+});

@@ -12,9 +12,9 @@ import { startStsStandIn, StsStandIn } from '../../fixtures/sts-standin';
 import { httpsCall, makeTlsFiles, metricValue, review, TlsFiles } from './helpers';
 
 const CLUSTER = 'faults-it';
-const DEADLINE_MS = 2500;
-const ATTEMPT_MS = 700;
-const SLACK_MS = 700;
+const DEADLINE_MS = 3000;
+const ATTEMPT_MS = 1000;
+const SLACK_MS = 1500;
 
 describe('webhook under STS faults', () => {
   let standIn: StsStandIn;
@@ -113,11 +113,11 @@ describe('webhook under STS faults', () => {
   });
 
   it('STS answers slowly but within the attempt timeout: authenticated', async () => {
-    await standIn.setFault({ delayMs: 400 });
+    await standIn.setFault({ delayMs: 300 });
     const res = await freshReview();
     expect(res.status).toBe(200);
     expect(res.json.status.user.username).toBe('alice');
-    expect(res.ms).toBeGreaterThanOrEqual(400);
+    expect(res.ms).toBeGreaterThanOrEqual(300);
     expect(res.ms).toBeLessThan(DEADLINE_MS);
   });
 

@@ -284,7 +284,7 @@ describe('webhook server against the STS stand-in', () => {
       expect({ kind: r.kind, status: r.status }).toEqual({ kind: r.kind, status: expected[r.kind] });
       // Client-side time adds 200 TLS handshakes made by this same process on a shared 2-core machine, so it only
       // proves that nothing hangs; the server-side deadline is asserted exactly through the histogram below.
-      expect(r.ms).toBeLessThan(DEADLINE_MS * 2.5);
+      expect(r.ms).toBeLessThan(DEADLINE_MS * 5);
     }
     expect((await httpsCall(`${server.url}/healthz`, tls.caPem)).status).toBe(200);
     const metricsAfter = (await httpsCall(`${server.url}/metrics`, tls.caPem)).text;

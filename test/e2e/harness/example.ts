@@ -5,8 +5,11 @@ import { AccessModel, AuthenticationMode, awsAuthRows, PrincipalJson } from '../
 import type { RoleMapping, UserMapping } from '../../../authenticator/mapper/types';
 
 /** The example app's Kubernetes manifests, synthesized exactly as the app does (one model → AccessChart). */
-export function exampleManifests(model: AccessModel = exampleAccessModel()): Array<Record<string, unknown>> {
-  return Testing.synth(new AccessChart(Testing.app(), 'example', { model })) as Array<Record<string, unknown>>;
+export function exampleManifests(
+  model: AccessModel = exampleAccessModel(),
+  opts: { iamIdentityMappings?: boolean } = {},
+): Array<Record<string, unknown>> {
+  return Testing.synth(new AccessChart(Testing.app(), 'example', { model, ...opts })) as Array<Record<string, unknown>>;
 }
 
 /**
