@@ -111,7 +111,7 @@ function issueLeaf(
 ): CertificateAndKey {
   requireCommonName(commonName, 'commonName');
   const caCert = parseCa(ca);
-  const caKey = forge.pki.privateKeyFromPem(ca.keyPem);
+  const caKey = forge.pki.privateKeyFromPem(ca.keyPem) as forge.pki.rsa.PrivateKey;
   const keys = newKeyPair(options.keyBits);
   const cert = newCertificate(keys.publicKey, commonName, validityDays(options.validityDays, 825, 'validityDays'), organizations);
   cert.setIssuer(caCert.subject.attributes);
@@ -132,7 +132,7 @@ function parseCa(ca: CertificateAuthority): forge.pki.Certificate {
   return forge.pki.certificateFromPem(ca.certPem);
 }
 
-function newKeyPair(keyBits = 2048): { publicKey: forge.pki.PublicKey; privateKey: forge.pki.PrivateKey; privateKeyPem: string } {
+function newKeyPair(keyBits = 2048): { publicKey: forge.pki.rsa.PublicKey; privateKey: forge.pki.rsa.PrivateKey; privateKeyPem: string } {
   if (!Number.isInteger(keyBits) || keyBits < 2048) throw new Error(`keyBits must be an integer >= 2048, got ${keyBits}`);
   const { publicKey, privateKey } = generateKeyPairSync('rsa', {
     modulusLength: keyBits,
@@ -140,14 +140,14 @@ function newKeyPair(keyBits = 2048): { publicKey: forge.pki.PublicKey; privateKe
     privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
   });
   return {
-    publicKey: forge.pki.publicKeyFromPem(publicKey),
-    privateKey: forge.pki.privateKeyFromPem(privateKey),
+    publicKey: forge.pki.publicKeyFromPem(publicKey) as forge.pki.rsa.PublicKey,
+    privateKey: forge.pki.privateKeyFromPem(privateKey) as forge.pki.rsa.PrivateKey,
     privateKeyPem: privateKey,
   };
 }
 
 function newCertificate(
-  publicKey: forge.pki.PublicKey,
+  publicKey: forge.pki.rsa.PublicKey,
   commonName: string,
   days: number,
   organizations: readonly string[] = [],

@@ -281,11 +281,10 @@ describe('service accounts', () => {
 
 describe('cluster targets', () => {
   it('works in a stack other than the cluster\'s, on a cluster imported by attributes', () => {
-    const app = new App();
-    const clusterStack = newStack('ClusterStack', app);
-    const provider = iam.OpenIdConnectProvider.fromOpenIdConnectProviderArn(clusterStack, 'Oidc', `arn:aws:iam::${ACCOUNT}:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/XYZ`);
-    const imported = eks.Cluster.fromClusterAttributes(clusterStack, 'Imported', { clusterName: 'prod', openIdConnectProvider: provider });
-    const accessStack = newStack('AccessStack', app);
+    // The cluster belongs to another stack or tool; this stack only knows its name and OIDC provider.
+    const accessStack = newStack('AccessStack', new App());
+    const provider = iam.OpenIdConnectProvider.fromOpenIdConnectProviderArn(accessStack, 'Oidc', `arn:aws:iam::${ACCOUNT}:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/XYZ`);
+    const imported = eks.Cluster.fromClusterAttributes(accessStack, 'Imported', { clusterName: 'prod', openIdConnectProvider: provider });
     const model = newModel();
     model.addUser('alice', { accessPolicies: [VIEW.atClusterScope()] });
     model.addServiceAccount('reader', { namespace: 'apps', name: 'reader', mechanism: ServiceAccountMechanism.IRSA });

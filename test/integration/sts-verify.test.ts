@@ -3,11 +3,10 @@
  * tokens from our generateToken and from Debian's awscli (`aws eks get-token`, a client nobody here wrote).
  * AWS itself cannot be reached here; the stand-in recomputes every signature with botocore like STS would.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { FormatError, STSError, STSThrottling } from '../../authenticator/errors';
 import { generateToken, TokenVerifier, verifyToken, type VerifyOptions } from '../../authenticator/token';
 import type { QueryCredentials } from '../fixtures/aws-query';
+import { awsEksGetToken } from '../fixtures/awscli';
 import { startStsStandIn, type StandInUser, type StsStandIn } from '../fixtures/sts-standin';
 
 const CLUSTER = 'prod-cluster';
@@ -134,19 +133,8 @@ describe('verifyToken against the STS stand-in', () => {
   });
 
   describe('tokens from Debian awscli (aws eks get-token)', () => {
-    const awsCli = existsSync('/usr/bin/aws') ? '/usr/bin/aws' : 'aws';
-
     function awsGetToken(credentials: QueryCredentials, clusterName: string): string {
-      const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, ...standIn.env(credentials) };
-      // awscli presigns offline; without an endpoint override it signs for the real regional host, as for kubectl.
-      delete env.AWS_ENDPOINT_URL_STS;
-      let out: string;
-      try {
-        out = execFileSync(awsCli, ['eks', 'get-token', '--cluster-name', clusterName, '--region', 'us-east-1', '--output', 'json'], { env, encoding: 'utf8' });
-      } catch (err) {
-        throw new Error(`awscli is required for this test: apt-get install awscli (running ${awsCli} failed: ${(err as Error).message})`);
-      }
-      const credential = JSON.parse(out) as { kind: string; status: { token: string; expirationTimestamp: string } };
+      const credential = awsEksGetToken(standIn.env(credentials), clusterName);
       expect(credential.kind).toBe('ExecCredential');
       return credential.status.token;
     }

@@ -1,10 +1,8 @@
-/** Shared by the webhook tests: TLS material, HTTPS TokenReview calls, awscli tokens, metric reading. */
-import { execFile } from 'node:child_process';
+/** Shared by the webhook tests: TLS material, HTTPS TokenReview calls, metric reading. */
 import { request } from 'node:https';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { createCertificateAuthority, issueServerCertificate } from '../../../authenticator/certs';
 
 export interface TlsFiles {
@@ -68,18 +66,6 @@ export function tokenReviewBody(token: string, apiVersion = 'authentication.k8s.
 
 export function review(baseUrl: string, caPem: string, token: string, apiVersion?: string, audiences?: string[]): Promise<HttpAnswer> {
   return httpsCall(`${baseUrl}/authenticate`, caPem, { method: 'POST', body: tokenReviewBody(token, apiVersion, audiences) });
-}
-
-/** `aws eks get-token` (the real awscli) with the given environment; fails with install advice if awscli is missing. */
-export async function awscliToken(clusterId: string, env: NodeJS.ProcessEnv): Promise<string> {
-  try {
-    const { stdout } = await promisify(execFile)('aws', ['eks', 'get-token', '--cluster-name', clusterId, '--region', 'us-east-1', '--output', 'json'], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    });
-    return JSON.parse(stdout).status.token;
-  } catch (e) {
-    throw new Error(`awscli 'aws eks get-token' failed (install awscli: pip install awscli): ${(e as Error).message}`);
-  }
 }
 
 /** Value of one Prometheus sample (0 when absent), e.g. metric('x_total', { code: '200' }). */

@@ -13,8 +13,9 @@ import { stringify } from 'yaml';
 import { parseConfig } from '../../../authenticator/config';
 import { startWebhookServer, WebhookServer } from '../../../authenticator/server';
 import { generateToken } from '../../../authenticator/token';
+import { awsEksGetToken } from '../../fixtures/awscli';
 import { startStsStandIn, StsStandIn } from '../../fixtures/sts-standin';
-import { awscliToken, httpsCall, makeTlsFiles, metricValue, review, TlsFiles } from './helpers';
+import { httpsCall, makeTlsFiles, metricValue, review, TlsFiles } from './helpers';
 
 const CLUSTER = 'webhook-it';
 const DEADLINE_MS = 6000;
@@ -122,7 +123,7 @@ describe('webhook server against the STS stand-in', () => {
   });
 
   it('maps a user with a path, token from awscli (aws eks get-token), answering v1beta1 in v1beta1', async () => {
-    const token = await awscliToken(CLUSTER, standIn.env(carol));
+    const token = awsEksGetToken(standIn.env(carol), CLUSTER).status.token;
     const res = await call(token, 'authentication.k8s.io/v1beta1');
     expect(res.status).toBe(200);
     expect(res.json.apiVersion).toBe('authentication.k8s.io/v1beta1');
@@ -141,7 +142,7 @@ describe('webhook server against the STS stand-in', () => {
 
   it('maps a role with a path (the mapping names the path; STS reports the session without it)', async () => {
     const session = await standIn.assumeRole(alice, roles.dev.arn, 'bob');
-    const res = await call(await awscliToken(CLUSTER, standIn.env(session)));
+    const res = await call(awsEksGetToken(standIn.env(session), CLUSTER).status.token);
     expect(res.status).toBe(200);
     expect(res.json.status.user).toMatchObject({ username: 'dev:bob', groups: ['developers'] });
   });

@@ -10,7 +10,7 @@
 set -euo pipefail
 
 K8S_VERSION="${E2E_K8S_VERSION:-v1.33.13}"
-# v0.7.10: the newest v0.7.x the module proxy serves that has no `replace` directive, so `go install` works as is.
+# v0.7.10: `go install` works as is (v0.7.11 is withheld by the module proxy; v0.7.12+ carry a `replace` directive).
 IAM_AUTH_VERSION="${E2E_IAM_AUTHENTICATOR_VERSION:-v0.7.10}"
 CACHE_ROOT="${XDG_CACHE_HOME:-$HOME/.cache}/cdk-eks-access"
 BIN_DIR="$CACHE_ROOT/bin"
