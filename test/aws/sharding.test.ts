@@ -2,10 +2,11 @@
  * Sharding into nested stacks, shown with 3,000 principals (the EKS maximum): every stack stays within
  * CloudFormation's limits, and adding a principal changes nothing but that principal's shard.
  */
-import { App } from 'aws-cdk-lib';
+import { App, CfnParameter } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ClusterAccess, MAX_RESOURCES_PER_STACK, ShardingMode } from '../../lib/aws';
+import { ClusterAccess, ClusterTarget, MAX_RESOURCES_PER_STACK, ShardingMode } from '../../lib/aws';
 import { AccessModel, AccessPolicy } from '../../lib/model';
 import { CfnLintBatch } from '../helpers/cfn-lint';
 import { ACCOUNT, accessOn, newModel, newStack } from './fixtures';
@@ -96,6 +97,21 @@ describe('sharding modes', () => {
     const access = accessOn(newStack(), model, { sharding: { mode: ShardingMode.ALWAYS, shardCount: 8 } });
     expect(access.shards.map((s) => s.node.id)).toHaveLength(1);
     expect(access.shards[0].node.id).toMatch(/^Shard[0-7]$/);
+  });
+
+  it('passes a deploy-time cluster name into the shards as a nested-stack parameter', () => {
+    const stack = newStack('TokenName', new App());
+    const clusterName = new CfnParameter(stack, 'ClusterName', { type: 'String' }).valueAsString;
+    const model = newModel();
+    model.addUser('alice', { accessPolicies: [AccessPolicy.AMAZON_EKS_VIEW_POLICY.atClusterScope()] });
+    const access = new ClusterAccess(stack, 'Access', {
+      cluster: ClusterTarget.fromClusterName({ clusterName }), model, sharding: { mode: ShardingMode.ALWAYS },
+    });
+    const shard = Template.fromStack(access.shards[0]);
+    shard.hasResourceProperties('AWS::EKS::AccessEntry', { ClusterName: { Ref: Match.stringLikeRegexp('ClusterName') } });
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudFormation::Stack', {
+      Parameters: Match.objectLike({ [Object.keys(shard.toJSON().Parameters).find((k) => k.includes('ClusterName'))!]: { Ref: 'ClusterName' } }),
+    });
   });
 
   it('NEVER fails synthesis past 500 resources, naming the stack and the fix', () => {

@@ -9,6 +9,7 @@ import { MappingError } from '../../../authenticator/mapper/row-error';
 import { handleTokenReview, redact, ReviewDeps } from '../../../authenticator/server/handle-token-review';
 import { webhookKubeconfig, webhookServerUrl } from '../../../authenticator/server/kubeconfig';
 import { parse } from 'yaml';
+import serverUrlVectors from '../../conformance/webhook-server-url.json';
 
 const identity: Identity = {
   arn: 'arn:aws:iam::111122223333:user/alice', canonicalArn: 'arn:aws:iam::111122223333:user/alice',
@@ -64,11 +65,7 @@ describe('handleTokenReview', () => {
 });
 
 describe('webhook kubeconfig', () => {
-  it.each([
-    ['example.com', 6443, 'https://example.com:6443/authenticate'],
-    ['127.0.0.1', 8080, 'https://127.0.0.1:8080/authenticate'],
-    ['2001:db8::1:0', 1234, 'https://[2001:db8::1:0]:1234/authenticate'],
-  ])('server URL for %s:%d is %s (reference TestServerUrl)', (host, port, url) => {
+  it.each(serverUrlVectors.vectors.map((v) => [v.host, v.port, v.url] as const))('server URL for %s:%d is %s (reference TestServerUrl)', (host, port, url) => {
     expect(webhookServerUrl(host, port)).toBe(url);
   });
 

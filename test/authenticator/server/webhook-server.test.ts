@@ -194,7 +194,7 @@ describe('webhook server against the STS stand-in', () => {
   });
 
   it('caches a verified identity: the same token twice is one STS call', async () => {
-    const token = await tokenFor(alice, 7);
+    const token = await tokenFor(await standIn.createUser('cache-user')); // a signer no other test uses: a fresh token
     const before = standIn.requests();
     expect((await call(token)).status).toBe(200);
     expect((await call(token)).status).toBe(200);

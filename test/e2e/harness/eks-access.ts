@@ -5,8 +5,11 @@ import { ManagedProcess, startProcess } from './processes';
 import { freePort, httpsCall, HttpsResult, waitUntil } from './net';
 import { run, RunResult, runOk } from './run';
 
-/** The compiled CLI (`npm run build` first; `npm run test:e2e` does). */
-export const CLI = resolve(__dirname, '../../../dist/bin/eks-access.js');
+/**
+ * The compiled CLI (`npm run build` first; `npm run test:e2e` does). This file runs from test/e2e/harness under
+ * ts-jest, or from dist/test/e2e/harness when the benchmarks use it compiled.
+ */
+export const CLI = resolve(resolve(__dirname, '../../..').replace(/[\\/]dist$/, ''), 'dist/bin/eks-access.js');
 
 /** Runs `eks-access ARGS` with `node`, never throwing (look at `code`). */
 export function eksAccess(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<RunResult> {
