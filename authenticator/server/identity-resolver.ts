@@ -61,6 +61,8 @@ export class IdentityResolver {
   readonly cache: IdentityCache;
   private readonly semaphore: Semaphore;
   private readonly pending = new Map<string, Promise<Identity>>();
+  /** Keys (token hashes) whose STS call is queued for a slot of the concurrency bound. */
+  private readonly waitingForSlot = new Set<string>();
   private readonly now: () => number;
   private readonly random: () => number;
 
@@ -86,10 +88,15 @@ export class IdentityResolver {
     this.opts.metrics?.cacheMisses.inc();
     let shared = this.pending.get(key);
     if (!shared) {
-      shared = this.verifyWithRetries(token, key, signal).finally(() => this.pending.delete(key));
+      shared = this.verifyWithRetries(token, key, signal).finally(() => {
+        this.pending.delete(key);
+        this.waitingForSlot.delete(key);
+      });
       this.pending.set(key, shared);
     }
     return raceAbort(shared, signal).catch((e) => {
+      // Out of time while still queued for a slot: STS capacity, not STS, is the problem; 429 makes callers back off.
+      if (!(e instanceof TokenError) && this.waitingForSlot.has(key)) throw this.noSlot();
       throw asTokenError(e, signal);
     });
   }
@@ -99,12 +106,16 @@ export class IdentityResolver {
     await this.opts.verifier.close?.();
   }
 
+  private noSlot(): STSThrottling {
+    return new STSThrottling(`no free STS call slot before the review deadline (sts.maxConcurrent=${this.opts.maxConcurrent})`);
+  }
+
   private async verifyWithRetries(token: string, key: string, signal: AbortSignal): Promise<Identity> {
     const facts = readTokenFacts(token);
     const region = stsRegionLabel(facts.host);
     for (let attempt = 0; ; attempt++) {
       try {
-        const identity = await this.attempt(token, signal, region);
+        const identity = await this.attempt(token, key, signal, region);
         const expiresAt = Math.min(this.now() + this.opts.cacheTtlSeconds * 1000, facts.expiresAt ?? 0);
         this.cache.set(key, { kind: 'identity', identity }, expiresAt);
         return identity;
@@ -128,14 +139,16 @@ export class IdentityResolver {
   }
 
   /** One STS call: waits for a slot, bounded by the per-attempt timeout and the review deadline. */
-  private async attempt(token: string, deadline: AbortSignal, region: string): Promise<Identity> {
+  private async attempt(token: string, key: string, deadline: AbortSignal, region: string): Promise<Identity> {
     const m = this.opts.metrics;
     m?.stsWaiting.inc();
+    this.waitingForSlot.add(key);
     let release: () => void;
     try {
       release = await this.semaphore.acquire(deadline);
+      this.waitingForSlot.delete(key); // on failure the key stays until the shared promise settles (see resolve)
     } catch {
-      throw new STSThrottling(`no free STS call slot before the review deadline (sts.maxConcurrent=${this.opts.maxConcurrent})`);
+      throw this.noSlot();
     } finally {
       m?.stsWaiting.dec();
     }

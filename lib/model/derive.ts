@@ -98,7 +98,16 @@ export function accessEntries(model: AccessModel): AccessEntryJson[] {
     }));
 }
 
-const NODE_GROUPS = ['system:bootstrappers', 'system:nodes'];
+/**
+ * aws-auth groups of node roles, as EKS writes them for its own node groups (eksctl `authconfigmap.AddNodeGroup`,
+ * EKS user guide): Windows nodes also need `eks:kube-proxy-windows`, Fargate pods `system:node-proxier`.
+ */
+export function nodeAwsAuthGroups(entryType: AccessEntryType): string[] {
+  const groups = ['system:bootstrappers', 'system:nodes'];
+  if (entryType === AccessEntryType.EC2_WINDOWS) groups.push('eks:kube-proxy-windows');
+  if (entryType === AccessEntryType.FARGATE_LINUX) groups.push('system:node-proxier');
+  return groups;
+}
 
 /**
  * The aws-auth rows. CONFIG_MAP: every principal (role paths stripped, as the authenticator sees assumed-role ARNs
@@ -116,7 +125,7 @@ export function awsAuthRows(model: AccessModel): AwsAuthRowsJson {
       continue;
     }
     if (onlyAccounts) continue;
-    const groups = p.entryType === AccessEntryType.STANDARD ? configMapGroups(p) : NODE_GROUPS;
+    const groups = p.entryType === AccessEntryType.STANDARD ? configMapGroups(p) : nodeAwsAuthGroups(p.entryType);
     const username = effectiveUsername(p, model.partition);
     if (p.kind === PrincipalKind.ROLE) rows.mapRoles.push({ roleArn: stripPath(p.arn), username, groups });
     else rows.mapUsers.push({ userArn: p.arn, username, groups });

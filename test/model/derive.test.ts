@@ -98,6 +98,20 @@ describe('per authentication mode', () => {
   });
 });
 
+describe('node rows in CONFIG_MAP mode', () => {
+  it('carry the groups EKS writes for Linux, Windows and Fargate nodes', () => {
+    const m = new AccessModel({ accountId: ACCOUNT, authenticationMode: AuthenticationMode.CONFIG_MAP });
+    m.addNodeRole('linux', `arn:aws:iam::${ACCOUNT}:role/linux`);
+    m.addNodeRole('windows', `arn:aws:iam::${ACCOUNT}:role/windows`, { entryType: AccessEntryType.EC2_WINDOWS });
+    m.addNodeRole('fargate', `arn:aws:iam::${ACCOUNT}:role/pods/fargate`, { entryType: AccessEntryType.FARGATE_LINUX });
+    expect(awsAuthRows(m).mapRoles).toEqual([
+      { roleArn: `arn:aws:iam::${ACCOUNT}:role/linux`, username: 'system:node:{{EC2PrivateDNSName}}', groups: ['system:bootstrappers', 'system:nodes'] },
+      { roleArn: `arn:aws:iam::${ACCOUNT}:role/windows`, username: 'system:node:{{EC2PrivateDNSName}}', groups: ['system:bootstrappers', 'system:nodes', 'eks:kube-proxy-windows'] },
+      { roleArn: `arn:aws:iam::${ACCOUNT}:role/fargate`, username: 'system:node:{{SessionName}}', groups: ['system:bootstrappers', 'system:nodes', 'system:node-proxier'] },
+    ]);
+  });
+});
+
 describe('effective username', () => {
   it('follows the EKS defaults', () => {
     const m = mixedModel(AuthenticationMode.API);

@@ -119,6 +119,25 @@ describe('IdentityResolver', () => {
     expect(on.calls).toHaveLength(1);
   });
 
+  it('bounds concurrent STS calls: a review that gets no slot before its deadline is throttled (429)', async () => {
+    let active = 0;
+    let peak = 0;
+    const r = resolver({
+      verify: async () => {
+        peak = Math.max(peak, ++active);
+        await new Promise((res) => setTimeout(res, 100));
+        active--;
+        return identity;
+      },
+    }, { maxConcurrent: 2 });
+    const tokens = ['a', 'b', 'c', 'd', 'e', 'f'].map((salt) => tokenSignedAt(new Date(), salt));
+    await Promise.all(tokens.map((t) => r.resolve(t, AbortSignal.timeout(5000))));
+    expect(peak).toBe(2);
+    const blocked = resolver({ verify: () => new Promise<Identity>(() => {}) }, { maxConcurrent: 1, attemptTimeoutMs: 10000, maxRetries: 0 });
+    void blocked.resolve(tokenSignedAt(new Date(), 'x'), AbortSignal.timeout(2000)).catch(() => {});
+    await expect(blocked.resolve(tokenSignedAt(new Date(), 'y'), AbortSignal.timeout(150))).rejects.toBeInstanceOf(STSThrottling);
+  });
+
   it('gives up at the deadline even if the verifier never answers', async () => {
     const r = resolver({ verify: () => new Promise<Identity>(() => {}) }, { attemptTimeoutMs: 10000 });
     const started = Date.now();
