@@ -34,7 +34,8 @@ export interface RowInput {
 }
 
 export function row(input: RowInput): BenchRow {
-  const ratio = input.baseline === 0 ? Number.POSITIVE_INFINITY : input.ours / input.baseline;
+  // 0 / 0 (e.g. no errors on either side) is "the same", not infinitely worse.
+  const ratio = input.baseline === 0 ? (input.ours === 0 ? 1 : Number.POSITIVE_INFINITY) : input.ours / input.baseline;
   return {
     case: input.case,
     metric: input.metric,

@@ -31,8 +31,8 @@ describe('verifyToken against the STS stand-in', () => {
   const tokenFor = async (credentials: QueryCredentials, extra: { now?: Date; clusterId?: string; useGlobalEndpoint?: boolean; region?: string } = {}) =>
     (await generateToken({ clusterId: extra.clusterId ?? CLUSTER, region: extra.region ?? 'us-east-1', credentials, ...extra })).token;
 
-  const expectRejected = async (token: string, type: new (...args: never[]) => Error, code?: string) => {
-    const error = await verifyToken(token, verifyOpts).then(
+  const expectRejected = async (token: string, type: new (...args: never[]) => Error, code?: string, opts = verifyOpts) => {
+    const error = await verifyToken(token, opts).then(
       () => undefined,
       (err: unknown) => err,
     );
@@ -97,8 +97,15 @@ describe('verifyToken against the STS stand-in', () => {
     await expectRejected(await tokenFor(alice, { clusterId: 'other-cluster' }), STSError, 'SignatureDoesNotMatch');
   });
 
-  it('rejects a token past its 60 s presign expiry (but within 15 min) with STSError from STS', async () => {
-    await expectRejected(await tokenFor(alice, { now: new Date(Date.now() - 2 * 60_000) }), STSError, 'ExpiredToken');
+  it('accepts a token past its X-Amz-Expires=60 but within 15 minutes, as real STS does', async () => {
+    const identity = await verifyToken(await tokenFor(alice, { now: new Date(Date.now() - 5 * 60_000) }), verifyOpts);
+    expect(identity.arn).toBe(alice.arn);
+  });
+
+  it('rejects a token STS finds expired (verifier clock lagging 10 min behind STS) with STSError', async () => {
+    const token = await tokenFor(alice, { now: new Date(Date.now() - 16 * 60_000) });
+    const laggingClock = { ...verifyOpts, now: () => new Date(Date.now() - 10 * 60_000) };
+    await expectRejected(token, STSError, 'ExpiredToken', laggingClock);
   });
 
   it('rejects a token older than 15 minutes locally, before any STS call', async () => {

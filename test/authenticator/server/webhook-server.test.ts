@@ -271,7 +271,7 @@ describe('webhook server against the STS stand-in', () => {
     const kinds = Array.from({ length: 200 }, (_, i) => (i % 8 === 0 ? 'malformed' : i % 8 === 1 ? 'forged' : 'valid'));
     const bodies = await Promise.all(kinds.map(async (kind, i) => (kind === 'malformed'
       ? `{"kind":${i}`
-      // Distinct tokens: seven signers, signing times up to 28 s back (the stand-in honours X-Amz-Expires=60).
+      // Distinct tokens: seven signers, signing times up to 28 s back.
       : JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token: await tokenFor(kind === 'valid' ? signers[i % 7] : wrong, Math.floor(i / 7)) } }))));
     const jobs = kinds.map(async (kind, i) => {
       const res = await httpsCall(`${server.url}/authenticate`, tls.caPem, { method: 'POST', body: bodies[i] });
