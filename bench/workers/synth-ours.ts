@@ -12,6 +12,8 @@ import { AccessModel, AccessPolicy, AuthenticationMode } from '../../lib/model';
 import { measureSelf } from '../lib/worker';
 
 const count = Number(process.argv[2] ?? '500');
+/** Optional shard count (default: ClusterAccess's own, 64), to measure what the number of nested stacks costs. */
+const shardCount = process.argv[3] === undefined ? undefined : Number(process.argv[3]);
 const NAMESPACES = 50;
 
 const outdir = mkdtempSync(path.join(os.tmpdir(), 'bench-synth-ours-'));
@@ -33,6 +35,7 @@ void measureSelf(() => {
   new ClusterAccess(stack, 'Access', {
     cluster: ClusterTarget.fromClusterName({ clusterName: 'demo', authenticationMode: model.authenticationMode }),
     model,
+    sharding: shardCount === undefined ? undefined : { shardCount },
   });
   app.synth();
 });

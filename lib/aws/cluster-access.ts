@@ -4,7 +4,7 @@
  * app or one imported by name, in any stack. The Kubernetes side (RBAC for groups, aws-auth rows) is exposed for the
  * cdk8s charts through `model`, `accessEntries` and `awsAuthRows`.
  */
-import { CfnResource, NestedStack, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnResource, NestedStack, Stack, Token } from 'aws-cdk-lib';
 import type * as eks from 'aws-cdk-lib/aws-eks';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -184,7 +184,9 @@ export class ClusterAccess extends Construct {
     }
     const estimate = this.model.principals.reduce((n, p) => n + estimatePrincipalResources(p, entries.has(p.id)), 0)
       + this.model.serviceAccounts.reduce((n, sa) => n + estimateServiceAccountResources(sa), 0);
-    const shard = mode === ShardingMode.ALWAYS || (mode === ShardingMode.AUTO && estimate > (options.inlineResourceLimit ?? DEFAULT_INLINE_RESOURCE_LIMIT));
+    const inlineLimit = options.inlineResourceLimit ?? DEFAULT_INLINE_RESOURCE_LIMIT;
+    const shard = mode === ShardingMode.ALWAYS || (mode === ShardingMode.AUTO && estimate > inlineLimit);
+    if (mode === ShardingMode.AUTO) this.warnAboutAutoSwitch(shard, estimate, inlineLimit);
     if (!shard) return () => this;
     return (key: string): Construct => {
       const index = shardOf(key, shardCount);
@@ -197,6 +199,23 @@ export class ClusterAccess extends Construct {
       }
       return nested;
     };
+  }
+
+  /**
+   * AUTO's one switch from inline to sharded moves every principal to a nested stack, which CloudFormation performs
+   * as create-then-delete and which fails for named IAM users and access entries. Say so at synth time, before a
+   * growing model reaches the switch, so the user pins a mode while the move is still free.
+   */
+  private warnAboutAutoSwitch(sharded: boolean, estimate: number, inlineLimit: number): void {
+    if (sharded) {
+      Annotations.of(this).addWarningV2('cdk-eks-access:auto-sharded', `sharding mode AUTO placed principals in nested stacks `
+        + `(about ${estimate} resources > ${inlineLimit}). If this construct was deployed before with its principals inline, `
+        + `this deployment moves them and fails on their fixed names; pin sharding.mode to ALWAYS to keep this layout.`);
+    } else if (estimate > inlineLimit * 0.8) {
+      Annotations.of(this).addWarningV2('cdk-eks-access:auto-sharding-near', `sharding mode AUTO is near its switch `
+        + `(about ${estimate} of ${inlineLimit} resources); past it every principal moves to a nested stack once. `
+        + `Pin sharding.mode to ALWAYS now (free before the first deployment) or NEVER to keep principals inline.`);
+    }
   }
 
   private checkResourceBudget(): string[] {

@@ -3,7 +3,7 @@
  * CloudFormation's limits, and adding a principal changes nothing but that principal's shard.
  */
 import { App, CfnParameter } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ClusterAccess, ClusterTarget, MAX_RESOURCES_PER_STACK, ShardingMode } from '../../lib/aws';
@@ -84,6 +84,23 @@ describe('sharding modes', () => {
     const model = newModel();
     model.addUser('alice', { accessPolicies: [AccessPolicy.AMAZON_EKS_VIEW_POLICY.atClusterScope()] });
     expect(accessOn(newStack(), model).shards).toEqual([]);
+  });
+
+  it('AUTO warns at synth time before and after its one-time switch, so the mode gets pinned in time', () => {
+    const warningsFor = (users: number, inlineResourceLimit: number) => {
+      const model = newModel();
+      for (let i = 0; i < users; i++) model.addUser(`u${i}`, { accessPolicies: [AccessPolicy.AMAZON_EKS_VIEW_POLICY.atClusterScope()] });
+      const stack = newStack();
+      accessOn(stack, model, { sharding: { mode: ShardingMode.AUTO, inlineResourceLimit } });
+      return Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((w) => String(w.entry.data));
+    };
+    expect(warningsFor(1, 400)).toEqual([]);
+    const near = warningsFor(10, 30);
+    expect(near).toHaveLength(1);
+    expect(near[0]).toMatch(/near its switch .*Pin sharding.mode to ALWAYS/);
+    const after = warningsFor(10, 5);
+    expect(after).toHaveLength(1);
+    expect(after[0]).toMatch(/placed principals in nested stacks .*pin sharding.mode to ALWAYS/);
   });
 
   it('ALWAYS shards a small model too (stable from the first deploy)', () => {
