@@ -5,36 +5,14 @@
  *
  *   npx ts-node scripts/bundle-lambda.ts [OUT_DIR]     (default dist/lambda)
  */
-import { statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { resolve } from 'node:path';
+import { bundleForNode22, runBundleScript } from './node-bundle';
 
 export const LAMBDA_ENTRY = resolve(__dirname, '..', 'authenticator', 'lambda.ts');
 
 /** Writes `<outDir>/index.js` (+ source map) and returns its path. */
-export async function bundleLambda(outDir: string): Promise<string> {
-  const outfile = join(resolve(outDir), 'index.js');
-  await build({
-    entryPoints: [LAMBDA_ENTRY],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'cjs',
-    minify: true,
-    sourcemap: true,
-    legalComments: 'linked',
-    logLevel: 'warning',
-  });
-  return outfile;
+export function bundleLambda(outDir: string): Promise<string> {
+  return bundleForNode22(LAMBDA_ENTRY, outDir, 'index.js', { sourcemap: true, legalComments: 'linked' });
 }
 
-if (require.main === module) {
-  bundleLambda(process.argv[2] ?? 'dist/lambda').then(
-    (file) => process.stdout.write(`wrote ${file} (${Math.round(statSync(file).size / 1024)} KiB)\n`),
-    (e: Error) => {
-      process.stderr.write(`bundle-lambda: ${e.message}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runBundleScript('bundle-lambda', bundleLambda, 'dist/lambda');

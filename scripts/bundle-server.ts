@@ -5,36 +5,14 @@
  *
  *   npx ts-node scripts/bundle-server.ts [OUT_DIR]     (default dist/container)
  */
-import { statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { resolve } from 'node:path';
+import { bundleForNode22, runBundleScript } from './node-bundle';
 
 export const SERVER_ENTRY = resolve(__dirname, '..', 'bin', 'eks-access.ts');
 
-/** Writes `<outDir>/eks-access.js` and returns its path. */
-export async function bundleServer(outDir: string): Promise<string> {
-  const outfile = join(resolve(outDir), 'eks-access.js');
-  await build({
-    entryPoints: [SERVER_ENTRY],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'cjs',
-    minify: true,
-    sourcemap: 'inline',
-    legalComments: 'none',
-    logLevel: 'warning',
-  });
-  return outfile;
+/** Writes `<outDir>/eks-access.js` (source map inline: the image holds one file) and returns its path. */
+export function bundleServer(outDir: string): Promise<string> {
+  return bundleForNode22(SERVER_ENTRY, outDir, 'eks-access.js', { sourcemap: 'inline', legalComments: 'none' });
 }
 
-if (require.main === module) {
-  bundleServer(process.argv[2] ?? 'dist/container').then(
-    (file) => process.stdout.write(`wrote ${file} (${Math.round(statSync(file).size / 1024)} KiB)\n`),
-    (e: Error) => {
-      process.stderr.write(`bundle-server: ${e.message}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runBundleScript('bundle-server', bundleServer, 'dist/container');

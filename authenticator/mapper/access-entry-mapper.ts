@@ -17,16 +17,11 @@ import { classifyArn, parseArn, PrincipalType } from '../arn';
 import { MappingConfigError, MappingRowError } from './row-error';
 import type { RoleMapping, UserMapping } from './types';
 import { TableMapper, TableMapperOptions } from './table-mapper';
+import { AccessEntryType } from './access-entry-type';
 
-export enum AccessEntryType {
-  STANDARD = 'STANDARD',
-  EC2_LINUX = 'EC2_LINUX',
-  EC2_WINDOWS = 'EC2_WINDOWS',
-  /** EKS Auto Mode node role. */
-  EC2 = 'EC2',
-  FARGATE_LINUX = 'FARGATE_LINUX',
-  HYBRID_LINUX = 'HYBRID_LINUX',
-}
+/** The types this mapper can map; HYPERPOD_LINUX is left out (EKS does not document its generated username). */
+type SupportedNodeType = Exclude<AccessEntryType, AccessEntryType.STANDARD | AccessEntryType.HYPERPOD_LINUX>;
+const SUPPORTED_TYPES: readonly string[] = Object.values(AccessEntryType).filter((t) => t !== AccessEntryType.HYPERPOD_LINUX);
 
 export interface AccessEntry {
   readonly principalArn: string;
@@ -41,7 +36,7 @@ export interface AccessEntry {
 /** Prefixes EKS rejects in access-entry usernames. */
 export const EKS_RESERVED_USERNAME_PREFIXES = ['system:', 'eks:', 'aws:', 'amazon:', 'iam:'] as const;
 
-const NODE_DEFAULTS: Record<Exclude<AccessEntryType, AccessEntryType.STANDARD>, { username: string; groups: string[] }> = {
+const NODE_DEFAULTS: Record<SupportedNodeType, { username: string; groups: string[] }> = {
   [AccessEntryType.EC2_LINUX]: { username: 'system:node:{{EC2PrivateDNSName}}', groups: ['system:bootstrappers', 'system:nodes'] },
   [AccessEntryType.EC2_WINDOWS]: {
     username: 'system:node:{{EC2PrivateDNSName}}',
@@ -91,8 +86,8 @@ function validateEntry(e: AccessEntry, i: number): MappingRowError[] {
   const err = (field: string | undefined, msg: string) => new MappingRowError('accessEntries', i, field, msg);
   const out: MappingRowError[] = [];
   const type = e.type ?? AccessEntryType.STANDARD;
-  if (!Object.values(AccessEntryType).includes(type as AccessEntryType)) {
-    out.push(err('type', `'${type}' is not an access entry type (${Object.values(AccessEntryType).join(', ')})`));
+  if (!SUPPORTED_TYPES.includes(type)) {
+    out.push(err('type', `'${type}' is not an access entry type (${SUPPORTED_TYPES.join(', ')})`));
     return out;
   }
   let principal: PrincipalType | undefined;
@@ -133,7 +128,11 @@ function validateEntry(e: AccessEntry, i: number): MappingRowError[] {
 
 /** The username EKS generates for an entry without one. */
 export function defaultAccessEntryUsername(principalArn: string, type: AccessEntryType | `${AccessEntryType}` = AccessEntryType.STANDARD): string {
-  if (type !== AccessEntryType.STANDARD) return NODE_DEFAULTS[type as keyof typeof NODE_DEFAULTS].username;
+  if (type !== AccessEntryType.STANDARD) {
+    const node: { username: string } | undefined = NODE_DEFAULTS[type as SupportedNodeType];
+    if (!node) throw new Error(`EKS documents no generated username for ${type} access entries`);
+    return node.username;
+  }
   const arn = parseArn(principalArn);
   if (!arn.resource.startsWith('role/')) return principalArn;
   const name = arn.resource.split('/').pop();

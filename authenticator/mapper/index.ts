@@ -13,6 +13,7 @@ export * from './table-mapper';
 export * from './chain';
 export * from './static-mapper';
 export * from './file-mapper';
+export * from './access-entry-type';
 export * from './access-entry-mapper';
 export * from './configmap-mapper';
 export * from './crd-mapper';

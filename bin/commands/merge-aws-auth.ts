@@ -13,7 +13,8 @@ import YAML from 'yaml';
 import { parseAwsAuth } from '../../authenticator/mapper/aws-auth';
 import { ConfigMapLike, mergeAwsAuth } from '../../lib/k8s/aws-auth-merge';
 import { normaliseAwsAuth } from '../../lib/k8s/aws-auth-rows';
-import { InputError, readDocument, reportError, wantsJson } from './read-input';
+import { wantsJson } from './cli-flags';
+import { InputError, readDocument, reportError } from './read-input';
 
 const USAGE = 'usage: eks-access merge-aws-auth --live FILE|- --ours FILE [--force] [--output yaml|json]';
 

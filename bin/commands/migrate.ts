@@ -7,7 +7,8 @@
  */
 import { parseArgs } from 'node:util';
 import { MigrationPlan, planMigration } from '../../lib/k8s/migration-plan';
-import { InputError, readDocument, reportError, wantsJson } from './read-input';
+import { wantsJson } from './cli-flags';
+import { InputError, readDocument, reportError } from './read-input';
 
 const USAGE = 'usage: eks-access migrate --aws-auth FILE|- [--output text|json]';
 

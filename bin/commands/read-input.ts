@@ -27,8 +27,3 @@ export function reportError(command: string, e: unknown, json: boolean): void {
   if (json) process.stdout.write(`${JSON.stringify({ error: { type, message } })}\n`);
   else process.stderr.write(`eks-access ${command}: ${message}\n`);
 }
-
-/** True when `--output json` was asked for, decided before parsing so parse errors are JSON too. */
-export function wantsJson(argv: string[]): boolean {
-  return argv.some((a, i) => a === '--output=json' || a === '-ojson' || ((a === '--output' || a === '-o') && argv[i + 1] === 'json'));
-}

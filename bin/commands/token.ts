@@ -3,7 +3,7 @@
  * (flags as aws-iam-authenticator's `token`, research §1.5). Modules are loaded lazily: kubectl runs this on every
  * call without a cached credential.
  */
-import { parseArgs } from 'node:util';
+import { parseFlags, UsageError } from './cli-flags';
 
 const USAGE = `usage: eks-access token -i CLUSTER_ID [options]
 
@@ -22,25 +22,18 @@ FIPS and dual-stack endpoints follow AWS_USE_FIPS_ENDPOINT / AWS_USE_DUALSTACK_E
 Exit codes: 0 ok, 1 could not get credentials or sign, 2 usage error.
 `;
 
-class UsageError extends Error {}
-
 function parse(argv: string[]) {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      'cluster-id': { type: 'string', short: 'i' },
-      region: { type: 'string' },
-      'global-endpoint': { type: 'boolean' },
-      role: { type: 'string', short: 'r' },
-      'external-id': { type: 'string', short: 'e' },
-      'session-name': { type: 'string', short: 's' },
-      'forward-session-name': { type: 'boolean' },
-      'token-only': { type: 'boolean' },
-      cache: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
+  const values = parseFlags(argv, {
+    'cluster-id': { type: 'string', short: 'i' },
+    region: { type: 'string' },
+    'global-endpoint': { type: 'boolean' },
+    role: { type: 'string', short: 'r' },
+    'external-id': { type: 'string', short: 'e' },
+    'session-name': { type: 'string', short: 's' },
+    'forward-session-name': { type: 'boolean' },
+    'token-only': { type: 'boolean' },
+    cache: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
   });
   const clusterId = values['cluster-id'] ?? process.env.KUBERNETES_AWS_AUTHENTICATOR_CLUSTER_ID;
   if (!values.help && !clusterId) throw new UsageError('cluster ID not specified (-i/--cluster-id)');

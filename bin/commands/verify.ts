@@ -3,7 +3,7 @@
  * types apart so scripts can react (documented in the README `tokens` section).
  */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { parseFlags, UsageError, wantsJson } from './cli-flags';
 
 export const EXIT_CODES = { ok: 0, other: 1, usage: 2, FormatError: 3, STSError: 4, STSThrottling: 5 } as const;
 
@@ -22,24 +22,17 @@ const USAGE = `usage: eks-access verify -i CLUSTER_ID -t TOKEN [options]
 Exit codes: 0 verified, 3 FormatError, 4 STSError, 5 STSThrottling, 2 usage error, 1 other error.
 `;
 
-class UsageError extends Error {}
-
 function parse(argv: string[]) {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      'cluster-id': { type: 'string', short: 'i' },
-      token: { type: 'string', short: 't' },
-      partition: { type: 'string' },
-      region: { type: 'string' },
-      'timeout-ms': { type: 'string' },
-      'sts-connect-to': { type: 'string' },
-      'sts-ca-file': { type: 'string' },
-      output: { type: 'string', short: 'o' },
-      help: { type: 'boolean', short: 'h' },
-    },
+  const values = parseFlags(argv, {
+    'cluster-id': { type: 'string', short: 'i' },
+    token: { type: 'string', short: 't' },
+    partition: { type: 'string' },
+    region: { type: 'string' },
+    'timeout-ms': { type: 'string' },
+    'sts-connect-to': { type: 'string' },
+    'sts-ca-file': { type: 'string' },
+    output: { type: 'string', short: 'o' },
+    help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return { ...values, clusterId: '', token: '' };
   if (!values['cluster-id']) throw new UsageError('cluster ID not specified (-i/--cluster-id)');
@@ -50,11 +43,6 @@ function parse(argv: string[]) {
   const timeout = values['timeout-ms'];
   if (timeout !== undefined && !/^\d+$/.test(timeout)) throw new UsageError('--timeout-ms must be a whole number');
   return { ...values, clusterId: values['cluster-id'], token: values.token };
-}
-
-/** Looked up before parsing, so that even a usage error is reported in the requested format. */
-function wantsJson(argv: string[]): boolean {
-  return argv.some((a, i) => a === '--output=json' || ((a === '--output' || a === '-o') && argv[i + 1] === 'json'));
 }
 
 export async function run(argv: string[]): Promise<number> {

@@ -5,6 +5,7 @@
  * exactly as faithful as that data; AmazonEKSAdminViewPolicy (no upstream equivalent) is read on everything, secrets
  * included, as the EKS access-policy reference documents.
  */
+import { AccessPolicy } from '../model/access-policies';
 import { bootstrapAuthorizer } from './bootstrap-policy';
 import { PolicyRule } from './rbac-types';
 
@@ -35,10 +36,16 @@ export function accessPolicies(): ReadonlyMap<string, AccessPolicyDefinition> {
   return cache;
 }
 
-/** `arn:<partition>:eks::aws:cluster-access-policy/<Name>` → `<Name>`, or undefined for anything else. */
+/**
+ * `arn:<partition>:eks::aws:cluster-access-policy/<Name>` → `<Name>`, or undefined for anything else. Parsing is the
+ * access model's (`AccessPolicy.fromArn`); analysed inputs may name any ARN, so a non-policy ARN is not an error here.
+ */
 export function accessPolicyName(policyArn: string): string | undefined {
-  const m = /^arn:[^:]+:eks::aws:cluster-access-policy\/([A-Za-z0-9]+)$/.exec(policyArn);
-  return m ? m[1] : undefined;
+  try {
+    return AccessPolicy.fromArn(policyArn).policyName;
+  } catch {
+    return undefined;
+  }
 }
 
 /** EKS namespace scopes allow a trailing `*` wildcard (`dev-*`). */

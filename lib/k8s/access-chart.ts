@@ -6,10 +6,9 @@
  */
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AccessEntryType, AccessModel, awsAuthRows, AuthenticationMode, GroupGrantJson, PrincipalKind, ServiceAccountMechanism } from '../model';
-import type { RoleMapping } from '../../authenticator/mapper/types';
+import { AccessModel, awsAuthRows, AuthenticationMode, GroupGrantJson, ServiceAccountMechanism } from '../model';
 import { AwsAuthConfigMap } from './aws-auth-config-map';
-import { AwsAuthContent, NodeOs, nodeRoleRow } from './aws-auth-rows';
+import { AwsAuthContent } from './aws-auth-rows';
 import { IamIdentityMapping, IamIdentityMappingCrd } from './iam-identity-mapping';
 import { RbacChart, RoleKind } from './rbac-chart';
 import { RbacSubject } from './rbac-subject';
@@ -39,26 +38,13 @@ function grantName(group: string, suffix = ''): string {
   return `${GRANT_NAME_PREFIX}${group.replace(/[/%]/g, '-')}${suffix}`;
 }
 
-/** Node rows get the exact groups EKS writes (Windows nodes need eks:kube-proxy-windows, Fargate system:node-proxier). */
-function nodeAwareRow(model: AccessModel, row: RoleMapping): RoleMapping {
-  const p = model.principals.find((x) => x.kind === PrincipalKind.ROLE && row.roleArn !== undefined && x.name === row.roleArn.split('/').pop() && x.accountId === row.roleArn.split(':')[4]);
-  switch (p?.entryType) {
-    case AccessEntryType.EC2_WINDOWS:
-      return nodeRoleRow({ roleArn: row.roleArn!, os: NodeOs.WINDOWS });
-    case AccessEntryType.FARGATE_LINUX:
-      return nodeRoleRow({ roleArn: row.roleArn!, fargate: true });
-    default:
-      return row;
-  }
-}
-
 /**
  * Every mapping row of the model as the authenticator needs it (self-managed clusters, the Lambda webhook,
  * IAMIdentityMapping objects): the CONFIG_MAP view of the model, whatever its EKS authentication mode.
  */
 export function authenticatorMappingRows(model: AccessModel): AwsAuthContent {
   const rows = awsAuthRows(AccessModel.fromJson({ ...model.toJson(), authenticationMode: AuthenticationMode.CONFIG_MAP }));
-  return { roles: rows.mapRoles.map((r) => nodeAwareRow(model, r)), users: rows.mapUsers, accounts: rows.mapAccounts };
+  return { roles: rows.mapRoles, users: rows.mapUsers, accounts: rows.mapAccounts };
 }
 
 export class AccessChart extends RbacChart {
@@ -80,14 +66,13 @@ export class AccessChart extends RbacChart {
       });
     }
     const rows = awsAuthRows(model);
-    const roles = rows.mapRoles.map((r) => nodeAwareRow(model, r));
-    const hasRows = roles.length + rows.mapUsers.length + rows.mapAccounts.length > 0;
+    const hasRows = rows.mapRoles.length + rows.mapUsers.length + rows.mapAccounts.length > 0;
     const wantAwsAuth = props.awsAuth ?? (model.authenticationMode !== AuthenticationMode.API && hasRows);
     if (wantAwsAuth) {
       if (model.authenticationMode === AuthenticationMode.API) {
         throw new Error(`${this.node.path}: awsAuth is on but the model's authentication mode is API, where EKS ignores aws-auth`);
       }
-      this.awsAuth = new AwsAuthConfigMap(this, 'AwsAuth', { roles, users: rows.mapUsers, accounts: rows.mapAccounts });
+      this.awsAuth = new AwsAuthConfigMap(this, 'AwsAuth', { roles: rows.mapRoles, users: rows.mapUsers, accounts: rows.mapAccounts });
     }
     if (props.iamIdentityMappings) {
       if (props.includeIamIdentityMappingCrd ?? true) new IamIdentityMappingCrd(this, 'IamIdentityMappingCrd');

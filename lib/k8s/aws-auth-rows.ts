@@ -7,6 +7,7 @@
 import { stripPath } from '../../authenticator/arn';
 import { encodeAwsAuth } from '../../authenticator/mapper/aws-auth';
 import type { RoleMapping, UserMapping } from '../../authenticator/mapper/types';
+import { AccessEntryType, nodeAwsAuthGroups } from '../model';
 
 /** Operating system of a node role; decides the groups (and, in access-entry terms, EC2_LINUX vs EC2_WINDOWS). */
 export enum NodeOs {
@@ -28,14 +29,15 @@ export const NODE_USERNAME = 'system:node:{{EC2PrivateDNSName}}';
 export const FARGATE_USERNAME = 'system:node:{{SessionName}}';
 export const WINDOWS_NODE_GROUP = 'eks:kube-proxy-windows';
 
-/** The rows EKS itself writes for a node role (eksctl `authconfigmap.AddNodeGroup`, EKS user guide). */
+/** The access-entry type EKS gives such a node role. */
+function nodeEntryType(node: NodeRoleMapping): AccessEntryType {
+  if (node.fargate) return AccessEntryType.FARGATE_LINUX;
+  return node.os === NodeOs.WINDOWS ? AccessEntryType.EC2_WINDOWS : AccessEntryType.EC2_LINUX;
+}
+
+/** The rows EKS itself writes for a node role; the groups are the access model's (`nodeAwsAuthGroups`). */
 export function nodeRoleRow(node: NodeRoleMapping): RoleMapping {
-  if (node.fargate) {
-    return { roleArn: stripPath(node.roleArn), username: FARGATE_USERNAME, groups: ['system:bootstrappers', 'system:nodes', 'system:node-proxier'] };
-  }
-  const groups = ['system:bootstrappers', 'system:nodes'];
-  if (node.os === NodeOs.WINDOWS) groups.push(WINDOWS_NODE_GROUP);
-  return { roleArn: stripPath(node.roleArn), username: NODE_USERNAME, groups };
+  return { roleArn: stripPath(node.roleArn), username: node.fargate ? FARGATE_USERNAME : NODE_USERNAME, groups: nodeAwsAuthGroups(nodeEntryType(node)) };
 }
 
 /** Everything that goes into aws-auth. */

@@ -13,17 +13,8 @@ export enum AuthenticationMode {
   API = 'API',
 }
 
-/** `AWS::EKS::AccessEntry` `Type` (iac-anchors §1.3). Only STANDARD takes a username, groups and policies. */
-export enum AccessEntryType {
-  STANDARD = 'STANDARD',
-  FARGATE_LINUX = 'FARGATE_LINUX',
-  EC2_LINUX = 'EC2_LINUX',
-  EC2_WINDOWS = 'EC2_WINDOWS',
-  /** EKS Auto Mode node role; takes AmazonEKSAutoNodePolicy and nothing else. */
-  EC2 = 'EC2',
-  HYBRID_LINUX = 'HYBRID_LINUX',
-  HYPERPOD_LINUX = 'HYPERPOD_LINUX',
-}
+/** `AWS::EKS::AccessEntry` `Type`: defined once in the authenticator, which lib/ may import (not the reverse). */
+export { AccessEntryType } from '../../authenticator/mapper/access-entry-type';
 
 /** Where an access policy applies. */
 export enum AccessScopeType {

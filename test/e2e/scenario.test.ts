@@ -2,27 +2,21 @@
  * The seeds' walkthrough on a real control plane: etcd + kube-apiserver (RBAC) + `eks-access serve` as its
  * TokenReview webhook + the STS stand-in, driven with real kubectl and tokens from awscli and `eks-access token`.
  */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exampleAccessModel } from '../../bin/example-access';
-import { accessPolicies } from '../../lib/analysis/eks-access-policies';
-import { AccessPolicy, AuthenticationMode } from '../../lib/model';
+import { EXAMPLE_DEV_NAMESPACE, exampleAccessModel } from '../../bin/example-access';
+import { encodeAwsAuth, parseAwsAuth, ParsedAwsAuth } from '../../authenticator/mapper';
+import { AuthenticationMode } from '../../lib/model';
 import { startStsStandIn, StsStandIn } from '../fixtures/sts-standin';
 import { ControlPlane, startControlPlane } from './harness/control-plane';
 import { CLI, RunningWebhook, startEksAccessWebhook, writeMapping } from './harness/eks-access';
-import { awsAuthDocument, exampleAwsAuthRows, exampleManifests, examplePrincipal, iamNameAndPath } from './harness/example';
+import { ExampleObject, examplePrincipal, iamNameAndPath, namespacesOf, synthesizeExample } from './harness/example';
 import { waitUntil } from './harness/net';
 import { stopAll } from './harness/processes';
 import { Creds, tokenClientEnv } from './harness/tokens';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 
 const CLUSTER_ID = 'demo';
-/**
- * EKS authorizes access policies in its own authorizer, which cannot run outside EKS. Here it is stood in by RBAC:
- * the policy's upstream-equivalent ClusterRole (as lib/analysis models it) bound to a group the mapping adds.
- */
-const VIEW_POLICY = AccessPolicy.AMAZON_EKS_VIEW_POLICY.policyName;
-const VIEW_POLICY_GROUP = `e2e:eks-access-policy:${VIEW_POLICY}`;
 
 let standIn: StsStandIn;
 let cp: ControlPlane;
@@ -30,9 +24,17 @@ let webhook: RunningWebhook;
 let account: string;
 const creds: Record<string, Creds> = {};
 const userIds: Record<string, string> = {};
-let rows: ReturnType<typeof exampleAwsAuthRows>;
-let webhookDir: string | undefined;
+/** The synthesized aws-auth ConfigMap (the webhook's mapping) and its rows as the authenticator parses them. */
+let awsAuth: ExampleObject;
+let rows: ParsedAwsAuth;
+let workDir: string | undefined;
+let synthDir: string;
 let applied: { out: string; count: number };
+
+/** The synthesized aws-auth ConfigMap with other rows: what an operator editing it would write. */
+function awsAuthWith(rowsNow: Pick<ParsedAwsAuth, 'roles' | 'users' | 'accounts'>): object {
+  return { ...awsAuth, data: encodeAwsAuth(rowsNow) };
+}
 
 function kubeconfigFor(name: string, tokenCommand: 'awscli' | 'eks-access', c: Creds): string {
   const env = Object.entries(tokenClientEnv(c)).map(([n, value]) => ({ name: n, value: String(value) }));
@@ -48,10 +50,10 @@ function kubeconfigFor(name: string, tokenCommand: 'awscli' | 'eks-access', c: C
 /** Sets testuser's groups in the mapping file (undefined: remove the row) and waits until the webhook uses it. */
 async function mapTestuser(groups: string[] | undefined): Promise<void> {
   const testuserArn = examplePrincipal('testuser').arn;
-  const mapUsers = rows.mapUsers.filter((u) => u.userArn !== testuserArn);
-  const original = rows.mapUsers.find((u) => u.userArn === testuserArn)!;
-  if (groups) mapUsers.unshift({ ...original, groups });
-  writeMapping(webhook.mappingFile, awsAuthDocument({ ...rows, mapUsers }));
+  const users = rows.users.filter((u) => u.userArn !== testuserArn);
+  const original = rows.users.find((u) => u.userArn === testuserArn)!;
+  if (groups) users.unshift({ ...original, groups });
+  writeMapping(webhook.mappingFile, awsAuthWith({ ...rows, users }));
   const kubeconfig = kubeconfigFor('testuser', 'eks-access', creds.testuser);
   await waitUntil(
     `webhook to reload the mapping (testuser groups ${JSON.stringify(groups)})`,
@@ -81,10 +83,17 @@ beforeAll(async () => {
   // The stand-in answers for the example's fixed account, so the example's ARNs are used unchanged.
   standIn = await startStsStandIn({ accountId: exampleAccessModel().accountId });
   account = standIn.accountId;
-  rows = exampleAwsAuthRows();
-  // The read-only role's access policy, through the RBAC stand-in (see VIEW_POLICY_GROUP).
-  const readOnlyArn = examplePrincipal('read-only').arn.replace(/role\/.*\//, 'role/');
-  rows.mapRoles = rows.mapRoles.map((r) => (r.roleArn === readOnlyArn ? { ...r, groups: [...r.groups, VIEW_POLICY_GROUP] } : r));
+  workDir = mkdtempSync(join(tmpdir(), 'eks-access-e2e-scenario-'));
+  synthDir = join(workDir, 'synth');
+  mkdirSync(synthDir);
+  // The example synthesized for a cluster that authenticates from aws-auth (EKS API mode has no aws-auth, and
+  // access policies are evaluated by EKS's own authorizer, which cannot run here): its access.k8s.yaml holds the
+  // RBAC and the aws-auth ConfigMap the webhook is configured from, unchanged.
+  const synthesized = synthesizeExample(synthDir, AuthenticationMode.CONFIG_MAP);
+  awsAuth = synthesized.objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'aws-auth')!;
+  expect(awsAuth).toBeDefined();
+  rows = parseAwsAuth(awsAuth.data as Record<string, string>);
+  expect(rows.errors).toEqual([]);
 
   // The example's IAM principals, created in the stand-in with the example's names and paths.
   for (const id of ['testuser', 'pod-viewer-user', 'pod-admin-user', 'read-only-user']) {
@@ -93,35 +102,26 @@ beforeAll(async () => {
     creds[id] = { accessKeyId: u.accessKeyId, secretAccessKey: u.secretAccessKey };
     userIds[id] = u.userId;
   }
-  const readOnly = iamNameAndPath(examplePrincipal('read-only').arn);
-  const role = await standIn.createRole(readOnly.name, { path: readOnly.path });
-  // moto does not evaluate trust policies (the example requires MFA); the AssumeRole call itself is real STS API.
-  const session = await standIn.assumeRole(creds['read-only-user'], role.arn, 'auditor');
-  creds['read-only'] = { accessKeyId: session.accessKeyId, secretAccessKey: session.secretAccessKey, sessionToken: session.sessionToken };
+  // moto does not evaluate trust policies (the example requires MFA); the AssumeRole calls themselves are real STS API.
+  for (const [id, from, session] of [['read-only', 'read-only-user', 'auditor'], ['developer', 'testuser', 'alice']]) {
+    const { name, path } = iamNameAndPath(examplePrincipal(id).arn);
+    const role = await standIn.createRole(name, { path });
+    const s = await standIn.assumeRole(creds[from], role.arn, session);
+    creds[id] = { accessKeyId: s.accessKeyId, secretAccessKey: s.secretAccessKey, sessionToken: s.sessionToken };
+  }
 
-  webhookDir = mkdtempSync(join(tmpdir(), 'eks-access-e2e-webhook-'));
   webhook = await startEksAccessWebhook({
-    dir: webhookDir,
+    dir: workDir,
     clusterId: CLUSTER_ID,
     stsConnectTo: standIn.connectTo,
     stsCaFile: standIn.caFile,
-    mapping: awsAuthDocument(rows),
+    mapping: awsAuth,
   });
   cp = await startControlPlane({ webhookKubeconfig: webhook.webhookKubeconfig, webhookVersion: 'v1' });
 
-  // The walkthrough needs the example's RBAC: apply its manifests (the first test checks the apply's outcome).
-  const manifests = exampleManifests();
-  const namespaces = [...new Set(manifests.map((m) => (m.metadata as { namespace?: string }).namespace).filter((n): n is string => !!n))];
-  await cp.apply({ objects: namespaces.filter((n) => n !== 'kube-system').map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })) });
-  applied = { out: await cp.apply({ objects: manifests }), count: manifests.length };
-  // The access-policy stand-in binding (not part of the product's output; see VIEW_POLICY_GROUP).
-  await cp.apply({
-    objects: [{
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'e2e-eks-access-policy-view' },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: accessPolicies().get(VIEW_POLICY)!.equivalentClusterRole! },
-      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: VIEW_POLICY_GROUP }],
-    }],
-  });
+  // The walkthrough needs the example's RBAC: apply the synthesized file as it is (the first test checks the outcome).
+  await cp.apply({ objects: namespacesOf(synthesized.objects) });
+  applied = { out: await cp.apply({ file: synthesized.file }), count: synthesized.objects.length };
 }, 300000);
 
 afterAll(async () => {
@@ -129,22 +129,34 @@ afterAll(async () => {
   await webhook?.stop();
   await standIn?.stop();
   await stopAll();
-  if (webhookDir && process.env.E2E_KEEP_LOGS !== '1') rmSync(webhookDir, { recursive: true, force: true });
+  if (workDir && process.env.E2E_KEEP_LOGS !== '1') rmSync(workDir, { recursive: true, force: true });
 });
 
-test('the example app manifests apply server-side with strict validation, all accepted', () => {
+test('the synthesized access.k8s.yaml applies server-side with strict validation, all accepted', () => {
   expect(applied.out.trim().split('\n')).toHaveLength(applied.count);
   expect(applied.out).not.toMatch(/error|warning/i);
+  // The read-only and developer roles' groups are bound by the chart itself (view cluster-wide, edit in dev).
+  expect(applied.out).toMatch(/clusterrolebinding\.rbac\.authorization\.k8s\.io\/\S+ serverside-applied/);
+  expect(applied.out).toMatch(/configmap\/aws-auth serverside-applied/);
+});
+
+test('the app\'s own (API mode) access.k8s.yaml applies strictly too', async () => {
+  const api = synthesizeExample(join(workDir!, 'synth-api'), AuthenticationMode.API);
+  expect(api.objects.some((o) => o.metadata.name === 'aws-auth')).toBe(false);
+  await cp.apply({ objects: namespacesOf(api.objects) });
+  const out = await cp.apply({ file: api.file }, 'eks-access-e2e-api-mode');
+  expect(out.trim().split('\n')).toHaveLength(api.objects.length);
+  expect(out).not.toMatch(/error|warning/i);
 });
 
 test('the identity-mapping manifests (aws-auth ConfigMap, IAMIdentityMapping CRD and objects) apply strictly too', async () => {
   // The example's identity rows rendered for the ConfigMap modes; the CRD must be established before its objects.
-  const manifests = exampleManifests(exampleAccessModel(AuthenticationMode.CONFIG_MAP), { iamIdentityMappings: true });
+  const manifests = synthesizeExample(join(workDir!, 'synth-crd'), AuthenticationMode.CONFIG_MAP, { iamIdentityMappings: true }).objects;
   const crds = manifests.filter((m) => m.kind === 'CustomResourceDefinition');
   expect(crds).toHaveLength(1);
-  expect(manifests.some((m) => m.kind === 'ConfigMap' && (m.metadata as { name: string }).name === 'aws-auth')).toBe(true);
+  expect(manifests.some((m) => m.kind === 'ConfigMap' && m.metadata.name === 'aws-auth')).toBe(true);
   await cp.apply({ objects: crds });
-  const crd = (crds[0].metadata as { name: string }).name;
+  const crd = crds[0].metadata.name;
   const wait = await cp.kubectl(['wait', '--for=condition=Established', `crd/${crd}`, '--timeout=30s']);
   expect(wait.code).toBe(0);
   const rest = manifests.filter((m) => m.kind !== 'CustomResourceDefinition');
@@ -228,7 +240,24 @@ describe('the example users and the read-only role with their own tokens', () =>
     const info = JSON.parse(whoami.stdout).status.userInfo;
     expect(info.username).toBe(`arn:aws:sts::${account}:assumed-role/${iamNameAndPath(examplePrincipal('read-only').arn).name}/auditor`);
     expect(info.uid).toMatch(new RegExp(`^aws-iam-authenticator:${account}:AROA[A-Z0-9]+$`));
+    // The role's own group from the synthesized aws-auth row, bound to `view` by the synthesized RBAC.
+    expect(info.groups).toEqual(['read-only', 'system:authenticated']);
     expect(info.extra.sessionName).toEqual(['auditor']);
+  });
+
+  test('the developer role: username from its template, edit in its namespace only', async () => {
+    const kubeconfig = kubeconfigFor('developer', 'eks-access', creds.developer);
+    const info = JSON.parse((await cp.kubectl(['auth', 'whoami', '-o', 'json'], { kubeconfig })).stdout).status.userInfo;
+    expect(info.username).toBe('developer:alice');
+    expect(info.groups).toEqual(['developer', 'system:authenticated']);
+    const can = async (verb: string, resource: string, ns: string) =>
+      (await cp.kubectl(['auth', 'can-i', verb, resource, '-n', ns], { kubeconfig })).stdout.trim();
+    expect(await can('create', 'deployments.apps', EXAMPLE_DEV_NAMESPACE)).toBe('yes');
+    expect(await can('delete', 'pods', EXAMPLE_DEV_NAMESPACE)).toBe('yes');
+    expect(await can('create', 'deployments.apps', 'default')).toBe('no');
+    expect(await can('get', 'pods', 'default')).toBe('no');
+    // edit does not include RBAC: no escalation inside the namespace either.
+    expect(await can('create', 'rolebindings.rbac.authorization.k8s.io', EXAMPLE_DEV_NAMESPACE)).toBe('no');
   });
 
   test('the read-only role assumed by `eks-access token -r` itself (SDK AssumeRole against the stand-in): same rights', async () => {

@@ -6,7 +6,7 @@ import YAML from 'yaml';
 import { parseAwsAuth } from '../../authenticator/mapper/aws-auth';
 import { run } from '../../bin/commands/merge-aws-auth';
 import { AwsAuthConfigMap } from '../../lib/k8s';
-import { capture } from './capture';
+import { captureCli } from '../helpers/cli-output';
 
 const WALKTHROUGH = join(__dirname, '../k8s/fixtures/aws-auth-walkthrough.yaml');
 const ACCT = '111122223333';
@@ -28,7 +28,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('eks-access merge-aws-auth', () => {
   test('merges into the live walkthrough ConfigMap keeping node and user rows and the resourceVersion', async () => {
-    const r = await capture(run, ['--live', WALKTHROUGH, '--ours', ours]);
+    const r = await captureCli(run, ['--live', WALKTHROUGH, '--ours', ours]);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe(`+ role:arn:aws:iam::${ACCT}:role/Admin\n`);
     const cm = YAML.parse(r.stdout);
@@ -41,7 +41,7 @@ describe('eks-access merge-aws-auth', () => {
   test('no live ConfigMap (empty --live) creates one', async () => {
     const empty = join(dir, 'empty.yaml');
     writeFileSync(empty, '');
-    const r = await capture(run, ['--live', empty, '--ours', ours, '-o', 'json']);
+    const r = await captureCli(run, ['--live', empty, '--ours', ours, '-o', 'json']);
     expect(r.code).toBe(0);
     expect(parseAwsAuth(JSON.parse(r.stdout).data).roles).toHaveLength(1);
   });
@@ -51,17 +51,17 @@ describe('eks-access merge-aws-auth', () => {
     live.data.mapRoles += `- rolearn: arn:aws:iam::${ACCT}:role/Admin\n  username: someone-else\n  groups: [other]\n`;
     const p = join(dir, 'conflict.yaml');
     writeFileSync(p, YAML.stringify(live));
-    let r = await capture(run, ['--live', p, '--ours', ours]);
+    let r = await captureCli(run, ['--live', p, '--ours', ours]);
     expect(r.code).toBe(3);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/conflict: role:arn:aws:iam::111122223333:role\/Admin/);
-    r = await capture(run, ['--live', p, '--ours', ours, '--force']);
+    r = await captureCli(run, ['--live', p, '--ours', ours, '--force']);
     expect(r.code).toBe(0);
     expect(parseAwsAuth(YAML.parse(r.stdout).data).roles.find((x) => x.roleArn?.endsWith('/Admin'))!.username).toBe('admin');
   });
 
   test('input errors', async () => {
-    const r = await capture(run, ['--live', WALKTHROUGH, '--ours', WALKTHROUGH.replace('walkthrough', 'nope'), '--output', 'json']);
+    const r = await captureCli(run, ['--live', WALKTHROUGH, '--ours', WALKTHROUGH.replace('walkthrough', 'nope'), '--output', 'json']);
     expect(r.code).toBe(2);
     expect(JSON.parse(r.stdout).error.type).toBe('InputError');
   });

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../bin/commands/migrate';
-import { capture } from './capture';
+import { captureCli } from '../helpers/cli-output';
 
 const WALKTHROUGH = join(__dirname, '../k8s/fixtures/aws-auth-walkthrough.yaml');
 const ACCT = '111122223333';
@@ -19,7 +19,7 @@ function file(name: string, content: string): string {
 
 describe('eks-access migrate', () => {
   test('the walkthrough ConfigMap: node row → EC2_LINUX, testuser (system:masters) → cluster admin policy, developer → STANDARD', async () => {
-    const r = await capture(run, ['--aws-auth', WALKTHROUGH, '--output', 'json']);
+    const r = await captureCli(run, ['--aws-auth', WALKTHROUGH, '--output', 'json']);
     expect(r.code).toBe(0);
     const plan = JSON.parse(r.stdout);
     expect(plan.entries.map((e: any) => [e.source, e.type, e.principalArn.split(':').pop()])).toEqual([
@@ -41,7 +41,7 @@ describe('eks-access migrate', () => {
   });
 
   test('text output names each row and the verdict', async () => {
-    const r = await capture(run, ['--aws-auth', WALKTHROUGH]);
+    const r = await captureCli(run, ['--aws-auth', WALKTHROUGH]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/mapUsers\[0\] +STANDARD +arn:aws:iam::111122223333:user\/testuser +username=testuser policy=AmazonEKSClusterAdminPolicy@cluster/);
     expect(r.stdout).toMatch(/authentication mode API is safe/);
@@ -72,7 +72,7 @@ data:
   mapAccounts: |
     - "444455556666"
 `);
-    const r = await capture(run, ['--aws-auth', p, '-o', 'json']);
+    const r = await captureCli(run, ['--aws-auth', p, '-o', 'json']);
     expect(r.code).toBe(0);
     const plan = JSON.parse(r.stdout);
     expect(plan.entries.map((e: any) => e.type)).toEqual(['EC2_WINDOWS', 'STANDARD']);
@@ -87,15 +87,15 @@ data:
   });
 
   test('errors: missing flag, unreadable file, not YAML — one line, JSON on stdout with --output json', async () => {
-    let r = await capture(run, []);
+    let r = await captureCli(run, []);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^eks-access migrate: --aws-auth FILE is required\n/);
-    r = await capture(run, ['--aws-auth', join(dir, 'missing.yaml'), '--output', 'json']);
+    r = await captureCli(run, ['--aws-auth', join(dir, 'missing.yaml'), '--output', 'json']);
     expect(r.code).toBe(2);
     expect(JSON.parse(r.stdout)).toEqual({ error: { type: 'InputError', message: expect.stringMatching(/cannot read .*missing.yaml: ENOENT/) } });
-    r = await capture(run, ['--aws-auth', file('bad.yaml', 'data: [unclosed'), '--output', 'json']);
+    r = await captureCli(run, ['--aws-auth', file('bad.yaml', 'data: [unclosed'), '--output', 'json']);
     expect(JSON.parse(r.stdout).error.message).toMatch(/is not YAML\/JSON/);
-    r = await capture(run, ['--aws-auth', WALKTHROUGH, '--bogus', '--output', 'json']);
+    r = await captureCli(run, ['--aws-auth', WALKTHROUGH, '--bogus', '--output', 'json']);
     expect(r.code).toBe(2);
     expect(JSON.parse(r.stdout).error.message).toMatch(/bogus/);
   });

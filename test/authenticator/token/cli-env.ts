@@ -2,12 +2,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-
-export interface CliResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+import { captureCli, CliResult } from '../../helpers/cli-output';
+import { LocalSts, startLocalSts } from './local-sts-server';
 
 /** Runs `run(argv)` with `env` replacing every AWS/Kubernetes variable, capturing stdout and stderr. */
 export async function runCommand(
@@ -20,22 +16,9 @@ export async function runCommand(
     if (/^(AWS_|KUBERNETES_)/.test(key)) delete process.env[key];
   }
   Object.assign(process.env, { AWS_EC2_METADATA_DISABLED: 'true' }, env);
-  let stdout = '';
-  let stderr = '';
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += chunk.toString();
-    return true;
-  });
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += chunk.toString();
-    return true;
-  });
   try {
-    const code = await run(argv);
-    return { code, stdout, stderr };
+    return await captureCli(run, argv);
   } finally {
-    out.mockRestore();
-    err.mockRestore();
     process.env = saved;
   }
 }
@@ -51,5 +34,22 @@ export function isolatedAwsHome(): { dir: string; env: Record<string, string>; c
     dir,
     env: { AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: credentials, HOME: dir },
     cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** The setup of the CLI tests that reach STS: a local STS stand-in, and an isolated AWS home holding its CA (`caFile`). */
+export async function startStsCliFixture(): Promise<{ sts: LocalSts; home: ReturnType<typeof isolatedAwsHome>; caFile: string; stop(): Promise<void> }> {
+  const sts = await startLocalSts();
+  const home = isolatedAwsHome();
+  const caFile = path.join(home.dir, 'ca.pem');
+  fs.writeFileSync(caFile, sts.caPem);
+  return {
+    sts,
+    home,
+    caFile,
+    stop: async () => {
+      home.cleanup();
+      await sts.close();
+    },
   };
 }

@@ -4,10 +4,9 @@
  * with the role session's credentials. The moto-backed integration tests check the same against real SigV4.
  */
 import { spawn } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LocalSts, RecordedRequest, startLocalSts } from './local-sts-server';
-import { isolatedAwsHome } from './cli-env';
+import { LocalSts, RecordedRequest } from './local-sts-server';
+import { isolatedAwsHome, startStsCliFixture } from './cli-env';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const ROLE = 'arn:aws:iam::123456789012:role/team/Deployer';
@@ -15,6 +14,7 @@ const ROLE = 'arn:aws:iam::123456789012:role/team/Deployer';
 let sts: LocalSts;
 let home: ReturnType<typeof isolatedAwsHome>;
 let caFile: string;
+let stop: () => Promise<void>;
 
 function answer(req: RecordedRequest) {
   const form = new URLSearchParams(req.body);
@@ -36,16 +36,10 @@ function answer(req: RecordedRequest) {
 }
 
 beforeAll(async () => {
-  sts = await startLocalSts();
+  ({ sts, home, caFile, stop } = await startStsCliFixture());
   sts.setReply(answer);
-  home = isolatedAwsHome();
-  caFile = path.join(home.dir, 'ca.pem');
-  fs.writeFileSync(caFile, sts.caPem);
 });
-afterAll(async () => {
-  home.cleanup();
-  await sts.close();
-});
+afterAll(() => stop());
 
 async function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'bin/eks-access.ts', 'token', ...args], {

@@ -1,10 +1,9 @@
 /** `eks-access verify` against a local HTTPS server standing in for STS: identity JSON, error JSON, exit codes. */
 import { spawn } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EXIT_CODES, run } from '../../../bin/commands/verify';
-import { amzDate, LocalSts, startLocalSts, toToken } from './local-sts-server';
-import { isolatedAwsHome, runCommand } from './cli-env';
+import { amzDate, LocalSts, toToken } from './local-sts-server';
+import { isolatedAwsHome, runCommand, startStsCliFixture } from './cli-env';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const USER_REPLY = {
@@ -15,16 +14,11 @@ const USER_REPLY = {
 let sts: LocalSts;
 let home: ReturnType<typeof isolatedAwsHome>;
 let caFile: string;
+let stop: () => Promise<void>;
 beforeAll(async () => {
-  sts = await startLocalSts();
-  home = isolatedAwsHome();
-  caFile = path.join(home.dir, 'ca.pem');
-  fs.writeFileSync(caFile, sts.caPem);
+  ({ sts, home, caFile, stop } = await startStsCliFixture());
 });
-afterAll(async () => {
-  home.cleanup();
-  await sts.close();
-});
+afterAll(() => stop());
 
 const token = () =>
   toToken(`https://sts.us-east-1.amazonaws.com/?Action=GetCallerIdentity&X-Amz-Credential=ASIAKEY%2F20260101%2Fus-east-1%2Fsts%2Faws4_request&X-Amz-SignedHeaders=host%3Bx-k8s-aws-id&X-Amz-Date=${amzDate()}&X-Amz-Expires=60`);

@@ -1,23 +1,50 @@
-import { Testing } from 'cdk8s';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
 import { exampleAccessModel } from '../../../bin/example-access';
-import { AccessChart } from '../../../lib/k8s';
-import { AccessModel, AuthenticationMode, awsAuthRows, PrincipalJson } from '../../../lib/model';
-import type { RoleMapping, UserMapping } from '../../../authenticator/mapper/types';
+import { writeAccessManifests, WriteAccessManifestsOptions } from '../../../lib/k8s/write-manifests';
+import { AuthenticationMode, PrincipalJson } from '../../../lib/model';
 
-/** The example app's Kubernetes manifests, synthesized exactly as the app does (one model → AccessChart). */
-export function exampleManifests(
-  model: AccessModel = exampleAccessModel(),
-  opts: { iamIdentityMappings?: boolean } = {},
-): Array<Record<string, unknown>> {
-  return Testing.synth(new AccessChart(Testing.app(), 'example', { model, ...opts })) as Array<Record<string, unknown>>;
-}
+/** One synthesized Kubernetes object (a parsed document of `access.k8s.yaml`). */
+export type ExampleObject = Record<string, unknown> & { kind: string; metadata: { name: string; namespace?: string } };
 
 /**
- * The example's identity mapping as aws-auth rows (the model's `awsAuthRows` view in CONFIG_MAP mode): what a
- * self-managed cluster's authenticator is configured with.
+ * The example app's Kubernetes manifests as the product writes them: `writeAccessManifests` (what `bin/app.ts`, i.e.
+ * `npx cdk synth`, calls) into `outdir`, and the written `access.k8s.yaml` read back. API mode is the app's own
+ * model; CONFIG_MAP is the same example for a cluster that authenticates from aws-auth (ours, self-managed).
+ * `npx cdk synth` itself is not run: it adds CloudFormation and cdk-nag (tens of seconds on the CI machine), always
+ * writes the API-mode file into the shared `dist/`, and the scenario needs the CONFIG_MAP variant.
  */
-export function exampleAwsAuthRows(): { mapRoles: RoleMapping[]; mapUsers: UserMapping[]; mapAccounts: string[] } {
-  return awsAuthRows(exampleAccessModel(AuthenticationMode.CONFIG_MAP));
+export function synthesizeExample(
+  outdir: string,
+  mode: AuthenticationMode = AuthenticationMode.API,
+  options: WriteAccessManifestsOptions = {},
+): { file: string; objects: ExampleObject[] } {
+  const file = writeAccessManifests(exampleAccessModel(mode), outdir, options);
+  const docs = parseAllDocuments(readFileSync(file, 'utf8'));
+  const broken = docs.flatMap((d) => d.errors.map((e) => e.message));
+  if (broken.length) throw new Error(`${file} does not parse: ${broken.join('; ')}`);
+  return { file, objects: docs.map((d) => d.toJS()).filter((o): o is ExampleObject => !!o) };
+}
+
+/** The example app's Kubernetes objects (`synthesizeExample` into a temporary directory, removed afterwards). */
+export function exampleManifests(
+  mode: AuthenticationMode = AuthenticationMode.API,
+  options: WriteAccessManifestsOptions = {},
+): ExampleObject[] {
+  const dir = mkdtempSync(join(tmpdir(), 'eks-access-e2e-synth-'));
+  try {
+    return synthesizeExample(dir, mode, options).objects;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The namespaces (other than kube-system) the objects live in, as Namespace objects to create first. */
+export function namespacesOf(objects: readonly ExampleObject[]): object[] {
+  const names = [...new Set(objects.map((o) => o.metadata.namespace).filter((n): n is string => !!n && n !== 'kube-system'))];
+  return names.map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
 }
 
 /** A principal of the example model by its id (`testuser`, `read-only`, ...). */
@@ -32,13 +59,4 @@ export function iamNameAndPath(arn: string): { name: string; path: string } {
   const resource = arn.split(':').slice(5).join(':').split('/').slice(1);
   const name = resource.pop() ?? '';
   return { name, path: resource.length ? `/${resource.join('/')}/` : '/' };
-}
-
-/** Serialises rows the way the aws-auth ConfigMap (and our file backend) hold them: lower-case keys as EKS writes. */
-export function awsAuthDocument(rows: { mapRoles: RoleMapping[]; mapUsers: UserMapping[]; mapAccounts: string[] }): object {
-  return {
-    mapRoles: rows.mapRoles.map((r) => ({ rolearn: r.roleArn, username: r.username, groups: [...r.groups] })),
-    mapUsers: rows.mapUsers.map((u) => ({ userarn: u.userArn, username: u.username, groups: [...u.groups] })),
-    mapAccounts: [...rows.mapAccounts],
-  };
 }

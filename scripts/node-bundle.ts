@@ -1,0 +1,39 @@
+/**
+ * What the Lambda and container bundles share: one minified CommonJS file for Node.js 22 with every dependency inside
+ * (so the artefact runs exactly the versions that were tested), and the `npx ts-node scripts/bundle-*.ts [OUT_DIR]`
+ * command-line wrapper.
+ */
+import { statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { build, BuildOptions } from 'esbuild';
+
+/** Where the two bundles differ: how source maps and licence comments ship. */
+export type NodeBundleOptions = Required<Pick<BuildOptions, 'sourcemap' | 'legalComments'>>;
+
+/** Bundles `entry` into `<outDir>/<fileName>` and returns that path. */
+export async function bundleForNode22(entry: string, outDir: string, fileName: string, options: NodeBundleOptions): Promise<string> {
+  const outfile = join(resolve(outDir), fileName);
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    minify: true,
+    logLevel: 'warning',
+    ...options,
+  });
+  return outfile;
+}
+
+/** The script's main: bundles into argv[2] (or `defaultOutDir`), prints the file and its size, or one error line. */
+export function runBundleScript(scriptName: string, bundle: (outDir: string) => Promise<string>, defaultOutDir: string): void {
+  bundle(process.argv[2] ?? defaultOutDir).then(
+    (file) => process.stdout.write(`wrote ${file} (${Math.round(statSync(file).size / 1024)} KiB)\n`),
+    (e: Error) => {
+      process.stderr.write(`${scriptName}: ${e.message}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
