@@ -3,7 +3,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test/e2e'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+  transform: { '^.+\\.ts$': 'ts-jest' },
   testTimeout: 600000,
   globalSetup: '<rootDir>/test/e2e/setup/global-setup.ts',
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],

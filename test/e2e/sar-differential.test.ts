@@ -5,8 +5,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { normalizeRule } from '../../lib/analysis/normalize';
+import { AuthenticationMode } from '../../lib/model';
 import { ControlPlane, startControlPlane } from './harness/control-plane';
-import { exampleManifests } from './harness/example';
+import { exampleManifests, namespacesOf } from './harness/example';
 import { eksAccess } from './harness/eks-access';
 import { offlineAllowed, offlineAuthorizer } from './harness/evaluator';
 import { waitUntil } from './harness/net';
@@ -110,7 +111,8 @@ describe.each(SEEDS)('random RBAC, seed %i', (seed) => {
 });
 
 describe('the example app RBAC', () => {
-  const manifests = exampleManifests() as unknown as K8sObject[];
+  // The CONFIG_MAP variant: the app's RBAC plus the read-only and developer groups bound to `view` and `edit` (dev).
+  const manifests = exampleManifests(AuthenticationMode.CONFIG_MAP) as unknown as K8sObject[];
   const authorizer = offlineAuthorizer(manifests);
   const rng = new Rng(4242);
   const identities = [
@@ -118,14 +120,15 @@ describe('the example app RBAC', () => {
     { user: 'pod-admin-user', groups: ['pod-admin', 'system:authenticated'] },
     { user: 'both', groups: ['pod-viewer', 'pod-admin', 'system:authenticated'] },
     { user: 'arn:aws:iam::111122223333:user/testuser', groups: ['system:masters', 'system:authenticated'] },
+    { user: 'arn:aws:sts::111122223333:assumed-role/demo-read-only/auditor', groups: ['read-only', 'system:authenticated'] },
+    { user: 'developer:alice', groups: ['developer', 'system:authenticated'] },
     { user: 'system:serviceaccount:dev:s3-reader', groups: ['system:serviceaccounts', 'system:serviceaccounts:dev', 'system:authenticated'] },
     { user: 'nobody', groups: ['system:authenticated'] },
   ];
   const cases = randomCases(rng, identities, 600, { namespaces: ['dev', ...EXTRA_NAMESPACES], resources: EXTRA_RESOURCES });
 
   beforeAll(async () => {
-    const namespaces = [...new Set(manifests.map((m) => m.metadata.namespace).filter((n): n is string => !!n && n !== 'kube-system'))];
-    await cp.apply({ objects: namespaces.map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })) });
+    await cp.apply({ objects: namespacesOf(exampleManifests(AuthenticationMode.CONFIG_MAP)) });
     await cp.apply({ objects: manifests });
   });
 
