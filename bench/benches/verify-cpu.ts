@@ -61,7 +61,7 @@ export async function run(): Promise<BenchResult> {
         }),
       ],
       notes: [
-        `Median of ${ROUNDS} rounds of ≥ ${ROUND_MS} ms each, after a warm-up pass. Ours: TokenVerifier.check + parseCallerIdentity + identityFromSts ` +
+        `CPU time (user + system, GC included) per verification, median of ${ROUNDS} rounds of ≥ ${ROUND_MS} ms each, after a warm-up pass. Ours: TokenVerifier.check + parseCallerIdentity + identityFromSts ` +
           '(bench/workers/verify-cpu-ours.ts). Go: token.Verifier.Verify with http.DefaultTransport replaced by an in-process RoundTripper ' +
           'returning the same canned JSON (bench/go/verify-cpu), so it also pays building the http.Request and the client round trip.',
       ],

@@ -14,6 +14,10 @@ export function pairedWorkers(ours: string, baseline: string, args: readonly str
     a.push(runWorker(ours, args));
     b.push(runWorker(baseline, args));
   }
-  const med = (xs: WorkerMeasurement[]): WorkerMeasurement => ({ ms: median(xs.map((x) => x.ms)), maxRssMiB: median(xs.map((x) => x.maxRssMiB)) });
+  const med = (xs: WorkerMeasurement[]): WorkerMeasurement => ({
+    ms: median(xs.map((x) => x.ms)),
+    cpuMs: median(xs.map((x) => x.cpuMs)),
+    maxRssMiB: median(xs.map((x) => x.maxRssMiB)),
+  });
   return { ours: med(a), baseline: med(b) };
 }

@@ -4,6 +4,8 @@ import * as path from 'node:path';
 /** What a worker measures about itself: wall time of the work and the process's peak resident set. */
 export interface WorkerMeasurement {
   readonly ms: number;
+  /** CPU time (user + system, all threads) of the work: much less sensitive than wall time to other load on the machine. */
+  readonly cpuMs: number;
   readonly maxRssMiB: number;
 }
 
@@ -25,8 +27,10 @@ export function runWorker(name: string, args: readonly string[]): WorkerMeasurem
 /** Inside a worker: time `work` and print the measurement as the last stdout line. */
 export async function measureSelf(work: () => Promise<void> | void): Promise<void> {
   const start = process.hrtime.bigint();
+  const cpuStart = process.cpuUsage();
   await work();
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  const cpu = process.cpuUsage(cpuStart);
   const maxRssMiB = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(`${JSON.stringify({ ms, maxRssMiB })}\n`);
+  process.stdout.write(`${JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000, maxRssMiB })}\n`);
 }

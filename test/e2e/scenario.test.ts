@@ -28,7 +28,6 @@ const userIds: Record<string, string> = {};
 let awsAuth: ExampleObject;
 let rows: ParsedAwsAuth;
 let workDir: string | undefined;
-let synthDir: string;
 let applied: { out: string; count: number };
 
 /** The synthesized aws-auth ConfigMap with other rows: what an operator editing it would write. */
@@ -84,7 +83,7 @@ beforeAll(async () => {
   standIn = await startStsStandIn({ accountId: exampleAccessModel().accountId });
   account = standIn.accountId;
   workDir = mkdtempSync(join(tmpdir(), 'eks-access-e2e-scenario-'));
-  synthDir = join(workDir, 'synth');
+  const synthDir = join(workDir, 'synth');
   mkdirSync(synthDir);
   // The example synthesized for a cluster that authenticates from aws-auth (EKS API mode has no aws-auth, and
   // access policies are evaluated by EKS's own authorizer, which cannot run here): its access.k8s.yaml holds the
