@@ -70,12 +70,16 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
       ], { env: { PATH: process.env.PATH, HOME: dir } });
     };
 
-    // The built-in `view` role is aggregated; once it has rules, the aggregation controller is working.
+    // The built-in admin, edit and view roles are aggregated; wait until all three have their rules (edit gets
+    // `create`), so no later check races the aggregation controller.
     await waitUntil(
       'clusterrole aggregation',
       async () => {
-        const r = await kubectl(['get', 'clusterrole', 'view', '-o', 'jsonpath={.rules[*].verbs}']);
-        return r.code === 0 && r.stdout.includes('list');
+        const verbs = await Promise.all(['view', 'edit', 'admin'].map((role) =>
+          kubectl(['get', 'clusterrole', role, '-o', 'jsonpath={.rules[*].verbs}'])));
+        const [view, edit, admin] = verbs;
+        return verbs.every((r) => r.code === 0) && view.stdout.includes('list')
+          && edit.stdout.includes('create') && admin.stdout.includes('create');
       },
       { timeoutMs: 60000, describe: () => controllerManager.tail(), abort: () => controllerManager.exited() },
     );
