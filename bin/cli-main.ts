@@ -22,12 +22,18 @@ export async function runCli(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   const command = name === undefined ? undefined : COMMANDS[name];
   if (!command) {
+    const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
     const list = Object.entries(COMMANDS)
-      .map(([n, c]) => `  ${n.padEnd(10)} ${c.summary}`)
+      .map(([n, c]) => `  ${n.padEnd(width)}  ${c.summary}`)
       .join('\n');
-    const err = name && name !== '--help' && name !== '-h' ? `unknown command '${name}'\n` : '';
-    process.stderr.write(`${err}usage: eks-access <command> [options]\n\ncommands:\n${list}\n`);
-    return name === '--help' || name === '-h' ? 0 : 2;
+    const usage = `usage: eks-access <command> [options]   (eks-access <command> --help for its options)\n\ncommands:\n${list}\n`;
+    // Asked-for help goes to stdout with exit 0; a missing or unknown command is a usage error on stderr.
+    if (name === '--help' || name === '-h') {
+      process.stdout.write(usage);
+      return 0;
+    }
+    process.stderr.write(`${name ? `unknown command '${name}'\n` : ''}${usage}`);
+    return 2;
   }
   const mod = await command.load();
   return mod.run(rest);
