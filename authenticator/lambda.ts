@@ -22,7 +22,7 @@ import { buildMappers } from './server/build-mappers';
 import { handleTokenReview, ReviewDeps } from './server/handle-token-review';
 import { IdentityResolver } from './server/identity-resolver';
 import { denialReview } from './server/token-review';
-import { createWebhookLogger } from './server/webhook-server';
+import { createWebhookLogger } from './server/logger';
 import { TokenVerifier } from './token/verifier';
 
 const MAX_BODY_BYTES = 64 * 1024;

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { build, BuildOptions } from 'esbuild';
 
 /** Where the two bundles differ: how source maps and licence comments ship. */
-export type NodeBundleOptions = Required<Pick<BuildOptions, 'sourcemap' | 'legalComments'>>;
+export type NodeBundleOptions = Required<Pick<BuildOptions, 'sourcemap' | 'legalComments'>> & Pick<BuildOptions, 'external'>;
 
 /** Bundles `entry` into `<outDir>/<fileName>` and returns that path. */
 export async function bundleForNode22(entry: string, outDir: string, fileName: string, options: NodeBundleOptions): Promise<string> {
@@ -22,6 +22,9 @@ export async function bundleForNode22(entry: string, outDir: string, fileName: s
     format: 'cjs',
     minify: true,
     logLevel: 'warning',
+    // `import()` becomes `require()`: an external module (the Lambda runtime's AWS SDK) is then found through
+    // NODE_PATH, which ES-module resolution ignores.
+    supported: { 'dynamic-import': false },
     ...options,
   });
   return outfile;

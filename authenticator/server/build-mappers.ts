@@ -5,7 +5,6 @@
 import { readFileSync } from 'node:fs';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { Logger } from 'pino';
-import { Counter } from 'prom-client';
 import { BackendConfig, ConfigError, MappingSettings, parseDocument } from '../config';
 import { AccessEntry, AccessEntryMapper } from '../mapper/access-entry-mapper';
 import { MapperChain } from '../mapper/chain';
@@ -73,19 +72,7 @@ export function buildMappers(input: MappingInput, options: BuildMappersOptions):
     ratePerSecond: input.mapping.ec2Qps,
     burst: input.mapping.ec2Burst,
   });
-  if (options.metrics) {
-    let counted = 0;
-    new Counter({
-      name: 'aws_iam_authenticator_ec2_describe_instances_calls_total',
-      help: 'EC2 DescribeInstances calls made for {{EC2PrivateDNSName}}',
-      registers: [options.metrics.registry],
-      collect() {
-        const calls = ec2.stats().calls;
-        this.inc(calls - counted);
-        counted = calls;
-      },
-    });
-  }
+  options.metrics?.countEc2Calls(() => ec2.stats().calls);
   const renderer = new TemplateRenderer({ ec2 });
   const log: MapperLogger = options.logger.child({ component: 'mapper' });
   const backends = input.mapping.backends;

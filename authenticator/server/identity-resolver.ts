@@ -8,7 +8,8 @@ import { FormatError, STSError, STSThrottling, TokenError } from '../errors';
 import type { Identity } from '../identity';
 import { raceAbort, sleep } from './abortable';
 import { IdentityCache } from './identity-cache';
-import { stsRegionLabel, WebhookMetrics } from './metrics';
+import type { WebhookMetrics } from './metrics';
+import { stsRegionLabel } from './sts-region-label';
 import { Semaphore } from './semaphore';
 import { readTokenFacts, tokenHash } from './token-facts';
 

@@ -1,5 +1,6 @@
 /** The TokenReview webhook: HTTPS server, the review logic shared with the Lambda handler, metrics. */
-export { startWebhookServer, createWebhookLogger } from './webhook-server';
+export { startWebhookServer } from './webhook-server';
+export { createWebhookLogger } from './logger';
 export type { WebhookServer, WebhookServerOptions } from './webhook-server';
 export { handleTokenReview, redact } from './handle-token-review';
 export type { ReviewDeps, ReviewOutcome } from './handle-token-review';

@@ -78,11 +78,21 @@ export class WebhookMetrics {
       labelNames: ['reason'], registers,
     });
   }
-}
-
-/** The reference's StsRegion label: `global` for sts.amazonaws.com, else the second DNS label of the host. */
-export function stsRegionLabel(host: string | undefined): string {
-  if (!host) return 'unknown';
-  if (host === 'sts.amazonaws.com') return 'global';
-  return host.split('.')[1] ?? 'unknown';
+  /**
+   * Exposes `calls()` (a running total kept by the EC2 private-DNS resolver) as the reference's
+   * `aws_iam_authenticator_ec2_describe_instances_calls_total`, read at scrape time.
+   */
+  countEc2Calls(calls: () => number): void {
+    let counted = 0;
+    new Counter({
+      name: 'aws_iam_authenticator_ec2_describe_instances_calls_total',
+      help: 'EC2 DescribeInstances calls made for {{EC2PrivateDNSName}}',
+      registers: [this.registry],
+      collect() {
+        const total = calls();
+        this.inc(total - counted);
+        counted = total;
+      },
+    });
+  }
 }

@@ -3,7 +3,7 @@
  * resolver (cache, STS concurrency bound, retries), mapper chain, metrics, logs — and returns its URL and `close()`.
  */
 import { readFileSync } from 'node:fs';
-import pino, { DestinationStream, Logger } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
 import type { AuthenticatorConfig } from '../config';
 import { ConfigError } from '../config';
 import type { IdentityMapper } from '../mapper/types';
@@ -11,6 +11,7 @@ import { TokenVerifier } from '../token/verifier';
 import { BuildMappersOptions, buildMappers } from './build-mappers';
 import { startHttpServer } from './http-server';
 import { IdentityResolver, TokenVerifierLike } from './identity-resolver';
+import { createWebhookLogger } from './logger';
 import { WebhookMetrics } from './metrics';
 
 export interface WebhookServerOptions {
@@ -32,18 +33,6 @@ export interface WebhookServer {
   readonly logger: Logger;
   /** Graceful stop: no new connections, in-flight reviews finish (up to server.shutdownGraceMs), mappers stop. */
   close(): Promise<void>;
-}
-
-/** pino logger that can never print a token, a presigned URL or an Authorization header, whatever a caller logs. */
-export function createWebhookLogger(level: string, destination?: DestinationStream): Logger {
-  return pino({
-    level,
-    base: { service: 'eks-access-webhook' },
-    redact: {
-      paths: ['token', '*.token', 'spec.token', 'url', '*.url', 'headers.authorization', '*.headers.authorization'],
-      censor: '<redacted>',
-    },
-  }, destination ?? pino.destination(1));
 }
 
 function readFile(path: string, field: string): string {

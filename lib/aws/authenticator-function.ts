@@ -161,8 +161,11 @@ export class AuthenticatorFunction extends Construct {
         target: 'node22',
         minify: true,
         sourceMap: true,
-        // The handler must run the SDK version it was tested with, not the runtime's.
-        bundleAwsSDK: true,
+        // The runtime's AWS SDK v3 serves the lazily loaded SSM/EC2 clients; bundling it made a ~2 MB bundle and
+        // doubled cold init (bench/results/RESULTS.md, Lambda), so it stays out as in scripts/bundle-lambda.ts.
+        bundleAwsSDK: false,
+        // `import()` of the SDK becomes `require()`, which finds the runtime's copy through NODE_PATH.
+        esbuildArgs: { '--supported:dynamic-import': 'false' },
       },
     });
     // The function must wait for its policy (a cold start reads the secret), but the extra DependsOn on the role is

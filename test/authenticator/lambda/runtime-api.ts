@@ -48,7 +48,11 @@ export class LocalRuntimeApi {
       env: {
         PATH: process.env.PATH, AWS_LAMBDA_RUNTIME_API: api, LAMBDA_TASK_ROOT: taskRoot, _HANDLER: 'index.handler',
         AWS_LAMBDA_FUNCTION_NAME: 'eks-access-webhook', AWS_LAMBDA_FUNCTION_VERSION: '$LATEST', AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
-        AWS_REGION: 'us-east-1', ...env,
+        AWS_REGION: 'us-east-1',
+        // The Lambda runtime provides the AWS SDK v3 (the bundle leaves `@aws-sdk/*` out); this repository's copy
+        // stands in for the runtime's /var/runtime/node_modules.
+        NODE_PATH: join(dirname(require.resolve('@aws-sdk/client-ssm/package.json')), '..', '..'),
+        ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,0 +1,17 @@
+/**
+ * The webhook's structured JSON logger, in a file of its own so the Lambda handler can use it without pulling the
+ * HTTPS server and prom-client into its bundle.
+ */
+import pino, { DestinationStream, Logger } from 'pino';
+
+/** pino logger that can never print a token, a presigned URL or an Authorization header, whatever a caller logs. */
+export function createWebhookLogger(level: string, destination?: DestinationStream): Logger {
+  return pino({
+    level,
+    base: { service: 'eks-access-webhook' },
+    redact: {
+      paths: ['token', '*.token', 'spec.token', 'url', '*.url', 'headers.authorization', '*.headers.authorization'],
+      censor: '<redacted>',
+    },
+  }, destination ?? pino.destination(1));
+}
