@@ -22,15 +22,9 @@ export interface BenchResult {
   readonly notes: readonly string[];
 }
 
-export interface RowInput {
-  readonly case: string;
-  readonly metric: string;
-  readonly unit: string;
-  readonly ours: number;
-  readonly baseline: number;
-  readonly baselineName: string;
+/** A row as a benchmark states it: the measurements, and the target as a predicate; `row()` derives the rest. */
+export interface RowInput extends Omit<BenchRow, 'ratio' | 'target' | 'met'> {
   readonly target?: { readonly text: string; readonly met: (ratio: number, ours: number) => boolean };
-  readonly explanation?: string;
 }
 
 export function row(input: RowInput): BenchRow {
