@@ -97,7 +97,8 @@ describe.each(SEEDS)('random RBAC, seed %i', (seed) => {
     await cp.apply({ objects });
   });
   afterAll(async () => {
-    // Remove this seed's RBAC so the next seed starts from the bootstrap policy only.
+    // Remove this seed's RBAC so the next seed starts from the bootstrap policy only (the controller may re-create an
+    // aggregated role it had queued, without labels or bindings: inert, and the next seed uses other names).
     const file = join(cp.dir, `rbac-seed-${seed}.json`);
     writeFileSync(file, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects.filter((o) => o.kind !== 'Namespace') }));
     await cp.kubectl(['delete', '-f', file, '--wait=false']);

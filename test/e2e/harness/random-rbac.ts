@@ -142,18 +142,29 @@ function randomSubjects(rng: Rng, bindingNamespace: string | undefined): Subject
   return subjects;
 }
 
-/** A random but valid RBAC object set (ClusterRoles incl. aggregated ones, Roles, and bindings to them). */
+/**
+ * A random but valid RBAC object set (ClusterRoles incl. aggregated ones, Roles, and bindings to them).
+ *
+ * Names carry the seed. The aggregation controller writes aggregated roles by server-side apply, which re-creates a
+ * just-deleted role when a sync was already queued (deleting the labelled roles queues one). With shared names the
+ * next seed's apply of that name then conflicts with the controller's ownership of `.rules`.
+ */
 export function randomRbac(seed: number, opts: { clusterRoles?: number; roles?: number; bindings?: number } = {}): K8sObject[] {
   const rng = new Rng(seed);
   const rbac = 'rbac.authorization.k8s.io/v1';
   const objects: K8sObject[] = RANDOM_NAMESPACES.map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
   const clusterRoleNames: string[] = [];
   const roleNames: Array<[string, string]> = [];
-  for (let i = 0; i < (opts.clusterRoles ?? 8); i++) {
-    const name = `rand-cr-${i}`;
+  const clusterRoleCount = opts.clusterRoles ?? 8;
+  let aggregatedCount = 0;
+  for (let i = 0; i < clusterRoleCount; i++) {
+    const name = `rand-${seed}-cr-${i}`;
     clusterRoleNames.push(name);
     const labels = rng.chance(0.4) ? { [AGGREGATION_LABEL]: rng.pick(['x', 'y']) } : undefined;
-    if (i > 0 && rng.chance(0.2)) {
+    // Every seed gets at least one aggregated role (the last one if chance gave none), so aggregation is always tested.
+    const lastChance = i === clusterRoleCount - 1 && aggregatedCount === 0;
+    if (i > 0 && (rng.chance(0.2) || lastChance)) {
+      aggregatedCount++;
       // Aggregated: its rules come from the labelled roles (the controller fills them; the evaluator computes them).
       objects.push({
         apiVersion: rbac,
@@ -168,7 +179,7 @@ export function randomRbac(seed: number, opts: { clusterRoles?: number; roles?: 
   }
   for (let i = 0; i < (opts.roles ?? 6); i++) {
     const ns = rng.pick(RANDOM_NAMESPACES);
-    const name = `rand-role-${i}`;
+    const name = `rand-${seed}-role-${i}`;
     roleNames.push([ns, name]);
     const rules = Array.from({ length: 1 + rng.int(3) }, () => randomRule(rng, false));
     objects.push({ apiVersion: rbac, kind: 'Role', metadata: { name, namespace: ns }, rules });
@@ -179,7 +190,7 @@ export function randomRbac(seed: number, opts: { clusterRoles?: number; roles?: 
       objects.push({
         apiVersion: rbac,
         kind: 'ClusterRoleBinding',
-        metadata: { name: `rand-crb-${i}` },
+        metadata: { name: `rand-${seed}-crb-${i}` },
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: rng.pick(clusterRoleNames) },
         subjects: randomSubjects(rng, undefined),
       });
@@ -188,7 +199,7 @@ export function randomRbac(seed: number, opts: { clusterRoles?: number; roles?: 
       objects.push({
         apiVersion: rbac,
         kind: 'RoleBinding',
-        metadata: { name: `rand-rb-${i}`, namespace: ns },
+        metadata: { name: `rand-${seed}-rb-${i}`, namespace: ns },
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: rng.pick(clusterRoleNames) },
         subjects: randomSubjects(rng, ns),
       });
@@ -197,7 +208,7 @@ export function randomRbac(seed: number, opts: { clusterRoles?: number; roles?: 
       objects.push({
         apiVersion: rbac,
         kind: 'RoleBinding',
-        metadata: { name: `rand-rb-${i}`, namespace: ns },
+        metadata: { name: `rand-${seed}-rb-${i}`, namespace: ns },
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role },
         subjects: randomSubjects(rng, ns),
       });
