@@ -69,13 +69,13 @@ export function exampleAccessModel(authenticationMode: AuthenticationMode = Auth
     namespace: EXAMPLE_DEV_NAMESPACE,
     name: 's3-reader',
     mechanism: ServiceAccountMechanism.IRSA,
-    policyStatements: [{ Effect: 'Allow', Action: ['s3:GetObject', 's3:ListBucket'], Resource: ['arn:aws:s3:::demo-bucket', 'arn:aws:s3:::demo-bucket/*'] }],
+    policyStatements: [{ actions: ['s3:GetObject', 's3:ListBucket'], resources: ['arn:aws:s3:::demo-bucket', 'arn:aws:s3:::demo-bucket/*'] }],
   });
   model.addServiceAccount('table-writer', {
     namespace: EXAMPLE_DEV_NAMESPACE,
     name: 'table-writer',
     mechanism: ServiceAccountMechanism.POD_IDENTITY,
-    policyStatements: [{ Effect: 'Allow', Action: ['dynamodb:PutItem', 'dynamodb:GetItem'], Resource: `arn:aws:dynamodb:${EXAMPLE_REGION}:${EXAMPLE_ACCOUNT}:table/demo` }],
+    policyStatements: [{ actions: ['dynamodb:PutItem', 'dynamodb:GetItem'], resources: [`arn:aws:dynamodb:${EXAMPLE_REGION}:${EXAMPLE_ACCOUNT}:table/demo`] }],
   });
   return model;
 }

@@ -5,13 +5,14 @@
  * `ClusterAccess` construct turns them into synth errors naming the construct path.
  */
 import { AccessPolicyGrant } from './access-policies';
-import { AccessEntryType, AuthenticationMode, PrincipalKind, PrincipalOrigin, SystemMastersHandling } from './enums';
+import { AccessEntryType, AuthenticationMode, PolicyEffect, PrincipalKind, PrincipalOrigin, SystemMastersHandling } from './enums';
 import { parseIamArn, ssoPermissionSetOf } from './iam-arn';
 import {
-  AccessModelProps, ClusterGrantProps, CreateRoleProps, CreateUserProps, GroupGrantProps, NodeRoleProps, ServiceAccountProps,
+  AccessModelProps, ClusterGrantProps, CreateRoleProps, CreateUserProps, GroupGrantProps, NodeRoleProps, ServiceAccountPolicyStatement,
+  ServiceAccountProps,
 } from './props';
 import {
-  ACCESS_MODEL_VERSION, AccessModelJson, AccessPolicyGrantJson, GroupGrantJson, PrincipalJson, ServiceAccountJson,
+  ACCESS_MODEL_VERSION, AccessModelJson, AccessPolicyGrantJson, GroupGrantJson, IamStatementJson, PrincipalJson, ServiceAccountJson,
 } from './types';
 
 const DEFAULT_MAX_SESSION_SECONDS = 3600;
@@ -168,7 +169,7 @@ export class AccessModel {
       roleName,
       roleArn: `arn:${this.partition}:iam::${this.accountId}:role/${roleName}`,
       managedPolicyArns: [...(props.managedPolicyArns ?? [])],
-      policyStatements: clone(props.policyStatements ?? []),
+      policyStatements: (props.policyStatements ?? []).map(toIamStatement),
     };
     this.serviceAccountList.push(sa);
     return sa;
@@ -226,4 +227,14 @@ export class AccessModel {
 
 function clone<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** A typed statement in IAM JSON; a condition block is only written when given. */
+function toIamStatement(st: ServiceAccountPolicyStatement): IamStatementJson {
+  return {
+    Effect: st.effect ?? PolicyEffect.ALLOW,
+    Action: [...st.actions],
+    Resource: [...st.resources],
+    ...(st.conditions ? { Condition: clone(st.conditions) } : {}),
+  };
 }

@@ -44,6 +44,12 @@ export enum ServiceAccountMechanism {
   POD_IDENTITY = 'POD_IDENTITY',
 }
 
+/** Whether an IAM policy statement allows or denies (IAM's `Effect`). */
+export enum PolicyEffect {
+  ALLOW = 'Allow',
+  DENY = 'Deny',
+}
+
 /** What to do with `system:masters`, which EKS rejects as an access-entry group (iac-anchors §1.3). */
 export enum SystemMastersHandling {
   /** Replace it by AmazonEKSClusterAdminPolicy at cluster scope on the access entry (as eksctl's migrator does). */

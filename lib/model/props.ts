@@ -1,6 +1,6 @@
 /** Props of the `AccessModel` builder methods (jsii style: readonly, documented, `@default` on every optional). */
 import type { AccessPolicyGrant } from './access-policies';
-import type { AccessEntryType, AuthenticationMode, ServiceAccountMechanism, SystemMastersHandling } from './enums';
+import type { AccessEntryType, AuthenticationMode, PolicyEffect, ServiceAccountMechanism, SystemMastersHandling } from './enums';
 import type { RbacRuleJson } from './types';
 
 /** Settings of a whole access model. */
@@ -213,8 +213,29 @@ export interface ServiceAccountProps {
    */
   readonly managedPolicyArns?: string[];
   /**
-   * IAM policy statements (IAM JSON) of the role's inline policy.
+   * Statements of the role's inline policy.
    * @default - none
    */
-  readonly policyStatements?: Record<string, unknown>[];
+  readonly policyStatements?: ServiceAccountPolicyStatement[];
+}
+
+/**
+ * One statement of a service account role's inline policy. A typed struct rather than IAM JSON, so that it stays
+ * usable from every jsii language and is checked at synth time.
+ */
+export interface ServiceAccountPolicyStatement {
+  /**
+   * Allow or deny.
+   * @default PolicyEffect.ALLOW
+   */
+  readonly effect?: PolicyEffect;
+  /** IAM actions as `service:Action` (wildcards `*` and `?` allowed, e.g. `s3:Get*`), or `*`. */
+  readonly actions: string[];
+  /** Resource ARNs (wildcards allowed) or `*`. */
+  readonly resources: string[];
+  /**
+   * IAM conditions: operator → condition key → values, e.g. `{ StringEquals: { 'aws:RequestedRegion': ['eu-west-1'] } }`.
+   * @default - no condition
+   */
+  readonly conditions?: { [operator: string]: { [key: string]: string[] } };
 }

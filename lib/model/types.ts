@@ -127,6 +127,14 @@ export interface GroupGrantJson {
   readonly namespaces: string[];
 }
 
+/** An IAM policy statement in IAM JSON (the form CloudFormation takes). */
+export interface IamStatementJson {
+  readonly Effect: string;
+  readonly Action: string[];
+  readonly Resource: string[];
+  readonly Condition?: { [operator: string]: { [key: string]: string[] } };
+}
+
 /** A Kubernetes service account with an IAM role (IRSA or Pod Identity). */
 export interface ServiceAccountJson {
   readonly id: string;
@@ -136,8 +144,8 @@ export interface ServiceAccountJson {
   readonly roleName: string;
   readonly roleArn: string;
   readonly managedPolicyArns: string[];
-  /** IAM policy statements (IAM JSON) for the role's inline policy. */
-  readonly policyStatements: Record<string, unknown>[];
+  /** The role's inline policy statements, in IAM JSON. */
+  readonly policyStatements: IamStatementJson[];
 }
 
 /** The whole model. */

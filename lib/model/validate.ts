@@ -6,9 +6,11 @@
 import { AccessPolicy } from './access-policies';
 import type { AccessModel } from './access-model';
 import { SYSTEM_MASTERS, accessEntries, grantsNothing, trustedPrincipalIds } from './derive';
-import { AccessEntryType, AccessScopeType, AuthenticationMode, PrincipalKind, PrincipalOrigin, SystemMastersHandling } from './enums';
+import {
+  AccessEntryType, AccessScopeType, AuthenticationMode, PolicyEffect, PrincipalKind, PrincipalOrigin, SystemMastersHandling,
+} from './enums';
 import { isServiceLinkedRole, parseIamArn } from './iam-arn';
-import type { AccessPolicyGrantJson, PrincipalJson, ServiceAccountJson } from './types';
+import type { AccessPolicyGrantJson, IamStatementJson, PrincipalJson, ServiceAccountJson } from './types';
 
 /** EKS: access entries per cluster, not adjustable (quota L-C56B9FC3). */
 export const MAX_ACCESS_ENTRIES_PER_CLUSTER = 3000;
@@ -224,8 +226,21 @@ function checkServiceAccounts(accounts: readonly ServiceAccountJson[], add: Add)
     if (!DNS_LABEL.test(sa.namespace)) at(`namespace '${sa.namespace}' is not a DNS-1123 label`);
     if (!/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(sa.name)) at(`service account name '${sa.name}' is not a DNS-1123 subdomain`);
     if (!IAM_NAME.test(sa.roleName)) at(`IAM role name '${sa.roleName}' is invalid: 1-64 characters of letters, digits and +=,.@_-`);
+    sa.policyStatements.forEach((st, i) => checkStatement(st, (m) => at(`policyStatements[${i}]: ${m}`)));
     const key = `${sa.namespace}/${sa.name}`;
     if (seen.has(key)) at(`service account ${key} is declared twice`);
     seen.add(key);
   }
+}
+
+/** IAM's own grammar for an action (`service:Action`, wildcards allowed) and a resource (an ARN or `*`). */
+const IAM_ACTION = /^(\*|[a-z0-9-]+:[A-Za-z0-9*?]+)$/;
+const IAM_RESOURCE = /^(\*|arn:[^:]*:[^:]*:[^:]*:[^:]*:.+)$/;
+
+function checkStatement(st: IamStatementJson, at: (m: string) => void): void {
+  if (st.Effect !== PolicyEffect.ALLOW && st.Effect !== PolicyEffect.DENY) at(`effect '${st.Effect}' must be Allow or Deny`);
+  if (st.Action.length === 0) at('needs at least one action');
+  for (const a of st.Action) if (!IAM_ACTION.test(a)) at(`action '${a}' is not 'service:Action' (e.g. 's3:GetObject') or '*'`);
+  if (st.Resource.length === 0) at("needs at least one resource (an ARN or '*')");
+  for (const r of st.Resource) if (!IAM_RESOURCE.test(r)) at(`resource '${r}' is not an ARN (arn:partition:service:region:account:resource) or '*'`);
 }

@@ -9,7 +9,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ClusterAccess, ClusterTarget } from '../../lib/aws';
 import {
-  AccessEntryType, AccessPolicy, AuthenticationMode, ServiceAccountMechanism,
+  AccessEntryType, AccessPolicy, AuthenticationMode, PolicyEffect, ServiceAccountMechanism,
 } from '../../lib/model';
 import { CfnLintBatch } from '../helpers/cfn-lint';
 import { ACCOUNT, CLUSTER, accessOn, newModel, newStack, synth } from './fixtures';
@@ -240,7 +240,13 @@ describe('service accounts', () => {
   const stack = newStack();
   const model = newModel();
   model.addServiceAccount('reader', { namespace: 'apps', name: 'reader', mechanism: ServiceAccountMechanism.IRSA, managedPolicyArns: ['arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess'] });
-  model.addServiceAccount('writer', { namespace: 'apps', name: 'writer', mechanism: ServiceAccountMechanism.POD_IDENTITY, roleName: 'writer-role' });
+  model.addServiceAccount('writer', {
+    namespace: 'apps', name: 'writer', mechanism: ServiceAccountMechanism.POD_IDENTITY, roleName: 'writer-role',
+    policyStatements: [
+      { actions: ['dynamodb:PutItem', 'dynamodb:GetItem'], resources: [`arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/demo`] },
+      { effect: PolicyEffect.DENY, actions: ['dynamodb:*'], resources: ['*'], conditions: { StringNotEquals: { 'aws:RequestedRegion': ['us-east-1'] } } },
+    ],
+  });
   const access = accessOn(stack, model, { oidcIssuer: issuer });
   const template = synth(stack, lint);
 
@@ -264,6 +270,19 @@ describe('service accounts', () => {
     template.hasResourceProperties('AWS::IAM::Role', {
       RoleName: 'writer-role',
       AssumeRolePolicyDocument: { Statement: [{ Action: ['sts:AssumeRole', 'sts:TagSession'], Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' } }] },
+    });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: 'writer-role',
+      Policies: [{
+        PolicyName: 'ServiceAccount',
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Action: ['dynamodb:PutItem', 'dynamodb:GetItem'], Resource: `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/demo` },
+            { Effect: 'Deny', Action: 'dynamodb:*', Resource: '*', Condition: { StringNotEquals: { 'aws:RequestedRegion': ['us-east-1'] } } },
+          ],
+        },
+      }],
     });
     template.hasResourceProperties('AWS::EKS::PodIdentityAssociation', {
       ClusterName: CLUSTER, Namespace: 'apps', ServiceAccount: 'writer',

@@ -328,4 +328,22 @@ describe('group grants and service accounts', () => {
       { subject: 'serviceAccounts/d', message: 'service account apps/ok is declared twice' },
     ]);
   });
+
+  it('rejects malformed inline policy statements of a service account, naming the statement', () => {
+    const m = model();
+    m.addServiceAccount('s', {
+      namespace: 'apps', name: 's', mechanism: ServiceAccountMechanism.IRSA,
+      policyStatements: [
+        { actions: ['s3:GetObject'], resources: ['arn:aws:s3:::bucket/*'] },
+        { actions: [], resources: [] },
+        { actions: ['GetObject', 's3:*'], resources: ['bucket', '*'] },
+      ],
+    });
+    expect(issuesOf(m)).toEqual([
+      { subject: 'serviceAccounts/s', message: 'policyStatements[1]: needs at least one action' },
+      { subject: 'serviceAccounts/s', message: "policyStatements[1]: needs at least one resource (an ARN or '*')" },
+      { subject: 'serviceAccounts/s', message: "policyStatements[2]: action 'GetObject' is not 'service:Action' (e.g. 's3:GetObject') or '*'" },
+      { subject: 'serviceAccounts/s', message: "policyStatements[2]: resource 'bucket' is not an ARN (arn:partition:service:region:account:resource) or '*'" },
+    ]);
+  });
 });
