@@ -1,94 +1,64 @@
 /**
  * The TokenReview webhook as a Lambda handler behind a Function URL (payload format 2.0). Same review logic as the
  * HTTPS server (handleTokenReview); kube-apiserver authenticates itself with `Authorization: Bearer <secret>` (the
- * `token` of the user in its webhook kubeconfig), compared in constant time.
+ * `token` of the user in its webhook kubeconfig).
  *
- * Configuration (environment, read once per cold start; SSM parameters are fetched once and cached):
+ * Order of work per request, so that an unauthenticated caller costs no AWS call and learns nothing:
+ * 1. method and a well-formed bearer header (no I/O at all);
+ * 2. the secret (cached per container, apart from everything else; see lambda/bearer-secret.ts), constant-time compare;
+ * 3. only then the rest of the configuration (mapping, verifier), once per container;
+ * 4. the review.
+ * A configuration or secret-read failure answers a generic 500; the reason goes to the log only.
+ *
+ * Configuration (environment, read once per cold start; see README "The Lambda handler"):
  * - `EKS_ACCESS_CLUSTER_ID` (required), `EKS_ACCESS_PARTITION` (aws), `EKS_ACCESS_REGION` (default AWS_REGION)
- * - `EKS_ACCESS_WEBHOOK_SECRET` or `EKS_ACCESS_WEBHOOK_SECRET_SSM_PARAMETER` (a SecureString name)
- * - `EKS_ACCESS_MAPPING` (JSON or YAML) or `EKS_ACCESS_MAPPING_SSM_PARAMETER`: either the `mapping` section of the
- *   server config (backends of type static / accessEntries) or a bare aws-auth document (mapRoles/mapUsers/mapAccounts)
+ * - `EKS_ACCESS_WEBHOOK_SECRET` or `EKS_ACCESS_WEBHOOK_SECRET_SSM_PARAMETER` (a SecureString or Secrets Manager reference)
+ * - `EKS_ACCESS_MAPPING` (JSON), `EKS_ACCESS_MAPPING_FILE` or `EKS_ACCESS_MAPPING_SSM_PARAMETER`: see lambda/mapping.ts
  * - optional: `EKS_ACCESS_AUDIENCES` (comma-separated), `EKS_ACCESS_REVIEW_DEADLINE_MS` (9000),
  *   `EKS_ACCESS_CACHE_MAX_ENTRIES` (10000), `EKS_ACCESS_CACHE_TTL_SECONDS` (300), `EKS_ACCESS_LOG_LEVEL` (info)
  * - TEST ONLY: `EKS_ACCESS_STS_CONNECT_TO` (host:port), `EKS_ACCESS_STS_CA_FILE`
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Context, LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import type { Logger } from 'pino';
-import { ConfigError, parseDocument, parseMappingSettings } from './config';
-import { ObjectReader } from './config-reader';
-import { buildMappers } from './server/build-mappers';
+import { ConfigError } from './config-reader';
+import { BearerSecret, presentedBearer } from './lambda/bearer-secret';
+import { Env, envInt, readSsmParameter } from './lambda/env';
+import { createLambdaLogger, LambdaLogger } from './lambda/json-logger';
+import { loadMapper } from './lambda/mapping';
+import { MapperChain } from './mapper/chain';
 import { handleTokenReview, ReviewDeps } from './server/handle-token-review';
 import { IdentityResolver } from './server/identity-resolver';
 import { denialReview } from './server/token-review';
-import { createWebhookLogger } from './server/logger';
 import { TokenVerifier } from './token/verifier';
 
 const MAX_BODY_BYTES = 64 * 1024;
 /** Time kept back from the Lambda's remaining time so the answer still gets out. */
 const DEADLINE_RESERVE_MS = 300;
+/** The only thing a caller learns about a broken configuration; the reason is logged. */
+const UNAVAILABLE = 'the webhook is not available (its configuration could not be loaded; see the function log)';
 
-interface LambdaState {
-  readonly secretDigest: Buffer;
+interface ReviewState {
   readonly deps: Omit<ReviewDeps, 'deadlineMs'>;
   readonly deadlineMs: number;
-  readonly logger: Logger;
 }
 
-type Env = Record<string, string | undefined>;
-
-function envInt(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(name, `must be an integer between ${min} and ${max}, got "${raw}"`);
-  return n;
+function secretSource(env: Env): BearerSecret {
+  return new BearerSecret({
+    fetch: async () => {
+      if (env.EKS_ACCESS_WEBHOOK_SECRET) return env.EKS_ACCESS_WEBHOOK_SECRET;
+      const parameter = env.EKS_ACCESS_WEBHOOK_SECRET_SSM_PARAMETER;
+      if (!parameter) throw new ConfigError('EKS_ACCESS_WEBHOOK_SECRET', 'set EKS_ACCESS_WEBHOOK_SECRET or EKS_ACCESS_WEBHOOK_SECRET_SSM_PARAMETER');
+      return readSsmParameter(parameter, 'EKS_ACCESS_WEBHOOK_SECRET_SSM_PARAMETER');
+    },
+  });
 }
 
-/** Reads `NAME` or, failing that, the SSM parameter named by `NAME_SSM_PARAMETER` (decrypted). */
-async function envOrSsm(env: Env, name: string): Promise<string> {
-  const direct = env[name];
-  if (direct) return direct;
-  const parameter = env[`${name}_SSM_PARAMETER`];
-  if (!parameter) throw new ConfigError(name, `set ${name} or ${name}_SSM_PARAMETER`);
-  // Loaded lazily: cold starts without SSM don't pay for the SDK.
-  const { SSMClient, GetParameterCommand } = await import('@aws-sdk/client-ssm');
-  const ssm = new SSMClient({});
-  try {
-    const out = await ssm.send(new GetParameterCommand({ Name: parameter, WithDecryption: true }));
-    const value = out.Parameter?.Value;
-    if (!value) throw new ConfigError(`${name}_SSM_PARAMETER`, `SSM parameter ${parameter} is empty`);
-    return value;
-  } catch (e) {
-    if (e instanceof ConfigError) throw e;
-    throw new ConfigError(`${name}_SSM_PARAMETER`, `cannot read SSM parameter ${parameter}: ${(e as Error).message}`);
-  } finally {
-    ssm.destroy();
-  }
-}
-
-/** The mapping document: a `mapping` section, or a bare aws-auth document taken as one static backend. */
-function mappingDocument(text: string): unknown {
-  const doc = parseDocument(text, 'EKS_ACCESS_MAPPING');
-  const obj = doc && typeof doc === 'object' && !Array.isArray(doc) ? (doc as Record<string, unknown>) : undefined;
-  if (obj && !('backends' in obj) && ('mapRoles' in obj || 'mapUsers' in obj || 'mapAccounts' in obj)) {
-    return { backends: [{ type: 'static', ...obj }] };
-  }
-  return doc;
-}
-
-async function initialise(env: Env): Promise<LambdaState> {
-  const logger = createWebhookLogger(env.EKS_ACCESS_LOG_LEVEL || 'info');
+async function initialise(env: Env, logger: LambdaLogger): Promise<ReviewState> {
   const clusterId = env.EKS_ACCESS_CLUSTER_ID;
   if (!clusterId) throw new ConfigError('EKS_ACCESS_CLUSTER_ID', 'is required (the cluster ID tokens are signed for)');
-  const [secret, mappingText] = await Promise.all([
-    envOrSsm(env, 'EKS_ACCESS_WEBHOOK_SECRET'),
-    envOrSsm(env, 'EKS_ACCESS_MAPPING'),
-  ]);
-  if (secret.length < 16) throw new ConfigError('EKS_ACCESS_WEBHOOK_SECRET', 'must be at least 16 characters');
-  const mapping = parseMappingSettings(ObjectReader.of(mappingDocument(mappingText), 'EKS_ACCESS_MAPPING'), process.cwd(), ['static', 'accessEntries']);
   const region = env.EKS_ACCESS_REGION || env.AWS_REGION || undefined;
+  const mapper = await loadMapper(env, logger.child({ component: 'mapper' }), region);
   const caFile = env.EKS_ACCESS_STS_CA_FILE;
   const verifier = new TokenVerifier({
     clusterId,
@@ -109,27 +79,19 @@ async function initialise(env: Env): Promise<LambdaState> {
     cacheTtlSeconds: envInt(env, 'EKS_ACCESS_CACHE_TTL_SECONDS', 300, 0, 900),
     denialTtlSeconds: 0,
   });
-  const { chain } = buildMappers({ region, mapping }, { logger });
-  await chain.start();
-  logger.info({ clusterId, backends: mapping.backends.map((b) => b.type) }, 'lambda webhook initialised');
+  const deadlineMs = envInt(env, 'EKS_ACCESS_REVIEW_DEADLINE_MS', 9000, 100, 900_000);
+  logger.info({ clusterId, rows: mapper.health().rows }, 'lambda webhook initialised');
   return {
-    secretDigest: createHash('sha256').update(secret).digest(),
-    deadlineMs: envInt(env, 'EKS_ACCESS_REVIEW_DEADLINE_MS', 9000, 100, 900_000),
-    logger,
+    deadlineMs,
     deps: {
       clusterId,
       resolve: (token, signal) => resolver.resolve(token, signal),
-      mapper: chain,
+      mapper: new MapperChain([mapper]),
       audiences: (env.EKS_ACCESS_AUDIENCES ?? '').split(',').map((a) => a.trim()).filter(Boolean),
-      logger,
+      // handleTokenReview only calls info/warn/child, which LambdaLogger has with pino's signatures.
+      logger: logger as unknown as Logger,
     },
   };
-}
-
-/** Constant-time check of `Authorization: Bearer <secret>`; digests first so the secret's length doesn't leak. */
-export function bearerMatches(header: string | undefined, secretDigest: Buffer): boolean {
-  const presented = /^Bearer (.+)$/i.exec(header ?? '')?.[1] ?? '';
-  return timingSafeEqual(createHash('sha256').update(presented).digest(), secretDigest);
 }
 
 function answer(statusCode: number, body: unknown): LambdaFunctionURLResult {
@@ -144,29 +106,55 @@ function deny(statusCode: number, reason: string): LambdaFunctionURLResult {
   return answer(statusCode, denialReview('authentication.k8s.io/v1', reason));
 }
 
-let state: Promise<LambdaState> | undefined;
+/** Per-container state: each part is created on first need and kept while the container is warm. */
+interface Container {
+  readonly logger: LambdaLogger;
+  readonly secret: BearerSecret;
+  review?: Promise<ReviewState>;
+}
+
+let container: Container | undefined;
 
 /** For tests: forget the cold-start state so the next invocation re-reads the environment. */
 export function resetLambdaState(): void {
-  state = undefined;
+  container = undefined;
+}
+
+/** For tests: how often this container has read the bearer secret. */
+export function secretReads(): number {
+  return container?.secret.fetches ?? 0;
+}
+
+function coldStart(env: Env): Container {
+  let logger: LambdaLogger;
+  try {
+    logger = createLambdaLogger(env.EKS_ACCESS_LOG_LEVEL || 'info');
+  } catch (e) {
+    logger = createLambdaLogger('info');
+    logger.error({ error: (e as Error).message }, 'bad EKS_ACCESS_LOG_LEVEL; logging at info');
+  }
+  return { logger, secret: secretSource(env) };
 }
 
 export async function handler(event: LambdaFunctionURLEvent, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<LambdaFunctionURLResult> {
-  let s: LambdaState;
-  try {
-    state ??= initialise(process.env);
-    s = await state;
-  } catch (e) {
-    state = undefined; // a transient SSM failure must not poison the warm container
-    const reason = `webhook misconfigured: ${(e as Error).message}`;
-    process.stderr.write(`${JSON.stringify({ level: 'error', msg: reason })}\n`);
-    return deny(500, reason);
-  }
+  const c = (container ??= coldStart(process.env));
   const method = event?.requestContext?.http?.method;
   if (method !== 'POST') return deny(405, `expected POST, got ${String(method ?? 'no method')}`);
-  if (!bearerMatches(event.headers?.authorization, s.secretDigest)) {
-    s.logger.warn({ result: 'unauthorized' }, 'caller presented no or a wrong bearer secret');
+  const presented = presentedBearer(event.headers?.authorization);
+  const unauthorized = () => {
+    c.logger.warn({ result: 'unauthorized' }, 'caller presented no or a wrong bearer secret');
     return deny(401, 'the caller must present Authorization: Bearer <webhook secret>');
+  };
+  if (presented === undefined) return unauthorized();
+  let s: ReviewState;
+  try {
+    if ((await c.secret.check(presented)) !== 'match') return unauthorized();
+    c.review ??= initialise(process.env, c.logger);
+    s = await c.review;
+  } catch (e) {
+    c.review = undefined; // a transient failure must not poison the warm container; authenticated callers retry it
+    c.logger.error({ error: (e as Error).message }, 'webhook misconfigured');
+    return deny(500, UNAVAILABLE);
   }
   const raw = event.body ?? '';
   const body = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');

@@ -7,16 +7,12 @@
 import YAML from 'yaml';
 import { describe, isPlainObject } from './fields';
 import { MappingConfigError, MappingRowError } from './row-error';
-import { readAccountRow, readRoleRow, readUserRow, RowResult } from './rows';
-import type { AwsAuthMappings, RoleMapping, UserMapping } from './types';
+import { AWS_AUTH_KEYS, misspelledKeys, ParsedAwsAuth, readRows } from './mapping-lists';
+import type { AwsAuthMappings } from './types';
 
-export const AWS_AUTH_KEYS = ['mapRoles', 'mapUsers', 'mapAccounts'] as const;
+export { AWS_AUTH_KEYS } from './mapping-lists';
 
-/** Parse result plus whether the document was unusable as a whole (then backends keep their last good config). */
-export interface ParsedAwsAuth extends AwsAuthMappings {
-  /** True when a key (or the document) could not be parsed at all, e.g. a YAML syntax error. */
-  readonly broken: boolean;
-}
+export type { ParsedAwsAuth } from './mapping-lists';
 
 /** Values the reference treats as "no value" (research §4.3, TestBadParseMap). */
 const BLANK_VALUES = new Set(['', '``', '""', "''"]);
@@ -110,53 +106,6 @@ export function parseMappingText(text: string, sourceName: string): ParsedAwsAut
     throw new MappingConfigError(`${sourceName} is not valid YAML/JSON: ${(e as Error).message}`);
   }
   return parseMappingDocument(doc);
-}
-
-/** Keys that differ from a known key only in letter case are ignored by the reference, silently; we say so. */
-function misspelledKeys(keys: readonly string[]): MappingRowError[] {
-  const out: MappingRowError[] = [];
-  for (const k of keys) {
-    const known = AWS_AUTH_KEYS.find((known) => known.toLowerCase() === k.toLowerCase());
-    if (known !== undefined && known !== k) {
-      out.push(new MappingRowError(k, undefined, undefined, `is ignored: key names are case-sensitive; did you mean '${known}'?`));
-    }
-  }
-  return out;
-}
-
-function readList<T>(
-  values: Record<string, unknown>,
-  key: string,
-  read: (v: unknown, key: string, i: number, source: string) => RowResult<T>,
-  errors: MappingRowError[],
-): { rows: T[]; broken: boolean } {
-  const v = values[key];
-  if (v === undefined || v === null || v === '') return { rows: [], broken: false };
-  if (!Array.isArray(v)) {
-    errors.push(new MappingRowError(key, undefined, undefined, `must be a list of rows, got ${describe(v)}`));
-    return { rows: [], broken: true };
-  }
-  const rows: T[] = [];
-  v.forEach((item, i) => {
-    const r = read(item, key, i, `${key}[${i}]`);
-    errors.push(...r.errors);
-    if (r.row !== undefined) rows.push(r.row);
-  });
-  return { rows, broken: false };
-}
-
-function readRows(values: Record<string, unknown>): ParsedAwsAuth {
-  const errors: MappingRowError[] = [];
-  const roles = readList<RoleMapping>(values, 'mapRoles', readRoleRow, errors);
-  const users = readList<UserMapping>(values, 'mapUsers', readUserRow, errors);
-  const accounts = readList<string>(values, 'mapAccounts', (v, k, i) => readAccountRow(v, k, i), errors);
-  return {
-    roles: roles.rows,
-    users: users.rows,
-    accounts: accounts.rows,
-    errors,
-    broken: roles.broken || users.broken || accounts.broken,
-  };
 }
 
 /**

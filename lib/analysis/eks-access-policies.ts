@@ -1,11 +1,11 @@
 /**
- * EKS access policies as RBAC rules (iac-anchors §1.4). EKS evaluates them in its own authorizer, before RBAC, for
- * identities that authenticated through an access entry; they only ever allow. The four upstream-equivalent policies
- * are taken from the pinned bootstrap roles (`cluster-admin`, `admin`, `edit`, `view` after aggregation), so they stay
- * exactly as faithful as that data; AmazonEKSAdminViewPolicy (no upstream equivalent) is read on everything, secrets
- * included, as the EKS access-policy reference documents.
+ * EKS access policies as RBAC rules. EKS evaluates them in its own authorizer, before RBAC, for identities that
+ * authenticated through an access entry; they only ever allow. Which role stands for which policy is the model's table
+ * (lib/model/access-policy-roles.ts); the upstream roles' rules are taken from the pinned bootstrap roles (`admin`,
+ * `edit`, `view` after aggregation), so they stay exactly as faithful as that data.
  */
 import { AccessPolicy } from '../model/access-policies';
+import { accessPolicyRoles } from '../model/access-policy-roles';
 import { bootstrapAuthorizer } from './bootstrap-policy';
 import { PolicyRule } from './rbac-types';
 
@@ -16,22 +16,15 @@ export interface AccessPolicyDefinition {
   readonly rules: readonly PolicyRule[];
 }
 
-const READ_EVERYTHING: PolicyRule = { verbs: ['get', 'list', 'watch'], apiGroups: ['*'], resources: ['*'], resourceNames: [], nonResourceURLs: [] };
-
 let cache: Map<string, AccessPolicyDefinition> | undefined;
 
-/** The general-purpose access policies by name (`AmazonEKSClusterAdminPolicy`, ...). */
+/** The access policies with a Kubernetes equivalent by name (`AmazonEKSClusterAdminPolicy`, ...), from the one table. */
 export function accessPolicies(): ReadonlyMap<string, AccessPolicyDefinition> {
   if (!cache) {
     const roles = bootstrapAuthorizer().clusterRoles;
-    const like = (name: string, role: string): AccessPolicyDefinition => ({ name, equivalentClusterRole: role, rules: roles.get(role)!.rules });
-    cache = new Map([
-      like('AmazonEKSClusterAdminPolicy', 'cluster-admin'),
-      like('AmazonEKSAdminPolicy', 'admin'),
-      like('AmazonEKSEditPolicy', 'edit'),
-      like('AmazonEKSViewPolicy', 'view'),
-      { name: 'AmazonEKSAdminViewPolicy', rules: [READ_EVERYTHING] },
-    ].map((p) => [p.name, p]));
+    cache = new Map(accessPolicyRoles().map((r): [string, AccessPolicyDefinition] => [r.policyName, r.rules
+      ? { name: r.policyName, rules: r.rules.map((rule) => ({ ...rule, resourceNames: [], nonResourceURLs: [] })) }
+      : { name: r.policyName, equivalentClusterRole: r.clusterRole, rules: roles.get(r.clusterRole)!.rules }]));
   }
   return cache;
 }

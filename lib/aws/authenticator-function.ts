@@ -1,57 +1,65 @@
 /**
  * The TokenReview webhook as an AWS Lambda behind a Function URL, for self-managed clusters whose kube-apiserver can
- * reach the internet: a NodejsFunction (esbuild, bundled locally — never in Docker) of `authenticator/lambda.ts`,
- * the bearer secret kube-apiserver presents in Secrets Manager (read by the handler through the Parameter Store
- * reference `/aws/reference/secretsmanager/<name>`), the identity mapping rendered from the access model in an SSM
- * parameter, a role with only those reads plus its own log stream, a log group with retention, and optional reserved
- * concurrency. The Function URL uses auth type NONE because kube-apiserver cannot SigV4-sign webhook calls; the
- * handler rejects every call without the bearer secret (constant-time compare) before doing anything else.
+ * reach the internet: the handler bundle this package ships pre-built (`dist/lambda`, lib/aws/lambda-bundle.ts) — no
+ * esbuild or Docker at synth, the same asset hash on every machine —, the bearer secret kube-apiserver presents in
+ * Secrets Manager (read by the handler through the Parameter Store reference `/aws/reference/secretsmanager/<name>`),
+ * the identity mapping rendered from the access model as a JSON file in a Lambda layer (no AWS call and no permission
+ * needed to read it; up to the EKS maximum of 3,000 principals and far beyond), a role that reads only its secret and
+ * writes only its log group, Lambda's JSON log format, and reserved concurrency on by default. The Function URL uses
+ * auth type NONE because kube-apiserver cannot SigV4-sign webhook calls; the handler rejects every call without the
+ * bearer secret (constant-time compare) before any other work.
  */
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CfnOutput, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { webhookKubeconfig } from '../../authenticator/server/kubeconfig';
 import { authenticatorMappingRows } from '../k8s/access-chart';
 import { AuthenticatorBackend } from '../k8s/authenticator-backend';
 import type { AccessModel } from '../model';
 import { AccessValidationError } from './errors';
+import { lambdaBundleDir } from './lambda-bundle';
 
-const REPO_ROOT = resolve(__dirname, '..', '..');
-/** The handler source; in the published package (dist/lib/aws) the compiled sibling is used instead. */
-const HANDLER_ENTRY = [resolve(REPO_ROOT, 'authenticator', 'lambda.ts'), resolve(REPO_ROOT, 'authenticator', 'lambda.js')];
-/** The nearest lock file above the handler: the repo's in development, the consumer's when installed from npm. */
-function nearestLockFile(from: string): string {
-  for (let dir = dirname(from); ; dir = dirname(dir)) {
-    const lock = ['package-lock.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lockb'].map((f) => join(dir, f)).find(existsSync);
-    if (lock) return lock;
-    if (dirname(dir) === dir) throw new Error(`no package-lock.json, yarn.lock or pnpm-lock.yaml above ${from}: NodejsFunction needs one to bundle the webhook`);
-  }
-}
-const STANDARD_PARAMETER_LIMIT = 4096;
-const ADVANCED_PARAMETER_LIMIT = 8192;
+/** Where the mapping layer's file lands in the function (layers are extracted under /opt). */
+export const MAPPING_FILE_IN_LAYER = 'eks-access/mapping.json';
+/**
+ * Lambda's limit on the unzipped function plus its layers (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html);
+ * the handler takes ~50 KB of it.
+ */
+export const LAMBDA_UNZIPPED_LIMIT_BYTES = 250 * 1024 * 1024;
+/** Reserved concurrency when none is given: caps what an internet caller can spend (the URL is public). */
+export const DEFAULT_RESERVED_CONCURRENCY = 20;
 /** Placeholder in the kubeconfig output; the secret itself never appears in the template or outputs. */
 export const WEBHOOK_TOKEN_PLACEHOLDER = '${EKS_ACCESS_WEBHOOK_TOKEN}';
 
 export interface AuthenticatorFunctionProps {
   /** The cluster ID tokens are signed for (`x-k8s-aws-id`). */
   readonly clusterId: string;
-  /** The access model; every principal's mapping row goes into the SSM parameter. */
+  /**
+   * The access model; every principal's mapping row goes into the mapping layer, access policies as groups that
+   * `AccessChart({ selfManagedAuthenticator: true })` binds to their Kubernetes roles.
+   */
   readonly model: AccessModel;
   /** Secrets Manager name of the bearer secret. @default `eks-access/<clusterId>/webhook-bearer` */
   readonly secretName?: string;
-  /** SSM parameter name of the mapping. @default `/eks-access/<clusterId>/mapping` */
-  readonly mappingParameterName?: string;
   /** @default logs.RetentionDays.THREE_MONTHS */
   readonly logRetention?: logs.RetentionDays;
-  /** Reserved concurrency (caps STS calls and cost). @default - unreserved */
+  /**
+   * Reserved concurrency: caps how many instances an internet caller can start (and so the account concurrency,
+   * STS calls and cost it can spend). Ignored when `reserveConcurrency` is false.
+   * @default 20 (DEFAULT_RESERVED_CONCURRENCY)
+   */
   readonly reservedConcurrentExecutions?: number;
+  /**
+   * Set to false to run on the account's unreserved concurrency instead (no cap on what the public URL can spend).
+   * @default true
+   */
+  readonly reserveConcurrency?: boolean;
   /** @default 512 */
   readonly memorySize?: number;
   /** Function timeout; kube-apiserver's webhook timeout is 10 s by default. @default Duration.seconds(10) */
@@ -63,10 +71,11 @@ export interface AuthenticatorFunctionProps {
 }
 
 export class AuthenticatorFunction extends Construct {
-  public readonly function: NodejsFunction;
+  public readonly function: lambda.Function;
   public readonly functionUrl: lambda.FunctionUrl;
   public readonly secret: secretsmanager.Secret;
-  public readonly mappingParameter: ssm.StringParameter;
+  /** The layer holding the mapping file (`/opt/eks-access/mapping.json`). */
+  public readonly mappingLayer: lambda.LayerVersion;
   public readonly logGroup: logs.LogGroup;
   /** kube-apiserver's webhook kubeconfig, with `WEBHOOK_TOKEN_PLACEHOLDER` where the secret goes. */
   public readonly kubeconfigTemplate: string;
@@ -76,16 +85,20 @@ export class AuthenticatorFunction extends Construct {
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(props.clusterId ?? '')) {
       throw new AccessValidationError(this, `clusterId "${props.clusterId}" must be 1-100 characters of letters, digits, ".", "_" or "-"`);
     }
-    const concurrency = props.reservedConcurrentExecutions;
+    const concurrency = props.reserveConcurrency === false ? undefined : props.reservedConcurrentExecutions ?? DEFAULT_RESERVED_CONCURRENCY;
     if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) {
-      throw new AccessValidationError(this, `reservedConcurrentExecutions must be a positive integer, got ${concurrency}`);
+      throw new AccessValidationError(this, `reservedConcurrentExecutions must be a positive integer, got ${concurrency} (to run unreserved, set reserveConcurrency: false)`);
     }
     const timeout = props.timeout ?? Duration.seconds(10);
     if (!Token.isUnresolved(timeout.toSeconds()) && (timeout.toSeconds() < 3 || timeout.toSeconds() > 30)) {
       throw new AccessValidationError(this, `timeout must be 3-30 seconds (kube-apiserver gives up on a webhook after its own timeout), got ${timeout.toSeconds()} s`);
     }
-    const entry = HANDLER_ENTRY.find((f) => existsSync(f)) ?? HANDLER_ENTRY[0];
-    const lockFile = nearestLockFile(entry);
+    let code: lambda.Code;
+    try {
+      code = lambda.Code.fromAsset(lambdaBundleDir());
+    } catch (e) {
+      throw new AccessValidationError(this, (e as Error).message);
+    }
 
     this.secret = new secretsmanager.Secret(this, 'BearerSecret', {
       secretName: props.secretName ?? `eks-access/${props.clusterId}/webhook-bearer`,
@@ -93,17 +106,10 @@ export class AuthenticatorFunction extends Construct {
       generateSecretString: { passwordLength: 48, excludePunctuation: true },
     });
 
-    const mapping = AuthenticatorBackend.staticRows(authenticatorMappingRows(props.model)).config;
-    const mappingJson = JSON.stringify({ mapRoles: mapping.mapRoles, mapUsers: mapping.mapUsers, mapAccounts: mapping.mapAccounts });
-    const bytes = Buffer.byteLength(mappingJson);
-    if (bytes > ADVANCED_PARAMETER_LIMIT) {
-      throw new AccessValidationError(this, `the mapping is ${bytes} bytes, more than an SSM parameter holds (${ADVANCED_PARAMETER_LIMIT}); use the container authenticator with a ConfigMap or CRD backend`);
-    }
-    this.mappingParameter = new ssm.StringParameter(this, 'Mapping', {
-      parameterName: props.mappingParameterName ?? `/eks-access/${props.clusterId}/mapping`,
-      description: `aws-auth style identity mapping of ${props.clusterId}, rendered from the access model`,
-      stringValue: mappingJson,
-      tier: bytes > STANDARD_PARAMETER_LIMIT ? ssm.ParameterTier.ADVANCED : ssm.ParameterTier.STANDARD,
+    this.mappingLayer = new lambda.LayerVersion(this, 'Mapping', {
+      code: lambda.Code.fromAsset(this.writeMapping(props.model)),
+      description: `aws-auth style identity mapping of ${props.clusterId}, rendered from the access model (cdk-eks-access)`,
+      compatibleRuntimes: [lambda.Runtime.NODEJS_24_X],
     });
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
@@ -114,7 +120,7 @@ export class AuthenticatorFunction extends Construct {
     // Own role: the managed AWSLambdaBasicExecutionRole would allow writing to every log group of the account.
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `TokenReview webhook of ${props.clusterId}: reads its secret and mapping, writes its logs`,
+      description: `TokenReview webhook of ${props.clusterId}: reads its secret, writes its logs`,
     });
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -124,48 +130,33 @@ export class AuthenticatorFunction extends Construct {
     const secretReference = `/aws/reference/secretsmanager/${this.secret.secretName}`;
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['ssm:GetParameter'],
-      resources: [
-        this.mappingParameter.parameterArn,
-        stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: secretReference.slice(1) }),
-      ],
+      resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: secretReference.slice(1) })],
     }));
     this.secret.grantRead(role);
 
-    this.function = new NodejsFunction(this, 'Function', {
-      entry,
-      handler: 'handler',
+    this.function = new lambda.Function(this, 'Function', {
+      code,
+      handler: 'index.handler',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: props.architecture ?? lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout,
       role,
+      layers: [this.mappingLayer],
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
+      systemLogLevelV2: lambda.SystemLogLevel.WARN,
       reservedConcurrentExecutions: concurrency,
       description: `IAM TokenReview webhook for ${props.clusterId} (cdk-eks-access)`,
-      depsLockFilePath: lockFile,
-      projectRoot: dirname(lockFile),
       environment: {
         EKS_ACCESS_CLUSTER_ID: props.clusterId,
         EKS_ACCESS_PARTITION: props.model.partition,
         EKS_ACCESS_WEBHOOK_SECRET_SSM_PARAMETER: secretReference,
-        EKS_ACCESS_MAPPING_SSM_PARAMETER: this.mappingParameter.parameterName,
+        EKS_ACCESS_MAPPING_FILE: `/opt/${MAPPING_FILE_IN_LAYER}`,
         ...(props.audiences?.length ? { EKS_ACCESS_AUDIENCES: props.audiences.join(',') } : {}),
         // The review must finish before the function times out.
         EKS_ACCESS_REVIEW_DEADLINE_MS: String(Math.max(1000, timeout.toMilliseconds() - 1000)),
-        NODE_OPTIONS: '--enable-source-maps',
-      },
-      bundling: {
-        forceDockerBundling: false, // local esbuild only: no Docker engine is needed to synth
-        format: OutputFormat.CJS,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        // The runtime's AWS SDK v3 serves the lazily loaded SSM/EC2 clients; bundling it made a ~2 MB bundle and
-        // doubled cold init (bench/results/RESULTS.md, Lambda), so it stays out as in scripts/bundle-lambda.ts.
-        bundleAwsSDK: false,
-        // `import()` of the SDK becomes `require()`, which finds the runtime's copy through NODE_PATH.
-        esbuildArgs: { '--supported:dynamic-import': 'false' },
       },
     });
     // The function must wait for its policy (a cold start reads the secret), but the extra DependsOn on the role is
@@ -181,5 +172,27 @@ export class AuthenticatorFunction extends Construct {
       value: this.kubeconfigTemplate,
       description: `kube-apiserver --authentication-token-webhook-config-file; replace ${WEBHOOK_TOKEN_PLACEHOLDER} by the secret value`,
     });
+  }
+
+  /**
+   * Writes the model's mapping (JSON lists, as lambda/mapping.ts reads it) into a fresh directory for the layer asset.
+   * The asset hash is the hash of the content, so the same model gives the same layer on any machine.
+   */
+  private writeMapping(model: AccessModel): string {
+    let rows;
+    try {
+      rows = AuthenticatorBackend.staticRows(authenticatorMappingRows(model)).config;
+    } catch (e) {
+      throw new AccessValidationError(this, (e as Error).message);
+    }
+    const json = JSON.stringify({ mapRoles: rows.mapRoles, mapUsers: rows.mapUsers, mapAccounts: rows.mapAccounts });
+    const bytes = Buffer.byteLength(json);
+    if (bytes > LAMBDA_UNZIPPED_LIMIT_BYTES / 2) {
+      throw new AccessValidationError(this, `the mapping is ${bytes} bytes, more than the function's layer can hold (${LAMBDA_UNZIPPED_LIMIT_BYTES / 2}); use the container authenticator with a ConfigMap or CRD backend`);
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'eks-access-mapping-'));
+    mkdirSync(join(dir, 'eks-access'));
+    writeFileSync(join(dir, MAPPING_FILE_IN_LAYER), json);
+    return dir;
   }
 }

@@ -6,7 +6,8 @@
  */
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AccessModel, awsAuthRows, AuthenticationMode, GroupGrantJson, ServiceAccountMechanism } from '../model';
+import { AccessModel, accessPolicyGroups, awsAuthRows, AuthenticationMode, GroupGrantJson, ServiceAccountMechanism } from '../model';
+import { renderAccessPolicyRbac } from './access-policy-rbac';
 import { AwsAuthConfigMap } from './aws-auth-config-map';
 import { AwsAuthContent } from './aws-auth-rows';
 import { IamIdentityMapping, IamIdentityMappingCrd } from './iam-identity-mapping';
@@ -31,6 +32,14 @@ export interface AccessChartProps {
   readonly includeIamIdentityMappingCrd?: boolean;
   /** ClusterRoles made elsewhere that group grants may bind. @default - none */
   readonly externalClusterRoles?: string[];
+  /**
+   * The model's identities are authenticated by this library's authenticator on a self-managed cluster (the Lambda
+   * `AuthenticatorFunction`, or `AuthenticatorChart` with `authenticatorMappingRows`), where no EKS authorizer
+   * evaluates access policies: render each access policy as the binding of its group to the Kubernetes role EKS uses
+   * for it (see README "Shipping option 2"). Synth fails, naming the policy, for one RBAC cannot express.
+   * @default - true when `iamIdentityMappings` is on, else false
+   */
+  readonly selfManagedAuthenticator?: boolean;
 }
 
 /** RBAC names must not contain `/` or `%`; group names may. */
@@ -40,11 +49,26 @@ function grantName(group: string, suffix = ''): string {
 
 /**
  * Every mapping row of the model as the authenticator needs it (self-managed clusters, the Lambda webhook,
- * IAMIdentityMapping objects): the CONFIG_MAP view of the model, whatever its EKS authentication mode.
+ * IAMIdentityMapping objects): the CONFIG_MAP view of the model, whatever its EKS authentication mode, except that
+ * each access policy becomes a group (`accessPolicyGroups`) that `AccessChart({ selfManagedAuthenticator: true })`
+ * binds to the policy's Kubernetes role. Throws, naming the principal and the policy, for a policy RBAC cannot express.
  */
 export function authenticatorMappingRows(model: AccessModel): AwsAuthContent {
-  const rows = awsAuthRows(AccessModel.fromJson({ ...model.toJson(), authenticationMode: AuthenticationMode.CONFIG_MAP }));
+  const json = model.toJson();
+  const principals = json.principals.map((p) => {
+    const policyGroups = accessPolicyGroups(p).map((g) => g.group).filter((g) => !p.kubernetesGroups.includes(g));
+    return { ...p, kubernetesGroups: [...p.kubernetesGroups, ...policyGroups], accessPolicies: [] };
+  });
+  const rows = awsAuthRows(AccessModel.fromJson({ ...json, principals, authenticationMode: AuthenticationMode.CONFIG_MAP }));
   return { roles: rows.mapRoles, users: rows.mapUsers, accounts: rows.mapAccounts };
+}
+
+function authenticatorMappingRowsAt(chart: Construct, model: AccessModel): AwsAuthContent {
+  try {
+    return authenticatorMappingRows(model);
+  } catch (e) {
+    throw new Error(`${chart.node.path}: ${(e as Error).message}`);
+  }
 }
 
 export class AccessChart extends RbacChart {
@@ -55,6 +79,7 @@ export class AccessChart extends RbacChart {
     super(scope, id, { labels: MANAGED_BY_LABELS, externalClusterRoles: props.externalClusterRoles });
     const model = props.model;
     model.groupGrants.forEach((g, i) => this.renderGrant(g, `Grant${i}`));
+    if (props.selfManagedAuthenticator ?? props.iamIdentityMappings ?? false) renderAccessPolicyRbac(this, model);
     for (const sa of model.serviceAccounts) {
       new k8s.KubeServiceAccount(this, `ServiceAccount-${sa.id}`, {
         metadata: {
@@ -76,7 +101,7 @@ export class AccessChart extends RbacChart {
     }
     if (props.iamIdentityMappings) {
       if (props.includeIamIdentityMappingCrd ?? true) new IamIdentityMappingCrd(this, 'IamIdentityMappingCrd');
-      const all = authenticatorMappingRows(model);
+      const all = authenticatorMappingRowsAt(this, model);
       if (all.accounts.length > 0) {
         throw new Error(`${this.node.path}: IAMIdentityMapping cannot express account-wide mappings (accounts ${all.accounts.join(', ')}); use the aws-auth ConfigMap or AuthenticatorBackend.staticRows for them`);
       }

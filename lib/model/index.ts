@@ -8,3 +8,4 @@ export * from './derive';
 export * from './validate';
 export { parseIamArn, ssoPermissionSetOf, isServiceLinkedRole } from './iam-arn';
 export type { IamPrincipalArn } from './iam-arn';
+export * from './access-policy-roles';

@@ -1,0 +1,64 @@
+/**
+ * The aws-auth rows of a document whose keys already hold lists (JSON, or YAML already parsed): the part of the
+ * aws-auth format that needs no YAML parser, so the Lambda handler (JSON mapping) bundles none. aws-auth.ts adds the
+ * YAML strings of ConfigMap `data` on top.
+ */
+import { describe } from './fields';
+import { MappingRowError } from './row-error';
+import { readAccountRow, readRoleRow, readUserRow, RowResult } from './rows';
+import type { AwsAuthMappings, RoleMapping, UserMapping } from './types';
+
+export const AWS_AUTH_KEYS = ['mapRoles', 'mapUsers', 'mapAccounts'] as const;
+
+/** Parse result plus whether the document was unusable as a whole (then backends keep their last good config). */
+export interface ParsedAwsAuth extends AwsAuthMappings {
+  /** True when a key (or the document) could not be parsed at all, e.g. a YAML syntax error. */
+  readonly broken: boolean;
+}
+
+/** Keys that differ from a known key only in letter case are ignored by the reference, silently; we say so. */
+export function misspelledKeys(keys: readonly string[]): MappingRowError[] {
+  const out: MappingRowError[] = [];
+  for (const k of keys) {
+    const known = AWS_AUTH_KEYS.find((known) => known.toLowerCase() === k.toLowerCase());
+    if (known !== undefined && known !== k) {
+      out.push(new MappingRowError(k, undefined, undefined, `is ignored: key names are case-sensitive; did you mean '${known}'?`));
+    }
+  }
+  return out;
+}
+
+function readList<T>(
+  values: Record<string, unknown>,
+  key: string,
+  read: (v: unknown, key: string, i: number, source: string) => RowResult<T>,
+  errors: MappingRowError[],
+): { rows: T[]; broken: boolean } {
+  const v = values[key];
+  if (v === undefined || v === null || v === '') return { rows: [], broken: false };
+  if (!Array.isArray(v)) {
+    errors.push(new MappingRowError(key, undefined, undefined, `must be a list of rows, got ${describe(v)}`));
+    return { rows: [], broken: true };
+  }
+  const rows: T[] = [];
+  v.forEach((item, i) => {
+    const r = read(item, key, i, `${key}[${i}]`);
+    errors.push(...r.errors);
+    if (r.row !== undefined) rows.push(r.row);
+  });
+  return { rows, broken: false };
+}
+
+export function readRows(values: Record<string, unknown>): ParsedAwsAuth {
+  const errors: MappingRowError[] = [];
+  const roles = readList<RoleMapping>(values, 'mapRoles', readRoleRow, errors);
+  const users = readList<UserMapping>(values, 'mapUsers', readUserRow, errors);
+  const accounts = readList<string>(values, 'mapAccounts', (v, k, i) => readAccountRow(v, k, i), errors);
+  return {
+    roles: roles.rows,
+    users: users.rows,
+    accounts: accounts.rows,
+    errors,
+    broken: roles.broken || users.broken || accounts.broken,
+  };
+}
