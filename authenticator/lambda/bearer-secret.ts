@@ -55,9 +55,12 @@ export class BearerSecret {
   /** Compares a presented secret (from `presentedBearer`) with the secret; rejects when the secret cannot be read. */
   async check(presented: string): Promise<BearerVerdict> {
     const presentedDigest = digest(presented);
-    if (timingSafeEqual(presentedDigest, await this.current())) return 'match';
-    if (this.now() - this.fetchedAt < this.refreshAfterMs) return 'mismatch';
-    this.digest = undefined; // stale: one re-read, shared by every concurrent caller
+    const compared = this.current();
+    if (timingSafeEqual(presentedDigest, await compared)) return 'match';
+    // Another caller refreshed the secret meanwhile: compare with the new one rather than refresh again.
+    const refreshed = this.digest !== compared;
+    if (!refreshed && this.now() - this.fetchedAt < this.refreshAfterMs) return 'mismatch';
+    if (!refreshed) this.digest = undefined; // stale: one re-read, shared by every concurrent caller
     return timingSafeEqual(presentedDigest, await this.current()) ? 'match' : 'mismatch';
   }
 

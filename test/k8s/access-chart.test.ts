@@ -3,7 +3,8 @@ import { Testing } from 'cdk8s';
 import { exampleAccessModel } from '../../bin/example-access';
 import { parseAwsAuth } from '../../authenticator/mapper/aws-auth';
 import { AccessChart } from '../../lib/k8s';
-import { AccessEntryType, AccessModel, AuthenticationMode } from '../../lib/model';
+import { AccessEntryType, AccessModel, AccessPolicy, AuthenticationMode } from '../../lib/model';
+import { authenticatorMappingRows } from '../../lib/k8s/access-chart';
 import { registerCrd, validateAll } from './validate-manifest';
 
 function synth(model: AccessModel, props: Partial<ConstructorParameters<typeof AccessChart>[2]> = {}) {
@@ -73,5 +74,56 @@ describe('AccessChart (rendered from the access model)', () => {
     const withAccount = new AccessModel({ accountId: '111122223333', authenticationMode: AuthenticationMode.CONFIG_MAP });
     withAccount.addAccount('partner', '444455556666', { kubernetesGroups: ['partners'] });
     expect(() => new AccessChart(Testing.app(), 'access', { model: withAccount, iamIdentityMappings: true })).toThrow(/access: IAMIdentityMapping cannot express account-wide mappings \(accounts 444455556666\)/);
+  });
+
+  describe('access policies for the self-managed authenticator (no EKS authorizer)', () => {
+    const model = () => {
+      const m = new AccessModel({ accountId: '111122223333' });
+      m.importRole('payments-admin', 'arn:aws:iam::111122223333:role/payments-admin', { accessPolicies: [AccessPolicy.AMAZON_EKS_ADMIN_POLICY.inNamespaces('payments', 'refunds')] });
+      m.importRole('auditor', 'arn:aws:iam::111122223333:role/auditor', { accessPolicies: [AccessPolicy.AMAZON_EKS_ADMIN_VIEW_POLICY.atClusterScope()] });
+      m.importRole('root', 'arn:aws:iam::111122223333:role/root', { accessPolicies: [AccessPolicy.AMAZON_EKS_CLUSTER_ADMIN_POLICY.atClusterScope(), AccessPolicy.AMAZON_EKS_VIEW_POLICY.atClusterScope()] });
+      m.importRole('viewer', 'arn:aws:iam::111122223333:role/viewer', { accessPolicies: [AccessPolicy.AMAZON_EKS_VIEW_POLICY.atClusterScope()] });
+      return m;
+    };
+
+    test('each policy grant is a group in the mapping and a binding to the role EKS uses for the policy', () => {
+      const rows = authenticatorMappingRows(model());
+      const groups = Object.fromEntries(rows.roles.map((r) => [r.roleArn!.split('/').pop(), r.groups]));
+      expect(groups).toEqual({
+        'payments-admin': ['eks-access:policy:AmazonEKSAdminPolicy:payments', 'eks-access:policy:AmazonEKSAdminPolicy:refunds'],
+        'auditor': ['eks-access:policy:AmazonEKSAdminViewPolicy'],
+        'root': ['eks-access:policy:AmazonEKSClusterAdminPolicy', 'eks-access:policy:AmazonEKSViewPolicy'], // not system:masters
+        'viewer': ['eks-access:policy:AmazonEKSViewPolicy'],
+      });
+      const objs = synth(model(), { selfManagedAuthenticator: true });
+      const roleRefs = (kind: string) => objs.filter((o: any) => o.kind === kind)
+        .map((o: any) => [o.metadata.namespace, o.roleRef.name, o.subjects.map((x: any) => x.name).join()]);
+      expect(roleRefs('ClusterRoleBinding')).toEqual([
+        [undefined, 'eks-access:policy:AmazonEKSAdminViewPolicy', 'eks-access:policy:AmazonEKSAdminViewPolicy'],
+        [undefined, 'cluster-admin', 'eks-access:policy:AmazonEKSClusterAdminPolicy'],
+        [undefined, 'view', 'eks-access:policy:AmazonEKSViewPolicy'], // one binding for the two principals
+      ]);
+      expect(roleRefs('RoleBinding')).toEqual([
+        ['payments', 'admin', 'eks-access:policy:AmazonEKSAdminPolicy:payments'],
+        ['refunds', 'admin', 'eks-access:policy:AmazonEKSAdminPolicy:refunds'],
+      ]);
+      // AmazonEKSAdminViewPolicy has no upstream role: ours, read-only on everything (Secrets included, as EKS documents).
+      const [adminView] = objs.filter((o: any) => o.kind === 'ClusterRole');
+      expect(adminView).toMatchObject({ metadata: { name: 'eks-access:policy:AmazonEKSAdminViewPolicy' }, rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['get', 'list', 'watch'] }] });
+    });
+
+    test('not rendered for EKS (its authorizer evaluates the policies); on by default with IAMIdentityMappings', () => {
+      expect(synth(model()).filter((o: any) => o.kind.endsWith('Binding'))).toEqual([]);
+      expect(synth(model(), { iamIdentityMappings: true }).filter((o: any) => o.kind === 'RoleBinding')).toHaveLength(2);
+    });
+
+    test('a policy without RBAC equivalent or a wildcard namespace fails synth naming the chart, principal and policy', () => {
+      const hyperpod = new AccessModel({ accountId: '111122223333' });
+      hyperpod.importRole('ops', 'arn:aws:iam::111122223333:role/ops', { accessPolicies: [AccessPolicy.AMAZON_EKS_SECRET_READER_POLICY.inNamespaces('apps')] });
+      expect(() => synth(hyperpod, { selfManagedAuthenticator: true })).toThrow(/^access: principal "ops": access policy AmazonEKSSecretReaderPolicy has no Kubernetes RBAC equivalent/);
+      const wildcard = new AccessModel({ accountId: '111122223333' });
+      wildcard.importRole('ops', 'arn:aws:iam::111122223333:role/ops', { accessPolicies: [AccessPolicy.AMAZON_EKS_EDIT_POLICY.inNamespaces('team-*')] });
+      expect(() => synth(wildcard, { iamIdentityMappings: true })).toThrow(/^access: principal "ops": access policy AmazonEKSEditPolicy in namespaces "team-\*": RBAC cannot bind a wildcard namespace/);
+    });
   });
 });
