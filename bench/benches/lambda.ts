@@ -1,17 +1,19 @@
 /**
- * Benchmark 5: the Lambda TokenReview handler — bundle size (esbuild, minified, as scripts/bundle-lambda.ts ships it)
- * and cold init: from spawning the real runtime interface client (aws-lambda-ric 3.3.0) on the bundle to the first
- * TokenReview answered (a real token, verified against the STS stand-in), through a local Runtime API
- * (test/authenticator/lambda/runtime-api.ts). The floor is the same RIC start with a handler that answers at once.
+ * Benchmark 5: the Lambda TokenReview handler as the package ships it — the pre-built `dist/lambda` of `npm run build`
+ * (scripts/bundle-lambda.ts), which AuthenticatorFunction deploys as it is — its size, and cold init: from spawning the
+ * real runtime interface client (aws-lambda-ric 3.3.0) on the bundle to the first TokenReview answered (a real token,
+ * verified against the STS stand-in), through a local Runtime API (test/authenticator/lambda/runtime-api.ts), with the
+ * mapping read from a file as the function reads its layer. The floor is the same RIC start with a handler that
+ * answers at once, measured interleaved in the same run.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { LAMBDA_RUNTIME_PROVIDED } from '../../scripts/bundle-lambda';
 import { generateToken } from '../../authenticator/token';
+import { lambdaBundleDir } from '../../lib/aws/lambda-bundle';
 import { functionUrlEvent, LocalRuntimeApi } from '../../test/authenticator/lambda/runtime-api';
 import { startStsStandIn, StsStandIn } from '../../test/fixtures/sts-standin';
 import { timeCommand } from '../lib/command';
@@ -21,16 +23,43 @@ import { median, repeat } from '../lib/stats';
 const RUNS = 20;
 const CLUSTER = 'bench-cluster';
 const SECRET = 'bench-shared-secret-0123456789abcdef';
-const BUDGET_KB = 250;
+/** Issue targets: the bundle as shipped, and cold init above the RIC floor. */
+const BUDGET_KB = 125;
+const COLD_TARGET_MS = 60;
+/** The EKS maximum of access entries per cluster: the largest mapping the function must hold. */
+const MAX_PRINCIPALS = 3000;
 const REPO = path.resolve(__dirname, '..', '..', '..');
 
-/** Runs the repository's own bundle script (ts-node: it locates authenticator/lambda.ts from its source dir). */
-function bundle(outDir: string): string {
-  execFileSync(path.join(REPO, 'node_modules', '.bin', 'ts-node'), ['--transpile-only', path.join(REPO, 'scripts', 'bundle-lambda.ts'), outDir], {
-    cwd: REPO,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  return path.join(outDir, 'index.js');
+/** Bytes of every file of the shipped bundle directory (the Lambda asset is the whole directory). */
+function assetBytes(dir: string): number {
+  return readdirSync(dir).reduce((sum, f) => sum + statSync(path.join(dir, f)).size, 0);
+}
+
+/** A mapping file as AuthenticatorFunction writes it: `principals` rows plus the bench user, JSON lists. */
+function mappingFile(dir: string, name: string, userArn: string, principals: number): string {
+  const mapRoles = Array.from({ length: principals }, (_, i) => ({
+    rolearn: `arn:aws:iam::111122223333:role/teams/team-${i % 50}/engineer-${i}`,
+    username: `engineer-${i}:{{SessionName}}`,
+    groups: [`team-${i % 50}`, `eks-access:policy:AmazonEKSViewPolicy:team-${i % 50}`],
+  }));
+  const file = path.join(dir, name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(file, JSON.stringify({ mapRoles, mapUsers: [{ userarn: userArn, username: 'bench', groups: ['bench'] }], mapAccounts: [] }));
+  return file;
+}
+
+/**
+ * A fresh Node process making one GetCallerIdentity-shaped HTTPS request to the stand-in on a new TLS connection: the
+ * part of a cold start that is Node's first TLS handshake and the stand-in's answer, not our code.
+ */
+function firstHttpsScript(standIn: StsStandIn): string {
+  const [host, port] = standIn.connectTo.split(':');
+  return `const https = require('node:https');
+const req = https.request({ host: ${JSON.stringify(host)}, port: ${Number(port)}, method: 'POST', path: '/', servername: 'sts.amazonaws.com',
+  ca: require('node:fs').readFileSync(${JSON.stringify(standIn.caFile)}), agent: false,
+  headers: { 'content-type': 'application/x-www-form-urlencoded', host: 'sts.amazonaws.com' } }, (res) => res.resume());
+req.on('error', (e) => { console.error(e.message); process.exitCode = 1; });
+req.end('Action=GetCallerIdentity&Version=2011-06-15');`;
 }
 
 /**
@@ -75,77 +104,113 @@ export async function run(): Promise<BenchResult> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-lambda-'));
   let standIn: StsStandIn | undefined;
   try {
-    const ours = path.join(dir, 'ours');
-    const file = bundle(ours);
-    const sizeKb = statSync(file).size / 1024;
+    const ours = lambdaBundleDir(); // dist/lambda, as npm run build wrote it (npm run bench builds first)
+    const file = path.join(ours, 'index.js');
+    const sizeKb = assetBytes(ours) / 1024;
     const gzipKb = gzipSync(readFileSync(file)).length / 1024;
     const floorDir = mkdtempSync(path.join(dir, 'floor-'));
     writeFileSync(path.join(floorDir, 'index.js'), "exports.handler = async () => ({ statusCode: 200, body: '{}' });\n");
 
     standIn = await startStsStandIn();
     const user = await standIn.createUser('lambda-bench');
-    const env = {
+    const env = (principals: number) => ({
       EKS_ACCESS_CLUSTER_ID: CLUSTER,
       EKS_ACCESS_WEBHOOK_SECRET: SECRET,
-      EKS_ACCESS_MAPPING: JSON.stringify({ mapUsers: [{ userarn: user.arn, username: 'bench', groups: ['bench'] }] }),
-      EKS_ACCESS_STS_CONNECT_TO: standIn.connectTo, // benchmark only: real STS cannot run here
-      EKS_ACCESS_STS_CA_FILE: standIn.caFile,
+      EKS_ACCESS_MAPPING_FILE: mappingFile(path.join(dir, 'layer'), `mapping-${principals}.json`, user.arn, principals),
+      EKS_ACCESS_STS_CONNECT_TO: standIn!.connectTo, // benchmark only: real STS cannot run here
+      EKS_ACCESS_STS_CA_FILE: standIn!.caFile,
       EKS_ACCESS_LOG_LEVEL: 'warn',
-    };
+      AWS_LAMBDA_LOG_FORMAT: 'JSON',
+    });
+    const small = env(0);
+    const large = env(MAX_PRINCIPALS);
+    const mappingKb = statSync(large.EKS_ACCESS_MAPPING_FILE).size / 1024;
+    // The storage choice: what the same mapping would take as compressed chunks in 8 KB Advanced SSM parameters.
+    const mappingBytes = readFileSync(large.EKS_ACCESS_MAPPING_FILE);
+    const chunks = (compressed: Buffer) => Math.ceil(compressed.toString('base64').length / 8192);
+    const gzipChunks = chunks(gzipSync(mappingBytes, { level: 9 }));
+    const brotliChunks = chunks(brotliCompressSync(mappingBytes));
     const reviewEvent = async () => {
       const { token } = await generateToken({ clusterId: CLUSTER, region: 'us-east-1', credentials: user });
       const body = JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token } });
       return functionUrlEvent({ body, authorization: `Bearer ${SECRET}` });
     };
     const oursMs: number[] = [];
+    const largeMs: number[] = [];
     const floorMs: number[] = [];
-    // Interleaved, so drifting machine load hits both alike.
+    // Interleaved, so drifting machine load hits all alike.
     await repeat(RUNS, async () => {
-      oursMs.push(await coldStart(ours, env, await reviewEvent(), 200));
+      oursMs.push(await coldStart(ours, small, await reviewEvent(), 200));
+      largeMs.push(await coldStart(ours, large, await reviewEvent(), 200));
       floorMs.push(await coldStart(floorDir, {}, functionUrlEvent({ body: '{}' }), 200));
     });
     // How much of the cold init is just loading the bundle: require() it in a bare Node, against `node -e 0`.
     const requireMs: number[] = [];
     const nodeMs: number[] = [];
+    const httpsMs: number[] = [];
     const bare = { PATH: process.env.PATH };
-    await repeat(RUNS / 2, async () => {
+    const https = firstHttpsScript(standIn);
+    await repeat(RUNS, async () => {
       requireMs.push(...(await timeCommand(process.execPath, ['-e', `require(${JSON.stringify(file)})`], bare, 1)));
       nodeMs.push(...(await timeCommand(process.execPath, ['-e', '0'], bare, 1)));
+      httpsMs.push(...(await timeCommand(process.execPath, ['-e', https], bare, 1)));
     });
     const loadMs = median(requireMs) - median(nodeMs);
     const cold = median(oursMs);
+    const coldLarge = median(largeMs);
+    const sts = median(httpsMs) - median(nodeMs);
     const parts = await sizeByPackage();
     const top = parts.slice(0, 6).map(([pkg, b]) => `${pkg} ${(b / 1024).toFixed(0)} KB`).join(', ');
     const floor = median(floorMs);
+    const ownMs = cold - floor - sts;
     return {
       name: 'lambda',
       title: 'Lambda handler: bundle size and cold init through aws-lambda-ric',
       rows: [
         row({
-          case: 'bundle (esbuild, minified)', metric: 'size', unit: 'KB', ours: sizeKb, baseline: BUDGET_KB, baselineName: 'budget',
+          case: 'bundle as shipped (dist/lambda: the whole asset directory)', metric: 'size', unit: 'KB', ours: sizeKb, baseline: BUDGET_KB, baselineName: 'budget',
           target: { text: `≤ ${BUDGET_KB} KB`, met: (_r, o) => o <= BUDGET_KB },
           explanation: sizeKb > BUDGET_KB
-            ? `largest parts of the minified bundle: ${top}. The AWS SDK (${LAMBDA_RUNTIME_PROVIDED.join(', ')}) is left to the Lambda runtime, ` +
-              'so what remains is our code and its non-AWS dependencies'
+            ? `largest parts of the minified bundle: ${top}. The AWS SDK (${LAMBDA_RUNTIME_PROVIDED.join(', ')}) is left to the Lambda runtime`
             : undefined,
         }),
         row({
           case: 'cold init: module load → first TokenReview answered', metric: 'wall above the RIC floor', unit: 'ms', ours: cold - floor, baseline: floor,
-          baselineName: 'RIC + empty handler', target: { text: '≤ 100 ms', met: (_r, o) => o <= 100 },
-          explanation: cold - floor > 100
-            ? `loading the ${sizeKb.toFixed(0)} KB bundle alone (require() in a bare Node, minus \`node -e 0\`) takes ${loadMs.toFixed(0)} ms; ` +
-              'the rest is configuration, the first STS round trip to the loopback Python stand-in (a new TLS connection; see the webhook ' +
-              'benchmark for the stand-in\'s own latency) and the answer. On Lambda that round trip goes to regional STS instead'
+          baselineName: 'RIC + empty handler', target: { text: `≤ ${COLD_TARGET_MS} ms`, met: (_r, o) => o <= COLD_TARGET_MS },
+          explanation: cold - floor > COLD_TARGET_MS
+            ? `a fresh Node's first HTTPS round trip to the loopback Python stand-in (new TLS connection) takes ${sts.toFixed(0)} ms by itself ` +
+              `in the same run, which no handler code can avoid; what remains is ours (next row). On Lambda that round trip goes to regional STS instead`
             : undefined,
         }),
+        row({
+          case: 'cold init, our own part: the above minus a fresh Node\'s first HTTPS round trip to the same stand-in', metric: 'wall', unit: 'ms',
+          ours: ownMs, baseline: floor, baselineName: 'RIC + empty handler', target: { text: `≤ ${COLD_TARGET_MS} ms`, met: (_r, o) => o <= COLD_TARGET_MS },
+          explanation: ownMs > COLD_TARGET_MS
+            ? `loading the bundle alone takes ${loadMs.toFixed(0)} ms on this loaded machine (a later row)`
+            : 'an estimate by difference of medians: both sides load node:https/tls and make one TLS handshake, so what remains is our code ' +
+              '(bundle compile, configuration, review); each median swings by tens of ms on this shared machine',
+        }),
+        row({
+          case: `cold init with a ${MAX_PRINCIPALS}-principal mapping (${mappingKb.toFixed(0)} KB layer file)`, metric: 'wall above the RIC floor', unit: 'ms',
+          ours: coldLarge - floor, baseline: floor, baselineName: 'RIC + empty handler',
+        }),
+        row({ case: 'a fresh Node\'s first HTTPS round trip to the stand-in (new TLS connection)', metric: 'wall above `node -e 0`', unit: 'ms', ours: sts, baseline: median(nodeMs), baselineName: 'node -e 0' }),
         row({ case: 'loading the bundle (require in bare Node)', metric: 'wall above `node -e 0`', unit: 'ms', ours: loadMs, baseline: median(nodeMs), baselineName: 'node -e 0' }),
         row({ case: 'cold start: RIC spawn → first TokenReview answered', metric: 'wall', unit: 'ms', ours: cold, baseline: floor, baselineName: 'RIC + empty handler' }),
       ],
       notes: [
-        `Bundle gzipped: ${gzipKb.toFixed(0)} KB; largest parts: ${top}. Cold figures: median of ${RUNS} fresh RIC processes each (ours and floor interleaved). ` +
-          'Each of ours answers a real TokenReview (Function URL event, fresh token, mapped user) verified against the STS stand-in over HTTPS, ' +
-          'so "module load → first answer" includes one STS round trip to the loopback stand-in. ' +
-          'The floor is the same RIC, Runtime API and event loop with a one-line handler: Node start + RIC start-up, which Lambda bills as init too.',
+        `Bundle: ${(statSync(file).size / 1024).toFixed(1)} KB index.js (gzipped ${gzipKb.toFixed(0)} KB), no third-party code left in it ` +
+          `(largest parts: ${top}); before this version it was 237 KB, of which yaml 112 KB and pino with its transports ~70 KB. ` +
+          `Cold figures: median of ${RUNS} fresh RIC processes each, ours (1-row and ${MAX_PRINCIPALS}-row mapping) and the floor interleaved, ratios ` +
+          'against the floor of the same run. Each of ours answers a real TokenReview (Function URL event, fresh token, mapped user) verified against ' +
+          'the STS stand-in over HTTPS, so "module load → first answer" includes one STS round trip to the loopback stand-in on a new TLS connection ' +
+          'from a fresh process, measured by itself as a one-request Node script in the same run (its own row) and subtracted for "our own part". ' +
+          'The floor is the same RIC, Runtime API and event loop with a one-line handler: Node start + RIC start-up, which Lambda bills as init too. ' +
+          'The machine is shared (2 cores, other builds and tests running): absolute figures are noisy, the floor of the same run is the reference.',
+        `Mapping storage, ${MAX_PRINCIPALS} principals (${mappingKb.toFixed(0)} KB of JSON): AuthenticatorFunction ships it as a layer file, read from ` +
+          'disk at cold start (no AWS call, no IAM grant, Lambda allows 250 MB unzipped). As compressed chunks in 8 KB Advanced SSM parameters it ' +
+          `would take ${gzipChunks} (gzip -9, base64) or ${brotliChunks} (brotli) parameters of these synthetic, very repetitive names — real ` +
+          'ARNs compress less —, each an SSM read at cold start plus decompression; one SSM parameter (the former storage) held ~60 users.',
       ],
     };
   } finally {
