@@ -6,6 +6,7 @@
  * mapping read from a file as the function reads its layer. The floor is the same RIC start with a handler that
  * answers at once, measured interleaved in the same run.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -17,6 +18,7 @@ import { lambdaBundleDir } from '../../lib/aws/lambda-bundle';
 import { functionUrlEvent, LocalRuntimeApi } from '../../test/authenticator/lambda/runtime-api';
 import { startStsStandIn, StsStandIn } from '../../test/fixtures/sts-standin';
 import { timeCommand } from '../lib/command';
+import { processCpuMs } from '../lib/process-cpu';
 import { BenchResult, row } from '../lib/result';
 import { median, repeat } from '../lib/stats';
 
@@ -59,7 +61,19 @@ const req = https.request({ host: ${JSON.stringify(host)}, port: ${Number(port)}
   ca: require('node:fs').readFileSync(${JSON.stringify(standIn.caFile)}), agent: false,
   headers: { 'content-type': 'application/x-www-form-urlencoded', host: 'sts.amazonaws.com' } }, (res) => res.resume());
 req.on('error', (e) => { console.error(e.message); process.exitCode = 1; });
-req.end('Action=GetCallerIdentity&Version=2011-06-15');`;
+req.end('Action=GetCallerIdentity&Version=2011-06-15');
+process.on('exit', () => process.stdout.write(String(cpuMs())));
+${CPU_MS}`;
+}
+
+/** Appended to a `node -e` script: prints the process's own CPU ms (user + system) at exit. */
+const CPU_MS = 'function cpuMs() { const u = process.cpuUsage(); return (u.user + u.system) / 1000; }';
+
+/** CPU ms a `node -e SCRIPT` process reports for itself (the script prints it at exit). */
+function scriptCpuMs(script: string, env: NodeJS.ProcessEnv): number {
+  const out = spawnSync(process.execPath, ['-e', script], { env, encoding: 'utf8' });
+  if (out.status !== 0) throw new Error(`bench lambda: node -e failed: ${out.stderr.slice(0, 500)}`);
+  return Number(out.stdout.trim().split('\n').pop());
 }
 
 /**
@@ -82,19 +96,27 @@ async function sizeByPackage(): Promise<Array<[string, number]>> {
   return [...bytes].sort((a, b) => b[1] - a[1]);
 }
 
-/** Milliseconds from spawning the RIC in `taskRoot` to the first invocation's answer; checks the answer. */
-async function coldStart(taskRoot: string, env: NodeJS.ProcessEnv, event: object, expectStatus: number): Promise<number> {
+interface Cold {
+  /** Wall ms from spawning the RIC to the first answer. */
+  readonly wallMs: number;
+  /** CPU ms (user + system) the RIC process used by then: much less sensitive to the machine's load than wall time. */
+  readonly cpuMs: number;
+}
+
+/** From spawning the RIC in `taskRoot` to the first invocation's answer; checks the answer. */
+async function coldStart(taskRoot: string, env: NodeJS.ProcessEnv, event: object, expectStatus: number): Promise<Cold> {
   const api = new LocalRuntimeApi();
   await api.start();
   try {
     const start = process.hrtime.bigint();
     await api.spawnRic(taskRoot, env);
     const out = await api.invoke(event);
-    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+    const cpuMs = processCpuMs(api.pid!);
     if (out.kind !== 'response' || out.payload?.statusCode !== expectStatus) {
       throw new Error(`bench lambda: unexpected answer ${JSON.stringify(out).slice(0, 500)}; RIC output:\n${api.output}`);
     }
-    return ms;
+    return { wallMs, cpuMs };
   } finally {
     await api.stop();
   }
@@ -135,33 +157,40 @@ export async function run(): Promise<BenchResult> {
       const body = JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token } });
       return functionUrlEvent({ body, authorization: `Bearer ${SECRET}` });
     };
-    const oursMs: number[] = [];
-    const largeMs: number[] = [];
-    const floorMs: number[] = [];
+    const oursCold: Cold[] = [];
+    const largeCold: Cold[] = [];
+    const floorCold: Cold[] = [];
     // Interleaved, so drifting machine load hits all alike.
     await repeat(RUNS, async () => {
-      oursMs.push(await coldStart(ours, small, await reviewEvent(), 200));
-      largeMs.push(await coldStart(ours, large, await reviewEvent(), 200));
-      floorMs.push(await coldStart(floorDir, {}, functionUrlEvent({ body: '{}' }), 200));
+      oursCold.push(await coldStart(ours, small, await reviewEvent(), 200));
+      largeCold.push(await coldStart(ours, large, await reviewEvent(), 200));
+      floorCold.push(await coldStart(floorDir, {}, functionUrlEvent({ body: '{}' }), 200));
     });
     // How much of the cold init is just loading the bundle: require() it in a bare Node, against `node -e 0`.
     const requireMs: number[] = [];
     const nodeMs: number[] = [];
     const httpsMs: number[] = [];
+    const httpsCpuMs: number[] = [];
+    const nodeCpuMs: number[] = [];
     const bare = { PATH: process.env.PATH };
     const https = firstHttpsScript(standIn);
     await repeat(RUNS, async () => {
       requireMs.push(...(await timeCommand(process.execPath, ['-e', `require(${JSON.stringify(file)})`], bare, 1)));
       nodeMs.push(...(await timeCommand(process.execPath, ['-e', '0'], bare, 1)));
       httpsMs.push(...(await timeCommand(process.execPath, ['-e', https], bare, 1)));
+      httpsCpuMs.push(scriptCpuMs(https, bare));
+      nodeCpuMs.push(scriptCpuMs(`${CPU_MS}; process.stdout.write(String(cpuMs()));`, bare));
     });
     const loadMs = median(requireMs) - median(nodeMs);
-    const cold = median(oursMs);
-    const coldLarge = median(largeMs);
+    const cold = median(oursCold.map((c) => c.wallMs));
+    const coldLarge = median(largeCold.map((c) => c.wallMs));
+    const coldCpu = median(oursCold.map((c) => c.cpuMs));
+    const floorCpu = median(floorCold.map((c) => c.cpuMs));
+    const httpsCpu = median(httpsCpuMs) - median(nodeCpuMs);
     const sts = median(httpsMs) - median(nodeMs);
     const parts = await sizeByPackage();
     const top = parts.slice(0, 6).map(([pkg, b]) => `${pkg} ${(b / 1024).toFixed(0)} KB`).join(', ');
-    const floor = median(floorMs);
+    const floor = median(floorCold.map((c) => c.wallMs));
     const ownMs = cold - floor - sts;
     return {
       name: 'lambda',
@@ -197,6 +226,8 @@ export async function run(): Promise<BenchResult> {
         row({ case: 'a fresh Node\'s first HTTPS round trip to the stand-in (new TLS connection)', metric: 'wall above `node -e 0`', unit: 'ms', ours: sts, baseline: median(nodeMs), baselineName: 'node -e 0' }),
         row({ case: 'loading the bundle (require in bare Node)', metric: 'wall above `node -e 0`', unit: 'ms', ours: loadMs, baseline: median(nodeMs), baselineName: 'node -e 0' }),
         row({ case: 'cold start: RIC spawn → first TokenReview answered', metric: 'wall', unit: 'ms', ours: cold, baseline: floor, baselineName: 'RIC + empty handler' }),
+        row({ case: 'cold init, CPU: RIC process CPU above the floor\'s (load-robust view of the same start)', metric: 'CPU', unit: 'ms', ours: coldCpu - floorCpu, baseline: floorCpu, baselineName: 'RIC + empty handler' }),
+        row({ case: 'of which: a fresh Node\'s first HTTPS round trip, CPU above `node -e 0`', metric: 'CPU', unit: 'ms', ours: httpsCpu, baseline: median(nodeCpuMs), baselineName: 'node -e 0' }),
       ],
       notes: [
         `Bundle: ${(statSync(file).size / 1024).toFixed(1)} KB index.js (gzipped ${gzipKb.toFixed(0)} KB), no third-party code left in it ` +
@@ -206,6 +237,8 @@ export async function run(): Promise<BenchResult> {
           'the STS stand-in over HTTPS, so "module load → first answer" includes one STS round trip to the loopback stand-in on a new TLS connection ' +
           'from a fresh process, measured by itself as a one-request Node script in the same run (its own row) and subtracted for "our own part". ' +
           'The floor is the same RIC, Runtime API and event loop with a one-line handler: Node start + RIC start-up, which Lambda bills as init too. ' +
+          'CPU rows: the RIC process\'s user + system time from /proc at the answer (10 ms ticks) and the scripts\' own process.cpuUsage(); CPU is ' +
+          'much less affected than wall time by other work on the machine, so it is the steadier view of what the start itself costs. ' +
           'The machine is shared (2 cores, other builds and tests running): absolute figures are noisy, the floor of the same run is the reference.',
         `Mapping storage, ${MAX_PRINCIPALS} principals (${mappingKb.toFixed(0)} KB of JSON): AuthenticatorFunction ships it as a layer file, read from ` +
           'disk at cold start (no AWS call, no IAM grant, Lambda allows 250 MB unzipped). As compressed chunks in 8 KB Advanced SSM parameters it ' +

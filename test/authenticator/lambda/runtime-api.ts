@@ -61,6 +61,11 @@ export class LocalRuntimeApi {
     this.child.on('error', (e) => (this.output += `spawn error: ${e.message} (is aws-lambda-ric 3.3.0 installed? it needs autoconf, automake, libtool)\n`));
   }
 
+  /** The RIC process (a benchmark reads its CPU time from /proc). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   /** Queues an event and resolves with what the handler answered. */
   invoke(event: unknown, timeoutMs = 30000): Promise<InvocationResult> {
     return new Promise<InvocationResult>((resolve, reject) => {
