@@ -4,15 +4,15 @@
  * esbuild or Docker at synth, the same asset hash on every machine —, the bearer secret kube-apiserver presents in
  * Secrets Manager (read by the handler through the Parameter Store reference `/aws/reference/secretsmanager/<name>`),
  * the identity mapping rendered from the access model as a JSON file in a Lambda layer (no AWS call and no permission
- * needed to read it; up to the EKS maximum of 3,000 principals and far beyond), a role that reads only its secret and
- * writes only its log group, Lambda's JSON log format, and reserved concurrency on by default. The Function URL uses
+ * needed to read it; up to the EKS maximum of 3,000 principals and far beyond), a role that reads only its secret, writes only its log group
+ * (and may describe EC2 instances when node rows need `{{EC2PrivateDNSName}}`), Lambda's JSON log format, and reserved concurrency on by default. The Function URL uses
  * auth type NONE because kube-apiserver cannot SigV4-sign webhook calls; the handler rejects every call without the
  * bearer secret (constant-time compare) before any other work.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CfnOutput, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -106,8 +106,9 @@ export class AuthenticatorFunction extends Construct {
       generateSecretString: { passwordLength: 48, excludePunctuation: true },
     });
 
+    const mapping = this.writeMapping(props.model);
     this.mappingLayer = new lambda.LayerVersion(this, 'Mapping', {
-      code: lambda.Code.fromAsset(this.writeMapping(props.model)),
+      code: lambda.Code.fromAsset(mapping.dir),
       description: `aws-auth style identity mapping of ${props.clusterId}, rendered from the access model (cdk-eks-access)`,
       compatibleRuntimes: [lambda.Runtime.NODEJS_24_X],
     });
@@ -133,6 +134,15 @@ export class AuthenticatorFunction extends Construct {
       resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: secretReference.slice(1) })],
     }));
     this.secret.grantRead(role);
+    if (mapping.resolvesEc2Names) {
+      // Node rows (`system:node:{{EC2PrivateDNSName}}`) are rendered from EC2, as aws-iam-authenticator does.
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ec2:DescribeInstances'], resources: ['*'] }));
+      Validations.of(role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'ec2:DescribeInstances supports no resource-level permissions (Service Authorization Reference, Amazon EC2); the handler calls it, '
+          + 'rate-limited and cached, only to render {{EC2PrivateDNSName}} of the node rows of the mapping.',
+      });
+    }
 
     this.function = new lambda.Function(this, 'Function', {
       code,
@@ -178,7 +188,7 @@ export class AuthenticatorFunction extends Construct {
    * Writes the model's mapping (JSON lists, as lambda/mapping.ts reads it) into a fresh directory for the layer asset.
    * The asset hash is the hash of the content, so the same model gives the same layer on any machine.
    */
-  private writeMapping(model: AccessModel): string {
+  private writeMapping(model: AccessModel): { dir: string; resolvesEc2Names: boolean } {
     let rows;
     try {
       rows = AuthenticatorBackend.staticRows(authenticatorMappingRows(model)).config;
@@ -193,6 +203,6 @@ export class AuthenticatorFunction extends Construct {
     const dir = mkdtempSync(join(tmpdir(), 'eks-access-mapping-'));
     mkdirSync(join(dir, 'eks-access'));
     writeFileSync(join(dir, MAPPING_FILE_IN_LAYER), json);
-    return dir;
+    return { dir, resolvesEc2Names: json.includes('{{EC2PrivateDNSName}}') };
   }
 }

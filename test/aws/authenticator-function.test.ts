@@ -185,6 +185,17 @@ describe('AuthenticatorFunction', () => {
       /Webhook\/Authenticator: principal "ops": access policy AmazonEKSAdminPolicy in namespaces "dev-\*": RBAC cannot bind a wildcard namespace/);
   });
 
+  test('node rows ({{EC2PrivateDNSName}}) get ec2:DescribeInstances, acknowledged for cdk-nag with its reason; other models do not', () => {
+    const model = exampleAccessModel(AuthenticationMode.API);
+    model.addNodeRole('nodes', 'arn:aws:iam::111122223333:role/nodes/self-managed-ng');
+    const { app, stack } = build({ model });
+    app.synth(); // with the AwsSolutions checks: IAM5 on Resource::* is acknowledged by the construct itself
+    const statements = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    expect(statements).toContainEqual(expect.objectContaining({ Action: 'ec2:DescribeInstances', Resource: '*' }));
+    const withoutNodes = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    expect(JSON.stringify(withoutNodes)).not.toContain('ec2:');
+  }, 120000);
+
   test('without the pre-built bundle (a source checkout before `npm run build`) the error says how to build it', () => {
     expect(() => lambdaBundleDir(tmpdir())).toThrow(/pre-built Lambda handler .* is missing: .* run `npm run build` first/);
   });
