@@ -23,8 +23,24 @@ export interface ServerSettings {
   readonly tlsKeyFile: string;
   /** Largest accepted request body. @default 65536 */
   readonly bodyLimitBytes: number;
-  /** Time allowed to receive the request headers. @default 10000 */
+  /**
+   * Time allowed to receive the request headers. A connection that has not delivered its first request's headers
+   * this long after its TLS handshake (a silent connection) is closed. @default 10000
+   */
   readonly headersTimeoutMs: number;
+  /** Time allowed for the TLS handshake, counted from the TCP accept; at most headersTimeoutMs. @default 5000 (or headersTimeoutMs if lower) */
+  readonly tlsHandshakeTimeoutMs: number;
+  /** Open connections beyond this are dropped at once (Node's `server.maxConnections`). @default 512 */
+  readonly maxConnections: number;
+  /** Reviews being answered at once; more are answered 429 at once (`authenticated: false`). @default 256 */
+  readonly maxInFlightReviews: number;
+  /**
+   * Port of a plain-HTTP listener serving only /metrics, /healthz and /readyz (for Prometheus and kubelet probes
+   * where the TLS port is loopback-only). @default - none (no such listener; /metrics stays on the TLS port)
+   */
+  readonly metricsPort?: number;
+  /** Bind address of the metrics listener. @default 127.0.0.1 */
+  readonly metricsAddress: string;
   /** Time allowed to receive the whole request. @default 15000 */
   readonly requestTimeoutMs: number;
   /** Idle keep-alive connections are closed after this. @default 30000 */
@@ -65,14 +81,32 @@ export interface StsSettings {
 export interface CacheSettings {
   /** Bound of the verified-identity LRU cache; 0 disables it. @default 10000 */
   readonly maxEntries: number;
-  /** Upper bound of an entry's life; an entry never outlives its token (X-Amz-Date + 15 min). @default 300 */
+  /**
+   * Upper bound of an entry's life; an entry never outlives its token (X-Amz-Date + 15 min). The default equals
+   * kube-apiserver's own webhook cache (`--authentication-token-webhook-cache-ttl`, 2 min). @default 120
+   */
   readonly ttlSeconds: number;
-  /** Life of a cached denial (invalid signature, bad format); 0 = denials are not cached. @default 0 */
+  /** Life of a cached denial (STS refused the signature); 0 = denials are not cached. @default 0 */
   readonly denialTtlSeconds: number;
+  /**
+   * Bound of the second, small LRU holding denials and verified identities no backend mapped (any AWS principal can
+   * sign a valid token), so neither can evict a mapped identity from the main cache; 0 disables it. @default 1000
+   */
+  readonly denialMaxEntries: number;
+}
+
+/**
+ * Settings every backend has. `reservedPrefixes`: a username rendered from one of this backend's explicit rows that
+ * begins with one of these is refused (the review is denied), as the reference's `server.reservedPrefixConfig`
+ * (aws-iam-authenticator pkg/server/server.go `doMapping` → `reservedPrefixExists`; plain case-sensitive prefix of
+ * the username; groups and the `mapAccounts` automap are not checked). @default none
+ */
+interface CommonBackendConfig {
+  readonly reservedPrefixes?: readonly string[];
 }
 
 /** A mapping backend; the order of `mapping.backends` is the precedence (first match wins). */
-export type BackendConfig =
+export type BackendConfig = CommonBackendConfig & (
   | { readonly type: 'file'; readonly path: string }
   | { readonly type: 'configMap'; readonly kubeconfig?: string; readonly namespace: string; readonly name: string }
   | { readonly type: 'crd'; readonly kubeconfig?: string }
@@ -82,7 +116,7 @@ export type BackendConfig =
     readonly mapRoles: readonly unknown[];
     readonly mapUsers: readonly unknown[];
     readonly mapAccounts: readonly unknown[];
-  };
+  });
 
 export const BACKEND_TYPES = ['file', 'configMap', 'crd', 'accessEntries', 'static'] as const;
 
@@ -157,6 +191,11 @@ export function parseConfig(doc: unknown, baseDir = process.cwd()): Authenticato
     tlsKeyFile: file(s, 'tlsKeyFile', true)!,
     bodyLimitBytes: s.integer('bodyLimitBytes', 65536, 1024, 16 * 1024 * 1024),
     headersTimeoutMs: s.integer('headersTimeoutMs', 10000, 100, MAX_MS),
+    tlsHandshakeTimeoutMs: s.integer('tlsHandshakeTimeoutMs', Math.min(5000, s.integer('headersTimeoutMs', 10000, 100, MAX_MS)), 100, MAX_MS),
+    maxConnections: s.integer('maxConnections', 512, 1, 100_000),
+    maxInFlightReviews: s.integer('maxInFlightReviews', 256, 1, 100_000),
+    metricsPort: s.has('metricsPort') ? s.integer('metricsPort', 0, 0, 65535) : undefined,
+    metricsAddress: s.string('metricsAddress', { pattern: /^[0-9a-fA-F.:]+$|^localhost$/, hint: 'an IP address to bind' }) ?? '127.0.0.1',
     requestTimeoutMs: s.integer('requestTimeoutMs', 15000, 100, MAX_MS),
     keepAliveTimeoutMs: s.integer('keepAliveTimeoutMs', 30000, 100, MAX_MS),
     shutdownGraceMs: s.integer('shutdownGraceMs', 20000, 0, MAX_MS),
@@ -181,6 +220,9 @@ export function parseConfig(doc: unknown, baseDir = process.cwd()): Authenticato
     caFile: file(st, 'caFile', false),
   };
   st.rejectUnknown();
+  if (server.tlsHandshakeTimeoutMs > server.headersTimeoutMs) {
+    throw new ConfigError('server.tlsHandshakeTimeoutMs', `must not exceed server.headersTimeoutMs (${server.headersTimeoutMs})`);
+  }
   if (server.headersTimeoutMs > server.requestTimeoutMs) {
     throw new ConfigError('server.headersTimeoutMs', `must not exceed server.requestTimeoutMs (${server.requestTimeoutMs})`);
   }
@@ -188,8 +230,9 @@ export function parseConfig(doc: unknown, baseDir = process.cwd()): Authenticato
   const c = root.object('cache');
   const cache: CacheSettings = {
     maxEntries: c.integer('maxEntries', 10000, 0, 10_000_000),
-    ttlSeconds: c.integer('ttlSeconds', 300, 0, 900),
+    ttlSeconds: c.integer('ttlSeconds', 120, 0, 900),
     denialTtlSeconds: c.integer('denialTtlSeconds', 0, 0, 60),
+    denialMaxEntries: c.integer('denialMaxEntries', 1000, 0, 1_000_000),
   };
   c.rejectUnknown();
 
@@ -221,8 +264,9 @@ export function parseMappingSettings(
     }
     seenTypes.add(type);
     const backend = parseBackend(type, b, baseDir);
+    const reservedPrefixes = b.stringList('reservedPrefixes'); // empty strings are refused: they would match everyone
     b.rejectUnknown();
-    return backend;
+    return reservedPrefixes.length > 0 ? { ...backend, reservedPrefixes } : backend;
   });
   const settings: MappingSettings = {
     backends,

@@ -85,7 +85,7 @@ export function buildMappers(input: MappingInput, options: BuildMappersOptions):
   };
   const mappers = options.mappers ?? backends.map((b, i): IdentityMapper => {
     const field = `mapping.backends[${i}]`;
-    const common = { name: backendName(backends, i), renderer, logger: log };
+    const common = { name: backendName(backends, i), renderer, logger: log, reservedUsernamePrefixes: b.reservedPrefixes };
     return wrap(field, () => {
       switch (b.type) {
         case 'file':

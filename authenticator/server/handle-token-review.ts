@@ -21,6 +21,11 @@ export interface ReviewDeps {
   readonly clusterId: string;
   /** Token → verified identity (an IdentityResolver, or a bare verifier). Receives the review deadline. */
   readonly resolve: (token: string, signal: AbortSignal) => Promise<Identity>;
+  /**
+   * Called when `identity` (verified for `token`) was mapped: IdentityResolver.confirm moves it to the cache of mapped
+   * identities (unmapped ones stay in the small LRU). @default none
+   */
+  readonly confirm?: (token: string, identity: Identity) => void;
   /** Identity → Kubernetes user; `undefined` = not mapped (denied). MAPPER's MapperChain fits. */
   readonly mapper: { map(identity: Identity): Promise<MappedUser | undefined> };
   /** Every review is answered within this many ms. */
@@ -119,6 +124,7 @@ async function review(body: unknown, deps: ReviewDeps): Promise<ReviewOutcome> {
       return deny(403, 'uknown_user', `mapping ${identity.arn} failed: ${e instanceof Error ? e.message : String(e)}`);
     }
     if (!user) return deny(403, 'uknown_user', `${identity.arn} is not mapped to a Kubernetes user`);
+    deps.confirm?.(token, identity);
     const answer = successReview(apiVersion, identity, user, audiences);
     log?.info({ username: user.username, uid: answer.status.user?.uid, groups: user.groups }, 'access granted');
     return { statusCode: 200, body: answer, result: 'success' };

@@ -1,18 +1,32 @@
 /**
  * The HTTPS TokenReview webhook: POST /authenticate, GET /healthz, /readyz, /metrics.
  *
- * Deliberate differences from aws-iam-authenticator (research §5.1): a request body limit, header/request/keep-alive
- * timeouts, a bound on concurrent STS calls, no plain-HTTP health listener on all interfaces (health is on the TLS
- * port), `/readyz` that is false until the mappers have started and during shutdown, and a graceful shutdown that
- * lets in-flight reviews finish.
+ * Deliberate differences from aws-iam-authenticator: a request body limit, header/request/keep-alive timeouts, a TLS
+ * handshake timeout, silent connections closed and open connections capped (connection-guard.ts), a cap on reviews
+ * in flight answered with a fast 429, TLS 1.2 limited to ECDHE + AEAD suites, a bound on concurrent STS calls,
+ * `/readyz` that is false until the mappers have started and during shutdown, and a graceful shutdown that lets
+ * in-flight reviews finish.
  */
 import { createServer, Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'pino';
+import { ConnectionGuard } from './connection-guard';
 import { handleTokenReview, ReviewDeps } from './handle-token-review';
 import type { WebhookMetrics } from './metrics';
+import { answerProbe, pathOf, send } from './probes';
 import { denialReview } from './token-review';
+
+/**
+ * TLS 1.2 suites: ECDHE key exchange (forward secrecy) with AEAD ciphers only — no CBC, no static RSA key exchange
+ * (Mozilla "intermediate" TLS 1.2 list, https://wiki.mozilla.org/Security/Server_Side_TLS). The TLS 1.3 suites are
+ * all AEAD with ephemeral keys and are listed so that TLS 1.3 stays available (OpenSSL's defaults).
+ */
+export const TLS_CIPHERS = [
+  'TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256',
+  'ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES128-GCM-SHA256', 'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384', 'ECDHE-ECDSA-CHACHA20-POLY1305', 'ECDHE-RSA-CHACHA20-POLY1305',
+].join(':');
 
 export interface HttpServerOptions {
   readonly address: string;
@@ -21,6 +35,9 @@ export interface HttpServerOptions {
   readonly keyPem: string | Buffer;
   readonly bodyLimitBytes: number;
   readonly headersTimeoutMs: number;
+  readonly tlsHandshakeTimeoutMs: number;
+  readonly maxConnections: number;
+  readonly maxInFlightReviews: number;
   readonly requestTimeoutMs: number;
   readonly keepAliveTimeoutMs: number;
   readonly review: ReviewDeps;
@@ -62,24 +79,31 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
-function send(res: ServerResponse, status: number, contentType: string, body: string, closeConnection = false): void {
-  if (res.headersSent || res.destroyed) return;
-  res.writeHead(status, {
-    'Content-Type': contentType,
-    'Content-Length': Buffer.byteLength(body),
-    'Cache-Control': 'no-store',
-    ...(closeConnection ? { Connection: 'close' } : {}),
-  });
-  res.end(body);
-}
-
 export async function startHttpServer(opts: HttpServerOptions): Promise<RunningHttpServer> {
   const { metrics, logger } = opts;
   let inFlight = 0;
+  let reviews = 0;
   let drained: (() => void) | undefined;
   let closing = false;
 
   async function authenticate(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (reviews >= opts.maxInFlightReviews) {
+      // Over capacity: a fast, cheap answer (the body is not read) beats making every caller wait.
+      metrics.rejectedRequests.inc({ reason: 'too_many_reviews' });
+      metrics.responses.inc({ code: '429' });
+      req.resume();
+      const reason = `too many reviews in flight (server.maxInFlightReviews=${opts.maxInFlightReviews}); retry later`;
+      return send(res, 429, JSON_TYPE, JSON.stringify(denialReview('authentication.k8s.io/v1', reason)), { 'Retry-After': '1', 'Connection': 'close' });
+    }
+    reviews++;
+    try {
+      await authenticateWithinCap(req, res);
+    } finally {
+      reviews--;
+    }
+  }
+
+  async function authenticateWithinCap(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let body: Buffer;
     try {
       body = await readBody(req, opts.bodyLimitBytes);
@@ -92,7 +116,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
         // Discard the rest (bounded by server.requestTimeoutMs) so the client can finish sending and read the
         // answer; then close the connection.
         req.resume();
-        send(res, 413, JSON_TYPE, JSON.stringify(denialReview('authentication.k8s.io/v1', reason)), true);
+        send(res, 413, JSON_TYPE, JSON.stringify(denialReview('authentication.k8s.io/v1', reason)), { Connection: 'close' });
       } else {
         metrics.rejectedRequests.inc({ reason: 'aborted' });
       }
@@ -104,37 +128,24 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
   }
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = (req.url ?? '/').split('?')[0];
+    const path = pathOf(req);
     if (path === '/authenticate') {
       if (req.method !== 'POST') {
         metrics.rejectedRequests.inc({ reason: 'bad_method' });
-        res.setHeader('Allow', 'POST');
-        return send(res, 405, 'text/plain', 'expected POST\n');
+        return send(res, 405, 'text/plain', 'expected POST\n', { Allow: 'POST' });
       }
       return authenticate(req, res);
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      metrics.rejectedRequests.inc({ reason: 'bad_method' });
-      res.setHeader('Allow', 'GET');
-      return send(res, 405, 'text/plain', 'expected GET\n');
-    }
-    switch (path) {
-      case '/healthz':
-        return send(res, 200, 'text/plain', 'ok\n');
-      case '/readyz':
-        return opts.isReady() && !closing ? send(res, 200, 'text/plain', 'ok\n') : send(res, 503, 'text/plain', 'not ready\n');
-      case '/metrics':
-        return send(res, 200, metrics.registry.contentType, await metrics.registry.metrics());
-      default:
-        metrics.rejectedRequests.inc({ reason: 'not_found' });
-        return send(res, 404, 'text/plain', 'not found\n');
-    }
+    return answerProbe(req, res, path, { metrics, isReady: () => opts.isReady() && !closing });
   }
 
   const server: Server = createServer({
     cert: opts.certPem,
     key: opts.keyPem,
     minVersion: 'TLSv1.2',
+    ciphers: TLS_CIPHERS,
+    honorCipherOrder: true,
+    handshakeTimeout: opts.tlsHandshakeTimeoutMs,
     ALPNProtocols: ['http/1.1'],
     // Node checks header/request timeouts only every connectionsCheckingInterval (default 30 s).
     connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(opts.headersTimeoutMs / 4))),
@@ -155,6 +166,11 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
   server.requestTimeout = opts.requestTimeoutMs;
   server.keepAliveTimeout = opts.keepAliveTimeoutMs;
   server.maxHeadersCount = 100;
+  const guard = new ConnectionGuard(server, {
+    maxConnections: opts.maxConnections,
+    firstRequestTimeoutMs: opts.headersTimeoutMs,
+    onClosed: (reason) => metrics.closedConnections.inc({ reason }),
+  });
   const sockets = new Set<Socket>();
   server.on('connection', (s: Socket) => {
     sockets.add(s);
@@ -192,6 +208,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
         });
       }
       for (const s of sockets) s.destroy();
+      guard.close();
       await closed;
     },
   };

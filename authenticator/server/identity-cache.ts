@@ -1,6 +1,7 @@
 /**
  * Bounded LRU cache of verification outcomes keyed by sha256(token). A verified identity never outlives its token
  * (the caller passes X-Amz-Date + 15 min as the hard expiry); denials are cached only when configured, briefly.
+ * IdentityResolver keeps two: mapped identities, and a small one for denials and not-yet-mapped identities.
  *
  * Deliberate difference from aws-iam-authenticator, which has no result cache and calls STS for every review
  * (research §5.5): a positive cache cuts STS traffic and throttling risk; mappings are re-evaluated on every review.
@@ -59,6 +60,10 @@ export class IdentityCache {
       this.events.onEvict?.();
     }
     this.events.onSizeChange?.(this.entries.size);
+  }
+
+  delete(key: string): void {
+    if (this.entries.delete(key)) this.events.onSizeChange?.(this.entries.size);
   }
 
   clear(): void {

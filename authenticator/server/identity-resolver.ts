@@ -1,8 +1,13 @@
 /**
- * Token → verified Identity with the protections the reference lacks (research §11 "Throttling protection"):
- * a verified-identity cache, single-flight (concurrent reviews of one token share one STS call), a bound on
- * concurrent STS calls, and retries with jittered backoff on throttling, 5xx and connection failures, all within the
- * review's deadline (the caller's AbortSignal).
+ * Token → verified Identity with the protections the reference lacks: local format checks before anything else (junk
+ * never waits for, nor takes, an STS call slot), a verified-identity cache, single-flight (concurrent reviews of one
+ * token share one STS call), a bound on concurrent STS calls, and retries with jittered backoff on throttling, 5xx
+ * and connection failures, all within the review's deadline (the caller's AbortSignal).
+ *
+ * Two LRUs: any AWS principal anywhere can sign a token STS accepts, so a freshly verified identity first goes to a
+ * small LRU (`denialMaxEntries`, shared with cached denials) and moves to the main one only when the review
+ * `confirm`s it (a backend mapped it). Junk, forged and valid-but-unmapped tokens therefore cannot evict the
+ * identities of mapped users.
  */
 import { FormatError, STSError, STSThrottling, TokenError } from '../errors';
 import type { Identity } from '../identity';
@@ -16,6 +21,8 @@ import { readTokenFacts, tokenHash } from './token-facts';
 /** What the resolver needs from the verifier: TOKEN's TokenVerifier fits. */
 export interface TokenVerifierLike {
   verify(token: string, options?: { signal?: AbortSignal }): Promise<Identity>;
+  /** Local checks only (no STS call); throws FormatError. TOKEN's TokenVerifier.check. */
+  check?(token: string): unknown;
   close?(): void | Promise<void>;
 }
 
@@ -29,6 +36,8 @@ export interface IdentityResolverOptions {
   readonly cacheMaxEntries: number;
   readonly cacheTtlSeconds: number;
   readonly denialTtlSeconds: number;
+  /** Bound of the small LRU of denials and not-yet-mapped identities; 0 = neither is cached. @default 1000 */
+  readonly denialMaxEntries?: number;
   readonly metrics?: WebhookMetrics;
   readonly now?: () => number;
   /** Random source for the jitter, injectable for tests. @default Math.random */
@@ -59,7 +68,10 @@ function reasonText(reason: unknown): string {
 }
 
 export class IdentityResolver {
+  /** Identities a backend mapped. */
   readonly cache: IdentityCache;
+  /** Denials and verified identities not (yet) mapped. */
+  readonly denials: IdentityCache;
   private readonly semaphore: Semaphore;
   private readonly pending = new Map<string, Promise<Identity>>();
   /** Keys (token hashes) whose STS call is queued for a slot of the concurrency bound. */
@@ -71,16 +83,20 @@ export class IdentityResolver {
     this.now = opts.now ?? Date.now;
     this.random = opts.random ?? Math.random;
     this.semaphore = new Semaphore(opts.maxConcurrent);
-    this.cache = new IdentityCache(opts.cacheMaxEntries, this.now, {
-      onEvict: () => opts.metrics?.cacheEvictions.inc(),
-      onSizeChange: (n) => opts.metrics?.cacheEntries.set(n),
+    const events = (cache: 'identity' | 'denial') => ({
+      onEvict: () => opts.metrics?.cacheEvictions.inc({ cache }),
+      onSizeChange: (n: number) => opts.metrics?.cacheEntries.set({ cache }, n),
     });
+    this.cache = new IdentityCache(opts.cacheMaxEntries, this.now, events('identity'));
+    this.denials = new IdentityCache(opts.denialMaxEntries ?? 1000, this.now, events('denial'));
   }
 
   /** The verified identity of `token`, or a TokenError. `signal` carries the review deadline. */
   async resolve(token: string, signal: AbortSignal): Promise<Identity> {
+    // Cheap local checks first: a malformed token is refused before it can touch a cache or queue for STS.
+    this.opts.verifier.check?.(token);
     const key = tokenHash(token);
-    const cached = this.cache.get(key);
+    const cached = this.cache.get(key) ?? this.denials.get(key);
     if (cached) {
       this.opts.metrics?.cacheHits.inc({ kind: cached.kind });
       if (cached.kind === 'identity') return cached.identity;
@@ -102,8 +118,17 @@ export class IdentityResolver {
     });
   }
 
+  /** A backend mapped `identity` (verified for `token`): it moves to the main cache. */
+  confirm(token: string, identity: Identity): void {
+    const key = tokenHash(token);
+    if (this.cache.get(key)) return;
+    this.denials.delete(key);
+    this.cache.set(key, { kind: 'identity', identity }, this.identityExpiry(token));
+  }
+
   async close(): Promise<void> {
     this.cache.clear();
+    this.denials.clear();
     await this.opts.verifier.close?.();
   }
 
@@ -117,8 +142,7 @@ export class IdentityResolver {
     for (let attempt = 0; ; attempt++) {
       try {
         const identity = await this.attempt(token, key, signal, region);
-        const expiresAt = Math.min(this.now() + this.opts.cacheTtlSeconds * 1000, facts.expiresAt ?? 0);
-        this.cache.set(key, { kind: 'identity', identity }, expiresAt);
+        this.denials.set(key, { kind: 'identity', identity }, this.identityExpiry(token));
         return identity;
       } catch (raw) {
         const error = asTokenError(raw, signal);
@@ -171,6 +195,11 @@ export class IdentityResolver {
     }
   }
 
+  /** How long a verified identity may be cached: `cacheTtlSeconds`, never beyond the token's own expiry. */
+  private identityExpiry(token: string): number {
+    return Math.min(this.now() + this.opts.cacheTtlSeconds * 1000, readTokenFacts(token).expiresAt ?? 0);
+  }
+
   private countFailure(error: TokenError, region: string): void {
     const m = this.opts.metrics;
     if (!m || error instanceof FormatError) return;
@@ -188,6 +217,6 @@ export class IdentityResolver {
   private rememberDenial(key: string, error: TokenError, tokenExpiresAt: number | undefined): void {
     if (this.opts.denialTtlSeconds <= 0) return;
     const ttlEnd = this.now() + this.opts.denialTtlSeconds * 1000;
-    this.cache.set(key, { kind: 'denial', error }, Math.min(ttlEnd, tokenExpiresAt ?? ttlEnd));
+    this.denials.set(key, { kind: 'denial', error }, Math.min(ttlEnd, tokenExpiresAt ?? ttlEnd));
   }
 }

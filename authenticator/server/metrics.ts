@@ -5,6 +5,8 @@
  * Each server gets its own Registry so several servers (tests, Lambda warm starts) never clash.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { MapperHealth } from '../mapper/types';
+import { packageVersion } from './build-info';
 
 /** `result` label values of the latency histogram (the reference's set). */
 export type ReviewResult = 'success' | 'malformed_request' | 'invalid_token' | 'sts_error' | 'sts_throttling' | 'uknown_user';
@@ -21,10 +23,11 @@ export class WebhookMetrics {
   readonly reviewsInFlight: Gauge;
   readonly cacheHits: Counter<'kind'>;
   readonly cacheMisses: Counter;
-  readonly cacheEvictions: Counter;
-  readonly cacheEntries: Gauge;
+  readonly cacheEvictions: Counter<'cache'>;
+  readonly cacheEntries: Gauge<'cache'>;
   readonly responses: Counter<'code'>;
   readonly rejectedRequests: Counter<'reason'>;
+  readonly closedConnections: Counter<'reason'>;
 
   constructor(opts: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -66,18 +69,90 @@ export class WebhookMetrics {
     });
     this.cacheMisses = new Counter({ name: 'eks_access_webhook_identity_cache_misses_total', help: 'Cache lookups that missed', registers });
     this.cacheEvictions = new Counter({
-      name: 'eks_access_webhook_identity_cache_evictions_total', help: 'Entries evicted because the cache was full', registers,
+      name: 'eks_access_webhook_identity_cache_evictions_total',
+      help: 'Entries evicted because a cache was full, by cache (identity: mapped identities; denial: denials and unmapped identities)',
+      labelNames: ['cache'], registers,
     });
-    this.cacheEntries = new Gauge({ name: 'eks_access_webhook_identity_cache_entries', help: 'Entries in the cache', registers });
+    this.cacheEntries = new Gauge({
+      name: 'eks_access_webhook_identity_cache_entries', help: 'Entries in each cache (identity, denial)', labelNames: ['cache'], registers,
+    });
     this.responses = new Counter({
       name: 'eks_access_webhook_responses_total', help: 'HTTP answers of /authenticate, by status code', labelNames: ['code'], registers,
     });
     this.rejectedRequests = new Counter({
       name: 'eks_access_webhook_rejected_requests_total',
-      help: 'Requests refused before a review (body_too_large, bad_method, not_found, aborted)',
+      help: 'Requests refused before a review (body_too_large, too_many_reviews, bad_method, not_found, aborted)',
       labelNames: ['reason'], registers,
     });
+    this.closedConnections = new Counter({
+      name: 'eks_access_webhook_closed_connections_total',
+      help: 'Connections the server closed before a request: silent_timeout (no request headers within '
+        + 'server.headersTimeoutMs), evicted (oldest silent one, at server.maxConnections), dropped (at the cap, none silent)',
+      labelNames: ['reason'], registers,
+    });
+    new Gauge({
+      name: 'eks_access_webhook_build_info',
+      help: 'Always 1; the labels say which eks-access version and Node.js runtime serve',
+      labelNames: ['version', 'nodejs_version'], registers,
+    }).set({ version: packageVersion(), nodejs_version: process.version }, 1);
   }
+
+  /**
+   * Per-backend health, read at scrape time, so operators see a failing mapping source (unreadable file, lost
+   * ConfigMap/CRD watch) before users do: the last good mapping stays in effect meanwhile, silently aging. Also the
+   * reference's `aws_iam_authenticator_configmap_watch_failures_total` (pkg/metrics/metrics.go) for the backends
+   * named in `configMapBackends`.
+   */
+  watchMappers(health: () => readonly MapperHealth[], configMapBackends: readonly string[] = []): void {
+    const registers = [this.registry];
+    const perMapper = (set: (h: MapperHealth) => void) => () => health().forEach(set);
+    new Gauge({
+      name: 'eks_access_webhook_mapper_ready', help: '1 once the backend has loaded a mapping, else 0',
+      labelNames: ['mapper'], registers,
+      collect() { perMapper((h) => this.set({ mapper: h.name }, h.ready ? 1 : 0))(); },
+    });
+    new Gauge({
+      name: 'eks_access_webhook_mapper_healthy',
+      help: '0 while the last load or watch of the backend failed (the last good mapping stays in effect), else 1',
+      labelNames: ['mapper'], registers,
+      collect() { perMapper((h) => this.set({ mapper: h.name }, h.lastError === undefined ? 1 : 0))(); },
+    });
+    new Gauge({
+      name: 'eks_access_webhook_mapper_rows', help: 'Role, user and account rows in effect', labelNames: ['mapper'], registers,
+      collect() { perMapper((h) => this.set({ mapper: h.name }, h.rows))(); },
+    });
+    new Gauge({
+      name: 'eks_access_webhook_mapper_row_errors', help: 'Rows of the mapping in effect that have problems', labelNames: ['mapper'], registers,
+      collect() { perMapper((h) => this.set({ mapper: h.name }, h.rowErrors.length))(); },
+    });
+    new Gauge({
+      name: 'eks_access_webhook_mapper_last_load_timestamp_seconds', help: 'When the mapping in effect was loaded (0: never)',
+      labelNames: ['mapper'], registers,
+      collect() { perMapper((h) => this.set({ mapper: h.name }, (h.loadedAt?.getTime() ?? 0) / 1000))(); },
+    });
+    const counted = new Map<string, number>();
+    new Counter({
+      name: 'eks_access_webhook_mapper_load_failures_total', help: 'Load or watch failures of the backend since start',
+      labelNames: ['mapper'], registers,
+      collect() {
+        for (const h of health()) {
+          this.inc({ mapper: h.name }, h.failures - (counted.get(h.name) ?? 0));
+          counted.set(h.name, h.failures);
+        }
+      },
+    });
+    let watchFailures = 0;
+    new Counter({
+      name: 'aws_iam_authenticator_configmap_watch_failures_total', help: 'Failed watches of the aws-auth ConfigMap',
+      registers,
+      collect() {
+        const total = health().filter((h) => configMapBackends.includes(h.name)).reduce((n, h) => n + h.failures, 0);
+        this.inc(total - watchFailures);
+        watchFailures = total;
+      },
+    });
+  }
+
   /**
    * Exposes `calls()` (a running total kept by the EC2 private-DNS resolver) as the reference's
    * `aws_iam_authenticator_ec2_describe_instances_calls_total`, read at scrape time.

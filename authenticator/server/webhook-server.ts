@@ -6,10 +6,13 @@ import { readFileSync } from 'node:fs';
 import type { DestinationStream, Logger } from 'pino';
 import type { AuthenticatorConfig } from '../config';
 import { ConfigError } from '../config';
+import { ConfigMapMapper } from '../mapper/configmap-mapper';
 import type { IdentityMapper } from '../mapper/types';
 import { TokenVerifier } from '../token/verifier';
 import { BuildMappersOptions, buildMappers } from './build-mappers';
+import { handleTokenReview, ReviewDeps, ReviewOutcome } from './handle-token-review';
 import { startHttpServer } from './http-server';
+import { startMetricsListener, RunningMetricsListener } from './metrics-listener';
 import { IdentityResolver, TokenVerifierLike } from './identity-resolver';
 import { createWebhookLogger } from './logger';
 import { WebhookMetrics } from './metrics';
@@ -29,8 +32,12 @@ export interface WebhookServer {
   /** `https://<address>:<port>`; the webhook is at `${url}/authenticate`. */
   readonly url: string;
   readonly port: number;
+  /** `http://<metricsAddress>:<port>` of the plain metrics/health listener, when `server.metricsPort` is set. */
+  readonly metricsUrl?: string;
   readonly metrics: WebhookMetrics;
   readonly logger: Logger;
+  /** The review decision the HTTPS endpoint makes, without HTTP (embedding, in-process fuzzing). */
+  review(body: unknown): Promise<ReviewOutcome>;
   /** Graceful stop: no new connections, in-flight reviews finish (up to server.shutdownGraceMs), mappers stop. */
   close(): Promise<void>;
 }
@@ -69,6 +76,7 @@ export async function startWebhookServer(config: AuthenticatorConfig, options: W
     cacheMaxEntries: config.cache.maxEntries,
     cacheTtlSeconds: config.cache.ttlSeconds,
     denialTtlSeconds: config.cache.denialTtlSeconds,
+    denialMaxEntries: config.cache.denialMaxEntries,
     metrics,
   });
   let mappers;
@@ -79,8 +87,21 @@ export async function startWebhookServer(config: AuthenticatorConfig, options: W
     throw e;
   }
   const chain = mappers.chain;
+  metrics.watchMappers(() => chain.healthOfMappers(), chain.mappers.filter((m) => m instanceof ConfigMapMapper).map((m) => m.name));
 
+  const reviewDeps: ReviewDeps = {
+    clusterId: config.clusterId,
+    resolve: (token, signal) => resolver.resolve(token, signal),
+    confirm: (token, identity) => resolver.confirm(token, identity),
+    mapper: chain,
+    deadlineMs: config.review.deadlineMs,
+    audiences: config.review.audiences,
+    metrics,
+    logger,
+  };
   let ready = false;
+  // Ready once every mapper has loaded a configuration (a broken mapping file keeps the pod out of service).
+  const isReady = () => ready && chain.health().ready;
   const http = await startHttpServer({
     address: config.server.address,
     port: config.server.port,
@@ -88,44 +109,49 @@ export async function startWebhookServer(config: AuthenticatorConfig, options: W
     keyPem,
     bodyLimitBytes: config.server.bodyLimitBytes,
     headersTimeoutMs: config.server.headersTimeoutMs,
+    tlsHandshakeTimeoutMs: config.server.tlsHandshakeTimeoutMs,
+    maxConnections: config.server.maxConnections,
+    maxInFlightReviews: config.server.maxInFlightReviews,
     requestTimeoutMs: config.server.requestTimeoutMs,
     keepAliveTimeoutMs: config.server.keepAliveTimeoutMs,
-    review: {
-      clusterId: config.clusterId,
-      resolve: (token, signal) => resolver.resolve(token, signal),
-      mapper: chain,
-      deadlineMs: config.review.deadlineMs,
-      audiences: config.review.audiences,
-      metrics,
-      logger,
-    },
+    review: reviewDeps,
     metrics,
     logger,
-    // Ready once every mapper has loaded a configuration (a broken mapping file keeps the pod out of service).
-    isReady: () => ready && chain.health().ready,
+    isReady,
   });
+  let metricsListener: RunningMetricsListener | undefined;
   try {
+    if (config.server.metricsPort !== undefined) {
+      metricsListener = await startMetricsListener({
+        address: config.server.metricsAddress, port: config.server.metricsPort,
+        headersTimeoutMs: config.server.headersTimeoutMs, metrics, isReady,
+      });
+    }
     await chain.start();
   } catch (e) {
+    await metricsListener?.close();
     await http.close(0);
     await mappers.stop();
     await resolver.close();
     throw e;
   }
   ready = true;
-  logger.info({ url: http.url, clusterId: config.clusterId, backends: config.mapping.backends.map((b) => b.type) }, 'webhook listening');
+  logger.info({ url: http.url, metricsUrl: metricsListener?.url, clusterId: config.clusterId, backends: config.mapping.backends.map((b) => b.type) }, 'webhook listening');
 
   let closed: Promise<void> | undefined;
   return {
     url: http.url,
     port: http.port,
+    metricsUrl: metricsListener?.url,
     metrics,
     logger,
+    review: (body) => handleTokenReview(body, reviewDeps),
     close() {
       closed ??= (async () => {
         ready = false;
         logger.info('shutting down: waiting for in-flight reviews');
         await http.close(config.server.shutdownGraceMs);
+        await metricsListener?.close();
         await mappers.stop();
         await resolver.close();
         logger.info('stopped');

@@ -27,7 +27,10 @@ describe('config', () => {
     expect(c.partition).toBe('aws');
     expect(c.server.tlsCertFile).toBe('/etc/eks-access/cert.pem');
     expect(c.mapping.backends).toEqual([{ type: 'file', path: '/etc/eks-access/mapping.yaml' }]);
-    expect(c.cache).toEqual({ maxEntries: 10000, ttlSeconds: 300, denialTtlSeconds: 0 });
+    // The identity TTL is kube-apiserver's webhook cache TTL (2 min) by default: no longer revocation window than its own.
+    expect(c.cache).toEqual({ maxEntries: 10000, ttlSeconds: 120, denialTtlSeconds: 0, denialMaxEntries: 1000 });
+    expect(c.server).toMatchObject({ tlsHandshakeTimeoutMs: 5000, maxConnections: 512, maxInFlightReviews: 256, metricsAddress: '127.0.0.1' });
+    expect(c.server.metricsPort).toBeUndefined();
     expect(c.review.deadlineMs).toBeLessThan(10000);
   });
 
@@ -45,6 +48,11 @@ describe('config', () => {
     [{ ...minimal, sts: { connectTo: 'no port' } }, 'sts.connectTo', /host:port/],
     [{ ...minimal, review: { audiences: ['a', 3] } }, 'review.audiences[1]', /non-empty string/],
     [{ ...minimal, server: { ...minimal.server, headersTimeoutMs: 20000, requestTimeoutMs: 10000 } }, 'server.headersTimeoutMs', /must not exceed/],
+    [{ ...minimal, server: { ...minimal.server, tlsHandshakeTimeoutMs: 20000 } }, 'server.tlsHandshakeTimeoutMs', /must not exceed server.headersTimeoutMs/],
+    [{ ...minimal, server: { ...minimal.server, maxConnections: 0 } }, 'server.maxConnections', /between 1 and/],
+    [{ ...minimal, server: { ...minimal.server, maxInFlightReviews: 'many' } }, 'server.maxInFlightReviews', /integer/],
+    [{ ...minimal, server: { ...minimal.server, metricsPort: 70000 } }, 'server.metricsPort', /between 0 and 65535/],
+    [{ ...minimal, mapping: { backends: [{ type: 'configMap', reservedPrefixes: ['system:', ''] }] } }, 'mapping.backends[0].reservedPrefixes[1]', /non-empty string/],
     ['just a string', '(root)', /must be a mapping/],
   ])('rejects %j naming the field', (doc, field, problem) => {
     const e = errorOf(doc);
@@ -60,6 +68,9 @@ describe('config', () => {
     const c = loadConfigFile(good);
     expect(c.server.tlsCertFile).toBe(join(dir, 'a'));
     expect(c.mapping.backends[0]).toEqual({ type: 'configMap', kubeconfig: undefined, namespace: 'kube-system', name: 'aws-auth' });
+    expect(parseConfig({ clusterId: 'c1', server: { tlsCertFile: 'a', tlsKeyFile: 'b' }, mapping: { backends: [
+      { type: 'crd', reservedPrefixes: ['system:', 'eks:'] },
+    ] } }).mapping.backends[0]).toEqual({ type: 'crd', kubeconfig: undefined, reservedPrefixes: ['system:', 'eks:'] });
     const dup = join(dir, 'dup.yaml');
     writeFileSync(dup, 'clusterId: a\nclusterId: b\n');
     expect(() => loadConfigFile(dup)).toThrow(/not valid YAML\/JSON/);

@@ -64,14 +64,74 @@ describe('IdentityResolver', () => {
     const s = scripted([identity]);
     const r = resolver(s.verifier, { cacheMaxEntries: 2, metrics });
     const [a, b, c] = ['a', 'b', 'c'].map((salt) => tokenSignedAt(new Date(), salt));
-    for (const t of [a, b, a, c, a, b]) await r.resolve(t, never);
+    // As the review does: every identity is mapped (confirmed).
+    for (const t of [a, b, a, c, a, b]) r.confirm(t, await r.resolve(t, never));
     // a miss, b miss, a hit, c miss (evicts b), a hit, b miss (evicts c)
     expect(s.calls).toEqual([a, b, c, b]);
     expect(r.cache.size).toBe(2);
     const text = await metrics.registry.metrics();
     expect(text).toMatch(/eks_access_webhook_identity_cache_hits_total\{kind="identity"\} 2/);
     expect(text).toMatch(/eks_access_webhook_identity_cache_misses_total 4/);
-    expect(text).toMatch(/eks_access_webhook_identity_cache_evictions_total 2/);
+    expect(text).toMatch(/eks_access_webhook_identity_cache_evictions_total\{cache="identity"\} 2/);
+  });
+
+  it('keeps unmapped identities and denials in their own small LRU: they never evict mapped identities', async () => {
+    const metrics = new WebhookMetrics({ defaultMetrics: false });
+    let calls = 0;
+    const forged = new STSError('denied', 403);
+    const r = resolver({
+      async verify(token: string) {
+        calls++;
+        if (Buffer.from(token.slice('k8s-aws-v1.'.length), 'base64url').toString().endsWith('forged')) throw forged;
+        return identity;
+      },
+    }, { cacheMaxEntries: 2, denialMaxEntries: 3, denialTtlSeconds: 30, metrics });
+    const [a, b] = ['a', 'b'].map((salt) => tokenSignedAt(new Date(), salt));
+    for (const t of [a, b]) r.confirm(t, await r.resolve(t, never));
+    // A flood of valid-but-unmapped tokens (never confirmed) and of forged ones.
+    for (let i = 0; i < 20; i++) {
+      await r.resolve(tokenSignedAt(new Date(), `unmapped${i}`), never);
+      await expect(r.resolve(tokenSignedAt(new Date(), `${i}forged`), never)).rejects.toBe(forged);
+    }
+    const before = calls;
+    await r.resolve(a, never);
+    await r.resolve(b, never);
+    expect(calls).toBe(before); // both still cached
+    expect(r.cache.size).toBe(2);
+    expect(r.denials.size).toBe(3);
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(/eks_access_webhook_identity_cache_evictions_total\{cache="denial"\} 37/);
+    expect(text).not.toMatch(/eks_access_webhook_identity_cache_evictions_total\{cache="identity"\}/);
+  });
+
+  it('an unmapped identity is cached in the small LRU (no STS call on repeat) and moves up once mapped', async () => {
+    const s = scripted([identity]);
+    const r = resolver(s.verifier);
+    const token = tokenSignedAt(new Date(), 'later-mapped');
+    await r.resolve(token, never);
+    await r.resolve(token, never);
+    expect(s.calls).toHaveLength(1);
+    expect([r.cache.size, r.denials.size]).toEqual([0, 1]);
+    r.confirm(token, await r.resolve(token, never));
+    expect([r.cache.size, r.denials.size]).toEqual([1, 0]);
+  });
+
+  it('runs the format check before any slot: with STS hanging and every slot taken, junk is refused at once', async () => {
+    const hang = new Promise<Identity>(() => {});
+    const verify = jest.fn(() => hang);
+    const r = resolver({
+      verify,
+      check(token: string) {
+        if (!token.startsWith('k8s-aws-v1.')) throw new FormatError('input token was not properly formatted');
+      },
+    }, { maxConcurrent: 1 });
+    void r.resolve(tokenSignedAt(new Date(), 'holds-the-slot'), never).catch(() => {});
+    await new Promise((res) => setImmediate(res));
+    expect(verify).toHaveBeenCalledTimes(1);
+    // No deadline (`never`): before the fix this waited for the slot for ever.
+    const junk = await Promise.allSettled(Array.from({ length: 300 }, (_, i) => r.resolve(`junk-${i}`, never)));
+    expect(junk.every((j) => j.status === 'rejected' && j.reason instanceof FormatError)).toBe(true);
+    expect(verify).toHaveBeenCalledTimes(1);
   });
 
   it('shares one STS call between concurrent reviews of the same token', async () => {

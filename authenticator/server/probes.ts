@@ -1,0 +1,47 @@
+/**
+ * What the TLS webhook port and the plain-HTTP metrics listener both serve: a response writer and the GET routes
+ * /healthz, /readyz and /metrics.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { WebhookMetrics } from './metrics';
+
+export function send(res: ServerResponse, status: number, contentType: string, body: string, headers: Record<string, string> = {}): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(status, {
+    'Content-Type': contentType,
+    'Content-Length': Buffer.byteLength(body),
+    'Cache-Control': 'no-store',
+    ...headers,
+  });
+  res.end(body);
+}
+
+export interface ProbeContext {
+  readonly metrics: WebhookMetrics;
+  /** `/readyz` answers 200 only while this returns true. */
+  readonly isReady: () => boolean;
+}
+
+/** Answers GET/HEAD /healthz, /readyz, /metrics and 405/404 otherwise. */
+export async function answerProbe(req: IncomingMessage, res: ServerResponse, path: string, ctx: ProbeContext): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    ctx.metrics.rejectedRequests.inc({ reason: 'bad_method' });
+    return send(res, 405, 'text/plain', 'expected GET\n', { Allow: 'GET' });
+  }
+  switch (path) {
+    case '/healthz':
+      return send(res, 200, 'text/plain', 'ok\n');
+    case '/readyz':
+      return ctx.isReady() ? send(res, 200, 'text/plain', 'ok\n') : send(res, 503, 'text/plain', 'not ready\n');
+    case '/metrics':
+      return send(res, 200, ctx.metrics.registry.contentType, await ctx.metrics.registry.metrics());
+    default:
+      ctx.metrics.rejectedRequests.inc({ reason: 'not_found' });
+      return send(res, 404, 'text/plain', 'not found\n');
+  }
+}
+
+/** The path of a request without its query. */
+export function pathOf(req: IncomingMessage): string {
+  return (req.url ?? '/').split('?')[0];
+}
