@@ -3,9 +3,10 @@
  * writes the webhook's CA, serving certificate and key, the kube-apiserver webhook kubeconfig and a starter
  * `eks-access serve` config into DIR.
  *
- * Deliberate difference from aws-iam-authenticator init (research §5.3): a separate CA and a CA:false serving
- * certificate instead of one self-signed certificate that is both; existing files are never overwritten without
- * --force.
+ * Deliberate difference from aws-iam-authenticator init: a separate CA and a CA:false serving certificate instead of
+ * one self-signed certificate that is both; existing files are never overwritten without --force. The CA private key
+ * is not written beside the serving key (DIR is what gets mounted into the webhook): it goes to --ca-key-dir
+ * (default DIR-ca, a sibling directory), or nowhere with --no-ca-key (a new serving certificate then needs a new CA).
  */
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
@@ -15,17 +16,21 @@ import { stringify } from 'yaml';
 import { createCertificateAuthority, issueServerCertificate } from '../../authenticator/certs';
 import { webhookKubeconfig, webhookServerUrl } from '../../authenticator/server/kubeconfig';
 
-const USAGE = 'usage: eks-access init --cluster-id ID --dir DIR [--hostname localhost] [--address 127.0.0.1] [--port 21362] [--force] [--output json]';
+const USAGE = 'usage: eks-access init --cluster-id ID --dir DIR [--ca-key-dir DIR-ca | --no-ca-key] [--hostname localhost] '
+  + '[--address 127.0.0.1] [--port 21362] [--force] [--output json]';
 
+/** Files written into --dir. */
 export const INIT_FILES = {
   caCert: 'ca.pem',
-  caKey: 'ca-key.pem',
   cert: 'cert.pem',
   key: 'key.pem',
   kubeconfig: 'webhook-kubeconfig.yaml',
   config: 'config.yaml',
   mapping: 'mapping.yaml',
 } as const;
+
+/** The CA private key's file name, in --ca-key-dir. */
+export const CA_KEY_FILE = 'ca-key.pem';
 
 function fail(json: boolean, type: string, message: string): number {
   if (json) process.stdout.write(`${JSON.stringify({ error: { type, message } })}\n`);
@@ -42,6 +47,7 @@ export async function run(argv: string[]): Promise<number> {
         'cluster-id': { type: 'string' }, 'dir': { type: 'string' }, 'hostname': { type: 'string', default: 'localhost' },
         'address': { type: 'string', default: '127.0.0.1' }, 'port': { type: 'string', default: '21362' },
         'force': { type: 'boolean', default: false }, 'output': { type: 'string' }, 'help': { type: 'boolean', short: 'h' },
+        'ca-key-dir': { type: 'string' }, 'no-ca-key': { type: 'boolean', default: false },
       },
       strict: true,
     }));
@@ -64,8 +70,12 @@ export async function run(argv: string[]): Promise<number> {
   const hostname = values.hostname!;
 
   const dir = resolve(values.dir);
+  if (values['no-ca-key'] && values['ca-key-dir'] !== undefined) return fail(json, 'UsageError', 'give --ca-key-dir or --no-ca-key, not both');
+  const caKeyDir = values['no-ca-key'] ? undefined : resolve(values['ca-key-dir'] ?? `${dir}-ca`);
+  if (caKeyDir === dir) return fail(json, 'UsageError', '--ca-key-dir must not be --dir: the CA private key must not sit beside the serving key');
   const paths = Object.fromEntries(Object.entries(INIT_FILES).map(([k, f]) => [k, join(dir, f)])) as Record<keyof typeof INIT_FILES, string>;
-  const existing = Object.values(paths).filter((p) => existsSync(p));
+  const caKeyPath = caKeyDir === undefined ? undefined : join(caKeyDir, CA_KEY_FILE);
+  const existing = [...Object.values(paths), ...(caKeyPath ? [caKeyPath] : [])].filter((p) => existsSync(p));
   if (existing.length > 0 && !values.force) {
     return fail(json, 'AlreadyExists', `${existing.join(', ')} already exist(s); use --force to overwrite`);
   }
@@ -84,20 +94,26 @@ export async function run(argv: string[]): Promise<number> {
       chmodSync(path, mode); // writeFileSync's mode applies only to new files
     };
     write(paths.caCert, ca.certPem, 0o644);
-    write(paths.caKey, ca.keyPem, 0o600);
+    if (caKeyDir !== undefined && caKeyPath !== undefined) {
+      mkdirSync(caKeyDir, { recursive: true, mode: 0o700 });
+      write(caKeyPath, ca.keyPem, 0o600);
+    }
     write(paths.cert, server.certPem, 0o644);
     write(paths.key, server.keyPem, 0o600);
     write(paths.kubeconfig, webhookKubeconfig({ server: webhookServerUrl(hostname, port), caPem: ca.certPem }), 0o644);
     write(paths.mapping, starterMapping(), 0o644);
     write(paths.config, starterConfig(clusterId, address, port), 0o644);
-    files = paths;
+    files = { ...paths, ...(caKeyPath ? { caKey: caKeyPath } : {}) };
   } catch (e) {
     return fail(json, 'InitError', (e as Error).message);
   }
   if (json) {
     process.stdout.write(`${JSON.stringify({ clusterId, url: webhookServerUrl(hostname, port), files })}\n`);
   } else {
-    process.stdout.write(`wrote ${Object.values(files).join('\n      ')}\n\n`
+    const caKeyNote = caKeyPath
+      ? `CA private key: ${caKeyPath} (kept apart from ${dir}; move it offline — it is needed only to issue a new serving certificate)`
+      : 'CA private key: not written (--no-ca-key); a new serving certificate will need a new CA (eks-access init again)';
+    process.stdout.write(`wrote ${Object.values(paths).join('\n      ')}\n${caKeyNote}\n\n`
       + `kube-apiserver: --authentication-token-webhook-config-file=${files.kubeconfig}\n`
       + `webhook:        eks-access serve --config ${files.config}\n`);
   }

@@ -4,7 +4,7 @@
  * `eks-access token`; SIGTERM lets an in-flight review finish, then the process exits 0.
  */
 import { ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -57,6 +57,33 @@ describe('eks-access init + serve', () => {
     const json = await cli(['init', '--cluster-id', 'x', '--dir', dir, '--port', '99999', '--output', 'json']);
     expect(json.code).toBe(2);
     expect(JSON.parse(json.stdout)).toEqual({ error: { type: 'UsageError', message: expect.stringMatching(/--port/) } });
+  });
+
+  it('init writes the CA private key apart from the serving key (or not at all with --no-ca-key) and says where', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'init-ca-'));
+    const served = join(base, 'webhook');
+    const init = await cli(['init', '--cluster-id', CLUSTER, '--dir', served, '--output', 'json']);
+    expect(init.code).toBe(0);
+    const files = JSON.parse(init.stdout).files;
+    expect(files.caKey).toBe(join(`${served}-ca`, 'ca-key.pem'));
+    expect(statSync(files.caKey).mode & 0o777).toBe(0o600);
+    expect(statSync(`${served}-ca`).mode & 0o777).toBe(0o700);
+    expect(readdirSync(served).sort()).toEqual(['ca.pem', 'cert.pem', 'config.yaml', 'key.pem', 'mapping.yaml', 'webhook-kubeconfig.yaml']);
+    expect(readFileSync(files.caKey, 'utf8')).toMatch(/BEGIN (RSA )?PRIVATE KEY/);
+
+    const text = await cli(['init', '--cluster-id', CLUSTER, '--dir', join(base, 'other'), '--ca-key-dir', join(base, 'offline')]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(`CA private key: ${join(base, 'offline', 'ca-key.pem')}`);
+
+    const none = await cli(['init', '--cluster-id', CLUSTER, '--dir', join(base, 'nokey'), '--no-ca-key', '--output', 'json']);
+    expect(none.code).toBe(0);
+    expect(JSON.parse(none.stdout).files.caKey).toBeUndefined();
+    expect(readdirSync(base).sort()).toEqual(['nokey', 'offline', 'other', 'webhook', 'webhook-ca']);
+    expect(readdirSync(join(base, 'nokey'))).not.toContain('ca-key.pem');
+
+    const same = await cli(['init', '--cluster-id', CLUSTER, '--dir', join(base, 'x'), '--ca-key-dir', join(base, 'x')]);
+    expect(same.code).toBe(2);
+    expect(same.stderr).toMatch(/must not sit beside the serving key/);
   });
 
   it('init + serve: a webhook reachable through the generated kubeconfig; SIGTERM drains in-flight reviews', async () => {
