@@ -136,7 +136,7 @@ export async function startWebhookServer(config: AuthenticatorConfig, options: W
     throw e;
   }
   ready = true;
-  logger.info({ url: http.url, metricsUrl: metricsListener?.url, clusterId: config.clusterId, backends: config.mapping.backends.map((b) => b.type) }, 'webhook listening');
+  logger.info({ url: http.url, port: http.port, metricsPort: metricsListener?.port, clusterId: config.clusterId, backends: config.mapping.backends.map((b) => b.type) }, 'webhook listening');
 
   let closed: Promise<void> | undefined;
   return {

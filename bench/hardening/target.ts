@@ -55,16 +55,17 @@ function childRss(pid: number): number {
 }
 
 /** Waits for the server's "webhook listening" log line and returns its fields. */
-function listening(child: ChildProcess): Promise<{ url: string; metricsUrl: string }> {
+function listening(child: ChildProcess): Promise<{ port: number; metricsPort: number }> {
   return new Promise((resolvePromise, reject) => {
     const lines = createInterface({ input: child.stdout! });
     const timer = setTimeout(() => reject(new Error('eks-access serve did not start within 60 s')), 60_000);
     lines.on('line', (line) => {
       try {
-        const entry = JSON.parse(line) as { msg?: string; url?: string; metricsUrl?: string };
+        // (`url` fields are redacted in the logs: they could be presigned URLs.)
+        const entry = JSON.parse(line) as { msg?: string; port?: number; metricsPort?: number };
         if (entry.msg === 'webhook listening') {
           clearTimeout(timer);
-          resolvePromise({ url: entry.url!, metricsUrl: entry.metricsUrl! });
+          resolvePromise({ port: entry.port!, metricsPort: entry.metricsPort! });
         }
       } catch {
         // not a log line
@@ -117,10 +118,11 @@ export async function startTarget(opts: TargetOptions = {}): Promise<Target> {
   const child = spawn(process.execPath, [CLI, 'serve', '--config', join(dir, 'config.json')], { stdio: ['ignore', 'pipe', 'inherit'] });
   let exited = false;
   child.once('exit', () => (exited = true));
-  const { url, metricsUrl } = await listening(child);
+  const { port, metricsPort } = await listening(child);
   // Keep draining stdout (denials are logged at warn) so the child never blocks on a full pipe.
   child.stdout!.resume();
-  const port = Number(new URL(url).port);
+  const url = `https://127.0.0.1:${port}`;
+  const metricsUrl = `http://127.0.0.1:${metricsPort}`;
   return {
     ...common, url, port, metricsUrl,
     rssBytes: () => (exited ? NaN : childRss(child.pid!)),

@@ -2,10 +2,11 @@
  * The containerised authenticator (`eks-access serve`) for self-managed clusters on AWS: ServiceAccount, least-privilege
  * RBAC for the backends it watches, a ConfigMap with the server config, a TLS Secret, and either a DaemonSet on the
  * control-plane nodes with hostNetwork on port 21362 (like the reference's deploy/example.yaml, so kube-apiserver
- * reaches it on 127.0.0.1) or a Deployment behind a Service; probes on /healthz and /readyz (HTTPS, the server has
- * no plain-HTTP health port — a deliberate difference), a locked-down securityContext, resources and a
- * PodDisruptionBudget. Built on the L1 `k8s` classes: cdk8s-plus workloads add defaults (automount, probes, security
- * context) we want to state explicitly.
+ * reaches it on 127.0.0.1) or a Deployment behind a Service with a NetworkPolicy that admits only kube-apiserver to
+ * the webhook port; a plain-HTTP metrics listener (/metrics, /healthz, /readyz only, never a token) that Prometheus
+ * scrapes (pod annotations) and the kubelet probes, also in the DaemonSet preset where the webhook port is
+ * loopback-only; a locked-down securityContext, resources and a PodDisruptionBudget. Built on the L1 `k8s` classes:
+ * cdk8s-plus workloads add defaults (automount, probes, security context) we want to state explicitly.
  */
 import { createHash } from 'node:crypto';
 import { Size } from 'cdk8s';
@@ -19,6 +20,10 @@ import { checkNamespace, RbacChart, RoleKind } from './rbac-chart';
 import { RbacSubject } from './rbac-subject';
 
 export const AUTHENTICATOR_PORT = 21362;
+/** The plain-HTTP metrics and health port (next to the webhook's). */
+export const AUTHENTICATOR_METRICS_PORT = 21363;
+const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+const IPV6_CIDR = /^[0-9a-fA-F:]+\/\d{1,3}$/;
 const CONFIG_DIR = '/etc/eks-access';
 const TLS_DIR = '/etc/eks-access/tls';
 
@@ -84,6 +89,21 @@ export interface AuthenticatorChartProps {
   readonly priorityClassName?: string;
   /** Fixed ClusterIP of the Service (DEPLOYMENT), so kube-apiserver's webhook kubeconfig can name it. @default - assigned */
   readonly serviceClusterIp?: string;
+  /**
+   * Port of the plain-HTTP listener serving only /metrics, /healthz and /readyz (bound on all interfaces; with the
+   * DaemonSet's hostNetwork that is the node's address). Prometheus finds it through the pod annotations
+   * `prometheus.io/scrape|port|path`; the kubelet probes it. @default 21363
+   */
+  readonly metricsPort?: number;
+  /**
+   * DEPLOYMENT: source CIDRs the NetworkPolicy admits to the webhook port, e.g. the control-plane nodes' subnet —
+   * kube-apiserver usually runs on the host network, where pod selectors do not match. @default - none
+   */
+  readonly apiServerCidrs?: string[];
+  /** DEPLOYMENT: labels of kube-apiserver pods the NetworkPolicy admits. @default { component: 'kube-apiserver' } (kubeadm static pods) */
+  readonly apiServerPodLabels?: Record<string, string>;
+  /** DEPLOYMENT: namespace of those kube-apiserver pods. @default 'kube-system' */
+  readonly apiServerNamespace?: string;
 }
 
 export class AuthenticatorChart extends RbacChart {
@@ -102,6 +122,17 @@ export class AuthenticatorChart extends RbacChart {
     const daemonSet = (props.workload ?? AuthenticatorWorkload.DAEMONSET_ON_CONTROL_PLANE) === AuthenticatorWorkload.DAEMONSET_ON_CONTROL_PLANE;
     const port = props.port ?? AUTHENTICATOR_PORT;
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${this.node.path}: port must be 1-65535, got ${port}`);
+    const metricsPort = props.metricsPort ?? AUTHENTICATOR_METRICS_PORT;
+    if (!Number.isInteger(metricsPort) || metricsPort < 1 || metricsPort > 65535 || metricsPort === port) {
+      throw new Error(`${this.node.path}: metricsPort must be 1-65535 and differ from port ${port}, got ${metricsPort}`);
+    }
+    if (props.apiServerNamespace !== undefined) checkNamespace(this.node.path, props.apiServerNamespace);
+    for (const cidr of props.apiServerCidrs ?? []) {
+      const v4 = IPV4_CIDR.exec(cidr);
+      if (!(v4 ? v4.slice(1, 5).every((o) => Number(o) <= 255) && Number(v4[5]) <= 32 : IPV6_CIDR.test(cidr))) {
+        throw new Error(`${this.node.path}: apiServerCidrs: "${cidr}" is not a CIDR such as 10.0.0.0/24`);
+      }
+    }
     const replicas = props.replicas ?? 2;
     if (!daemonSet && (!Number.isInteger(replicas) || replicas < 1)) throw new Error(`${this.node.path}: replicas must be a positive integer, got ${replicas}`);
     this.namespaceName = ns;
@@ -127,7 +158,10 @@ export class AuthenticatorChart extends RbacChart {
     this.serverConfig = {
       clusterId: props.clusterId,
       ...(props.region ? { region: props.region } : {}),
-      server: { address: daemonSet ? '127.0.0.1' : '0.0.0.0', port, tlsCertFile: `${TLS_DIR}/tls.crt`, tlsKeyFile: `${TLS_DIR}/tls.key` },
+      server: {
+        address: daemonSet ? '127.0.0.1' : '0.0.0.0', port, tlsCertFile: `${TLS_DIR}/tls.crt`, tlsKeyFile: `${TLS_DIR}/tls.key`,
+        metricsAddress: '0.0.0.0', metricsPort,
+      },
       mapping: { backends: props.backends.map((b) => b.config) },
     };
     const configYaml = YAML.stringify(this.serverConfig, { lineWidth: 0 });
@@ -141,8 +175,10 @@ export class AuthenticatorChart extends RbacChart {
       });
     }
 
+    // Probes use the metrics listener: it stays reachable under a flood of the webhook port and is admitted by the
+    // NetworkPolicy.
     const probe = (path: string, period: number): k8s.Probe => ({
-      httpGet: { path, port: k8s.IntOrString.fromNumber(port), scheme: 'HTTPS', host: daemonSet ? '127.0.0.1' : undefined },
+      httpGet: { path, port: k8s.IntOrString.fromNumber(metricsPort), scheme: 'HTTP' },
       periodSeconds: period, timeoutSeconds: 3, failureThreshold: 3,
     });
     const memory = `${(props.memory ?? Size.mebibytes(192)).toMebibytes()}Mi`;
@@ -163,7 +199,10 @@ export class AuthenticatorChart extends RbacChart {
         image: props.image,
         imagePullPolicy: props.imagePullPolicy ?? 'IfNotPresent',
         args: ['serve', '--config', `${CONFIG_DIR}/config.yaml`],
-        ports: daemonSet ? undefined : [{ name: 'https', containerPort: port, protocol: 'TCP' }],
+        ports: [
+          ...(daemonSet ? [] : [{ name: 'https', containerPort: port, protocol: 'TCP' }]),
+          { name: 'metrics', containerPort: metricsPort, protocol: 'TCP' },
+        ],
         readinessProbe: probe('/readyz', 10),
         livenessProbe: { ...probe('/healthz', 20), initialDelaySeconds: 5 },
         resources: {
@@ -187,7 +226,16 @@ export class AuthenticatorChart extends RbacChart {
       ],
     };
     // A config change rolls the pods (the server reads its config once).
-    const template = { metadata: { labels: selector, annotations: { 'cdk-eks-access.io/config-sha256': createHash('sha256').update(configYaml).digest('hex') } }, spec: podSpec };
+    const template = {
+      metadata: {
+        labels: selector,
+        annotations: {
+          'cdk-eks-access.io/config-sha256': createHash('sha256').update(configYaml).digest('hex'),
+          'prometheus.io/scrape': 'true', 'prometheus.io/port': String(metricsPort), 'prometheus.io/path': '/metrics',
+        },
+      },
+      spec: podSpec,
+    };
     if (daemonSet) {
       new k8s.KubeDaemonSet(this, 'DaemonSet', {
         metadata: { name, namespace: ns },
@@ -208,6 +256,28 @@ export class AuthenticatorChart extends RbacChart {
       new k8s.KubeService(this, 'Service', {
         metadata: { name, namespace: ns },
         spec: { type: 'ClusterIP', clusterIp: props.serviceClusterIp, selector, ports: [{ name: 'https', port: 443, targetPort: k8s.IntOrString.fromNumber(port), protocol: 'TCP' }] },
+      });
+      // Any pod could otherwise open (silent) connections to the webhook: only kube-apiserver may; metrics and
+      // probes go to the metrics port, which carries no token.
+      new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+        metadata: { name, namespace: ns },
+        spec: {
+          podSelector: { matchLabels: selector },
+          policyTypes: ['Ingress'],
+          ingress: [
+            {
+              from: [
+                {
+                  namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': props.apiServerNamespace ?? 'kube-system' } },
+                  podSelector: { matchLabels: props.apiServerPodLabels ?? { component: 'kube-apiserver' } },
+                },
+                ...(props.apiServerCidrs ?? []).map((cidr) => ({ ipBlock: { cidr } })),
+              ],
+              ports: [{ port: k8s.IntOrString.fromNumber(port), protocol: 'TCP' }],
+            },
+            { ports: [{ port: k8s.IntOrString.fromNumber(metricsPort), protocol: 'TCP' }] },
+          ],
+        },
       });
     }
     new k8s.KubePodDisruptionBudget(this, 'Pdb', {

@@ -39,15 +39,18 @@ describe('AuthenticatorChart', () => {
     expect(c.args).toEqual(['serve', '--config', '/etc/eks-access/config.yaml']);
     expect(c.securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true });
     expect(pod.securityContext.runAsNonRoot).toBe(true);
-    expect(c.livenessProbe.httpGet).toEqual({ host: '127.0.0.1', path: '/healthz', port: 21362, scheme: 'HTTPS' });
-    expect(c.readinessProbe.httpGet.path).toBe('/readyz');
+    // Probes and Prometheus use the plain metrics listener: the webhook port is loopback-only here.
+    expect(c.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 21363, scheme: 'HTTP' });
+    expect(c.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 21363, scheme: 'HTTP' });
+    expect(c.ports).toEqual([{ name: 'metrics', containerPort: 21363, protocol: 'TCP' }]);
+    expect(ds.spec.template.metadata.annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '21363', 'prometheus.io/path': '/metrics' });
     expect(c.resources).toEqual({ limits: { cpu: '500m', memory: '192Mi' }, requests: { cpu: '50m', memory: '192Mi' } });
     const [secret] = kind(objs, 'Secret');
     expect(secret.type).toBe('kubernetes.io/tls');
     expect(kind(objs, 'PodDisruptionBudget')[0].spec.maxUnavailable).toBe(1);
     // The config the ConfigMap carries is accepted by the real server config parser.
     const config = parseConfig(YAML.parse(kind(objs, 'ConfigMap')[0].data['config.yaml']), '/');
-    expect(config.server).toMatchObject({ address: '127.0.0.1', port: 21362, tlsCertFile: '/etc/eks-access/tls/tls.crt' });
+    expect(config.server).toMatchObject({ address: '127.0.0.1', port: 21362, tlsCertFile: '/etc/eks-access/tls/tls.crt', metricsAddress: '0.0.0.0', metricsPort: 21363 });
     expect(config.mapping.backends[0]).toMatchObject({ type: 'static', mapRoles: [{ rolearn: 'arn:aws:iam::111122223333:role/Admin', username: 'admin' }] });
     const kubeconfig = YAML.parse(chart.webhookKubeconfig!);
     expect(kubeconfig.clusters[0].cluster.server).toBe('https://127.0.0.1:21362/authenticate');
@@ -86,11 +89,41 @@ describe('AuthenticatorChart', () => {
     expect(chart.webhookKubeconfig).toBeUndefined(); // CA unknown for an existing Secret
   });
 
+  test('DEPLOYMENT: a NetworkPolicy admits only kube-apiserver to the webhook port; metrics/probes on their own port', () => {
+    const { objs } = synth({ workload: AuthenticatorWorkload.DEPLOYMENT, apiServerCidrs: ['10.0.0.0/24', 'fd00::/64'] });
+    const [np] = kind(objs, 'NetworkPolicy');
+    expect(np.spec).toEqual({
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'eks-access-authenticator' } },
+      policyTypes: ['Ingress'],
+      ingress: [
+        {
+          from: [
+            { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { component: 'kube-apiserver' } } },
+            { ipBlock: { cidr: '10.0.0.0/24' } },
+            { ipBlock: { cidr: 'fd00::/64' } },
+          ],
+          ports: [{ port: 21362, protocol: 'TCP' }],
+        },
+        { ports: [{ port: 21363, protocol: 'TCP' }] },
+      ],
+    });
+    const [dep] = kind(objs, 'Deployment');
+    expect(dep.spec.template.spec.containers[0].ports.map((p: any) => p.containerPort)).toEqual([21362, 21363]);
+    const custom = synth({ workload: AuthenticatorWorkload.DEPLOYMENT, apiServerPodLabels: { app: 'apiserver' }, apiServerNamespace: 'control', metricsPort: 9100 });
+    const [np2] = kind(custom.objs, 'NetworkPolicy');
+    expect(np2.spec.ingress[0].from).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'control' } }, podSelector: { matchLabels: { app: 'apiserver' } } }]);
+    expect(np2.spec.ingress[1].ports).toEqual([{ port: 9100, protocol: 'TCP' }]);
+    // The DaemonSet preset has no NetworkPolicy: it listens on the host's loopback only.
+    expect(kind(synth().objs, 'NetworkPolicy')).toEqual([]);
+  });
+
   test('bad props are errors naming the chart', () => {
     expect(() => synth({ backends: [] })).toThrow(/authenticator: give at least one backend/);
     expect(() => synth({ image: '' })).toThrow(/authenticator: image must be/);
     expect(() => synth({ namespace: 'Bad_NS' })).toThrow(/namespace "Bad_NS"/);
     expect(() => synth({ workload: AuthenticatorWorkload.DEPLOYMENT, replicas: 0 })).toThrow(/replicas must be a positive integer/);
     expect(() => AuthenticatorTls.fromPem('nope', 'nope')).toThrow(/PEM/);
+    expect(() => synth({ metricsPort: 21362 })).toThrow(/authenticator: metricsPort must be 1-65535 and differ from port 21362/);
+    expect(() => synth({ workload: AuthenticatorWorkload.DEPLOYMENT, apiServerCidrs: ['10.0.0.300/24'] })).toThrow(/apiServerCidrs: "10.0.0.300\/24" is not a CIDR/);
   });
 });
