@@ -9,9 +9,10 @@
  */
 import { createServer, Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { ConnectionGuard } from './connection-guard';
+import { listen } from './listen';
 import { handleTokenReview, ReviewDeps } from './handle-token-review';
 import type { WebhookMetrics } from './metrics';
 import { answerProbe, pathOf, send } from './probes';
@@ -183,15 +184,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
     else socket.destroy();
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.address, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  const host = opts.address.includes(':') ? `[${opts.address}]` : opts.address;
+  const { port, urlHost: host } = await listen(server, opts.address, opts.port);
 
   return {
     url: `https://${host}:${port}`,

@@ -5,8 +5,8 @@
  * reference's separate metrics port (aws-iam-authenticator `server.metricsPort`), but it also carries health.
  */
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ConnectionGuard } from './connection-guard';
+import { listen } from './listen';
 import { answerProbe, pathOf, ProbeContext } from './probes';
 
 export interface MetricsListenerOptions extends ProbeContext {
@@ -40,15 +40,7 @@ export async function startMetricsListener(opts: MetricsListenerOptions): Promis
     onClosed: (reason) => opts.metrics.closedConnections.inc({ reason }),
   });
   server.on('clientError', (_err, socket) => socket.destroy());
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.address, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  const host = opts.address.includes(':') ? `[${opts.address}]` : opts.address;
+  const { port, urlHost: host } = await listen(server, opts.address, opts.port);
   return {
     url: `http://${host}:${port}`,
     port,

@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { generateToken } from '../../authenticator/token';
 import { review } from './fuzz-cases';
 import { copyTestAssets } from '../lib/test-assets';
-import { writeReport } from './report';
+import { runMain, writeReport } from './report';
 import { pool, ReviewClient } from './review-client';
 import { CLUSTER, startTarget, Target } from './target';
 
@@ -138,7 +138,9 @@ export async function runFlood(opts: FloodOptions): Promise<FloodFigures> {
   });
   // Every connection closes on its own (the server's doing) or the run fails after 3 header timeouts.
   const allClosed = Promise.all(closings);
-  await Promise.race([allClosed, new Promise((r) => setTimeout(r, 3 * target.headersTimeoutMs))]);
+  let giveUp: NodeJS.Timeout | undefined;
+  await Promise.race([allClosed, new Promise((r) => (giveUp = setTimeout(r, 3 * target.headersTimeoutMs)))]);
+  clearTimeout(giveUp);
   flooding = false;
   await Promise.all([probe, reviewer]);
   const metrics = await new Promise<string>((resolve) => {
@@ -200,9 +202,4 @@ async function main(): Promise<void> {
   if (!ok) process.exitCode = 1;
 }
 
-if (require.main === module) {
-  main().catch((e: unknown) => {
-    process.stderr.write(`flood: ${(e as Error).stack ?? String(e)}\n`);
-    process.exitCode = 1;
-  });
-}
+runMain('flood', module, main);

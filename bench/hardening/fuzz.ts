@@ -15,7 +15,7 @@ import { allowedStsHosts } from '../../authenticator/token/hosts';
 import { canonicalRequest, CaseKind, FuzzCase, FuzzCases, prng, SignedToken } from './fuzz-cases';
 import { recordOutboundHosts } from './outbound';
 import { copyTestAssets } from '../lib/test-assets';
-import { writeReport } from './report';
+import { examples, runMain, writeReport } from './report';
 import { pool, ReviewClient } from './review-client';
 import { CLUSTER, startTarget, Target } from './target';
 
@@ -271,16 +271,11 @@ async function main(): Promise<void> {
     ...Object.entries(figures.byStatus).map(([k, n]) => `| ${k} | ${n} |`),
     '',
     `Accepted: ${figures.accepted} (all genuinely signed requests of mapped users). Outbound hosts: ${JSON.stringify(figures.outboundHosts)}.`,
-    ...(figures.pastDeadlineExamples.length ? ['', 'Past the deadline:', ...figures.pastDeadlineExamples.map((c) => `- ${c}`)] : []),
-    ...(figures.crashExamples.length ? ['', 'Crashes:', ...figures.crashExamples.map((c) => `- ${c}`)] : []),
-    ...(figures.falseAcceptExamples.length ? ['', 'False accepts:', ...figures.falseAcceptExamples.map((c) => `- ${c}`)] : []),
+    ...examples('Past the deadline', figures.pastDeadlineExamples),
+    ...examples('Crashes', figures.crashExamples),
+    ...examples('False accepts', figures.falseAcceptExamples),
   ]);
   if (!ok) process.exitCode = 1;
 }
 
-if (require.main === module) {
-  main().catch((e: unknown) => {
-    process.stderr.write(`fuzz: ${(e as Error).stack ?? String(e)}\n`);
-    process.exitCode = 1;
-  });
-}
+runMain('fuzz', module, main);

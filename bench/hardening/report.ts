@@ -20,3 +20,17 @@ export function writeReport(name: string, figures: object, markdown: readonly st
   ].join('\n'));
   process.stderr.write(`${name}: wrote ${path.join(RESULTS_DIR, `${name}.md`)}\n`);
 }
+
+/** A Markdown list of examples under a heading, or nothing when there are none. */
+export function examples(title: string, list: readonly string[]): string[] {
+  return list.length ? ['', `${title}:`, ...list.map((c) => `- ${c}`)] : [];
+}
+
+/** Runs a hardening run's `main` when its file is executed (`node dist/bench/hardening/NAME.js`). */
+export function runMain(name: string, module: NodeJS.Module, main: () => Promise<void>): void {
+  if (require.main !== module) return;
+  main().catch((e: unknown) => {
+    process.stderr.write(`${name}: ${(e as Error).stack ?? String(e)}\n`);
+    process.exitCode = 1;
+  });
+}

@@ -10,7 +10,7 @@ import { generateToken } from '../../authenticator/token';
 import type { StsFault } from '../../test/fixtures/sts-standin';
 import { review } from './fuzz-cases';
 import { copyTestAssets } from '../lib/test-assets';
-import { writeReport } from './report';
+import { examples, runMain, writeReport } from './report';
 import { ReviewClient } from './review-client';
 import { CLUSTER, startTarget } from './target';
 
@@ -179,14 +179,9 @@ async function main(): Promise<void> {
     ...Object.entries(f.byFault).map(([k, v]) => `| ${k} | ${Object.entries(v).map(([s, n]) => `${s}: ${n}`).join(', ')} |`),
     '',
     `RSS samples (s, MiB): ${f.rssSamplesMiB.map(([t, m]) => `${t}:${m}`).join(' ')}`,
-    ...(f.unansweredExamples.length ? ['', 'Unanswered:', ...f.unansweredExamples.map((c) => `- ${c}`)] : []),
+    ...examples('Unanswered', f.unansweredExamples),
   ]);
   if (!ok) process.exitCode = 1;
 }
 
-if (require.main === module) {
-  main().catch((e: unknown) => {
-    process.stderr.write(`soak: ${(e as Error).stack ?? String(e)}\n`);
-    process.exitCode = 1;
-  });
-}
+runMain('soak', module, main);
