@@ -23,15 +23,21 @@ export interface IdentityCacheEvents {
   onSizeChange?(size: number): void;
 }
 
+/** How often `set` drops expired entries, so memory follows the live entries rather than the size bound. */
+const SWEEP_EVERY_MS = 10_000;
+
 export class IdentityCache {
   /** A Map iterates in insertion order: re-inserting on access makes the first key the least recently used. */
   private readonly entries = new Map<string, Entry>();
+  private lastSweep: number;
 
   constructor(
     private readonly maxEntries: number,
     private readonly now: () => number = Date.now,
     private readonly events: IdentityCacheEvents = {},
-  ) {}
+  ) {
+    this.lastSweep = now();
+  }
 
   get size(): number {
     return this.entries.size;
@@ -52,6 +58,7 @@ export class IdentityCache {
   /** Stores `outcome` until `expiresAt` (epoch ms); ignored when the cache is disabled or the time is past. */
   set(key: string, outcome: CachedOutcome, expiresAt: number): void {
     if (this.maxEntries <= 0 || expiresAt <= this.now()) return;
+    this.sweepExpired();
     this.entries.delete(key);
     this.entries.set(key, { outcome, expiresAt });
     while (this.entries.size > this.maxEntries) {
@@ -60,6 +67,24 @@ export class IdentityCache {
       this.events.onEvict?.();
     }
     this.events.onSizeChange?.(this.entries.size);
+  }
+
+  /**
+   * Expired entries are otherwise only dropped when looked up or evicted: tokens seen once (most of them — kubectl
+   * signs a new one every few minutes) would keep the cache at its size bound.
+   */
+  private sweepExpired(): void {
+    const now = this.now();
+    if (now - this.lastSweep < SWEEP_EVERY_MS) return;
+    this.lastSweep = now;
+    let dropped = false;
+    for (const [key, entry] of this.entries) {
+      if (entry.expiresAt <= now) {
+        this.entries.delete(key);
+        dropped = true;
+      }
+    }
+    if (dropped) this.events.onSizeChange?.(this.entries.size);
   }
 
   delete(key: string): void {

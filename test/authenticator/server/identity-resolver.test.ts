@@ -134,6 +134,20 @@ describe('IdentityResolver', () => {
     expect(verify).toHaveBeenCalledTimes(1);
   });
 
+  it('drops expired entries on its own, so memory follows the live entries, not the size bound', async () => {
+    let now = Date.UTC(2026, 0, 1, 12, 0, 0);
+    const r = resolver(scripted([identity]).verifier, { now: () => now, cacheTtlSeconds: 120 });
+    for (let i = 0; i < 50; i++) {
+      const t = tokenSignedAt(new Date(now), `once${i}`);
+      r.confirm(t, await r.resolve(t, never)); // tokens seen once, as kubectl's
+    }
+    expect(r.cache.size).toBe(50);
+    now += 121_000;
+    const t = tokenSignedAt(new Date(now), 'later');
+    r.confirm(t, await r.resolve(t, never));
+    expect(r.cache.size).toBe(1);
+  });
+
   it('shares one STS call between concurrent reviews of the same token', async () => {
     let release!: () => void;
     const gate = new Promise<void>((res) => (release = res));
