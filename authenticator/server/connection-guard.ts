@@ -49,7 +49,9 @@ export class ConnectionGuard {
       if (entry) entry.socket = socket;
     });
     server.on('request', (req: IncomingMessage) => this.pending.delete(keyOf(req.socket) ?? ''));
-    const every = Math.max(50, Math.min(1000, Math.floor(opts.firstRequestTimeoutMs / 4)));
+    // The sweep only looks at expired entries at the head of the queue: cheap enough to run often, so a silent
+    // connection outlives firstRequestTimeoutMs by at most this interval.
+    const every = Math.max(25, Math.min(250, Math.floor(opts.firstRequestTimeoutMs / 4)));
     this.sweeper = setInterval(() => this.sweep(), every).unref();
   }
 
