@@ -8,6 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError, ObjectReader } from './config-reader';
 import { PARTITIONS } from './partitions';
+import { DEFAULT_IDENTITY_TTL_SECONDS } from './server/identity-resolver';
 
 export { ConfigError } from './config-reader';
 
@@ -230,7 +231,7 @@ export function parseConfig(doc: unknown, baseDir = process.cwd()): Authenticato
   const c = root.object('cache');
   const cache: CacheSettings = {
     maxEntries: c.integer('maxEntries', 10000, 0, 10_000_000),
-    ttlSeconds: c.integer('ttlSeconds', 120, 0, 900),
+    ttlSeconds: c.integer('ttlSeconds', DEFAULT_IDENTITY_TTL_SECONDS, 0, 900),
     denialTtlSeconds: c.integer('denialTtlSeconds', 0, 0, 60),
     denialMaxEntries: c.integer('denialMaxEntries', 1000, 0, 1_000_000),
   };

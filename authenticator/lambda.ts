@@ -15,7 +15,7 @@
  * - `EKS_ACCESS_WEBHOOK_SECRET` or `EKS_ACCESS_WEBHOOK_SECRET_SSM_PARAMETER` (a SecureString or Secrets Manager reference)
  * - `EKS_ACCESS_MAPPING` (JSON), `EKS_ACCESS_MAPPING_FILE` or `EKS_ACCESS_MAPPING_SSM_PARAMETER`: see lambda/mapping.ts
  * - optional: `EKS_ACCESS_AUDIENCES` (comma-separated), `EKS_ACCESS_REVIEW_DEADLINE_MS` (9000),
- *   `EKS_ACCESS_CACHE_MAX_ENTRIES` (10000), `EKS_ACCESS_CACHE_TTL_SECONDS` (300), `EKS_ACCESS_LOG_LEVEL` (info)
+ *   `EKS_ACCESS_CACHE_MAX_ENTRIES` (10000), `EKS_ACCESS_CACHE_TTL_SECONDS` (120: kube-apiserver's own webhook cache TTL, so a revoked key keeps access at most twice that), `EKS_ACCESS_LOG_LEVEL` (info)
  * - TEST ONLY: `EKS_ACCESS_STS_CONNECT_TO` (host:port), `EKS_ACCESS_STS_CA_FILE`
  */
 import { readFileSync } from 'node:fs';
@@ -28,7 +28,7 @@ import { createLambdaLogger, LambdaLogger } from './lambda/json-logger';
 import { loadMapper } from './lambda/mapping';
 import { MapperChain } from './mapper/chain';
 import { handleTokenReview, ReviewDeps } from './server/handle-token-review';
-import { IdentityResolver } from './server/identity-resolver';
+import { DEFAULT_IDENTITY_TTL_SECONDS, IdentityResolver } from './server/identity-resolver';
 import { denialReview } from './server/token-review';
 import { TokenVerifier } from './token/verifier';
 
@@ -76,7 +76,7 @@ async function initialise(env: Env, logger: LambdaLogger): Promise<ReviewState> 
     retryBaseMs: 100,
     retryMaxMs: 1000,
     cacheMaxEntries: envInt(env, 'EKS_ACCESS_CACHE_MAX_ENTRIES', 10000, 0, 1_000_000),
-    cacheTtlSeconds: envInt(env, 'EKS_ACCESS_CACHE_TTL_SECONDS', 300, 0, 900),
+    cacheTtlSeconds: envInt(env, 'EKS_ACCESS_CACHE_TTL_SECONDS', DEFAULT_IDENTITY_TTL_SECONDS, 0, 900),
     denialTtlSeconds: 0,
   });
   const deadlineMs = envInt(env, 'EKS_ACCESS_REVIEW_DEADLINE_MS', 9000, 100, 900_000);
@@ -86,6 +86,7 @@ async function initialise(env: Env, logger: LambdaLogger): Promise<ReviewState> 
     deps: {
       clusterId,
       resolve: (token, signal) => resolver.resolve(token, signal),
+      confirm: (token, identity) => resolver.confirm(token, identity),
       mapper: new MapperChain([mapper]),
       audiences: (env.EKS_ACCESS_AUDIENCES ?? '').split(',').map((a) => a.trim()).filter(Boolean),
       // handleTokenReview only calls info/warn/child, which LambdaLogger has with pino's signatures.

@@ -18,6 +18,13 @@ import { stsRegionLabel } from './sts-region-label';
 import { Semaphore } from './semaphore';
 import { readTokenFacts, tokenHash } from './token-facts';
 
+/**
+ * Default life of a verified identity: kube-apiserver's own webhook cache (`--authentication-token-webhook-cache-ttl`,
+ * 2 min, https://kubernetes.io/docs/reference/command-line-tools-reference/kube-apiserver/), so a revoked key keeps
+ * access at most twice that unless an operator raises it.
+ */
+export const DEFAULT_IDENTITY_TTL_SECONDS = 120;
+
 /** What the resolver needs from the verifier: TOKEN's TokenVerifier fits. */
 export interface TokenVerifierLike {
   verify(token: string, options?: { signal?: AbortSignal }): Promise<Identity>;
