@@ -18,6 +18,6 @@ export * from './access-entry-mapper';
 export * from './configmap-mapper';
 export * from './crd-mapper';
 export type { KubeConnection, KubeConnectionOptions } from './kube/connection';
-export { fromKubeconfig, loadKubeConnection } from './kube/connection';
+export { fromKubeconfig, loadKubeConnection, readKubeconfig } from './kube/connection';
 export type { KubeObject, ListWatchOptions } from './kube/list-watch';
 export { ListWatch } from './kube/list-watch';

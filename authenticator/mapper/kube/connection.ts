@@ -5,8 +5,9 @@
  * 1.x/2.x are ESM-only (2.x also needs undici 8, i.e. Node 22+), which ts-jest's CommonJS mode cannot load and which
  * would force the Lambda bundle to carry it. The mappers need only list + watch of one resource with a token or client
  * certificate, so a ~200-line client over node:https keeps the security-critical webhook's dependency tree small.
- * Supported kubeconfig auth: token, tokenFile, client certificate/key (file or data). Not supported: exec and
- * auth-provider plugins (an error says so).
+ * Supported kubeconfig auth: token, tokenFile, client certificate/key (file or data). The webhook refuses exec and
+ * auth-provider plugins (an error says so): it must not run programs named in a file. `readKubeconfig` hands the
+ * `exec` section to callers that do run it (the `snapshot` CLI, lib/live/kube).
  */
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -60,8 +61,32 @@ function named(list: unknown, name: string, what: string, file: string): Record<
   return body as Record<string, unknown>;
 }
 
-/** Parses a kubeconfig file; relative file paths in it are relative to the file, as kubectl does. */
+/** A kubeconfig `users[].user.exec` section (client.authentication.k8s.io ExecConfig). */
+export interface KubeExecConfig {
+  readonly apiVersion?: string;
+  readonly command: string;
+  readonly args?: string[];
+  readonly env?: Array<{ name: string; value: string }>;
+  readonly interactiveMode?: string;
+  readonly provideClusterInfo?: boolean;
+}
+
+/** The connection of a kubeconfig context plus its `exec` plugin, if the user has one. */
+export interface KubeconfigContext {
+  readonly connection: KubeConnection;
+  readonly exec?: KubeExecConfig;
+  readonly file: string;
+}
+
+/** Parses a kubeconfig file and refuses exec/auth-provider users (the webhook's entry point). */
 export function fromKubeconfig(file: string, contextName?: string): KubeConnection {
+  const ctx = readKubeconfig(file, contextName);
+  if (ctx.exec) throw new Error(`kubeconfig ${file}: user uses exec/auth-provider, which is not supported; use a token or client certificate`);
+  return ctx.connection;
+}
+
+/** Parses a kubeconfig file; relative file paths in it are relative to the file, as kubectl does. */
+export function readKubeconfig(file: string, contextName?: string): KubeconfigContext {
   let doc: Record<string, unknown>;
   try {
     doc = YAML.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
@@ -76,13 +101,17 @@ export function fromKubeconfig(file: string, contextName?: string): KubeConnecti
   const rel = (p: unknown) => (typeof p === 'string' ? (isAbsolute(p) ? p : join(dirname(file), p)) : undefined);
   const pem = (data: unknown, path: unknown) =>
     typeof data === 'string' ? Buffer.from(data, 'base64').toString('utf8') : rel(path) ? readFileSync(rel(path)!, 'utf8') : undefined;
-  if (user.exec || user['auth-provider']) {
-    throw new Error(`kubeconfig ${file}: user '${String(ctx.user)}' uses exec/auth-provider, which is not supported; use a token or client certificate`);
+  if (user['auth-provider']) {
+    throw new Error(`kubeconfig ${file}: user '${String(ctx.user)}' uses auth-provider, which is not supported; use exec, a token or client certificate`);
+  }
+  const exec = user.exec as KubeExecConfig | undefined;
+  if (exec !== undefined && (typeof exec !== 'object' || typeof exec.command !== 'string')) {
+    throw new Error(`kubeconfig ${file}: user '${String(ctx.user)}' has an exec section without a command`);
   }
   if (typeof cluster.server !== 'string') throw new Error(`kubeconfig ${file}: cluster '${String(ctx.cluster)}' has no server`);
   const tokenFile = rel(user.tokenFile);
   const token = typeof user.token === 'string' ? user.token : undefined;
-  return {
+  const connection: KubeConnection = {
     server: cluster.server,
     caPem: pem(cluster['certificate-authority-data'], cluster['certificate-authority']),
     certPem: pem(user['client-certificate-data'], user['client-certificate']),
@@ -90,4 +119,5 @@ export function fromKubeconfig(file: string, contextName?: string): KubeConnecti
     token: token !== undefined ? () => token : tokenFile ? () => readFileSync(tokenFile, 'utf8').trim() : undefined,
     insecureSkipTlsVerify: cluster['insecure-skip-tls-verify'] === true,
   };
+  return { connection, file, ...(exec ? { exec } : {}) };
 }
