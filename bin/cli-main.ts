@@ -16,6 +16,7 @@ export const COMMANDS: Record<string, CliCommand> = {
   'matrix': { summary: 'Offline: access matrix of one subject', load: () => import('./commands/matrix') },
   'risks': { summary: 'Offline: dangerous permissions and who holds them', load: () => import('./commands/risks') },
   'report': { summary: 'Offline: self-contained HTML access report', load: () => import('./commands/report') },
+  'snapshot': { summary: 'Read a live cluster\'s access (EKS, aws-auth, RBAC, IAM trust) into a folder', load: () => import('./commands/snapshot') },
 };
 
 export async function runCli(argv: string[]): Promise<number> {

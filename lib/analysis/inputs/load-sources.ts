@@ -1,7 +1,9 @@
 /**
  * Reads the `--from` paths: a `cdk.out` cloud assembly, a manifest file (YAML, multi-document YAML or JSON, `List`s
  * unwrapped), or a folder of either, recursively. CloudFormation templates contribute access entries and the manifests
- * of Kubernetes custom resources; everything else that looks like a Kubernetes object is taken as is.
+ * of Kubernetes custom resources; a live snapshot's `cluster.json` (lib/live/snapshot/format.ts) its access entries,
+ * IAM trust policies and the sources it could not read (as warnings); everything else that looks like a Kubernetes
+ * object is taken as is.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -9,6 +11,7 @@ import { parseAllDocuments } from 'yaml';
 import { AccessEntryRecord } from '../access-entries';
 import { KubeObject } from '../normalize';
 import { SourcedObject } from '../rbac-from-objects';
+import { isLiveSnapshot, LiveSnapshot, snapshotAccessEntries } from '../../live/snapshot/format';
 import { isCfnTemplate, readTemplate } from './cfn-template';
 
 export interface AccessSources {
@@ -18,6 +21,8 @@ export interface AccessSources {
   readonly warnings: string[];
   /** The files read, for the report header. */
   readonly files: string[];
+  /** Live snapshots among the inputs (`eks-access snapshot`). */
+  readonly snapshots?: LiveSnapshot[];
 }
 
 /** A `--from` path that cannot be read or parsed; the message names the file. */
@@ -85,7 +90,7 @@ async function walk(p: string, files: string[], explicit: boolean): Promise<void
 }
 
 export async function loadSources(paths: readonly string[], opts: LoadOptions = {}): Promise<AccessSources> {
-  const out: AccessSources = { objects: [], accessEntries: [], warnings: [], files: [] };
+  const out: Required<AccessSources> = { objects: [], accessEntries: [], warnings: [], files: [], snapshots: [] };
   for (const root of paths) {
     const files: string[] = [];
     await walk(root, files, true);
@@ -106,7 +111,12 @@ export async function loadSources(paths: readonly string[], opts: LoadOptions = 
       }
       let used = false;
       for (const doc of docs) {
-        if (isCfnTemplate(doc)) {
+        if (isLiveSnapshot(doc)) {
+          out.snapshots.push(doc);
+          out.accessEntries.push(...snapshotAccessEntries(doc, file));
+          out.warnings.push(...doc.problems.map((p) => `${file}: the snapshot could not read ${p.source}: ${p.reason}`));
+          used = true;
+        } else if (isCfnTemplate(doc)) {
           const env = envs.get(path.resolve(file)) ?? {};
           const t = readTemplate(doc, file, { account: env.account ?? opts.account, region: env.region });
           out.accessEntries.push(...t.accessEntries);

@@ -61,11 +61,11 @@ export class KubeClient {
   }
 
   /** Every object of a collection (e.g. `/apis/rbac.authorization.k8s.io/v1/roles`), all pages. */
-  async list(path: string): Promise<LiveObject[]> {
+  async list(path: string, query: { fieldSelector?: string } = {}): Promise<LiveObject[]> {
     const items: LiveObject[] = [];
     let cont: string | undefined;
     do {
-      const q = new URLSearchParams({ limit: String(this.options.pageSize ?? 500) });
+      const q = new URLSearchParams({ ...query, limit: String(this.options.pageSize ?? 500) });
       if (cont) q.set('continue', cont);
       const page = (await this.get(`${path}?${q.toString()}`)) as { items?: LiveObject[]; metadata?: { continue?: string } };
       items.push(...(page.items ?? []));

@@ -1,0 +1,115 @@
+/**
+ * `takeSnapshot` / `writeSnapshot` against: the EKS access-entry STAND-IN (test/fixtures/eks-standin.ts — moto does not
+ * implement access entries, so a loopback server checked against botocore's EKS service model answers instead), moto's
+ * real IAM (trust policies), and the Kubernetes list API imitation. The snapshot folder is then read back by the
+ * analysis (`--from DIR`). The real kube-apiserver run is test/e2e/live.test.ts.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AssociateAccessPolicyCommand, CreateAccessEntryCommand, EKSClient } from '@aws-sdk/client-eks';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { AccessAnalysis } from '../../lib/analysis';
+import { takeSnapshot, writeSnapshot } from '../../lib/live/snapshot/take-snapshot';
+import { FakeApiServer, startFakeApiServer } from '../authenticator/mapper/fake-apiserver';
+import { EksStandIn, startEksStandIn } from '../fixtures/eks-standin';
+import { startStsStandIn, StsStandIn } from '../fixtures/sts-standin';
+
+jest.setTimeout(180_000);
+const CLUSTER = 'prod';
+const creds = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'standin-admin-secret' };
+
+describe('eks-access snapshot (EKS stand-in, moto IAM, Kubernetes list API)', () => {
+  let eksStandIn: EksStandIn;
+  let moto: StsStandIn;
+  let api: FakeApiServer;
+  let eks: EKSClient;
+  let iam: IAMClient;
+  let dir: string;
+  let kubeconfig: string;
+  let devRoleArn: string;
+
+  beforeAll(async () => {
+    [moto, api] = await Promise.all([startStsStandIn({ accountId: '111122223333' }), startFakeApiServer()]);
+    eksStandIn = await startEksStandIn({ [CLUSTER]: { authenticationMode: 'API_AND_CONFIG_MAP', accountId: moto.accountId } });
+    eks = new EKSClient({ region: 'us-east-1', endpoint: eksStandIn.endpoint, credentials: creds });
+    iam = new IAMClient({ region: 'us-east-1', endpoint: moto.endpoint, credentials: creds, requestHandler: { httpsAgent: new Agent({ ca: moto.caPem }) } });
+    const alice = await moto.createUser('alice');
+    devRoleArn = (await moto.createRole('dev', { path: '/teams/', trustPolicy: {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { AWS: alice.arn }, Action: 'sts:AssumeRole', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } }],
+    } })).arn;
+    // Seeded through the SDK, so the writes are checked against the model too; 122 entries are more than one page.
+    await eks.send(new CreateAccessEntryCommand({ clusterName: CLUSTER, principalArn: devRoleArn, kubernetesGroups: ['dev-team'] }));
+    await eks.send(new AssociateAccessPolicyCommand({ clusterName: CLUSTER, principalArn: devRoleArn, policyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy', accessScope: { type: 'namespace', namespaces: ['dev', 'team-*'] } }));
+    await eks.send(new CreateAccessEntryCommand({ clusterName: CLUSTER, principalArn: alice.arn, username: 'alice' }));
+    await eks.send(new AssociateAccessPolicyCommand({ clusterName: CLUSTER, principalArn: alice.arn, policyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy', accessScope: { type: 'cluster' } }));
+    for (let i = 0; i < 120; i++) {
+      await eks.send(new CreateAccessEntryCommand({ clusterName: CLUSTER, principalArn: `arn:aws:iam::111122223333:role/ci-${String(i).padStart(3, '0')}`, type: 'STANDARD', kubernetesGroups: ['ci'] }));
+    }
+    api.put('/api/v1/namespaces/kube-system/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'aws-auth', namespace: 'kube-system', managedFields: [{}] } as never,
+      data: { mapRoles: '- rolearn: arn:aws:iam::111122223333:role/legacy\n  username: legacy\n  groups: [legacy-admins]\n' } });
+    api.put('/apis/rbac.authorization.k8s.io/v1/clusterroles', { metadata: { name: 'dev-reader' }, rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] }] });
+    api.put('/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', { metadata: { name: 'dev-reader' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'dev-reader' }, subjects: [{ kind: 'Group', name: 'dev-team', apiGroup: 'rbac.authorization.k8s.io' }] });
+    dir = mkdtempSync(join(tmpdir(), 'snapshot-'));
+    kubeconfig = join(dir, 'kubeconfig');
+    writeFileSync(kubeconfig, JSON.stringify({
+      apiVersion: 'v1', kind: 'Config', 'current-context': 'c',
+      clusters: [{ name: 'c', cluster: { server: api.server, 'certificate-authority-data': Buffer.from(api.caPem).toString('base64') } }],
+      users: [{ name: 'u', user: { token: api.token } }], contexts: [{ name: 'c', context: { cluster: 'c', user: 'u' } }],
+    }));
+  });
+  afterAll(async () => {
+    eks?.destroy();
+    iam?.destroy();
+    await Promise.all([eksStandIn?.stop(), moto?.stop(), api?.stop()]);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  afterEach(() => {
+    eksStandIn.deny(undefined);
+    expect(eksStandIn.violations()).toEqual([]);
+  });
+
+  it('reads mode, every access entry page, policies and scopes, aws-auth, RBAC and trust policies; analysis reads it back', async () => {
+    const taken = await takeSnapshot({ clusterName: CLUSTER, kubeconfig, eksClient: eks, iamClient: iam });
+    const out = join(dir, 'snap');
+    writeSnapshot(out, taken);
+    const s = taken.snapshot;
+    expect(s.cluster).toEqual({ name: CLUSTER, authenticationMode: 'API_AND_CONFIG_MAP' });
+    expect(s.accessEntries).toHaveLength(122);
+    expect(eksStandIn.calls().filter((c) => c === 'ListAccessEntries')).toHaveLength(2); // 122 entries, pages of 100
+    expect(s.accessEntries.find((e) => e.principalArn === devRoleArn)).toEqual({
+      principalArn: devRoleArn, type: 'STANDARD', username: 'arn:aws:sts::111122223333:assumed-role/dev/{{SessionName}}', kubernetesGroups: ['dev-team'],
+      accessPolicies: [{ policyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy', scope: { type: 'namespace', namespaces: ['dev', 'team-*'] } }],
+    });
+    // Trust policies of roles that appear: dev (access entry) found; legacy (aws-auth) and ci-* do not exist in IAM.
+    expect(s.iamRoles.map((r) => r.arn)).toEqual([devRoleArn]);
+    expect(JSON.stringify(s.iamRoles[0].trustPolicy)).toContain('aws:MultiFactorAuthPresent');
+    expect(s.problems.find((p) => p.source === 'iam:GetRole arn:aws:iam::111122223333:role/legacy')?.reason).toMatch(/^NoSuchEntity/);
+    const awsAuth = readFileSync(join(out, 'kubernetes', 'aws-auth.yaml'), 'utf8');
+    expect(awsAuth).toContain('role/legacy');
+    expect(awsAuth).not.toContain('managedFields');
+    expect(existsSync(join(out, 'kubernetes', 'rbac.yaml'))).toBe(true);
+
+    const analysis = await AccessAnalysis.load([out]);
+    const alice = analysis.accessEntries.find((e) => e.principalArn.endsWith(':user/alice'));
+    expect(alice).toMatchObject({ username: 'alice', origin: `${join(out, 'cluster.json')}#${alice?.principalArn}` });
+    expect(analysis.sources.objects.map((o) => o.object.metadata?.name)).toEqual(expect.arrayContaining(['aws-auth', 'dev-reader']));
+    expect(analysis.sources.warnings.join('\n')).toContain('could not read iam:GetRole arn:aws:iam::111122223333:role/legacy');
+  });
+
+  it('reports a denied source by name and reason, and still reads the others', async () => {
+    eksStandIn.deny('ListAssociatedAccessPolicies');
+    const badKube = join(dir, 'kubeconfig-bad');
+    writeFileSync(badKube, readFileSync(kubeconfig, 'utf8').replace(api.token, 'wrong'));
+    const { snapshot } = await takeSnapshot({ clusterName: CLUSTER, kubeconfig: badKube, eksClient: eks, iamClient: iam });
+    expect(snapshot.accessEntries).toHaveLength(122);
+    const reasons = Object.fromEntries(snapshot.problems.map((p) => [p.source, p.reason]));
+    expect(reasons[`eks:ListAssociatedAccessPolicies ${devRoleArn}`]).toMatch(/^AccessDeniedException: User is not authorized to perform: eks:ListAssociatedAccessPolicies/);
+    expect(reasons['kubernetes:clusterroles.rbac.authorization.k8s.io']).toMatch(/HTTP 401.*\(not authenticated\)/);
+    expect(reasons['kubernetes:configmaps/kube-system/aws-auth']).toMatch(/HTTP 401/);
+    const unknown = await takeSnapshot({ clusterName: 'nope', kubeconfig, eksClient: eks, iamClient: iam });
+    expect(unknown.snapshot.problems[0]).toEqual({ source: 'eks:DescribeCluster', reason: 'ResourceNotFoundException: No cluster found for name: nope.' });
+  });
+});
