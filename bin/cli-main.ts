@@ -17,6 +17,8 @@ export const COMMANDS: Record<string, CliCommand> = {
   'risks': { summary: 'Offline: dangerous permissions and who holds them', load: () => import('./commands/risks') },
   'report': { summary: 'Offline: self-contained HTML access report', load: () => import('./commands/report') },
   'snapshot': { summary: 'Read a live cluster\'s access (EKS, aws-auth, RBAC, IAM trust) into a folder', load: () => import('./commands/snapshot') },
+  'diff': { summary: 'Drift between the code (cdk.out, manifests) and a live cluster or snapshot', load: () => import('./commands/diff') },
+  'import': { summary: 'Write the TypeScript (AccessModel + RBAC chart) that reproduces a snapshot', load: () => import('./commands/import') },
 };
 
 export async function runCli(argv: string[]): Promise<number> {

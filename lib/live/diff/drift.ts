@@ -1,0 +1,25 @@
+/** Loads both sides and compares them (the library form of `eks-access diff`). */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadSources, LoadOptions } from '../../analysis/inputs/load-sources';
+import { SnapshotOptions, takeSnapshot, writeSnapshot } from '../snapshot/take-snapshot';
+import { compareAccess, DriftReport } from './compare';
+import { accessState } from './state';
+
+export async function driftBetween(desiredPaths: readonly string[], liveDir: string, opts: LoadOptions = {}): Promise<DriftReport> {
+  const [desired, live] = [await loadSources(desiredPaths, opts), await loadSources([liveDir], opts)];
+  const unknown = [...(live.snapshots?.length ? [] : [`${liveDir} holds no cluster.json of eks-access snapshot`]), ...live.warnings, ...desired.warnings];
+  return { items: compareAccess(accessState(desired), accessState(live)), unknown };
+}
+
+/** Snapshots the cluster into a temporary folder, then compares. */
+export async function driftAgainstCluster(desiredPaths: readonly string[], cluster: SnapshotOptions, opts: LoadOptions = {}): Promise<DriftReport> {
+  const dir = mkdtempSync(join(tmpdir(), 'eks-access-live-'));
+  try {
+    writeSnapshot(dir, await takeSnapshot(cluster));
+    return await driftBetween(desiredPaths, dir, opts);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * One side of a drift comparison, normalised so that equal access compares equal: access entries by principal ARN
+ * (EKS's generated username filled in when the code leaves it out, groups and namespaces sorted), aws-auth rows by
+ * row key (role paths stripped, as the authenticator matches them), and RBAC objects by kind/namespace/name with
+ * rules and subjects in a canonical order. Objects Kubernetes or EKS make themselves (label
+ * `kubernetes.io/bootstrapping=rbac-defaults`, names `system:*` and `eks:*`) are no one's code and are left out.
+ */
+import { stripPath } from '../../../authenticator/arn';
+import { parseAwsAuth } from '../../../authenticator/mapper/aws-auth';
+import { AccessEntryRecord } from '../../analysis/access-entries';
+import { AccessSources } from '../../analysis/inputs/load-sources';
+import { parseIamArn } from '../../model/iam-arn';
+
+export interface EntryState {
+  readonly type: string;
+  readonly username: string;
+  readonly groups: string[];
+  /** `policyArn@cluster` or `policyArn@namespace:a,b`, sorted. */
+  readonly policies: string[];
+}
+
+export interface RowState {
+  readonly username: string;
+  readonly groups: string[];
+}
+
+export interface AccessState {
+  readonly accessEntries: Map<string, EntryState>;
+  /** undefined: this side has no aws-auth ConfigMap at all. */
+  readonly awsAuthRows?: Map<string, RowState>;
+  /** `Kind namespace/name` (or `Kind name`) → canonical JSON of what grants access. */
+  readonly rbac: Map<string, string>;
+}
+
+const RBAC_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
+
+/** What EKS fills in when CreateAccessEntry gets no username (EKS user guide, "Create access entries"). */
+export function defaultEntryUsername(principalArn: string, type: string): string {
+  if (type === 'EC2_LINUX' || type === 'EC2_WINDOWS' || type === 'EC2') return 'system:node:{{EC2PrivateDNSName}}';
+  if (type !== 'STANDARD') return 'system:node:{{SessionName}}';
+  const arn = parseIamArn(principalArn);
+  if (arn?.resourceType === 'role') return `arn:${arn.partition}:sts::${arn.accountId}:assumed-role/${arn.name}/{{SessionName}}`;
+  return principalArn;
+}
+
+function entryState(e: AccessEntryRecord): EntryState {
+  return {
+    type: e.type,
+    username: e.username ?? defaultEntryUsername(e.principalArn, e.type),
+    groups: [...e.kubernetesGroups].sort(),
+    policies: e.accessPolicies
+      .map((p) => `${p.policyArn}@${p.scope.type}${p.scope.type === 'namespace' ? `:${[...p.scope.namespaces].sort().join(',')}` : ''}`)
+      .sort(),
+  };
+}
+
+/** Made by Kubernetes or EKS, not by anyone's code. */
+export function isPlatformObject(o: { metadata?: { name?: string; labels?: Record<string, string> } }): boolean {
+  const name = o.metadata?.name ?? '';
+  return o.metadata?.labels?.['kubernetes.io/bootstrapping'] === 'rbac-defaults' || name.startsWith('system:') || name.startsWith('eks:');
+}
+
+const sorted = (v: unknown) => (Array.isArray(v) ? [...(v as string[])].sort() : []);
+
+function canonicalRbac(o: Record<string, unknown>): string {
+  const ns = (o.metadata as { namespace?: string }).namespace;
+  if (o.kind === 'Role' || o.kind === 'ClusterRole') {
+    const aggregation = o.aggregationRule as { clusterRoleSelectors?: unknown[] } | undefined;
+    // An aggregated ClusterRole's rules are written by the aggregation controller: only the selectors are code.
+    const rules = aggregation ? [] : ((o.rules as Array<Record<string, unknown>> | undefined) ?? []).map((r) => JSON.stringify({
+      apiGroups: sorted(r.apiGroups), resources: sorted(r.resources), verbs: sorted(r.verbs),
+      resourceNames: sorted(r.resourceNames), nonResourceURLs: sorted(r.nonResourceURLs),
+    })).sort();
+    return JSON.stringify({ rules, aggregationRule: aggregation?.clusterRoleSelectors ?? null });
+  }
+  const roleRef = o.roleRef as { kind?: string; name?: string };
+  const subjects = ((o.subjects as Array<Record<string, string>> | undefined) ?? []).map((s) =>
+    `${s.kind}:${s.kind === 'ServiceAccount' ? `${s.namespace ?? ns}/` : ''}${s.name}`).sort();
+  return JSON.stringify({ roleRef: `${roleRef?.kind}:${roleRef?.name}`, subjects });
+}
+
+export function rbacKey(o: { kind?: unknown; metadata?: { name?: string; namespace?: string } }): string {
+  const ns = o.metadata?.namespace;
+  return `${String(o.kind)} ${ns ? `${ns}/` : ''}${o.metadata?.name}`;
+}
+
+export function accessState(sources: AccessSources): AccessState {
+  const accessEntries = new Map<string, EntryState>();
+  for (const e of sources.accessEntries) accessEntries.set(e.principalArn, entryState(e));
+  const rbac = new Map<string, string>();
+  let awsAuthRows: Map<string, RowState> | undefined;
+  for (const { object: o } of sources.objects) {
+    const meta = o.metadata as { name?: string; namespace?: string } | undefined;
+    if (o.kind === 'ConfigMap' && meta?.name === 'aws-auth' && (meta.namespace ?? 'kube-system') === 'kube-system') {
+      awsAuthRows = new Map();
+      const parsed = parseAwsAuth(o.data as Record<string, string> | undefined);
+      for (const r of parsed.roles) if (r.roleArn) awsAuthRows.set(`role ${stripPath(r.roleArn)}`, { username: r.username, groups: [...r.groups].sort() });
+      for (const u of parsed.users) awsAuthRows.set(`user ${u.userArn}`, { username: u.username, groups: [...u.groups].sort() });
+      for (const a of parsed.accounts) awsAuthRows.set(`account ${a}`, { username: '', groups: [] });
+    } else if (typeof o.kind === 'string' && RBAC_KINDS.has(o.kind) && String(o.apiVersion).startsWith('rbac.authorization.k8s.io/') && !isPlatformObject(o as never)) {
+      rbac.set(rbacKey(o as never), canonicalRbac(o as Record<string, unknown>));
+    }
+  }
+  return { accessEntries, awsAuthRows, rbac };
+}

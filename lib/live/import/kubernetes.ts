@@ -1,0 +1,142 @@
+/**
+ * Live RBAC objects and aws-auth rows → `RbacChart` / `AwsAuthConfigMap` calls that render the same objects (names,
+ * namespaces, rules, aggregation selectors and labels, role references, subjects). Each object is first added to a
+ * scratch chart: what the chart refuses becomes a comment with the reason instead of code that would fail at synth.
+ * Roles that bindings reference but the cluster does not hold are declared external, so the chart's dangling-binding
+ * check keeps passing on what live already has.
+ */
+import { App } from 'cdk8s';
+import { parseAwsAuth } from '../../../authenticator/mapper/aws-auth';
+import { DEFAULT_CLUSTER_ROLES, DEFAULT_ROLES, RbacChart, RbacRule, RbacSubject, RoleKind } from '../../k8s';
+import { nodeAwsAuthGroups } from '../../model/derive';
+import { AccessEntryType } from '../../model';
+import { LiveObject } from '../kube/client';
+import { isPlatformObject } from '../diff/state';
+import { ImportedCall, rowRoleArn } from './principals';
+
+const lit = (v: unknown) => JSON.stringify(v);
+type Rule = Record<string, string[] | undefined>;
+interface Subject { kind: string; name: string; namespace?: string }
+
+function rules(o: LiveObject): RbacRule[] {
+  return ((o.rules as Rule[] | undefined) ?? []).map((r) => ({
+    verbs: r.verbs ?? [],
+    ...(r.apiGroups ? { apiGroups: r.apiGroups } : {}),
+    ...(r.resources ? { resources: r.resources } : {}),
+    ...(r.resourceNames?.length ? { resourceNames: r.resourceNames } : {}),
+    ...(r.nonResourceURLs?.length ? { nonResourceUrls: r.nonResourceURLs } : {}),
+  }));
+}
+
+function subjectCode(s: Subject, bindingNs: string | undefined): { code: string; subject: RbacSubject } {
+  if (s.kind === 'ServiceAccount') {
+    const ns = s.namespace ?? bindingNs ?? 'default';
+    return { code: `RbacSubject.serviceAccount(${lit(s.name)}, ${lit(ns)})`, subject: RbacSubject.serviceAccount(s.name, ns) };
+  }
+  if (s.kind === 'User') return { code: `RbacSubject.user(${lit(s.name)})`, subject: RbacSubject.user(s.name) };
+  return { code: `RbacSubject.group(${lit(s.name)})`, subject: RbacSubject.group(s.name) };
+}
+
+/** The labels worth keeping: aggregation selects by them. Tooling labels of the writer are not access. */
+function labelsOf(o: LiveObject): Record<string, string> | undefined {
+  const l = { ...(o.metadata.labels as Record<string, string> | undefined) };
+  delete l['app.kubernetes.io/managed-by'];
+  return Object.keys(l).length ? l : undefined;
+}
+
+export interface KubernetesImport {
+  readonly externalClusterRoles: string[];
+  readonly externalRoles: string[];
+  readonly calls: ImportedCall[];
+}
+
+export function importRbac(objects: readonly LiveObject[]): KubernetesImport {
+  const mine = objects.filter((o) => !isPlatformObject(o as never));
+  const clusterRoles = new Set(mine.filter((o) => o.kind === 'ClusterRole').map((o) => o.metadata.name));
+  const roles = new Set(mine.filter((o) => o.kind === 'Role').map((o) => `${o.metadata.namespace}/${o.metadata.name}`));
+  const externalClusterRoles = new Set<string>();
+  const externalRoles = new Set<string>();
+  const scratch = new RbacChart(new App(), 'scratch', { externalClusterRoles: [...clusterRoles], externalRoles: [...roles] });
+  const calls: ImportedCall[] = [];
+  let n = 0;
+  for (const o of mine) {
+    const { name, namespace } = o.metadata;
+    const id = `${o.kind}-${namespace ? `${namespace}-` : ''}${name}`.replace(/\//g, '-');
+    const scratchId = `o${n++}`;
+    let code: string;
+    try {
+      if (o.kind === 'Role') {
+        scratch.addRole(scratchId, { name, namespace: namespace!, rules: rules(o) });
+        code = `chart.addRole(${lit(id)}, { name: ${lit(name)}, namespace: ${lit(namespace)}, rules: ${lit(rules(o))} });`;
+      } else if (o.kind === 'ClusterRole') {
+        const selectors = ((o.aggregationRule as { clusterRoleSelectors?: Array<{ matchLabels?: Record<string, string>; matchExpressions?: unknown[] }> } | undefined)?.clusterRoleSelectors);
+        if (selectors?.some((s) => s.matchExpressions?.length)) throw new Error('aggregationRule uses matchExpressions; RbacChart takes matchLabels selectors only');
+        const labels = labelsOf(o);
+        const props = selectors ? { name, aggregationSelectors: selectors.map((s) => s.matchLabels ?? {}), labels } : { name, rules: rules(o), labels };
+        scratch.addClusterRole(scratchId, props);
+        code = `chart.addClusterRole(${lit(id)}, ${lit(JSON.parse(JSON.stringify(props)))});`;
+      } else {
+        const roleRef = o.roleRef as { kind: string; name: string };
+        const subjects = ((o.subjects as Subject[] | undefined) ?? []).map((s) => subjectCode(s, namespace));
+        const subjectList = `[${subjects.map((s) => s.code).join(', ')}]`;
+        if (o.kind === 'RoleBinding') {
+          const roleKind = roleRef.kind === 'ClusterRole' ? RoleKind.CLUSTER_ROLE : RoleKind.ROLE;
+          scratch.addRoleBinding(scratchId, { name, namespace: namespace!, roleName: roleRef.name, roleKind, subjects: subjects.map((s) => s.subject) });
+          if (roleKind === RoleKind.CLUSTER_ROLE && !clusterRoles.has(roleRef.name) && !DEFAULT_CLUSTER_ROLES.has(roleRef.name)) externalClusterRoles.add(roleRef.name);
+          if (roleKind === RoleKind.ROLE && !roles.has(`${namespace}/${roleRef.name}`) && !DEFAULT_ROLES.has(`${namespace}/${roleRef.name}`)) externalRoles.add(`${namespace}/${roleRef.name}`);
+          code = `chart.addRoleBinding(${lit(id)}, { name: ${lit(name)}, namespace: ${lit(namespace)}, roleName: ${lit(roleRef.name)}${roleKind === RoleKind.CLUSTER_ROLE ? ', roleKind: RoleKind.CLUSTER_ROLE' : ''}, subjects: ${subjectList} });`;
+        } else {
+          scratch.addClusterRoleBinding(scratchId, { name, clusterRoleName: roleRef.name, subjects: subjects.map((s) => s.subject) });
+          if (!clusterRoles.has(roleRef.name) && !DEFAULT_CLUSTER_ROLES.has(roleRef.name)) externalClusterRoles.add(roleRef.name);
+          code = `chart.addClusterRoleBinding(${lit(id)}, { name: ${lit(name)}, clusterRoleName: ${lit(roleRef.name)}, subjects: ${subjectList} });`;
+        }
+      }
+    } catch (e) {
+      calls.push({ code: [], notes: [`live: ${o.kind} ${namespace ? `${namespace}/` : ''}${name}; RbacChart refuses it: ${(e as Error).message.replace(/^[^:]*scratch\/o\d+: /, '')}.`, 'done instead: not imported (diff will report it).'] });
+      continue;
+    }
+    calls.push({ code: [code], notes: [] });
+  }
+  return { externalClusterRoles: [...externalClusterRoles].sort(), externalRoles: [...externalRoles].sort(), calls };
+}
+
+const NODE_GROUPS = new Map<string, { code: string }>([
+  [JSON.stringify(nodeAwsAuthGroups(AccessEntryType.EC2_LINUX)), { code: '' }],
+  [JSON.stringify(nodeAwsAuthGroups(AccessEntryType.EC2_WINDOWS)), { code: ', os: NodeOs.WINDOWS' }],
+  [JSON.stringify(nodeAwsAuthGroups(AccessEntryType.FARGATE_LINUX)), { code: ', fargate: true' }],
+]);
+
+/** The aws-auth ConfigMap → one `AwsAuthConfigMap` call; node-role rows become `nodeRoles`. */
+export function importAwsAuth(configMap: LiveObject | undefined): ImportedCall | undefined {
+  if (!configMap) return undefined;
+  const parsed = parseAwsAuth(configMap.data as Record<string, string> | undefined);
+  const notes = parsed.errors.map((e) => `live: aws-auth has a row the authenticator cannot read (${e.message}); done instead: left out.`);
+  const nodeRoles: string[] = [];
+  const roles: string[] = [];
+  for (const r of parsed.roles) {
+    if (!r.roleArn) {
+      notes.push(`live: aws-auth SSO selector row ${lit(r.sso)}; not imported (write it by hand).`);
+      continue;
+    }
+    const { arn, note } = rowRoleArn(r.roleArn);
+    if (note) notes.push(note);
+    const node = NODE_GROUPS.get(JSON.stringify(r.groups));
+    const nodeUsername = node?.code === ', fargate: true' ? 'system:node:{{SessionName}}' : 'system:node:{{EC2PrivateDNSName}}';
+    if (node && r.username === nodeUsername) nodeRoles.push(`{ roleArn: ${lit(arn)}${node.code} }`);
+    else roles.push(`{ roleArn: ${lit(arn)}, username: ${lit(r.username)}, groups: ${lit(r.groups)} }`);
+  }
+  const users = parsed.users.map((u) => `{ userArn: ${lit(u.userArn)}, username: ${lit(u.username)}, groups: ${lit(u.groups)} }`);
+  if (nodeRoles.length + roles.length + users.length + parsed.accounts.length === 0) {
+    return { code: [], notes: [...notes, 'live: aws-auth exists but maps nobody; done instead: not rendered (AwsAuthConfigMap refuses an empty ConfigMap).'] };
+  }
+  const list = (items: string[]) => (items.length ? `[\n    ${items.join(',\n    ')},\n  ]` : '[]');
+  const code = [
+    `new AwsAuthConfigMap(chart, 'AwsAuth', {`,
+    `  nodeRoles: ${list(nodeRoles)},`,
+    `  roles: ${list(roles)},`,
+    `  users: ${list(users)},`,
+    `  accounts: ${lit(parsed.accounts)},`,
+    `});`,
+  ];
+  return { code, notes };
+}
