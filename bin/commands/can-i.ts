@@ -5,14 +5,16 @@
  */
 import { parseArgs } from 'node:util';
 import { describeGrant } from '../../lib/analysis/access-analysis';
+import { assumeChainJson, assumeChains } from '../../lib/analysis/assume-chains';
 import {
-  COMMON_OPTIONS, PRINCIPAL_OPTIONS, UnmappedPrincipalError, UsageError, checkOutput, loadAnalysis, usageErrors, principalFrom, printWarnings, reportError, wantsJson,
+  COMMON_OPTIONS, PRINCIPAL_OPTIONS, UnmappedPrincipalError, UsageError, checkOutput, loadAnalysis, usageErrors, principalFrom, printWarnings, reportError, resolverOf, wantsJson,
 } from '../../lib/analysis/cli-support';
 import { grantJson, principalJson, requestJson } from '../../lib/analysis/grant-json';
 import { parseRequest } from '../../lib/analysis/request-parse';
 
 const USAGE = `usage: eks-access can-i VERB RESOURCE[/SUBRESOURCE] [NAME] [-n NAMESPACE | -A]
-         (--as USER [--as-group GROUP]... | --as-arn ARN [--session-name NAME]) --from PATH... [--explain] [--output json]
+         (--as USER [--as-group GROUP]... | --as-arn ARN [--session-name NAME] [--assume-roles]) --from PATH... [--explain] [--output json]
+  --assume-roles: also yes when ARN may assume (trust policy) a role that is allowed
   RESOURCE: pods, deployments.apps, pods/exec, deployments.apps/scale, or a non-resource URL such as /healthz
   PATH: a cdk.out folder, a manifest file, or a folder of manifests (repeatable). Exit 0 = yes, 1 = no, 2 = error.`;
 
@@ -25,6 +27,7 @@ export async function run(argv: string[]): Promise<number> {
       namespace: { type: 'string', short: 'n' },
       'all-namespaces': { type: 'boolean', short: 'A' },
       explain: { type: 'boolean' },
+      'assume-roles': { type: 'boolean' },
     }, allowPositionals: true, strict: true }));
     if (values.help) {
       process.stdout.write(`${USAGE}\n`);
@@ -46,22 +49,28 @@ export async function run(argv: string[]): Promise<number> {
       if (!(e instanceof UnmappedPrincipalError)) throw e;
       decision = { allowed: false, reason: e.message, errors: [] as string[] };
     }
+    if (values['assume-roles'] && values['as-arn'] === undefined) throw new UsageError('--assume-roles goes with --as-arn');
+    // The IAM hop: roles this IAM principal may assume (their trust policies) that are allowed.
+    const chains = values['as-arn'] !== undefined ? await assumeChains(analysis, resolverOf(analysis), request.attributes, values['as-arn']) : [];
+    const allowed = decision.allowed || (!!values['assume-roles'] && chains.length > 0);
     if (json) {
       process.stdout.write(`${JSON.stringify({
-        allowed: decision.allowed,
+        allowed,
+        assumeChains: chains.map(assumeChainJson),
         request: requestJson(request.attributes),
         ...(principal ? { principal: principalJson(principal) } : {}),
         reason: decision.reason,
         ...('grant' in decision && decision.grant ? { grant: grantJson(decision.grant) } : {}),
       }, null, 2)}\n`);
     } else {
-      process.stdout.write(`${decision.allowed ? 'yes' : 'no'}\n`);
+      process.stdout.write(`${allowed ? 'yes' : 'no'}\n`);
       if (values.explain) {
         if (principal) process.stdout.write(`principal: ${principal.display} → user "${principal.user.name}" groups [${principal.user.groups.join(', ')}]${principal.mappedBy ? ` via ${principal.mappedBy}` : ''}\n`);
         process.stdout.write(`${'grant' in decision && decision.grant ? `allowed by ${describeGrant(decision.grant)}` : decision.reason}\n`);
+        for (const c of chains) process.stdout.write(`via role assumption: ${c.path}\n`);
       }
     }
-    return decision.allowed ? 0 : 1;
+    return allowed ? 0 : 1;
   } catch (e) {
     return reportError(e, json);
   }

@@ -3,6 +3,7 @@
  * principals and Kubernetes subjects may do it, and through which binding or access policy (kubectl-who-can, offline).
  */
 import { parseArgs } from 'node:util';
+import { assumeChainJson, assumeChains } from '../../lib/analysis/assume-chains';
 import { COMMON_OPTIONS, UsageError, checkOutput, loadAnalysis, usageErrors, printWarnings, reportError, resolverOf, wantsJson } from '../../lib/analysis/cli-support';
 import { grantJson, principalJson, requestJson } from '../../lib/analysis/grant-json';
 import { parseRequest } from '../../lib/analysis/request-parse';
@@ -27,10 +28,12 @@ export async function run(argv: string[]): Promise<number> {
     const analysis = await loadAnalysis(values);
     printWarnings([...request.warnings, ...analysis.sources.warnings]);
     const result = await whoCan(analysis, resolverOf(analysis), request.attributes);
+    const chains = await assumeChains(analysis, resolverOf(analysis), request.attributes);
     if (json) {
       process.stdout.write(`${JSON.stringify({
         request: requestJson(request.attributes),
         iamPrincipals: result.iamPrincipals.map((r) => ({ principal: principalJson(r.principal), grant: grantJson(r.grant) })),
+        assumeChains: chains.map(assumeChainJson),
         subjects: result.subjects.map((s) => ({ ...s.subject, binding: s.binding, builtIn: !s.fromInputs })),
       }, null, 2)}\n`);
       return 0;
@@ -39,6 +42,11 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(result.iamPrincipals.length
       ? renderTable(['ARN', 'KUBERNETES USER', 'ALLOWED BY'], result.iamPrincipals.map((r) => [r.principal.display, r.principal.user.name, r.via]))
       : '  (none of the IAM principals in the inputs)\n');
+    if (chains.length) {
+      process.stdout.write('\nVIA ROLE ASSUMPTION (trust policy → role → mapping → grant)\n');
+      process.stdout.write(renderTable(['PRINCIPAL', 'ASSUMES', 'TRUST', 'CONDITIONS', 'KUBERNETES USER'], chains.map((c) =>
+        [c.principalArn, c.assumption.roleArn, c.assumption.kind, c.assumption.conditions.join('; ') || '-', c.role.user.name])));
+    }
     process.stdout.write('\nKUBERNETES SUBJECTS\n');
     process.stdout.write(renderTable(['KIND', 'NAME', 'BINDING', 'SOURCE'], result.subjects.map((s) => [s.subject.kind, subjectLabel(s.subject), s.binding, s.fromInputs ? 'inputs' : 'built-in'])));
     return 0;

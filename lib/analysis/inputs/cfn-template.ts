@@ -1,5 +1,6 @@
 /** Extracts access entries and Kubernetes manifests from one synthesized CloudFormation template. */
 import { AccessEntryRecord, AccessPolicyAssociation } from '../access-entries';
+import { TrustedRole } from '../role-trust';
 import { KubeObject } from '../normalize';
 import { SourcedObject } from '../rbac-from-objects';
 import { TemplateContext, resolveValue } from './cfn-intrinsics';
@@ -16,6 +17,10 @@ export interface TemplateContents {
   readonly accessEntries: AccessEntryRecord[];
   readonly objects: SourcedObject[];
   readonly warnings: string[];
+  /** `AWS::IAM::Role`s with their trust policies (for the IAM hop of who-can/can-i). */
+  readonly trustedRoles: TrustedRole[];
+  /** ARNs of the `AWS::IAM::User`s the template creates. */
+  readonly iamUsers: string[];
 }
 
 function list(value: unknown): unknown[] {
@@ -35,10 +40,15 @@ export function readTemplate(template: CfnTemplate, file: string, env: { account
     region: env.region,
     partition: env.region?.startsWith('cn-') ? 'aws-cn' : env.region?.startsWith('us-gov-') ? 'aws-us-gov' : 'aws',
   };
-  const out: TemplateContents = { accessEntries: [], objects: [], warnings: [] };
+  const out: TemplateContents = { accessEntries: [], objects: [], warnings: [], trustedRoles: [], iamUsers: [] };
   for (const [id, res] of Object.entries(resources)) {
     const origin = `${file}#${id}`;
-    if (res.Type === 'AWS::EKS::AccessEntry') {
+    if (res.Type === 'AWS::IAM::Role' && res.Properties?.AssumeRolePolicyDocument) {
+      const roleArn = String(resolveValue({ 'Fn::GetAtt': [id, 'Arn'] }, ctx));
+      out.trustedRoles.push({ roleArn, trustPolicy: resolveValue(res.Properties.AssumeRolePolicyDocument, ctx), origin });
+    } else if (res.Type === 'AWS::IAM::User') {
+      out.iamUsers.push(String(resolveValue({ 'Fn::GetAtt': [id, 'Arn'] }, ctx)));
+    } else if (res.Type === 'AWS::EKS::AccessEntry') {
       const p = resolveValue(res.Properties ?? {}, ctx) as Record<string, unknown>;
       const policies: AccessPolicyAssociation[] = list(p.AccessPolicies).map((a) => {
         const ap = a as { PolicyArn?: unknown; AccessScope?: { Type?: unknown; Namespaces?: unknown } };

@@ -12,6 +12,7 @@ import { AccessEntryRecord } from '../access-entries';
 import { KubeObject } from '../normalize';
 import { SourcedObject } from '../rbac-from-objects';
 import { isLiveSnapshot, LiveSnapshot, snapshotAccessEntries } from '../../live/snapshot/format';
+import { TrustedRole } from '../role-trust';
 import { isCfnTemplate, readTemplate } from './cfn-template';
 
 export interface AccessSources {
@@ -23,6 +24,10 @@ export interface AccessSources {
   readonly files: string[];
   /** Live snapshots among the inputs (`eks-access snapshot`). */
   readonly snapshots?: LiveSnapshot[];
+  /** IAM roles with trust policies (templates' `AWS::IAM::Role`, snapshots' `iamRoles`). */
+  readonly trustedRoles?: TrustedRole[];
+  /** IAM users the templates create (candidates for role assumption besides those trust policies name). */
+  readonly iamUsers?: string[];
 }
 
 /** A `--from` path that cannot be read or parsed; the message names the file. */
@@ -90,7 +95,7 @@ async function walk(p: string, files: string[], explicit: boolean): Promise<void
 }
 
 export async function loadSources(paths: readonly string[], opts: LoadOptions = {}): Promise<AccessSources> {
-  const out: Required<AccessSources> = { objects: [], accessEntries: [], warnings: [], files: [], snapshots: [] };
+  const out: Required<AccessSources> = { objects: [], accessEntries: [], warnings: [], files: [], snapshots: [], trustedRoles: [], iamUsers: [] };
   for (const root of paths) {
     const files: string[] = [];
     await walk(root, files, true);
@@ -114,6 +119,7 @@ export async function loadSources(paths: readonly string[], opts: LoadOptions = 
         if (isLiveSnapshot(doc)) {
           out.snapshots.push(doc);
           out.accessEntries.push(...snapshotAccessEntries(doc, file));
+          out.trustedRoles.push(...doc.iamRoles.map((r) => ({ roleArn: r.arn, trustPolicy: r.trustPolicy, origin: `${file}#${r.arn}` })));
           out.warnings.push(...doc.problems.map((p) => `${file}: the snapshot could not read ${p.source}: ${p.reason}`));
           used = true;
         } else if (isCfnTemplate(doc)) {
@@ -122,6 +128,8 @@ export async function loadSources(paths: readonly string[], opts: LoadOptions = 
           out.accessEntries.push(...t.accessEntries);
           out.objects.push(...t.objects);
           out.warnings.push(...t.warnings);
+          out.trustedRoles.push(...t.trustedRoles);
+          out.iamUsers.push(...t.iamUsers);
           used = true;
         } else {
           const objs = kubeObjects(doc);
