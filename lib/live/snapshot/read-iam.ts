@@ -11,9 +11,12 @@ import { problemOf } from './problems';
 export async function readTrustPolicies(client: IAMClient, roleArns: Iterable<string>): Promise<{ roles: SnapshotIamRole[]; problems: SnapshotProblem[] }> {
   const roles: SnapshotIamRole[] = [];
   const problems: SnapshotProblem[] = [];
-  for (const arn of [...new Set(roleArns)].sort()) {
+  // Role names are unique per account: an aws-auth row (path stripped) and an access entry (path kept) are one role.
+  const seen = new Set<string>();
+  for (const arn of [...new Set(roleArns)].sort((a, b) => b.length - a.length || a.localeCompare(b))) {
     const parsed = parseIamArn(arn);
-    if (!parsed || parsed.resourceType !== 'role') continue;
+    if (!parsed || parsed.resourceType !== 'role' || seen.has(`${parsed.accountId}/${parsed.name}`)) continue;
+    seen.add(`${parsed.accountId}/${parsed.name}`);
     try {
       const { Role } = await client.send(new GetRoleCommand({ RoleName: parsed.name }));
       const doc = Role?.AssumeRolePolicyDocument;
@@ -22,5 +25,5 @@ export async function readTrustPolicies(client: IAMClient, roleArns: Iterable<st
       problems.push(problemOf(`iam:GetRole ${arn}`, e));
     }
   }
-  return { roles, problems };
+  return { roles: roles.sort((a, b) => a.arn.localeCompare(b.arn)), problems };
 }
