@@ -8,7 +8,7 @@ import { AccessAnalysis, AccessGrant, AnalysedPrincipal, describeGrant } from '.
 import { grantJson } from './grant-json';
 import { IamPrincipalResolver } from './iam-principals';
 import { RequestAttributes } from './rbac-types';
-import { assumptionBy, namedPrincipals, RoleAssumption, TrustedRole } from './role-trust';
+import { assumptionBy, namedPrincipals, RoleAssumption } from './role-trust';
 
 export interface AssumeChain {
   /** Who starts the chain (an IAM user or role ARN, or `arn:…:root` for any principal of an account). */
@@ -21,13 +21,33 @@ export interface AssumeChain {
   readonly path: string;
 }
 
-function trustedRoles(analysis: AccessAnalysis): TrustedRole[] {
-  return analysis.sources.trustedRoles ?? [];
+/** A principal that may assume a mapped role, before any request is asked about. */
+export interface RoleHop {
+  readonly principalArn: string;
+  readonly assumption: RoleAssumption;
+  /** The role's Kubernetes identity. */
+  readonly role: AnalysedPrincipal;
 }
 
 function candidates(analysis: AccessAnalysis, resolver: IamPrincipalResolver): string[] {
-  const all = new Set<string>([...(analysis.sources.iamUsers ?? []), ...resolver.knownPrincipalArns(), ...trustedRoles(analysis).flatMap(namedPrincipals)]);
-  return [...all].sort();
+  const roles = analysis.sources.trustedRoles ?? [];
+  return [...new Set<string>([...(analysis.sources.iamUsers ?? []), ...resolver.knownPrincipalArns(), ...roles.flatMap(namedPrincipals)])].sort();
+}
+
+/** Every (principal, mapped role it may assume) pair; `from` limits them to one starting principal. */
+export async function roleHops(analysis: AccessAnalysis, resolver: IamPrincipalResolver, from?: string): Promise<RoleHop[]> {
+  const hops: RoleHop[] = [];
+  const starts = from ? [from] : candidates(analysis, resolver);
+  for (const trusted of analysis.sources.trustedRoles ?? []) {
+    const role = await resolver.resolve(trusted.roleArn).catch(() => undefined);
+    if (!role) continue;
+    for (const principalArn of starts) {
+      if (principalArn === trusted.roleArn) continue;
+      const assumption = assumptionBy(trusted, principalArn);
+      if (assumption) hops.push({ principalArn, assumption, role });
+    }
+  }
+  return hops.sort((a, b) => a.principalArn.localeCompare(b.principalArn) || a.assumption.roleArn.localeCompare(b.assumption.roleArn));
 }
 
 export function chainPath(principalArn: string, a: RoleAssumption, role: AnalysedPrincipal, grant: AccessGrant): string {
@@ -39,19 +59,11 @@ export function chainPath(principalArn: string, a: RoleAssumption, role: Analyse
 /** Every chain that ends in a grant for `request`; `from` limits the chains to one starting principal. */
 export async function assumeChains(analysis: AccessAnalysis, resolver: IamPrincipalResolver, request: RequestAttributes, from?: string): Promise<AssumeChain[]> {
   const chains: AssumeChain[] = [];
-  const starts = from ? [from] : candidates(analysis, resolver);
-  for (const trusted of trustedRoles(analysis)) {
-    const role = await resolver.resolve(trusted.roleArn).catch(() => undefined);
-    if (!role) continue;
-    const decision = analysis.decide(role, request);
-    if (!decision.grant) continue;
-    for (const principalArn of starts) {
-      if (principalArn === trusted.roleArn) continue;
-      const assumption = assumptionBy(trusted, principalArn);
-      if (assumption) chains.push({ principalArn, assumption, role, grant: decision.grant, path: chainPath(principalArn, assumption, role, decision.grant) });
-    }
+  for (const hop of await roleHops(analysis, resolver, from)) {
+    const grant = analysis.decide(hop.role, request).grant;
+    if (grant) chains.push({ ...hop, grant, path: chainPath(hop.principalArn, hop.assumption, hop.role, grant) });
   }
-  return chains.sort((a, b) => a.principalArn.localeCompare(b.principalArn) || a.assumption.roleArn.localeCompare(b.assumption.roleArn));
+  return chains;
 }
 
 /** A chain as the JSON output of who-can and can-i. */

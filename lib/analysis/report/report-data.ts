@@ -8,6 +8,7 @@ import { BOOTSTRAP_POLICY_SOURCE } from '../bootstrap-policy';
 import { IamPrincipalResolver } from '../iam-principals';
 import { MATRIX_VERBS, accessMatrix, knownResources, resourceName } from '../matrix';
 import { RISKS } from '../risk-catalogue';
+import { ReportChain, reportChains } from './assume-graph';
 import { ANY_NAMESPACE, RiskFinding, findRisks, mentionedNamespaces, riskHolders } from '../risks';
 
 export interface ReportRow {
@@ -31,6 +32,8 @@ export interface ReportData {
   readonly rows: readonly ReportRow[];
   readonly findings: readonly RiskFinding[];
   readonly warnings: readonly string[];
+  /** Who may assume which mapped role (trust policies), for the chain pictures. */
+  readonly chains: readonly ReportChain[];
 }
 
 /** Resources (`name[/sub]` as in the matrix) a risk is about; `*` for wildcard full access. */
@@ -73,8 +76,10 @@ export async function buildReportData(analysis: AccessAnalysis, resolver: IamPri
     inputs: analysis.sources.files,
     bootstrap: `${BOOTSTRAP_POLICY_SOURCE.module}@${BOOTSTRAP_POLICY_SOURCE.version}`,
     verbs: MATRIX_VERBS,
-    rows,
+    // Grouped by principal (stable: each principal keeps cluster-wide first, then its namespaces).
+    rows: [...rows].sort((a, b) => a.principal.localeCompare(b.principal) || a.kind.localeCompare(b.kind)),
     findings,
+    chains: await reportChains(analysis, resolver),
     warnings: [...analysis.sources.warnings, ...resolver.mappingErrors()],
   };
 }
