@@ -5,11 +5,11 @@
  * Exit codes: 0 no drift, 1 drift, 2 cannot tell (usage error, unreadable input, or a live source the snapshot could
  * not read) — a CI gate never passes on what it could not see.
  */
-import { parseArgs } from 'node:util';
-import { reportError, UsageError, usageErrors, wantsJson } from '../../lib/analysis/cli-support';
+import { UsageError } from '../../lib/analysis/cli-support';
 import { renderTable } from '../../lib/analysis/text-table';
 import { DriftReport } from '../../lib/live/diff/compare';
 import { driftAgainstCluster, driftBetween } from '../../lib/live/diff/drift';
+import { liveCommand } from './live-command';
 
 const USAGE = 'usage: eks-access diff --desired PATH... (--live DIR | --cluster NAME [--region R] [--kubeconfig F] [--context C]) [--account ID] [--output json]';
 const show = (v: unknown) => (v === undefined ? '-' : Array.isArray(v) ? `[${v.join(', ')}]` : typeof v === 'string' ? v : JSON.stringify(v));
@@ -20,37 +20,21 @@ function text(report: DriftReport): string {
   return `${renderTable(['AREA', 'PRINCIPAL / ROW / OBJECT', 'CHANGE (LIVE VS CODE)', 'FIELD', 'CODE', 'LIVE'], rows)}${report.items.length} drifted item(s)\n`;
 }
 
-export async function run(argv: string[]): Promise<number> {
-  const json = wantsJson(argv);
-  try {
-    const { values } = usageErrors(() => parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        desired: { type: 'string', multiple: true }, live: { type: 'string' }, cluster: { type: 'string' }, region: { type: 'string' },
-        kubeconfig: { type: 'string' }, context: { type: 'string' }, account: { type: 'string' }, output: { type: 'string', short: 'o' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-    if (values.help) {
-      process.stdout.write(`${USAGE}\n`);
-      return 0;
-    }
-    if (values.output !== undefined && values.output !== 'json' && values.output !== 'text') throw new UsageError(`--output must be json or text, not '${values.output}'`);
-    if (!values.desired?.length) throw new UsageError(`--desired PATH is required (cdk.out and/or manifest folders)\n${USAGE}`);
-    if (!values.live === !values.cluster) throw new UsageError(`give exactly one of --live DIR or --cluster NAME\n${USAGE}`);
-    const opts = { account: values.account };
-    const report = values.live
-      ? await driftBetween(values.desired, values.live, opts)
-      : await driftAgainstCluster(values.desired, { clusterName: values.cluster!, region: values.region, kubeconfig: values.kubeconfig, context: values.context }, opts);
-    const code = report.unknown.length ? 2 : report.items.length ? 1 : 0;
-    if (json) process.stdout.write(`${JSON.stringify({ drift: code === 1, cannotTell: report.unknown, items: report.items }, null, 2)}\n`);
-    else {
-      process.stdout.write(text(report));
-      for (const u of report.unknown) process.stderr.write(`cannot tell: ${u}\n`);
-    }
-    return code;
-  } catch (e) {
-    return reportError(e, json);
+export const run = liveCommand(USAGE, {
+  desired: { type: 'string', multiple: true }, live: { type: 'string' }, cluster: { type: 'string' }, region: { type: 'string' },
+  kubeconfig: { type: 'string' }, context: { type: 'string' }, account: { type: 'string' },
+}, async (values, json) => {
+  if (!values.desired?.length) throw new UsageError(`--desired PATH is required (cdk.out and/or manifest folders)\n${USAGE}`);
+  if (!values.live === !values.cluster) throw new UsageError(`give exactly one of --live DIR or --cluster NAME\n${USAGE}`);
+  const opts = { account: values.account };
+  const report = values.live
+    ? await driftBetween(values.desired, values.live, opts)
+    : await driftAgainstCluster(values.desired, { clusterName: values.cluster!, region: values.region, kubeconfig: values.kubeconfig, context: values.context }, opts);
+  const code = report.unknown.length ? 2 : report.items.length ? 1 : 0;
+  if (json) process.stdout.write(`${JSON.stringify({ drift: code === 1, cannotTell: report.unknown, items: report.items }, null, 2)}\n`);
+  else {
+    process.stdout.write(text(report));
+    for (const u of report.unknown) process.stderr.write(`cannot tell: ${u}\n`);
   }
-}
+  return code;
+});

@@ -5,40 +5,25 @@
  * Exit codes: 0 every source read; 1 snapshot written but some sources could not be read (listed, with why);
  * 2 usage error.
  */
-import { parseArgs } from 'node:util';
-import { reportError, UsageError, usageErrors, wantsJson } from '../../lib/analysis/cli-support';
+import { UsageError } from '../../lib/analysis/cli-support';
 import { takeSnapshot, writeSnapshot } from '../../lib/live/snapshot/take-snapshot';
+import { liveCommand } from './live-command';
 
 const USAGE = 'usage: eks-access snapshot --cluster NAME [--region REGION] [--kubeconfig FILE] [--context NAME] --out DIR [--output json]';
 
-export async function run(argv: string[]): Promise<number> {
-  const json = wantsJson(argv);
-  try {
-    const { values } = usageErrors(() => parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        cluster: { type: 'string' }, region: { type: 'string' }, kubeconfig: { type: 'string' }, context: { type: 'string' },
-        out: { type: 'string' }, output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' },
-      },
-    }));
-    if (values.help) {
-      process.stdout.write(`${USAGE}\n`);
-      return 0;
-    }
-    if (!values.cluster) throw new UsageError(`--cluster NAME is required\n${USAGE}`);
-    if (!values.out) throw new UsageError(`--out DIR is required\n${USAGE}`);
-    const taken = await takeSnapshot({ clusterName: values.cluster, region: values.region, kubeconfig: values.kubeconfig, context: values.context });
-    const files = writeSnapshot(values.out, taken);
-    const { snapshot } = taken;
-    if (json) {
-      process.stdout.write(`${JSON.stringify({ files, accessEntries: snapshot.accessEntries.length, rbacObjects: taken.kube.rbac.length, iamRoles: snapshot.iamRoles.length, problems: snapshot.problems }, null, 2)}\n`);
-    } else {
-      process.stdout.write(`wrote ${values.out}: ${snapshot.accessEntries.length} access entries, aws-auth ${taken.kube.awsAuth ? 'present' : 'absent'}, ${taken.kube.rbac.length} RBAC objects, ${taken.kube.iamIdentityMappings?.length ?? 0} IAMIdentityMappings, ${snapshot.iamRoles.length} IAM trust policies\n`);
-      for (const p of snapshot.problems) process.stderr.write(`could not read ${p.source}: ${p.reason}\n`);
-    }
-    return snapshot.problems.length ? 1 : 0;
-  } catch (e) {
-    return reportError(e, json);
+export const run = liveCommand(USAGE, {
+  cluster: { type: 'string' }, region: { type: 'string' }, kubeconfig: { type: 'string' }, context: { type: 'string' }, out: { type: 'string' },
+}, async (values, json) => {
+  if (!values.cluster) throw new UsageError(`--cluster NAME is required\n${USAGE}`);
+  if (!values.out) throw new UsageError(`--out DIR is required\n${USAGE}`);
+  const taken = await takeSnapshot({ clusterName: values.cluster, region: values.region, kubeconfig: values.kubeconfig, context: values.context });
+  const files = writeSnapshot(values.out, taken);
+  const { snapshot } = taken;
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ files, accessEntries: snapshot.accessEntries.length, rbacObjects: taken.kube.rbac.length, iamRoles: snapshot.iamRoles.length, problems: snapshot.problems }, null, 2)}\n`);
+  } else {
+    process.stdout.write(`wrote ${values.out}: ${snapshot.accessEntries.length} access entries, aws-auth ${taken.kube.awsAuth ? 'present' : 'absent'}, ${taken.kube.rbac.length} RBAC objects, ${taken.kube.iamIdentityMappings?.length ?? 0} IAMIdentityMappings, ${snapshot.iamRoles.length} IAM trust policies\n`);
+    for (const p of snapshot.problems) process.stderr.write(`could not read ${p.source}: ${p.reason}\n`);
   }
-}
+  return snapshot.problems.length ? 1 : 0;
+});
