@@ -36,6 +36,7 @@ let cp: ControlPlane;
 let workDir: string;
 let execKubeconfig: string;
 let awsAuth: ExampleObject;
+let mappings: number;
 const account = exampleAccessModel().accountId;
 const rbac = (o: object) => ({ apiVersion: 'rbac.authorization.k8s.io/v1', ...o });
 
@@ -51,7 +52,8 @@ async function snapshot(out: string, kubeconfig: string): Promise<{ code: number
 beforeAll(async () => {
   moto = await startStsStandIn({ accountId: account });
   workDir = mkdtempSync(join(tmpdir(), 'eks-access-e2e-live-'));
-  const synthesized = synthesizeExample(join(workDir, 'example'), AuthenticationMode.CONFIG_MAP);
+  // With the IAMIdentityMapping CRD and objects too, so snapshot's CRD discovery finds something to read.
+  const synthesized = synthesizeExample(join(workDir, 'example'), AuthenticationMode.CONFIG_MAP, { iamIdentityMappings: true });
   awsAuth = synthesized.objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'aws-auth')!;
   const rows = parseAwsAuth(awsAuth.data as Record<string, string>);
 
@@ -79,11 +81,19 @@ beforeAll(async () => {
     mapping: { mapUsers: [{ userarn: reader.arn, username: 'access-auditor', groups: ['access-auditors'] }] },
   });
   cp = await startControlPlane({ webhookKubeconfig: webhook.webhookKubeconfig, webhookVersion: 'v1' });
-  const others = synthesized.objects.filter((o) => o !== synthesized.objects.find((x) => x.kind === 'ConfigMap' && x.metadata.name === 'aws-auth'));
-  await cp.apply({ objects: [...namespacesOf(synthesized.objects), { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' } }] });
+  const crd = synthesized.objects.filter((o) => o.kind === 'CustomResourceDefinition');
+  const others = synthesized.objects.filter((o) => o.kind !== 'CustomResourceDefinition' && !(o.kind === 'ConfigMap' && o.metadata.name === 'aws-auth'));
+  mappings = others.filter((o) => o.kind === 'IAMIdentityMapping').length;
+  expect(mappings).toBeGreaterThan(0);
+  await cp.apply({ objects: [...namespacesOf(synthesized.objects), { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' } }, ...crd] });
+  const established = await cp.kubectl(['wait', '--for=condition=Established', '--timeout=60s', `crd/${crd[0].metadata.name}`]);
+  expect(established.code).toBe(0);
   await cp.apply({ objects: [...others, awsAuth] });
   await cp.apply({ objects: [
-    rbac({ kind: 'ClusterRole', metadata: { name: 'access-auditor' }, rules: [{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles', 'rolebindings', 'clusterroles', 'clusterrolebindings'], verbs: ['get', 'list'] }] }),
+    rbac({ kind: 'ClusterRole', metadata: { name: 'access-auditor' }, rules: [
+      { apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles', 'rolebindings', 'clusterroles', 'clusterrolebindings'], verbs: ['get', 'list'] },
+      { apiGroups: ['iamauthenticator.k8s.aws'], resources: ['iamidentitymappings'], verbs: ['get', 'list'] },
+    ] }),
     rbac({ kind: 'ClusterRoleBinding', metadata: { name: 'access-auditors' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'access-auditor' }, subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'access-auditors' }] }),
     rbac({ kind: 'Role', metadata: { name: 'aws-auth-reader', namespace: 'kube-system' }, rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list'] }] }),
     rbac({ kind: 'RoleBinding', metadata: { name: 'access-auditors', namespace: 'kube-system' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'aws-auth-reader' }, subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'access-auditors' }] }),
@@ -144,6 +154,14 @@ test('snapshot (exec plugin user) → import → synth → diff: no drift; then 
   expect(cluster.accessEntries.length).toBe(accessEntries(exampleAccessModel(AuthenticationMode.API_AND_CONFIG_MAP)).length);
   expect(cluster.iamRoles.map((x: { arn: string }) => x.arn).sort()).toEqual([examplePrincipal('developer').arn, examplePrincipal('read-only').arn, `arn:aws:iam::${account}:role/eks-node-group`].sort());
   expect(readFileSync(join(snap1, 'kubernetes', 'aws-auth.yaml'), 'utf8')).toContain('contractor');
+  expect(r.stdout).toContain(`${mappings} IAMIdentityMappings`);
+  expect(readFileSync(join(snap1, 'kubernetes', 'iamidentitymappings.yaml'), 'utf8')).toContain('kind: IAMIdentityMapping');
+
+  // The IAM hop from the snapshot's trust policies (moto's IAM): the user may assume the mapped read-only role, with MFA.
+  const who = await eksAccess(['who-can', 'list', 'pods', '-A', '--from', snap1, '--output', 'json']);
+  expect(who.code).toBe(0);
+  const chains = (JSON.parse(who.stdout) as { assumeChains: Array<{ principal: string; role: string; conditions: string[] }> }).assumeChains;
+  expect(chains).toContainEqual(expect.objectContaining({ principal: `arn:aws:iam::${account}:user/eks/demo-read-only-user`, role: examplePrincipal('read-only').arn, conditions: ['MFA required'] }));
 
   // Import against the published typings (dist, built by `npm run test:e2e`), and synthesize with the sources.
   const out = join(ROOT, 'test-artifacts', 'e2e-live');
