@@ -173,6 +173,8 @@ test('snapshot (exec plugin user) → import → synth → diff: no drift; then 
   const accessTs = join(out, 'access.ts');
   const imp = await eksAccess(['import', '--from', snap1, '--out', accessTs, '--module', join(ROOT, 'lib', 'index')]);
   expect(imp.code).toBe(0);
+  // The example's group grants (rendered by AccessChart) come back as group grants, not as loose RBAC.
+  expect(readFileSync(accessTs, 'utf8')).toContain('model.addGroupGrant({ group: "developer", clusterRole: "edit", namespaces: ["dev"] });');
   const desired = synthImported(accessTs, join(out, 'synth'));
   const diffArgs = ['diff', ...desired.flatMap((d) => ['--desired', d])];
   const clean = await eksAccess([...diffArgs, '--live', snap1]);

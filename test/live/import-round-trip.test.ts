@@ -56,6 +56,10 @@ const rbacObjects = [
     subjects: [{ kind: 'Group', name: 'dev-team' }, { kind: 'ServiceAccount', name: 'ci' }, { kind: 'User', name: 'alice' }] }),
   rbac({ kind: 'RoleBinding', metadata: { name: 'dev-edit', namespace: 'dev' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit' }, subjects: [{ kind: 'Group', name: 'dev-team' }] }),
   rbac({ kind: 'ClusterRoleBinding', metadata: { name: 'to-missing' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'made-by-helm-later' }, subjects: [{ kind: 'Group', name: 'x' }] }),
+  // What AccessChart rendered for group grants before: imported back as model.addGroupGrant.
+  rbac({ kind: 'ClusterRole', metadata: { name: 'eks-access:pod-viewer', labels: { 'app.kubernetes.io/managed-by': 'cdk-eks-access' } }, rules: [{ apiGroups: [''], resources: ['pods', 'pods/log'], verbs: ['get', 'list', 'watch'] }] }),
+  rbac({ kind: 'ClusterRoleBinding', metadata: { name: 'eks-access:pod-viewer' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'eks-access:pod-viewer' }, subjects: [{ kind: 'Group', name: 'pod-viewer', apiGroup: 'rbac.authorization.k8s.io' }] }),
+  rbac({ kind: 'RoleBinding', metadata: { name: 'eks-access:dev-team:viewer', namespace: 'dev' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'viewer' }, subjects: [{ kind: 'Group', name: 'dev-team', apiGroup: 'rbac.authorization.k8s.io' }] }),
   // The platform's own objects: never imported, never drift.
   rbac({ kind: 'ClusterRole', metadata: { name: 'system:basic-user', labels: { 'kubernetes.io/bootstrapping': 'rbac-defaults' } }, rules: [{ apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectreviews'], verbs: ['create'] }] }),
   rbac({ kind: 'ClusterRole', metadata: { name: 'eks:podsecuritypolicy:privileged' }, rules: [{ apiGroups: ['policy'], resources: ['podsecuritypolicies'], verbs: ['use'] }] }),
@@ -101,6 +105,9 @@ describe('import → synth → diff round trip', () => {
     expect(source).toContain('AccessPolicy.AMAZON_EKS_EDIT_POLICY.inNamespaces("dev", "team-*")');
     expect(source).toContain('externalClusterRoles: ["made-by-helm-later"]');
     expect(source).not.toContain('system:basic-user');
+    expect(source).toContain('model.addGroupGrant({ group: "pod-viewer", rules: [{"apiGroups":[""],"resources":["pods","pods/log"],"verbs":["get","list","watch"]}] });');
+    expect(source).toContain('model.addGroupGrant({ group: "dev-team", clusterRole: "viewer", namespaces: ["dev"] });');
+    expect(source).toContain('new AccessChart(scope, `${id}-grants`, { model, awsAuth: false, externalClusterRoles: ["viewer"] });');
   });
 
   it('diff of the synthesized code against the snapshot: only what the model refused', async () => {

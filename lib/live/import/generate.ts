@@ -5,9 +5,12 @@
  * a `NOTE` comment says what, why, and what was done instead.
  */
 import { AccessSources } from '../../analysis/inputs/load-sources';
+import { DEFAULT_CLUSTER_ROLES } from '../../k8s/cluster-defaults';
 import { AuthenticationMode } from '../../model';
 import { parseIamArn } from '../../model/iam-arn';
 import { LiveObject } from '../kube/client';
+import { isPlatformObject } from '../diff/state';
+import { importGroupGrants } from './group-grants';
 import { importAwsAuth, importRbac } from './kubernetes';
 import { ImportedCall, PrincipalImporter } from './principals';
 
@@ -41,9 +44,14 @@ export function generateImport(sources: AccessSources, options: ImportOptions = 
 
   const importer = new PrincipalImporter(accountId, mode, partition);
   const principals = [...sources.accessEntries].sort((a, b) => a.principalArn.localeCompare(b.principalArn)).map((e) => importer.entry(e));
-  const rbac = importRbac(objects.filter((o) => /^rbac\.authorization\.k8s\.io\//.test(String(o.apiVersion))));
+  const rbacObjects = objects.filter((o) => /^rbac\.authorization\.k8s\.io\//.test(String(o.apiVersion)) && !isPlatformObject(o as never));
+  const grants = importGroupGrants(rbacObjects);
+  const verbatim = rbacObjects.filter((o) => !grants.consumed.has(o));
+  const rbac = importRbac(verbatim);
   const awsAuthCall = importAwsAuth(awsAuth);
-  const notes = [...principals, ...rbac.calls, ...(awsAuthCall ? [awsAuthCall] : [])].flatMap((c) => c.notes);
+  const notes = [...principals, ...grants.calls, ...rbac.calls, ...(awsAuthCall ? [awsAuthCall] : [])].flatMap((c) => c.notes);
+  // ClusterRoles the group grants bind that are not cluster defaults (AccessChart checks its bindings' roles).
+  const grantExternals = grants.boundClusterRoles.filter((r) => !DEFAULT_CLUSTER_ROLES.has(r));
   const chartProps = [
     ...(rbac.externalClusterRoles.length ? [`externalClusterRoles: ${JSON.stringify(rbac.externalClusterRoles)}`] : []),
     ...(rbac.externalRoles.length ? [`externalRoles: ${JSON.stringify(rbac.externalRoles)}`] : []),
@@ -58,7 +66,7 @@ export function generateImport(sources: AccessSources, options: ImportOptions = 
     ' *   liveKubernetes(new App());                                                           // cdk8s app',
     ' */',
     `import { Construct } from 'constructs';`,
-    `import { AccessEntryType, AccessModel, AccessPolicy, AuthenticationMode, AwsAuthConfigMap, NodeOs, RbacChart, RbacSubject, RoleKind } from '${options.moduleName ?? 'cdk-eks-access'}';`,
+    `import { AccessChart, AccessEntryType, AccessModel, AccessPolicy, AuthenticationMode, AwsAuthConfigMap, NodeOs, RbacChart, RbacSubject, RoleKind } from '${options.moduleName ?? 'cdk-eks-access'}';`,
     '',
     `export const CLUSTER_NAME = ${JSON.stringify(snapshot.cluster.name)};`,
     '',
@@ -66,19 +74,26 @@ export function generateImport(sources: AccessSources, options: ImportOptions = 
     'export function liveAccessModel(): AccessModel {',
     `  const model = new AccessModel({ accountId: ${JSON.stringify(accountId)}, ${partition !== 'aws' ? `partition: ${JSON.stringify(partition)}, ` : ''}authenticationMode: AuthenticationMode.${mode} });`,
     ...block(principals, '  '),
+    ...(grants.calls.length ? ['  // Group grants: RBAC this library rendered before (AccessChart names `eks-access:<group>`).', ...block(grants.calls, '  ')] : []),
     '  return model;',
     '}',
     '',
-    '/** The cluster\'s own RBAC (not the platform\'s `system:*`/`eks:*` objects) and its aws-auth rows. */',
-    `export function liveKubernetes(scope: Construct, id = 'live-access'): RbacChart {`,
+    '/**',
+    ' * The cluster\'s own RBAC (not the platform\'s `system:*`/`eks:*` objects) and its aws-auth rows; the model\'s group',
+    ' * grants go to an AccessChart beside it.',
+    ' */',
+    `export function liveKubernetes(scope: Construct, id = 'live-access', model: AccessModel = liveAccessModel()): RbacChart {`,
     `  const chart = new RbacChart(scope, id${chartProps.length ? `, { ${chartProps.join(', ')} }` : ''});`,
+    ...(grants.calls.length
+      ? [`  new AccessChart(scope, \`\${id}-grants\`, { model, awsAuth: false${grantExternals.length ? `, externalClusterRoles: ${JSON.stringify(grantExternals)}` : ''} });`]
+      : ['  void model; // no group grants in this snapshot']),
     ...block(rbac.calls, '  '),
     ...(awsAuthCall ? block([awsAuthCall], '  ') : []),
     '  return chart;',
     '}',
     '',
     '// Referenced so that every imported name is used whatever the snapshot holds (noUnusedLocals).',
-    'export const IMPORTED_API = { AccessEntryType, AccessPolicy, AwsAuthConfigMap, NodeOs, RbacSubject, RoleKind };',
+    'export const IMPORTED_API = { AccessChart, AccessEntryType, AccessPolicy, AwsAuthConfigMap, NodeOs, RbacSubject, RoleKind };',
     '',
   ];
   return { source: lines.join('\n'), notes };

@@ -1,0 +1,85 @@
+/**
+ * Recognises, among live RBAC objects, the group grants `AccessChart` renders (lib/k8s/access-chart.ts): a
+ * (Cluster)Role and a (Cluster)RoleBinding both named `eks-access:<group>` binding that one Group (rules, cluster-wide
+ * or in namespaces), and `eks-access:<group>:<clusterRole>` bindings of an existing ClusterRole. Such objects become
+ * `model.addGroupGrant(...)` calls (AccessChart renders them back under the same names); everything else stays
+ * verbatim RBAC. A part is only taken when its objects match exactly (same rules in every namespace, one Group
+ * subject, nothing else binding the role).
+ */
+import { GRANT_NAME_PREFIX } from '../../k8s/access-chart';
+import { RbacRuleJson } from '../../model';
+import { LiveObject } from '../kube/client';
+import { ImportedCall } from './principals';
+
+export interface GroupGrantImport {
+  readonly calls: ImportedCall[];
+  /** The objects the grants account for (left out of the verbatim RBAC). */
+  readonly consumed: Set<LiveObject>;
+  /** Existing ClusterRoles the grants bind (`clusterRole`). */
+  readonly boundClusterRoles: string[];
+}
+
+interface Subject { kind?: string; name?: string }
+const lit = (v: unknown) => JSON.stringify(v);
+const grantName = (group: string, suffix = '') => `${GRANT_NAME_PREFIX}${group.replace(/[/%]/g, '-')}${suffix}`;
+
+function onlyGroup(b: LiveObject): string | undefined {
+  const subjects = (b.subjects as Subject[] | undefined) ?? [];
+  return subjects.length === 1 && subjects[0].kind === 'Group' && subjects[0].name ? subjects[0].name : undefined;
+}
+
+function rulesJson(o: LiveObject): RbacRuleJson[] {
+  return ((o.rules as Array<Record<string, string[] | undefined>> | undefined) ?? []).map((r) => ({
+    apiGroups: r.apiGroups ?? [], resources: r.resources ?? [], verbs: r.verbs ?? [],
+    ...(r.resourceNames?.length ? { resourceNames: r.resourceNames } : {}),
+    ...(r.nonResourceURLs?.length ? { nonResourceURLs: r.nonResourceURLs } : {}),
+  }));
+}
+
+export function importGroupGrants(objects: readonly LiveObject[]): GroupGrantImport {
+  const consumed = new Set<LiveObject>();
+  const calls: ImportedCall[] = [];
+  const bound = new Set<string>();
+  const find = (kind: string, name: string, ns?: string) => objects.filter((o) => o.kind === kind && o.metadata.name === name && o.metadata.namespace === ns);
+  const bindings = objects.filter((o) => (o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding') && o.metadata.name.startsWith(GRANT_NAME_PREFIX));
+  const byGroup = new Map<string, LiveObject[]>();
+  for (const b of bindings) {
+    const group = onlyGroup(b);
+    if (group && !group.startsWith('system:')) byGroup.set(group, [...(byGroup.get(group) ?? []), b]);
+  }
+  for (const [group, bs] of [...byGroup].sort(([a], [b]) => a.localeCompare(b))) {
+    // Rules part: cluster-wide, or the same Role in each namespace.
+    const ruleBindings = bs.filter((b) => b.metadata.name === grantName(group));
+    const crb = ruleBindings.find((b) => b.kind === 'ClusterRoleBinding');
+    if (crb && (crb.roleRef as { kind: string; name: string }).name === grantName(group)) {
+      const [role] = find('ClusterRole', grantName(group));
+      if (role && !role.aggregationRule && rulesJson(role).length > 0) {
+        calls.push({ code: [`model.addGroupGrant({ group: ${lit(group)}, rules: ${lit(rulesJson(role))} });`], notes: [] });
+        consumed.add(crb).add(role);
+      }
+    } else {
+      const rbs = ruleBindings.filter((b) => b.kind === 'RoleBinding' && (b.roleRef as { kind: string }).kind === 'Role');
+      const roles = rbs.map((b) => find('Role', grantName(group), b.metadata.namespace)[0]);
+      const same = roles.length > 0 && roles.every((r) => r && rulesJson(r).length > 0 && JSON.stringify(rulesJson(r)) === JSON.stringify(rulesJson(roles[0])));
+      if (same) {
+        const namespaces = rbs.map((b) => b.metadata.namespace!).sort();
+        calls.push({ code: [`model.addGroupGrant({ group: ${lit(group)}, rules: ${lit(rulesJson(roles[0]))}, namespaces: ${lit(namespaces)} });`], notes: [] });
+        for (const o of [...rbs, ...roles]) consumed.add(o);
+      }
+    }
+    // ClusterRole parts: `eks-access:<group>:<clusterRole>`, cluster-wide or in namespaces.
+    const byRole = new Map<string, LiveObject[]>();
+    for (const b of bs) {
+      const ref = b.roleRef as { kind: string; name: string };
+      if (ref.kind === 'ClusterRole' && b.metadata.name === grantName(group, `:${ref.name}`)) byRole.set(ref.name, [...(byRole.get(ref.name) ?? []), b]);
+    }
+    for (const [clusterRole, parts] of byRole) {
+      bound.add(clusterRole);
+      const cluster = parts.find((b) => b.kind === 'ClusterRoleBinding');
+      const namespaces = cluster ? [] : parts.map((b) => b.metadata.namespace!).sort();
+      calls.push({ code: [`model.addGroupGrant({ group: ${lit(group)}, clusterRole: ${lit(clusterRole)}${namespaces.length ? `, namespaces: ${lit(namespaces)}` : ''} });`], notes: [] });
+      for (const o of cluster ? [cluster] : parts) consumed.add(o);
+    }
+  }
+  return { calls, consumed, boundClusterRoles: [...bound].sort() };
+}
