@@ -1,5 +1,5 @@
 /**
- * The seeds' walkthroughs answered offline from the example app's own output: the CDK app (bin/example-app.ts, real
+ * The seeds' walkthroughs answered offline from the example app's own output: the CDK app (examples/app/example-app.ts, real
  * aws-cdk-lib synth into a temporary cdk.out) and the cdk8s access chart of the same model (lib/k8s AccessChart, real
  * cdk8s synth). No hand-written fixture is involved.
  */
@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { App as K8sApp } from 'cdk8s';
-import { buildExampleApp } from '../../bin/example-app';
-import { EXAMPLE_ACCOUNT, EXAMPLE_DEV_NAMESPACE } from '../../bin/example-access';
+import { buildExampleApp } from '../../examples/app/example-app';
+import { EXAMPLE_ACCOUNT, EXAMPLE_DEV_NAMESPACE } from '../../examples/app/example-access';
 import { AccessChart } from '../../lib/k8s';
 import { AccessAnalysis } from '../../lib/analysis/access-analysis';
 import { runEksAccess } from './run-cli';

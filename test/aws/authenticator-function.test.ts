@@ -6,7 +6,7 @@ import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import YAML from 'yaml';
-import { exampleAccessModel } from '../../bin/example-access';
+import { exampleAccessModel } from '../../examples/app/example-access';
 import { parseAwsAuth } from '../../authenticator/mapper/aws-auth';
 import { AuthenticatorFunction, WEBHOOK_TOKEN_PLACEHOLDER } from '../../lib/aws';
 import { lambdaBundleDir } from '../../lib/aws/lambda-bundle';

@@ -1,5 +1,5 @@
 /**
- * The example app (bin/app.ts): the seeds' walkthroughs on an imported cluster. Asserted on the template, snapshotted,
+ * The example app (examples/app/app.ts): the seeds' walkthroughs on an imported cluster. Asserted on the template, snapshotted,
  * checked by cdk-nag AwsSolutions (zero unacknowledged findings) and cfn-lint, and synthesized by the real `cdk` CLI
  * with no AWS credentials.
  */
@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { buildExampleApp } from '../../bin/example-app';
-import { EXAMPLE_ACCOUNT, EXAMPLE_CLUSTER_NAME } from '../../bin/example-access';
+import { buildExampleApp } from '../../examples/app/example-app';
+import { EXAMPLE_ACCOUNT, EXAMPLE_CLUSTER_NAME } from '../../examples/app/example-access';
 import { CfnLintBatch } from '../helpers/cfn-lint';
 
 const ROOT = join(__dirname, '..', '..');
@@ -100,7 +100,7 @@ describe('cdk-nag AwsSolutions', () => {
 });
 
 describe('npx cdk synth', () => {
-  it('synthesizes bin/app.ts through cdk.json without AWS credentials', async () => {
+  it('synthesizes examples/app/app.ts through cdk.json without AWS credentials', async () => {
     const dir = outdir();
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: dir, AWS_EC2_METADATA_DISABLED: 'true', CDK_DISABLE_VERSION_CHECK: '1' };
     const result = await new Promise<{ code: number; stderr: string }>((resolve) => {

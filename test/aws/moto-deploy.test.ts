@@ -8,8 +8,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
-import { buildExampleApp } from '../../bin/example-app';
-import { EXAMPLE_ACCOUNT, EXAMPLE_CLUSTER_NAME, EXAMPLE_OIDC_ISSUER } from '../../bin/example-access';
+import { buildExampleApp } from '../../examples/app/example-app';
+import { EXAMPLE_ACCOUNT, EXAMPLE_CLUSTER_NAME, EXAMPLE_OIDC_ISSUER } from '../../examples/app/example-access';
 import { Moto, startMoto } from './moto';
 
 interface CfnTemplate { Resources: Record<string, { Type: string; DependsOn?: string[] }> }

@@ -5,7 +5,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXAMPLE_DEV_NAMESPACE, exampleAccessModel } from '../../bin/example-access';
+import { EXAMPLE_DEV_NAMESPACE, exampleAccessModel } from '../../examples/app/example-access';
 import { encodeAwsAuth, parseAwsAuth, ParsedAwsAuth } from '../../authenticator/mapper';
 import { AuthenticationMode } from '../../lib/model';
 import { startStsStandIn, StsStandIn } from '../fixtures/sts-standin';

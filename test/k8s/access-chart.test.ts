@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- synthesized manifests and CLI JSON are untyped documents */
 import { Testing } from 'cdk8s';
-import { exampleAccessModel } from '../../bin/example-access';
+import { exampleAccessModel } from '../../examples/app/example-access';
 import { parseAwsAuth } from '../../authenticator/mapper/aws-auth';
 import { AccessChart } from '../../lib/k8s';
 import { AccessEntryType, AccessModel, AccessPolicy, AuthenticationMode } from '../../lib/model';

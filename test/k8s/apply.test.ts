@@ -6,7 +6,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import YAML from 'yaml';
-import { exampleAccessModel } from '../../bin/example-access';
+import { exampleAccessModel } from '../../examples/app/example-access';
 import { ClusterAccess, ClusterTarget } from '../../lib/aws';
 import { EksAccessManifests, writeAccessManifests } from '../../lib/k8s';
 import { AuthenticationMode } from '../../lib/model';

@@ -3,7 +3,7 @@ import {
   AccessEntryType, AccessModel, AccessPolicy, AccessScopeType, AuthenticationMode, PrincipalKind,
   accessEntries, awsAuthRows, effectiveUsername, validateModel,
 } from '../../lib/model';
-import { exampleAccessModel } from '../../bin/example-access';
+import { exampleAccessModel } from '../../examples/app/example-access';
 
 const ACCOUNT = '111122223333';
 const SSO_ARN = `arn:aws:iam::${ACCOUNT}:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_PlatformAdmin_0123456789abcdef`;

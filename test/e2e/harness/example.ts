@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { exampleAccessModel } from '../../../bin/example-access';
+import { exampleAccessModel } from '../../../examples/app/example-access';
 import { writeAccessManifests, WriteAccessManifestsOptions } from '../../../lib/k8s/write-manifests';
 import { AuthenticationMode, PrincipalJson } from '../../../lib/model';
 
@@ -10,7 +10,7 @@ import { AuthenticationMode, PrincipalJson } from '../../../lib/model';
 export type ExampleObject = Record<string, unknown> & { kind: string; metadata: { name: string; namespace?: string } };
 
 /**
- * The example app's Kubernetes manifests as the product writes them: `writeAccessManifests` (what `bin/app.ts`, i.e.
+ * The example app's Kubernetes manifests as the product writes them: `writeAccessManifests` (what `examples/app/app.ts`, i.e.
  * `npx cdk synth`, calls) into `outdir`, and the written `access.k8s.yaml` read back. API mode is the app's own
  * model; CONFIG_MAP is the same example for a cluster that authenticates from aws-auth (ours, self-managed).
  * `npx cdk synth` itself is not run: it adds CloudFormation and cdk-nag (tens of seconds on the CI machine), always

@@ -1,11 +1,11 @@
 /**
- * The example CDK app: the example access model (bin/example-access.ts) on an imported cluster, checked by cdk-nag's
- * AwsSolutions pack. `bin/app.ts` synthesizes it; the tests build it the same way.
+ * The example CDK app: the example access model (examples/app/example-access.ts) on an imported cluster, checked by cdk-nag's
+ * AwsSolutions pack. `examples/app/app.ts` synthesizes it; the tests build it the same way.
  */
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { ClusterAccess, ClusterTarget } from '../lib/aws';
-import { AccessModel } from '../lib/model';
+import { ClusterAccess, ClusterTarget } from '../../lib/aws';
+import { AccessModel } from '../../lib/model';
 import {
   EXAMPLE_ACCOUNT, EXAMPLE_CLUSTER_NAME, EXAMPLE_OIDC_ISSUER, EXAMPLE_REGION, exampleAccessModel,
 } from './example-access';

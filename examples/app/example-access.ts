@@ -1,10 +1,10 @@
 /**
- * The example access definition used by `bin/app.ts`, the cdk8s charts, the analysis and the e2e tests: the seeds'
+ * The example access definition used by `examples/app/app.ts`, the cdk8s charts, the analysis and the e2e tests: the seeds'
  * walkthroughs on one cluster. Built once, as plain data (`AccessModel`), so every output derives from the same model.
  */
 import {
   AccessModel, AccessPolicy, AuthenticationMode, ServiceAccountMechanism,
-} from '../lib/model';
+} from '../../lib/model';
 
 /** Fixed environment so `cdk synth` needs no AWS credentials. */
 export const EXAMPLE_ACCOUNT = '111122223333';

@@ -1,6 +1,6 @@
 /** cdk-nag (AwsSolutions) acknowledgements of the example app, each with the reason it is acceptable. */
 import { Validations } from 'aws-cdk-lib';
-import type { ClusterAccess } from '../lib/aws';
+import type { ClusterAccess } from '../../lib/aws';
 
 export function suppressExampleNagFindings(access: ClusterAccess): void {
   Validations.of(access.accessKeySecret('pod-admin-user')).acknowledge({
