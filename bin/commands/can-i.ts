@@ -11,26 +11,39 @@ import {
 } from '../../lib/analysis/cli-support';
 import { grantJson, principalJson, requestJson } from '../../lib/analysis/grant-json';
 import { parseRequest } from '../../lib/analysis/request-parse';
+import { COMMON_FLAG_HELP, NAMESPACE_FLAG_HELP, PRINCIPAL_FLAG_HELP } from './analysis-flags';
+import { CommandHelp, renderHelp, usageLine } from './help';
 
-const USAGE = `usage: eks-access can-i VERB RESOURCE[/SUBRESOURCE] [NAME] [-n NAMESPACE | -A]
-         (--as USER [--as-group GROUP]... | --as-arn ARN [--session-name NAME] [--assume-roles]) --from PATH... [--explain] [--output json]
-  --assume-roles: also yes when ARN may assume (trust policy) a role that is allowed
-  RESOURCE: pods, deployments.apps, pods/exec, deployments.apps/scale, or a non-resource URL such as /healthz
-  PATH: a cdk.out folder, a manifest file, or a folder of manifests (repeatable). Exit 0 = yes, 1 = no, 2 = error.`;
+export const OPTIONS = {
+  ...COMMON_OPTIONS,
+  ...PRINCIPAL_OPTIONS,
+  namespace: { type: 'string', short: 'n' },
+  'all-namespaces': { type: 'boolean', short: 'A' },
+  explain: { type: 'boolean' },
+  'assume-roles': { type: 'boolean' },
+} as const;
+
+export const HELP: CommandHelp = {
+  name: 'can-i',
+  synopsis: 'VERB RESOURCE[/SUBRESOURCE] [NAME] (--as USER [--as-group GROUP]... | --as-arn ARN) --from PATH... [options]',
+  summary: 'Offline kubectl auth can-i: may this user, group or IAM principal do VERB on RESOURCE? Prints yes or no.',
+  flags: [
+    ...COMMON_FLAG_HELP.slice(0, -1), ...PRINCIPAL_FLAG_HELP, ...NAMESPACE_FLAG_HELP,
+    { name: 'explain', meaning: 'also name the mapping, then the binding, role and rule or the access policy, scope and rule' },
+    { name: 'assume-roles', meaning: 'with --as-arn: also yes when the ARN may assume (trust policy) a role that is allowed' },
+    ...COMMON_FLAG_HELP.slice(-1),
+  ],
+  notes: `RESOURCE: pods, deployments.apps, deploy, pods/exec, deployments/scale, widgets.example.com, or a URL such as /healthz.
+Exit codes: 0 yes, 1 no, 2 usage or input error.`,
+};
+const USAGE = usageLine(HELP);
 
 export async function run(argv: string[]): Promise<number> {
   const json = wantsJson(argv);
   try {
-    const { values, positionals } = usageErrors(() => parseArgs({ args: argv, options: {
-      ...COMMON_OPTIONS,
-      ...PRINCIPAL_OPTIONS,
-      namespace: { type: 'string', short: 'n' },
-      'all-namespaces': { type: 'boolean', short: 'A' },
-      explain: { type: 'boolean' },
-      'assume-roles': { type: 'boolean' },
-    }, allowPositionals: true, strict: true }));
+    const { values, positionals } = usageErrors(() => parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true }));
     if (values.help) {
-      process.stdout.write(`${USAGE}\n`);
+      process.stdout.write(renderHelp(HELP));
       return 0;
     }
     checkOutput(values.output);
@@ -39,7 +52,7 @@ export async function run(argv: string[]): Promise<number> {
     const [verb, resource, name] = positionals;
     const request = parseRequest({ verb, resource, name, namespace: values['all-namespaces'] ? '' : values.namespace });
     const analysis = await loadAnalysis(values);
-    printWarnings([...request.warnings, ...analysis.sources.warnings]);
+    printWarnings([...request.warnings, ...analysis.sources.warnings], HELP.name);
     let decision;
     let principal;
     try {
@@ -72,6 +85,6 @@ export async function run(argv: string[]): Promise<number> {
     }
     return allowed ? 0 : 1;
   } catch (e) {
-    return reportError(e, json);
+    return reportError(e, json, HELP.name);
   }
 }

@@ -9,9 +9,31 @@ import { UsageError } from '../../lib/analysis/cli-support';
 import { renderTable } from '../../lib/analysis/text-table';
 import { DriftReport } from '../../lib/live/diff/compare';
 import { driftAgainstCluster, driftBetween } from '../../lib/live/diff/drift';
-import { liveCommand } from './live-command';
+import { CommandHelp, usageLine } from './help';
+import { LIVE_FLAG_HELP, LIVE_OPTIONS, liveCommand } from './live-command';
 
-const USAGE = 'usage: eks-access diff --desired PATH... (--live DIR | --cluster NAME [--region R] [--kubeconfig F] [--context C]) [--account ID] [--output json]';
+export const OPTIONS = {
+  desired: { type: 'string', multiple: true }, live: { type: 'string' }, cluster: { type: 'string' }, region: { type: 'string' },
+  kubeconfig: { type: 'string' }, context: { type: 'string' }, account: { type: 'string' }, ...LIVE_OPTIONS,
+} as const;
+
+export const HELP: CommandHelp = {
+  name: 'diff',
+  synopsis: '--desired PATH... (--live DIR | --cluster NAME) [options]',
+  summary: 'Drift between the code (cdk.out and/or manifests) and a live cluster (a snapshot folder, or a snapshot taken now).',
+  flags: [
+    { name: 'desired', value: 'PATH', repeatable: true, required: true, meaning: 'a cdk.out folder and/or manifest files or folders (the code)' },
+    { name: 'live', value: 'DIR', default: 'none; --live or --cluster is required', meaning: 'a folder written by eks-access snapshot' },
+    { name: 'cluster', value: 'NAME', default: 'none; --live or --cluster is required', meaning: 'snapshot this EKS cluster now (AWS credentials and kubeconfig needed)' },
+    { name: 'region', value: 'REGION', default: "the AWS SDK's region", meaning: 'region of --cluster' },
+    { name: 'kubeconfig', value: 'FILE', default: '$KUBECONFIG, then ~/.kube/config', meaning: 'kubeconfig for --cluster' },
+    { name: 'context', value: 'NAME', default: "the kubeconfig's current context", meaning: 'kubeconfig context for --cluster' },
+    { name: 'account', value: 'ID', default: 'none: ${AWS::AccountId} matches any account', meaning: 'account of environment-agnostic stacks' },
+    ...LIVE_FLAG_HELP,
+  ],
+  notes: 'Exit codes: 0 no drift, 1 drift, 2 cannot tell (usage error, unreadable input, or a live source the snapshot could not read).',
+};
+const USAGE = usageLine(HELP);
 const show = (v: unknown) => (v === undefined ? '-' : Array.isArray(v) ? `[${v.join(', ')}]` : typeof v === 'string' ? v : JSON.stringify(v));
 
 function text(report: DriftReport): string {
@@ -20,10 +42,7 @@ function text(report: DriftReport): string {
   return `${renderTable(['AREA', 'PRINCIPAL / ROW / OBJECT', 'CHANGE (LIVE VS CODE)', 'FIELD', 'CODE', 'LIVE'], rows)}${report.items.length} drifted item(s)\n`;
 }
 
-export const run = liveCommand(USAGE, {
-  desired: { type: 'string', multiple: true }, live: { type: 'string' }, cluster: { type: 'string' }, region: { type: 'string' },
-  kubeconfig: { type: 'string' }, context: { type: 'string' }, account: { type: 'string' },
-}, async (values, json) => {
+export const run = liveCommand(HELP, OPTIONS, async (values, json) => {
   if (!values.desired?.length) throw new UsageError(`--desired PATH is required (cdk.out and/or manifest folders)\n${USAGE}`);
   if (!values.live === !values.cluster) throw new UsageError(`give exactly one of --live DIR or --cluster NAME\n${USAGE}`);
   const opts = { account: values.account };

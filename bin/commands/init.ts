@@ -16,8 +16,33 @@ import { stringify } from 'yaml';
 import { createCertificateAuthority, issueServerCertificate } from '../../authenticator/certs';
 import { webhookKubeconfig, webhookServerUrl } from '../../authenticator/server/kubeconfig';
 
-const USAGE = 'usage: eks-access init --cluster-id ID --dir DIR [--ca-key-dir DIR-ca | --no-ca-key] [--hostname localhost] '
-  + '[--address 127.0.0.1] [--port 21362] [--force] [--output json]';
+import { CommandHelp, HELP_FLAG, errorLine, renderHelp, usageLine } from './help';
+
+export const OPTIONS = {
+  'cluster-id': { type: 'string' }, 'dir': { type: 'string' }, 'hostname': { type: 'string', default: 'localhost' },
+  'address': { type: 'string', default: '127.0.0.1' }, 'port': { type: 'string', default: '21362' },
+  'force': { type: 'boolean', default: false }, 'output': { type: 'string' }, 'help': { type: 'boolean', short: 'h' },
+  'ca-key-dir': { type: 'string' }, 'no-ca-key': { type: 'boolean', default: false },
+} as const;
+
+export const HELP: CommandHelp = {
+  name: 'init',
+  synopsis: '--cluster-id ID --dir DIR [options]',
+  summary: "Write the webhook's CA, serving certificate and key, kube-apiserver's webhook kubeconfig and a starter serve config into DIR.",
+  flags: [
+    { name: 'cluster-id', value: 'ID', required: true, meaning: 'the cluster ID tokens are signed for (x-k8s-aws-id)' },
+    { name: 'dir', value: 'DIR', required: true, meaning: 'where to write the files (created if missing)' },
+    { name: 'ca-key-dir', value: 'DIR', default: 'DIR-ca (a sibling of --dir)', meaning: "where the CA's private key goes; never --dir, which is mounted into the webhook" },
+    { name: 'no-ca-key', meaning: 'write the CA key nowhere (a new serving certificate then needs a new CA)' },
+    { name: 'hostname', value: 'NAME', default: OPTIONS.hostname.default, meaning: 'name kube-apiserver dials; a SAN of the serving certificate' },
+    { name: 'address', value: 'IP', default: OPTIONS.address.default, meaning: 'address the webhook binds; also a SAN unless 0.0.0.0 / ::' },
+    { name: 'port', value: 'PORT', default: OPTIONS.port.default, meaning: 'port the webhook listens on' },
+    { name: 'force', meaning: 'overwrite existing files (refused without it)' },
+    { name: 'output', value: 'FORMAT', default: 'text', meaning: 'json: the written paths, or {"error":{"type","message"}} on stdout' },
+    HELP_FLAG,
+  ],
+  notes: 'Exit codes: 0 written, 2 usage error, existing files or a failure writing them.',
+};
 
 /** Files written into --dir. */
 export const INIT_FILES = {
@@ -34,29 +59,20 @@ export const CA_KEY_FILE = 'ca-key.pem';
 
 function fail(json: boolean, type: string, message: string): number {
   if (json) process.stdout.write(`${JSON.stringify({ error: { type, message } })}\n`);
-  else process.stderr.write(`eks-access init: ${message}\n${type === 'UsageError' ? `${USAGE}\n` : ''}`);
+  else process.stderr.write(`${errorLine(HELP.name, message)}${type === 'UsageError' ? `${usageLine(HELP)}\n` : ''}`);
   return 2;
 }
 
 export async function run(argv: string[]): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        'cluster-id': { type: 'string' }, 'dir': { type: 'string' }, 'hostname': { type: 'string', default: 'localhost' },
-        'address': { type: 'string', default: '127.0.0.1' }, 'port': { type: 'string', default: '21362' },
-        'force': { type: 'boolean', default: false }, 'output': { type: 'string' }, 'help': { type: 'boolean', short: 'h' },
-        'ca-key-dir': { type: 'string' }, 'no-ca-key': { type: 'boolean', default: false },
-      },
-      strict: true,
-    }));
+    ({ values } = parseArgs({ args: argv, options: OPTIONS, strict: true }));
   } catch (e) {
     return fail(argv.includes('json'), 'UsageError', (e as Error).message);
   }
   const json = values.output === 'json';
   if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
+    process.stdout.write(renderHelp(HELP));
     return 0;
   }
   if (values.output !== undefined && !json) return fail(false, 'UsageError', `--output must be json, got "${values.output}"`);

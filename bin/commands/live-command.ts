@@ -5,28 +5,35 @@
  */
 import { parseArgs, ParseArgsConfig } from 'node:util';
 import { checkOutput, reportError, usageErrors, wantsJson } from '../../lib/analysis/cli-support';
+import { CommandHelp, FlagHelp, HELP_FLAG, renderHelp } from './help';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
-const COMMON = { output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } } as const;
-type Values<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: O & typeof COMMON; strict: true }>>['values'];
+/** `--output` and `--help`, which every live command takes (spread into the command's `OPTIONS`). */
+export const LIVE_OPTIONS = { output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } } as const;
+/** Help of `LIVE_OPTIONS` (put into the command's `HELP.flags`). */
+export const LIVE_FLAG_HELP: FlagHelp[] = [
+  { name: 'output', short: 'o', value: 'FORMAT', default: 'text', meaning: 'text or json (errors then are {"error":{"type","message"}} on stdout)' },
+  HELP_FLAG,
+];
+type Values<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: O & typeof LIVE_OPTIONS; strict: true }>>['values'];
 
 export function liveCommand<const O extends Options>(
-  usage: string,
+  help: CommandHelp,
   options: O,
   body: (values: Values<O>, json: boolean) => Promise<number>,
 ): (argv: string[]) => Promise<number> {
   return async (argv) => {
     const json = wantsJson(argv);
     try {
-      const values = usageErrors(() => parseArgs({ args: argv, strict: true, options: { ...options, ...COMMON } })).values as Values<O> & { help?: boolean; output?: string };
+      const values = usageErrors(() => parseArgs({ args: argv, strict: true, options: { ...options, ...LIVE_OPTIONS } })).values as Values<O> & { help?: boolean; output?: string };
       if (values.help) {
-        process.stdout.write(`${usage}\n`);
+        process.stdout.write(renderHelp(help));
         return 0;
       }
       checkOutput(values.output);
       return await body(values, json);
     } catch (e) {
-      return reportError(e, json);
+      return reportError(e, json, help.name);
     }
   };
 }

@@ -9,25 +9,35 @@ import {
 import { principalJson } from '../../lib/analysis/grant-json';
 import { MATRIX_VERBS, accessMatrix, resourceName } from '../../lib/analysis/matrix';
 import { renderTable } from '../../lib/analysis/text-table';
+import { COMMON_FLAG_HELP, NAMESPACE_FLAG_HELP, PRINCIPAL_FLAG_HELP } from './analysis-flags';
+import { CommandHelp, renderHelp, usageLine } from './help';
 
-const USAGE = `usage: eks-access matrix (--as USER [--as-group GROUP]... | --as-arn ARN [--session-name NAME]) --from PATH...
-         [-n NAMESPACE (default: default) | -A (cluster-wide grants only)] [--output json]`;
+export const OPTIONS = {
+  ...COMMON_OPTIONS, ...PRINCIPAL_OPTIONS, namespace: { type: 'string', short: 'n' }, 'all-namespaces': { type: 'boolean', short: 'A' },
+} as const;
+
+export const HELP: CommandHelp = {
+  name: 'matrix',
+  synopsis: '(--as USER [--as-group GROUP]... | --as-arn ARN) --from PATH... [options]',
+  summary: 'Offline access matrix: one principal × every resource the roles name × get/list/watch/create/update/patch/delete/deletecollection.',
+  flags: [...COMMON_FLAG_HELP.slice(0, -1), ...PRINCIPAL_FLAG_HELP, ...NAMESPACE_FLAG_HELP, ...COMMON_FLAG_HELP.slice(-1)],
+  notes: 'Exit codes: 0 answered, 2 usage or input error.',
+};
+const USAGE = usageLine(HELP);
 
 export async function run(argv: string[]): Promise<number> {
   const json = wantsJson(argv);
   try {
-    const { values, positionals } = usageErrors(() => parseArgs({ args: argv, options: {
-      ...COMMON_OPTIONS, ...PRINCIPAL_OPTIONS, namespace: { type: 'string', short: 'n' }, 'all-namespaces': { type: 'boolean', short: 'A' },
-    }, allowPositionals: true, strict: true }));
+    const { values, positionals } = usageErrors(() => parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true }));
     if (values.help) {
-      process.stdout.write(`${USAGE}\n`);
+      process.stdout.write(renderHelp(HELP));
       return 0;
     }
     checkOutput(values.output);
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'\n${USAGE}`);
     if (values.namespace !== undefined && values['all-namespaces']) throw new UsageError('give -n NAMESPACE or -A, not both');
     const analysis = await loadAnalysis(values);
-    printWarnings(analysis.sources.warnings);
+    printWarnings(analysis.sources.warnings, HELP.name);
     const principal = await principalFrom(analysis, values);
     const namespace = values['all-namespaces'] ? '' : (values.namespace ?? 'default');
     const rows = accessMatrix(analysis, principal, namespace);
@@ -39,6 +49,6 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(renderTable(['NAME', ...MATRIX_VERBS.map((v) => v.toUpperCase())], rows.map((r) => [resourceName(r), ...MATRIX_VERBS.map((v) => (r.verbs[v] ? '✔' : '✖'))])));
     return 0;
   } catch (e) {
-    return reportError(e, json);
+    return reportError(e, json, HELP.name);
   }
 }

@@ -16,7 +16,26 @@ import { normaliseAwsAuth } from '../../lib/k8s/aws-auth-rows';
 import { wantsJson } from './cli-flags';
 import { InputError, readDocument, reportError } from './read-input';
 
-const USAGE = 'usage: eks-access merge-aws-auth --live FILE|- --ours FILE [--force] [--output yaml|json]';
+import { CommandHelp, HELP_FLAG, errorLine, renderHelp, usageLine } from './help';
+
+export const OPTIONS = {
+  live: { type: 'string' }, ours: { type: 'string' }, force: { type: 'boolean', default: false },
+  output: { type: 'string', short: 'o', default: 'yaml' }, help: { type: 'boolean', short: 'h' },
+} as const;
+
+export const HELP: CommandHelp = {
+  name: 'merge-aws-auth',
+  synopsis: '--live FILE|- --ours FILE [options]',
+  summary: 'Merge our aws-auth rows into the live ConfigMap, keeping rows written by others; prints the result for kubectl replace -f -.',
+  flags: [
+    { name: 'live', value: 'FILE', required: true, meaning: 'the live ConfigMap (kubectl -n kube-system get cm aws-auth -o yaml --ignore-not-found; empty = none yet); "-" reads stdin' },
+    { name: 'ours', value: 'FILE', required: true, meaning: 'a synthesized manifest file holding our aws-auth ConfigMap (e.g. dist/access.k8s.yaml)' },
+    { name: 'force', meaning: 'take over rows someone else wrote for our ARNs, and drop unreadable live rows' },
+    { name: 'output', short: 'o', value: 'FORMAT', default: OPTIONS.output.default, meaning: 'yaml or json' },
+    HELP_FLAG,
+  ],
+  notes: 'Exit codes: 0 merged, 3 conflicts or unreadable live rows (nothing printed; --force overrides), 2 usage or input error.',
+};
 
 const isAwsAuth = (d: unknown): d is ConfigMapLike =>
   !!d && typeof d === 'object' && (d as ConfigMapLike).kind === 'ConfigMap' && (d as ConfigMapLike).metadata?.name === 'aws-auth';
@@ -36,15 +55,9 @@ function readOurs(path: string): ConfigMapLike {
 export async function run(argv: string[]): Promise<number> {
   const json = wantsJson(argv);
   try {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        live: { type: 'string' }, ours: { type: 'string' }, force: { type: 'boolean', default: false },
-        output: { type: 'string', short: 'o', default: 'yaml' }, help: { type: 'boolean', short: 'h' },
-      },
-    });
+    const { values } = parseArgs({ args: argv, options: OPTIONS });
     if (values.help) {
-      process.stdout.write(`${USAGE}\n`);
+      process.stdout.write(renderHelp(HELP));
       return 0;
     }
     if (values.output !== 'yaml' && values.output !== 'json') throw new InputError(`--output must be yaml or json, got "${values.output}"`);
@@ -62,7 +75,7 @@ export async function run(argv: string[]): Promise<number> {
     ];
     if (problems.length > 0 && !values.force) {
       if (json) process.stdout.write(`${JSON.stringify({ error: { type: 'MergeConflict', message: problems.join('; ') }, conflicts: result.conflicts, unreadable: result.unreadable })}\n`);
-      else process.stderr.write(`eks-access merge-aws-auth: refusing to write:\n${problems.map((p) => `  ${p}`).join('\n')}\n`);
+      else process.stderr.write(errorLine(HELP.name, `refusing to write:\n${problems.map((p) => `  ${p}`).join('\n')}`));
       return 3;
     }
     for (const k of result.added) process.stderr.write(`+ ${k}\n`);
@@ -70,7 +83,8 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(json ? `${JSON.stringify(result.configMap, null, 2)}\n` : YAML.stringify(result.configMap, { lineWidth: 0 }));
     return 0;
   } catch (e) {
-    reportError('merge-aws-auth', e, json);
+    reportError(HELP.name, e, json);
+    if (!json) process.stderr.write(`${usageLine(HELP)}\n`);
     return 2;
   }
 }

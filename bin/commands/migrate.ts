@@ -10,7 +10,21 @@ import { MigrationPlan, planMigration } from '../../lib/k8s/migration-plan';
 import { wantsJson } from './cli-flags';
 import { InputError, readDocument, reportError } from './read-input';
 
-const USAGE = 'usage: eks-access migrate --aws-auth FILE|- [--output text|json]';
+import { CommandHelp, HELP_FLAG, renderHelp, usageLine } from './help';
+
+export const OPTIONS = { 'aws-auth': { type: 'string' }, output: { type: 'string', short: 'o', default: 'text' }, help: { type: 'boolean', short: 'h' } } as const;
+
+export const HELP: CommandHelp = {
+  name: 'migrate',
+  synopsis: '--aws-auth FILE|- [options]',
+  summary: "Offline: plan the move from an aws-auth ConfigMap to EKS access entries, with eksctl's rules; nothing is created.",
+  flags: [
+    { name: 'aws-auth', value: 'FILE', required: true, meaning: 'the ConfigMap (manifest, or kubectl get -o yaml|json); "-" reads stdin' },
+    { name: 'output', short: 'o', value: 'FORMAT', default: OPTIONS.output.default, meaning: 'text or json (errors then are {"error":{"type","message"}} on stdout)' },
+    HELP_FLAG,
+  ],
+  notes: 'Exit codes: 0 plan printed (see canSwitchToApi and the blockers), 2 usage or input error.',
+};
 
 function text(plan: MigrationPlan): string {
   const lines: string[] = [];
@@ -45,12 +59,9 @@ function text(plan: MigrationPlan): string {
 export async function run(argv: string[]): Promise<number> {
   const json = wantsJson(argv);
   try {
-    const { values } = parseArgs({
-      args: argv,
-      options: { 'aws-auth': { type: 'string' }, output: { type: 'string', short: 'o', default: 'text' }, help: { type: 'boolean', short: 'h' } },
-    });
+    const { values } = parseArgs({ args: argv, options: OPTIONS });
     if (values.help) {
-      process.stdout.write(`${USAGE}\n`);
+      process.stdout.write(renderHelp(HELP));
       return 0;
     }
     if (values.output !== 'json' && values.output !== 'text') throw new InputError(`--output must be text or json, got "${values.output}"`);
@@ -61,8 +72,8 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(json ? `${JSON.stringify(plan, null, 2)}\n` : text(plan));
     return 0;
   } catch (e) {
-    reportError('migrate', e, json);
-    if (!json) process.stderr.write(`${USAGE}\n`);
+    reportError(HELP.name, e, json);
+    if (!json) process.stderr.write(`${usageLine(HELP)}\n`);
     return 2;
   }
 }

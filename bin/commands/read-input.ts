@@ -1,6 +1,7 @@
 /** Reads a YAML/JSON document from a file or `-` (stdin) for the aws-auth commands. */
 import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
+import { errorLine } from './help';
 
 export class InputError extends Error {
   readonly type = 'InputError';
@@ -25,5 +26,5 @@ export function reportError(command: string, e: unknown, json: boolean): void {
   const type = (e as { type?: string }).type ?? 'Error';
   const message = (e as Error).message;
   if (json) process.stdout.write(`${JSON.stringify({ error: { type, message } })}\n`);
-  else process.stderr.write(`eks-access ${command}: ${message}\n`);
+  else process.stderr.write(errorLine(command, message));
 }

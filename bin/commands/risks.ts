@@ -9,15 +9,32 @@ import { Severity } from '../../lib/analysis/risk-catalogue';
 import { findRisks } from '../../lib/analysis/risks';
 import { renderTable } from '../../lib/analysis/text-table';
 
-const USAGE = 'usage: eks-access risks --from PATH... [--output json] [--fail-on critical|high|medium|low]';
+import { COMMON_FLAG_HELP } from './analysis-flags';
+import { CommandHelp, renderHelp, usageLine } from './help';
+
 const LEVELS: Severity[] = ['critical', 'high', 'medium', 'low'];
+
+export const OPTIONS = { ...COMMON_OPTIONS, 'fail-on': { type: 'string' } } as const;
+
+export const HELP: CommandHelp = {
+  name: 'risks',
+  synopsis: '--from PATH... [options]',
+  summary: 'Offline: the dangerous permissions of the RBAC good-practices catalogue, who holds them, where, and what grants them.',
+  flags: [
+    ...COMMON_FLAG_HELP.slice(0, -1),
+    { name: 'fail-on', value: 'SEVERITY', default: 'none: always exit 0', meaning: `exit 1 when a finding is at least this severe (${LEVELS.join(', ')})` },
+    ...COMMON_FLAG_HELP.slice(-1),
+  ],
+  notes: 'Exit codes: 0 done, 1 a finding reached --fail-on, 2 usage or input error.',
+};
+const USAGE = usageLine(HELP);
 
 export async function run(argv: string[]): Promise<number> {
   const json = wantsJson(argv);
   try {
-    const { values, positionals } = usageErrors(() => parseArgs({ args: argv, options: { ...COMMON_OPTIONS, 'fail-on': { type: 'string' } }, allowPositionals: true, strict: true }));
+    const { values, positionals } = usageErrors(() => parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true }));
     if (values.help) {
-      process.stdout.write(`${USAGE}\n`);
+      process.stdout.write(renderHelp(HELP));
       return 0;
     }
     checkOutput(values.output);
@@ -26,7 +43,7 @@ export async function run(argv: string[]): Promise<number> {
     if (failOn !== undefined && !LEVELS.includes(failOn)) throw new UsageError(`--fail-on must be one of ${LEVELS.join(', ')}, not '${failOn}'`);
     const analysis = await loadAnalysis(values);
     const resolver = resolverOf(analysis);
-    printWarnings([...analysis.sources.warnings, ...resolver.mappingErrors()]);
+    printWarnings([...analysis.sources.warnings, ...resolver.mappingErrors()], HELP.name);
     const findings = await findRisks(analysis, resolver);
     if (json) process.stdout.write(`${JSON.stringify({ findings }, null, 2)}\n`);
     else if (!findings.length) process.stdout.write('no risky permissions found\n');
@@ -34,6 +51,6 @@ export async function run(argv: string[]): Promise<number> {
     const failing = failOn !== undefined && findings.some((f) => LEVELS.indexOf(f.severity) <= LEVELS.indexOf(failOn));
     return failing ? 1 : 0;
   } catch (e) {
-    return reportError(e, json);
+    return reportError(e, json, HELP.name);
   }
 }

@@ -6,23 +6,36 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfigFile } from '../../authenticator/config';
 import { startWebhookServer } from '../../authenticator/server/webhook-server';
 
-const USAGE = 'usage: eks-access serve --config FILE';
+import { CommandHelp, HELP_FLAG, errorLine, renderHelp, usageLine } from './help';
+
+export const OPTIONS = { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } } as const;
+
+export const HELP: CommandHelp = {
+  name: 'serve',
+  synopsis: '--config FILE',
+  summary: 'Run the TokenReview webhook (HTTPS) until SIGTERM/SIGINT; the first signal drains in-flight reviews, a second exits at once.',
+  flags: [
+    { name: 'config', short: 'c', value: 'FILE', required: true, meaning: 'YAML/JSON config (README, section "The config file"; `eks-access init` writes a starter)' },
+    HELP_FLAG,
+  ],
+  notes: 'Exit codes: 0 stopped cleanly, 1 failed to start or stop, 2 usage error or invalid config.',
+};
 
 export async function run(argv: string[]): Promise<number> {
   let configPath: string | undefined;
   try {
-    const { values } = parseArgs({ args: argv, options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } } });
+    const { values } = parseArgs({ args: argv, options: OPTIONS });
     if (values.help) {
-      process.stdout.write(`${USAGE}\n`);
+      process.stdout.write(renderHelp(HELP));
       return 0;
     }
     configPath = values.config;
   } catch (e) {
-    process.stderr.write(`eks-access serve: ${(e as Error).message}\n${USAGE}\n`);
+    process.stderr.write(`${errorLine(HELP.name, (e as Error).message)}${usageLine(HELP)}\n`);
     return 2;
   }
   if (!configPath) {
-    process.stderr.write(`eks-access serve: --config is required\n${USAGE}\n`);
+    process.stderr.write(`${errorLine(HELP.name, '--config is required')}${usageLine(HELP)}\n`);
     return 2;
   }
   let server;
@@ -30,7 +43,7 @@ export async function run(argv: string[]): Promise<number> {
     server = await startWebhookServer(loadConfigFile(configPath));
   } catch (e) {
     const where = e instanceof ConfigError ? `invalid config ${configPath}: ` : '';
-    process.stderr.write(`eks-access serve: ${where}${(e as Error).message}\n`);
+    process.stderr.write(errorLine(HELP.name, `${where}${(e as Error).message}`));
     return e instanceof ConfigError ? 2 : 1;
   }
   const running = server;

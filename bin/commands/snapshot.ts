@@ -7,13 +7,31 @@
  */
 import { UsageError } from '../../lib/analysis/cli-support';
 import { takeSnapshot, writeSnapshot } from '../../lib/live/snapshot/take-snapshot';
-import { liveCommand } from './live-command';
+import { CommandHelp, usageLine } from './help';
+import { LIVE_FLAG_HELP, LIVE_OPTIONS, liveCommand } from './live-command';
 
-const USAGE = 'usage: eks-access snapshot --cluster NAME [--region REGION] [--kubeconfig FILE] [--context NAME] --out DIR [--output json]';
-
-export const run = liveCommand(USAGE, {
+export const OPTIONS = {
   cluster: { type: 'string' }, region: { type: 'string' }, kubeconfig: { type: 'string' }, context: { type: 'string' }, out: { type: 'string' },
-}, async (values, json) => {
+  ...LIVE_OPTIONS,
+} as const;
+
+export const HELP: CommandHelp = {
+  name: 'snapshot',
+  synopsis: '--cluster NAME --out DIR [options]',
+  summary: "Read a cluster's live access (access entries and policies, aws-auth, RBAC, IAMIdentityMappings, IAM trust policies) into DIR.",
+  flags: [
+    { name: 'cluster', value: 'NAME', required: true, meaning: 'the EKS cluster (AWS credentials and kubeconfig needed)' },
+    { name: 'region', value: 'REGION', default: "the AWS SDK's region", meaning: 'region of the cluster' },
+    { name: 'kubeconfig', value: 'FILE', default: '$KUBECONFIG, then ~/.kube/config', meaning: 'kubeconfig for the Kubernetes reads' },
+    { name: 'context', value: 'NAME', default: "the kubeconfig's current context", meaning: 'kubeconfig context' },
+    { name: 'out', value: 'DIR', required: true, meaning: 'where to write the snapshot (every analysis command reads it with --from DIR)' },
+    ...LIVE_FLAG_HELP,
+  ],
+  notes: 'Exit codes: 0 every source read, 1 written but some sources could not be read (listed, with why), 2 usage error.',
+};
+const USAGE = usageLine(HELP);
+
+export const run = liveCommand(HELP, OPTIONS, async (values, json) => {
   if (!values.cluster) throw new UsageError(`--cluster NAME is required\n${USAGE}`);
   if (!values.out) throw new UsageError(`--out DIR is required\n${USAGE}`);
   const taken = await takeSnapshot({ clusterName: values.cluster, region: values.region, kubeconfig: values.kubeconfig, context: values.context });

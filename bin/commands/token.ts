@@ -4,37 +4,43 @@
  * call without a cached credential.
  */
 import { parseFlags, UsageError } from './cli-flags';
+import { CommandHelp, HELP_FLAG, errorLine, renderHelp, usageLine } from './help';
 
-const USAGE = `usage: eks-access token -i CLUSTER_ID [options]
+export const OPTIONS = {
+  'cluster-id': { type: 'string', short: 'i' },
+  region: { type: 'string' },
+  'global-endpoint': { type: 'boolean' },
+  role: { type: 'string', short: 'r' },
+  'external-id': { type: 'string', short: 'e' },
+  'session-name': { type: 'string', short: 's' },
+  'forward-session-name': { type: 'boolean' },
+  'token-only': { type: 'boolean' },
+  cache: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
-  -i, --cluster-id ID         cluster the token is for (required; env KUBERNETES_AWS_AUTHENTICATOR_CLUSTER_ID)
-      --region REGION         region whose STS endpoint signs (default: AWS_REGION, the profile's region, us-east-1)
-      --global-endpoint       sign for sts.amazonaws.com instead of the regional endpoint
-  -r, --role ARN              assume this role first
-  -e, --external-id ID        external id for the role assumption
-  -s, --session-name NAME     role session name
-      --forward-session-name  use the caller's own session name as the role session name
-      --token-only            print the bare token instead of the ExecCredential JSON
-      --cache                 cache the base AWS credentials in a private file (as aws-iam-authenticator does)
-  -h, --help
-
-FIPS and dual-stack endpoints follow AWS_USE_FIPS_ENDPOINT / AWS_USE_DUALSTACK_ENDPOINT=true.
-Exit codes: 0 ok, 1 could not get credentials or sign, 2 usage error.
-`;
+export const HELP: CommandHelp = {
+  name: 'token',
+  synopsis: '-i CLUSTER_ID [options]',
+  summary: 'Print an EKS bearer token as an ExecCredential (kubeconfig exec plugin), byte-compatible with aws eks get-token.',
+  flags: [
+    { name: 'cluster-id', short: 'i', value: 'ID', required: true, meaning: 'cluster the token is for (or env KUBERNETES_AWS_AUTHENTICATOR_CLUSTER_ID)' },
+    { name: 'region', value: 'REGION', default: "AWS_REGION / AWS_DEFAULT_REGION, the profile's region, us-east-1", meaning: 'region whose STS endpoint signs' },
+    { name: 'global-endpoint', meaning: 'sign for sts.amazonaws.com instead of the regional endpoint' },
+    { name: 'role', short: 'r', value: 'ARN', default: 'none: the caller itself', meaning: 'assume this role first' },
+    { name: 'external-id', short: 'e', value: 'ID', default: 'none', meaning: 'external id for the role assumption' },
+    { name: 'session-name', short: 's', value: 'NAME', default: "the AWS SDK's generated session name", meaning: 'role session name' },
+    { name: 'forward-session-name', meaning: "use the caller's own session name as the role session name" },
+    { name: 'token-only', meaning: 'print the bare token instead of the ExecCredential JSON' },
+    { name: 'cache', meaning: 'cache the base AWS credentials in a private file (as aws-iam-authenticator does)' },
+    HELP_FLAG,
+  ],
+  notes: `FIPS and dual-stack endpoints follow AWS_USE_FIPS_ENDPOINT / AWS_USE_DUALSTACK_ENDPOINT=true.
+Exit codes: 0 ok, 1 could not get credentials or sign, 2 usage error.`,
+};
 
 function parse(argv: string[]) {
-  const values = parseFlags(argv, {
-    'cluster-id': { type: 'string', short: 'i' },
-    region: { type: 'string' },
-    'global-endpoint': { type: 'boolean' },
-    role: { type: 'string', short: 'r' },
-    'external-id': { type: 'string', short: 'e' },
-    'session-name': { type: 'string', short: 's' },
-    'forward-session-name': { type: 'boolean' },
-    'token-only': { type: 'boolean' },
-    cache: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  });
+  const values = parseFlags(argv, OPTIONS);
   const clusterId = values['cluster-id'] ?? process.env.KUBERNETES_AWS_AUTHENTICATOR_CLUSTER_ID;
   if (!values.help && !clusterId) throw new UsageError('cluster ID not specified (-i/--cluster-id)');
   if (values['session-name'] && values['forward-session-name']) {
@@ -68,11 +74,11 @@ export async function run(argv: string[]): Promise<number> {
   try {
     opts = parse(argv);
   } catch (e) {
-    process.stderr.write(`eks-access token: ${(e as Error).message}\n${USAGE}`);
+    process.stderr.write(`${errorLine(HELP.name, (e as Error).message)}${usageLine(HELP)}\n`);
     return 2;
   }
   if (opts.help) {
-    process.stdout.write(USAGE);
+    process.stdout.write(renderHelp(HELP));
     return 0;
   }
   // kubectl shows an exec plugin's stderr on every call: keep the SDK's Node-version notice out of it (the package's
@@ -106,7 +112,7 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(`${out}\n`);
     return 0;
   } catch (e) {
-    process.stderr.write(`eks-access token: ${(e as Error).message}\n`);
+    process.stderr.write(errorLine(HELP.name, (e as Error).message));
     return 1;
   }
 }

@@ -4,36 +4,42 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseFlags, UsageError, wantsJson } from './cli-flags';
+import { CommandHelp, HELP_FLAG, errorLine, renderHelp, usageLine } from './help';
 
 export const EXIT_CODES = { ok: 0, other: 1, usage: 2, FormatError: 3, STSError: 4, STSThrottling: 5 } as const;
 
-const USAGE = `usage: eks-access verify -i CLUSTER_ID -t TOKEN [options]
+export const OPTIONS = {
+  'cluster-id': { type: 'string', short: 'i' },
+  token: { type: 'string', short: 't' },
+  partition: { type: 'string' },
+  region: { type: 'string' },
+  'timeout-ms': { type: 'string' },
+  'sts-connect-to': { type: 'string' },
+  'sts-ca-file': { type: 'string' },
+  output: { type: 'string', short: 'o' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
-  -i, --cluster-id ID        cluster id the token must be signed for (required)
-  -t, --token TOKEN          the token; "-" reads it from stdin (keeps it out of the process list)
-      --partition P          aws (default), aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f, aws-eusc
-      --region R             this verifier's region (its STS hosts are accepted even if newer than our list)
-      --timeout-ms N         STS call timeout (default 10000)
-      --sts-connect-to H:P   testing only: dial H:P instead of the STS host (TLS name and Host stay the STS host)
-      --sts-ca-file F        extra CA (PEM) trusted for the STS connection
-      --output json          machine output: identity JSON, or {"error":{"type","message"}} on stdout
-  -h, --help
-
-Exit codes: 0 verified, 3 FormatError, 4 STSError, 5 STSThrottling, 2 usage error, 1 other error.
-`;
+export const HELP: CommandHelp = {
+  name: 'verify',
+  synopsis: '-i CLUSTER_ID -t TOKEN [options]',
+  summary: "Run the webhook's checks on a token, call STS, and print the identity it belongs to.",
+  flags: [
+    { name: 'cluster-id', short: 'i', value: 'ID', required: true, meaning: 'cluster id the token must be signed for' },
+    { name: 'token', short: 't', value: 'TOKEN', required: true, meaning: 'the token; "-" reads it from stdin (keeps it out of the process list)' },
+    { name: 'partition', value: 'P', default: 'aws', meaning: 'aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f or aws-eusc' },
+    { name: 'region', value: 'R', default: 'none: the built-in STS host list only', meaning: "this verifier's region (its STS hosts are accepted even if newer than our list)" },
+    { name: 'timeout-ms', value: 'N', default: '10000', meaning: 'STS call timeout' },
+    { name: 'sts-connect-to', value: 'H:P', default: 'none', meaning: 'testing only: dial H:P instead of the STS host (TLS name and Host stay the STS host)' },
+    { name: 'sts-ca-file', value: 'F', default: 'none: system roots only', meaning: 'extra CA (PEM) trusted for the STS connection' },
+    { name: 'output', short: 'o', value: 'FORMAT', default: 'text', meaning: 'json: identity JSON, or {"error":{"type","message"}} on stdout' },
+    HELP_FLAG,
+  ],
+  notes: 'Exit codes: 0 verified, 3 FormatError, 4 STSError, 5 STSThrottling, 2 usage error, 1 other error.',
+};
 
 function parse(argv: string[]) {
-  const values = parseFlags(argv, {
-    'cluster-id': { type: 'string', short: 'i' },
-    token: { type: 'string', short: 't' },
-    partition: { type: 'string' },
-    region: { type: 'string' },
-    'timeout-ms': { type: 'string' },
-    'sts-connect-to': { type: 'string' },
-    'sts-ca-file': { type: 'string' },
-    output: { type: 'string', short: 'o' },
-    help: { type: 'boolean', short: 'h' },
-  });
+  const values = parseFlags(argv, OPTIONS);
   if (values.help) return { ...values, clusterId: '', token: '' };
   if (!values['cluster-id']) throw new UsageError('cluster ID not specified (-i/--cluster-id)');
   if (values.token === undefined) throw new UsageError('token not specified (-t/--token, or -t - for stdin)');
@@ -49,7 +55,7 @@ export async function run(argv: string[]): Promise<number> {
   const json = wantsJson(argv);
   const fail = (type: string, message: string, code: number) => {
     if (json) process.stdout.write(`${JSON.stringify({ error: { type, message } })}\n`);
-    else process.stderr.write(`eks-access verify: ${type === 'UsageError' ? '' : `${type}: `}${message}\n`);
+    else process.stderr.write(errorLine(HELP.name, `${type === 'UsageError' ? '' : `${type}: `}${message}`));
     return code;
   };
   let opts: ReturnType<typeof parse>;
@@ -57,11 +63,11 @@ export async function run(argv: string[]): Promise<number> {
     opts = parse(argv);
   } catch (e) {
     const code = fail('UsageError', (e as Error).message, EXIT_CODES.usage);
-    if (!json) process.stderr.write(USAGE);
+    if (!json) process.stderr.write(`${usageLine(HELP)}\n`);
     return code;
   }
   if (opts.help) {
-    process.stdout.write(USAGE);
+    process.stdout.write(renderHelp(HELP));
     return 0;
   }
   const { verifyToken } = await import('../../authenticator/token/verifier');

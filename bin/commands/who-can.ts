@@ -9,15 +9,26 @@ import { grantJson, principalJson, requestJson } from '../../lib/analysis/grant-
 import { parseRequest } from '../../lib/analysis/request-parse';
 import { renderTable } from '../../lib/analysis/text-table';
 import { subjectLabel, whoCan } from '../../lib/analysis/who-can';
+import { COMMON_FLAG_HELP, NAMESPACE_FLAG_HELP } from './analysis-flags';
+import { CommandHelp, renderHelp, usageLine } from './help';
 
-const USAGE = `usage: eks-access who-can VERB RESOURCE[/SUBRESOURCE] [NAME] [-n NAMESPACE | -A] --from PATH... [--output json]`;
+export const OPTIONS = { ...COMMON_OPTIONS, namespace: { type: 'string', short: 'n' }, 'all-namespaces': { type: 'boolean', short: 'A' } } as const;
+
+export const HELP: CommandHelp = {
+  name: 'who-can',
+  synopsis: 'VERB RESOURCE[/SUBRESOURCE] [NAME] --from PATH... [options]',
+  summary: 'Offline kubectl-who-can: the IAM principals and Kubernetes subjects that may do VERB on RESOURCE, and what grants it.',
+  flags: [...COMMON_FLAG_HELP.slice(0, -1), ...NAMESPACE_FLAG_HELP, ...COMMON_FLAG_HELP.slice(-1)],
+  notes: 'Exit codes: 0 answered, 2 usage or input error.',
+};
+const USAGE = usageLine(HELP);
 
 export async function run(argv: string[]): Promise<number> {
   const json = wantsJson(argv);
   try {
-    const { values, positionals } = usageErrors(() => parseArgs({ args: argv, options: { ...COMMON_OPTIONS, namespace: { type: 'string', short: 'n' }, 'all-namespaces': { type: 'boolean', short: 'A' } }, allowPositionals: true, strict: true }));
+    const { values, positionals } = usageErrors(() => parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true }));
     if (values.help) {
-      process.stdout.write(`${USAGE}\n`);
+      process.stdout.write(renderHelp(HELP));
       return 0;
     }
     checkOutput(values.output);
@@ -26,7 +37,7 @@ export async function run(argv: string[]): Promise<number> {
     const [verb, resource, name] = positionals;
     const request = parseRequest({ verb, resource, name, namespace: values['all-namespaces'] ? '' : values.namespace });
     const analysis = await loadAnalysis(values);
-    printWarnings([...request.warnings, ...analysis.sources.warnings]);
+    printWarnings([...request.warnings, ...analysis.sources.warnings], HELP.name);
     const result = await whoCan(analysis, resolverOf(analysis), request.attributes);
     const chains = await assumeChains(analysis, resolverOf(analysis), request.attributes);
     if (json) {
@@ -51,6 +62,6 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(renderTable(['KIND', 'NAME', 'BINDING', 'SOURCE'], result.subjects.map((s) => [s.subject.kind, subjectLabel(s.subject), s.binding, s.fromInputs ? 'inputs' : 'built-in'])));
     return 0;
   } catch (e) {
-    return reportError(e, json);
+    return reportError(e, json, HELP.name);
   }
 }

@@ -96,14 +96,20 @@ export class UnmappedPrincipalError extends Error {
   }
 }
 
-export function reportError(e: unknown, json: boolean): number {
+/** The CLI's one prefix for what goes to stderr: `eks-access <command>: ` (`eks-access: ` when no command is named). */
+function prefix(command: string | undefined): string {
+  return command ? `eks-access ${command}: ` : 'eks-access: ';
+}
+
+/** Prints an error (one prefixed line on stderr, or JSON on stdout) and returns exit code 2. */
+export function reportError(e: unknown, json: boolean, command?: string): number {
   const err = e as Error;
   const type = err?.name && err.name !== 'Error' ? err.name : 'Error';
   if (json) process.stdout.write(`${JSON.stringify({ error: { type, message: err?.message ?? String(e) } })}\n`);
-  else process.stderr.write(`error: ${err?.message ?? String(e)}\n`);
+  else process.stderr.write(`${prefix(command)}${err?.message ?? String(e)}\n`);
   return EXIT_ERROR;
 }
 
-export function printWarnings(warnings: readonly string[]): void {
-  for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+export function printWarnings(warnings: readonly string[], command?: string): void {
+  for (const w of warnings) process.stderr.write(`${prefix(command)}warning: ${w}\n`);
 }

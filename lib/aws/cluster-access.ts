@@ -10,8 +10,8 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import {
-  AccessEntryJson, AccessModel, AwsAuthRowsJson, PrincipalJson, PrincipalOrigin, ServiceAccountMechanism,
-  accessEntries, awsAuthRows, clusterPrincipals, validateModel,
+  AccessEntryJson, AccessModel, AwsAuthRowsJson, PrincipalJson, PrincipalOrigin, ServiceAccountMechanism, ValidationNoteKind,
+  accessEntries, awsAuthRows, clusterPrincipals, hasUnresolvedToken, validateModel, validationNotes,
 } from '../model';
 import { ClusterTarget } from './cluster-target';
 import { AccessValidationError } from './errors';
@@ -50,7 +50,10 @@ export class ClusterAccess extends Construct {
   constructor(scope: Construct, id: string, props: ClusterAccessProps) {
     super(scope, id);
     this.model = props.model;
+    // From here on the model is what this construct renders: later changes throw instead of vanishing.
+    this.model._markRendered(`ClusterAccess '${this.node.path}'`);
     this.checkCluster(props);
+    this.warnAboutNotes();
     this.accessEntries = accessEntries(this.model);
     this.awsAuthRows = awsAuthRows(this.model);
 
@@ -145,8 +148,29 @@ export class ClusterAccess extends Construct {
       throw new AccessValidationError(this, `the model is for authentication mode ${this.model.authenticationMode} but the cluster uses ${clusterMode}; build the model with authenticationMode: AuthenticationMode.${clusterMode}`);
     }
     const account = Stack.of(this).account;
-    if (!Token.isUnresolved(account) && account !== this.model.accountId) {
+    if (!Token.isUnresolved(account) && !hasUnresolvedToken(this.model.accountId) && account !== this.model.accountId) {
       throw new AccessValidationError(this, `the model is for account ${this.model.accountId} but the stack deploys to ${account}; created principals' ARNs would be wrong`);
+    }
+  }
+
+  /**
+   * What validation could not check (CDK tokens) is said once, in one warning listing every deferred check; each
+   * access policy outside the catalogue gets its own warning naming it.
+   */
+  private warnAboutNotes(): void {
+    const notes = validationNotes(this.model);
+    const deferred = notes.filter((n) => n.kind === ValidationNoteKind.UNRESOLVED_TOKEN);
+    if (deferred.length > 0) {
+      Annotations.of(this).addWarningV2('cdk-eks-access:unresolved-tokens', `not validated at synth time because the values `
+        + `are CDK tokens (known at deploy time only); CloudFormation, IAM or EKS will check them at deployment:\n`
+        + deferred.map((n) => `  ${this.node.path}/${n.subject}: ${n.message}`).join('\n'));
+    }
+    const byPolicy = new Map<string, string[]>();
+    for (const n of notes.filter((x) => x.kind === ValidationNoteKind.UNCATALOGUED_ACCESS_POLICY)) {
+      byPolicy.set(n.message, [...(byPolicy.get(n.message) ?? []), n.subject]);
+    }
+    for (const [message, subjects] of byPolicy) {
+      Annotations.of(this).addWarningV2('cdk-eks-access:uncatalogued-access-policy', `${message} (used by ${subjects.join(', ')})`);
     }
   }
 

@@ -54,6 +54,7 @@ function grantName(group: string, suffix = ''): string {
  * binds to the policy's Kubernetes role. Throws, naming the principal and the policy, for a policy RBAC cannot express.
  */
 export function authenticatorMappingRows(model: AccessModel): AwsAuthContent {
+  model._markRendered('authenticatorMappingRows (the authenticator\'s mapping: AuthenticatorFunction, AuthenticatorChart)');
   const json = model.toJson();
   const principals = json.principals.map((p) => {
     const policyGroups = accessPolicyGroups(p).map((g) => g.group).filter((g) => !p.kubernetesGroups.includes(g));
@@ -78,6 +79,7 @@ export class AccessChart extends RbacChart {
   constructor(scope: Construct, id: string, props: AccessChartProps) {
     super(scope, id, { labels: MANAGED_BY_LABELS, externalClusterRoles: props.externalClusterRoles });
     const model = props.model;
+    model._markRendered(`AccessChart '${this.node.path}'`);
     model.groupGrants.forEach((g, i) => this.renderGrant(g, `Grant${i}`));
     if (props.selfManagedAuthenticator ?? props.iamIdentityMappings ?? false) renderAccessPolicyRbac(this, model);
     for (const sa of model.serviceAccounts) {

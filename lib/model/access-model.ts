@@ -3,10 +3,16 @@
  * constructs (lib/aws), the cdk8s charts (lib/k8s) and the analysis (lib/analysis) all derive their output. It
  * records what it is told and never throws for bad input: `validateModel` reports every problem at once, and the
  * `ClusterAccess` construct turns them into synth errors naming the construct path.
+ *
+ * One lifecycle: declare everything, then render. The first construct or chart that renders the model
+ * (`ClusterAccess`, `AccessChart`, the authenticator's mapping rows) seals it; a later change throws and names the call,
+ * because it would reach only the outputs built after it and the AWS and Kubernetes sides would disagree.
  */
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import { AccessPolicyGrant } from './access-policies';
 import { AccessEntryType, AuthenticationMode, PolicyEffect, PrincipalKind, PrincipalOrigin, SystemMastersHandling } from './enums';
 import { parseIamArn, ssoPermissionSetOf } from './iam-arn';
+import { hasUnresolvedToken } from './tokens';
 import {
   AccessModelProps, ClusterGrantProps, CreateRoleProps, CreateUserProps, GroupGrantProps, NodeRoleProps, ServiceAccountPolicyStatement,
   ServiceAccountProps,
@@ -46,6 +52,7 @@ export class AccessModel {
   private readonly principalList: PrincipalJson[] = [];
   private readonly groupGrantList: GroupGrantJson[] = [];
   private readonly serviceAccountList: ServiceAccountJson[] = [];
+  private sealedBy?: string;
 
   constructor(props: AccessModelProps) {
     this.accountId = props.accountId;
@@ -77,6 +84,7 @@ export class AccessModel {
 
   /** Declares an IAM user to create. */
   public addUser(id: string, props: CreateUserProps = {}): PrincipalJson {
+    this.assertOpen(`addUser('${id}')`);
     const name = props.userName ?? this.iamNamePrefix + id;
     const path = props.path ?? '/';
     return this.push({
@@ -93,6 +101,7 @@ export class AccessModel {
 
   /** Declares an assumable IAM role to create. */
   public addRole(id: string, props: CreateRoleProps): PrincipalJson {
+    this.assertOpen(`addRole('${id}')`);
     const name = props.roleName ?? this.iamNamePrefix + id;
     const path = props.path ?? '/';
     const trust = props.assumableBy;
@@ -119,6 +128,7 @@ export class AccessModel {
 
   /** Refers to an existing IAM user by ARN (path kept). */
   public importUser(id: string, userArn: string, props: ClusterGrantProps = {}): PrincipalJson {
+    this.assertOpen(`importUser('${id}')`);
     return this.importPrincipal(id, userArn, PrincipalKind.USER, AccessEntryType.STANDARD, props);
   }
 
@@ -127,11 +137,31 @@ export class AccessModel {
    * (`role/aws-reserved/sso.amazonaws.com/[<region>/]AWSReservedSSO_<set>_<suffix>`).
    */
   public importRole(id: string, roleArn: string, props: ClusterGrantProps = {}): PrincipalJson {
+    this.assertOpen(`importRole('${id}')`);
     return this.importPrincipal(id, roleArn, PrincipalKind.ROLE, AccessEntryType.STANDARD, props);
+  }
+
+  /**
+   * Grants an IAM role of this CDK app: one created here (`new iam.Role(...)`) or imported (`iam.Role.fromRoleArn`).
+   * Its ARN may be a token (known at deploy time only); the access entry then references the role itself
+   * (`Fn::GetAtt`), and the checks a token hides (ARN format, partition, account) are deferred and reported once, as a
+   * synth warning, by `ClusterAccess`. The aws-auth / webhook row uses `arn:<partition>:iam::<account>:role/<name>`
+   * (no path), built from the role's name and account.
+   */
+  public grantRole(id: string, role: iam.IRole, props: ClusterGrantProps = {}): PrincipalJson {
+    this.assertOpen(`grantRole('${id}')`);
+    return this.importConstruct(id, role.roleArn, role.roleName, role.env.account, PrincipalKind.ROLE, props);
+  }
+
+  /** Grants an IAM user of this CDK app (`new iam.User(...)` or `iam.User.fromUserArn`); see `grantRole` for tokens. */
+  public grantUser(id: string, user: iam.IUser, props: ClusterGrantProps = {}): PrincipalJson {
+    this.assertOpen(`grantUser('${id}')`);
+    return this.importConstruct(id, user.userArn, user.userName, user.env.account, PrincipalKind.USER, props);
   }
 
   /** Maps every principal of an account (aws-auth `mapAccounts`; ConfigMap modes only). */
   public addAccount(id: string, accountId: string, props: ClusterGrantProps = {}): PrincipalJson {
+    this.assertOpen(`addAccount('${id}')`);
     return this.push({
       ...this.grantFields(props),
       id, kind: PrincipalKind.ACCOUNT, origin: PrincipalOrigin.IMPORTED, accountId, name: accountId, path: '/',
@@ -141,6 +171,7 @@ export class AccessModel {
 
   /** Declares a node role (access entry of a node type, or an aws-auth node row in CONFIG_MAP mode). */
   public addNodeRole(id: string, roleArn: string, props: NodeRoleProps = {}): PrincipalJson {
+    this.assertOpen(`addNodeRole('${id}')`);
     return this.importPrincipal(id, roleArn, PrincipalKind.ROLE, props.entryType ?? AccessEntryType.EC2_LINUX, {
       accessPolicies: props.accessPolicies, tags: props.tags,
     });
@@ -148,6 +179,7 @@ export class AccessModel {
 
   /** Gives a Kubernetes group RBAC permissions (rendered by the cdk8s RBAC chart). */
   public addGroupGrant(props: GroupGrantProps): GroupGrantJson {
+    this.assertOpen(`addGroupGrant('${props.group}')`);
     const grant: GroupGrantJson = {
       group: props.group,
       clusterRole: props.clusterRole,
@@ -160,6 +192,7 @@ export class AccessModel {
 
   /** Declares a service account with its own IAM role (IRSA or Pod Identity). */
   public addServiceAccount(id: string, props: ServiceAccountProps): ServiceAccountJson {
+    this.assertOpen(`addServiceAccount('${id}')`);
     const roleName = props.roleName ?? (this.iamNamePrefix + `${props.namespace}-${props.name}`).slice(0, MAX_IAM_ROLE_NAME);
     const sa: ServiceAccountJson = {
       id,
@@ -173,6 +206,26 @@ export class AccessModel {
     };
     this.serviceAccountList.push(sa);
     return sa;
+  }
+
+  /**
+   * The construct or chart that rendered the model first, or undefined while it is still open for changes.
+   */
+  public get renderedBy(): string | undefined {
+    return this.sealedBy;
+  }
+
+  /**
+   * Seals the model: called by every construct or chart that renders it. Later changes throw (see the class comment);
+   * the principals, grants and service accounts handed out so far are frozen for the same reason.
+   * @internal
+   */
+  public _markRendered(consumer: string): void {
+    if (this.sealedBy !== undefined) return;
+    this.sealedBy = consumer;
+    deepFreeze(this.principalList);
+    deepFreeze(this.groupGrantList);
+    deepFreeze(this.serviceAccountList);
   }
 
   /** The JSON form (a deep copy). */
@@ -200,6 +253,22 @@ export class AccessModel {
     });
   }
 
+  /** A principal given as a CDK construct: a concrete ARN is parsed as `importRole` does; a token ARN is kept as is. */
+  private importConstruct(id: string, arn: string, name: string, account: string, kind: PrincipalKind, props: ClusterGrantProps): PrincipalJson {
+    if (!hasUnresolvedToken(arn)) return this.importPrincipal(id, arn, kind, AccessEntryType.STANDARD, props);
+    return this.push({
+      ...this.grantFields(props),
+      id, kind, origin: PrincipalOrigin.IMPORTED, entryType: AccessEntryType.STANDARD, arn, accountId: account, name, path: '/',
+    });
+  }
+
+  private assertOpen(call: string): void {
+    if (this.sealedBy === undefined) return;
+    throw new Error(`AccessModel.${call}: the model was already rendered by ${this.sealedBy}; a change now would reach only `
+      + `what is built after it, so the AWS and Kubernetes outputs would disagree. Declare every principal, group grant and `
+      + `service account before creating ClusterAccess, AccessChart or AuthenticatorFunction from the model.`);
+  }
+
   private grantFields(props: ClusterGrantProps): Pick<PrincipalJson, 'entryType' | 'username' | 'kubernetesGroups' | 'accessPolicies' | 'tags'> {
     return {
       entryType: AccessEntryType.STANDARD,
@@ -223,6 +292,12 @@ export class AccessModel {
     this.principalList.push(principal);
     return principal;
   }
+}
+
+function deepFreeze(value: unknown): void {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const v of Object.values(value)) deepFreeze(v);
 }
 
 function clone<T>(value: T): T {

@@ -1,6 +1,8 @@
 /**
- * The catalogue of EKS access policies (iac-anchors §1.4). EKS owns them: they cannot be created, only associated, so
- * an unknown name is always a typo and is refused here rather than at deploy time.
+ * The catalogue of EKS access policies (iac-anchors §1.4). EKS owns them: they cannot be created, only associated.
+ * AWS adds policies between releases of this library, so a well-formed name outside the catalogue is accepted
+ * (`AccessPolicy.of` / `fromArn`) and reported as a synth warning naming it — it may be a typo, which EKS would only
+ * reject at deploy time. A malformed name or ARN is refused.
  */
 import { findPartition } from '../../authenticator/partitions';
 import { AccessScopeType } from './enums';
@@ -92,16 +94,25 @@ export class AccessPolicy {
     return [...CATALOGUE.values()];
   }
 
-  /** The catalogued policy with this name; throws, listing the valid names, for anything else. */
+  /**
+   * The policy with this name: the catalogued one, or — for a policy AWS released after this version — an uncatalogued
+   * one (`catalogued` false; `ClusterAccess` warns at synth, naming it). Throws for a name that cannot be a policy name.
+   */
   public static of(policyName: string): AccessPolicy {
-    const policy = CATALOGUE.get(policyName);
-    if (!policy) {
-      throw new Error(`'${policyName}' is not an EKS access policy; valid names: ${[...CATALOGUE.keys()].join(', ')}`);
+    const policy = CATALOGUE.get(policyName) ?? UNCATALOGUED.get(policyName);
+    if (policy) return policy;
+    if (!POLICY_NAME.test(policyName)) {
+      throw new Error(`'${policyName}' is not an EKS access policy name (letters and digits, e.g. AmazonEKSViewPolicy); catalogued names: ${[...CATALOGUE.keys()].join(', ')}`);
     }
-    return policy;
+    const added = new AccessPolicy(policyName, AccessScopeType.CLUSTER, false, false);
+    UNCATALOGUED.set(policyName, added);
+    return added;
   }
 
-  /** The catalogued policy of an ARN `arn:<partition>:eks::aws:cluster-access-policy/<name>`; throws otherwise. */
+  /**
+   * The policy of an ARN `arn:<partition>:eks::aws:cluster-access-policy/<name>` (catalogued or not, as `of`); throws
+   * for anything else.
+   */
   public static fromArn(policyArn: string): AccessPolicy {
     const m = /^arn:([a-z-]+):eks::aws:cluster-access-policy\/([A-Za-z0-9]+)$/.exec(policyArn);
     if (!m || !findPartition(m[1])) {
@@ -117,6 +128,8 @@ export class AccessPolicy {
     public readonly typicalScope: AccessScopeType,
     /** True for the five policies meant for people (the ones aws-cdk-lib exposes). */
     public readonly generalPurpose: boolean = false,
+    /** False for a policy named through `of`/`fromArn` that this version's catalogue does not know. */
+    public readonly catalogued: boolean = true,
   ) {}
 
   /** This policy at cluster scope. */
@@ -135,6 +148,11 @@ export class AccessPolicy {
     return `arn:${partition}:eks::aws:cluster-access-policy/${this.policyName}`;
   }
 }
+
+/** EKS access policy names are letters and digits (`AmazonEKSViewPolicy`, `AIDevOpsAgentAccessPolicy`). */
+const POLICY_NAME = /^[A-Za-z][A-Za-z0-9]{1,127}$/;
+/** Policies named through `of` that the catalogue does not know, one instance per name. */
+const UNCATALOGUED = new Map<string, AccessPolicy>();
 
 const CATALOGUE: ReadonlyMap<string, AccessPolicy> = new Map(
   Object.values(AccessPolicy)

@@ -8,6 +8,7 @@ import type { RoleMapping, UserMapping } from '../../authenticator/mapper/types'
 import { AccessPolicy } from './access-policies';
 import { AccessEntryType, AccessScopeType, AuthenticationMode, PrincipalKind, SystemMastersHandling } from './enums';
 import type { AccessModel } from './access-model';
+import { hasUnresolvedToken } from './tokens';
 import type { AccessPolicyGrantJson, PrincipalJson } from './types';
 
 export const SYSTEM_MASTERS = 'system:masters';
@@ -63,8 +64,18 @@ export function effectiveUsername(p: PrincipalJson, partition: string): string {
     default:
       return 'system:node:{{SessionName}}';
   }
-  if (p.kind === PrincipalKind.ROLE) return `arn:${partition}:sts::${p.accountId}:assumed-role/${p.name}/{{SessionName}}`;
+  // A role given as a token ARN string has no known name (validation refuses it where aws-auth rows need one).
+  if (p.kind === PrincipalKind.ROLE && p.name !== '') return `arn:${partition}:sts::${p.accountId}:assumed-role/${p.name}/{{SessionName}}`;
   return p.arn;
+}
+
+/**
+ * The role ARN an aws-auth row matches: without IAM path, as the authenticator sees assumed-role sessions. A token ARN
+ * cannot be split at synth time, so it is rebuilt from the role's account and name when those are known.
+ */
+function awsAuthRoleArn(p: PrincipalJson, partition: string): string {
+  if (!hasUnresolvedToken(p.arn)) return stripPath(p.arn);
+  return p.name === '' ? p.arn : `arn:${partition}:iam::${p.accountId}:role/${p.name}`;
 }
 
 /** `system:masters` becomes AmazonEKSClusterAdminPolicy at cluster scope (validation refuses it otherwise). */
@@ -127,7 +138,7 @@ export function awsAuthRows(model: AccessModel): AwsAuthRowsJson {
     if (onlyAccounts) continue;
     const groups = p.entryType === AccessEntryType.STANDARD ? configMapGroups(p) : nodeAwsAuthGroups(p.entryType);
     const username = effectiveUsername(p, model.partition);
-    if (p.kind === PrincipalKind.ROLE) rows.mapRoles.push({ roleArn: stripPath(p.arn), username, groups });
+    if (p.kind === PrincipalKind.ROLE) rows.mapRoles.push({ roleArn: awsAuthRoleArn(p, model.partition), username, groups });
     else rows.mapUsers.push({ userArn: p.arn, username, groups });
   }
   return rows;

@@ -1,4 +1,4 @@
-/** The access model: pure TypeScript (no CDK), shared by lib/aws, lib/k8s, lib/analysis and the CLI. */
+/** The access model: pure TypeScript (no CDK at run time; CDK types only, for grantRole/grantUser), shared by lib/aws, lib/k8s, lib/analysis and the CLI. */
 export * from './enums';
 export * from './access-policies';
 export * from './types';
@@ -7,5 +7,6 @@ export * from './access-model';
 export * from './derive';
 export * from './validate';
 export { parseIamArn, ssoPermissionSetOf, isServiceLinkedRole } from './iam-arn';
+export { hasUnresolvedToken } from './tokens';
 export type { IamPrincipalArn } from './iam-arn';
 export * from './access-policy-roles';

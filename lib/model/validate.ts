@@ -10,6 +10,7 @@ import {
   AccessEntryType, AccessScopeType, AuthenticationMode, PolicyEffect, PrincipalKind, PrincipalOrigin, SystemMastersHandling,
 } from './enums';
 import { isServiceLinkedRole, parseIamArn } from './iam-arn';
+import { hasUnresolvedToken } from './tokens';
 import type { AccessPolicyGrantJson, IamStatementJson, PrincipalJson, ServiceAccountJson } from './types';
 
 /** EKS: access entries per cluster, not adjustable (quota L-C56B9FC3). */
@@ -18,6 +19,22 @@ export const MAX_ACCESS_ENTRIES_PER_CLUSTER = 3000;
 /** One problem found in a model. */
 export interface ValidationIssue {
   /** What it is about: a principal id, `groupGrants/<group>`, `serviceAccounts/<id>` or `model`. */
+  readonly subject: string;
+  readonly message: string;
+}
+
+/** Why a `ValidationNote` was raised. */
+export enum ValidationNoteKind {
+  /** A value is a CDK token (known at deploy time only): the checks it hides were not made. */
+  UNRESOLVED_TOKEN = 'UNRESOLVED_TOKEN',
+  /** An access policy outside this version's catalogue (`AccessPolicy.of`): used as named, maybe a typo. */
+  UNCATALOGUED_ACCESS_POLICY = 'UNCATALOGUED_ACCESS_POLICY',
+}
+
+/** Something the model could not check at synth time, or accepted on trust; `ClusterAccess` turns notes into warnings. */
+export interface ValidationNote {
+  readonly kind: ValidationNoteKind;
+  /** What it is about, as in `ValidationIssue`. */
   readonly subject: string;
   readonly message: string;
 }
@@ -36,25 +53,45 @@ const NODE_POLICY_BY_TYPE: Partial<Record<AccessEntryType, string>> = {
   [AccessEntryType.EC2]: AccessPolicy.AMAZON_EKS_AUTO_NODE_POLICY.policyName,
 };
 
-/** Every problem of the model, in declaration order; empty when the model can be deployed. */
+/**
+ * Every problem of the model, in declaration order; empty when the model can be deployed as far as synth time can
+ * tell. What CDK tokens hide is not checked here; `validationNotes` says what.
+ */
 export function validateModel(model: AccessModel): ValidationIssue[] {
+  return runChecks(model).issues;
+}
+
+/** What was not checked because of CDK tokens, and access policies accepted outside the catalogue. */
+export function validationNotes(model: AccessModel): ValidationNote[] {
+  return runChecks(model).notes;
+}
+
+type Add = (subject: string, message: string) => void;
+type Note = (kind: ValidationNoteKind, subject: string, message: string) => void;
+const deferred = (note: Note, subject: string, what: string) => note(ValidationNoteKind.UNRESOLVED_TOKEN, subject, what);
+
+function runChecks(model: AccessModel): { issues: ValidationIssue[]; notes: ValidationNote[] } {
   const issues: ValidationIssue[] = [];
-  const add = (subject: string, message: string) => issues.push({ subject, message });
-  if (!ACCOUNT_ID.test(model.accountId)) add('model', `accountId '${model.accountId}' is not a 12-digit AWS account id`);
+  const notes: ValidationNote[] = [];
+  const add: Add = (subject, message) => issues.push({ subject, message });
+  const note: Note = (kind, subject, message) => notes.push({ kind, subject, message });
+  if (hasUnresolvedToken(model.accountId)) {
+    deferred(note, 'model', `accountId is a token (environment-agnostic stack): its 12-digit format and whether node roles are in the cluster's account`);
+  } else if (!ACCOUNT_ID.test(model.accountId)) {
+    add('model', `accountId '${model.accountId}' is not a 12-digit AWS account id`);
+  }
   checkIds(model, add);
   checkDuplicatePrincipals(model, add);
   const trusted = trustedPrincipalIds(model);
-  for (const p of model.principals) checkPrincipal(model, p, trusted.has(p.id), add);
+  for (const p of model.principals) checkPrincipal(model, p, trusted.has(p.id), add, note);
   for (const g of model.groupGrants) checkGroupGrant(g.group, !!g.clusterRole, g.rules.length, g.namespaces, add);
   checkServiceAccounts(model.serviceAccounts, add);
   const entries = accessEntries(model).length;
   if (entries > MAX_ACCESS_ENTRIES_PER_CLUSTER) {
     add('model', `${entries} access entries exceed the EKS quota of ${MAX_ACCESS_ENTRIES_PER_CLUSTER} per cluster (not adjustable); map principals through shared roles or groups instead`);
   }
-  return issues;
+  return { issues, notes };
 }
-
-type Add = (subject: string, message: string) => void;
 
 function checkIds(model: AccessModel, add: Add): void {
   const seen = new Set<string>();
@@ -76,31 +113,41 @@ function checkDuplicatePrincipals(model: AccessModel, add: Add): void {
   }
 }
 
-function checkPrincipal(model: AccessModel, p: PrincipalJson, trusted: boolean, add: Add): void {
+function checkPrincipal(model: AccessModel, p: PrincipalJson, trusted: boolean, add: Add, note: Note): void {
   const at = (message: string) => add(p.id, message);
-  checkIdentity(model, p, at);
+  checkIdentity(model, p, at, (what) => deferred(note, p.id, what));
   if (p.entryType !== AccessEntryType.STANDARD) {
-    checkNode(model, p, at);
+    checkNode(model, p, at, (what) => deferred(note, p.id, what));
   } else {
     if (p.username !== undefined) checkUsername(p.username, at);
     checkGroups(model, p, at);
   }
-  checkPolicies(model, p.accessPolicies, at);
+  checkPolicies(model, p.accessPolicies, at, (m) => note(ValidationNoteKind.UNCATALOGUED_ACCESS_POLICY, p.id, m));
   if (p.kind === PrincipalKind.ACCOUNT && model.authenticationMode === AuthenticationMode.API) {
     at(`account principals (aws-auth mapAccounts) need authentication mode CONFIG_MAP or API_AND_CONFIG_MAP, not API; import the account's roles instead`);
   }
   if (grantsNothing(p) && !trusted) {
     at(`principal is granted nothing: give it kubernetesGroups or accessPolicies, or name it in a role's assumableBy.principalIds`);
   }
-  if (p.role) checkTrust(model, p, at);
+  if (p.role) checkTrust(model, p, at, (what) => deferred(note, p.id, what));
 }
 
-function checkIdentity(model: AccessModel, p: PrincipalJson, at: (m: string) => void): void {
+function checkIdentity(model: AccessModel, p: PrincipalJson, at: (m: string) => void, defer: (what: string) => void): void {
   if (p.kind === PrincipalKind.ACCOUNT) {
-    if (!ACCOUNT_ID.test(p.accountId)) at(`account '${p.accountId}' is not a 12-digit AWS account id`);
+    if (hasUnresolvedToken(p.accountId)) defer(`account ${p.accountId} is a token: its 12-digit format`);
+    else if (!ACCOUNT_ID.test(p.accountId)) at(`account '${p.accountId}' is not a 12-digit AWS account id`);
     return;
   }
   const resource = p.kind === PrincipalKind.USER ? 'user' : 'role';
+  if (p.origin === PrincipalOrigin.IMPORTED && hasUnresolvedToken(p.arn)) {
+    defer(`its ARN is a token: IAM ${resource} ARN format, partition and service-linked role`);
+    if (p.name === '' && model.authenticationMode !== AuthenticationMode.API) {
+      at(`'${p.arn}' is a token ARN given as a string, so its name and IAM path are unknown at synth time, but `
+        + `authentication mode ${model.authenticationMode} writes aws-auth rows (path-less ARN, default username); `
+        + `pass the construct instead: model.grant${resource === 'role' ? 'Role' : 'User'}(id, ${resource})`);
+    }
+    return;
+  }
   const parsed = parseIamArn(p.arn);
   if (p.origin === PrincipalOrigin.IMPORTED && (!parsed || parsed.resourceType !== resource)) {
     at(`'${p.arn}' is not an IAM ${resource} ARN (arn:<partition>:iam::<12-digit account>:${resource}/[<path>/]<name>); STS session ARNs are not accepted`);
@@ -114,9 +161,10 @@ function checkIdentity(model: AccessModel, p: PrincipalJson, at: (m: string) => 
   }
 }
 
-function checkNode(model: AccessModel, p: PrincipalJson, at: (m: string) => void): void {
+function checkNode(model: AccessModel, p: PrincipalJson, at: (m: string) => void, defer: (what: string) => void): void {
   if (p.kind !== PrincipalKind.ROLE) at(`access entry type ${p.entryType} needs an IAM role principal`);
-  if (p.accountId !== model.accountId) at(`cross-account principal ${p.arn} can only have access entry type STANDARD, not ${p.entryType} (the cluster is in ${model.accountId})`);
+  if (hasUnresolvedToken(p.accountId) || hasUnresolvedToken(model.accountId)) defer(`whether node role ${p.arn} is in the cluster's account`);
+  else if (p.accountId !== model.accountId) at(`cross-account principal ${p.arn} can only have access entry type STANDARD, not ${p.entryType} (the cluster is in ${model.accountId})`);
   if (p.username !== undefined) at(`access entry type ${p.entryType} takes no username; EKS sets system:node:... itself`);
   if (p.kubernetesGroups.length > 0) at(`access entry type ${p.entryType} takes no kubernetesGroups; EKS grants node permissions itself`);
   const allowed = NODE_POLICY_BY_TYPE[p.entryType];
@@ -159,7 +207,7 @@ function checkGroups(model: AccessModel, p: PrincipalJson, at: (m: string) => vo
   }
 }
 
-function checkPolicies(model: AccessModel, grants: readonly AccessPolicyGrantJson[], at: (m: string) => void): void {
+function checkPolicies(model: AccessModel, grants: readonly AccessPolicyGrantJson[], at: (m: string) => void, uncatalogued: (m: string) => void): void {
   const seen = new Set<string>();
   for (const g of grants) {
     let policy: AccessPolicy | undefined;
@@ -167,6 +215,10 @@ function checkPolicies(model: AccessModel, grants: readonly AccessPolicyGrantJso
       policy = AccessPolicy.of(g.policyName);
     } catch (e) {
       at((e as Error).message);
+    }
+    if (policy && !policy.catalogued) {
+      uncatalogued(`access policy ${g.policyName} is not in this version's catalogue; it is associated as named `
+        + `(${g.policyArn}) — check the spelling, EKS rejects an unknown policy only at deploy time`);
     }
     if (seen.has(g.policyName)) at(`access policy ${g.policyName} is associated twice; EKS allows each policy once per entry (merge the namespaces)`);
     seen.add(g.policyName);
@@ -187,7 +239,7 @@ function checkPolicies(model: AccessModel, grants: readonly AccessPolicyGrantJso
   }
 }
 
-function checkTrust(model: AccessModel, p: PrincipalJson, at: (m: string) => void): void {
+function checkTrust(model: AccessModel, p: PrincipalJson, at: (m: string) => void, defer: (what: string) => void): void {
   const role = p.role!;
   const t = role.trust;
   if (t.principalIds.length + t.principalArns.length + t.accountIds.length === 0 && !t.organizationId) {
@@ -200,9 +252,11 @@ function checkTrust(model: AccessModel, p: PrincipalJson, at: (m: string) => voi
     else if (target.id === p.id) at(`role cannot be assumable by itself`);
   }
   for (const arn of t.principalArns) {
-    if (!parseIamArn(arn)) at(`assumableBy.principalArns has '${arn}', which is not an IAM user or role ARN`);
+    if (hasUnresolvedToken(arn)) defer(`assumableBy.principalArns ${arn} is a token: IAM user or role ARN format`);
+    else if (!parseIamArn(arn)) at(`assumableBy.principalArns has '${arn}', which is not an IAM user or role ARN`);
   }
-  for (const acct of t.accountIds) if (!ACCOUNT_ID.test(acct)) at(`assumableBy.accountIds has '${acct}', which is not a 12-digit account id`);
+  for (const acct of t.accountIds) if (hasUnresolvedToken(acct)) defer(`assumableBy.accountIds ${acct} is a token: its 12-digit format`);
+  else if (!ACCOUNT_ID.test(acct)) at(`assumableBy.accountIds has '${acct}', which is not a 12-digit account id`);
   if (t.organizationId !== undefined && !ORGANIZATION_ID.test(t.organizationId)) at(`organizationId '${t.organizationId}' is not an AWS Organizations id (o-[a-z0-9]{10,32})`);
   for (const ext of t.externalIds) if (!/^[\w+=,.@:/-]{2,1224}$/.test(ext)) at(`externalId '${ext}' is invalid: 2-1224 characters of letters, digits and +=,.@:/-`);
   const secs = role.maxSessionDurationSeconds;

@@ -8,8 +8,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { buildExampleApp } from '../../bin/example-app';
-import { EXAMPLE_ACCOUNT } from '../../bin/example-access';
+import { buildExampleApp } from '../../examples/app/example-app';
+import { EXAMPLE_ACCOUNT } from '../../examples/app/example-access';
 import { assumptionBy, TrustKind } from '../../lib/analysis/role-trust';
 import { runEksAccess } from './run-cli';
 

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Browser, chromium } from 'playwright-core';
-import { buildExampleApp } from '../../bin/example-app';
-import { EXAMPLE_ACCOUNT } from '../../bin/example-access';
+import { buildExampleApp } from '../../examples/app/example-app';
+import { EXAMPLE_ACCOUNT } from '../../examples/app/example-access';
 import { runEksAccess } from './run-cli';
 
 const CHROMIUM = '/usr/bin/chromium';

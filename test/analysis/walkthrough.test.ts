@@ -68,7 +68,7 @@ describe('can-i', () => {
   it('bad input: one clear line, exit 2; JSON error with --output json', async () => {
     const r = await runEksAccess('can-i', 'get', 'pods', '--from', F);
     expect(r).toMatchObject({ code: 2, stdout: '' });
-    expect(r.stderr).toMatch(/^error: say who is asking: --as USER/);
+    expect(r.stderr).toMatch(/^eks-access can-i: say who is asking: --as USER/);
     const j = await runEksAccess('can-i', 'get', 'pods', '--as', 'x', '--from', '/nonexistent/path', '--output', 'json');
     expect(j.code).toBe(2);
     expect(JSON.parse(j.stdout)).toEqual({ error: { type: 'SourceError', message: expect.stringContaining('/nonexistent/path: no such file or directory') } });
@@ -87,7 +87,7 @@ it('names the file, object and field of a broken input', async () => {
     writeFileSync(path.join(dir, 'role.yaml'), 'apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: r, namespace: n}\nrules:\n  - verbs: get\n');
     const r = await runEksAccess('can-i', 'get', 'pods', '--as', 'x', '--from', dir);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`error: Role n/r (${path.join(dir, 'role.yaml')}): rules[0].verbs: expected a list of strings, got "get"\n`);
+    expect(r.stderr).toBe(`eks-access can-i: Role n/r (${path.join(dir, 'role.yaml')}): rules[0].verbs: expected a list of strings, got "get"\n`);
     writeFileSync(path.join(dir, 'role.yaml'), 'kind: [unclosed\n');
     expect((await runEksAccess('can-i', 'get', 'pods', '--as', 'x', '--from', dir)).stderr).toMatch(/role\.yaml: not valid YAML/);
   } finally {

@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AssociateAccessPolicyCommand, CreateAccessEntryCommand, EKSClient } from '@aws-sdk/client-eks';
-import { exampleAccessModel } from '../../bin/example-access';
+import { exampleAccessModel } from '../../examples/app/example-access';
 import { encodeAwsAuth, parseAwsAuth } from '../../authenticator/mapper';
 import { KubeClient } from '../../lib/live/kube/client';
 import { accessEntries, AuthenticationMode } from '../../lib/model';

@@ -29,11 +29,18 @@ describe('access policy catalogue', () => {
     expect(() => AccessPolicy.AMAZON_EKS_VIEW_POLICY.arn('aws-moon')).toThrow("'aws-moon' is not an AWS partition");
   });
 
-  it('finds policies by name and ARN and refuses unknown ones', () => {
+  it('finds policies by name and ARN, accepts well-formed uncatalogued ones and refuses malformed ones', () => {
     expect(AccessPolicy.of('AmazonEMRJobPolicy')).toBe(AccessPolicy.AMAZON_EMR_JOB_POLICY);
     expect(AccessPolicy.fromArn('arn:aws-cn:eks::aws:cluster-access-policy/AmazonEKSEditPolicy')).toBe(AccessPolicy.AMAZON_EKS_EDIT_POLICY);
-    expect(() => AccessPolicy.of('AmazonEKSRootPolicy')).toThrow(/not an EKS access policy; valid names: .*AmazonEKSViewPolicy/);
+    // A well-formed name outside the catalogue is an escape hatch for policies AWS adds later (ClusterAccess warns).
+    expect(AccessPolicy.of('AmazonEKSRootPolicy')).toMatchObject({ policyName: 'AmazonEKSRootPolicy', catalogued: false });
+    expect(AccessPolicy.of('AmazonEKSRootPolicy')).toBe(AccessPolicy.of('AmazonEKSRootPolicy'));
+    expect(AccessPolicy.AMAZON_EKS_VIEW_POLICY.catalogued).toBe(true);
+    expect(AccessPolicy.all().map((p) => p.policyName)).not.toContain('AmazonEKSRootPolicy');
+    expect(() => AccessPolicy.of('Amazon EKS/Root')).toThrow(/not an EKS access policy name \(letters and digits.*catalogued names: .*AmazonEKSViewPolicy/);
     expect(() => AccessPolicy.fromArn('arn:aws:iam::aws:policy/ReadOnlyAccess')).toThrow(/not an EKS access policy ARN/);
+    expect(() => AccessPolicy.fromArn('arn:aws:eks::aws:cluster-access-policy/')).toThrow(/not an EKS access policy ARN/);
+    expect(AccessPolicy.fromArn('arn:aws:eks::aws:cluster-access-policy/AmazonEKSFuturePolicy')).toMatchObject({ policyName: 'AmazonEKSFuturePolicy', catalogued: false });
   });
 
   it('builds ARNs in the model partition', () => {

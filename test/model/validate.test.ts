@@ -1,7 +1,7 @@
 /** Bad-input suite: one test per validation rule, each asserting the subject and the message that says what is valid. */
 import {
   AccessEntryType, AccessModel, AccessPolicy, AccessScopeType, AuthenticationMode, ServiceAccountMechanism,
-  SystemMastersHandling, ValidationIssue, validateModel,
+  SystemMastersHandling, ValidationIssue, ValidationNoteKind, validateModel, validationNotes,
 } from '../../lib/model';
 
 const ACCOUNT = '111122223333';
@@ -162,12 +162,22 @@ describe('access policy scope', () => {
     expectOnly(m, 'alice', /AmazonEKSViewPolicy is associated twice; EKS allows each policy once per entry/);
   });
 
-  it('rejects an unknown policy name from JSON, listing valid names', () => {
+  it('rejects a malformed policy name from JSON, listing valid names', () => {
     const m = model();
     m.addUser('alice', { accessPolicies: [VIEW.atClusterScope()] });
     const json = m.toJson();
-    const bad = AccessModel.fromJson({ ...json, principals: [{ ...json.principals[0], accessPolicies: [{ ...json.principals[0].accessPolicies[0], policyName: 'AmazonEKSViewerPolicy' }] }] });
-    expectOnly(bad, 'alice', /'AmazonEKSViewerPolicy' is not an EKS access policy; valid names: AmazonEKSClusterAdminPolicy, /);
+    const bad = AccessModel.fromJson({ ...json, principals: [{ ...json.principals[0], accessPolicies: [{ ...json.principals[0].accessPolicies[0], policyName: 'Amazon EKS Viewer' }] }] });
+    expectOnly(bad, 'alice', /'Amazon EKS Viewer' is not an EKS access policy name .*catalogued names: AmazonEKSClusterAdminPolicy, /);
+  });
+
+  it('accepts a well-formed policy outside the catalogue with a note naming it, not an error', () => {
+    const m = model();
+    m.addUser('alice', { accessPolicies: [AccessPolicy.of('AmazonEKSViewerPolicy').atClusterScope()] });
+    expect(issuesOf(m)).toEqual([]);
+    expect(validationNotes(m)).toEqual([{
+      kind: ValidationNoteKind.UNCATALOGUED_ACCESS_POLICY, subject: 'alice',
+      message: expect.stringMatching(/^access policy AmazonEKSViewerPolicy is not in this version's catalogue; .*arn:aws:eks::aws:cluster-access-policy\/AmazonEKSViewerPolicy/),
+    }]);
   });
 
   it('rejects an invalid scope from JSON', () => {
