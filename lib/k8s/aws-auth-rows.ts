@@ -7,7 +7,7 @@
 import { stripPath } from '../../authenticator/arn';
 import { encodeAwsAuth } from '../../authenticator/mapper/aws-auth';
 import type { RoleMapping, UserMapping } from '../../authenticator/mapper/types';
-import { AccessEntryType, nodeAwsAuthGroups } from '../model';
+import { AccessEntryType, hasUnresolvedToken, nodeAwsAuthGroups } from '../model';
 
 /** Operating system of a node role; decides the groups (and, in access-entry terms, EC2_LINUX vs EC2_WINDOWS). */
 export enum NodeOs {
@@ -47,9 +47,18 @@ export interface AwsAuthContent {
   readonly accounts: readonly string[];
 }
 
+/**
+ * A role ARN as aws-auth rows hold it, without IAM path. A CDK token (a role of the same app, resolved by
+ * CloudFormation) cannot be split at synth time and is kept; the model already writes token rows path-less where it
+ * knows the role's name (lib/model/derive.ts).
+ */
+function pathlessRoleArn(arn: string): string {
+  return hasUnresolvedToken(arn) ? arn : stripPath(arn);
+}
+
 /** Key identifying a row across writers: the ARN (or SSO selector, or account id). */
 export function roleRowKey(r: RoleMapping): string {
-  if (r.roleArn !== undefined) return `role:${stripPath(r.roleArn)}`;
+  if (r.roleArn !== undefined) return `role:${pathlessRoleArn(r.roleArn)}`;
   return `sso:${r.sso?.partition ?? 'aws'}:${r.sso?.accountId}:${r.sso?.permissionSetName}`;
 }
 export const userRowKey = (u: UserMapping): string => `user:${u.userArn}`;
@@ -65,7 +74,7 @@ export function rowKeys(c: AwsAuthContent): string[] {
  * one of them). `where` names the construct or file in errors.
  */
 export function normaliseAwsAuth(c: AwsAuthContent, where: string): AwsAuthContent {
-  const roles = c.roles.map((r) => ({ ...r, roleArn: r.roleArn === undefined ? undefined : stripPath(r.roleArn) }));
+  const roles = c.roles.map((r) => ({ ...r, roleArn: r.roleArn === undefined ? undefined : pathlessRoleArn(r.roleArn) }));
   const out = { roles, users: [...c.users], accounts: [...c.accounts] };
   const seen = new Set<string>();
   for (const k of rowKeys(out)) {
@@ -73,7 +82,7 @@ export function normaliseAwsAuth(c: AwsAuthContent, where: string): AwsAuthConte
     seen.add(k);
   }
   for (const a of out.accounts) {
-    if (!/^\d{12}$/.test(a)) throw new Error(`${where}: mapAccounts entry "${a}" is not a 12-digit AWS account id`);
+    if (!hasUnresolvedToken(a) && !/^\d{12}$/.test(a)) throw new Error(`${where}: mapAccounts entry "${a}" is not a 12-digit AWS account id`);
   }
   return out;
 }

@@ -140,7 +140,8 @@ function checkIdentity(model: AccessModel, p: PrincipalJson, at: (m: string) => 
   }
   const resource = p.kind === PrincipalKind.USER ? 'user' : 'role';
   if (p.origin === PrincipalOrigin.IMPORTED && hasUnresolvedToken(p.arn)) {
-    defer(`its ARN is a token: IAM ${resource} ARN format, partition and service-linked role`);
+    defer(`its ARN is a token: IAM ${resource} ARN format, partition and service-linked role`
+      + (p.name === '' ? `; its name is unknown, so the authenticator's mapping row (AuthenticatorFunction, AccessChart iamIdentityMappings) uses the ARN as username unless one is given` : ''));
     if (p.name === '' && model.authenticationMode !== AuthenticationMode.API) {
       at(`'${p.arn}' is a token ARN given as a string, so its name and IAM path are unknown at synth time, but `
         + `authentication mode ${model.authenticationMode} writes aws-auth rows (path-less ARN, default username); `

@@ -8,7 +8,7 @@ import { App, Aws, Fn, Lazy, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ClusterAccess, ClusterTarget } from '../../lib/aws';
-import { AccessChart } from '../../lib/k8s';
+import { AccessChart, AuthenticatorBackend, authenticatorMappingRows } from '../../lib/k8s';
 import { AccessPolicy, AccessModel, AuthenticationMode, awsAuthRows, hasUnresolvedToken } from '../../lib/model';
 import { CfnLintBatch } from '../helpers/cfn-lint';
 import { App as K8sApp, Testing } from 'cdk8s';
@@ -95,6 +95,19 @@ describe('a role created in the same app', () => {
     const [row] = awsAuthRows(model).mapRoles;
     expect(stack.resolve(row.roleArn)).toEqual({ 'Fn::Join': ['', ['arn:aws:iam::111122223333:role/', { Ref: stack.getLogicalId(role.node.defaultChild as iam.CfnRole) }]] });
     expect(stack.resolve(row.username)).toEqual({ 'Fn::Join': ['', ['arn:aws:sts::111122223333:assumed-role/', { Ref: stack.getLogicalId(role.node.defaultChild as iam.CfnRole) }, '/{{SessionName}}']] });
+  });
+
+  it("reaches the authenticator's mapping (AuthenticatorFunction's parameter) as a row CloudFormation resolves", () => {
+    const stack = newStack();
+    const role = ciRole(stack);
+    const model = newModel();
+    model.importRole('ci', role.roleArn, { kubernetesGroups: ['ci'] });
+    model.grantUser('deployer', new iam.User(stack, 'Deployer'), { kubernetesGroups: ['deployers'] });
+    const backend = AuthenticatorBackend.staticRows(authenticatorMappingRows(model));
+    const rows = backend.config as { mapRoles: { rolearn: string; username: string; groups: string[] }[]; mapUsers: { userarn: string }[] };
+    const roleRef = roleGetAtt(stack, role);
+    expect(stack.resolve(rows.mapRoles)).toEqual([{ rolearn: roleRef, username: roleRef, groups: ['ci'] }]);
+    expect(stack.resolve(rows.mapUsers[0].userarn)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Deployer/), 'Arn'] });
   });
 
   it('refuses a token ARN string where aws-auth rows need its name, pointing at grantRole', () => {

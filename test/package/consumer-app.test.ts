@@ -1,0 +1,173 @@
+/**
+ * The package as a user gets it: `npm pack` of the built package, installed with its peers from the npm registry into
+ * a fresh plain-JavaScript CDK app OUTSIDE this repository (under the OS temp dir), where neither esbuild nor Docker is
+ * available (`CDK_DOCKER=/bin/false`, no node_modules/.bin of this repo on PATH). The app creates an IAM role, grants it
+ * through the model in an environment-agnostic stack, and adds the Lambda webhook; the template is asserted and
+ * cfn-lint'ed, and the same app copied to a second folder must synthesize to identical asset hashes.
+ *
+ * npm test builds dist/ first. Installs use `--prefer-offline`, so after the first run (or `npm ci` of this repo, which
+ * fills the same npm cache with the same versions) they come from the cache.
+ */
+import { execFile } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { cfnLint } from '../helpers/cfn-lint';
+
+const ROOT = join(__dirname, '..', '..');
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+const PEERS = ['aws-cdk-lib', 'constructs', 'cdk8s', 'cdk8s-plus-28'].map((p) => `${p}@${pkg.devDependencies[p]}`);
+const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const STACK = 'ConsumerStack';
+const INSTALL_TIMEOUT_MS = 8 * 60_000;
+
+/** The scratch app, as a user would write it after reading the README: plain JavaScript, the package's public API. */
+const APP_JS = `
+const { App, Stack } = require('aws-cdk-lib');
+const iam = require('aws-cdk-lib/aws-iam');
+const { AccessModel, AccessPolicy, AuthenticatorFunction, ClusterAccess, ClusterTarget } = require('cdk-eks-access');
+
+const app = new App({ outdir: process.argv[2] });
+const stack = new Stack(app, '${STACK}'); // environment-agnostic: the account is a token
+const ciRole = new iam.Role(stack, 'CiRole', { assumedBy: new iam.AccountRootPrincipal() });
+
+const model = new AccessModel({ accountId: stack.account });
+model.importRole('ci', ciRole.roleArn, { accessPolicies: [AccessPolicy.AMAZON_EKS_VIEW_POLICY.atClusterScope()] });
+new ClusterAccess(stack, 'Access', { cluster: ClusterTarget.fromClusterName({ clusterName: 'prod' }), model });
+if (process.env.WITH_WEBHOOK !== '0') new AuthenticatorFunction(stack, 'Webhook', { clusterId: 'prod', model });
+app.synth();
+`;
+
+interface Run { readonly code: number; readonly stdout: string; readonly stderr: string }
+
+function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, timeout: number): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { cwd, env, timeout, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) || 1 : 0, stdout, stderr });
+    });
+  });
+}
+
+/** This environment minus anything that would lend the app this repository's tools (esbuild on PATH, npm's config). */
+function consumerEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!/^npm_/i.test(k) && k !== 'NODE_PATH' && k !== 'INIT_CWD') env[k] = v;
+  env.PATH = (process.env.PATH ?? '').split(delimiter).filter((p) => !p.includes('node_modules')).join(delimiter);
+  return { ...env, CDK_DOCKER: '/bin/false', CDK_DISABLE_VERSION_CHECK: '1', AWS_EC2_METADATA_DISABLED: 'true', ...extra };
+}
+
+/** The end of a long stderr (aws-cdk-lib prints minified source lines with its stack traces). */
+function tail(text: string): string {
+  return text.length > 3000 ? `…${text.slice(-3000)}` : text;
+}
+
+let scratch: string;
+let appA: string;
+
+async function synth(appDir: string, extra: NodeJS.ProcessEnv = {}): Promise<{ outdir: string; result: Run }> {
+  const outdir = join(appDir, `cdk.out${extra.WITH_WEBHOOK === '0' ? '-access' : ''}`);
+  const result = await run(process.execPath, ['app.js', outdir], appDir, consumerEnv(extra), 5 * 60_000);
+  return { outdir, result };
+}
+
+function template(outdir: string): { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> } {
+  return JSON.parse(readFileSync(join(outdir, `${STACK}.template.json`), 'utf8'));
+}
+
+function resourcesOf(outdir: string, type: string): [string, Record<string, unknown>][] {
+  return Object.entries(template(outdir).Resources).filter(([, r]) => r.Type === type).map(([id, r]) => [id, r.Properties]);
+}
+
+/** The warnings of the stack, as recorded in the cloud assembly's manifest. */
+function warnings(outdir: string): string[] {
+  const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as {
+    artifacts: Record<string, { metadata?: Metadata; additionalMetadataFile?: string }>;
+  };
+  const artifact = manifest.artifacts[STACK];
+  // The stack's metadata is inline or, in newer assemblies, in a file of its own.
+  const metadata: Metadata = artifact.additionalMetadataFile
+    ? JSON.parse(readFileSync(join(outdir, artifact.additionalMetadataFile), 'utf8')) as Metadata
+    : artifact.metadata ?? {};
+  return Object.values(metadata).flat().filter((m) => m.type === 'aws:cdk:warning').map((m) => String(m.data));
+}
+type Metadata = Record<string, { type: string; data: unknown }[]>;
+
+/** Every asset hash of the assembly (file and image assets of every stack's asset manifest). */
+function assetHashes(outdir: string): string[] {
+  return readdirSync(outdir).filter((f) => f.endsWith('.assets.json')).flatMap((f) => {
+    const manifest = JSON.parse(readFileSync(join(outdir, f), 'utf8')) as { files?: object; dockerImages?: object };
+    return [...Object.keys(manifest.files ?? {}), ...Object.keys(manifest.dockerImages ?? {})];
+  }).sort();
+}
+
+beforeAll(async () => {
+  if (!existsSync(join(ROOT, 'dist', 'lib', 'index.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
+  scratch = mkdtempSync(join(tmpdir(), 'cdk-eks-access-consumer-'));
+  const packed = await run(NPM, ['pack', '--json', '--ignore-scripts', '--pack-destination', scratch], ROOT, process.env, 2 * 60_000);
+  if (packed.code !== 0) throw new Error(`npm pack failed: ${packed.stderr}`);
+  const tarball = join(scratch, (JSON.parse(packed.stdout) as { filename: string }[])[0].filename);
+  appA = join(scratch, 'app-a');
+  mkdirSync(appA);
+  writeFileSync(join(appA, 'package.json'), JSON.stringify({ name: 'consumer-app', version: '1.0.0', private: true }));
+  writeFileSync(join(appA, 'app.js'), APP_JS);
+  const install = await run(NPM, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel', 'error', tarball, ...PEERS],
+    appA, consumerEnv(), INSTALL_TIMEOUT_MS);
+  if (install.code !== 0) throw new Error(`npm install of the tarball and its peers failed (exit ${install.code}): ${install.stderr}`);
+}, INSTALL_TIMEOUT_MS + 3 * 60_000);
+
+afterAll(() => {
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('cdk-eks-access installed from its tarball into a fresh JavaScript CDK app', () => {
+  it('comes without esbuild (nothing to lend the app a local bundler)', () => {
+    expect(existsSync(join(appA, 'node_modules', 'cdk-eks-access', 'dist', 'lib', 'index.js'))).toBe(true);
+    expect(existsSync(join(appA, 'node_modules', 'esbuild'))).toBe(false);
+    expect(existsSync(join(appA, 'node_modules', '.bin', 'esbuild'))).toBe(false);
+  });
+
+  it('grants a role created in the same app, in an environment-agnostic stack: PrincipalArn is the role\'s Fn::GetAtt', async () => {
+    const { outdir, result } = await synth(appA, { WITH_WEBHOOK: '0' });
+    expect({ code: result.code, stderr: result.code === 0 ? '' : tail(result.stderr) }).toEqual({ code: 0, stderr: '' });
+    const [[roleId]] = resourcesOf(outdir, 'AWS::IAM::Role');
+    expect(roleId).toMatch(/^CiRole/);
+    expect(resourcesOf(outdir, 'AWS::EKS::AccessEntry').map(([, p]) => p.PrincipalArn)).toEqual([{ 'Fn::GetAtt': [roleId, 'Arn'] }]);
+    // What the tokens hide was said once, as a warning on the construct (in the assembly, where the CDK CLI reads it).
+    expect(warnings(outdir).filter((w) => w.includes('cdk-eks-access:unresolved-tokens'))).toEqual([
+      expect.stringMatching(/ConsumerStack\/Access\/ci: its ARN is a token/),
+    ]);
+  }, 6 * 60_000);
+
+  describe('with the Lambda webhook (AuthenticatorFunction)', () => {
+    let outdirA: string;
+
+    beforeAll(async () => {
+      const { outdir, result } = await synth(appA);
+      if (result.code !== 0) throw new Error(`synth of the consumer app failed (exit ${result.code}):\n${tail(result.stderr)}`);
+      outdirA = outdir;
+    }, 6 * 60_000);
+
+    it('synthesizes with neither esbuild nor Docker, the access entry still pointing at the app\'s role', () => {
+      const [[roleId]] = resourcesOf(outdirA, 'AWS::IAM::Role').filter(([id]) => id.startsWith('CiRole'));
+      expect(resourcesOf(outdirA, 'AWS::EKS::AccessEntry').map(([, p]) => p.PrincipalArn)).toEqual([{ 'Fn::GetAtt': [roleId, 'Arn'] }]);
+      const functions = resourcesOf(outdirA, 'AWS::Lambda::Function');
+      expect(functions).toHaveLength(1);
+      expect(functions[0][1]).toMatchObject({ Code: { S3Key: expect.stringMatching(/^[0-9a-f]{64}\.zip$/) } });
+      expect(resourcesOf(outdirA, 'AWS::Lambda::Url')).toHaveLength(1);
+    });
+
+    it('passes cfn-lint with zero findings', async () => {
+      expect(await cfnLint([join(outdirA, `${STACK}.template.json`)])).toEqual([]);
+    }, 2 * 60_000);
+
+    it('synthesizes to identical asset hashes and template from another folder', async () => {
+      const appB = join(scratch, 'elsewhere', 'app-b');
+      cpSync(appA, appB, { recursive: true, verbatimSymlinks: true, filter: (src) => !src.startsWith(join(appA, 'cdk.out')) });
+      const { outdir, result } = await synth(appB);
+      expect({ code: result.code, stderr: result.code === 0 ? '' : tail(result.stderr) }).toEqual({ code: 0, stderr: '' });
+      expect(assetHashes(outdirA).length).toBeGreaterThan(0);
+      expect(assetHashes(outdir)).toEqual(assetHashes(outdirA));
+      expect(template(outdir)).toEqual(template(outdirA));
+    }, 6 * 60_000);
+  });
+});
