@@ -12,6 +12,7 @@ import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import * as ts from 'typescript';
 import { cfnLint } from '../helpers/cfn-lint';
 
 const ROOT = join(__dirname, '..', '..');
@@ -38,6 +39,17 @@ if (process.env.WITH_WEBHOOK !== '0') new AuthenticatorFunction(stack, 'Webhook'
 app.synth();
 `;
 
+/** The README's "Use it in your app" section: its install line and its stack, as a user copies them. */
+function readmeUse(): { installLine: string; stackTs: string; commands: string } {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('<!-- section:use -->'), readme.indexOf('<!-- /section:use -->'));
+  const blocks = [...section.matchAll(/```(\w+)\n([\s\S]*?)```/g)].map((m) => ({ lang: m[1], code: m[2] }));
+  const sh = blocks.filter((b) => b.lang === 'sh');
+  const stack = blocks.find((b) => b.lang === 'ts');
+  if (sh.length < 2 || !stack) throw new Error('README section "use" needs an install block, a ```ts stack and a block of commands');
+  return { installLine: sh[0].code.trim(), stackTs: stack.code, commands: sh[1].code };
+}
+
 interface Run { readonly code: number; readonly stdout: string; readonly stderr: string }
 
 function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, timeout: number): Promise<Run> {
@@ -58,7 +70,7 @@ function consumerEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 
 /** The end of a long stderr (aws-cdk-lib prints minified source lines with its stack traces). */
 function tail(text: string): string {
-  return text.length > 3000 ? `…${text.slice(-3000)}` : text;
+  return text.length > 1500 ? `…${text.slice(-1500)}` : text;
 }
 
 let scratch: string;
@@ -120,6 +132,41 @@ afterAll(() => {
 });
 
 describe('cdk-eks-access installed from its tarball into a fresh JavaScript CDK app', () => {
+  it("the README's install line names the package and exactly the peers installed here", () => {
+    const words = readmeUse().installLine.split(/\s+/);
+    expect(words.slice(0, 2)).toEqual(['npm', 'install']);
+    expect(words.slice(2).sort()).toEqual(['cdk-eks-access', ...PEERS.map((p) => p.replace(/@[^@]+$/, ''))].sort());
+  });
+
+  it("synthesizes the README's stack as written, and its report and can-i commands answer from that cdk.out", async () => {
+    const { stackTs, commands } = readmeUse();
+    const js = ts.transpileModule(stackTs, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+    writeFileSync(join(appA, 'readme-stack.js'), js);
+    writeFileSync(join(appA, 'readme-app.js'), `const { App } = require('aws-cdk-lib');
+const { ClusterAccessStack } = require('./readme-stack');
+const app = new App({ outdir: process.argv[2] });
+new ClusterAccessStack(app, 'ReadmeStack');
+app.synth();
+`);
+    const outdir = join(appA, 'cdk.out-readme');
+    const synthRun = await run(process.execPath, ['readme-app.js', outdir], appA, consumerEnv(), 5 * 60_000);
+    expect({ code: synthRun.code, stderr: synthRun.code === 0 ? '' : tail(synthRun.stderr) }).toEqual({ code: 0, stderr: '' });
+    const resources = Object.entries(JSON.parse(readFileSync(join(outdir, 'ReadmeStack.template.json'), 'utf8')).Resources as Record<string, { Type: string; Properties: { PrincipalArn?: unknown } }>);
+    const deployRole = resources.find(([id, r]) => r.Type === 'AWS::IAM::Role' && id.startsWith('DeployRole'))![0];
+    const entries = resources.filter(([, r]) => r.Type === 'AWS::EKS::AccessEntry').map(([, r]) => r.Properties.PrincipalArn);
+    expect(entries).toHaveLength(3);
+    expect(entries).toContainEqual({ 'Fn::GetAtt': [deployRole, 'Arn'] });
+    // The README's commands, with `npx eks-access` run from the app (the package's own bin) and cdk.out at our outdir.
+    const cli = join(appA, 'node_modules', '.bin', 'eks-access');
+    const lines = commands.split('\n').filter((l) => l.startsWith('npx eks-access')).map((l) => l.replace(/\s+#.*$/, '').split(/\s+/).slice(2)
+      .map((w) => (w === 'cdk.out' ? outdir : w === 'access-report.html' ? join(appA, 'access-report.html') : w)));
+    expect(lines.map((l) => l[0])).toEqual(['report', 'can-i']);
+    const report = await run(cli, lines[0], appA, consumerEnv(), 2 * 60_000);
+    expect({ code: report.code, stdout: report.stdout }).toEqual({ code: 0, stdout: expect.stringMatching(/^wrote .*access-report\.html: \d+ access rows, \d+ risk findings\n$/) });
+    const canI = await run(cli, [...lines[1], '--explain'], appA, consumerEnv(), 2 * 60_000);
+    expect({ code: canI.code, stdout: canI.stdout }).toEqual({ code: 0, stdout: expect.stringMatching(/^yes\n.*AmazonEKSClusterAdminPolicy/s) });
+  }, 8 * 60_000);
+
   it('comes without esbuild (nothing to lend the app a local bundler)', () => {
     expect(existsSync(join(appA, 'node_modules', 'cdk-eks-access', 'dist', 'lib', 'index.js'))).toBe(true);
     expect(existsSync(join(appA, 'node_modules', 'esbuild'))).toBe(false);
