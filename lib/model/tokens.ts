@@ -10,6 +10,6 @@
 const STRING_TOKEN = /\$\{Token\[[a-zA-Z0-9:._-]+\]\}|-1\.\d{10,16}e\+289/;
 
 /** True when the string holds a CDK token anywhere (the value, or part of it, is only known at deploy time). */
-export function hasUnresolvedToken(value: string | undefined): boolean {
+export function hasUnresolvedToken(value?: string): boolean {
   return value !== undefined && STRING_TOKEN.test(value);
 }
