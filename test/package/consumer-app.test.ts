@@ -104,6 +104,15 @@ function warnings(outdir: string): string[] {
 }
 type Metadata = Record<string, { type: string; data: unknown }[]>;
 
+/** True if an asset folder of the assembly holds a file with a raw CDK token. */
+function assetHasRawToken(outdir: string, hash: string): boolean {
+  const dir = join(outdir, `asset.${hash}`);
+  if (!existsSync(dir)) return false;
+  const walk = (d: string): boolean => readdirSync(d, { withFileTypes: true })
+    .some((e) => (e.isDirectory() ? walk(join(d, e.name)) : /\$\{Token\[/.test(readFileSync(join(d, e.name), 'utf8'))));
+  return walk(dir);
+}
+
 /** Every asset hash of the assembly (file and image assets of every stack's asset manifest). */
 function assetHashes(outdir: string): string[] {
   return readdirSync(outdir).filter((f) => f.endsWith('.assets.json')).flatMap((f) => {
@@ -205,9 +214,9 @@ app.synth();
 
     // KNOWN BUG, not fixed here (lib/aws/authenticator-function.ts belongs to the Lambda work): AuthenticatorFunction
     // writes the mapping into a layer FILE at synth time, so a row for a role of the same app keeps the literal
-    // `${Token[...]}` (it matches nothing at run time, and the asset hash changes between synths). These two tests are
+    // `${Token[...]}` (it matches nothing at run time, and its hash depends on token numbering). This test is
     // marked `failing` so the suite stays green; once the construct sends token rows through a CloudFormation-resolved
-    // channel (e.g. the inline EKS_ACCESS_MAPPING environment variable or an SSM parameter), they pass, `it.failing`
+    // channel (e.g. the inline EKS_ACCESS_MAPPING environment variable or an SSM parameter), it passes, `it.failing`
     // then fails, and the marker must be removed.
     it.failing("puts no raw CDK token into any asset (the role's ARN must reach the webhook's mapping resolved)", () => {
       // A file asset is copied as it is: a token written into it (e.g. a mapping row for a role of this app) stays the
@@ -245,10 +254,15 @@ app.synth();
         expect(assetHashes(outdirB)).toContain(codeKey(outdirA).replace(/\.zip$/, ''));
       });
 
-      it.failing('gives every asset and the template the same hash (see the known bug above)', () => {
-        expect(assetHashes(outdirA).length).toBeGreaterThan(0);
-        expect(assetHashes(outdirB)).toEqual(assetHashes(outdirA));
-        expect(template(outdirB)).toEqual(template(outdirA));
+      it('gives every asset and the template the same hash (assets holding a raw token aside: the known bug above)', () => {
+        // A raw `${Token[...]}` in an asset makes its hash depend on token numbering; that is the bug the it.failing
+        // test above pins, so those assets (and their hash inside the template) are left out here.
+        const clean = (outdir: string) => assetHashes(outdir).filter((h) => !assetHasRawToken(outdir, h));
+        const tainted = (outdir: string) => assetHashes(outdir).filter((h) => assetHasRawToken(outdir, h));
+        const neutral = (outdir: string) => JSON.parse(tainted(outdir).reduce((t, h) => t.split(h).join('<asset with a raw token>'), JSON.stringify(template(outdir))));
+        expect(clean(outdirA).length).toBeGreaterThan(0);
+        expect(clean(outdirB)).toEqual(clean(outdirA));
+        expect(neutral(outdirB)).toEqual(neutral(outdirA));
       });
     });
   });
