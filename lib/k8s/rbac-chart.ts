@@ -10,6 +10,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DEFAULT_CLUSTER_ROLES, DEFAULT_ROLES } from './cluster-defaults';
 import { RbacRule, ruleProblems, toPolicyRule } from './rbac-rule';
+import { checkLabels, checkRuleVocabulary } from './rbac-rule-vocabulary';
 import { RbacSubject } from './rbac-subject';
 
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
@@ -109,6 +110,7 @@ function checkSubjects(path: string, subjects: RbacSubject[]): k8s.Subject[] {
 function throwIfProblems(path: string, rules: RbacRule[], namespaced: boolean): void {
   const problems = rules.flatMap((r, i) => ruleProblems(r, `${path} rules[${i}]`, namespaced));
   if (problems.length > 0) throw new Error(problems.join('\n'));
+  rules.forEach((r, i) => checkRuleVocabulary(r, `${path} rules[${i}]`));
 }
 
 export class RbacChart extends Chart {
@@ -152,6 +154,7 @@ export class RbacChart extends Chart {
       if (selectors.length === 0 || selectors.some((s) => Object.keys(s).length === 0)) {
         throw new Error(`${path}: aggregationSelectors needs at least one non-empty label set (an empty selector would match every ClusterRole)`);
       }
+      selectors.forEach((s, i) => checkLabels(s, `${path} aggregationSelectors[${i}]`));
       if (rules.length > 0) {
         throw new Error(`${path}: an aggregated ClusterRole cannot have its own rules (the aggregation controller replaces them); put them in a ClusterRole it selects`);
       }
@@ -159,6 +162,7 @@ export class RbacChart extends Chart {
       throw new Error(`${path}: a ClusterRole needs rules or aggregationSelectors`);
     }
     throwIfProblems(path, rules, false);
+    checkLabels(props.labels, `${path} labels`);
     this.claim(path, `ClusterRole ${props.name}`);
     this.clusterRoles.add(props.name);
     return new k8s.KubeClusterRole(this, id, {

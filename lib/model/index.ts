@@ -9,3 +9,5 @@ export * from './validate';
 export { parseIamArn, ssoPermissionSetOf, isServiceLinkedRole } from './iam-arn';
 export type { IamPrincipalArn } from './iam-arn';
 export * from './access-policy-roles';
+export * from './rule-error';
+export * from './rbac-vocabulary';
