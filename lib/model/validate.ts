@@ -3,6 +3,7 @@
  * mistakes no service catches (a principal granted nothing). Every issue names its subject (principal id, group or
  * service account) and says what would be valid; `ClusterAccess` prefixes the construct path.
  */
+import { usernameProblems } from '../../authenticator/mapper/username-template';
 import { AccessPolicy } from './access-policies';
 import type { AccessModel } from './access-model';
 import { SYSTEM_MASTERS, accessEntries, grantsNothing, trustedPrincipalIds } from './derive';
@@ -10,6 +11,7 @@ import {
   AccessEntryType, AccessScopeType, AuthenticationMode, PolicyEffect, PrincipalKind, PrincipalOrigin, SystemMastersHandling,
 } from './enums';
 import { isServiceLinkedRole, parseIamArn } from './iam-arn';
+import { identityIssues } from './validate-identity';
 import type { AccessPolicyGrantJson, IamStatementJson, PrincipalJson, ServiceAccountJson } from './types';
 
 /** EKS: access entries per cluster, not adjustable (quota L-C56B9FC3). */
@@ -22,7 +24,6 @@ export interface ValidationIssue {
   readonly message: string;
 }
 
-const RESERVED_USERNAME_PREFIXES = ['system:', 'eks:', 'aws:', 'amazon:', 'iam:'];
 const ACCOUNT_ID = /^\d{12}$/;
 const IAM_NAME = /^[\w+=,.@-]{1,64}$/;
 const IAM_PATH = /^\/(?:[\x21-\x7E]+\/)?$/;
@@ -47,6 +48,7 @@ export function validateModel(model: AccessModel): ValidationIssue[] {
   for (const p of model.principals) checkPrincipal(model, p, trusted.has(p.id), add);
   for (const g of model.groupGrants) checkGroupGrant(g.group, !!g.clusterRole, g.rules.length, g.namespaces, add);
   checkServiceAccounts(model.serviceAccounts, add);
+  issues.push(...identityIssues(model));
   const entries = accessEntries(model).length;
   if (entries > MAX_ACCESS_ENTRIES_PER_CLUSTER) {
     add('model', `${entries} access entries exceed the EKS quota of ${MAX_ACCESS_ENTRIES_PER_CLUSTER} per cluster (not adjustable); map principals through shared roles or groups instead`);
@@ -82,7 +84,7 @@ function checkPrincipal(model: AccessModel, p: PrincipalJson, trusted: boolean, 
   if (p.entryType !== AccessEntryType.STANDARD) {
     checkNode(model, p, at);
   } else {
-    if (p.username !== undefined) checkUsername(p.username, at);
+    if (p.username !== undefined) checkUsername(model, p, p.username, at);
     checkGroups(model, p, at);
   }
   checkPolicies(model, p.accessPolicies, at);
@@ -127,18 +129,10 @@ function checkNode(model: AccessModel, p: PrincipalJson, at: (m: string) => void
   }
 }
 
-/** EKS username rules (iac-anchors §1.3). */
-function checkUsername(username: string, at: (m: string) => void): void {
-  if (username.trim() === '') {
-    at(`username must not be empty; omit it to get the EKS default`);
-    return;
-  }
-  const reserved = RESERVED_USERNAME_PREFIXES.find((prefix) => username.startsWith(prefix));
-  if (reserved) at(`username '${username}' must not start with '${reserved}' (reserved prefixes: ${RESERVED_USERNAME_PREFIXES.join(', ')})`);
-  const session = username.indexOf('{{SessionName}}');
-  if (session >= 0 && !username.slice(0, session).includes(':')) {
-    at(`username '${username}' uses {{SessionName}} without a ':' before it (e.g. 'dev:{{SessionName}}')`);
-  }
+/** EKS username rules, parsed by the shared template grammar (authenticator/mapper/username-template.ts). */
+function checkUsername(model: AccessModel, p: PrincipalJson, username: string, at: (m: string) => void): void {
+  const accessEntry = model.authenticationMode !== AuthenticationMode.CONFIG_MAP && p.kind !== PrincipalKind.ACCOUNT;
+  for (const problem of usernameProblems(username, { accessEntry, node: false })) at(problem);
 }
 
 function checkGroups(model: AccessModel, p: PrincipalJson, at: (m: string) => void): void {
