@@ -2,6 +2,7 @@
 import { Size, Testing } from 'cdk8s';
 import YAML from 'yaml';
 import { createCertificateAuthority, issueServerCertificate } from '../../authenticator/certs';
+import { RuleError } from '../../lib/model';
 import { parseConfig } from '../../authenticator/config';
 import {
   AuthenticatorBackend, AuthenticatorChart, AuthenticatorTls, AuthenticatorWorkload, IamIdentityMappingCrd,
@@ -125,5 +126,24 @@ describe('AuthenticatorChart', () => {
     expect(() => AuthenticatorTls.fromPem('nope', 'nope')).toThrow(/PEM/);
     expect(() => synth({ metricsPort: 21362 })).toThrow(/authenticator: metricsPort must be 1-65535 and differ from port 21362/);
     expect(() => synth({ workload: AuthenticatorWorkload.DEPLOYMENT, apiServerCidrs: ['10.0.0.300/24'] })).toThrow(/apiServerCidrs: "10.0.0.300\/24" is not a CIDR/);
+  });
+
+  test('a serving certificate whose SANs do not cover the kubeconfig address is refused, naming both', () => {
+    // What `eks-access init` writes by default (DNS:localhost, IP:127.0.0.1), for a Deployment behind 10.100.0.50.
+    let error: RuleError | undefined;
+    try {
+      synth({ workload: AuthenticatorWorkload.DEPLOYMENT, serviceClusterIp: '10.100.0.50' });
+    } catch (e) {
+      error = e as RuleError;
+    }
+    expect(error).toBeInstanceOf(RuleError);
+    expect(error!.ruleId).toBe('eks-access:webhook-certificate-san');
+    expect(error!.message).toMatch(/^authenticator: the serving certificate's subjectAltNames \(DNS:localhost, IP Address:127\.0\.0\.1\) do not cover 10\.100\.0\.50, the address of the webhook kubeconfig \(https:\/\/10\.100\.0\.50:443\/authenticate\); kube-apiserver would fail every TLS handshake\. Issue a certificate for it \(eks-access init --address 10\.100\.0\.50\)/);
+    // The Service DNS name without a ClusterIP needs a DNS SAN.
+    expect(() => synth({ workload: AuthenticatorWorkload.DEPLOYMENT })).toThrow(/do not cover eks-access-authenticator\.kube-system\.svc.*eks-access init --hostname eks-access-authenticator\.kube-system\.svc/);
+    // A certificate for the address passes.
+    const forIp = issueServerCertificate(ca, { ipAddresses: ['10.100.0.50'] });
+    const ok = synth({ workload: AuthenticatorWorkload.DEPLOYMENT, serviceClusterIp: '10.100.0.50', tls: AuthenticatorTls.fromPem(forIp.certPem, forIp.keyPem, ca.certPem) });
+    expect(ok.chart.webhookKubeconfig).toContain('https://10.100.0.50:443/authenticate');
   });
 });
