@@ -12,7 +12,7 @@ const WRITE = ['create', 'update', 'patch', 'delete', 'deletecollection'];
 
 /** Cluster-scoped inventory a cluster-wide reader expects besides what `view` reads (which is namespaced only). */
 const CLUSTER_INVENTORY: RbacRule[] = [
-  { apiGroups: [''], resources: ['nodes', 'namespaces', 'persistentvolumes'], verbs: [...READ] },
+  { apiGroups: [''], resources: ['nodes', 'persistentvolumes'], verbs: [...READ] }, // namespaces: already in view
   { apiGroups: ['storage.k8s.io'], resources: ['storageclasses'], verbs: [...READ] },
   { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: [...READ] },
 ];
