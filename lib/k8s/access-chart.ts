@@ -8,6 +8,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AccessModel, accessPolicyGroups, awsAuthRows, AuthenticationMode, GroupGrantJson, ServiceAccountMechanism } from '../model';
 import { renderAccessPolicyRbac } from './access-policy-rbac';
+import { checkModel } from './access-chart-model-check';
 import { AwsAuthConfigMap } from './aws-auth-config-map';
 import { AwsAuthContent } from './aws-auth-rows';
 import { IamIdentityMapping, IamIdentityMappingCrd } from './iam-identity-mapping';
@@ -98,6 +99,7 @@ export class AccessChart extends RbacChart {
   constructor(scope: Construct, id: string, props: AccessChartProps) {
     super(scope, id, { labels: MANAGED_BY_LABELS, externalClusterRoles: props.externalClusterRoles });
     const model = props.model;
+    checkModel(model, this.node.path);
     model.groupGrants.forEach((g, i) => this.renderGrant(g, `Grant${i}`));
     if (props.selfManagedAuthenticator ?? props.iamIdentityMappings ?? false) renderAccessPolicyRbac(this, model);
     for (const sa of model.serviceAccounts) {

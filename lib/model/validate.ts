@@ -17,6 +17,9 @@ import type { AccessPolicyGrantJson, IamStatementJson, PrincipalJson, ServiceAcc
 /** EKS: access entries per cluster, not adjustable (quota L-C56B9FC3). */
 export const MAX_ACCESS_ENTRIES_PER_CLUSTER = 3000;
 
+/** Rule id of the username checks (reserved prefixes, the parsed template). */
+export const USERNAME_RULE = 'eks-access:username';
+
 /** One problem found in a model. */
 export interface ValidationIssue {
   /** What it is about: a principal id, `groupGrants/<group>`, `serviceAccounts/<id>` or `model`. */
@@ -132,7 +135,7 @@ function checkNode(model: AccessModel, p: PrincipalJson, at: (m: string) => void
 /** EKS username rules, parsed by the shared template grammar (authenticator/mapper/username-template.ts). */
 function checkUsername(model: AccessModel, p: PrincipalJson, username: string, at: (m: string) => void): void {
   const accessEntry = model.authenticationMode !== AuthenticationMode.CONFIG_MAP && p.kind !== PrincipalKind.ACCOUNT;
-  for (const problem of usernameProblems(username, { accessEntry, node: false })) at(problem);
+  for (const problem of usernameProblems(username, { accessEntry, node: false })) at(`${problem} [${USERNAME_RULE}]`);
 }
 
 function checkGroups(model: AccessModel, p: PrincipalJson, at: (m: string) => void): void {

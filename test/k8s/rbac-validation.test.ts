@@ -66,3 +66,12 @@ test('the model\'s group-grant rules go through the same checks in AccessChart',
   model.addGroupGrant({ group: 'pod-viewer', rules: [{ apiGroups: ['v1'], resources: ['pods'], verbs: ['get'] }] });
   expect(() => new AccessChart(Testing.app(), 'access', { model })).toThrow(/access\/Grant0-ClusterRole rules\[0\]: apiGroup "v1" is an API version/);
 });
+
+test('AccessChart runs the model validation too (a self-managed cluster may use only the charts)', () => {
+  const model = new AccessModel({ accountId: '111122223333', authenticationMode: AuthenticationMode.CONFIG_MAP });
+  model.addRole('dev', { assumableBy: { accountIds: ['111122223333'] }, username: 'dev:{{Foo}}', kubernetesGroups: ['devs'] });
+  model.addGroupGrant({ group: 'devs', clusterRole: 'view' });
+  const e = ruleError(() => new AccessChart(Testing.app(), 'access', { model }));
+  expect(e.ruleId).toBe('eks-access:access-model');
+  expect(e.message).toMatch(/^access: invalid access model:\n {2}access\/dev: username 'dev:\{\{Foo\}\}': unknown placeholder \{\{Foo\}\}; the authenticator renders only/);
+});
