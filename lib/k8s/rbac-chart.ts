@@ -8,6 +8,7 @@
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { NAMESPACE_NAME } from '../model/rbac-vocabulary';
 import { DEFAULT_CLUSTER_ROLES, DEFAULT_ROLES } from './cluster-defaults';
 import { RbacRule, ruleProblems, toPolicyRule } from './rbac-rule';
 import { checkLabels, checkRuleVocabulary } from './rbac-rule-vocabulary';
@@ -96,7 +97,7 @@ function checkRbacName(path: string, what: string, name: string): void {
 
 /** Namespace names are DNS labels. */
 export function checkNamespace(path: string, namespace: string): void {
-  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace ?? '')) {
+  if (!NAMESPACE_NAME.test(namespace ?? '')) {
     throw new Error(`${path}: namespace "${namespace}" is not a valid namespace name (a DNS label such as "team-a")`);
   }
 }

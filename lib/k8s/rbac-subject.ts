@@ -4,11 +4,10 @@
  */
 import type { ISubject } from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
+import { NAMESPACE_NAME } from '../model/rbac-vocabulary';
 import { RuleError } from '../model/rule-error';
 
 export const RBAC_SUBJECT_NAMESPACE_RULE = 'eks-access:rbac-subject-namespace';
-/** Namespace names are DNS labels (k8s.io/apimachinery ValidateNamespaceName). */
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
 
@@ -33,7 +32,7 @@ export class RbacSubject {
 
   /** A ServiceAccount; the namespace is required (a DNS label such as `tools`). */
   public static serviceAccount(name: string, namespace: string): RbacSubject {
-    if (!DNS_LABEL.test(namespace ?? '')) {
+    if (!NAMESPACE_NAME.test(namespace ?? '')) {
       throw new RuleError(RBAC_SUBJECT_NAMESPACE_RULE, `RbacSubject.serviceAccount('${name}')`,
         `namespace "${namespace}" is not a valid namespace name; give the ServiceAccount's namespace as a DNS label such as "tools" (a binding subject without one is rejected by the API server)`);
     }

@@ -24,6 +24,9 @@ export function unknownVerbs(verbs: readonly string[], set: ReadonlySet<string>)
   return verbs.filter((v) => !set.has(v));
 }
 
+/** A DNS subdomain (IsDNS1123Subdomain, length checked by the callers): API group names and label-key prefixes. */
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
 /**
  * A problem with an API group name, or undefined. A version (`v1`, `v1beta1`) or a group/version (`apps/v1`) in
  * `apiGroups` never matches a request: the core group is `''`, other groups are DNS names without the version.
@@ -31,17 +34,19 @@ export function unknownVerbs(verbs: readonly string[], set: ReadonlySet<string>)
 export function apiGroupProblem(group: string): string | undefined {
   if (/^v\d+((alpha|beta)\d+)?$/.test(group)) return `apiGroup "${group}" is an API version, not a group: the core group is "" (apiVersion v1), others are named without the version (apps/v1 → "apps")`;
   if (group.includes('/')) return `apiGroup "${group}" includes a version: write the group only (apps/v1 → "apps")`;
-  if (group !== '' && group !== '*' && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(group)) {
+  if (group !== '' && group !== '*' && !DNS_SUBDOMAIN.test(group)) {
     return `apiGroup "${group}" is not "", "*" or a lowercase DNS name such as "apps" or "example.com"`;
   }
   return undefined;
 }
 
+/** Namespace names are DNS labels (k8s.io/apimachinery ValidateNamespaceName → IsDNS1123Label). */
+export const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
 /** Label values (k8s.io/apimachinery validation IsValidLabelValue): empty, or ≤ 63 of [A-Za-z0-9_.-] starting and ending alphanumeric. */
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 /** Label key name part (IsQualifiedName): ≤ 63, same alphabet; optional DNS-subdomain prefix ≤ 253 and `/`. */
 const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** The problems of a label set (keys and values), as the API server would report them; empty when valid. */
 export function labelProblems(labels: Record<string, string>): string[] {

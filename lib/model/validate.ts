@@ -11,6 +11,7 @@ import {
   AccessEntryType, AccessScopeType, AuthenticationMode, PolicyEffect, PrincipalKind, PrincipalOrigin, SystemMastersHandling,
 } from './enums';
 import { isServiceLinkedRole, parseIamArn } from './iam-arn';
+import { NAMESPACE_NAME } from './rbac-vocabulary';
 import { identityIssues } from './validate-identity';
 import type { AccessPolicyGrantJson, IamStatementJson, PrincipalJson, ServiceAccountJson } from './types';
 
@@ -30,7 +31,6 @@ export interface ValidationIssue {
 const ACCOUNT_ID = /^\d{12}$/;
 const IAM_NAME = /^[\w+=,.@-]{1,64}$/;
 const IAM_PATH = /^\/(?:[\x21-\x7E]+\/)?$/;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 /** A namespace, or a prefix ending in `*` (EKS scope wildcard). */
 const NAMESPACE_PATTERN = /^(?:[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?|[a-z0-9][-a-z0-9]{0,61}\*)$/;
 const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
@@ -213,14 +213,14 @@ function checkGroupGrant(group: string, hasClusterRole: boolean, rules: number, 
   if (group.trim() === '' || /\s/.test(group)) at(`group '${group}' must be non-empty and contain no whitespace`);
   if (group.startsWith('system:')) at(`group '${group}' is a Kubernetes system group; grant RBAC to a group of your own`);
   if (!hasClusterRole && rules === 0) at(`group grant needs a clusterRole to bind or rules`);
-  for (const ns of namespaces) if (!DNS_LABEL.test(ns)) at(`namespace '${ns}' is not a DNS-1123 label`);
+  for (const ns of namespaces) if (!NAMESPACE_NAME.test(ns)) at(`namespace '${ns}' is not a DNS-1123 label`);
 }
 
 function checkServiceAccounts(accounts: readonly ServiceAccountJson[], add: Add): void {
   const seen = new Set<string>();
   for (const sa of accounts) {
     const at = (m: string) => add(`serviceAccounts/${sa.id}`, m);
-    if (!DNS_LABEL.test(sa.namespace)) at(`namespace '${sa.namespace}' is not a DNS-1123 label`);
+    if (!NAMESPACE_NAME.test(sa.namespace)) at(`namespace '${sa.namespace}' is not a DNS-1123 label`);
     if (!/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(sa.name)) at(`service account name '${sa.name}' is not a DNS-1123 subdomain`);
     if (!IAM_NAME.test(sa.roleName)) at(`IAM role name '${sa.roleName}' is invalid: 1-64 characters of letters, digits and +=,.@_-`);
     sa.policyStatements.forEach((st, i) => checkStatement(st, (m) => at(`policyStatements[${i}]: ${m}`)));
