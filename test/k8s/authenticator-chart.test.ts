@@ -91,7 +91,10 @@ describe('AuthenticatorChart', () => {
   });
 
   test('DEPLOYMENT: a NetworkPolicy admits only kube-apiserver to the webhook port; metrics/probes on their own port', () => {
-    const { objs } = synth({ workload: AuthenticatorWorkload.DEPLOYMENT, apiServerCidrs: ['10.0.0.0/24', 'fd00::/64'] });
+    // A serving certificate for the Service name the webhook kubeconfig points at (the chart refuses one that does not cover it).
+    const forService = issueServerCertificate(ca, { dnsNames: ['eks-access-authenticator.kube-system.svc'] });
+    const serviceTls = AuthenticatorTls.fromPem(forService.certPem, forService.keyPem, ca.certPem);
+    const { objs } = synth({ workload: AuthenticatorWorkload.DEPLOYMENT, apiServerCidrs: ['10.0.0.0/24', 'fd00::/64'], tls: serviceTls });
     const [np] = kind(objs, 'NetworkPolicy');
     expect(np.spec).toEqual({
       podSelector: { matchLabels: { 'app.kubernetes.io/name': 'eks-access-authenticator' } },
@@ -110,7 +113,7 @@ describe('AuthenticatorChart', () => {
     });
     const [dep] = kind(objs, 'Deployment');
     expect(dep.spec.template.spec.containers[0].ports.map((p: any) => p.containerPort)).toEqual([21362, 21363]);
-    const custom = synth({ workload: AuthenticatorWorkload.DEPLOYMENT, apiServerPodLabels: { app: 'apiserver' }, apiServerNamespace: 'control', metricsPort: 9100 });
+    const custom = synth({ workload: AuthenticatorWorkload.DEPLOYMENT, apiServerPodLabels: { app: 'apiserver' }, apiServerNamespace: 'control', metricsPort: 9100, tls: serviceTls });
     const [np2] = kind(custom.objs, 'NetworkPolicy');
     expect(np2.spec.ingress[0].from).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'control' } }, podSelector: { matchLabels: { app: 'apiserver' } } }]);
     expect(np2.spec.ingress[1].ports).toEqual([{ port: 9100, protocol: 'TCP' }]);
