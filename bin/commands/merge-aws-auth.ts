@@ -2,7 +2,7 @@
  * `eks-access merge-aws-auth --live FILE|- --ours FILE [--force] [--output yaml|json]`: the apply path of our aws-auth
  * rows that keeps everybody else's (lib/k8s/aws-auth-merge.ts). `--live` is the current ConfigMap
  * (`kubectl -n kube-system get cm aws-auth -o yaml --ignore-not-found`; empty = none yet), `--ours` a synthesized
- * manifest file (e.g. dist/access.k8s.yaml) holding our aws-auth ConfigMap. Prints the merged ConfigMap for
+ * manifest file (e.g. dist/aws-auth.k8s.yaml, written by writeAccessManifests) holding our aws-auth ConfigMap. Prints the merged ConfigMap for
  * `kubectl replace -f -` (or `kubectl create -f -` if there was none); it keeps the live resourceVersion, so a
  * concurrent writer makes the replace fail instead of being overwritten, and the pipeline is simply run again.
  * It never adopts, changes or deletes a row it did not create (the ownership annotation records the rows it did).
