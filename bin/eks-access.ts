@@ -4,6 +4,10 @@
  * called, so that the hot path (`eks-access token`, run by kubectl on every request) loads nothing else.
  */
 import { runCli } from './cli-main';
+import { endQuietlyOnClosedPipe } from './closed-pipe';
+
+endQuietlyOnClosedPipe(process.stdout);
+endQuietlyOnClosedPipe(process.stderr);
 
 runCli(process.argv.slice(2)).then(
   (code) => {

@@ -1,8 +1,10 @@
 /**
  * The Lambda's identity mapping: a JSON aws-auth document with lists (`{"mapRoles": [...], "mapUsers": [...],
  * "mapAccounts": [...]}`), from `EKS_ACCESS_MAPPING` (inline), `EKS_ACCESS_MAPPING_FILE` (a path; AuthenticatorFunction
- * ships the model's mapping as a Lambda layer file) or `EKS_ACCESS_MAPPING_SSM_PARAMETER`. JSON only, so the bundle
- * carries no YAML parser; any bad row fails the cold start (a partial mapping would deny silently).
+ * ships the model's mapping as a Lambda layer file) or `EKS_ACCESS_MAPPING_SSM_PARAMETER`, plus the rows of
+ * `EKS_ACCESS_MAPPING_DEPLOY_ROWS` (same format: the rows whose ARNs CloudFormation only knows at deploy time, e.g. a
+ * role created in the same CDK app, which a file asset cannot hold). JSON only, so the bundle carries no YAML parser;
+ * any bad row fails the cold start (a partial mapping would deny silently).
  */
 import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../config-reader';
@@ -50,9 +52,26 @@ export function parseJsonMapping(text: string, field: string): ParsedAwsAuth {
   return parsed;
 }
 
+/** The variable AuthenticatorFunction renders (with Fn::Join) for rows whose ARNs are deploy-time values. */
+export const DEPLOY_ROWS_VARIABLE = 'EKS_ACCESS_MAPPING_DEPLOY_ROWS';
+
+/** Both documents' rows, the deploy-time rows after the file's (the model refuses duplicate principals anyway). */
+function joinMappings(a: ParsedAwsAuth, b: ParsedAwsAuth): ParsedAwsAuth {
+  return {
+    roles: [...a.roles, ...b.roles],
+    users: [...a.users, ...b.users],
+    accounts: [...a.accounts, ...b.accounts],
+    errors: [...a.errors, ...b.errors],
+    broken: a.broken || b.broken,
+  };
+}
+
 export async function loadMapper(env: Env, logger: MapperLogger, region: string | undefined): Promise<StaticRowsMapper> {
   const { field, text } = await mappingText(env);
+  const deployRows = env[DEPLOY_ROWS_VARIABLE];
+  let mapping = parseJsonMapping(text, field);
+  if (deployRows) mapping = joinMappings(mapping, parseJsonMapping(deployRows, DEPLOY_ROWS_VARIABLE));
   // `{{EC2PrivateDNSName}}` rows (nodes) resolve through EC2 DescribeInstances, as in the server (build-mappers.ts).
   const renderer = new TemplateRenderer({ ec2: new Ec2PrivateDnsResolver({ region }) });
-  return new StaticRowsMapper(parseJsonMapping(text, field), { logger, renderer });
+  return new StaticRowsMapper(mapping, { logger, renderer });
 }

@@ -18,6 +18,7 @@ import { MappingConfigError, MappingRowError } from './row-error';
 import type { RoleMapping, UserMapping } from './types';
 import { TableMapper, TableMapperOptions } from './table-mapper';
 import { AccessEntryType } from './access-entry-type';
+import { usernameProblems } from './username-template';
 
 /** The types this mapper can map; HYPERPOD_LINUX is left out (EKS does not document its generated username). */
 type SupportedNodeType = Exclude<AccessEntryType, AccessEntryType.STANDARD | AccessEntryType.HYPERPOD_LINUX>;
@@ -33,8 +34,7 @@ export interface AccessEntry {
   readonly kubernetesGroups?: readonly string[];
 }
 
-/** Prefixes EKS rejects in access-entry usernames. */
-export const EKS_RESERVED_USERNAME_PREFIXES = ['system:', 'eks:', 'aws:', 'amazon:', 'iam:'] as const;
+export { EKS_RESERVED_USERNAME_PREFIXES } from './username-template';
 
 const NODE_DEFAULTS: Record<SupportedNodeType, { username: string; groups: string[] }> = {
   [AccessEntryType.EC2_LINUX]: { username: 'system:node:{{EC2PrivateDNSName}}', groups: ['system:bootstrappers', 'system:nodes'] },
@@ -111,13 +111,7 @@ function validateEntry(e: AccessEntry, i: number): MappingRowError[] {
     return out;
   }
   if (e.username !== undefined) {
-    const reserved = EKS_RESERVED_USERNAME_PREFIXES.find((p) => e.username!.startsWith(p));
-    if (e.username.trim() === '') out.push(err('username', 'must not be empty (omit it for the EKS default)'));
-    if (reserved) out.push(err('username', `'${e.username}' must not start with '${reserved}' (reserved by EKS)`));
-    const at = e.username.indexOf('{{SessionName}}');
-    if (at >= 0 && !e.username.slice(0, at).includes(':')) {
-      out.push(err('username', `'${e.username}': EKS requires a ':' before {{SessionName}}`));
-    }
+    for (const problem of usernameProblems(e.username, { accessEntry: true, node: false })) out.push(err('username', problem));
   }
   (e.kubernetesGroups ?? []).forEach((g, gi) => {
     if (g.trim() === '') out.push(err(`kubernetesGroups[${gi}]`, 'must not be empty'));

@@ -2,10 +2,12 @@
  * `eks-access merge-aws-auth --live FILE|- --ours FILE [--force] [--output yaml|json]`: the apply path of our aws-auth
  * rows that keeps everybody else's (lib/k8s/aws-auth-merge.ts). `--live` is the current ConfigMap
  * (`kubectl -n kube-system get cm aws-auth -o yaml --ignore-not-found`; empty = none yet), `--ours` a synthesized
- * manifest file (e.g. dist/access.k8s.yaml) holding our aws-auth ConfigMap. Prints the merged ConfigMap for
+ * manifest file (e.g. dist/aws-auth.k8s.yaml, written by writeAccessManifests) holding our aws-auth ConfigMap. Prints the merged ConfigMap for
  * `kubectl replace -f -` (or `kubectl create -f -` if there was none); it keeps the live resourceVersion, so a
  * concurrent writer makes the replace fail instead of being overwritten, and the pipeline is simply run again.
- * Exit codes: 0 merged, 3 conflicts or unreadable live rows (nothing printed; `--force` overrides), 2 usage/input error.
+ * It never adopts, changes or deletes a row it did not create (the ownership annotation records the rows it did).
+ * Exit codes: 0 merged, 3 conflicts or unreadable live rows (nothing printed, each row named; `--force` overrides),
+ * 2 usage/input error.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -70,16 +72,18 @@ export async function run(argv: string[]): Promise<number> {
     const ours = normaliseAwsAuth(parsedOurs, values.ours);
     const result = mergeAwsAuth(liveDoc ?? undefined, ours, { force: values.force });
     const problems = [
-      ...result.conflicts.map((k) => `conflict: ${k} is mapped differently by a row we do not own (rerun with --force to take it over)`),
+      ...result.conflictDetails.map((c) => `conflict: ${c.key}: ${c.reason} (we never change a row we did not create; rerun with --force to take it over)`),
       ...result.unreadable.map((u) => `unreadable live row (a merge would drop it): ${u}`),
     ];
     if (problems.length > 0 && !values.force) {
-      if (json) process.stdout.write(`${JSON.stringify({ error: { type: 'MergeConflict', message: problems.join('; ') }, conflicts: result.conflicts, unreadable: result.unreadable })}\n`);
+      if (json) process.stdout.write(`${JSON.stringify({ error: { type: 'MergeConflict', message: problems.join('; ') }, conflicts: result.conflicts, conflictDetails: result.conflictDetails, unreadable: result.unreadable })}\n`);
       else process.stderr.write(errorLine(HELP.name, `refusing to write:\n${problems.map((p) => `  ${p}`).join('\n')}`));
       return 3;
     }
     for (const k of result.added) process.stderr.write(`+ ${k}\n`);
     for (const k of result.removed) process.stderr.write(`- ${k}\n`);
+    for (const k of result.shared) process.stderr.write(`= ${k} (identical row of another writer: kept as theirs, not owned)\n`);
+    for (const k of result.released) process.stderr.write(`~ ${k} (no longer declared, but changed by another writer: kept as theirs)\n`);
     process.stdout.write(json ? `${JSON.stringify(result.configMap, null, 2)}\n` : YAML.stringify(result.configMap, { lineWidth: 0 }));
     return 0;
   } catch (e) {

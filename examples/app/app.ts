@@ -8,6 +8,6 @@ import { buildExampleApp } from './example-app';
 
 const example = buildExampleApp();
 // The Kubernetes side of the same model (RBAC for groups, service accounts, aws-auth rows in the ConfigMap modes) as
-// files for GitOps: dist/access.k8s.yaml, beside tsc's dist/{lib,bin,authenticator} folders.
+// files for GitOps: dist/access.k8s.yaml (and dist/aws-auth.k8s.yaml in the ConfigMap modes), beside tsc's dist/{lib,bin,authenticator} folders.
 writeAccessManifests(example.model, join(__dirname, '..', '..', 'dist'));
 example.app.synth();

@@ -5,6 +5,7 @@
  */
 import { AccessAnalysis, AnalysedPrincipal } from './access-analysis';
 import { IamPrincipalResolver } from './iam-principals';
+import { countAccessObjects, NoAccessObjectsError } from './inputs/access-objects';
 import { withImplicitGroups } from './subjects';
 
 export const EXIT_ERROR = 2;
@@ -56,7 +57,9 @@ export function checkOutput(output: string | undefined): 'json' | 'text' {
 export async function loadAnalysis(values: { from?: string[]; account?: string; 'no-bootstrap'?: boolean }): Promise<AccessAnalysis> {
   if (!values.from?.length) throw new UsageError('--from PATH is required (a cdk.out folder, a manifest file or a folder of manifests; repeatable)');
   if (values.account !== undefined && !/^\d{12}$/.test(values.account)) throw new UsageError(`--account must be a 12-digit AWS account id, not '${values.account}'`);
-  return AccessAnalysis.load(values.from, { account: values.account, includeBootstrap: !values['no-bootstrap'] });
+  const analysis = await AccessAnalysis.load(values.from, { account: values.account, includeBootstrap: !values['no-bootstrap'] });
+  if (countAccessObjects(analysis.sources) === 0) throw new NoAccessObjectsError(values.from, analysis.sources);
+  return analysis;
 }
 
 export function resolverOf(analysis: AccessAnalysis): IamPrincipalResolver {

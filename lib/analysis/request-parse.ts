@@ -2,6 +2,7 @@
  * Parses the request part of `can-i`/`who-can` the way `kubectl auth can-i` reads it: `VERB TYPE[.GROUP][/SUBRESOURCE]
  * [NAME]` or `VERB /non-resource-url`. Without discovery, a bare type takes its group from the built-in catalogue.
  */
+import { NON_RESOURCE_VERBS, RESOURCE_VERBS } from '../model/rbac-vocabulary';
 import { canonicalResource, isClusterScoped, knownGroups } from './resource-catalogue';
 import { RequestAttributes } from './rbac-types';
 
@@ -31,6 +32,10 @@ export function parseRequest(spec: RequestSpec): ParsedRequest {
   const warnings: string[] = [];
   if (!spec.verb) throw new RequestParseError('missing VERB (e.g. get, list, create, delete, impersonate, *)');
   if (!spec.resource) throw new RequestParseError('missing RESOURCE (e.g. pods, deployments.apps/scale, /healthz)');
+  const verbs = spec.resource.startsWith('/') ? NON_RESOURCE_VERBS : RESOURCE_VERBS;
+  if (!verbs.has(spec.verb)) {
+    warnings.push(`unknown verb '${spec.verb}': ${spec.resource.startsWith('/') ? 'non-resource URLs take HTTP verbs' : 'Kubernetes verbs are'} ${[...verbs].join(', ')}; only a rule naming this verb (or '*') allows it`);
+  }
   if (spec.resource.startsWith('/')) {
     if (spec.name) throw new RequestParseError(`a non-resource URL (${spec.resource}) takes no NAME`);
     return { attributes: { verb: spec.verb, path: spec.resource }, warnings };

@@ -18,6 +18,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { DEPLOY_ROWS_VARIABLE } from '../../authenticator/lambda/mapping';
 import { webhookKubeconfig } from '../../authenticator/server/kubeconfig';
 import { authenticatorMappingRows } from '../k8s/access-chart';
 import { AuthenticatorBackend } from '../k8s/authenticator-backend';
@@ -36,6 +37,13 @@ export const LAMBDA_UNZIPPED_LIMIT_BYTES = 250 * 1024 * 1024;
 export const DEFAULT_RESERVED_CONCURRENCY = 20;
 /** Placeholder in the kubeconfig output; the secret itself never appears in the template or outputs. */
 export const WEBHOOK_TOKEN_PLACEHOLDER = '${EKS_ACCESS_WEBHOOK_TOKEN}';
+/**
+ * Budget for the deploy-time rows in the function's environment: Lambda allows 4 KB for all variables
+ * (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html), the others take well under 1 KB.
+ */
+export const DEPLOY_ROWS_BUDGET_BYTES = 3 * 1024;
+/** Length assumed for a value CloudFormation resolves at deploy time (an IAM role ARN with a short path). */
+const RESOLVED_TOKEN_ESTIMATE = 128;
 
 export interface AuthenticatorFunctionProps {
   /** The cluster ID tokens are signed for (`x-k8s-aws-id`). */
@@ -164,6 +172,7 @@ export class AuthenticatorFunction extends Construct {
         EKS_ACCESS_PARTITION: props.model.partition,
         EKS_ACCESS_WEBHOOK_SECRET_SSM_PARAMETER: secretReference,
         EKS_ACCESS_MAPPING_FILE: `/opt/${MAPPING_FILE_IN_LAYER}`,
+        ...(mapping.deployRows ? { [DEPLOY_ROWS_VARIABLE]: mapping.deployRows } : {}),
         ...(props.audiences?.length ? { EKS_ACCESS_AUDIENCES: props.audiences.join(',') } : {}),
         // The review must finish before the function times out.
         EKS_ACCESS_REVIEW_DEADLINE_MS: String(Math.max(1000, timeout.toMilliseconds() - 1000)),
@@ -186,16 +195,19 @@ export class AuthenticatorFunction extends Construct {
 
   /**
    * Writes the model's mapping (JSON lists, as lambda/mapping.ts reads it) into a fresh directory for the layer asset.
-   * The asset hash is the hash of the content, so the same model gives the same layer on any machine.
+   * The asset hash is the hash of the content, so the same model gives the same layer on any machine. Rows holding a
+   * deploy-time value (the ARN of a role created in the same app) cannot go into a file asset: they go to the
+   * function's environment as a JSON string CloudFormation completes (`Fn::Join`).
    */
-  private writeMapping(model: AccessModel): { dir: string; resolvesEc2Names: boolean } {
+  private writeMapping(model: AccessModel): { dir: string; resolvesEc2Names: boolean; deployRows?: string } {
     let rows;
     try {
       rows = AuthenticatorBackend.staticRows(authenticatorMappingRows(model)).config;
     } catch (e) {
       throw new AccessValidationError(this, (e as Error).message);
     }
-    const json = JSON.stringify({ mapRoles: rows.mapRoles, mapUsers: rows.mapUsers, mapAccounts: rows.mapAccounts });
+    const fixed = splitByDeployTime(rows);
+    const json = JSON.stringify(fixed.known);
     const bytes = Buffer.byteLength(json);
     if (bytes > LAMBDA_UNZIPPED_LIMIT_BYTES / 2) {
       throw new AccessValidationError(this, `the mapping is ${bytes} bytes, more than the function's layer can hold (${LAMBDA_UNZIPPED_LIMIT_BYTES / 2}); use the container authenticator with a ConfigMap or CRD backend`);
@@ -203,6 +215,38 @@ export class AuthenticatorFunction extends Construct {
     const dir = mkdtempSync(join(tmpdir(), 'eks-access-mapping-'));
     mkdirSync(join(dir, 'eks-access'));
     writeFileSync(join(dir, MAPPING_FILE_IN_LAYER), json);
-    return { dir, resolvesEc2Names: json.includes('{{EC2PrivateDNSName}}') };
+    const resolvesEc2Names = JSON.stringify(rows).includes('{{EC2PrivateDNSName}}');
+    if (!fixed.deployTime) return { dir, resolvesEc2Names };
+    const raw = JSON.stringify(fixed.deployTime);
+    const estimate = Buffer.byteLength(raw.replace(TOKEN_MARKER, 'x'.repeat(RESOLVED_TOKEN_ESTIMATE)));
+    if (estimate > DEPLOY_ROWS_BUDGET_BYTES) {
+      throw new AccessValidationError(this, `the rows of principals whose ARNs are only known at deploy time take about ${estimate} bytes of the function's `
+        + `environment (at most ${DEPLOY_ROWS_BUDGET_BYTES}, Lambda's 4 KB limit); import some of them by their literal ARN (model.importRole(id, 'arn:...'))`);
+    }
+    return { dir, resolvesEc2Names, deployRows: Stack.of(this).toJsonString(fixed.deployTime) };
   }
+}
+
+/** What a CDK token looks like inside a string (`${Token[...]}`), to estimate its resolved length. */
+const TOKEN_MARKER = /\$\{Token\[[^\]]*\]\}/g;
+
+interface MappingLists {
+  readonly mapRoles: unknown[];
+  readonly mapUsers: unknown[];
+  readonly mapAccounts: unknown[];
+}
+
+/** The rows known at synth time, and those holding a token (undefined when there are none). */
+function splitByDeployTime(rows: { mapRoles?: unknown[]; mapUsers?: unknown[]; mapAccounts?: unknown[] }): { known: MappingLists; deployTime?: MappingLists } {
+  const known: MappingLists = { mapRoles: [], mapUsers: [], mapAccounts: [] };
+  const deployTime: MappingLists = { mapRoles: [], mapUsers: [], mapAccounts: [] };
+  let any = false;
+  for (const key of ['mapRoles', 'mapUsers', 'mapAccounts'] as const) {
+    for (const row of rows[key] ?? []) {
+      const unresolved = Token.isUnresolved(JSON.stringify(row));
+      any ||= unresolved;
+      (unresolved ? deployTime : known)[key].push(row);
+    }
+  }
+  return { known, deployTime: any ? deployTime : undefined };
 }

@@ -13,6 +13,7 @@ import {
   AccessEntryJson, AccessModel, AwsAuthRowsJson, PrincipalJson, PrincipalOrigin, ServiceAccountMechanism, ValidationNoteKind,
   accessEntries, awsAuthRows, clusterPrincipals, hasUnresolvedToken, validateModel, validationNotes,
 } from '../model';
+import { claimAccessEntries, warnAboutModel } from './cluster-access-checks';
 import { ClusterTarget } from './cluster-target';
 import { AccessValidationError } from './errors';
 import { PrincipalAccess } from './principal-access';
@@ -56,6 +57,8 @@ export class ClusterAccess extends Construct {
     this.warnAboutNotes();
     this.accessEntries = accessEntries(this.model);
     this.awsAuthRows = awsAuthRows(this.model);
+    claimAccessEntries(this, props.cluster.clusterName, this.accessEntries);
+    warnAboutModel(this, this.model);
 
     const entries = new Map(this.accessEntries.map((e) => [e.principalId, e]));
     const scopeOf = this.placement(props.sharding ?? {}, entries);

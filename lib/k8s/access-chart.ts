@@ -8,6 +8,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AccessModel, accessPolicyGroups, awsAuthRows, AuthenticationMode, GroupGrantJson, ServiceAccountMechanism } from '../model';
 import { renderAccessPolicyRbac } from './access-policy-rbac';
+import { checkModel } from './access-chart-model-check';
 import { AwsAuthConfigMap } from './aws-auth-config-map';
 import { AwsAuthContent } from './aws-auth-rows';
 import { IamIdentityMapping, IamIdentityMappingCrd } from './iam-identity-mapping';
@@ -72,6 +73,26 @@ function authenticatorMappingRowsAt(chart: Construct, model: AccessModel): AwsAu
   }
 }
 
+/**
+ * Whether the model's aws-auth ConfigMap is rendered: `awsAuth` if given, else when the mode reads aws-auth and the
+ * model has rows for it. Throws (naming `path`) for `awsAuth: true` in API mode.
+ */
+export function rendersAwsAuth(model: AccessModel, awsAuth: boolean | undefined, path: string): boolean {
+  const rows = awsAuthRows(model);
+  const hasRows = rows.mapRoles.length + rows.mapUsers.length + rows.mapAccounts.length > 0;
+  const want = awsAuth ?? (model.authenticationMode !== AuthenticationMode.API && hasRows);
+  if (want && model.authenticationMode === AuthenticationMode.API) {
+    throw new Error(`${path}: awsAuth is on but the model's authentication mode is API, where EKS ignores aws-auth`);
+  }
+  return want;
+}
+
+/** The model's aws-auth ConfigMap as construct `AwsAuth` of `scope`. */
+export function awsAuthConfigMapOf(scope: Construct, model: AccessModel): AwsAuthConfigMap {
+  const rows = awsAuthRows(model);
+  return new AwsAuthConfigMap(scope, 'AwsAuth', { roles: rows.mapRoles, users: rows.mapUsers, accounts: rows.mapAccounts });
+}
+
 export class AccessChart extends RbacChart {
   /** The aws-auth ConfigMap construct, if rendered. */
   public readonly awsAuth?: AwsAuthConfigMap;
@@ -80,6 +101,7 @@ export class AccessChart extends RbacChart {
     super(scope, id, { labels: MANAGED_BY_LABELS, externalClusterRoles: props.externalClusterRoles });
     const model = props.model;
     model._markRendered(`AccessChart '${this.node.path}'`);
+    checkModel(model, this.node.path);
     model.groupGrants.forEach((g, i) => this.renderGrant(g, `Grant${i}`));
     if (props.selfManagedAuthenticator ?? props.iamIdentityMappings ?? false) renderAccessPolicyRbac(this, model);
     for (const sa of model.serviceAccounts) {
@@ -92,15 +114,7 @@ export class AccessChart extends RbacChart {
         },
       });
     }
-    const rows = awsAuthRows(model);
-    const hasRows = rows.mapRoles.length + rows.mapUsers.length + rows.mapAccounts.length > 0;
-    const wantAwsAuth = props.awsAuth ?? (model.authenticationMode !== AuthenticationMode.API && hasRows);
-    if (wantAwsAuth) {
-      if (model.authenticationMode === AuthenticationMode.API) {
-        throw new Error(`${this.node.path}: awsAuth is on but the model's authentication mode is API, where EKS ignores aws-auth`);
-      }
-      this.awsAuth = new AwsAuthConfigMap(this, 'AwsAuth', { roles: rows.mapRoles, users: rows.mapUsers, accounts: rows.mapAccounts });
-    }
+    if (rendersAwsAuth(model, props.awsAuth, this.node.path)) this.awsAuth = awsAuthConfigMapOf(this, model);
     if (props.iamIdentityMappings) {
       if (props.includeIamIdentityMappingCrd ?? true) new IamIdentityMappingCrd(this, 'IamIdentityMappingCrd');
       const all = authenticatorMappingRowsAt(this, model);

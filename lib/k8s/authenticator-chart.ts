@@ -18,6 +18,7 @@ import { AuthenticatorBackend } from './authenticator-backend';
 import { MANAGED_BY_LABELS } from './access-chart';
 import { checkNamespace, RbacChart, RoleKind } from './rbac-chart';
 import { RbacSubject } from './rbac-subject';
+import { checkCertificateCoversServer } from './webhook-certificate';
 
 export const AUTHENTICATOR_PORT = 21362;
 /** The plain-HTTP metrics and health port (next to the webhook's). */
@@ -288,6 +289,7 @@ export class AuthenticatorChart extends RbacChart {
     const caPem = props.tls.caPem;
     if (caPem) {
       const server = daemonSet ? webhookServerUrl('127.0.0.1', port) : webhookServerUrl(props.serviceClusterIp ?? `${name}.${ns}.svc`, 443);
+      if (props.tls.certPem) checkCertificateCoversServer(props.tls.certPem, server, this.node.path);
       this.webhookKubeconfig = webhookKubeconfig({ server, caPem });
     }
   }

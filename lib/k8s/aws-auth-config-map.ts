@@ -6,7 +6,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { RoleMapping, UserMapping } from '../../authenticator/mapper/types';
-import { OWNED_ROWS_ANNOTATION } from './aws-auth-merge';
+import { keyedRows, OWNED_ROWS_ANNOTATION, ownershipAnnotation } from './aws-auth-ownership';
 import { AwsAuthContent, awsAuthData, NodeRoleMapping, nodeRoleRow, normaliseAwsAuth, rowKeys } from './aws-auth-rows';
 
 export interface AwsAuthConfigMapProps {
@@ -34,7 +34,7 @@ export class AwsAuthConfigMap extends Construct {
       metadata: {
         name: 'aws-auth',
         namespace: 'kube-system',
-        annotations: { [OWNED_ROWS_ANNOTATION]: JSON.stringify(rowKeys(this.content)) },
+        annotations: { [OWNED_ROWS_ANNOTATION]: ownershipAnnotation(keyedRows(this.content)) },
       },
       data: awsAuthData(this.content),
     });

@@ -2,21 +2,26 @@
  * Merging our aws-auth rows into the live ConfigMap without clobbering rows written by others (EKS node groups,
  * eksctl, other teams). Each data key is one YAML string, so neither strategic merge nor server-side apply can merge
  * rows: a whole-key owner would overwrite every other writer's rows. Instead this is a three-way merge at row level,
- * like `kubectl apply`'s last-applied annotation: the ConfigMap carries `OWNED_ROWS_ANNOTATION` (the JSON list of the
- * row keys we wrote last time). Then
- * - a live row we do not own and do not declare is kept as is (someone else's);
- * - a live row we owned but no longer declare is removed (we deleted it from the model);
- * - a declared row replaces our own previous version of it;
- * - a declared row whose ARN is held by a row we do NOT own is a conflict: the live row is kept and the conflict is
- *   reported, unless `force` (then ours replaces it and we take ownership).
+ * like `kubectl apply`'s last-applied annotation: the ConfigMap records the rows we created and what we wrote in them
+ * (`OWNED_ROWS_ANNOTATION`, aws-auth-ownership.ts). We never adopt, change or delete a row we did not create:
+ * - a live row we do not own is kept as it is: if we do not declare it, it is someone else's; if we declare the same
+ *   mapping, it stays theirs (reported as `shared`, never recorded as ours, so never deleted by us later); if we
+ *   declare another mapping for its ARN, that is a conflict;
+ * - a live row we own and still declare is replaced by our version, unless another writer changed it since we wrote
+ *   it (its fingerprint differs): a conflict;
+ * - a live row we own and no longer declare is removed, unless another writer changed it since: then it is theirs now
+ *   and kept (reported as `released`);
+ * - a declared row not in the live ConfigMap is added and recorded as ours.
+ * Conflicts keep the live row; the CLI stops with exit 3 naming them. `force` resolves conflicts in our favour (the
+ * operator's explicit decision) and takes the rows over.
  * The result keeps `metadata.resourceVersion`, so `kubectl replace -f -` is a compare-and-swap: if someone wrote
  * aws-auth in between, the replace fails and the pipeline is simply re-run (README "k8s").
  */
 import { parseAwsAuth } from '../../authenticator/mapper/aws-auth';
-import type { RoleMapping, UserMapping } from '../../authenticator/mapper/types';
-import { accountRowKey, AwsAuthContent, awsAuthData, roleRowKey, rowKeys, userRowKey } from './aws-auth-rows';
+import { accountRowKey, AwsAuthContent, awsAuthData, roleRowKey, userRowKey } from './aws-auth-rows';
+import { Ownership, OWNED_ROWS_ANNOTATION, ownershipAnnotation, readOwnership, rowFingerprint } from './aws-auth-ownership';
 
-export const OWNED_ROWS_ANNOTATION = 'cdk-eks-access.io/owned-aws-auth-rows';
+export { OWNED_ROWS_ANNOTATION } from './aws-auth-ownership';
 
 /** The parts of a ConfigMap the merge reads and writes. */
 export interface ConfigMapLike {
@@ -27,60 +32,94 @@ export interface ConfigMapLike {
   readonly [k: string]: unknown;
 }
 
+/** A row the merge did not write, with why. */
+export interface AwsAuthMergeConflict {
+  /** Row key: `role:ARN`, `user:ARN`, `account:ID` or `sso:...`. */
+  readonly key: string;
+  readonly reason: string;
+}
+
 export interface AwsAuthMergeResult {
   /** The ConfigMap to write back (unchanged metadata apart from the ownership annotation). */
   readonly configMap: ConfigMapLike;
-  /** Keys (`role:ARN`, `user:ARN`, `account:ID`) of others' rows that collide with ours; empty when clean. */
+  /** Keys of rows we declare that another writer holds or changed; empty when clean. */
   readonly conflicts: string[];
+  /** The conflicts with their reasons, in the same order. */
+  readonly conflictDetails: AwsAuthMergeConflict[];
   /** Keys of rows appended (new) and removed (ours, no longer declared), for the log. */
   readonly added: string[];
   readonly removed: string[];
+  /** Keys of rows we declare that another writer already wrote identically: kept as theirs, not recorded as ours. */
+  readonly shared: string[];
+  /** Keys of rows we created and no longer declare, but another writer changed since: kept, no longer ours. */
+  readonly released: string[];
   /** Rows of the live ConfigMap the parser rejected; they are dropped by a re-encode, so the merge refuses them. */
   readonly unreadable: string[];
 }
 
-function ownedKeys(cm: ConfigMapLike | undefined): Set<string> {
-  const raw = cm?.metadata?.annotations?.[OWNED_ROWS_ANNOTATION];
-  if (!raw) return new Set();
-  try {
-    const v: unknown = JSON.parse(raw);
-    if (Array.isArray(v) && v.every((k) => typeof k === 'string')) return new Set(v);
-  } catch { /* fall through */ }
-  throw new Error(`aws-auth annotation ${OWNED_ROWS_ANNOTATION} is not a JSON list of row keys; fix or remove it`);
+interface MergeState {
+  readonly owned: Ownership;
+  readonly force: boolean;
+  readonly ownedNow: [string, string][];
+  readonly conflictDetails: AwsAuthMergeConflict[];
+  readonly added: string[];
+  readonly removed: string[];
+  readonly shared: string[];
+  readonly released: string[];
 }
 
-function mergeList<T>(live: readonly T[], ours: readonly T[], key: (t: T) => string, owned: Set<string>, force: boolean, r: { conflicts: string[]; added: string[]; removed: string[] }, same: (a: T, b: T) => boolean): T[] {
+function mergeList<T>(live: readonly T[], ours: readonly T[], key: (t: T) => string, fp: (t: T) => string, s: MergeState): T[] {
   const ourByKey = new Map(ours.map((o) => [key(o), o]));
   const out: T[] = [];
   const placed = new Set<string>();
+  const conflict = (k: string, reason: string, liveRow: T, mine: T) => {
+    if (s.force) {
+      out.push(mine);
+      s.ownedNow.push([k, fp(mine)]);
+    } else {
+      s.conflictDetails.push({ key: k, reason });
+      out.push(liveRow);
+    }
+  };
   for (const row of live) {
     const k = key(row);
     const mine = ourByKey.get(k);
+    const liveFp = fp(row);
+    const isOwned = s.owned.has(k);
+    const recorded = s.owned.get(k);
+    const changedByOthers = isOwned && recorded !== undefined && recorded !== liveFp;
     if (mine !== undefined) {
-      if (!owned.has(k) && !same(row, mine) && !force) {
-        r.conflicts.push(k);
-        out.push(row);
+      placed.add(k);
+      const same = fp(mine) === liveFp;
+      if (!isOwned) {
+        if (same) {
+          s.shared.push(k);
+          out.push(row);
+        } else {
+          conflict(k, 'another writer created this row with a different mapping', row, mine);
+        }
+      } else if (changedByOthers && !same) {
+        conflict(k, 'another writer changed this row since we wrote it', row, mine);
       } else {
         out.push(mine);
+        s.ownedNow.push([k, fp(mine)]);
       }
-      placed.add(k);
-    } else if (owned.has(k)) {
-      r.removed.push(k);
+    } else if (isOwned && !changedByOthers) {
+      s.removed.push(k);
     } else {
+      if (isOwned) s.released.push(k);
       out.push(row);
     }
   }
   for (const o of ours) {
     if (!placed.has(key(o))) {
       out.push(o);
-      r.added.push(key(o));
+      s.added.push(key(o));
+      s.ownedNow.push([key(o), fp(o)]);
     }
   }
   return out;
 }
-
-const sameRole = (a: RoleMapping, b: RoleMapping) => a.username === b.username && a.groups.join('\n') === b.groups.join('\n');
-const sameUser = (a: UserMapping, b: UserMapping) => a.username === b.username && a.groups.join('\n') === b.groups.join('\n');
 
 /**
  * Merges `ours` into the live ConfigMap `live` (undefined when aws-auth does not exist yet). Pure: reads nothing,
@@ -89,18 +128,18 @@ const sameUser = (a: UserMapping, b: UserMapping) => a.username === b.username &
 export function mergeAwsAuth(live: ConfigMapLike | undefined, ours: AwsAuthContent, opts: { force?: boolean } = {}): AwsAuthMergeResult {
   const parsed = parseAwsAuth(live?.data);
   const unreadable = parsed.errors.filter((e) => e.severity === 'error').map((e) => `${e.location}: ${e.message}`);
-  const owned = ownedKeys(live);
-  const r = { conflicts: [] as string[], added: [] as string[], removed: [] as string[] };
-  const force = opts.force ?? false;
-  const roles = mergeList(parsed.roles, ours.roles, roleRowKey, owned, force, r, sameRole);
-  const users = mergeList(parsed.users, ours.users, userRowKey, owned, force, r, sameUser);
-  const accounts = mergeList(parsed.accounts, ours.accounts, accountRowKey, owned, force, r, (a, b) => a === b);
+  const s: MergeState = {
+    owned: readOwnership(live?.metadata?.annotations), force: opts.force ?? false, ownedNow: [],
+    conflictDetails: [], added: [], removed: [], shared: [], released: [],
+  };
+  const roles = mergeList(parsed.roles, ours.roles, roleRowKey, rowFingerprint, s);
+  const users = mergeList(parsed.users, ours.users, userRowKey, rowFingerprint, s);
+  const accounts = mergeList(parsed.accounts, ours.accounts, accountRowKey, rowFingerprint, s);
   const data: Record<string, string> = { ...(live?.data ?? {}) };
   delete data.mapRoles;
   delete data.mapUsers;
   delete data.mapAccounts;
   Object.assign(data, awsAuthData({ roles, users, accounts }));
-  const ownedNow = rowKeys(ours).filter((k) => !r.conflicts.includes(k));
   const configMap: ConfigMapLike = {
     ...(live ?? {}),
     apiVersion: 'v1',
@@ -109,9 +148,12 @@ export function mergeAwsAuth(live: ConfigMapLike | undefined, ours: AwsAuthConte
       ...(live?.metadata ?? {}),
       name: 'aws-auth',
       namespace: 'kube-system',
-      annotations: { ...(live?.metadata?.annotations ?? {}), [OWNED_ROWS_ANNOTATION]: JSON.stringify(ownedNow) },
+      annotations: { ...(live?.metadata?.annotations ?? {}), [OWNED_ROWS_ANNOTATION]: ownershipAnnotation(s.ownedNow) },
     },
     data,
   };
-  return { configMap, conflicts: r.conflicts, added: r.added, removed: r.removed, unreadable };
+  return {
+    configMap, conflicts: s.conflictDetails.map((c) => c.key), conflictDetails: s.conflictDetails,
+    added: s.added, removed: s.removed, shared: s.shared, released: s.released, unreadable,
+  };
 }

@@ -27,3 +27,16 @@ export const DEFAULT_CLUSTER_ROLES: ReadonlySet<string> = new Set(
 export const DEFAULT_ROLES: ReadonlySet<string> = new Set(
   (bootstrap.namespaceRoles as Named[]).map((r) => `${r.metadata.namespace}/${r.metadata.name}`),
 );
+
+type RuleDoc = { apiGroups?: string[]; resources?: string[]; verbs: string[] };
+
+/**
+ * The rules Kubernetes' `view` ClusterRole aggregates at the pinned release (its `system:aggregate-to-view` part, in
+ * plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go): read-only on namespaced objects, no Secrets, no
+ * exec/attach/port-forward/proxy, no token requests.
+ */
+export function viewRules(): { apiGroups: string[]; resources: string[]; verbs: string[] }[] {
+  const role = (bootstrap.clusterRoles as (Named & { rules?: RuleDoc[] | null })[]).find((r) => r.metadata.name === 'system:aggregate-to-view');
+  if (!role?.rules) throw new Error('the vendored bootstrap policy has no system:aggregate-to-view ClusterRole');
+  return role.rules.map((r) => ({ apiGroups: [...(r.apiGroups ?? [])], resources: [...(r.resources ?? [])], verbs: [...r.verbs] }));
+}

@@ -40,7 +40,7 @@ export class EksAccessManifests extends Construct {
   private addAwsAuthRows(props: EksAccessManifestsProps, rows: AwsAuthContent | undefined): void {
     if (!rows) return;
     if (!(props.cluster instanceof eks.Cluster)) {
-      throw new Error(`${this.node.path}: the model needs aws-auth rows but the cluster is imported; apply dist/access.k8s.yaml's aws-auth with \`eks-access merge-aws-auth\` instead`);
+      throw new Error(`${this.node.path}: the model needs aws-auth rows but the cluster is imported; merge dist/aws-auth.k8s.yaml (writeAccessManifests) with \`eks-access merge-aws-auth\` instead`);
     }
     const awsAuth = props.cluster.awsAuth;
     rows.roles.forEach((r, i) => awsAuth.addRoleMapping(iam.Role.fromRoleArn(this, `AwsAuthRole${i}`, r.roleArn!, { mutable: false }), { username: r.username, groups: [...r.groups] }));

@@ -7,6 +7,7 @@
  * other than {{SessionName}}, SSO selector rows) instead of failing at deploy time.
  */
 import { parseMappingDocument } from '../../authenticator/mapper/aws-auth';
+import { EKS_RESERVED_USERNAME_PREFIXES, usernameProblems } from '../../authenticator/mapper/username-template';
 import type { RoleMapping, UserMapping } from '../../authenticator/mapper/types';
 import { AccessEntryType } from '../model/enums';
 import { isServiceLinkedRole, parseIamArn } from '../model/iam-arn';
@@ -48,8 +49,7 @@ export interface MigrationPlan {
   readonly canSwitchToApi: boolean;
 }
 
-const RESERVED_PREFIXES = ['system:', 'eks:', 'aws:', 'amazon:', 'iam:'];
-const UNSUPPORTED_TEMPLATES = /\{\{(AccountID|SessionNameRaw|AccessKeyID|EC2PrivateDNSName)\}\}/;
+const RESERVED_PREFIXES = EKS_RESERVED_USERNAME_PREFIXES;
 
 /** aws-auth rows lose the `/aws-service-role/` path, so the role-name prefix is checked too. */
 function isServiceLinked(arn: string): boolean {
@@ -81,12 +81,8 @@ function planRow(source: string, arn: string, username: string, groups: readonly
   if (otherSystem.length > 0) return block(`groups ${otherSystem.join(', ')} cannot be access-entry groups (system: is reserved) and have no access policy equivalent`);
   const reserved = groups.filter((g) => RESERVED_PREFIXES.some((p) => g.startsWith(p)) && g !== 'system:masters');
   if (reserved.length > 0) return block(`groups ${reserved.join(', ')} use a reserved prefix (${RESERVED_PREFIXES.join(' ')})`);
-  if (RESERVED_PREFIXES.some((p) => username.startsWith(p))) return block(`username "${username}" uses a reserved prefix (${RESERVED_PREFIXES.join(' ')})`);
-  const tmpl = UNSUPPORTED_TEMPLATES.exec(username);
-  if (tmpl) return block(`username template {{${tmpl[1]}}} is not supported by access entries (only {{SessionName}})`);
-  if (username.includes('{{SessionName}}') && !username.slice(0, username.indexOf('{{SessionName}}')).includes(':')) {
-    return block('an access-entry username with {{SessionName}} needs a ":" before it');
-  }
+  const usernameProblem = usernameProblems(username, { accessEntry: true, node: false })[0];
+  if (usernameProblem) return block(usernameProblem);
   const kubernetesGroups = groups.filter((g) => g !== 'system:masters');
   plan.entries.push({
     source,

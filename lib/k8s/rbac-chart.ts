@@ -8,8 +8,10 @@
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { NAMESPACE_NAME } from '../model/rbac-vocabulary';
 import { DEFAULT_CLUSTER_ROLES, DEFAULT_ROLES } from './cluster-defaults';
 import { RbacRule, ruleProblems, toPolicyRule } from './rbac-rule';
+import { checkLabels, checkRuleVocabulary } from './rbac-rule-vocabulary';
 import { RbacSubject } from './rbac-subject';
 
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
@@ -95,7 +97,7 @@ function checkRbacName(path: string, what: string, name: string): void {
 
 /** Namespace names are DNS labels. */
 export function checkNamespace(path: string, namespace: string): void {
-  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace ?? '')) {
+  if (!NAMESPACE_NAME.test(namespace ?? '')) {
     throw new Error(`${path}: namespace "${namespace}" is not a valid namespace name (a DNS label such as "team-a")`);
   }
 }
@@ -109,6 +111,7 @@ function checkSubjects(path: string, subjects: RbacSubject[]): k8s.Subject[] {
 function throwIfProblems(path: string, rules: RbacRule[], namespaced: boolean): void {
   const problems = rules.flatMap((r, i) => ruleProblems(r, `${path} rules[${i}]`, namespaced));
   if (problems.length > 0) throw new Error(problems.join('\n'));
+  rules.forEach((r, i) => checkRuleVocabulary(r, `${path} rules[${i}]`));
 }
 
 export class RbacChart extends Chart {
@@ -152,6 +155,7 @@ export class RbacChart extends Chart {
       if (selectors.length === 0 || selectors.some((s) => Object.keys(s).length === 0)) {
         throw new Error(`${path}: aggregationSelectors needs at least one non-empty label set (an empty selector would match every ClusterRole)`);
       }
+      selectors.forEach((s, i) => checkLabels(s, `${path} aggregationSelectors[${i}]`));
       if (rules.length > 0) {
         throw new Error(`${path}: an aggregated ClusterRole cannot have its own rules (the aggregation controller replaces them); put them in a ClusterRole it selects`);
       }
@@ -159,6 +163,7 @@ export class RbacChart extends Chart {
       throw new Error(`${path}: a ClusterRole needs rules or aggregationSelectors`);
     }
     throwIfProblems(path, rules, false);
+    checkLabels(props.labels, `${path} labels`);
     this.claim(path, `ClusterRole ${props.name}`);
     this.clusterRoles.add(props.name);
     return new k8s.KubeClusterRole(this, id, {

@@ -17,6 +17,11 @@ export interface RbacRule {
   readonly resourceNames?: string[];
   /** Non-resource URLs such as `/healthz` or `/metrics/*`; only in ClusterRoles. @default - none */
   readonly nonResourceUrls?: string[];
+  /**
+   * Accept verbs outside the Kubernetes verb set (RESOURCE_VERBS / NON_RESOURCE_VERBS), for an aggregated API server
+   * or authorization webhook that defines its own. @default false - unknown verbs (typos such as `lsit`) fail synthesis
+   */
+  readonly allowCustomVerbs?: boolean;
 }
 
 /**

@@ -4,6 +4,10 @@
  */
 import type { ISubject } from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
+import { NAMESPACE_NAME } from '../model/rbac-vocabulary';
+import { RuleError } from '../model/rule-error';
+
+export const RBAC_SUBJECT_NAMESPACE_RULE = 'eks-access:rbac-subject-namespace';
 
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
 
@@ -26,8 +30,12 @@ export class RbacSubject {
     return new RbacSubject(SubjectKind.GROUP, name);
   }
 
-  /** A ServiceAccount; the namespace is required. */
+  /** A ServiceAccount; the namespace is required (a DNS label such as `tools`). */
   public static serviceAccount(name: string, namespace: string): RbacSubject {
+    if (!NAMESPACE_NAME.test(namespace ?? '')) {
+      throw new RuleError(RBAC_SUBJECT_NAMESPACE_RULE, `RbacSubject.serviceAccount('${name}')`,
+        `namespace "${namespace}" is not a valid namespace name; give the ServiceAccount's namespace as a DNS label such as "tools" (a binding subject without one is rejected by the API server)`);
+    }
     return new RbacSubject(SubjectKind.SERVICE_ACCOUNT, name, namespace);
   }
 

@@ -1,19 +1,33 @@
 /**
- * Writes the Kubernetes side of an access model as files for GitOps (`<outdir>/access.k8s.yaml`), the job
- * `npx cdk synth` does for the example app next to the CloudFormation templates.
+ * Writes the Kubernetes side of an access model as files for GitOps, the job `npx cdk synth` does for the example app
+ * next to the CloudFormation templates:
+ * - `<outdir>/access.k8s.yaml`: RBAC, service accounts, IAMIdentityMappings — safe for `kubectl apply` / a GitOps sync;
+ * - `<outdir>/aws-auth.k8s.yaml` (ConfigMap modes only): our aws-auth rows, NOT for a plain apply. aws-auth's data
+ *   keys are single strings, so applying this file would replace every row other writers own (node groups, eksctl);
+ *   it is the `--ours` input of `eks-access merge-aws-auth`, which merges row by row (README "k8s", apply order).
  */
 import { join } from 'node:path';
-import { App, YamlOutputType } from 'cdk8s';
+import { App, Chart, YamlOutputType } from 'cdk8s';
 import type { AccessModel } from '../model';
-import { AccessChart, AccessChartProps } from './access-chart';
+import { AccessChart, AccessChartProps, awsAuthConfigMapOf, rendersAwsAuth } from './access-chart';
 
 /** Options of `writeAccessManifests`; the chart options are those of `AccessChart`. */
 export type WriteAccessManifestsOptions = Omit<AccessChartProps, 'model'>;
 
-/** Synthesizes the AccessChart of `model` into `<outdir>/access.k8s.yaml`; returns the file path. */
+/** File name of the RBAC manifests (safe to apply). */
+export const ACCESS_MANIFEST_FILE = 'access.k8s.yaml';
+/** File name of our aws-auth ConfigMap, the input of `eks-access merge-aws-auth` (never applied as is). */
+export const AWS_AUTH_MANIFEST_FILE = 'aws-auth.k8s.yaml';
+
+/**
+ * Synthesizes the AccessChart of `model` into `<outdir>/access.k8s.yaml` and, when the model has aws-auth rows, the
+ * aws-auth ConfigMap into `<outdir>/aws-auth.k8s.yaml` (a separate file, so an apply of the RBAC never replaces the
+ * live aws-auth). Returns the path of access.k8s.yaml.
+ */
 export function writeAccessManifests(model: AccessModel, outdir: string, options: WriteAccessManifestsOptions = {}): string {
   const app = new App({ outdir, outputFileExtension: '.k8s.yaml', yamlOutputType: YamlOutputType.FILE_PER_CHART });
-  new AccessChart(app, 'access', { ...options, model });
+  new AccessChart(app, 'access', { ...options, model, awsAuth: false });
+  if (rendersAwsAuth(model, options.awsAuth, 'access')) awsAuthConfigMapOf(new Chart(app, 'aws-auth'), model);
   app.synth();
-  return join(outdir, 'access.k8s.yaml');
+  return join(outdir, ACCESS_MANIFEST_FILE);
 }

@@ -10,3 +10,7 @@ export { parseIamArn, ssoPermissionSetOf, isServiceLinkedRole } from './iam-arn'
 export { hasUnresolvedToken } from './tokens';
 export type { IamPrincipalArn } from './iam-arn';
 export * from './access-policy-roles';
+export * from './rule-error';
+export * from './rbac-vocabulary';
+export * from './model-warnings';
+export { PERMISSIONS_BOUNDARY_RULE, SAME_ROLE_RULE } from './validate-identity';

@@ -109,6 +109,8 @@ export interface RbacRuleJson {
   readonly resourceNames?: string[];
   /** @default - none */
   readonly nonResourceURLs?: string[];
+  /** Accept verbs outside the Kubernetes verb set (see `RbacRule.allowCustomVerbs`). @default false */
+  readonly allowCustomVerbs?: boolean;
 }
 
 /**

@@ -3,6 +3,7 @@
  * mistakes no service catches (a principal granted nothing). Every issue names its subject (principal id, group or
  * service account) and says what would be valid; `ClusterAccess` prefixes the construct path.
  */
+import { usernameProblems } from '../../authenticator/mapper/username-template';
 import { AccessPolicy } from './access-policies';
 import type { AccessModel } from './access-model';
 import { SYSTEM_MASTERS, accessEntries, grantsNothing, trustedPrincipalIds } from './derive';
@@ -11,10 +12,15 @@ import {
 } from './enums';
 import { isServiceLinkedRole, parseIamArn } from './iam-arn';
 import { hasUnresolvedToken } from './tokens';
+import { NAMESPACE_NAME } from './rbac-vocabulary';
+import { identityIssues } from './validate-identity';
 import type { AccessPolicyGrantJson, IamStatementJson, PrincipalJson, ServiceAccountJson } from './types';
 
 /** EKS: access entries per cluster, not adjustable (quota L-C56B9FC3). */
 export const MAX_ACCESS_ENTRIES_PER_CLUSTER = 3000;
+
+/** Rule id of the username checks (reserved prefixes, the parsed template). */
+export const USERNAME_RULE = 'eks-access:username';
 
 /** One problem found in a model. */
 export interface ValidationIssue {
@@ -39,11 +45,9 @@ export interface ValidationNote {
   readonly message: string;
 }
 
-const RESERVED_USERNAME_PREFIXES = ['system:', 'eks:', 'aws:', 'amazon:', 'iam:'];
 const ACCOUNT_ID = /^\d{12}$/;
 const IAM_NAME = /^[\w+=,.@-]{1,64}$/;
 const IAM_PATH = /^\/(?:[\x21-\x7E]+\/)?$/;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 /** A namespace, or a prefix ending in `*` (EKS scope wildcard). */
 const NAMESPACE_PATTERN = /^(?:[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?|[a-z0-9][-a-z0-9]{0,61}\*)$/;
 const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
@@ -86,6 +90,7 @@ function runChecks(model: AccessModel): { issues: ValidationIssue[]; notes: Vali
   for (const p of model.principals) checkPrincipal(model, p, trusted.has(p.id), add, note);
   for (const g of model.groupGrants) checkGroupGrant(g.group, !!g.clusterRole, g.rules.length, g.namespaces, add);
   checkServiceAccounts(model.serviceAccounts, add);
+  issues.push(...identityIssues(model));
   const entries = accessEntries(model).length;
   if (entries > MAX_ACCESS_ENTRIES_PER_CLUSTER) {
     add('model', `${entries} access entries exceed the EKS quota of ${MAX_ACCESS_ENTRIES_PER_CLUSTER} per cluster (not adjustable); map principals through shared roles or groups instead`);
@@ -119,7 +124,7 @@ function checkPrincipal(model: AccessModel, p: PrincipalJson, trusted: boolean, 
   if (p.entryType !== AccessEntryType.STANDARD) {
     checkNode(model, p, at, (what) => deferred(note, p.id, what));
   } else {
-    if (p.username !== undefined) checkUsername(p.username, at);
+    if (p.username !== undefined) checkUsername(model, p, p.username, at);
     checkGroups(model, p, at);
   }
   checkPolicies(model, p.accessPolicies, at, (m) => note(ValidationNoteKind.UNCATALOGUED_ACCESS_POLICY, p.id, m));
@@ -176,18 +181,10 @@ function checkNode(model: AccessModel, p: PrincipalJson, at: (m: string) => void
   }
 }
 
-/** EKS username rules (iac-anchors §1.3). */
-function checkUsername(username: string, at: (m: string) => void): void {
-  if (username.trim() === '') {
-    at(`username must not be empty; omit it to get the EKS default`);
-    return;
-  }
-  const reserved = RESERVED_USERNAME_PREFIXES.find((prefix) => username.startsWith(prefix));
-  if (reserved) at(`username '${username}' must not start with '${reserved}' (reserved prefixes: ${RESERVED_USERNAME_PREFIXES.join(', ')})`);
-  const session = username.indexOf('{{SessionName}}');
-  if (session >= 0 && !username.slice(0, session).includes(':')) {
-    at(`username '${username}' uses {{SessionName}} without a ':' before it (e.g. 'dev:{{SessionName}}')`);
-  }
+/** EKS username rules, parsed by the shared template grammar (authenticator/mapper/username-template.ts). */
+function checkUsername(model: AccessModel, p: PrincipalJson, username: string, at: (m: string) => void): void {
+  const accessEntry = model.authenticationMode !== AuthenticationMode.CONFIG_MAP && p.kind !== PrincipalKind.ACCOUNT;
+  for (const problem of usernameProblems(username, { accessEntry, node: false })) at(`${problem} [${USERNAME_RULE}]`);
 }
 
 function checkGroups(model: AccessModel, p: PrincipalJson, at: (m: string) => void): void {
@@ -271,14 +268,14 @@ function checkGroupGrant(group: string, hasClusterRole: boolean, rules: number, 
   if (group.trim() === '' || /\s/.test(group)) at(`group '${group}' must be non-empty and contain no whitespace`);
   if (group.startsWith('system:')) at(`group '${group}' is a Kubernetes system group; grant RBAC to a group of your own`);
   if (!hasClusterRole && rules === 0) at(`group grant needs a clusterRole to bind or rules`);
-  for (const ns of namespaces) if (!DNS_LABEL.test(ns)) at(`namespace '${ns}' is not a DNS-1123 label`);
+  for (const ns of namespaces) if (!NAMESPACE_NAME.test(ns)) at(`namespace '${ns}' is not a DNS-1123 label`);
 }
 
 function checkServiceAccounts(accounts: readonly ServiceAccountJson[], add: Add): void {
   const seen = new Set<string>();
   for (const sa of accounts) {
     const at = (m: string) => add(`serviceAccounts/${sa.id}`, m);
-    if (!DNS_LABEL.test(sa.namespace)) at(`namespace '${sa.namespace}' is not a DNS-1123 label`);
+    if (!NAMESPACE_NAME.test(sa.namespace)) at(`namespace '${sa.namespace}' is not a DNS-1123 label`);
     if (!/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(sa.name)) at(`service account name '${sa.name}' is not a DNS-1123 subdomain`);
     if (!IAM_NAME.test(sa.roleName)) at(`IAM role name '${sa.roleName}' is invalid: 1-64 characters of letters, digits and +=,.@_-`);
     sa.policyStatements.forEach((st, i) => checkStatement(st, (m) => at(`policyStatements[${i}]: ${m}`)));

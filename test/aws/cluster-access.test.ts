@@ -376,7 +376,7 @@ describe('cluster targets', () => {
     model.addUser('alice', { username: 'system:alice', kubernetesGroups: ['system:nodes'] });
     expect(() => accessOn(stack, model)).toThrow([
       'Bad/Access: invalid access model:',
-      "  Bad/Access/alice: username 'system:alice' must not start with 'system:' (reserved prefixes: system:, eks:, aws:, amazon:, iam:)",
+      "  Bad/Access/alice: username 'system:alice' must not start with 'system:' (reserved prefixes: system:, eks:, aws:, amazon:, iam:) [eks-access:username]",
       "  Bad/Access/alice: kubernetes group 'system:nodes' cannot be used on an access entry: EKS rejects groups starting with 'system:'; use a group of your own and bind it with addGroupGrant",
     ].join('\n'));
   });

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXAMPLE_DEV_NAMESPACE, exampleAccessModel } from '../../examples/app/example-access';
 import { encodeAwsAuth, parseAwsAuth, ParsedAwsAuth } from '../../authenticator/mapper';
+import { mergeAwsAuth } from '../../lib/k8s/aws-auth-merge';
 import { AuthenticationMode } from '../../lib/model';
 import { startStsStandIn, StsStandIn } from '../fixtures/sts-standin';
 import { ControlPlane, startControlPlane } from './harness/control-plane';
@@ -87,7 +88,7 @@ beforeAll(async () => {
   mkdirSync(synthDir);
   // The example synthesized for a cluster that authenticates from aws-auth (EKS API mode has no aws-auth, and
   // access policies are evaluated by EKS's own authorizer, which cannot run here): its access.k8s.yaml holds the
-  // RBAC and the aws-auth ConfigMap the webhook is configured from, unchanged.
+  // RBAC, its aws-auth.k8s.yaml the aws-auth ConfigMap the webhook is configured from, unchanged.
   const synthesized = synthesizeExample(synthDir, AuthenticationMode.CONFIG_MAP);
   awsAuth = synthesized.objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'aws-auth')!;
   expect(awsAuth).toBeDefined();
@@ -118,9 +119,14 @@ beforeAll(async () => {
   });
   cp = await startControlPlane({ webhookKubeconfig: webhook.webhookKubeconfig, webhookVersion: 'v1' });
 
-  // The walkthrough needs the example's RBAC: apply the synthesized file as it is (the first test checks the outcome).
+  // The walkthrough needs the example's RBAC: apply the synthesized file as it is (the first test checks the outcome),
+  // then aws-auth in the documented order, through the row merge (there is no live aws-auth on this control plane).
   await cp.apply({ objects: namespacesOf(synthesized.objects) });
-  applied = { out: await cp.apply({ file: synthesized.file }), count: synthesized.objects.length };
+  const rbacCount = synthesized.objects.length - 1;
+  const merged = mergeAwsAuth(undefined, parseAwsAuth(awsAuth.data as Record<string, string>));
+  expect(merged.conflicts).toEqual([]);
+  const rbacOut = await cp.apply({ file: synthesized.file });
+  applied = { out: `${rbacOut.trim()}\n${(await cp.apply({ objects: [merged.configMap] })).trim()}`, count: rbacCount + 1 };
 }, 300000);
 
 afterAll(async () => {
@@ -131,7 +137,7 @@ afterAll(async () => {
   if (workDir && process.env.E2E_KEEP_LOGS !== '1') rmSync(workDir, { recursive: true, force: true });
 });
 
-test('the synthesized access.k8s.yaml applies server-side with strict validation, all accepted', () => {
+test('the synthesized access.k8s.yaml and the merged aws-auth apply server-side with strict validation, all accepted', () => {
   expect(applied.out.trim().split('\n')).toHaveLength(applied.count);
   expect(applied.out).not.toMatch(/error|warning/i);
   // The read-only and developer roles' groups are bound by the chart itself (view cluster-wide, edit in dev).

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
@@ -8,8 +8,11 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import YAML from 'yaml';
 import { exampleAccessModel } from '../../examples/app/example-access';
 import { ClusterAccess, ClusterTarget } from '../../lib/aws';
-import { EksAccessManifests, writeAccessManifests } from '../../lib/k8s';
+import { parseAwsAuth } from '../../authenticator/mapper/aws-auth';
+import { run as runMerge } from '../../bin/commands/merge-aws-auth';
+import { AWS_AUTH_MANIFEST_FILE, EksAccessManifests, writeAccessManifests } from '../../lib/k8s';
 import { AuthenticationMode } from '../../lib/model';
+import { captureCli } from '../helpers/cli-output';
 import { validateAll } from './validate-manifest';
 
 const ACCOUNT = '111122223333';
@@ -35,6 +38,33 @@ describe('applying the access manifests', () => {
       const docs = YAML.parseAllDocuments(readFileSync(file, 'utf8')).map((d) => d.toJS());
       validateAll(docs);
       expect(docs.map((d) => d.kind)).toEqual(expect.arrayContaining(['ClusterRole', 'ClusterRoleBinding', 'ServiceAccount']));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('CONFIG_MAP mode: aws-auth goes to its own file (the merge input), never into access.k8s.yaml', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'manifests-'));
+    try {
+      const file = writeAccessManifests(exampleAccessModel(AuthenticationMode.CONFIG_MAP), dir);
+      const rbac = YAML.parseAllDocuments(readFileSync(file, 'utf8')).map((d) => d.toJS());
+      expect(rbac.filter((d) => d.kind === 'ConfigMap')).toEqual([]);
+      expect(rbac.map((d) => d.kind)).toEqual(expect.arrayContaining(['ClusterRoleBinding', 'RoleBinding']));
+      const awsAuthFile = join(dir, AWS_AUTH_MANIFEST_FILE);
+      const [cm, ...rest] = YAML.parseAllDocuments(readFileSync(awsAuthFile, 'utf8')).map((d) => d.toJS());
+      expect(rest).toEqual([]);
+      expect(cm.metadata).toMatchObject({ name: 'aws-auth', namespace: 'kube-system' });
+      validateAll([cm]);
+      // The file is what `eks-access merge-aws-auth --ours` takes.
+      const none = join(dir, 'no-live.yaml');
+      writeFileSync(none, '');
+      const r = await captureCli(runMerge, ['--live', none, '--ours', awsAuthFile]);
+      expect(r.code).toBe(0);
+      expect(parseAwsAuth(YAML.parse(r.stdout).data).users.map((u) => u.username)).toEqual(expect.arrayContaining(['pod-viewer-user', 'pod-admin-user']));
+      // API mode writes no aws-auth file at all.
+      const apiDir = join(dir, 'api');
+      writeAccessManifests(exampleAccessModel(), apiDir);
+      expect(existsSync(join(apiDir, AWS_AUTH_MANIFEST_FILE))).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -2,6 +2,7 @@
 import { Size, Testing } from 'cdk8s';
 import YAML from 'yaml';
 import { createCertificateAuthority, issueServerCertificate } from '../../authenticator/certs';
+import { RuleError } from '../../lib/model';
 import { parseConfig } from '../../authenticator/config';
 import {
   AuthenticatorBackend, AuthenticatorChart, AuthenticatorTls, AuthenticatorWorkload, IamIdentityMappingCrd,
@@ -90,7 +91,10 @@ describe('AuthenticatorChart', () => {
   });
 
   test('DEPLOYMENT: a NetworkPolicy admits only kube-apiserver to the webhook port; metrics/probes on their own port', () => {
-    const { objs } = synth({ workload: AuthenticatorWorkload.DEPLOYMENT, apiServerCidrs: ['10.0.0.0/24', 'fd00::/64'] });
+    // A serving certificate for the Service name the webhook kubeconfig points at (the chart refuses one that does not cover it).
+    const forService = issueServerCertificate(ca, { dnsNames: ['eks-access-authenticator.kube-system.svc'] });
+    const serviceTls = AuthenticatorTls.fromPem(forService.certPem, forService.keyPem, ca.certPem);
+    const { objs } = synth({ workload: AuthenticatorWorkload.DEPLOYMENT, apiServerCidrs: ['10.0.0.0/24', 'fd00::/64'], tls: serviceTls });
     const [np] = kind(objs, 'NetworkPolicy');
     expect(np.spec).toEqual({
       podSelector: { matchLabels: { 'app.kubernetes.io/name': 'eks-access-authenticator' } },
@@ -109,7 +113,7 @@ describe('AuthenticatorChart', () => {
     });
     const [dep] = kind(objs, 'Deployment');
     expect(dep.spec.template.spec.containers[0].ports.map((p: any) => p.containerPort)).toEqual([21362, 21363]);
-    const custom = synth({ workload: AuthenticatorWorkload.DEPLOYMENT, apiServerPodLabels: { app: 'apiserver' }, apiServerNamespace: 'control', metricsPort: 9100 });
+    const custom = synth({ workload: AuthenticatorWorkload.DEPLOYMENT, apiServerPodLabels: { app: 'apiserver' }, apiServerNamespace: 'control', metricsPort: 9100, tls: serviceTls });
     const [np2] = kind(custom.objs, 'NetworkPolicy');
     expect(np2.spec.ingress[0].from).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'control' } }, podSelector: { matchLabels: { app: 'apiserver' } } }]);
     expect(np2.spec.ingress[1].ports).toEqual([{ port: 9100, protocol: 'TCP' }]);
@@ -125,5 +129,24 @@ describe('AuthenticatorChart', () => {
     expect(() => AuthenticatorTls.fromPem('nope', 'nope')).toThrow(/PEM/);
     expect(() => synth({ metricsPort: 21362 })).toThrow(/authenticator: metricsPort must be 1-65535 and differ from port 21362/);
     expect(() => synth({ workload: AuthenticatorWorkload.DEPLOYMENT, apiServerCidrs: ['10.0.0.300/24'] })).toThrow(/apiServerCidrs: "10.0.0.300\/24" is not a CIDR/);
+  });
+
+  test('a serving certificate whose SANs do not cover the kubeconfig address is refused, naming both', () => {
+    // What `eks-access init` writes by default (DNS:localhost, IP:127.0.0.1), for a Deployment behind 10.100.0.50.
+    let error: RuleError | undefined;
+    try {
+      synth({ workload: AuthenticatorWorkload.DEPLOYMENT, serviceClusterIp: '10.100.0.50' });
+    } catch (e) {
+      error = e as RuleError;
+    }
+    expect(error).toBeInstanceOf(RuleError);
+    expect(error!.ruleId).toBe('eks-access:webhook-certificate-san');
+    expect(error!.message).toMatch(/^authenticator: the serving certificate's subjectAltNames \(DNS:localhost, IP Address:127\.0\.0\.1\) do not cover 10\.100\.0\.50, the address of the webhook kubeconfig \(https:\/\/10\.100\.0\.50:443\/authenticate\); kube-apiserver would fail every TLS handshake\. Issue a certificate for it \(eks-access init --address 10\.100\.0\.50\)/);
+    // The Service DNS name without a ClusterIP needs a DNS SAN.
+    expect(() => synth({ workload: AuthenticatorWorkload.DEPLOYMENT })).toThrow(/do not cover eks-access-authenticator\.kube-system\.svc.*eks-access init --hostname eks-access-authenticator\.kube-system\.svc/);
+    // A certificate for the address passes.
+    const forIp = issueServerCertificate(ca, { ipAddresses: ['10.100.0.50'] });
+    const ok = synth({ workload: AuthenticatorWorkload.DEPLOYMENT, serviceClusterIp: '10.100.0.50', tls: AuthenticatorTls.fromPem(forIp.certPem, forIp.keyPem, ca.certPem) });
+    expect(ok.chart.webhookKubeconfig).toContain('https://10.100.0.50:443/authenticate');
   });
 });

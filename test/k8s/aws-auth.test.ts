@@ -40,7 +40,7 @@ describe('AwsAuthConfigMap', () => {
     ]);
     expect(parsed.users.map((u) => u.username)).toEqual(['alice']);
     expect(parsed.accounts).toEqual(['444455556666']);
-    expect(JSON.parse(cm.metadata.annotations[OWNED_ROWS_ANNOTATION])).toHaveLength(6);
+    expect(Object.keys(JSON.parse(cm.metadata.annotations[OWNED_ROWS_ANNOTATION]))).toHaveLength(6);
     expect(objs).toMatchSnapshot();
   });
 
@@ -60,7 +60,7 @@ describe('mergeAwsAuth (merge, not clobber)', () => {
     users: [{ userArn: `arn:aws:iam::${ACCT}:user/developer`, username: 'developer', groups: ['eks-console-dashboard-restricted-access-group'] }],
   }).cm.content;
 
-  test('keeps rows written by others (node group, testuser) and metadata, adds ours, records ownership', () => {
+  test('keeps rows written by others (node group, testuser, the identical developer row) and metadata, adds ours, records only rows it created', () => {
     const live = walkthrough();
     const r = mergeAwsAuth(live, ours());
     expect(r.conflicts).toEqual([]);
@@ -69,9 +69,9 @@ describe('mergeAwsAuth (merge, not clobber)', () => {
     const parsed = parseAwsAuth(r.configMap.data);
     expect(parsed.roles.map((x) => x.username)).toEqual(['system:node:{{EC2PrivateDNSName}}', 'admin']);
     expect(parsed.users.map((x) => x.username)).toEqual(['testuser', 'developer']);
-    expect(JSON.parse(r.configMap.metadata!.annotations![OWNED_ROWS_ANNOTATION])).toEqual([
-      `role:arn:aws:iam::${ACCT}:role/Admin`, `user:arn:aws:iam::${ACCT}:user/developer`,
-    ]);
+    // The developer row was written by someone else with the same mapping: it stays theirs (never adopted).
+    expect(r.shared).toEqual([`user:arn:aws:iam::${ACCT}:user/developer`]);
+    expect(Object.keys(JSON.parse(r.configMap.metadata!.annotations![OWNED_ROWS_ANNOTATION]))).toEqual([`role:arn:aws:iam::${ACCT}:role/Admin`]);
     validateAll([r.configMap as any]);
   });
 
@@ -82,6 +82,10 @@ describe('mergeAwsAuth (merge, not clobber)', () => {
     const parsed = parseAwsAuth(second.configMap.data);
     expect(parsed.roles.map((x) => x.username)).toEqual(['system:node:{{EC2PrivateDNSName}}']);
     expect(parsed.users.map((x) => x.username)).toEqual(['testuser', 'developer']);
+    // Not declaring the developer row any more does not delete it: we never created it.
+    const fourth = mergeAwsAuth(second.configMap, { roles: [], users: [], accounts: [] });
+    expect(fourth.removed).toEqual([]);
+    expect(parseAwsAuth(fourth.configMap.data).users.map((x) => x.username)).toEqual(['testuser', 'developer']);
     // idempotent
     const third = mergeAwsAuth(second.configMap, { roles: [], users: ours().users, accounts: [] });
     expect(third.configMap.data).toEqual(second.configMap.data);

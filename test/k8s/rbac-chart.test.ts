@@ -157,6 +157,7 @@ describe('RbacPresets', () => {
     ['podViewer', RbacPresets.podViewer(), true],
     ['podAdmin', RbacPresets.podAdmin(), true],
     ['namespaceDeveloper', RbacPresets.namespaceDeveloper(), true],
+    ['developer', RbacPresets.developer(), true],
   ] as const)('%s synthesizes to a valid role', (name, rules, namespaced) => {
     const c = chart();
     if (namespaced) c.addRole('R', { name, namespace: 'team-a', rules: [...rules] });
@@ -167,11 +168,19 @@ describe('RbacPresets', () => {
     expect(objs).toMatchSnapshot();
   });
 
-  test('readOnly grants exactly get/list/watch on everything', () => {
-    const [all] = RbacPresets.readOnly();
-    expect(all).toEqual({ apiGroups: ['*'], resources: ['*'], verbs: ['get', 'list', 'watch'] });
-    const verbs = new Set(RbacPresets.readOnly().flatMap((r) => r.verbs));
+  test('readOnly reads what view reads plus cluster inventory, only get/list/watch, never secrets or connect subresources', () => {
+    const rules = RbacPresets.readOnly();
+    const verbs = new Set(rules.flatMap((r) => r.verbs));
     expect([...verbs].sort()).toEqual(['get', 'list', 'watch']);
+    const resources = rules.flatMap((r) => r.resources ?? []);
+    for (const r of ['pods', 'deployments', 'nodes', 'namespaces', 'persistentvolumes', 'storageclasses', 'customresourcedefinitions']) expect(resources).toContain(r);
+    for (const r of ['*', 'secrets', 'pods/exec', 'pods/attach', 'pods/portforward', 'pods/proxy', 'services/proxy', 'nodes/proxy', 'serviceaccounts/token']) expect(resources).not.toContain(r);
+    expect(rules.some((r) => r.apiGroups?.includes('*'))).toBe(false);
+    expect(RbacPresets.namespaceReadOnly().flatMap((r) => r.resources ?? [])).not.toContain('secrets');
+  });
+
+  test('developer is the seed\'s role exactly: pods list, get, create, update', () => {
+    expect(RbacPresets.developer()).toEqual([{ apiGroups: [''], resources: ['pods'], verbs: ['list', 'get', 'create', 'update'] }]);
   });
 
   test('podViewer cannot write or exec; podAdmin can exec; developer has no RBAC or namespace rights', () => {
@@ -184,5 +193,7 @@ describe('RbacPresets', () => {
     expect(grants(dev, 'deployments', 'create')).toBe(true);
     expect(dev.some((r) => r.apiGroups?.includes('rbac.authorization.k8s.io') || r.resources?.includes('namespaces') || r.resources?.includes('*'))).toBe(false);
     expect(grants(dev, 'resourcequotas', 'update')).toBe(false);
+    expect(dev.some((r) => r.resources?.includes('secrets'))).toBe(false);
+    expect(dev.some((r) => r.resources?.some((x) => /^pods\/(exec|attach|portforward|proxy)$/.test(x)))).toBe(false);
   });
 });

@@ -1,31 +1,43 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { exampleAccessModel } from '../../../examples/app/example-access';
-import { writeAccessManifests, WriteAccessManifestsOptions } from '../../../lib/k8s/write-manifests';
+import { AWS_AUTH_MANIFEST_FILE, writeAccessManifests, WriteAccessManifestsOptions } from '../../../lib/k8s/write-manifests';
 import { AuthenticationMode, PrincipalJson } from '../../../lib/model';
 
-/** One synthesized Kubernetes object (a parsed document of `access.k8s.yaml`). */
+/** One synthesized Kubernetes object (a parsed document of `access.k8s.yaml` or `aws-auth.k8s.yaml`). */
 export type ExampleObject = Record<string, unknown> & { kind: string; metadata: { name: string; namespace?: string } };
+
+/** Parses a multi-document manifest file into its objects. */
+function readObjects(file: string): ExampleObject[] {
+  const docs = parseAllDocuments(readFileSync(file, 'utf8'));
+  const broken = docs.flatMap((d) => d.errors.map((e) => e.message));
+  if (broken.length) throw new Error(`${file} does not parse: ${broken.join('; ')}`);
+  return docs.map((d) => d.toJS()).filter((o): o is ExampleObject => !!o);
+}
 
 /**
  * The example app's Kubernetes manifests as the product writes them: `writeAccessManifests` (what `examples/app/app.ts`, i.e.
- * `npx cdk synth`, calls) into `outdir`, and the written `access.k8s.yaml` read back. API mode is the app's own
- * model; CONFIG_MAP is the same example for a cluster that authenticates from aws-auth (ours, self-managed).
- * `npx cdk synth` itself is not run: it adds CloudFormation and cdk-nag (tens of seconds on the CI machine), always
- * writes the API-mode file into the shared `dist/`, and the scenario needs the CONFIG_MAP variant.
+ * `npx cdk synth`, calls) into `outdir`, and the written files read back: `access.k8s.yaml` (`file`, the RBAC) and, in
+ * the ConfigMap modes, `aws-auth.k8s.yaml` (`awsAuthFile`, the input of `eks-access merge-aws-auth`). `objects` holds
+ * both. API mode is the app's own model; CONFIG_MAP is the same example for a cluster that authenticates from aws-auth
+ * (ours, self-managed). `npx cdk synth` itself is not run: it adds CloudFormation and cdk-nag (tens of seconds on the
+ * CI machine), always writes the API-mode file into the shared `dist/`, and the scenario needs the CONFIG_MAP variant.
  */
 export function synthesizeExample(
   outdir: string,
   mode: AuthenticationMode = AuthenticationMode.API,
   options: WriteAccessManifestsOptions = {},
-): { file: string; objects: ExampleObject[] } {
+): { file: string; awsAuthFile?: string; objects: ExampleObject[] } {
   const file = writeAccessManifests(exampleAccessModel(mode), outdir, options);
-  const docs = parseAllDocuments(readFileSync(file, 'utf8'));
-  const broken = docs.flatMap((d) => d.errors.map((e) => e.message));
-  if (broken.length) throw new Error(`${file} does not parse: ${broken.join('; ')}`);
-  return { file, objects: docs.map((d) => d.toJS()).filter((o): o is ExampleObject => !!o) };
+  const awsAuthFile = join(outdir, AWS_AUTH_MANIFEST_FILE);
+  const hasAwsAuth = existsSync(awsAuthFile);
+  return {
+    file,
+    ...(hasAwsAuth ? { awsAuthFile } : {}),
+    objects: [...readObjects(file), ...(hasAwsAuth ? readObjects(awsAuthFile) : [])],
+  };
 }
 
 /** The example app's Kubernetes objects (`synthesizeExample` into a temporary directory, removed afterwards). */

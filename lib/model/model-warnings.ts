@@ -1,0 +1,50 @@
+/**
+ * Mistakes the cluster would accept but that leave access other than intended, reported as warnings (the grant may be
+ * meant for RBAC written elsewhere): a group grant for a group no principal of the model is in, and a principal's
+ * group that no group grant binds — typically one typo on one side (`pod-viewers` vs `pod-viewer`), which grants
+ * nothing to anyone. `system:` groups are the cluster's own and are not checked.
+ */
+import type { AccessModel } from './access-model';
+import type { ValidationIssue } from './validate';
+
+export const GRANT_WITHOUT_MEMBERS_RULE = 'eks-access:group-grant-without-members';
+export const GROUP_NOT_BOUND_RULE = 'eks-access:group-not-bound';
+
+/** Levenshtein distance, small strings only: for "did you mean" suggestions. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length];
+}
+
+function didYouMean(name: string, candidates: Iterable<string>): string {
+  const close = [...candidates].filter((c) => distance(name, c) <= 2).sort();
+  return close.length ? `; did you mean ${close.map((c) => `'${c}'`).join(' or ')}?` : '';
+}
+
+/** Warnings of the model, in declaration order (each message ends with its rule id). */
+export function modelWarnings(model: AccessModel): ValidationIssue[] {
+  const own = (g: string) => !g.startsWith('system:');
+  const memberGroups = new Set(model.principals.flatMap((p) => p.kubernetesGroups).filter(own));
+  const grantedGroups = new Set(model.groupGrants.map((g) => g.group).filter(own));
+  const out: ValidationIssue[] = [];
+  for (const g of grantedGroups) {
+    if (memberGroups.has(g)) continue;
+    out.push({ subject: `groupGrants/${g}`, message: `group grant '${g}' binds a group no principal of the model is in${didYouMean(g, memberGroups)} (fine if principals mapped elsewhere use it) [${GRANT_WITHOUT_MEMBERS_RULE}]` });
+  }
+  for (const p of model.principals) {
+    for (const g of p.kubernetesGroups.filter(own)) {
+      if (grantedGroups.has(g)) continue;
+      out.push({ subject: p.id, message: `kubernetes group '${g}' is bound by no group grant of the model, so it grants nothing unless RBAC written elsewhere binds it${didYouMean(g, grantedGroups)} [${GROUP_NOT_BOUND_RULE}]` });
+    }
+  }
+  return out;
+}

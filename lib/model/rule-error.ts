@@ -1,0 +1,18 @@
+/**
+ * The synth-time error with a stable id per rule, for lib/k8s and lib/aws alike (as aws-cdk-lib's `ValidationError`
+ * does, which is internal to aws-cdk-lib). The message starts with the construct path (or the field) and ends with the
+ * rule id, so both a reader and a tool find what failed; `ruleId` and `path` carry them unparsed.
+ */
+export class RuleError extends Error {
+  /** Stable id of the rule, e.g. `eks-access:rbac-verb`; listed in the README's validation sections. */
+  public readonly ruleId: string;
+  /** Construct path (or field path) the problem belongs to. */
+  public readonly path: string;
+
+  constructor(ruleId: string, path: string, message: string) {
+    super(`${path}: ${message} [${ruleId}]`);
+    this.name = 'RuleError';
+    this.ruleId = ruleId;
+    this.path = path;
+  }
+}
