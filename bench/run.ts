@@ -18,6 +18,7 @@ interface Bench {
 
 const BENCHES: readonly Bench[] = [
   { name: 'webhook', load: () => import('./benches/webhook') },
+  { name: 'webhook-sts-bound', load: () => import('./benches/webhook-sts-bound') },
   { name: 'verify-cpu', load: () => import('./benches/verify-cpu') },
   { name: 'synth', load: () => import('./benches/synth') },
   { name: 'cdk8s', load: () => import('./benches/cdk8s') },

@@ -3,11 +3,12 @@
  * sigs.k8s.io/aws-iam-authenticator v0.7.10, built from bench/go/verify-cpu with the Go module proxy). Both verify
  * the same 200 real presigned tokens in a loop, single-threaded, in fresh processes, with a canned STS reply.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { generateToken } from '../../authenticator/token';
+import { buildGoProgram } from '../lib/go-build';
 import { BenchResult, row } from '../lib/result';
 import { median } from '../lib/stats';
 
@@ -15,20 +16,6 @@ const TOKENS = 200;
 const ROUNDS = 7;
 const ROUND_MS = 400;
 const CLUSTER = 'bench-cluster';
-const GO_SOURCE = path.resolve(__dirname, '..', '..', '..', 'bench', 'go', 'verify-cpu');
-
-/** Builds the Go side into the user cache (the Go build cache makes later runs take about a second). */
-function buildGoVerifier(): string {
-  const binDir = path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'cdk-eks-access', 'bin');
-  mkdirSync(binDir, { recursive: true });
-  const out = path.join(binDir, 'bench-verify-cpu');
-  try {
-    execFileSync('go', ['build', '-trimpath', '-o', out, '.'], { cwd: GO_SOURCE, stdio: ['ignore', 'ignore', 'pipe'] });
-  } catch (e) {
-    throw new Error(`bench verify-cpu: building ${GO_SOURCE} failed (Go toolchain ≥ 1.25 and the module proxy are needed): ${String((e as { stderr?: Buffer }).stderr ?? e)}`);
-  }
-  return out;
-}
 
 function nsPerOp(command: string, args: string[]): number[] {
   const res = spawnSync(command, args, { encoding: 'utf8' });
@@ -37,7 +24,7 @@ function nsPerOp(command: string, args: string[]): number[] {
 }
 
 export async function run(): Promise<BenchResult> {
-  const goBinary = buildGoVerifier();
+  const goBinary = buildGoProgram('verify-cpu');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-verify-'));
   try {
     const file = path.join(dir, 'tokens.txt');

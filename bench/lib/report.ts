@@ -10,6 +10,11 @@ function fmt(n: number): string {
   return n.toPrecision(3);
 }
 
+/** The median, with min–max of the repetitions when known. */
+function figure(median: number, range?: readonly [number, number]): string {
+  return range ? `${fmt(median)} (${fmt(range[0])}–${fmt(range[1])})` : fmt(median);
+}
+
 function verdict(r: BenchRow): string {
   if (r.met === undefined) return '';
   return r.met ? 'met' : 'NOT met';
@@ -20,7 +25,7 @@ export function toMarkdown(machine: MachineFacts, results: readonly BenchResult[
     '# Benchmark results',
     '',
     `Run ${machine.date} on ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, ${machine.platform};`,
-    `Node ${machine.node}; ${machine.go}. Every ratio is ours / baseline measured in the same run (medians).`,
+    `Node ${machine.node}; ${machine.go}. Every ratio is ours / baseline measured in the same run (medians; min–max of the repetitions in brackets where shown).`,
     '',
   ];
   for (const result of results) {
@@ -28,7 +33,7 @@ export function toMarkdown(machine: MachineFacts, results: readonly BenchResult[
     lines.push('| case | metric | ours | baseline | ratio | target | verdict |', '|---|---|---|---|---|---|---|');
     for (const r of result.rows) {
       lines.push(
-        `| ${r.case} | ${r.metric} (${r.unit}) | ${fmt(r.ours)} | ${fmt(r.baseline)} (${r.baselineName}) | ${fmt(r.ratio)}× | ${r.target} | ${verdict(r)} |`,
+        `| ${r.case} | ${r.metric} (${r.unit}) | ${figure(r.ours, r.oursRange)} | ${figure(r.baseline, r.baselineRange)} (${r.baselineName}) | ${fmt(r.ratio)}× | ${r.target} | ${verdict(r)} |`,
       );
     }
     const explained = result.rows.filter((r) => r.explanation);

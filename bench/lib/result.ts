@@ -13,6 +13,9 @@ export interface BenchRow {
   /** Whether the target is met; undefined for context rows. */
   readonly met?: boolean;
   readonly explanation?: string;
+  /** Min and max over the repetitions behind the medians, when there were several. */
+  readonly oursRange?: readonly [number, number];
+  readonly baselineRange?: readonly [number, number];
 }
 
 export interface BenchResult {
@@ -41,5 +44,7 @@ export function row(input: RowInput): BenchRow {
     target: input.target?.text ?? '',
     met: input.target ? input.target.met(ratio, input.ours) : undefined,
     explanation: input.explanation,
+    oursRange: input.oursRange,
+    baselineRange: input.baselineRange,
   };
 }

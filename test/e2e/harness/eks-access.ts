@@ -1,7 +1,7 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { ManagedProcess, startProcess } from './processes';
+import { ManagedProcess, pinned, startProcess } from './processes';
 import { freePort, httpsCall, HttpsResult, waitUntil } from './net';
 import { run, RunResult, runOk } from './run';
 
@@ -45,9 +45,15 @@ export interface RunningWebhook {
 export interface WebhookOptions {
   readonly dir: string;
   readonly clusterId: string;
-  /** STS stand-in address and CA (test-only settings of the server config). */
-  readonly stsConnectTo: string;
+  /**
+   * STS stand-in address (the server's test-only sts.connectTo); omitted when the STS host itself resolves to the
+   * stand-in (the webhook benchmark's network namespace), so the server dials it as it would dial AWS.
+   */
+  readonly stsConnectTo?: string;
+  /** CA of the stand-in's certificate (sts.caFile). */
   readonly stsCaFile: string;
+  /** CPU list to pin the server to (`taskset -c`), for the benchmarks. */
+  readonly cpus?: string;
   /** Initial mapping document: `{mapRoles, mapUsers, mapAccounts}` lists, or a whole aws-auth ConfigMap manifest. */
   readonly mapping: object;
   /** Mapping backends in precedence order; default: only the file written from `mapping`. */
@@ -70,11 +76,12 @@ export async function startEksAccessWebhook(opts: WebhookOptions): Promise<Runni
   const init = await eksAccessInit(opts.dir, opts.clusterId, port);
   writeMapping(init.files.mapping, opts.mapping);
   const config = parse(readFileSync(init.files.config, 'utf8'));
-  config.sts = { ...config.sts, connectTo: opts.stsConnectTo, caFile: opts.stsCaFile };
+  config.sts = { ...config.sts, ...(opts.stsConnectTo ? { connectTo: opts.stsConnectTo } : {}), caFile: opts.stsCaFile };
   if (opts.backends) config.mapping = { ...config.mapping, backends: opts.backends };
   writeFileSync(init.files.config, stringify(config));
 
-  const proc = startProcess('eks-access serve', process.execPath, [CLI, 'serve', `--config=${init.files.config}`], join(opts.dir, 'eks-access-serve.log'), {
+  const [command, args] = pinned(opts.cpus, process.execPath, [CLI, 'serve', `--config=${init.files.config}`]);
+  const proc = startProcess('eks-access serve', command, args, join(opts.dir, 'eks-access-serve.log'), {
     env: { PATH: process.env.PATH, HOME: opts.dir },
   });
   const caPem = readFileSync(init.files.caCert, 'utf8');

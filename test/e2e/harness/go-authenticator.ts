@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, Server } from 'node:net';
 import { join } from 'node:path';
-import { ManagedProcess, startProcess } from './processes';
+import { ManagedProcess, pinned, startProcess } from './processes';
 import { freePort, httpsCall, HttpsResult, waitUntil } from './net';
 
 export interface GoAuthenticatorOptions {
@@ -15,8 +15,13 @@ export interface GoAuthenticatorOptions {
    * / `server.mapRoles`, upstream field names `userarn`/`rolearn`, `username`, `groups`); used by the benchmarks.
    */
   readonly mapping?: { readonly mapUsers?: object[]; readonly mapRoles?: object[] };
-  /** HTTPS_PROXY that tunnels STS hosts to the stand-in (see connect-proxy.ts). */
-  readonly stsProxyUrl: string;
+  /**
+   * HTTPS_PROXY that tunnels STS hosts to the stand-in (see connect-proxy.ts); omitted when the STS host itself
+   * resolves to the stand-in (the webhook benchmark's network namespace).
+   */
+  readonly stsProxyUrl?: string;
+  /** CPU list to pin the server to (`taskset -c`), for the benchmarks. */
+  readonly cpus?: string;
   /** CA that signed the stand-in's certificate; Go trusts only it (SSL_CERT_FILE). */
   readonly stsCaFile: string;
   /** Upstream feature gates, e.g. `SSORoleMatch=true`. */
@@ -77,14 +82,14 @@ export async function startGoAuthenticator(opts: GoAuthenticatorOptions): Promis
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: opts.dir,
-    HTTPS_PROXY: opts.stsProxyUrl,
-    NO_PROXY: '127.0.0.1,localhost',
+    ...(opts.stsProxyUrl ? { HTTPS_PROXY: opts.stsProxyUrl, NO_PROXY: '127.0.0.1,localhost' } : {}),
     SSL_CERT_FILE: opts.stsCaFile,
     // Upstream asks IMDS (169.254.169.254) for its region at start; keep it off the network.
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_REGION: 'us-east-1',
   };
-  const proc = startProcess('aws-iam-authenticator', opts.binary, args, join(opts.dir, 'aws-iam-authenticator.log'), { env });
+  const [command, pinnedArgs] = pinned(opts.cpus, opts.binary, args);
+  const proc = startProcess('aws-iam-authenticator', command, pinnedArgs, join(opts.dir, 'aws-iam-authenticator.log'), { env });
   const url = `https://127.0.0.1:${port}/authenticate`;
   const stop = async (): Promise<void> => {
     await proc.stop();

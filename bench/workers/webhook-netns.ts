@@ -1,0 +1,175 @@
+/**
+ * The webhook benchmark's measuring side, run by bench/benches/webhook.ts inside `unshare -rnm` (a user, network and
+ * mount namespace of its own: only a loopback interface, and /etc/hosts bind-mounted to send
+ * sts.us-east-1.amazonaws.com to 127.0.0.1). Both servers resolve the STS host by ordinary DNS (getaddrinfo for
+ * Node, Go's resolver reading /etc/hosts) and dial port 443 as they would dial AWS: no sts.connectTo, no proxy.
+ * They trust the stand-in's CA the way each is configured in production: ours through sts.caFile, Go through
+ * SSL_CERT_FILE. The server under test runs on CPU 0; wrk (-t1) and the stand-in share CPU 1.
+ *
+ * Usage: node webhook-netns.js CONFIG.json — writes the runs as JSON to the config's `out`.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as http from 'node:http';
+import * as path from 'node:path';
+import { createCertificateAuthority, issueServerCertificate } from '../../authenticator/certs';
+import { startEksAccessWebhook } from '../../test/e2e/harness/eks-access';
+import { startGoAuthenticator } from '../../test/e2e/harness/go-authenticator';
+import { FastPresigner } from '../lib/fast-presign';
+import { processCpuMs } from '../lib/process-cpu';
+import { TokenSource } from '../lib/token-pool';
+
+export interface NetnsConfig {
+  readonly dir: string;
+  readonly out: string;
+  readonly goAuthenticator: string;
+  readonly stsFast: string;
+  readonly durationSeconds: number;
+  readonly repeats: number;
+  readonly concurrency: readonly number[];
+}
+
+export interface NetnsRun {
+  readonly server: 'ours' | 'go';
+  readonly mode: 'unique' | 'repeated';
+  readonly connections: number;
+  readonly reqPerSec: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  /** wrk errors + answers that were not 200 with "authenticated":true. */
+  readonly errors: number;
+  readonly cpuMsPerRequest: number;
+  /** TLS connections the stand-in accepted during the run: the server's STS connections opened. */
+  readonly stsConnections: number;
+  readonly stsRequests: number;
+}
+
+const CLUSTER = 'bench-cluster';
+const ACCOUNT = '123456789012';
+const USERS = 4000;
+/** Enough for 10 s at 4k req/s; a unique run that outlasts its tokens is refused (wrk script counts reuses). */
+const TOKENS_PER_SECOND_OF_RUN = 4000;
+const STATS_PORT = 8399;
+const SERVER_CPU = '0';
+const LOAD_CPU = '1';
+const WRK_SCRIPT = path.resolve(__dirname, '..', '..', '..', 'bench', 'wrk', 'review.lua');
+
+function stsStats(): Promise<{ accepts: number; requests: number; rejected: number }> {
+  return new Promise((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port: STATS_PORT, path: '/stats' }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve(JSON.parse(body)));
+    }).on('error', reject);
+  });
+}
+
+async function startStandIn(config: NetnsConfig): Promise<() => void> {
+  const ca = createCertificateAuthority('bench fast STS stand-in CA');
+  const leaf = issueServerCertificate(ca, { dnsNames: ['sts.us-east-1.amazonaws.com'] });
+  writeFileSync(path.join(config.dir, 'sts-ca.pem'), ca.certPem);
+  writeFileSync(path.join(config.dir, 'sts-cert.pem'), leaf.certPem);
+  writeFileSync(path.join(config.dir, 'sts-key.pem'), leaf.keyPem, { mode: 0o600 });
+  const child = spawn('taskset', ['-c', LOAD_CPU, config.stsFast, '-addr', '127.0.0.1:443', '-stats', `127.0.0.1:${STATS_PORT}`,
+    '-cert', path.join(config.dir, 'sts-cert.pem'), '-key', path.join(config.dir, 'sts-key.pem'), '-account', ACCOUNT], { stdio: ['ignore', 'ignore', 'pipe'] });
+  await new Promise<void>((resolve, reject) => {
+    let log = '';
+    child.stderr!.on('data', (d: Buffer) => {
+      log += d.toString();
+      if (log.includes('listening')) resolve();
+    });
+    child.on('exit', (code) => reject(new Error(`bench: fast STS stand-in exited ${code}: ${log}`)));
+  });
+  return () => child.kill('SIGKILL');
+}
+
+interface WrkResult {
+  readonly requests: number;
+  readonly durationUs: number;
+  readonly errors: number;
+  readonly rejected: number;
+  readonly reused: number;
+  readonly p50Us: number;
+  readonly p99Us: number;
+}
+
+/**
+ * Asynchronous on purpose: the servers' logs flow through pipes into this process (test/e2e/harness/processes.ts);
+ * blocking here would leave them undrained, and a server blocks once its pipe is full (~80 Go log lines).
+ */
+async function wrk(url: string, connections: number, seconds: number, tokensFile: string, mode: string): Promise<WrkResult> {
+  const out = await new Promise<string>((resolve, reject) =>
+    execFile('taskset', ['-c', LOAD_CPU, 'wrk', '-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '10s', '-s', WRK_SCRIPT, url, '--', tokensFile, mode],
+      { encoding: 'utf8', maxBuffer: 1 << 20 }, (err, stdout, stderr) => (err ? reject(new Error(`bench: wrk failed: ${err.message} ${stderr}`)) : resolve(stdout))));
+  const line = out.split('\n').find((l) => l.startsWith('{"requests"'));
+  if (!line) throw new Error(`bench: wrk printed no result: ${out}`);
+  return JSON.parse(line);
+}
+
+async function main(): Promise<void> {
+  const config = JSON.parse(readFileSync(process.argv[2], 'utf8')) as NetnsConfig;
+  const stopStandIn = await startStandIn(config);
+  const stops: Array<() => Promise<void> | void> = [stopStandIn];
+  try {
+    const users = Array.from({ length: USERS }, (_, i) => ({ accessKeyId: `AKIAB${String(i).padStart(15, '0')}`, secretAccessKey: `bench-secret-${i}` }));
+    const mapUsers = users.map((u, i) => ({ userarn: `arn:aws:iam::${ACCOUNT}:user/${u.accessKeyId}`, username: `bench-${i}`, groups: ['bench'] }));
+    const caFile = path.join(config.dir, 'sts-ca.pem');
+    const ours = await startEksAccessWebhook({ dir: path.join(config.dir, 'ours'), clusterId: CLUSTER, stsCaFile: caFile, mapping: { mapUsers }, cpus: SERVER_CPU });
+    stops.push(() => ours.stop());
+    const go = await startGoAuthenticator({ binary: config.goAuthenticator, dir: path.join(config.dir, 'go'), clusterId: CLUSTER, stsCaFile: caFile, mapping: { mapUsers }, cpus: SERVER_CPU });
+    stops.push(() => go.stop());
+    const targets = [
+      { server: 'ours' as const, url: ours.url, pid: ours.process.child.pid! },
+      { server: 'go' as const, url: go.url, pid: go.process.child.pid! },
+    ];
+    const presigner = new FastPresigner(CLUSTER);
+    await presigner.selfCheck(users[0]);
+    const sources = new Map(targets.map((t) => [t.server, new TokenSource(CLUSTER, users, { sign: (c, at) => presigner.token(c, at), oldestSeconds: 600 })]));
+    const tokensFile = path.join(config.dir, 'tokens.txt');
+    const runs: NetnsRun[] = [];
+    const measure = async (t: (typeof targets)[number], mode: 'unique' | 'repeated', connections: number, seconds: number): Promise<NetnsRun> => {
+      const tokens = mode === 'unique'
+        ? await sources.get(t.server)!.pool(TOKENS_PER_SECOND_OF_RUN * seconds)
+        : users.slice(0, 10).map((u) => presigner.token(u, new Date(Math.floor(Date.now() / 1000) * 1000)));
+      writeFileSync(tokensFile, tokens.join('\n') + '\n');
+      const [stsBefore, cpuBefore] = [await stsStats(), processCpuMs(t.pid)];
+      const w = await wrk(t.url, connections, seconds, tokensFile, mode);
+      const [stsAfter, cpuAfter] = [await stsStats(), processCpuMs(t.pid)];
+      if (w.reused > 0) throw new Error(`bench: ${t.server} c=${connections} sent more requests than its ${tokens.length} unique tokens; raise TOKENS_PER_SECOND_OF_RUN`);
+      return {
+        server: t.server, mode, connections,
+        reqPerSec: w.requests / (w.durationUs / 1e6),
+        p50Ms: w.p50Us / 1000,
+        p99Ms: w.p99Us / 1000,
+        errors: w.errors + w.rejected,
+        cpuMsPerRequest: (cpuAfter - cpuBefore) / Math.max(1, w.requests),
+        stsConnections: stsAfter.accepts - stsBefore.accepts,
+        stsRequests: stsAfter.requests - stsBefore.requests,
+      };
+    };
+    for (const t of targets) {
+      const warm = await measure(t, 'unique', 16, 2);
+      if (warm.errors > 0) throw new Error(`bench: ${t.server} warm-up: ${warm.errors} of the requests were not authenticated (see ${config.dir})`);
+    }
+    for (const c of config.concurrency) {
+      for (const mode of ['unique', 'repeated'] as const) {
+        for (let r = 0; r < config.repeats; r++) {
+          // Ours and Go alternate run by run, so drifting machine load hits both alike.
+          for (const t of targets) {
+            const run = await measure(t, mode, c, config.durationSeconds);
+            process.stderr.write(`bench: webhook ${JSON.stringify(run)}\n`);
+            runs.push(run);
+          }
+        }
+      }
+    }
+    writeFileSync(config.out, JSON.stringify(runs));
+  } finally {
+    for (const stop of stops.reverse()) await Promise.resolve(stop()).catch(() => undefined);
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exitCode = 1;
+});
