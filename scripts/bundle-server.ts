@@ -10,9 +10,13 @@ import { bundleForNode22, runBundleScript } from './node-bundle';
 
 export const SERVER_ENTRY = resolve(__dirname, '..', 'bin', 'eks-access.ts');
 
-/** Writes `<outDir>/eks-access.js` (source map inline: the image holds one file) and returns its path. */
+/**
+ * Writes `<outDir>/eks-access.js` and returns its path. No source map: inline it was 11.8 MB read by nothing (the
+ * entrypoint runs without --enable-source-maps) and Node keeps a script's whole source in memory, ~48 MB of idle RSS
+ * (bench/results/RESULTS.md, container).
+ */
 export function bundleServer(outDir: string): Promise<string> {
-  return bundleForNode22(SERVER_ENTRY, outDir, 'eks-access.js', { sourcemap: 'inline', legalComments: 'none' });
+  return bundleForNode22(SERVER_ENTRY, outDir, 'eks-access.js', { sourcemap: false, legalComments: 'none' });
 }
 
 if (require.main === module) runBundleScript('bundle-server', bundleServer, 'dist/container');

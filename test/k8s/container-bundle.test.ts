@@ -7,7 +7,7 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdk8s';
@@ -41,6 +41,7 @@ describe('the container bundle', () => {
   let url: string;
   let caPem: string;
   let alice: { arn: string; userId: string; accessKeyId: string; secretAccessKey: string };
+  let bundle: string;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'container-bundle-'));
@@ -64,7 +65,7 @@ describe('the container bundle', () => {
     config.sts = { connectTo: standIn.connectTo, caFile: standIn.caFile }; // TEST ONLY settings: STS is the stand-in
     writeFileSync(join(dir, 'config.yaml'), YAML.stringify(config));
 
-    const bundle = await bundleServer(join(dir, 'app'));
+    bundle = await bundleServer(join(dir, 'app'));
     const entrypoint: string[] = JSON.parse(/^ENTRYPOINT (.+)$/m.exec(dockerfile)![1]);
     expect(entrypoint).toEqual(['/nodejs/bin/node', '/app/eks-access.js']);
     const args = [bundle, 'serve', '--config', join(dir, 'config.yaml')];
@@ -101,6 +102,14 @@ describe('the container bundle', () => {
     expect(dockerfile).toMatch(/^RUN npx ts-node --transpile-only scripts\/bundle-server.ts \/out/m);
     expect(dockerfile).toMatch(/^USER 65532:65532$/m);
     expect(JSON.parse(/^CMD (.+)$/m.exec(dockerfile)![1])).toEqual(['serve', '--config', '/etc/eks-access/config.yaml']);
+  });
+
+  test('the image ships only what runs: no source map inside the bundle or beside it', () => {
+    // An inline map was 11.8 MB of a 4 MB bundle and ~50 MB of idle RSS (Node keeps the script source), read by nothing:
+    // the entrypoint does not pass --enable-source-maps.
+    expect(readFileSync(bundle, 'utf8')).not.toMatch(/sourceMappingURL/);
+    expect(readdirSync(join(dir, 'app'))).toEqual(['eks-access.js']);
+    expect(dockerfile).not.toMatch(/enable-source-maps/);
   });
 
   test('the bundle starts from a folder without node_modules and serves /healthz and a TokenReview', async () => {
