@@ -36,6 +36,8 @@ export interface GeneratedToken {
   readonly expiration: Date;
   readonly signedAt: Date;
   readonly stsHost: string;
+  /** When the signing credentials expire, if they do (STS refuses the token after that even before `expiration`). */
+  readonly credentialsExpiration?: Date;
 }
 
 function defaultRegion(): string {
@@ -89,5 +91,6 @@ export async function generateToken(opts: GenerateTokenOptions): Promise<Generat
     expiration: new Date(signedAt.getTime() + TOKEN_LIFETIME_MS),
     signedAt,
     stsHost,
+    credentialsExpiration: credentials.expiration,
   };
 }

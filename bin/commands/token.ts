@@ -16,6 +16,7 @@ export const OPTIONS = {
   'forward-session-name': { type: 'boolean' },
   'token-only': { type: 'boolean' },
   cache: { type: 'boolean' },
+  'cache-token': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -33,6 +34,7 @@ export const HELP: CommandHelp = {
     { name: 'forward-session-name', meaning: "use the caller's own session name as the role session name" },
     { name: 'token-only', meaning: 'print the bare token instead of the ExecCredential JSON' },
     { name: 'cache', meaning: 'cache the base AWS credentials in a private file (as aws-iam-authenticator does)' },
+    { name: 'cache-token', meaning: "reuse this command's own earlier token while it stays valid (private file per cluster, role, region and credentials under EKS_ACCESS_TOKEN_CACHE_DIR, default ~/.kube/cache/eks-access/tokens)" },
     HELP_FLAG,
   ],
   notes: `FIPS and dual-stack endpoints follow AWS_USE_FIPS_ENDPOINT / AWS_USE_DUALSTACK_ENDPOINT=true.
@@ -69,6 +71,26 @@ async function resolveRegion(flag: string | undefined): Promise<string> {
 
 const envFlag = (name: string) => (process.env[name] ?? '').toLowerCase() === 'true';
 
+/** The `--cache-token` file of this invocation (authenticator/token/exec-credential-cache.ts says what keys it). */
+async function tokenCacheFor(opts: ReturnType<typeof parse>) {
+  const cache = await import('../../authenticator/token/exec-credential-cache');
+  const file = cache.tokenCacheFile(cache.defaultTokenCacheDir(), {
+    clusterId: opts.clusterId,
+    region: opts.region || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || '',
+    roleArn: opts.role,
+    externalId: opts['external-id'],
+    sessionName: opts['session-name'],
+    forwardSessionName: opts['forward-session-name'],
+    useGlobalEndpoint: opts['global-endpoint'],
+    useFipsEndpoint: envFlag('AWS_USE_FIPS_ENDPOINT'),
+    useDualstackEndpoint: envFlag('AWS_USE_DUALSTACK_ENDPOINT'),
+  }, cache.credentialSourceIdentity());
+  return {
+    read: () => cache.readCachedToken(file),
+    write: (token: { token: string; expiration: Date }, credentialsExpiration?: Date) => cache.writeCachedToken(file, token, credentialsExpiration),
+  };
+}
+
 export async function run(argv: string[]): Promise<number> {
   let opts: ReturnType<typeof parse>;
   try {
@@ -85,8 +107,16 @@ export async function run(argv: string[]): Promise<number> {
   // own `engines` field states which Node versions we support).
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   try {
-    const { generateToken } = await import('../../authenticator/token/generate');
     const { formatExecCredential } = await import('../../authenticator/token/exec-credential');
+    const print = (token: string, expiration: Date) =>
+      process.stdout.write(`${opts['token-only'] ? token : formatExecCredential(token, expiration, process.env.KUBERNETES_EXEC_INFO)}\n`);
+    const tokenCache = opts['cache-token'] ? await tokenCacheFor(opts) : undefined;
+    const hit = tokenCache?.read();
+    if (hit) {
+      print(hit.token, hit.expiration);
+      return 0;
+    }
+    const { generateToken } = await import('../../authenticator/token/generate');
     const region = await resolveRegion(opts.region);
     let credentials;
     if (opts.cache) {
@@ -106,10 +136,8 @@ export async function run(argv: string[]): Promise<number> {
       sessionName: opts['session-name'],
       forwardSessionName: opts['forward-session-name'],
     });
-    const out = opts['token-only']
-      ? generated.token
-      : formatExecCredential(generated.token, generated.expiration, process.env.KUBERNETES_EXEC_INFO);
-    process.stdout.write(`${out}\n`);
+    tokenCache?.write(generated, generated.credentialsExpiration);
+    print(generated.token, generated.expiration);
     return 0;
   } catch (e) {
     process.stderr.write(errorLine(HELP.name, (e as Error).message));

@@ -4,6 +4,7 @@
  * with the role session's credentials. The moto-backed integration tests check the same against real SigV4.
  */
 import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { LocalSts, RecordedRequest } from './local-sts-server';
 import { isolatedAwsHome, startStsCliFixture } from './cli-env';
@@ -103,4 +104,25 @@ test('a refused role assumption exits 1 with the STS message', async () => {
   } finally {
     sts.setReply(answer);
   }
+}, 60_000);
+
+test('--cache-token: the second call prints the same token without asking STS; another role is another entry', async () => {
+  sts.requests.length = 0;
+  const first = await cli(['-i', 'c', '-r', ROLE, '--cache-token']);
+  expect(first.code).toBe(0);
+  expect(sts.requests.map((q) => new URLSearchParams(q.body).get('Action'))).toEqual(['AssumeRole']);
+  sts.requests.length = 0;
+  const second = await cli(['-i', 'c', '-r', ROLE, '--cache-token']);
+  expect(second.code).toBe(0);
+  expect(second.stdout).toBe(first.stdout);
+  expect(sts.requests).toEqual([]);
+  const dir = path.join(home.dir, '.kube', 'cache', 'eks-access', 'tokens');
+  const [file] = readdirSync(dir);
+  expect(statSync(path.join(dir, file)).mode & 0o777).toBe(0o600);
+
+  const other = await cli(['-i', 'c', '-r', `${ROLE}2`, '--cache-token']);
+  expect(other.code).toBe(0);
+  expect(sts.requests.length).toBe(1);
+  expect(JSON.parse(other.stdout).status.token).not.toBe(JSON.parse(first.stdout).status.token);
+  expect(readdirSync(dir)).toHaveLength(2);
 }, 60_000);
