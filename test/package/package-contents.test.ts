@@ -49,7 +49,7 @@ describe('the published package', () => {
 
   it('ships no example app and nothing outside dist/, docs/ and the named files', () => {
     expect(files.filter((f) => f.startsWith('examples/app/') || /^dist\/bin\/example/.test(f) || f === 'dist/bin/app.js')).toEqual([]);
-    const allowed = /^(dist\/(lib|bin|authenticator|lambda)\/|docs\/|bench\/results\/[^/]+\.md$|examples\/authenticator-config\.yaml$|LICENSE$|NOTICE$|README\.md$|package\.json$)/;
+    const allowed = /^(dist\/(lib|bin|authenticator|lambda|token)\/|docs\/|bench\/results\/[^/]+\.md$|examples\/authenticator-config\.yaml$|LICENSE$|NOTICE$|README\.md$|package\.json$)/;
     expect(files.filter((f) => !allowed.test(f))).toEqual([]);
   });
 

@@ -1,0 +1,47 @@
+/**
+ * The `token` bundle the package ships (scripts/bundle-token.ts → dist/token/eks-access-token.js, run by
+ * bin/eks-access.ts for `token`): built here from the sources, run in a fresh Node process, it prints the same
+ * token as the library, and it carries none of the CLI's other parts (server, analysis, logging).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateToken } from '../../../authenticator/token';
+import { bundleToken } from '../../../scripts/bundle-token';
+
+let dir: string;
+let bundle: string;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'token-bundle-'));
+  bundle = await bundleToken(dir);
+}, 60_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const CREDENTIALS = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
+
+test('run(argv) from the bundle prints the library\'s token for the same second', async () => {
+  const script = `require(${JSON.stringify(bundle)}).run(['-i', 'prod', '--token-only']).then((c) => { process.exitCode = c; });`;
+  const before = Date.now();
+  const res = spawnSync(process.execPath, ['-e', script], {
+    encoding: 'utf8',
+    env: {
+      PATH: process.env.PATH, HOME: dir, AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+      AWS_REGION: 'eu-west-1', AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: join(dir, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'),
+    },
+  });
+  expect(res.stderr).toBe('');
+  expect(res.status).toBe(0);
+  const printed = res.stdout.trim();
+  const url = new URL(Buffer.from(printed.slice('k8s-aws-v1.'.length), 'base64url').toString('utf8'));
+  const signedAt = new Date(url.searchParams.get('X-Amz-Date')!.replace(/^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/, '$1-$2-$3T$4:$5:$6Z'));
+  expect(signedAt.getTime()).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
+  const expected = await generateToken({ clusterId: 'prod', region: 'eu-west-1', credentials: CREDENTIALS, now: signedAt });
+  expect(printed).toBe(expected.token);
+});
+
+test('the bundle holds the token path only', () => {
+  const code = readFileSync(bundle, 'utf8');
+  for (const absent of ['TokenReview', 'pino', 'prom-client', 'node-forge', 'ClusterRoleBinding']) expect(code).not.toContain(absent);
+  expect(code).not.toMatch(/sourceMappingURL/);
+});
