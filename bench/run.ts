@@ -24,6 +24,7 @@ const BENCHES: readonly Bench[] = [
   { name: 'cdk8s', load: () => import('./benches/cdk8s') },
   { name: 'lambda', load: () => import('./benches/lambda') },
   { name: 'token-cli', load: () => import('./benches/token-cli') },
+  { name: 'container', load: () => import('./benches/container') },
 ];
 
 const RESULTS_DIR = path.resolve(__dirname, '..', '..', 'bench', 'results');

@@ -8,7 +8,8 @@
 import { resolve } from 'node:path';
 import { bundleForNode22, runBundleScript } from './node-bundle';
 
-export const SERVER_ENTRY = resolve(__dirname, '..', 'bin', 'eks-access.ts');
+// The sources, also when this script runs compiled from dist/scripts (the container benchmark).
+export const SERVER_ENTRY = resolve(resolve(__dirname, '..').replace(/[\\/]dist$/, ''), 'bin', 'eks-access.ts');
 
 /**
  * Writes `<outDir>/eks-access.js` and returns its path. No source map: inline it was 11.8 MB read by nothing (the
