@@ -11,7 +11,7 @@
  */
 import { FormatError, STSError, STSThrottling, TokenError } from '../errors';
 import type { Identity } from '../identity';
-import { raceAbort, sleep } from './abortable';
+import { raceAbort, raceAbortWithin, sleep } from './abortable';
 import { IdentityCache } from './identity-cache';
 import type { WebhookMetrics } from './metrics';
 import { stsRegionLabel } from './sts-region-label';
@@ -184,16 +184,15 @@ export class IdentityResolver {
     } finally {
       m?.stsWaiting.dec();
     }
-    const signal = AbortSignal.any([deadline, AbortSignal.timeout(this.opts.attemptTimeoutMs)]);
     m?.stsInFlight.inc();
     try {
-      const identity = await raceAbort(this.opts.verifier.verify(token, { signal }), signal);
+      // The verifier gets the review deadline; the attempt's own timeout is one timer here (see raceAbortWithin).
+      const identity = await raceAbortWithin(this.opts.verifier.verify(token, { signal: deadline }), deadline, this.opts.attemptTimeoutMs,
+        () => new STSError(`STS did not answer within ${this.opts.attemptTimeoutMs} ms`));
       m?.stsResponses.inc({ ResponseCode: '200', StsRegion: region });
       return identity;
     } catch (raw) {
-      const error = signal.aborted && !(raw instanceof TokenError)
-        ? new STSError(`STS did not answer within ${this.opts.attemptTimeoutMs} ms`)
-        : asTokenError(raw, signal);
+      const error = asTokenError(raw, deadline);
       this.countFailure(error, region);
       throw error;
     } finally {

@@ -4,7 +4,13 @@
  */
 import pino, { DestinationStream, Logger } from 'pino';
 
-/** pino logger that can never print a token, a presigned URL or an Authorization header, whatever a caller logs. */
+/**
+ * pino logger that can never print a token, a presigned URL or an Authorization header, whatever a caller logs.
+ *
+ * The default destination writes synchronously (`sync: true`), as Node itself writes process.stdout to pipes and
+ * files on Linux: pino's default (`pino.destination(1)`, asynchronous) hands every line to the libuv thread pool and
+ * back, which cost ~17% of the server's CPU at one review at a time (bench/results/RESULTS.md, webhook).
+ */
 export function createWebhookLogger(level: string, destination?: DestinationStream): Logger {
   return pino({
     level,
@@ -13,5 +19,5 @@ export function createWebhookLogger(level: string, destination?: DestinationStre
       paths: ['token', '*.token', 'spec.token', 'url', '*.url', 'headers.authorization', '*.headers.authorization'],
       censor: '<redacted>',
     },
-  }, destination ?? pino.destination(1));
+  }, destination ?? pino.destination({ dest: 1, sync: true }));
 }
