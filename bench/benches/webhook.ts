@@ -20,7 +20,10 @@ import { goAuthenticatorBinary } from '../lib/tools';
 import type { NetnsConfig, NetnsRun } from '../workers/webhook-netns';
 
 const CONCURRENCY = [1, 16, 64];
-/** BENCH_WEBHOOK_SECONDS / BENCH_WEBHOOK_REPEATS shorten a trial run; the figures in RESULTS.md use the defaults. */
+/**
+ * BENCH_WEBHOOK_SECONDS / BENCH_WEBHOOK_REPEATS shorten a trial run; the figures in RESULTS.md use the defaults.
+ * BENCH_WEBHOOK_PROFILE_DIR=DIR profiles our server (`node --cpu-prof`) over the whole run.
+ */
 const DURATION_S = Number(process.env.BENCH_WEBHOOK_SECONDS ?? 10);
 const REPEATS = Number(process.env.BENCH_WEBHOOK_REPEATS ?? 3);
 const BASELINE = 'Go aws-iam-authenticator';
@@ -51,7 +54,7 @@ export async function run(): Promise<BenchResult> {
     writeFileSync(hosts, '127.0.0.1 localhost\n::1 localhost\n127.0.0.1 sts.us-east-1.amazonaws.com\n');
     const config: NetnsConfig = {
       dir, out: path.join(dir, 'runs.json'), goAuthenticator: goAuthenticatorBinary(), stsFast: buildGoProgram('sts-fast'),
-      durationSeconds: DURATION_S, repeats: REPEATS, concurrency: CONCURRENCY,
+      durationSeconds: DURATION_S, repeats: REPEATS, concurrency: CONCURRENCY, profileDir: process.env.BENCH_WEBHOOK_PROFILE_DIR,
     };
     const configFile = path.join(dir, 'config.json');
     writeFileSync(configFile, JSON.stringify(config));

@@ -27,6 +27,8 @@ export interface NetnsConfig {
   readonly durationSeconds: number;
   readonly repeats: number;
   readonly concurrency: readonly number[];
+  /** When set, our server runs under `node --cpu-prof` writing its profile here (BENCH_WEBHOOK_PROFILE_DIR). */
+  readonly profileDir?: string;
 }
 
 export interface NetnsRun {
@@ -47,8 +49,8 @@ export interface NetnsRun {
 const CLUSTER = 'bench-cluster';
 const ACCOUNT = '123456789012';
 const USERS = 4000;
-/** Enough for 10 s at 4k req/s; a unique run that outlasts its tokens is refused (wrk script counts reuses). */
-const TOKENS_PER_SECOND_OF_RUN = 4000;
+/** Enough for 9k req/s (Go reached ~4.5k here); a unique run that outlasts its tokens is refused (wrk script counts reuses). */
+const TOKENS_PER_SECOND_OF_RUN = 9000;
 const STATS_PORT = 8399;
 const SERVER_CPU = '0';
 const LOAD_CPU = '1';
@@ -114,7 +116,8 @@ async function main(): Promise<void> {
     const users = Array.from({ length: USERS }, (_, i) => ({ accessKeyId: `AKIAB${String(i).padStart(15, '0')}`, secretAccessKey: `bench-secret-${i}` }));
     const mapUsers = users.map((u, i) => ({ userarn: `arn:aws:iam::${ACCOUNT}:user/${u.accessKeyId}`, username: `bench-${i}`, groups: ['bench'] }));
     const caFile = path.join(config.dir, 'sts-ca.pem');
-    const ours = await startEksAccessWebhook({ dir: path.join(config.dir, 'ours'), clusterId: CLUSTER, stsCaFile: caFile, mapping: { mapUsers }, cpus: SERVER_CPU });
+    const ours = await startEksAccessWebhook({ dir: path.join(config.dir, 'ours'), clusterId: CLUSTER, stsCaFile: caFile, mapping: { mapUsers }, cpus: SERVER_CPU,
+      nodeArgs: config.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${config.profileDir}`] : undefined });
     stops.push(() => ours.stop());
     const go = await startGoAuthenticator({ binary: config.goAuthenticator, dir: path.join(config.dir, 'go'), clusterId: CLUSTER, stsCaFile: caFile, mapping: { mapUsers }, cpus: SERVER_CPU });
     stops.push(() => go.stop());

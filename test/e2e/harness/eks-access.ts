@@ -56,6 +56,8 @@ export interface WebhookOptions {
   readonly cpus?: string;
   /** The script `serve` runs from (e.g. the container bundle); default: the compiled CLI. */
   readonly serveScript?: string;
+  /** Extra `node` options for the server (e.g. `--cpu-prof`). */
+  readonly nodeArgs?: string[];
   /** Initial mapping document: `{mapRoles, mapUsers, mapAccounts}` lists, or a whole aws-auth ConfigMap manifest. */
   readonly mapping: object;
   /** Mapping backends in precedence order; default: only the file written from `mapping`. */
@@ -82,7 +84,7 @@ export async function startEksAccessWebhook(opts: WebhookOptions): Promise<Runni
   if (opts.backends) config.mapping = { ...config.mapping, backends: opts.backends };
   writeFileSync(init.files.config, stringify(config));
 
-  const [command, args] = pinned(opts.cpus, process.execPath, [opts.serveScript ?? CLI, 'serve', `--config=${init.files.config}`]);
+  const [command, args] = pinned(opts.cpus, process.execPath, [...(opts.nodeArgs ?? []), opts.serveScript ?? CLI, 'serve', `--config=${init.files.config}`]);
   const proc = startProcess('eks-access serve', command, args, join(opts.dir, 'eks-access-serve.log'), {
     env: { PATH: process.env.PATH, HOME: opts.dir },
   });
