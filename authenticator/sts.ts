@@ -40,8 +40,6 @@ export interface StsCall {
   /** The verifier's own cluster id, sent as the signed `x-k8s-aws-id` header. */
   readonly clusterId: string;
   readonly signal?: AbortSignal;
-  /** This call's deadline, when shorter than the client's `timeoutMs` (e.g. one retry attempt's share). */
-  readonly timeoutMs?: number;
 }
 
 /** STS replies bigger than this are not GetCallerIdentity answers; refusing them bounds memory per request. */
@@ -142,9 +140,8 @@ export class StsClient {
         // e.g. a header value Node refuses; never let a TypeError escape as a non-STSError
         return fail((e as Error).message);
       }
-      // One timer per call, cleared when it settles (no AbortSignal.timeout / AbortSignal.any per attempt).
-      const timeoutMs = call.timeoutMs ?? this.timeoutMs;
-      timer = setTimeout(() => request.destroy(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+      // One timer per call, cleared when it settles (no AbortSignal.timeout / AbortSignal.any per call).
+      timer = setTimeout(() => request.destroy(new Error(`timed out after ${this.timeoutMs} ms`)), this.timeoutMs);
       call.signal?.addEventListener('abort', onAbort, { once: true });
       // Node's messages for socket and TLS errors name the dialled address, never the request path.
       request.on('error', (err: NodeJS.ErrnoException) => fail(err.message));
