@@ -8,10 +8,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from './cli-main';
-import { endQuietlyOnClosedPipe } from './closed-pipe';
-
-endQuietlyOnClosedPipe(process.stdout);
-endQuietlyOnClosedPipe(process.stderr);
+import { runAsProcess } from './run-process';
 
 const TOKEN_BUNDLE = join(__dirname, '..', 'token', 'eks-access-token.js');
 
@@ -23,12 +20,4 @@ function main(argv: string[]): Promise<number> {
   return runCli(argv);
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`eks-access: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
-  },
-);
+runAsProcess(main);

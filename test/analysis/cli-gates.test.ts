@@ -89,7 +89,7 @@ test('an unknown verb in a can-i question warns', () => {
   const r = cli('can-i', 'lsit', 'pods', '--as', 'x', '--from', WALKTHROUGH);
   expect(r.code).toBe(1);
   expect(r.stdout).toBe('no\n');
-  expect(r.stderr).toMatch(/^warning: unknown verb 'lsit': Kubernetes verbs are get, list, watch, create, update, patch, delete, deletecollection, use, bind, escalate, impersonate, approve, sign, attest, \*; only a rule naming this verb \(or '\*'\) allows it/);
+  expect(r.stderr).toMatch(/^eks-access can-i: warning: unknown verb 'lsit': Kubernetes verbs are get, list, watch, create, update, patch, delete, deletecollection, use, bind, escalate, impersonate, approve, sign, attest, \*; only a rule naming this verb \(or '\*'\) allows it/);
   const url = cli('can-i', 'list', '/healthz', '--as', 'x', '--from', WALKTHROUGH);
   expect(url.stderr).toMatch(/unknown verb 'list': non-resource URLs take HTTP verbs get, post/);
 });

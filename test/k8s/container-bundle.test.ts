@@ -112,6 +112,13 @@ describe('the container bundle', () => {
     expect(dockerfile).not.toMatch(/enable-source-maps/);
   });
 
+  test('the image holds only the webhook\'s commands: no analysis, no live-cluster AWS clients', () => {
+    // The full CLI's snapshot command brings @aws-sdk/client-eks and client-iam (2 MiB → 11 MiB of bundle, +67 MiB idle RSS).
+    const source = readFileSync(bundle, 'utf8');
+    expect(source).not.toMatch(/ListAccessEntriesCommand|GetRoleCommand/);
+    expect(source).not.toMatch(/who-can|access matrix of one subject/);
+  });
+
   test('the bundle starts from a folder without node_modules and serves /healthz and a TokenReview', async () => {
     const health = await httpsCall(`${url}/healthz`, caPem);
     expect(health.status).toBe(200);

@@ -1,0 +1,81 @@
+/**
+ * Runs a table of sub-commands: `--version`, `help [<command>]`, `<command> --help` and dispatch. A command module
+ * exports `run(argv): Promise<number>` (the exit code), its `HELP` (bin/commands/help.ts: usage, summary, every flag
+ * with its default) and the `OPTIONS` it parses. The table is a parameter so that the container image's entry
+ * (bin/eks-access-webhook.ts) bundles only the webhook's commands.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { CommandHelp } from './commands/help';
+
+/** What a command module exports. */
+export interface CommandModule {
+  run(argv: string[]): Promise<number>;
+  readonly HELP: CommandHelp;
+  /** The `parseArgs` options of the command; every key has an entry in `HELP.flags`. */
+  readonly OPTIONS: Record<string, unknown>;
+}
+
+export interface CliCommand {
+  readonly summary: string;
+  readonly load: () => Promise<CommandModule>;
+}
+
+export type CommandTable = Record<string, CliCommand>;
+
+/** The version of the installed package (package.json above this file, from bin/ or dist/bin/). */
+export function packageVersion(): string {
+  for (let dir = __dirname; dirname(dir) !== dir; dir = dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'cdk-eks-access' && pkg.version) return pkg.version;
+    } catch {
+      // no package.json here; keep walking up
+    }
+  }
+  return 'unknown';
+}
+
+function usage(commands: CommandTable): string {
+  const width = Math.max(...Object.keys(commands).map((n) => n.length));
+  const list = Object.entries(commands).map(([n, c]) => `  ${n.padEnd(width)}  ${c.summary}`).join('\n');
+  return `usage: eks-access <command> [flags]      eks-access help <command> (or <command> --help) for every flag
+       eks-access --version
+
+commands:
+${list}
+`;
+}
+
+async function help(topic: string | undefined, commands: CommandTable): Promise<number> {
+  if (topic === undefined) {
+    process.stdout.write(usage(commands));
+    return 0;
+  }
+  const command = commands[topic];
+  if (!command) {
+    process.stderr.write(`eks-access: unknown command '${topic}'\n${usage(commands)}`);
+    return 2;
+  }
+  const { renderHelp } = await import('./commands/help');
+  process.stdout.write(renderHelp((await command.load()).HELP));
+  return 0;
+}
+
+export async function runCommands(argv: string[], commands: CommandTable): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === '--version' || name === '-v' || name === 'version') {
+    process.stdout.write(`${packageVersion()}\n`);
+    return 0;
+  }
+  // Asked-for help goes to stdout with exit 0; a missing or unknown command is a usage error on stderr.
+  if (name === '--help' || name === '-h') return help(undefined, commands);
+  if (name === 'help') return help(rest[0], commands);
+  const command = name === undefined ? undefined : commands[name];
+  if (!command) {
+    process.stderr.write(`${name ? `eks-access: unknown command '${name}'\n` : ''}${usage(commands)}`);
+    return 2;
+  }
+  const mod = await command.load();
+  return mod.run(rest);
+}

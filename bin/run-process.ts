@@ -1,0 +1,19 @@
+/**
+ * Runs a CLI entry as the process: closed pipes end quietly (`eks-access report | head`), the returned code becomes
+ * the exit code, and an unexpected error is one line on stderr with exit 1, never a stack trace.
+ */
+import { endQuietlyOnClosedPipe } from './closed-pipe';
+
+export function runAsProcess(main: (argv: string[]) => Promise<number>): void {
+  endQuietlyOnClosedPipe(process.stdout);
+  endQuietlyOnClosedPipe(process.stderr);
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`eks-access: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
