@@ -114,7 +114,9 @@ describe('Kubernetes-backed mappers against a list/watch API imitation', () => {
     const m = await startCm({ ...conn, token: () => 'wrong' });
     expect(m.health().ready).toBe(false);
     expect(m.health().lastError).toMatch(/HTTP 401/);
-    await waitFor(() => api.counters.unauthorized >= 3, 10000, 'retries');
+    // The server counts a request when it arrives, the mapper a failure once it has read the 401: wait for both.
+    await waitFor(() => api.counters.unauthorized >= 3 && m.health().failures >= 3, 10000, 'retries');
+    expect(m.health().ready).toBe(false);
     expect(m.health().failures).toBeGreaterThanOrEqual(3);
   });
 
