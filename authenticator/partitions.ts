@@ -2,7 +2,9 @@
  * AWS partitions as the verifier and ARN code need them: DNS suffixes and the regions whose STS endpoints are
  * allow-listed. Region lists are transcribed from the AWS SDK endpoint metadata (`partitions.json` of
  * @aws-sdk/util-endpoints, 2026-11); a region launched later is accepted when the verifier is configured with it
- * (`VerifyOptions.region`), like the reference's "default hostname" fallback (research §2.2 step 6).
+ * (`VerifyOptions.region`), like the reference's "default hostname" fallback (`verifyHost` in
+ * https://github.com/kubernetes-sigs/aws-iam-authenticator/blob/v0.7.18/pkg/token/token.go, added by
+ * https://github.com/kubernetes-sigs/aws-iam-authenticator/pull/556).
  */
 export interface PartitionInfo {
   readonly id: string;

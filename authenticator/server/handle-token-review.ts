@@ -3,8 +3,10 @@
  * user → answer. Never throws and always settles by the review deadline: every failure becomes
  * `authenticated: false` with a reason.
  *
- * HTTP codes as the reference (research §2.5, §5.2): 200 success, 403 denial, 429 STS throttling; 400 for a body that
- * is not a TokenReview (the reference's "expected a request body to be a TokenReview").
+ * HTTP codes as the reference
+ * (https://github.com/kubernetes-sigs/aws-iam-authenticator/blob/v0.7.18/pkg/server/server.go): 200 success, 403
+ * denial, 429 STS throttling; 400 for a body that is not a TokenReview (the reference's "expected a request body to be
+ * a TokenReview").
  */
 import type { Logger } from 'pino';
 import { FormatError, STSThrottling, TokenError } from '../errors';

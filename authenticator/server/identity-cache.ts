@@ -4,7 +4,8 @@
  * IdentityResolver keeps two: mapped identities, and a small one for denials and not-yet-mapped identities.
  *
  * Deliberate difference from aws-iam-authenticator, which has no result cache and calls STS for every review
- * (research §5.5): a positive cache cuts STS traffic and throttling risk; mappings are re-evaluated on every review.
+ * (https://github.com/kubernetes-sigs/aws-iam-authenticator/blob/v0.7.18/pkg/server/server.go): a positive cache cuts
+ * STS traffic and throttling risk; mappings are re-evaluated on every review.
  */
 import type { Identity } from '../identity';
 import type { TokenError } from '../errors';

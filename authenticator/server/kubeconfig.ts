@@ -1,7 +1,8 @@
 /**
  * The kubeconfig kube-apiserver reads through `--authentication-token-webhook-config-file` (reference:
- * pkg/config/kubeconfig, research §5.3): cluster `aws-iam-authenticator` trusted through our CA, user `apiserver`,
- * context `webhook`. A bearer token is added for the Lambda Function URL, which needs one.
+ * https://github.com/kubernetes-sigs/aws-iam-authenticator/blob/v0.7.18/pkg/config/kubeconfig/kubeconfig.go): cluster
+ * `aws-iam-authenticator` trusted through our CA, user `apiserver`, context `webhook`. A bearer token is added for the
+ * Lambda Function URL, which needs one.
  */
 import { isIP } from 'node:net';
 import { stringify } from 'yaml';

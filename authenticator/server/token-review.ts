@@ -94,7 +94,10 @@ export function denialReview(apiVersion: TokenReviewVersion, reason: string): To
   return envelope(apiVersion, { authenticated: false, error: reason });
 }
 
-/** uid and extra exactly as the reference (research §5.2). */
+/**
+ * uid and extra exactly as the reference (`/authenticate` in
+ * https://github.com/kubernetes-sigs/aws-iam-authenticator/blob/v0.7.18/pkg/server/server.go).
+ */
 export function successReview(
   apiVersion: TokenReviewVersion,
   identity: Identity,

@@ -1,5 +1,6 @@
 /**
- * `--cache`: the reference's on-disk cache of the *base* AWS credentials (pkg/filecache, research §1.6), same file and
+ * `--cache`: the reference's on-disk cache of the *base* AWS credentials
+ * (https://github.com/kubernetes-sigs/aws-iam-authenticator/blob/v0.7.18/pkg/filecache/filecache.go), same file and
  * layout, so a profile whose own role assumption needs MFA is not prompted on every kubectl call.
  *
  * - File: `$AWS_IAM_AUTHENTICATOR_CACHE_FILE` or `~/.kube/cache/aws-iam-authenticator/credentials.yaml`; the

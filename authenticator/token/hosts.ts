@@ -5,7 +5,9 @@
  *
  * Stricter than the reference, which accepts any `sts.<syntactically valid label>.amazonaws.com` through the SDK's
  * commercial fallback (even `sts.s3.amazonaws.com`, an S3 bucket host), and accepts aws-us-gov hosts in partition aws
- * and vice versa because both use `amazonaws.com` (research §2.2, §11).
+ * and vice versa because both use `amazonaws.com` (`verifyHost` in
+ * https://github.com/kubernetes-sigs/aws-iam-authenticator/blob/v0.7.18/pkg/token/token.go and
+ * https://github.com/kubernetes-sigs/aws-iam-authenticator/blob/v0.7.18/pkg/endpoints/partitions.go).
  */
 import { findPartition, PARTITIONS, PartitionInfo, partitionOfRegion } from '../partitions';
 import { quoteForMessage } from './messages';
@@ -50,7 +52,10 @@ function partitionOwning(host: string): string | undefined {
 
 /**
  * Returns why `host` is not acceptable for `partitionId`, or `undefined` when it is in `allowed`. Message texts follow
- * the reference where it has one (research §2.1 step 6, §7.2).
+ * the reference where it has one (`verifyHost` in
+ * https://github.com/kubernetes-sigs/aws-iam-authenticator/blob/v0.7.18/pkg/token/token.go, and the vectors of
+ * `TestVerifyTokenPreSTSValidations` in
+ * https://github.com/kubernetes-sigs/aws-iam-authenticator/blob/v0.7.18/pkg/token/token_test.go).
  */
 export function rejectHost(host: string, partitionId: string, allowed: ReadonlySet<string>): string | undefined {
   if (allowed.has(host)) return undefined;

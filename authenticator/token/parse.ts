@@ -1,6 +1,8 @@
 /**
- * The local checks of a token, in the reference's order (research §2.1), plus the stricter ones (§2.2, §11).
- * Everything here is synchronous and offline: the signature itself is STS's to verify, as we never hold the secret.
+ * The local checks of a token, in the reference's order (`tokenVerifier.Verify` in
+ * https://github.com/kubernetes-sigs/aws-iam-authenticator/blob/v0.7.18/pkg/token/token.go), plus stricter ones: an
+ * explicit STS host allow-list, Go-exact query and base64url parsing. Everything here is synchronous and offline: the
+ * signature itself is STS's to verify, as we never hold the secret.
  */
 import { formatError, quoteForMessage } from './messages';
 import { decodeBase64UrlStrict } from './base64url';

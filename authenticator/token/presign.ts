@@ -1,9 +1,10 @@
 /**
  * The SigV4 presign of `GET https://<sts-host>/?Action=GetCallerIdentity&Version=2011-06-15` with the cluster id as
- * signed header, byte-compatible with aws-iam-authenticator (research §1.1, §1.2; golden vector in
+ * signed header, byte-compatible with aws-iam-authenticator
+ * (https://github.com/kubernetes-sigs/aws-iam-authenticator/blob/v0.7.18/pkg/token/token.go; golden vector in
  * test/conformance/token-golden-presign.json). Signing is @smithy/signature-v4's; only the final query string layout
- * (sorted keys, Go `QueryEscape`, signature last) is ours, because that is what the reference emits. The SHA-256 is
- * the SDK's node:crypto-backed `@smithy/hash-node` (what the SDK itself uses on Node), not the pure-JS
+ * (sorted keys, Go `QueryEscape`, signature last) is ours, because that is what the reference emits. The SHA-256 is the
+ * SDK's node:crypto-backed `@smithy/hash-node` (what the SDK itself uses on Node), not the pure-JS
  * `@aws-crypto/sha256-js`, which costs module-loading time on kubectl's hot path (bench/results/RESULTS.md).
  */
 import { SignatureV4 } from '@smithy/signature-v4';

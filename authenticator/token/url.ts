@@ -1,7 +1,7 @@
 /**
  * Splits a presigned URL into its raw components, the way Go's `url.Parse` does for the parts the verifier uses, and
  * nothing more: no host lower-casing, no IDNA, no `\`→`/`, no whitespace stripping (all things WHATWG `new URL()` does
- * and Go does not, research §11). The verifier forwards exactly these raw components, so what is checked is what is
+ * and Go does not). The verifier forwards exactly these raw components, so what is checked is what is
  * sent.
  */
 
