@@ -1,4 +1,7 @@
-/** The AWS identity proven by a verified token (reference: pkg/token Identity, research §2.4). */
+/**
+ * The AWS identity proven by a verified token (reference: `Identity` in
+ * https://github.com/kubernetes-sigs/aws-iam-authenticator/blob/v0.7.18/pkg/token/token.go).
+ */
 export interface Identity {
   /** ARN exactly as STS returned it, e.g. `arn:aws:sts::111122223333:assumed-role/Admin/alice`. */
   readonly arn: string;

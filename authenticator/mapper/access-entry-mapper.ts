@@ -1,6 +1,6 @@
 /**
  * EKS access-entry style table: principal ARN → username and groups, with the usernames EKS generates when an entry
- * has none (research iac-anchors §1.3):
+ * has none (https://docs.aws.amazon.com/eks/latest/userguide/creating-access-entries.html):
  *   STANDARD user → the user ARN; STANDARD role → `arn:<p>:sts::<acct>:assumed-role/<name>/{{SessionName}}` (path
  *   removed); EC2_LINUX, EC2_WINDOWS, EC2 (Auto Mode) → `system:node:{{EC2PrivateDNSName}}`; FARGATE_LINUX and
  *   HYBRID_LINUX → `system:node:{{SessionName}}`.

@@ -1,7 +1,8 @@
 /**
- * `AWS::EKS::AccessEntry` `Type` (iac-anchors §1.3): the one definition, shared by the access-entry mapper and the
- * CDK access model (lib/model re-exports it; lib/ may import the authenticator, not the other way round). String
- * values equal the EKS / CloudFormation spelling. Only STANDARD takes a username, groups and policies.
+ * `AWS::EKS::AccessEntry` `Type` (https://docs.aws.amazon.com/eks/latest/userguide/creating-access-entries.html): the
+ * one definition, shared by the access-entry mapper and the CDK access model (lib/model re-exports it; lib/ may import
+ * the authenticator, not the other way round). String values equal the EKS / CloudFormation spelling. Only STANDARD
+ * takes a username, groups and policies.
  */
 export enum AccessEntryType {
   STANDARD = 'STANDARD',

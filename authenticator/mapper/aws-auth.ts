@@ -14,7 +14,11 @@ export { AWS_AUTH_KEYS } from './mapping-lists';
 
 export type { ParsedAwsAuth } from './mapping-lists';
 
-/** Values the reference treats as "no value" (research §4.3, TestBadParseMap). */
+/**
+ * Values the reference treats as "no value" (`ParseMap` in
+ * https://github.com/kubernetes-sigs/aws-iam-authenticator/blob/v0.7.18/pkg/mapper/configmap/configmap.go,
+ * TestBadParseMap).
+ */
 const BLANK_VALUES = new Set(['', '``', '""', "''"]);
 
 /**
@@ -111,7 +115,8 @@ export function parseMappingText(text: string, sourceName: string): ParsedAwsAut
 /**
  * Encodes mappings as ConfigMap `data` (reference: EncodeMap, yaml.v2 Marshal). Field names and order are the
  * reference's (`rolearn`, `sso{permissionSetName, accountID, partition}`, `username`, `groups`), sequences are not
- * indented, so the reference's round-trip vector is reproduced byte for byte (research §7.4).
+ * indented, so the reference's round-trip vector is reproduced byte for byte (TestParseMap of
+ * https://github.com/kubernetes-sigs/aws-iam-authenticator/blob/v0.7.18/pkg/mapper/configmap/configmap_test.go).
  */
 export function encodeAwsAuth(m: Pick<AwsAuthMappings, 'roles' | 'users' | 'accounts'>): Record<string, string> {
   const out: Record<string, string> = {};

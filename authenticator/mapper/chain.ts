@@ -1,5 +1,6 @@
 /**
- * The mapper chain: backends consulted in the configured order (reference: server.doMapping, research §4.1).
+ * The mapper chain: backends consulted in the configured order (reference: `doMapping` in
+ * https://github.com/kubernetes-sigs/aws-iam-authenticator/blob/v0.7.18/pkg/server/server.go).
  *
  * Precedence, deliberately different from the reference (README "differences"):
  *   1. explicit rows (mapRoles/mapUsers/IAMIdentityMapping/access entries) of ALL backends, in backend order — the

@@ -1,5 +1,6 @@
 /**
- * The `kube-system/aws-auth` ConfigMap, listed and watched (reference: pkg/mapper/configmap, research §4.3).
+ * The `kube-system/aws-auth` ConfigMap, listed and watched (reference:
+ * https://github.com/kubernetes-sigs/aws-iam-authenticator/blob/v0.7.18/pkg/mapper/configmap/configmap.go).
  * A deleted (or absent) ConfigMap empties the mapping, like the reference. An update with a key that is not valid
  * YAML keeps the last good mapping and reports it (the reference saved whatever parsed, i.e. dropped the whole key);
  * bad rows are skipped and reported while the good rows apply. Differences from the reference: an initial LIST (so

@@ -1,6 +1,6 @@
 /**
  * `IAMIdentityMapping` objects (iamauthenticator.k8s.aws/v1alpha1, cluster-scoped; `spec{arn, username, groups}`),
- * listed and watched (reference: pkg/mapper/crd, research §4.3).
+ * listed and watched (reference: https://github.com/kubernetes-sigs/aws-iam-authenticator/tree/v0.7.18/pkg/mapper/crd).
  *
  * Deliberate differences: the canonical ARN is computed here from `spec.arn` instead of by a controller writing
  * `status.canonicalARN` (in the reference a mapping is invisible until its controller has run, and this webhook

@@ -1,6 +1,7 @@
 /**
- * `{{EC2PrivateDNSName}}` resolution: instance id → private DNS name through EC2 DescribeInstances
- * (reference: pkg/ec2provider, research §4.5). Improvements over the reference, each deliberate:
+ * `{{EC2PrivateDNSName}}` resolution: instance id → private DNS name through EC2 DescribeInstances (reference:
+ * https://github.com/kubernetes-sigs/aws-iam-authenticator/blob/v0.7.18/pkg/ec2provider/ec2provider.go). Improvements
+ * over the reference, each deliberate:
  * - concurrent lookups of one id share one request (the reference polls its cache every 50 ms for up to 5 s, and an
  *   id that was not found stays "in flight" forever, failing every later lookup after 5 s);
  * - ids waiting for the rate limiter are batched into one call (up to 100 ids) instead of a fixed 200 ms batch loop;

@@ -1,7 +1,9 @@
 /**
  * Case-insensitive field access for aws-auth rows. The reference decodes rows with Go's encoding/json, which matches
- * field names case-insensitively, so `rolearn`, `roleARN` and `RoLeArN` all work (research §4.3); we accept the same.
- * Values come from YAML parsed with the failsafe schema, so every scalar is a string (account ids keep leading zeros).
+ * field names case-insensitively, so `rolearn`, `roleARN` and `RoLeArN` all work (`ParseMap` in
+ * https://github.com/kubernetes-sigs/aws-iam-authenticator/blob/v0.7.18/pkg/mapper/configmap/configmap.go); we accept
+ * the same. Values come from YAML parsed with the failsafe schema, so every scalar is a string (account ids keep
+ * leading zeros).
  */
 import { MappingRowError } from './row-error';
 

@@ -1,7 +1,8 @@
 /**
  * Matching of IAM Identity Center (SSO) permission-set roles. Their roles are named
  * `AWSReservedSSO_<PermissionSet>_<suffix>` under the path `aws-reserved/sso.amazonaws.com/[<region>/]`; the path is
- * absent from the assumed-role ARN STS returns, so matching is done on the path-stripped role ARN (research §4.2).
+ * absent from the assumed-role ARN STS returns, so matching is done on the path-stripped role ARN (`SSOArnLike` in
+ * https://github.com/kubernetes-sigs/aws-iam-authenticator/blob/v0.7.18/pkg/config/mapper.go).
  *
  * Deliberate differences from the reference (README "differences"):
  * - always enabled (the reference needs `--feature-gates=SSORoleMatch=true`; EKS documents this row type);

@@ -1,6 +1,7 @@
 /**
  * A compiled, immutable lookup table over aws-auth rows. Precedence inside one table is deterministic (the reference
- * iterates a Go map, so when an exact row and an SSO row both match the winner is random — research §11):
+ * iterates a Go map, so when an exact row and an SSO row both match the winner is random — `Map` in
+ * https://github.com/kubernetes-sigs/aws-iam-authenticator/blob/v0.7.18/pkg/mapper/file/mapper.go):
  *   1. an exact `rolearn` row (role identities) or `userarn` row (user identities);
  *   2. for roles, the first matching SSO row in document order;
  *   3. the `mapAccounts` allow-list is not consulted here but by `allowsAccount` (see MapperChain for why).

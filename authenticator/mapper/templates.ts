@@ -1,5 +1,6 @@
 /**
- * Username/group templates (reference: server.renderTemplates, research §4.4): `{{EC2PrivateDNSName}}`,
+ * Username/group templates (reference: `renderTemplates` in
+ * https://github.com/kubernetes-sigs/aws-iam-authenticator/blob/v0.7.18/pkg/server/server.go): `{{EC2PrivateDNSName}}`,
  * `{{AccountID}}`, `{{SessionName}}` (`@` → `-`), `{{SessionNameRaw}}`, `{{AccessKeyID}}`. Unknown `{{X}}` stay
  * literal; a non-session identity renders `{{SessionName}}` as "".
  *

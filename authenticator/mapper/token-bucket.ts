@@ -1,7 +1,9 @@
 /**
  * A token bucket: `ratePerSecond` tokens are added continuously up to `burst`; `take()` waits for a token. Used to
- * bound the EC2 DescribeInstances rate (reference flags `--ec2-describeInstances-qps` 15 / burst 5, which the
- * reference attaches only to its STS AssumeRole client — research §4.5; we apply it to the EC2 calls themselves).
+ * bound the EC2 DescribeInstances rate (reference flags `--ec2-describeInstances-qps` 15 / burst 5, which the reference
+ * attaches only to its STS AssumeRole client in
+ * https://github.com/kubernetes-sigs/aws-iam-authenticator/blob/v0.7.18/pkg/ec2provider/ec2provider.go; we apply it to
+ * the EC2 calls themselves).
  */
 export class TokenBucket {
   private tokens: number;

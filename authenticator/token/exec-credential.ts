@@ -1,4 +1,7 @@
-/** The `ExecCredential` a kubeconfig exec plugin prints (reference `FormatJSON`, research §1.4). */
+/**
+ * The `ExecCredential` a kubeconfig exec plugin prints (reference `FormatJSON` in
+ * https://github.com/kubernetes-sigs/aws-iam-authenticator/blob/v0.7.18/pkg/token/token.go).
+ */
 
 export const DEFAULT_EXEC_CREDENTIAL_API_VERSION = 'client.authentication.k8s.io/v1beta1';
 

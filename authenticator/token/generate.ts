@@ -1,4 +1,7 @@
-/** `generateToken`: credentials → presigned GetCallerIdentity → `k8s-aws-v1.` token (research §1). */
+/**
+ * `generateToken`: credentials → presigned GetCallerIdentity → `k8s-aws-v1.` token (as
+ * https://github.com/kubernetes-sigs/aws-iam-authenticator/blob/v0.7.18/pkg/token/token.go).
+ */
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { partitionOfRegion, REGION_SYNTAX } from '../partitions';
 import { GLOBAL_STS_HOST, stsHostForRegion } from './hosts';

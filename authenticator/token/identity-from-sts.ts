@@ -1,4 +1,7 @@
-/** Identity derivation from the STS reply (reference `getIdentityFromSTSResponse`, research §2.4). */
+/**
+ * Identity derivation from the STS reply (reference `getIdentityFromSTSResponse` in
+ * https://github.com/kubernetes-sigs/aws-iam-authenticator/blob/v0.7.18/pkg/token/token.go).
+ */
 import { classifyArn, PrincipalType } from '../arn';
 import type { Identity } from '../identity';
 import type { CallerIdentity } from '../sts-reply';

@@ -1,7 +1,8 @@
 /**
- * `eks-access token`: print an EKS bearer token as an ExecCredential, for a kubeconfig `users[].user.exec` block
- * (flags as aws-iam-authenticator's `token`, research §1.5). Modules are loaded lazily: kubectl runs this on every
- * call without a cached credential.
+ * `eks-access token`: print an EKS bearer token as an ExecCredential, for a kubeconfig `users[].user.exec` block (flags
+ * as aws-iam-authenticator's `token`,
+ * https://github.com/kubernetes-sigs/aws-iam-authenticator/blob/v0.7.18/cmd/aws-iam-authenticator/token.go). Modules
+ * are loaded lazily: kubectl runs this on every call without a cached credential.
  */
 import { parseFlags, UsageError } from './cli-flags';
 import { CommandHelp, HELP_FLAG, errorLine, renderHelp, usageLine } from './help';

@@ -75,7 +75,8 @@ describe('verifyToken against the STS stand-in', () => {
     const identity = await verifyToken(await tokenFor(session), verifyOpts);
     expect(identity).toEqual({
       arn: `arn:aws:sts::${standIn.accountId}:assumed-role/${roleName}/alice-session`,
-      // STS reports no path for sessions, so the canonical ARN has none either (research §3).
+      // STS reports no path for sessions, so the canonical ARN has none either (`Canonicalize` in
+      // https://github.com/kubernetes-sigs/aws-iam-authenticator/blob/v0.7.18/pkg/arn/arn.go).
       canonicalArn: `arn:aws:iam::${standIn.accountId}:role/${roleName}`,
       accountId: standIn.accountId,
       userId: role.roleId,
