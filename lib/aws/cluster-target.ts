@@ -1,6 +1,7 @@
 /**
  * The cluster a `ClusterAccess` grants access to: an aws-cdk-lib `eks.Cluster` / `eks.ICluster`, or a cluster known
- * only by name (another stack, another tool), so access can live in any stack (iac-anchors §7.4).
+ * only by name (another stack, another tool), so access can live in any stack (unlike aws-cdk-lib's `awsAuth`, unusable
+ * on imported clusters: https://github.com/aws/aws-cdk/issues/19753).
  */
 import * as eks from 'aws-cdk-lib/aws-eks';
 import type * as iam from 'aws-cdk-lib/aws-iam';

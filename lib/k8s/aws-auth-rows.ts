@@ -1,8 +1,9 @@
 /**
  * Rows of the `kube-system/aws-auth` ConfigMap as our charts write them: role paths stripped (the authenticator sees
- * the path-less assumed-role ARN, iac-anchors §1.5), node-role rows with the groups kubelets need, and a stable key per
- * row for merging with rows written by others. Encoding reuses the mapper's `encodeAwsAuth`, so what we write is
- * exactly what the authenticator parses.
+ * the path-less assumed-role ARN, `Canonicalize` in
+ * https://github.com/kubernetes-sigs/aws-iam-authenticator/blob/v0.7.18/pkg/arn/arn.go), node-role rows with the groups
+ * kubelets need, and a stable key per row for merging with rows written by others. Encoding reuses the mapper's
+ * `encodeAwsAuth`, so what we write is exactly what the authenticator parses.
  */
 import { stripPath } from '../../authenticator/arn';
 import { encodeAwsAuth } from '../../authenticator/mapper/aws-auth';

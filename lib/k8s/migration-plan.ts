@@ -1,10 +1,11 @@
 /**
  * The plan from an aws-auth ConfigMap to EKS access entries, with eksctl's rules (`utils migrate-to-access-entry`,
- * iac-anchors §6): node rows → EC2_LINUX / EC2_WINDOWS; `system:masters` → STANDARD + AmazonEKSClusterAdminPolicy at
- * cluster scope (username kept); other rows → STANDARD with the same username and groups; mapAccounts rows, other
- * `system:` groups and service-linked roles are blockers (the switch to authentication mode API must wait for them).
- * Beyond eksctl, the plan also reports what the access-entry API would reject (reserved username prefixes, templates
- * other than {{SessionName}}, SSO selector rows) instead of failing at deploy time.
+ * https://github.com/eksctl-io/eksctl/blob/99984ad/pkg/actions/accessentry/migrator.go): node rows → EC2_LINUX /
+ * EC2_WINDOWS; `system:masters` → STANDARD + AmazonEKSClusterAdminPolicy at cluster scope (username kept); other rows →
+ * STANDARD with the same username and groups; mapAccounts rows, other `system:` groups and service-linked roles are
+ * blockers (the switch to authentication mode API must wait for them). Beyond eksctl, the plan also reports what the
+ * access-entry API would reject (reserved username prefixes, templates other than {{SessionName}}, SSO selector rows)
+ * instead of failing at deploy time.
  */
 import { parseMappingDocument } from '../../authenticator/mapper/aws-auth';
 import { EKS_RESERVED_USERNAME_PREFIXES, usernameProblems } from '../../authenticator/mapper/username-template';

@@ -1,8 +1,9 @@
 /**
- * The catalogue of EKS access policies (iac-anchors §1.4). EKS owns them: they cannot be created, only associated.
- * AWS adds policies between releases of this library, so a well-formed name outside the catalogue is accepted
- * (`AccessPolicy.of` / `fromArn`) and reported as a synth warning naming it — it may be a typo, which EKS would only
- * reject at deploy time. A malformed name or ARN is refused.
+ * The catalogue of EKS access policies
+ * (https://docs.aws.amazon.com/eks/latest/userguide/access-policy-permissions.html). EKS owns them: they cannot be
+ * created, only associated. AWS adds policies between releases of this library, so a well-formed name outside the
+ * catalogue is accepted (`AccessPolicy.of` / `fromArn`) and reported as a synth warning naming it — it may be a typo,
+ * which EKS would only reject at deploy time. A malformed name or ARN is refused.
  */
 import { findPartition } from '../../authenticator/partitions';
 import { AccessScopeType } from './enums';

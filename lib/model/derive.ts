@@ -1,7 +1,7 @@
 /**
  * Views derived from the model, one per consumer: the access entries EKS gets (lib/aws), the aws-auth rows the
  * ConfigMap chart renders (lib/k8s), and the effective Kubernetes identity of a principal (lib/analysis). Each
- * authentication mode gets only what it uses (iac-anchors §1.1).
+ * authentication mode gets only what it uses (https://docs.aws.amazon.com/eks/latest/userguide/grant-k8s-access.html).
  */
 import { stripPath } from '../../authenticator/arn';
 import type { RoleMapping, UserMapping } from '../../authenticator/mapper/types';
@@ -48,9 +48,10 @@ export function clusterPrincipals(model: AccessModel): PrincipalJson[] {
 }
 
 /**
- * The Kubernetes username: the declared one, else what EKS generates (iac-anchors §1.3) — the user ARN, the
- * assumed-role form without path for roles, `system:node:…` for node types. The aws-auth rows use the same default so
- * a principal is the same Kubernetes user in every mode.
+ * The Kubernetes username: the declared one, else what EKS generates
+ * (https://docs.aws.amazon.com/eks/latest/userguide/creating-access-entries.html) — the user ARN, the assumed-role form
+ * without path for roles, `system:node:…` for node types. The aws-auth rows use the same default so a principal is the
+ * same Kubernetes user in every mode.
  */
 export function effectiveUsername(p: PrincipalJson, partition: string): string {
   if (p.username !== undefined) return p.username;

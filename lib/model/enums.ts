@@ -3,7 +3,10 @@
  * model can be read without this library.
  */
 
-/** How the cluster authenticates IAM principals (`accessConfig.authenticationMode`, iac-anchors §1.1). */
+/**
+ * How the cluster authenticates IAM principals (`accessConfig.authenticationMode`,
+ * https://docs.aws.amazon.com/eks/latest/userguide/grant-k8s-access.html).
+ */
 export enum AuthenticationMode {
   /** aws-auth ConfigMap only: the model renders aws-auth rows, no access entries. */
   CONFIG_MAP = 'CONFIG_MAP',
@@ -50,7 +53,10 @@ export enum PolicyEffect {
   DENY = 'Deny',
 }
 
-/** What to do with `system:masters`, which EKS rejects as an access-entry group (iac-anchors §1.3). */
+/**
+ * What to do with `system:masters`, which EKS rejects as an access-entry group
+ * (https://docs.aws.amazon.com/eks/latest/userguide/creating-access-entries.html).
+ */
 export enum SystemMastersHandling {
   /** Replace it by AmazonEKSClusterAdminPolicy at cluster scope on the access entry (as eksctl's migrator does). */
   TRANSLATE_TO_CLUSTER_ADMIN = 'TRANSLATE_TO_CLUSTER_ADMIN',

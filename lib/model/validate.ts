@@ -1,7 +1,8 @@
 /**
- * Synth-time checks of everything EKS, IAM or CloudFormation would reject at deploy time (iac-anchors §1.3, §9), plus
- * mistakes no service catches (a principal granted nothing). Every issue names its subject (principal id, group or
- * service account) and says what would be valid; `ClusterAccess` prefixes the construct path.
+ * Synth-time checks of everything EKS, IAM or CloudFormation would reject at deploy time
+ * (https://docs.aws.amazon.com/eks/latest/userguide/creating-access-entries.html), plus mistakes no service catches (a
+ * principal granted nothing). Every issue names its subject (principal id, group or service account) and says what
+ * would be valid; `ClusterAccess` prefixes the construct path.
  */
 import { usernameProblems } from '../../authenticator/mapper/username-template';
 import { AccessPolicy } from './access-policies';

@@ -18,7 +18,7 @@ function mixedModel(mode: AuthenticationMode): AccessModel {
 }
 
 describe('access policy catalogue', () => {
-  it('has every policy of iac-anchors §1.4, with ARNs per partition', () => {
+  it('has every EKS access policy, with ARNs per partition', () => {
     expect(AccessPolicy.all()).toHaveLength(33);
     expect(AccessPolicy.all().filter((p) => p.generalPurpose).map((p) => p.policyName)).toEqual([
       'AmazonEKSClusterAdminPolicy', 'AmazonEKSAdminPolicy', 'AmazonEKSEditPolicy', 'AmazonEKSViewPolicy', 'AmazonEKSAdminViewPolicy',
