@@ -1,7 +1,7 @@
 /**
- * `eks-access risks --from PATH... [--output json] [--fail-on SEVERITY]`: the catalogue's dangerous permissions
- * (rbac-anchors §5) and the principals holding them. Exit 0, or 1 with `--fail-on` when a finding is at least that
- * severe (for CI).
+ * `eks-access risks --from PATH... [--output json] [--fail-on SEVERITY]`: the catalogue's dangerous permissions (after
+ * https://kubernetes.io/docs/concepts/security/rbac-good-practices/) and the principals holding them. Exit 0, or 1 with
+ * `--fail-on` when a finding is at least that severe (for CI).
  */
 import { parseArgs } from 'node:util';
 import { COMMON_OPTIONS, UsageError, checkOutput, loadAnalysis, usageErrors, printWarnings, reportError, resolverOf, wantsJson } from '../../lib/analysis/cli-support';

@@ -1,5 +1,6 @@
 /**
- * ClusterRole aggregation as the `clusterrole-aggregation-controller` computes it (rbac-anchors §2.6): for each
+ * ClusterRole aggregation as the `clusterrole-aggregation-controller` computes it
+ * (https://github.com/kubernetes/kubernetes/tree/003e8629/pkg/controller/clusterroleaggregation): for each
  * selector in order, the matching ClusterRoles sorted by name (the role itself skipped) contribute their rules, a rule
  * already present being skipped; the result replaces the role's own rules. Chains are run to a fixpoint, which is what
  * the controller converges to after its requeues.

@@ -1,7 +1,9 @@
 /**
- * The RBAC authorizer over a static set of objects: `DefaultRuleResolver.VisitRulesFor` + `RBACAuthorizer.Authorize`
- * + `SubjectAccessEvaluator.AllowedSubjects` (rbac-anchors §2.1, §2.4). Union-only: the answer is allow or no
- * opinion, never deny. ClusterRole aggregation is materialised once, at construction.
+ * The RBAC authorizer over a static set of objects: `DefaultRuleResolver.VisitRulesFor` + `RBACAuthorizer.Authorize` +
+ * `SubjectAccessEvaluator.AllowedSubjects`
+ * (https://github.com/kubernetes/kubernetes/blob/01aa0f3f/plugin/pkg/auth/authorizer/rbac/rbac.go,
+ * https://github.com/kubernetes/kubernetes/blob/05c351a9/pkg/registry/rbac/validation/rule.go). Union-only: the answer
+ * is allow or no opinion, never deny. ClusterRole aggregation is materialised once, at construction.
  */
 import { materializeAggregation } from './aggregation';
 import { ruleAllows } from './rule-match';

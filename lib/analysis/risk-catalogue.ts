@@ -1,5 +1,6 @@
 /**
- * The dangerous permissions analysers flag (rbac-anchors §5, after Kubernetes' "RBAC good practices", GP below), as
+ * The dangerous permissions analysers flag (after Kubernetes' "RBAC good practices", GP below:
+ * https://kubernetes.io/docs/concepts/security/rbac-good-practices/), as
  * probe requests: a principal holds the risk where every `allOf` group has at least one allowed probe. Probing the
  * evaluator itself keeps the risk check exactly as faithful as can-i (wildcards, `*\/sub`, resourceNames).
  * A probe with verb or resource `*` only matches a rule that literally says `*`, which is how wildcard grants are found.

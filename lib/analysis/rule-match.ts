@@ -1,5 +1,6 @@
 /**
- * Rule matching, a line-by-line port of `pkg/apis/rbac/v1/evaluation_helpers.go` (rbac-anchors §2.2). Matching is
+ * Rule matching, a line-by-line port of
+ * https://github.com/kubernetes/kubernetes/blob/03bf11a3/pkg/apis/rbac/v1/evaluation_helpers.go. Matching is
  * exact and case-sensitive; `*` is the only wildcard, except `*\/sub` for any resource's subresource `sub` and a
  * trailing `*` on non-resource URLs (a prefix, not a glob).
  */

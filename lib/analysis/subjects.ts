@@ -1,5 +1,6 @@
 /**
- * Who is asking: a Kubernetes user with the implicit groups authentication adds (rbac-anchors §2.4), as the
+ * Who is asking: a Kubernetes user with the implicit groups authentication adds (`appliesToUser` in
+ * https://github.com/kubernetes/kubernetes/blob/05c351a9/pkg/registry/rbac/validation/rule.go), as the
  * apiserver's impersonation filter builds it for `kubectl --as` (so `can-i --as` answers like `kubectl auth can-i --as`).
  */
 import { UserInfo } from './rbac-types';

@@ -1,7 +1,8 @@
 /**
  * "Who may do this?": the Kubernetes subjects whose bindings allow the request (the subject locator of
- * rbac-anchors §2.1, one row per subject and binding), and the IAM principals of the inputs that reach it through
- * their mapping, their groups or their access policies.
+ * https://github.com/kubernetes/kubernetes/tree/01aa0f3f/plugin/pkg/auth/authorizer/rbac, one row per subject and
+ * binding), and the IAM principals of the inputs that reach it through their mapping, their groups or their access
+ * policies.
  */
 import { AccessAnalysis, AccessGrant, AnalysedPrincipal, describeGrant } from './access-analysis';
 import { IamPrincipalResolver } from './iam-principals';

@@ -6,7 +6,10 @@ import bootstrap from '../analysis/data/bootstrap-policy.json';
 
 type Named = { metadata: { name: string; namespace?: string } };
 
-/** The four user-facing default ClusterRoles (rbac-anchors §2.7). */
+/**
+ * The four user-facing default ClusterRoles
+ * (https://kubernetes.io/docs/reference/access-authn-authz/rbac/#user-facing-roles).
+ */
 export enum BuiltInClusterRole {
   /** Read most namespaced objects, not secrets. */
   VIEW = 'view',

@@ -1,9 +1,11 @@
 /**
- * A cdk8s chart of RBAC objects with the guarantees cdk8s-plus-28 lacks (rbac-anchors §1.2–§1.3): every object has an
- * explicit, stable name; cluster-scoped objects carry no namespace (the chart has none, every namespaced object names
- * its own); aggregated ClusterRoles take several OR-ed selectors and emit no `rules` key; several bindings of one role
- * are fine; and a binding whose role exists neither in the chart, nor in the cluster defaults, nor in `externalRoles`
- * fails synthesis with the binding's construct path.
+ * A cdk8s chart of RBAC objects with the guarantees cdk8s-plus-28 lacks
+ * (https://github.com/cdk8s-team/cdk8s-plus/blob/k8s-28/main/src/role.ts,
+ * https://github.com/cdk8s-team/cdk8s-plus/blob/k8s-28/main/src/role-binding.ts): every object has an explicit, stable
+ * name; cluster-scoped objects carry no namespace (the chart has none, every namespaced object names its own);
+ * aggregated ClusterRoles take several OR-ed selectors and emit no `rules` key; several bindings of one role are fine;
+ * and a binding whose role exists neither in the chart, nor in the cluster defaults, nor in `externalRoles` fails
+ * synthesis with the binding's construct path.
  */
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
@@ -123,7 +125,8 @@ export class RbacChart extends Chart {
   private readonly externalRoles: ReadonlySet<string>;
 
   constructor(scope: Construct, id: string, props: RbacChartProps = {}) {
-    // No chart namespace: cdk8s would copy it onto cluster-scoped objects (rbac-anchors §1.3).
+    // No chart namespace: cdk8s would copy it onto cluster-scoped objects
+    // (https://github.com/cdk8s-team/cdk8s/issues/1558).
     super(scope, id, { labels: props.labels, disableResourceNameHashes: true });
     this.externalClusterRoles = new Set(props.externalClusterRoles ?? []);
     this.externalRoles = new Set(props.externalRoles ?? []);
@@ -168,7 +171,8 @@ export class RbacChart extends Chart {
     this.clusterRoles.add(props.name);
     return new k8s.KubeClusterRole(this, id, {
       metadata: { name: props.name, labels: props.labels },
-      // No `rules: []` on an aggregated role: it would fight the controller under SSA/GitOps (rbac-anchors §1.2).
+      // No `rules: []` on an aggregated role: it would fight the controller under SSA/GitOps
+      // (https://github.com/kubernetes/kubernetes/issues/73050).
       rules: selectors ? undefined : rules.map(toPolicyRule),
       aggregationRule: selectors ? { clusterRoleSelectors: selectors.map((matchLabels) => ({ matchLabels: { ...matchLabels } })) } : undefined,
     });

@@ -1,7 +1,10 @@
 /**
- * RBAC policy rules with the validation the API server applies (rbac-anchors §2.5), done at synth time so a bad rule
- * fails `cdk synth` with the construct path instead of failing `kubectl apply` later. cdk8s-plus-28's rules cannot carry
- * several resources, resourceNames on custom resources, or validation (rbac-anchors §1.3), hence this type.
+ * RBAC policy rules with the validation the API server applies
+ * (https://github.com/kubernetes/kubernetes/blob/master/pkg/apis/rbac/validation/validation.go), done at synth time so
+ * a bad rule fails `cdk synth` with the construct path instead of failing `kubectl apply` later. cdk8s-plus-28's rules
+ * cannot carry several resources, resourceNames on custom resources, or validation
+ * (https://github.com/cdk8s-team/cdk8s-plus/blob/k8s-28/main/src/role.ts;
+ * https://github.com/cdk8s-team/cdk8s-plus/issues/1518), hence this type.
  */
 import { k8s } from 'cdk8s-plus-28';
 
@@ -62,7 +65,10 @@ export function ruleProblems(rule: RbacRule, where: string, namespaced: boolean)
   return out;
 }
 
-/** The L1 form; keys that are empty are left out (an empty `resourceNames` would be noise, rbac-anchors §1.2). */
+/**
+ * The L1 form; keys that are empty are left out (an empty `resourceNames`, which cdk8s-plus-28 always emits for a
+ * ClusterRole rule, would be noise).
+ */
 export function toPolicyRule(rule: RbacRule): k8s.PolicyRule {
   const nonEmpty = (v?: string[]) => (v && v.length > 0 ? [...v] : undefined);
   return {

@@ -1,6 +1,7 @@
 /**
  * Subjects of a binding. ServiceAccount subjects always carry their namespace: a ClusterRoleBinding subject without
- * one is rejected by the API server, and cdk8s-plus leaves it out for charts without a namespace (rbac-anchors §1.2).
+ * one is rejected by the API server, and cdk8s-plus leaves it out for charts without a namespace
+ * (https://github.com/cdk8s-team/cdk8s-plus/blob/k8s-28/main/src/role-binding.ts).
  */
 import type { ISubject } from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
