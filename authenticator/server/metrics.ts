@@ -1,8 +1,9 @@
 /**
- * Prometheus metrics of the webhook. Names of the reference (pkg/metrics, namespace `aws_iam_authenticator`, research
- * §5.4) are kept, including the label names and the reference's `uknown_user` (sic) result value, so existing
- * dashboards keep working. Metrics the reference lacks (cache, in-flight, retries) live under `eks_access_webhook_`.
- * Each server gets its own Registry so several servers (tests, Lambda warm starts) never clash.
+ * Prometheus metrics of the webhook. Names of the reference (namespace `aws_iam_authenticator`,
+ * https://github.com/kubernetes-sigs/aws-iam-authenticator/blob/v0.7.18/pkg/metrics/metrics.go) are kept, including the
+ * label names and the reference's `uknown_user` (sic) result value, so existing dashboards keep working. Metrics the
+ * reference lacks (cache, in-flight, retries) live under `eks_access_webhook_`. Each server gets its own Registry so
+ * several servers (tests, Lambda warm starts) never clash.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { MapperHealth } from '../mapper/types';
