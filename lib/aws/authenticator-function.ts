@@ -23,6 +23,7 @@ import { webhookKubeconfig } from '../../authenticator/server/kubeconfig';
 import { authenticatorMappingRows } from '../k8s/access-chart';
 import { AuthenticatorBackend } from '../k8s/authenticator-backend';
 import type { AccessModel } from '../model';
+import { replaceTokens } from '../model/tokens';
 import { AccessValidationError } from './errors';
 import { lambdaBundleDir } from './lambda-bundle';
 
@@ -218,7 +219,7 @@ export class AuthenticatorFunction extends Construct {
     const resolvesEc2Names = JSON.stringify(rows).includes('{{EC2PrivateDNSName}}');
     if (!fixed.deployTime) return { dir, resolvesEc2Names };
     const raw = JSON.stringify(fixed.deployTime);
-    const estimate = Buffer.byteLength(raw.replace(TOKEN_MARKER, 'x'.repeat(RESOLVED_TOKEN_ESTIMATE)));
+    const estimate = Buffer.byteLength(replaceTokens(raw, 'x'.repeat(RESOLVED_TOKEN_ESTIMATE)));
     if (estimate > DEPLOY_ROWS_BUDGET_BYTES) {
       throw new AccessValidationError(this, `the rows of principals whose ARNs are only known at deploy time take about ${estimate} bytes of the function's `
         + `environment (at most ${DEPLOY_ROWS_BUDGET_BYTES}, Lambda's 4 KB limit); import some of them by their literal ARN (model.importRole(id, 'arn:...'))`);
@@ -226,9 +227,6 @@ export class AuthenticatorFunction extends Construct {
     return { dir, resolvesEc2Names, deployRows: Stack.of(this).toJsonString(fixed.deployTime) };
   }
 }
-
-/** What a CDK token looks like inside a string (`${Token[...]}`), to estimate its resolved length. */
-const TOKEN_MARKER = /\$\{Token\[[^\]]*\]\}/g;
 
 interface MappingLists {
   readonly mapRoles: unknown[];

@@ -13,3 +13,8 @@ const STRING_TOKEN = /\$\{Token\[[a-zA-Z0-9:._-]+\]\}|-1\.\d{10,16}e\+289/;
 export function hasUnresolvedToken(value?: string): boolean {
   return value !== undefined && STRING_TOKEN.test(value);
 }
+
+/** `value` with every CDK token replaced by `placeholder` (e.g. to estimate a length once the tokens are resolved). */
+export function replaceTokens(value: string, placeholder: string): string {
+  return value.replace(new RegExp(STRING_TOKEN.source, 'g'), placeholder);
+}
