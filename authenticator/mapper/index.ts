@@ -14,6 +14,7 @@ export * from './static-mapper';
 export * from './file-mapper';
 export * from './access-entry-type';
 export * from './access-entry-mapper';
+export * from './eks-rules';
 export * from './configmap-mapper';
 export * from './crd-mapper';
 export type { KubeConnection, KubeConnectionOptions } from './kube/connection';

@@ -7,7 +7,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { AwsAuthRows } from '../../authenticator/mapper/types';
-import { AccessModel, authenticatorMappingRows, awsAuthRows, AuthenticationMode, GroupGrantJson, ServiceAccountMechanism } from '../model';
+import { AccessModel, authenticatorMappingRows, rbacRuleFromJson, awsAuthRows, AuthenticationMode, GroupGrantJson, ServiceAccountMechanism } from '../model';
 import { renderAccessPolicyRbac } from './access-policy-rbac';
 import { checkModel } from './access-chart-model-check';
 import { AwsAuthConfigMap } from './aws-auth-config-map';
@@ -111,7 +111,7 @@ export class AccessChart extends RbacChart {
 
   private renderGrant(g: GroupGrantJson, id: string): void {
     const subjects = [RbacSubject.group(g.group)];
-    const rules = g.rules.map((r) => ({ ...r, nonResourceUrls: r.nonResourceURLs }));
+    const rules = g.rules.map(rbacRuleFromJson);
     const namespaced = g.namespaces.length > 0;
     if (rules.length > 0) {
       const name = grantName(g.group);

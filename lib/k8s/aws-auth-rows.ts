@@ -6,8 +6,9 @@
  */
 import { stripPath } from '../../authenticator/arn';
 import { encodeAwsAuth } from '../../authenticator/mapper/aws-auth';
+import { EC2_NODE_USERNAME, nodeIdentity, SESSION_NODE_USERNAME, WINDOWS_NODE_GROUP } from '../../authenticator/mapper/eks-rules';
 import type { AwsAuthRows, RoleMapping } from '../../authenticator/mapper/types';
-import { AccessEntryType, nodeAwsAuthGroups } from '../model';
+import { AccessEntryType } from '../model/enums';
 
 /** Operating system of a node role; decides the groups (and, in access-entry terms, EC2_LINUX vs EC2_WINDOWS). */
 export enum NodeOs {
@@ -25,9 +26,11 @@ export interface NodeRoleMapping {
   readonly fargate?: boolean;
 }
 
-export const NODE_USERNAME = 'system:node:{{EC2PrivateDNSName}}';
-export const FARGATE_USERNAME = 'system:node:{{SessionName}}';
-export const WINDOWS_NODE_GROUP = 'eks:kube-proxy-windows';
+/** Username of EC2 node rows (eks-rules.ts). */
+export const NODE_USERNAME = EC2_NODE_USERNAME;
+/** Username of Fargate pod rows (eks-rules.ts). */
+export const FARGATE_USERNAME = SESSION_NODE_USERNAME;
+export { WINDOWS_NODE_GROUP };
 
 /** The access-entry type EKS gives such a node role. */
 function nodeEntryType(node: NodeRoleMapping): AccessEntryType {
@@ -35,9 +38,10 @@ function nodeEntryType(node: NodeRoleMapping): AccessEntryType {
   return node.os === NodeOs.WINDOWS ? AccessEntryType.EC2_WINDOWS : AccessEntryType.EC2_LINUX;
 }
 
-/** The rows EKS itself writes for a node role; the groups are the access model's (`nodeAwsAuthGroups`). */
+/** The row EKS itself writes for a node role (eks-rules.ts `nodeIdentity` of its access-entry type). */
 export function nodeRoleRow(node: NodeRoleMapping): RoleMapping {
-  return { roleArn: stripPath(node.roleArn), username: node.fargate ? FARGATE_USERNAME : NODE_USERNAME, groups: nodeAwsAuthGroups(nodeEntryType(node)) };
+  const { username, groups } = nodeIdentity(nodeEntryType(node))!;
+  return { roleArn: stripPath(node.roleArn), username, groups };
 }
 
 /** ConfigMap `data` for the rows (only the keys that have rows). */

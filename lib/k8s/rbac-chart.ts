@@ -15,8 +15,8 @@ import { DEFAULT_CLUSTER_ROLES, DEFAULT_ROLES } from './cluster-defaults';
 import { RbacRule, ruleProblems, toPolicyRule } from './rbac-rule';
 import { checkLabels, checkRuleVocabulary } from './rbac-rule-vocabulary';
 import { RbacSubject } from './rbac-subject';
+import { RBAC_API_GROUP } from '../model/rbac-rule';
 
-const RBAC_GROUP = 'rbac.authorization.k8s.io';
 
 /** Kind of the role a binding refers to. */
 export enum RoleKind {
@@ -190,7 +190,7 @@ export class RbacChart extends Chart {
     this.bindings.push({ path, namespace: props.namespace, roleKind, roleName: props.roleName });
     return new k8s.KubeRoleBinding(this, id, {
       metadata: { name: props.name, namespace: props.namespace, labels: props.labels },
-      roleRef: { apiGroup: RBAC_GROUP, kind: roleKind, name: props.roleName },
+      roleRef: { apiGroup: RBAC_API_GROUP, kind: roleKind, name: props.roleName },
       subjects,
     });
   }
@@ -205,7 +205,7 @@ export class RbacChart extends Chart {
     this.bindings.push({ path, roleKind: RoleKind.CLUSTER_ROLE, roleName: props.clusterRoleName });
     return new k8s.KubeClusterRoleBinding(this, id, {
       metadata: { name: props.name, labels: props.labels },
-      roleRef: { apiGroup: RBAC_GROUP, kind: RoleKind.CLUSTER_ROLE, name: props.clusterRoleName },
+      roleRef: { apiGroup: RBAC_API_GROUP, kind: RoleKind.CLUSTER_ROLE, name: props.clusterRoleName },
       subjects,
     });
   }

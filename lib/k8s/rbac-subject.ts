@@ -7,10 +7,10 @@ import type { ISubject } from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { NAMESPACE_NAME } from '../model/rbac-vocabulary';
 import { RuleError } from '../model/rule-error';
+import { RBAC_API_GROUP } from '../model/rbac-rule';
 
 export const RBAC_SUBJECT_NAMESPACE_RULE = 'eks-access:rbac-subject-namespace';
 
-const RBAC_GROUP = 'rbac.authorization.k8s.io';
 
 /** Kinds of RBAC subject. */
 export enum SubjectKind {
@@ -78,6 +78,6 @@ export class RbacSubject {
   public toSubject(): k8s.Subject {
     return this.kind === SubjectKind.SERVICE_ACCOUNT
       ? { kind: this.kind, apiGroup: '', name: this.name, namespace: this.namespace }
-      : { kind: this.kind, apiGroup: RBAC_GROUP, name: this.name };
+      : { kind: this.kind, apiGroup: RBAC_API_GROUP, name: this.name };
   }
 }

@@ -9,6 +9,7 @@
  * because it would reach only the outputs built after it and the AWS and Kubernetes sides would disagree.
  */
 import type * as iam from 'aws-cdk-lib/aws-iam';
+import { accessPolicyArn } from '../../authenticator/mapper/eks-rules';
 import { AccessPolicyGrant } from './access-policies';
 import { AccessEntryType, AuthenticationMode, PolicyEffect, PrincipalKind, PrincipalOrigin, SystemMastersHandling } from './enums';
 import { parseIamArn, ssoPermissionSetOf } from './iam-arn';
@@ -282,7 +283,7 @@ export class AccessModel {
   private grantJson(grant: AccessPolicyGrant): AccessPolicyGrantJson {
     return {
       policyName: grant.policy.policyName,
-      policyArn: `arn:${this.partition}:eks::aws:cluster-access-policy/${grant.policy.policyName}`,
+      policyArn: accessPolicyArn(this.partition, grant.policy.policyName),
       scope: grant.scope,
       namespaces: [...(grant.namespaces ?? [])],
     };

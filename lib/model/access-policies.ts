@@ -5,7 +5,7 @@
  * catalogue is accepted (`AccessPolicy.of` / `fromArn`) and reported as a synth warning naming it — it may be a typo,
  * which EKS would only reject at deploy time. A malformed name or ARN is refused.
  */
-import { findPartition } from '../../authenticator/partitions';
+import { accessPolicyArn, findPartition, parseAccessPolicyArn } from '../../authenticator/mapper/eks-rules';
 import { AccessScopeType } from './enums';
 
 /** An access policy associated at a scope. Build with `policy.atClusterScope()` / `policy.inNamespaces(...)`. */
@@ -115,11 +115,11 @@ export class AccessPolicy {
    * for anything else.
    */
   public static fromArn(policyArn: string): AccessPolicy {
-    const m = /^arn:([a-z-]+):eks::aws:cluster-access-policy\/([A-Za-z0-9]+)$/.exec(policyArn);
-    if (!m || !findPartition(m[1])) {
-      throw new Error(`'${policyArn}' is not an EKS access policy ARN (arn:<partition>:eks::aws:cluster-access-policy/<Name>)`);
+    const parsed = parseAccessPolicyArn(policyArn);
+    if (!parsed || !findPartition(parsed.partition)) {
+      throw new Error(`'${policyArn}' is not an EKS access policy ARN (${accessPolicyArn('<partition>', '<Name>')})`);
     }
-    return AccessPolicy.of(m[2]);
+    return AccessPolicy.of(parsed.policyName);
   }
 
   private constructor(
@@ -146,7 +146,7 @@ export class AccessPolicy {
   /** The ARN in a partition (`aws`, `aws-cn`, `aws-us-gov`, `aws-iso`, `aws-iso-b`, ...). */
   public arn(partition: string = 'aws'): string {
     if (!findPartition(partition)) throw new Error(`'${partition}' is not an AWS partition`);
-    return `arn:${partition}:eks::aws:cluster-access-policy/${this.policyName}`;
+    return accessPolicyArn(partition, this.policyName);
   }
 }
 

@@ -8,15 +8,9 @@
  * The other policies of the catalogue (Auto Mode, HyperPod, capabilities, service integrations) grant EKS-internal
  * permissions with no published RBAC equivalent: a self-managed cluster cannot honour them, so they are refused.
  */
+import type { RbacRuleJson } from './rbac-rule';
 import type { AccessPolicyGrantJson, PrincipalJson } from './types';
 import { AccessScopeType } from './enums';
-
-/** A rule of a role this library must create itself (the policy has no upstream ClusterRole). */
-export interface AccessPolicyRule {
-  readonly apiGroups: string[];
-  readonly resources: string[];
-  readonly verbs: string[];
-}
 
 /** The Kubernetes ClusterRole that stands for an access policy. */
 export interface AccessPolicyRole {
@@ -24,7 +18,7 @@ export interface AccessPolicyRole {
   /** The ClusterRole name: an upstream default role, or ours when `rules` is set. */
   readonly clusterRole: string;
   /** Rules of the ClusterRole to create; undefined = an upstream default role every cluster has. */
-  readonly rules?: AccessPolicyRule[];
+  readonly rules?: RbacRuleJson[];
 }
 
 /** Prefix of the groups and RBAC objects that stand for access policies on a self-managed cluster. */

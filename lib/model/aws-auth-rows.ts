@@ -7,11 +7,12 @@
  */
 import { stripPath } from '../../authenticator/arn';
 import { encodeRowLists, type AwsAuthRowLists } from '../../authenticator/mapper/mapping-lists';
+import { nodeGroups } from '../../authenticator/mapper/eks-rules';
 import type { AwsAuthRows, RoleMapping, UserMapping } from '../../authenticator/mapper/types';
 import { AccessPolicy } from './access-policies';
 import { accessPolicyGroups } from './access-policy-roles';
 import type { AccessModel } from './access-model';
-import { SYSTEM_MASTERS, clusterPrincipals, effectiveUsername, nodeAwsAuthGroups } from './derive';
+import { SYSTEM_MASTERS, clusterPrincipals, effectiveUsername } from './derive';
 import { AccessEntryType, AccessScopeType, AuthenticationMode, PrincipalKind } from './enums';
 import { hasUnresolvedToken } from './tokens';
 import type { PrincipalJson } from './types';
@@ -28,7 +29,7 @@ function awsAuthRoleArn(p: PrincipalJson, partition: string): string {
 /** The row of one principal with the given groups (node roles get the node groups instead). */
 function principalRow(p: PrincipalJson, partition: string, groups: string[], rows: AwsAuthRows): void {
   const username = effectiveUsername(p, partition);
-  const all = p.entryType === AccessEntryType.STANDARD ? groups : nodeAwsAuthGroups(p.entryType);
+  const all = p.entryType === AccessEntryType.STANDARD ? groups : nodeGroups(p.entryType);
   if (p.kind === PrincipalKind.ROLE) rows.roles.push({ roleArn: awsAuthRoleArn(p, partition), username, groups: all });
   else rows.users.push({ userArn: p.arn, username, groups: all });
 }

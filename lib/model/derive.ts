@@ -3,12 +3,13 @@
  * ConfigMap chart renders (lib/k8s), and the effective Kubernetes identity of a principal (lib/analysis). Each
  * authentication mode gets only what it uses (https://docs.aws.amazon.com/eks/latest/userguide/grant-k8s-access.html).
  */
+import { assumedRoleUsername, nodeUsername, SYSTEM_MASTERS } from '../../authenticator/mapper/eks-rules';
 import { AccessPolicy } from './access-policies';
 import { AccessEntryType, AccessScopeType, AuthenticationMode, PrincipalKind, SystemMastersHandling } from './enums';
 import type { AccessModel } from './access-model';
 import type { AccessPolicyGrantJson, PrincipalJson } from './types';
 
-export const SYSTEM_MASTERS = 'system:masters';
+export { SYSTEM_MASTERS } from '../../authenticator/mapper/eks-rules';
 
 /** One `AWS::EKS::AccessEntry`. */
 export interface AccessEntryJson {
@@ -45,18 +46,9 @@ export function clusterPrincipals(model: AccessModel): PrincipalJson[] {
  */
 export function effectiveUsername(p: PrincipalJson, partition: string): string {
   if (p.username !== undefined) return p.username;
-  switch (p.entryType) {
-    case AccessEntryType.EC2_LINUX:
-    case AccessEntryType.EC2_WINDOWS:
-    case AccessEntryType.EC2:
-      return 'system:node:{{EC2PrivateDNSName}}';
-    case AccessEntryType.STANDARD:
-      break;
-    default:
-      return 'system:node:{{SessionName}}';
-  }
+  if (p.entryType !== AccessEntryType.STANDARD) return nodeUsername(p.entryType);
   // A role given as a token ARN string has no known name (validation refuses it where aws-auth rows need one).
-  if (p.kind === PrincipalKind.ROLE && p.name !== '') return `arn:${partition}:sts::${p.accountId}:assumed-role/${p.name}/{{SessionName}}`;
+  if (p.kind === PrincipalKind.ROLE && p.name !== '') return assumedRoleUsername(partition, p.accountId, p.name);
   return p.arn;
 }
 
@@ -89,15 +81,4 @@ export function accessEntries(model: AccessModel): AccessEntryJson[] {
       ...translateSystemMasters(p, model),
       tags: p.tags,
     }));
-}
-
-/**
- * aws-auth groups of node roles, as EKS writes them for its own node groups (eksctl `authconfigmap.AddNodeGroup`,
- * EKS user guide): Windows nodes also need `eks:kube-proxy-windows`, Fargate pods `system:node-proxier`.
- */
-export function nodeAwsAuthGroups(entryType: AccessEntryType): string[] {
-  const groups = ['system:bootstrappers', 'system:nodes'];
-  if (entryType === AccessEntryType.EC2_WINDOWS) groups.push('eks:kube-proxy-windows');
-  if (entryType === AccessEntryType.FARGATE_LINUX) groups.push('system:node-proxier');
-  return groups;
 }

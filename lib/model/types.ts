@@ -3,6 +3,7 @@
  * app, the cdk8s charts, the analysis and the CLI can exchange it as a file. `AccessModel` builds and checks it;
  * `AccessModel.fromJson(model.toJson())` round-trips.
  */
+import type { RbacRuleJson } from './rbac-rule';
 import type { AccessEntryType, AccessScopeType, AuthenticationMode, PrincipalKind, PrincipalOrigin, ServiceAccountMechanism, SystemMastersHandling } from './enums';
 
 export const ACCESS_MODEL_VERSION = 1;
@@ -98,19 +99,6 @@ export interface PrincipalJson {
    * @default - not a created role
    */
   readonly role?: CreatedRoleJson;
-}
-
-/** An RBAC rule, as Kubernetes spells it. */
-export interface RbacRuleJson {
-  readonly apiGroups: string[];
-  readonly resources: string[];
-  readonly verbs: string[];
-  /** @default - all names */
-  readonly resourceNames?: string[];
-  /** @default - none */
-  readonly nonResourceURLs?: string[];
-  /** Accept verbs outside the Kubernetes verb set (see `RbacRule.allowCustomVerbs`). @default false */
-  readonly allowCustomVerbs?: boolean;
 }
 
 /**

@@ -4,7 +4,7 @@
  * principal granted nothing). Every issue names its subject (principal id, group or service account) and says what
  * would be valid; `ClusterAccess` prefixes the construct path.
  */
-import { usernameProblems } from '../../authenticator/mapper/username-template';
+import { isSystemName, usernameProblems } from '../../authenticator/mapper/eks-rules';
 import { AccessPolicy } from './access-policies';
 import type { AccessModel } from './access-model';
 import { SYSTEM_MASTERS, accessEntries, grantsNothing, trustedPrincipalIds } from './derive';
@@ -195,7 +195,7 @@ function checkGroups(model: AccessModel, p: PrincipalJson, at: (m: string) => vo
     if (group.trim() === '' || /\s/.test(group)) at(`kubernetes group '${group}' must be non-empty and contain no whitespace`);
     if (seen.has(group)) at(`kubernetes group '${group}' is listed twice`);
     seen.add(group);
-    if (!entries || !group.startsWith('system:')) continue;
+    if (!entries || !isSystemName(group)) continue;
     if (group === SYSTEM_MASTERS) {
       if (model.systemMasters === SystemMastersHandling.REFUSE) {
         at(`kubernetes group 'system:masters' is refused (systemMasters: REFUSE); grant AccessPolicy.AMAZON_EKS_CLUSTER_ADMIN_POLICY.atClusterScope() instead`);
@@ -267,7 +267,7 @@ function checkTrust(model: AccessModel, p: PrincipalJson, at: (m: string) => voi
 function checkGroupGrant(group: string, hasClusterRole: boolean, rules: number, namespaces: readonly string[], add: Add): void {
   const at = (m: string) => add(`groupGrants/${group}`, m);
   if (group.trim() === '' || /\s/.test(group)) at(`group '${group}' must be non-empty and contain no whitespace`);
-  if (group.startsWith('system:')) at(`group '${group}' is a Kubernetes system group; grant RBAC to a group of your own`);
+  if (isSystemName(group)) at(`group '${group}' is a Kubernetes system group; grant RBAC to a group of your own`);
   if (!hasClusterRole && rules === 0) at(`group grant needs a clusterRole to bind or rules`);
   for (const ns of namespaces) if (!NAMESPACE_NAME.test(ns)) at(`namespace '${ns}' is not a DNS-1123 label`);
 }

@@ -8,6 +8,7 @@
  */
 import { GRANT_NAME_PREFIX } from '../../k8s/access-chart';
 import { RbacRuleJson } from '../../model';
+import { rbacRuleJsonOf } from '../../model/rbac-rule';
 import { LiveObject } from '../kube/client';
 import { ImportedCall } from './principals';
 
@@ -29,11 +30,7 @@ function onlyGroup(b: LiveObject): string | undefined {
 }
 
 function rulesJson(o: LiveObject): RbacRuleJson[] {
-  return ((o.rules as Array<Record<string, string[] | undefined>> | undefined) ?? []).map((r) => ({
-    apiGroups: r.apiGroups ?? [], resources: r.resources ?? [], verbs: r.verbs ?? [],
-    ...(r.resourceNames?.length ? { resourceNames: r.resourceNames } : {}),
-    ...(r.nonResourceURLs?.length ? { nonResourceURLs: r.nonResourceURLs } : {}),
-  }));
+  return ((o.rules as Array<Record<string, string[] | undefined>> | undefined) ?? []).map(rbacRuleJsonOf);
 }
 
 export function importGroupGrants(objects: readonly LiveObject[]): GroupGrantImport {
