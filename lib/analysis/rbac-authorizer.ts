@@ -11,6 +11,7 @@ import {
   PolicyRule, RbacBinding, RbacRole, RequestAttributes, Subject, UserInfo, isResourceRequest, serviceAccountUsername,
 } from './rbac-types';
 import { RBAC_API_GROUP } from '../model/rbac-rule';
+import { SYSTEM_MASTERS } from '../../authenticator/mapper/eks-rules';
 
 /** The binding, role and rule that allowed a request. */
 export interface RbacGrant {
@@ -141,7 +142,7 @@ export class RbacAuthorizer {
    * returns them), preceded by `system:masters` and the optional super-user.
    */
   allowedSubjects(request: RequestAttributes, superUser = ''): Subject[] {
-    const subjects: Subject[] = [{ kind: 'Group', apiGroup: RBAC_API_GROUP, name: 'system:masters' }];
+    const subjects: Subject[] = [{ kind: 'Group', apiGroup: RBAC_API_GROUP, name: SYSTEM_MASTERS }];
     if (superUser) subjects.push({ kind: 'User', apiGroup: RBAC_API_GROUP, name: superUser });
     for (const binding of this.bindingsFor(isResourceRequest(request) ? request.namespace : '')) {
       const role = this.resolveRoleRef(binding);

@@ -8,7 +8,7 @@
 import { stripPath } from '../../../authenticator/arn';
 import { parseAwsAuth } from '../../../authenticator/mapper/aws-auth';
 import { AccessEntryType } from '../../../authenticator/mapper/access-entry-type';
-import { assumedRoleUsername, nodeUsername } from '../../../authenticator/mapper/eks-rules';
+import { assumedRoleUsername, isSystemName, nodeUsername } from '../../../authenticator/mapper/eks-rules';
 import { AccessEntryRecord } from '../../analysis/access-entries';
 import { AccessSources } from '../../analysis/inputs/load-sources';
 import { parseIamArn } from '../../model/iam-arn';
@@ -59,7 +59,7 @@ function entryState(e: AccessEntryRecord): EntryState {
 /** Made by Kubernetes or EKS, not by anyone's code. */
 export function isPlatformObject(o: { metadata?: { name?: string; labels?: Record<string, string> } }): boolean {
   const name = o.metadata?.name ?? '';
-  return o.metadata?.labels?.['kubernetes.io/bootstrapping'] === 'rbac-defaults' || name.startsWith('system:') || name.startsWith('eks:');
+  return o.metadata?.labels?.['kubernetes.io/bootstrapping'] === 'rbac-defaults' || isSystemName(name) || name.startsWith('eks:');
 }
 
 const sorted = (v: unknown) => (Array.isArray(v) ? [...(v as string[])].sort() : []);

@@ -11,6 +11,7 @@ import { RbacRuleJson } from '../../model';
 import { rbacRuleJsonOf } from '../../model/rbac-rule';
 import { LiveObject } from '../kube/client';
 import { ImportedCall } from './principals';
+import { isSystemName } from '../../../authenticator/mapper/eks-rules';
 
 export interface GroupGrantImport {
   readonly calls: ImportedCall[];
@@ -42,7 +43,7 @@ export function importGroupGrants(objects: readonly LiveObject[]): GroupGrantImp
   const byGroup = new Map<string, LiveObject[]>();
   for (const b of bindings) {
     const group = onlyGroup(b);
-    if (group && !group.startsWith('system:')) byGroup.set(group, [...(byGroup.get(group) ?? []), b]);
+    if (group && !isSystemName(group)) byGroup.set(group, [...(byGroup.get(group) ?? []), b]);
   }
   for (const [group, bs] of [...byGroup].sort(([a], [b]) => a.localeCompare(b))) {
     // Rules part: cluster-wide, or the same Role in each namespace.
