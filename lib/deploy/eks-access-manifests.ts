@@ -9,8 +9,8 @@ import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import type { AccessModel } from '../model';
-import { AccessChart } from './access-chart';
-import type { AwsAuthContent } from './aws-auth-rows';
+import { AccessChart } from '../k8s/access-chart';
+import type { AwsAuthContent } from '../k8s/aws-auth-rows';
 
 export interface EksAccessManifestsProps {
   /** The cluster (an `eks.Cluster` of this app, or an imported one with a kubectl provider). */
