@@ -19,6 +19,14 @@ import { MANAGED_BY_LABELS } from './access-chart';
 import { checkNamespace, RbacChart, RoleKind } from './rbac-chart';
 import { RbacSubject } from './rbac-subject';
 import { checkCertificateCoversServer } from './webhook-certificate';
+import { RuleError } from '../model/rule-error';
+
+const AUTHENTICATOR_TLS_RULE = 'eks-access:authenticator-tls';
+const AUTHENTICATOR_IMAGE_RULE = 'eks-access:authenticator-image';
+const AUTHENTICATOR_BACKENDS_RULE = 'eks-access:authenticator-backends';
+const AUTHENTICATOR_PORT_RULE = 'eks-access:authenticator-port';
+const AUTHENTICATOR_CIDR_RULE = 'eks-access:authenticator-api-server-cidr';
+const AUTHENTICATOR_REPLICAS_RULE = 'eks-access:authenticator-replicas';
 
 export const AUTHENTICATOR_PORT = 21362;
 /** The plain-HTTP metrics and health port (next to the webhook's). */
@@ -41,7 +49,7 @@ export class AuthenticatorTls {
   /** Renders a `kubernetes.io/tls` Secret from PEMs (e.g. from `eks-access init`). Keep the manifest private. */
   public static fromPem(certPem: string, keyPem: string, caPem?: string): AuthenticatorTls {
     if (!certPem.includes('BEGIN CERTIFICATE') || !/BEGIN [A-Z ]*PRIVATE KEY/.test(keyPem)) {
-      throw new Error('AuthenticatorTls.fromPem: expected a PEM certificate and a PEM private key');
+      throw new RuleError(AUTHENTICATOR_TLS_RULE, 'AuthenticatorTls.fromPem', 'expected a PEM certificate and a PEM private key');
     }
     return new AuthenticatorTls(undefined, certPem, keyPem, caPem ?? certPem);
   }
@@ -118,24 +126,24 @@ export class AuthenticatorChart extends RbacChart {
     super(scope, id, { labels: MANAGED_BY_LABELS });
     const ns = props.namespace ?? 'kube-system';
     checkNamespace(this.node.path, ns);
-    if (!props.image || /\s/.test(props.image)) throw new Error(`${this.node.path}: image must be an image reference such as registry.example.com/eks-access:1.0`);
-    if (!props.backends?.length) throw new Error(`${this.node.path}: give at least one backend (AuthenticatorBackend.staticRows/awsAuthConfigMap/iamIdentityMappings); without one nobody is authenticated`);
+    if (!props.image || /\s/.test(props.image)) throw new RuleError(AUTHENTICATOR_IMAGE_RULE, this.node.path, `image must be an image reference such as registry.example.com/eks-access:1.0`);
+    if (!props.backends?.length) throw new RuleError(AUTHENTICATOR_BACKENDS_RULE, this.node.path, `give at least one backend (AuthenticatorBackend.staticRows/awsAuthConfigMap/iamIdentityMappings); without one nobody is authenticated`);
     const daemonSet = (props.workload ?? AuthenticatorWorkload.DAEMONSET_ON_CONTROL_PLANE) === AuthenticatorWorkload.DAEMONSET_ON_CONTROL_PLANE;
     const port = props.port ?? AUTHENTICATOR_PORT;
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${this.node.path}: port must be 1-65535, got ${port}`);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RuleError(AUTHENTICATOR_PORT_RULE, this.node.path, `port must be 1-65535, got ${port}`);
     const metricsPort = props.metricsPort ?? AUTHENTICATOR_METRICS_PORT;
     if (!Number.isInteger(metricsPort) || metricsPort < 1 || metricsPort > 65535 || metricsPort === port) {
-      throw new Error(`${this.node.path}: metricsPort must be 1-65535 and differ from port ${port}, got ${metricsPort}`);
+      throw new RuleError(AUTHENTICATOR_PORT_RULE, this.node.path, `metricsPort must be 1-65535 and differ from port ${port}, got ${metricsPort}`);
     }
     if (props.apiServerNamespace !== undefined) checkNamespace(this.node.path, props.apiServerNamespace);
     for (const cidr of props.apiServerCidrs ?? []) {
       const v4 = IPV4_CIDR.exec(cidr);
       if (!(v4 ? v4.slice(1, 5).every((o) => Number(o) <= 255) && Number(v4[5]) <= 32 : IPV6_CIDR.test(cidr))) {
-        throw new Error(`${this.node.path}: apiServerCidrs: "${cidr}" is not a CIDR such as 10.0.0.0/24`);
+        throw new RuleError(AUTHENTICATOR_CIDR_RULE, this.node.path, `apiServerCidrs: "${cidr}" is not a CIDR such as 10.0.0.0/24`);
       }
     }
     const replicas = props.replicas ?? 2;
-    if (!daemonSet && (!Number.isInteger(replicas) || replicas < 1)) throw new Error(`${this.node.path}: replicas must be a positive integer, got ${replicas}`);
+    if (!daemonSet && (!Number.isInteger(replicas) || replicas < 1)) throw new RuleError(AUTHENTICATOR_REPLICAS_RULE, this.node.path, `replicas must be a positive integer, got ${replicas}`);
     this.namespaceName = ns;
     const name = 'eks-access-authenticator';
     const selector = { 'app.kubernetes.io/name': name };

@@ -9,6 +9,10 @@ import { stripPath } from '../../authenticator/arn';
 import { encodeAwsAuth } from '../../authenticator/mapper/aws-auth';
 import type { RoleMapping, UserMapping } from '../../authenticator/mapper/types';
 import { AccessEntryType, hasUnresolvedToken, nodeAwsAuthGroups } from '../model';
+import { RuleError } from '../model/rule-error';
+
+const AWS_AUTH_DUPLICATE_ROW_RULE = 'eks-access:aws-auth-duplicate-row';
+const AWS_AUTH_ACCOUNT_RULE = 'eks-access:aws-auth-account-id';
 
 /** Operating system of a node role; decides the groups (and, in access-entry terms, EC2_LINUX vs EC2_WINDOWS). */
 export enum NodeOs {
@@ -79,11 +83,11 @@ export function normaliseAwsAuth(c: AwsAuthContent, where: string): AwsAuthConte
   const out = { roles, users: [...c.users], accounts: [...c.accounts] };
   const seen = new Set<string>();
   for (const k of rowKeys(out)) {
-    if (seen.has(k)) throw new Error(`${where}: aws-auth has two rows for ${k.replace(/^[a-z]+:/, '')}; keep one (the authenticator would use only one of them)`);
+    if (seen.has(k)) throw new RuleError(AWS_AUTH_DUPLICATE_ROW_RULE, where, `aws-auth has two rows for ${k.replace(/^[a-z]+:/, '')}; keep one (the authenticator would use only one of them)`);
     seen.add(k);
   }
   for (const a of out.accounts) {
-    if (!hasUnresolvedToken(a) && !/^\d{12}$/.test(a)) throw new Error(`${where}: mapAccounts entry "${a}" is not a 12-digit AWS account id`);
+    if (!hasUnresolvedToken(a) && !/^\d{12}$/.test(a)) throw new RuleError(AWS_AUTH_ACCOUNT_RULE, where, `mapAccounts entry "${a}" is not a 12-digit AWS account id`);
   }
   return out;
 }
