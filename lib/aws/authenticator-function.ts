@@ -24,7 +24,8 @@ import { webhookKubeconfig } from '../../authenticator/server/kubeconfig';
 import type { AccessModel } from '../model';
 import { authenticatorMappingRows, staticMappingLists } from '../model/aws-auth-rows';
 import { replaceTokens } from '../model/tokens';
-import { AccessValidationError } from './errors';
+import { ACCESS_MODEL_RULE } from '../model/assert-valid-model';
+import { RuleError } from '../model/rule-error';
 import { lambdaBundleDir } from './lambda-bundle';
 
 /** Where the mapping layer's file lands in the function (layers are extracted under /opt). */
@@ -45,6 +46,14 @@ export const WEBHOOK_TOKEN_PLACEHOLDER = '${EKS_ACCESS_WEBHOOK_TOKEN}';
 export const DEPLOY_ROWS_BUDGET_BYTES = 3 * 1024;
 /** Length assumed for a value CloudFormation resolves at deploy time (an IAM role ARN with a short path). */
 const RESOLVED_TOKEN_ESTIMATE = 128;
+
+const CLUSTER_ID_RULE = 'eks-access:authenticator-cluster-id';
+const CONCURRENCY_RULE = 'eks-access:lambda-concurrency';
+const TIMEOUT_RULE = 'eks-access:lambda-timeout';
+/** The pre-built handler is missing (a source checkout without `npm run build`). */
+const LAMBDA_BUNDLE_RULE = 'eks-access:lambda-bundle';
+const MAPPING_SIZE_RULE = 'eks-access:lambda-mapping-size';
+const DEPLOY_ROWS_SIZE_RULE = 'eks-access:lambda-deploy-rows-size';
 
 export interface AuthenticatorFunctionProps {
   /** The cluster ID tokens are signed for (`x-k8s-aws-id`). */
@@ -92,21 +101,21 @@ export class AuthenticatorFunction extends Construct {
   constructor(scope: Construct, id: string, props: AuthenticatorFunctionProps) {
     super(scope, id);
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(props.clusterId ?? '')) {
-      throw new AccessValidationError(this, `clusterId "${props.clusterId}" must be 1-100 characters of letters, digits, ".", "_" or "-"`);
+      throw new RuleError(CLUSTER_ID_RULE, this.node.path, `clusterId "${props.clusterId}" must be 1-100 characters of letters, digits, ".", "_" or "-"`);
     }
     const concurrency = props.reserveConcurrency === false ? undefined : props.reservedConcurrentExecutions ?? DEFAULT_RESERVED_CONCURRENCY;
     if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) {
-      throw new AccessValidationError(this, `reservedConcurrentExecutions must be a positive integer, got ${concurrency} (to run unreserved, set reserveConcurrency: false)`);
+      throw new RuleError(CONCURRENCY_RULE, this.node.path, `reservedConcurrentExecutions must be a positive integer, got ${concurrency} (to run unreserved, set reserveConcurrency: false)`);
     }
     const timeout = props.timeout ?? Duration.seconds(10);
     if (!Token.isUnresolved(timeout.toSeconds()) && (timeout.toSeconds() < 3 || timeout.toSeconds() > 30)) {
-      throw new AccessValidationError(this, `timeout must be 3-30 seconds (kube-apiserver gives up on a webhook after its own timeout), got ${timeout.toSeconds()} s`);
+      throw new RuleError(TIMEOUT_RULE, this.node.path, `timeout must be 3-30 seconds (kube-apiserver gives up on a webhook after its own timeout), got ${timeout.toSeconds()} s`);
     }
     let code: lambda.Code;
     try {
       code = lambda.Code.fromAsset(lambdaBundleDir());
     } catch (e) {
-      throw new AccessValidationError(this, (e as Error).message);
+      throw RuleError.within(this.node.path, e, LAMBDA_BUNDLE_RULE);
     }
 
     this.secret = new secretsmanager.Secret(this, 'BearerSecret', {
@@ -205,13 +214,13 @@ export class AuthenticatorFunction extends Construct {
     try {
       rows = staticMappingLists(authenticatorMappingRows(model));
     } catch (e) {
-      throw new AccessValidationError(this, (e as Error).message);
+      throw RuleError.within(this.node.path, e, ACCESS_MODEL_RULE);
     }
     const fixed = splitByDeployTime(rows);
     const json = JSON.stringify(fixed.known);
     const bytes = Buffer.byteLength(json);
     if (bytes > LAMBDA_UNZIPPED_LIMIT_BYTES / 2) {
-      throw new AccessValidationError(this, `the mapping is ${bytes} bytes, more than the function's layer can hold (${LAMBDA_UNZIPPED_LIMIT_BYTES / 2}); use the container authenticator with a ConfigMap or CRD backend`);
+      throw new RuleError(MAPPING_SIZE_RULE, this.node.path, `the mapping is ${bytes} bytes, more than the function's layer can hold (${LAMBDA_UNZIPPED_LIMIT_BYTES / 2}); use the container authenticator with a ConfigMap or CRD backend`);
     }
     const dir = mkdtempSync(join(tmpdir(), 'eks-access-mapping-'));
     mkdirSync(join(dir, 'eks-access'));
@@ -221,7 +230,7 @@ export class AuthenticatorFunction extends Construct {
     const raw = JSON.stringify(fixed.deployTime);
     const estimate = Buffer.byteLength(replaceTokens(raw, 'x'.repeat(RESOLVED_TOKEN_ESTIMATE)));
     if (estimate > DEPLOY_ROWS_BUDGET_BYTES) {
-      throw new AccessValidationError(this, `the rows of principals whose ARNs are only known at deploy time take about ${estimate} bytes of the function's `
+      throw new RuleError(DEPLOY_ROWS_SIZE_RULE, this.node.path, `the rows of principals whose ARNs are only known at deploy time take about ${estimate} bytes of the function's `
         + `environment (at most ${DEPLOY_ROWS_BUDGET_BYTES}, Lambda's 4 KB limit); import some of them by their literal ARN (model.importRole(id, 'arn:...'))`);
     }
     return { dir, resolvesEc2Names, deployRows: Stack.of(this).toJsonString(fixed.deployTime) };
