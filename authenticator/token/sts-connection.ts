@@ -132,7 +132,7 @@ export class TlsKeepAlivePool {
         reused = wasIdle;
         parser = new HttpReplyParser(x.maxBodyBytes);
         c.listener = listener;
-        c.socket.write(x.request);
+        c.socket.write(x.request, 'latin1'); // as Node writes header values
       };
       const retry = () => {
         retried = true;
