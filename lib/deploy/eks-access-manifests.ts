@@ -10,7 +10,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import type { AccessModel } from '../model';
 import { AccessChart } from '../k8s/access-chart';
-import type { AwsAuthContent } from '../k8s/aws-auth-rows';
+import type { AwsAuthRows } from '../../authenticator/mapper/types';
 import { RuleError } from '../model/rule-error';
 
 const AWS_AUTH_IMPORTED_CLUSTER_RULE = 'eks-access:aws-auth-imported-cluster';
@@ -40,7 +40,7 @@ export class EksAccessManifests extends Construct {
     this.addAwsAuthRows(props, chart.awsAuth?.content);
   }
 
-  private addAwsAuthRows(props: EksAccessManifestsProps, rows: AwsAuthContent | undefined): void {
+  private addAwsAuthRows(props: EksAccessManifestsProps, rows: AwsAuthRows | undefined): void {
     if (!rows) return;
     if (!(props.cluster instanceof eks.Cluster)) {
       throw new RuleError(AWS_AUTH_IMPORTED_CLUSTER_RULE, this.node.path, `the model needs aws-auth rows but the cluster is imported; merge dist/aws-auth.k8s.yaml (writeAccessManifests) with \`eks-access merge-aws-auth\` instead`);

@@ -5,6 +5,8 @@ export * from './types';
 export * from './props';
 export * from './access-model';
 export * from './derive';
+export * from './aws-auth-rows';
+export type { AwsAuthRows, RoleMapping, UserMapping, SsoRoleSelector } from '../../authenticator/mapper/types';
 export * from './validate';
 export { parseIamArn, ssoPermissionSetOf, isServiceLinkedRole } from './iam-arn';
 export { hasUnresolvedToken } from './tokens';
