@@ -74,8 +74,9 @@ export class ClusterAccess extends Construct {
     const clusterArn = stack.formatArn({ partition: this.model.partition, service: 'eks', resource: 'cluster', resourceName: props.cluster.clusterName });
     const trustingRoles = this.rolesTrusting();
 
-    const direct = new Set(clusterPrincipals(this.model).map((p) => p.id));
-    for (const p of clusterPrincipals(this.model).concat(this.trustOnlyPrincipals())) {
+    const reaching = clusterPrincipals(this.model);
+    const direct = new Set(reaching.map((p) => p.id));
+    for (const p of reaching.concat(this.trustOnlyPrincipals(direct))) {
       const construct = new PrincipalAccess(scopeOf(p.id), p.id, {
         principal: p,
         partition: this.model.partition,
@@ -182,9 +183,8 @@ export class ClusterAccess extends Construct {
     }
   }
 
-  /** Created principals that only assume roles (no access entry) still need their IAM user/role. */
-  private trustOnlyPrincipals(): PrincipalJson[] {
-    const direct = new Set(clusterPrincipals(this.model).map((p) => p.id));
+  /** Created principals that only assume roles (no access entry) still need their IAM user/role; `direct` reach the cluster. */
+  private trustOnlyPrincipals(direct: ReadonlySet<string>): PrincipalJson[] {
     return this.model.principals.filter((p) => !direct.has(p.id));
   }
 
