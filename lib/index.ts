@@ -2,4 +2,5 @@
 export * from './model';
 export * from './aws';
 export * from './k8s';
+export * from './deploy';
 export * from './analysis';
