@@ -62,6 +62,17 @@ export function rbacRuleFromJson(rule: RbacRuleJson): RbacRule {
   return { ...rule, nonResourceUrls: rule.nonResourceURLs };
 }
 
+/** A Kubernetes rule (e.g. read from a live cluster) as constructs take it: lists it does not have, or has empty, left out. */
+export function rbacRuleOf(rule: KubernetesRuleLists): RbacRule {
+  return {
+    verbs: [...(rule.verbs ?? [])],
+    ...(rule.apiGroups ? { apiGroups: [...rule.apiGroups] } : {}),
+    ...(rule.resources ? { resources: [...rule.resources] } : {}),
+    ...(rule.resourceNames?.length ? { resourceNames: [...rule.resourceNames] } : {}),
+    ...(rule.nonResourceURLs?.length ? { nonResourceUrls: [...rule.nonResourceURLs] } : {}),
+  };
+}
+
 /** A Kubernetes rule (e.g. read from a live cluster) in the model's form: empty optional lists left out. */
 export function rbacRuleJsonOf(rule: KubernetesRuleLists): RbacRuleJson {
   return {

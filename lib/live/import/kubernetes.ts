@@ -9,6 +9,7 @@ import { App } from 'cdk8s';
 import { parseAwsAuth } from '../../../authenticator/mapper/aws-auth';
 import { DEFAULT_CLUSTER_ROLES, DEFAULT_ROLES, RbacChart, RbacRule, RbacSubject, RoleKind } from '../../k8s';
 import { nodeIdentity } from '../../../authenticator/mapper/eks-rules';
+import { rbacRuleOf } from '../../model/rbac-rule';
 import { AccessEntryType } from '../../model';
 import { LiveObject } from '../kube/client';
 import { isPlatformObject } from '../diff/state';
@@ -19,13 +20,7 @@ type Rule = Record<string, string[] | undefined>;
 interface Subject { kind: string; name: string; namespace?: string }
 
 function rules(o: LiveObject): RbacRule[] {
-  return ((o.rules as Rule[] | undefined) ?? []).map((r) => ({
-    verbs: r.verbs ?? [],
-    ...(r.apiGroups ? { apiGroups: r.apiGroups } : {}),
-    ...(r.resources ? { resources: r.resources } : {}),
-    ...(r.resourceNames?.length ? { resourceNames: r.resourceNames } : {}),
-    ...(r.nonResourceURLs?.length ? { nonResourceUrls: r.nonResourceURLs } : {}),
-  }));
+  return ((o.rules as Rule[] | undefined) ?? []).map(rbacRuleOf);
 }
 
 function subjectCode(s: Subject, bindingNs: string | undefined): { code: string; subject: RbacSubject } {
