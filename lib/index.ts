@@ -2,4 +2,4 @@
 export * from './model';
 export * from './aws';
 export * from './k8s';
-export * from './analysis';
+
