@@ -4,8 +4,20 @@
  */
 import type { IConstruct } from 'constructs';
 
-/** Thrown at synth time when the access declaration would fail to deploy or is a mistake. */
-export class AccessValidationError extends Error {
+/**
+ * jsii refuses `extends Error` on an exported class, even an `@internal` one; a module-private base is invisible to it
+ * (aws-cdk-lib/core/lib/errors.ts does the same with its `ConstructError`).
+ */
+abstract class SynthError extends Error {}
+
+/**
+ * Thrown at synth time when the access declaration would fail to deploy or is a mistake.
+ *
+ * Not part of the jsii API (jsii cannot extend `Error`), exactly as aws-cdk-lib's `ValidationError` is `@internal`
+ * (aws-cdk-lib/core/lib/errors.ts): other languages see the message, which starts with the construct path.
+ * @internal
+ */
+export class AccessValidationError extends SynthError {
   /** Path of the construct the problem belongs to. */
   public readonly constructPath: string;
 

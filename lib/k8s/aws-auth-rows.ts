@@ -7,7 +7,7 @@
  */
 import { stripPath } from '../../authenticator/arn';
 import { encodeAwsAuth } from '../../authenticator/mapper/aws-auth';
-import type { RoleMapping, UserMapping } from '../../authenticator/mapper/types';
+import type { AwsAuthMappings, RoleMapping, UserMapping } from '../../authenticator/mapper/types';
 import { AccessEntryType, hasUnresolvedToken, nodeAwsAuthGroups } from '../model';
 
 /** Operating system of a node role; decides the groups (and, in access-entry terms, EC2_LINUX vs EC2_WINDOWS). */
@@ -43,10 +43,13 @@ export function nodeRoleRow(node: NodeRoleMapping): RoleMapping {
 
 /** Everything that goes into aws-auth. */
 export interface AwsAuthContent {
-  readonly roles: readonly RoleMapping[];
-  readonly users: readonly UserMapping[];
-  readonly accounts: readonly string[];
+  readonly roles: RoleMapping[];
+  readonly users: UserMapping[];
+  readonly accounts: string[];
 }
+
+/** Rows as the aws-auth parser returns them (read-only lists); what the functions below accept besides `AwsAuthContent`. */
+export type AwsAuthRowsInput = Pick<AwsAuthMappings, 'roles' | 'users' | 'accounts'>;
 
 /**
  * A role ARN as aws-auth rows hold it, without IAM path. A CDK token (a role of the same app, resolved by
@@ -74,7 +77,7 @@ export function rowKeys(c: AwsAuthContent): string[] {
  * Normalises and checks content: role paths stripped, duplicate keys rejected (the authenticator would silently use
  * one of them). `where` names the construct or file in errors.
  */
-export function normaliseAwsAuth(c: AwsAuthContent, where: string): AwsAuthContent {
+export function normaliseAwsAuth(c: AwsAuthRowsInput, where: string): AwsAuthContent {
   const roles = c.roles.map((r) => ({ ...r, roleArn: r.roleArn === undefined ? undefined : pathlessRoleArn(r.roleArn) }));
   const out = { roles, users: [...c.users], accounts: [...c.accounts] };
   const seen = new Set<string>();

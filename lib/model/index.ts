@@ -14,3 +14,5 @@ export * from './rule-error';
 export * from './rbac-vocabulary';
 export * from './model-warnings';
 export { PERMISSIONS_BOUNDARY_RULE, SAME_ROLE_RULE } from './validate-identity';
+/** aws-auth row types (defined with the authenticator's mapper, which reads the same rows), part of the model's API. */
+export type { RoleMapping, SsoRoleSelector, UserMapping } from '../../authenticator/mapper/types';
