@@ -1,9 +1,8 @@
 /** Identity mapping: verified AWS identity → Kubernetes user. Formats, templates, backends: docs/mapping.md. */
 export * from './types';
 export * from './row-error';
-export type { ParsedAwsAuth } from './aws-auth';
-export { AWS_AUTH_KEYS, encodeAwsAuth, parseAwsAuth, parseMappingDocument, parseMappingText } from './aws-auth';
-export type { MappingRows } from './table';
+export type { AwsAuthRowLists, ParsedAwsAuth } from './aws-auth';
+export { AWS_AUTH_KEYS, encodeAwsAuth, encodeRowLists, parseAwsAuth, parseMappingDocument, parseMappingText } from './aws-auth';
 export { MappingTable, roleKey } from './table';
 export { matchesSsoRole, ssoArnLike } from './sso';
 export * from './templates';

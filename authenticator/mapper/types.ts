@@ -38,12 +38,21 @@ export interface UserMapping {
   readonly source?: string;
 }
 
+/**
+ * The rows of an aws-auth document: the one shape for what the charts, the CDK constructs and the model write and what
+ * the webhook reads (`encodeRowLists` / `encodeAwsAuth` put it on the wire, the parsers read it back).
+ */
+export interface AwsAuthRows {
+  /** `mapRoles` rows. */
+  readonly roles: RoleMapping[];
+  /** `mapUsers` rows. */
+  readonly users: UserMapping[];
+  /** `mapAccounts`: account ids whose every principal is mapped to its own ARN (username = canonical ARN, no groups). */
+  readonly accounts: string[];
+}
+
 /** The parsed content of an aws-auth document; `errors` lists rows that were rejected or are suspicious. */
-export interface AwsAuthMappings {
-  readonly roles: readonly RoleMapping[];
-  readonly users: readonly UserMapping[];
-  /** Account ids whose every principal is mapped to its own ARN (username = canonical ARN, no groups). */
-  readonly accounts: readonly string[];
+export interface AwsAuthMappings extends AwsAuthRows {
   readonly errors: readonly MappingRowError[];
 }
 

@@ -16,6 +16,7 @@ import { listen } from './listen';
 import { handleTokenReview, ReviewDeps } from './handle-token-review';
 import type { WebhookMetrics } from './metrics';
 import { answerProbe, pathOf, send } from './probes';
+import { BodyTooLarge, readBody } from './read-body';
 import { denialReview } from './token-review';
 
 /**
@@ -57,90 +58,107 @@ export interface RunningHttpServer {
 
 const JSON_TYPE = 'application/json; charset=UTF-8';
 
-class BodyTooLarge extends Error {}
-
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limit) return reject(new BodyTooLarge());
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        reject(new BodyTooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-    req.on('aborted', () => reject(new Error('client aborted the request')));
-  });
+function sendDenial(res: ServerResponse, status: number, reason: string, headers?: Record<string, string>): void {
+  send(res, status, JSON_TYPE, JSON.stringify(denialReview('authentication.k8s.io/v1', reason)), headers);
 }
 
-export async function startHttpServer(opts: HttpServerOptions): Promise<RunningHttpServer> {
-  const { metrics, logger } = opts;
-  let inFlight = 0;
-  let reviews = 0;
-  let drained: (() => void) | undefined;
-  let closing = false;
+/** Over capacity: a fast, cheap answer (the body is not read) beats making every caller wait. */
+function refuseOverCapacity(req: IncomingMessage, res: ServerResponse, opts: HttpServerOptions): void {
+  opts.metrics.rejectedRequests.inc({ reason: 'too_many_reviews' });
+  opts.metrics.responses.inc({ code: '429' });
+  req.resume();
+  const reason = `too many reviews in flight (server.maxInFlightReviews=${opts.maxInFlightReviews}); retry later`;
+  sendDenial(res, 429, reason, { 'Retry-After': '1', 'Connection': 'close' });
+}
 
-  async function authenticate(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (reviews >= opts.maxInFlightReviews) {
-      // Over capacity: a fast, cheap answer (the body is not read) beats making every caller wait.
-      metrics.rejectedRequests.inc({ reason: 'too_many_reviews' });
-      metrics.responses.inc({ code: '429' });
-      req.resume();
-      const reason = `too many reviews in flight (server.maxInFlightReviews=${opts.maxInFlightReviews}); retry later`;
-      return send(res, 429, JSON_TYPE, JSON.stringify(denialReview('authentication.k8s.io/v1', reason)), { 'Retry-After': '1', 'Connection': 'close' });
-    }
+function refuseUnreadableBody(error: unknown, req: IncomingMessage, res: ServerResponse, opts: HttpServerOptions): void {
+  if (!(error instanceof BodyTooLarge)) {
+    opts.metrics.rejectedRequests.inc({ reason: 'aborted' });
+    return;
+  }
+  opts.metrics.rejectedRequests.inc({ reason: 'body_too_large' });
+  opts.metrics.responses.inc({ code: '413' });
+  const reason = `request body exceeds ${opts.bodyLimitBytes} bytes`;
+  opts.logger.warn({ result: 'malformed_request', reason }, 'access denied');
+  // Discard the rest (bounded by server.requestTimeoutMs) so the client can finish sending and read the answer; then
+  // close the connection.
+  req.resume();
+  sendDenial(res, 413, reason, { Connection: 'close' });
+}
+
+/** Reads one TokenReview and answers it. */
+async function review(req: IncomingMessage, res: ServerResponse, opts: HttpServerOptions): Promise<void> {
+  let body: Buffer;
+  try {
+    body = await readBody(req, opts.bodyLimitBytes);
+  } catch (e) {
+    return refuseUnreadableBody(e, req, res, opts);
+  }
+  const outcome = await handleTokenReview(body, opts.review);
+  opts.metrics.responses.inc({ code: String(outcome.statusCode) });
+  send(res, outcome.statusCode, JSON_TYPE, `${JSON.stringify(outcome.body)}\n`);
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+/** POST /authenticate, with at most `maxInFlightReviews` reviews at once. */
+function authenticateRoute(opts: HttpServerOptions): Handler {
+  let reviews = 0;
+  return async (req, res) => {
+    if (reviews >= opts.maxInFlightReviews) return refuseOverCapacity(req, res, opts);
     reviews++;
     try {
-      await authenticateWithinCap(req, res);
+      await review(req, res, opts);
     } finally {
       reviews--;
     }
-  }
+  };
+}
 
-  async function authenticateWithinCap(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    let body: Buffer;
-    try {
-      body = await readBody(req, opts.bodyLimitBytes);
-    } catch (e) {
-      if (e instanceof BodyTooLarge) {
-        metrics.rejectedRequests.inc({ reason: 'body_too_large' });
-        metrics.responses.inc({ code: '413' });
-        const reason = `request body exceeds ${opts.bodyLimitBytes} bytes`;
-        logger.warn({ result: 'malformed_request', reason }, 'access denied');
-        // Discard the rest (bounded by server.requestTimeoutMs) so the client can finish sending and read the
-        // answer; then close the connection.
-        req.resume();
-        send(res, 413, JSON_TYPE, JSON.stringify(denialReview('authentication.k8s.io/v1', reason)), { Connection: 'close' });
-      } else {
-        metrics.rejectedRequests.inc({ reason: 'aborted' });
-      }
-      return;
-    }
-    const outcome = await handleTokenReview(body, opts.review);
-    metrics.responses.inc({ code: String(outcome.statusCode) });
-    send(res, outcome.statusCode, JSON_TYPE, `${JSON.stringify(outcome.body)}\n`);
-  }
-
-  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+function router(opts: HttpServerOptions, isReady: () => boolean): Handler {
+  const authenticate = authenticateRoute(opts);
+  return async (req, res) => {
     const path = pathOf(req);
-    if (path === '/authenticate') {
-      if (req.method !== 'POST') {
-        metrics.rejectedRequests.inc({ reason: 'bad_method' });
-        return send(res, 405, 'text/plain', 'expected POST\n', { Allow: 'POST' });
-      }
-      return authenticate(req, res);
+    if (path !== '/authenticate') return answerProbe(req, res, path, { metrics: opts.metrics, isReady });
+    if (req.method !== 'POST') {
+      opts.metrics.rejectedRequests.inc({ reason: 'bad_method' });
+      return send(res, 405, 'text/plain', 'expected POST\n', { Allow: 'POST' });
     }
-    return answerProbe(req, res, path, { metrics, isReady: () => opts.isReady() && !closing });
+    return authenticate(req, res);
+  };
+}
+
+/** Requests being handled, so that shutdown can let them finish. */
+class InFlightRequests {
+  private count = 0;
+  private drained?: () => void;
+
+  /** Runs `handler`; a failure (only reachable through a bug) still gets an answer, never a crash. */
+  handle(handler: Handler, req: IncomingMessage, res: ServerResponse, logger: Logger): void {
+    this.count++;
+    handler(req, res)
+      .catch((e) => {
+        logger.error({ err: { message: (e as Error).message } }, 'request handler failed');
+        sendDenial(res, 500, 'internal error');
+      })
+      .finally(() => {
+        this.count--;
+        if (this.count === 0) this.drained?.();
+      });
   }
 
-  const server: Server = createServer({
+  /** Resolves when no request is in flight, or after `graceMs`. */
+  async settled(graceMs: number): Promise<void> {
+    if (this.count === 0) return;
+    await new Promise<void>((resolve) => {
+      this.drained = resolve;
+      setTimeout(resolve, graceMs).unref();
+    });
+  }
+}
+
+function createTlsServer(opts: HttpServerOptions, listener: (req: IncomingMessage, res: ServerResponse) => void): Server {
+  const server = createServer({
     cert: opts.certPem,
     key: opts.keyPem,
     minVersion: 'TLSv1.2',
@@ -150,56 +168,56 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
     ALPNProtocols: ['http/1.1'],
     // Node checks header/request timeouts only every connectionsCheckingInterval (default 30 s).
     connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(opts.headersTimeoutMs / 4))),
-  }, (req, res) => {
-    inFlight++;
-    route(req, res)
-      .catch((e) => {
-        // Only reachable through a bug: still answer, never crash.
-        logger.error({ err: { message: (e as Error).message } }, 'request handler failed');
-        send(res, 500, JSON_TYPE, JSON.stringify(denialReview('authentication.k8s.io/v1', 'internal error')));
-      })
-      .finally(() => {
-        inFlight--;
-        if (inFlight === 0) drained?.();
-      });
-  });
+  }, listener);
   server.headersTimeout = opts.headersTimeoutMs;
   server.requestTimeout = opts.requestTimeoutMs;
   server.keepAliveTimeout = opts.keepAliveTimeoutMs;
   server.maxHeadersCount = 100;
-  const guard = new ConnectionGuard(server, {
-    maxConnections: opts.maxConnections,
-    firstRequestTimeoutMs: opts.headersTimeoutMs,
-    onClosed: (reason) => metrics.closedConnections.inc({ reason }),
-  });
+  return server;
+}
+
+/** Every open socket, so that shutdown can cut what is left after the grace period. */
+function trackSockets(server: Server): Set<Socket> {
   const sockets = new Set<Socket>();
   server.on('connection', (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
+  return sockets;
+}
+
+function answerClientErrors(server: Server, logger: Logger): void {
   server.on('tlsClientError', (err) => logger.debug({ err: { message: err.message } }, 'TLS handshake failed'));
   server.on('clientError', (err, socket) => {
     logger.debug({ err: { message: err.message } }, 'bad HTTP request');
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
     else socket.destroy();
   });
+}
 
-  const { port, urlHost: host } = await listen(server, opts.address, opts.port);
+export async function startHttpServer(opts: HttpServerOptions): Promise<RunningHttpServer> {
+  let closing = false;
+  const inFlight = new InFlightRequests();
+  const handler = router(opts, () => opts.isReady() && !closing);
+  const server = createTlsServer(opts, (req, res) => inFlight.handle(handler, req, res, opts.logger));
+  const guard = new ConnectionGuard(server, {
+    maxConnections: opts.maxConnections,
+    firstRequestTimeoutMs: opts.headersTimeoutMs,
+    onClosed: (reason) => opts.metrics.closedConnections.inc({ reason }),
+  });
+  const sockets = trackSockets(server);
+  answerClientErrors(server, opts.logger);
+  const { port, urlHost } = await listen(server, opts.address, opts.port);
 
   return {
-    url: `https://${host}:${port}`,
+    url: `https://${urlHost}:${port}`,
     port,
     async close(graceMs: number): Promise<void> {
       if (closing) return;
       closing = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      if (inFlight > 0) {
-        await new Promise<void>((resolve) => {
-          drained = resolve;
-          setTimeout(resolve, graceMs).unref();
-        });
-      }
+      await inFlight.settled(graceMs);
       for (const s of sockets) s.destroy();
       guard.close();
       await closed;

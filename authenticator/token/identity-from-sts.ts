@@ -4,7 +4,7 @@
  */
 import { classifyArn, PrincipalType } from '../arn';
 import type { Identity } from '../identity';
-import type { CallerIdentity } from '../sts-reply';
+import type { CallerIdentity } from './sts-reply';
 import { quoteForMessage, stsError } from './messages';
 
 /** Principals whose STS `UserId` is kept whole: root (the account id), users (AIDA…), federated (`<acct>:<name>`). */

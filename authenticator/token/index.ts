@@ -16,8 +16,8 @@ export {
 } from './constants';
 export { PARTITIONS, findPartition, partitionOfRegion } from '../partitions';
 export type { PartitionInfo } from '../partitions';
-export { StsClient } from '../sts';
-export type { StsClientOptions, CallerIdentity } from '../sts';
+export { StsClient } from './sts';
+export type { StsClientOptions, CallerIdentity } from './sts';
 export { formatExecCredential, execCredentialApiVersion, DEFAULT_EXEC_CREDENTIAL_API_VERSION } from './exec-credential';
 export { cachedCredentialProvider, defaultCacheFile } from './credential-cache';
 export type { CredentialCacheOptions } from './credential-cache';

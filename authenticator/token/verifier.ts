@@ -1,7 +1,7 @@
 /** `TokenVerifier` / `verifyToken`: local checks, then the STS call, then the identity. */
 import type { Identity } from '../identity';
 import { findPartition, PARTITIONS, REGION_SYNTAX } from '../partitions';
-import { StsClient } from '../sts';
+import { StsClient } from './sts';
 import { allowedStsHosts } from './hosts';
 import { parseToken, ParsedToken } from './parse';
 import { identityFromSts } from './identity-from-sts';

@@ -229,7 +229,7 @@ function rowsOf(results: Map<string, Summary>): BenchRow[] {
               `decides who gets more of the cores: ours ${o.cpuMsPerRequest?.toFixed(2)} ms vs Go ${g.cpuMsPerRequest?.toFixed(2)} ms. ` +
               `Of ours, ${tlsMs.toFixed(2)} ms is Node's own cost of one STS call on a new TLS connection (measured: a bare https.get to the ` +
               `stand-in from the benchmark process), paid per request only because the stand-in closes every connection; against real STS ` +
-              `the verifier's keep-alive agent (authenticator/sts.ts) reuses connections. The token checks themselves are µs (verify-cpu)`
+              `the verifier's keep-alive agent (authenticator/token/sts.ts) reuses connections. The token checks themselves are µs (verify-cpu)`
             : undefined,
         }),
         row({

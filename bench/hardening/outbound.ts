@@ -1,7 +1,7 @@
 /**
  * Records the Host of every outgoing HTTP(S) request this process makes (Node's `http.client.request.start`
  * diagnostics channel), so a run can prove the verifier never called a host outside the STS allow-list. The
- * verifier's only outbound call is https.request (authenticator/sts.ts); its Host header is the validated STS host
+ * verifier's only outbound call is https.request (authenticator/token/sts.ts); its Host header is the validated STS host
  * even when the test-only connect-to setting dials the stand-in.
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';

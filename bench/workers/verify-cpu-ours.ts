@@ -8,7 +8,7 @@
  * nsPerOp being CPU time (user + system) per verification.
  */
 import { readFileSync } from 'node:fs';
-import { parseCallerIdentity } from '../../authenticator/sts-reply';
+import { parseCallerIdentity } from '../../authenticator/token/sts-reply';
 import { identityFromSts } from '../../authenticator/token/identity-from-sts';
 import { TokenVerifier } from '../../authenticator/token/verifier';
 import { CANNED_STS_REPLY } from '../lib/canned-sts';

@@ -11,8 +11,7 @@ import { AccessEntryMapper } from '../../authenticator/mapper/access-entry-mappe
 import { parseMappingDocument } from '../../authenticator/mapper/aws-auth';
 import { MapperChain } from '../../authenticator/mapper/chain';
 import { StaticMapper } from '../../authenticator/mapper/static-mapper';
-import { MappingRows } from '../../authenticator/mapper/table';
-import { IdentityMapper } from '../../authenticator/mapper/types';
+import { AwsAuthRows, IdentityMapper } from '../../authenticator/mapper/types';
 import { AccessEntryRecord } from './access-entries';
 import { AnalysedPrincipal } from './access-analysis';
 import { ANY_ACCOUNT } from './inputs/cfn-intrinsics';
@@ -60,7 +59,7 @@ export class IamPrincipalResolver {
   private readonly problems: string[] = [];
   private readonly mappingMappers: IdentityMapper[] = [];
   /** The rows behind `mappingMappers`, to enumerate the principals they name. */
-  private readonly mappingRows: MappingRows[] = [];
+  private readonly mappingRows: AwsAuthRows[] = [];
   private readonly standardEntries: AccessEntryRecord[];
 
   constructor(readonly accessEntries: readonly AccessEntryRecord[], objects: readonly SourcedObject[]) {

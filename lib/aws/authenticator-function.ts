@@ -19,10 +19,10 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { DEPLOY_ROWS_VARIABLE } from '../../authenticator/lambda/mapping';
+import { AWS_AUTH_KEYS, type AwsAuthRowLists } from '../../authenticator/mapper/mapping-lists';
 import { webhookKubeconfig } from '../../authenticator/server/kubeconfig';
-import { authenticatorMappingRows } from '../k8s/access-chart';
-import { AuthenticatorBackend } from '../k8s/authenticator-backend';
 import type { AccessModel } from '../model';
+import { authenticatorMappingRows, staticMappingLists } from '../model/aws-auth-rows';
 import { replaceTokens } from '../model/tokens';
 import { AccessValidationError } from './errors';
 import { lambdaBundleDir } from './lambda-bundle';
@@ -203,7 +203,7 @@ export class AuthenticatorFunction extends Construct {
   private writeMapping(model: AccessModel): { dir: string; resolvesEc2Names: boolean; deployRows?: string } {
     let rows;
     try {
-      rows = AuthenticatorBackend.staticRows(authenticatorMappingRows(model)).config;
+      rows = staticMappingLists(authenticatorMappingRows(model));
     } catch (e) {
       throw new AccessValidationError(this, (e as Error).message);
     }
@@ -228,22 +228,16 @@ export class AuthenticatorFunction extends Construct {
   }
 }
 
-interface MappingLists {
-  readonly mapRoles: unknown[];
-  readonly mapUsers: unknown[];
-  readonly mapAccounts: unknown[];
-}
-
 /** The rows known at synth time, and those holding a token (undefined when there are none). */
-function splitByDeployTime(rows: { mapRoles?: unknown[]; mapUsers?: unknown[]; mapAccounts?: unknown[] }): { known: MappingLists; deployTime?: MappingLists } {
-  const known: MappingLists = { mapRoles: [], mapUsers: [], mapAccounts: [] };
-  const deployTime: MappingLists = { mapRoles: [], mapUsers: [], mapAccounts: [] };
+function splitByDeployTime(rows: AwsAuthRowLists): { known: AwsAuthRowLists; deployTime?: AwsAuthRowLists } {
+  const known: AwsAuthRowLists = { mapRoles: [], mapUsers: [], mapAccounts: [] };
+  const deployTime: AwsAuthRowLists = { mapRoles: [], mapUsers: [], mapAccounts: [] };
   let any = false;
-  for (const key of ['mapRoles', 'mapUsers', 'mapAccounts'] as const) {
-    for (const row of rows[key] ?? []) {
+  for (const key of AWS_AUTH_KEYS) {
+    for (const row of rows[key]) {
       const unresolved = Token.isUnresolved(JSON.stringify(row));
       any ||= unresolved;
-      (unresolved ? deployTime : known)[key].push(row);
+      (unresolved ? deployTime : known)[key].push(row as never);
     }
   }
   return { known, deployTime: any ? deployTime : undefined };

@@ -10,7 +10,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import {
-  AccessEntryJson, AccessModel, AwsAuthRowsJson, PrincipalJson, PrincipalOrigin, ServiceAccountMechanism, ValidationNoteKind,
+  AccessEntryJson, AccessModel, AwsAuthRows, PrincipalJson, PrincipalOrigin, ServiceAccountMechanism, ValidationNoteKind,
   accessEntries, awsAuthRows, clusterPrincipals, hasUnresolvedToken, validateModel, validationNotes,
 } from '../model';
 import { claimAccessEntries, warnAboutModel } from './cluster-access-checks';
@@ -43,7 +43,7 @@ export class ClusterAccess extends Construct {
   /** The access entries created (empty in CONFIG_MAP mode). */
   public readonly accessEntries: AccessEntryJson[];
   /** The aws-auth rows the ConfigMap modes need; rendered by the cdk8s aws-auth chart, not here. */
-  public readonly awsAuthRows: AwsAuthRowsJson;
+  public readonly awsAuthRows: AwsAuthRows;
   private readonly principalConstructs = new Map<string, PrincipalAccess>();
   private readonly serviceAccountConstructs = new Map<string, ServiceAccountRole>();
   private readonly shardStacks = new Map<number, NestedStack>();

@@ -6,11 +6,11 @@
  */
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AccessModel, accessPolicyGroups, awsAuthRows, AuthenticationMode, GroupGrantJson, ServiceAccountMechanism } from '../model';
+import type { AwsAuthRows } from '../../authenticator/mapper/types';
+import { AccessModel, authenticatorMappingRows, awsAuthRows, AuthenticationMode, GroupGrantJson, ServiceAccountMechanism } from '../model';
 import { renderAccessPolicyRbac } from './access-policy-rbac';
 import { checkModel } from './access-chart-model-check';
 import { AwsAuthConfigMap } from './aws-auth-config-map';
-import { AwsAuthContent } from './aws-auth-rows';
 import { IamIdentityMapping, IamIdentityMappingCrd } from './iam-identity-mapping';
 import { RbacChart, RoleKind } from './rbac-chart';
 import { RbacSubject } from './rbac-subject';
@@ -48,24 +48,7 @@ function grantName(group: string, suffix = ''): string {
   return `${GRANT_NAME_PREFIX}${group.replace(/[/%]/g, '-')}${suffix}`;
 }
 
-/**
- * Every mapping row of the model as the authenticator needs it (self-managed clusters, the Lambda webhook,
- * IAMIdentityMapping objects): the CONFIG_MAP view of the model, whatever its EKS authentication mode, except that
- * each access policy becomes a group (`accessPolicyGroups`) that `AccessChart({ selfManagedAuthenticator: true })`
- * binds to the policy's Kubernetes role. Throws, naming the principal and the policy, for a policy RBAC cannot express.
- */
-export function authenticatorMappingRows(model: AccessModel): AwsAuthContent {
-  model._markRendered('authenticatorMappingRows (the authenticator\'s mapping: AuthenticatorFunction, AuthenticatorChart)');
-  const json = model.toJson();
-  const principals = json.principals.map((p) => {
-    const policyGroups = accessPolicyGroups(p).map((g) => g.group).filter((g) => !p.kubernetesGroups.includes(g));
-    return { ...p, kubernetesGroups: [...p.kubernetesGroups, ...policyGroups], accessPolicies: [] };
-  });
-  const rows = awsAuthRows(AccessModel.fromJson({ ...json, principals, authenticationMode: AuthenticationMode.CONFIG_MAP }));
-  return { roles: rows.mapRoles, users: rows.mapUsers, accounts: rows.mapAccounts };
-}
-
-function authenticatorMappingRowsAt(chart: Construct, model: AccessModel): AwsAuthContent {
+function authenticatorMappingRowsAt(chart: Construct, model: AccessModel): AwsAuthRows {
   try {
     return authenticatorMappingRows(model);
   } catch (e) {
@@ -79,7 +62,7 @@ function authenticatorMappingRowsAt(chart: Construct, model: AccessModel): AwsAu
  */
 export function rendersAwsAuth(model: AccessModel, awsAuth: boolean | undefined, path: string): boolean {
   const rows = awsAuthRows(model);
-  const hasRows = rows.mapRoles.length + rows.mapUsers.length + rows.mapAccounts.length > 0;
+  const hasRows = rows.roles.length + rows.users.length + rows.accounts.length > 0;
   const want = awsAuth ?? (model.authenticationMode !== AuthenticationMode.API && hasRows);
   if (want && model.authenticationMode === AuthenticationMode.API) {
     throw new Error(`${path}: awsAuth is on but the model's authentication mode is API, where EKS ignores aws-auth`);
@@ -90,7 +73,7 @@ export function rendersAwsAuth(model: AccessModel, awsAuth: boolean | undefined,
 /** The model's aws-auth ConfigMap as construct `AwsAuth` of `scope`. */
 export function awsAuthConfigMapOf(scope: Construct, model: AccessModel): AwsAuthConfigMap {
   const rows = awsAuthRows(model);
-  return new AwsAuthConfigMap(scope, 'AwsAuth', { roles: rows.mapRoles, users: rows.mapUsers, accounts: rows.mapAccounts });
+  return new AwsAuthConfigMap(scope, 'AwsAuth', rows);
 }
 
 export class AccessChart extends RbacChart {

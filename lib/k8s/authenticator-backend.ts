@@ -3,7 +3,8 @@
  * needs (least privilege: only the aws-auth ConfigMap by name, only reads of IAMIdentityMappings).
  */
 import { IAM_IDENTITY_MAPPING_GROUP } from './iam-identity-mapping';
-import { AwsAuthContent, normaliseAwsAuth } from './aws-auth-rows';
+import type { AwsAuthRows } from '../../authenticator/mapper/types';
+import { staticMappingLists } from '../model/aws-auth-rows';
 import type { RbacRule } from './rbac-rule';
 
 /** RBAC rules that hold in one namespace. */
@@ -21,15 +22,8 @@ export enum AuthenticatorBackendType {
 
 export class AuthenticatorBackend {
   /** Rows baked into the server config (e.g. `authenticatorMappingRows(model)`). */
-  public static staticRows(content: AwsAuthContent): AuthenticatorBackend {
-    const rows = normaliseAwsAuth(content, 'AuthenticatorBackend.staticRows');
-    const config = {
-      type: AuthenticatorBackendType.STATIC,
-      mapRoles: rows.roles.map((r) => ({ rolearn: r.roleArn, username: r.username, groups: [...r.groups] })),
-      mapUsers: rows.users.map((u) => ({ userarn: u.userArn, username: u.username, groups: [...u.groups] })),
-      mapAccounts: [...rows.accounts],
-    };
-    return new AuthenticatorBackend(AuthenticatorBackendType.STATIC, config);
+  public static staticRows(content: AwsAuthRows): AuthenticatorBackend {
+    return new AuthenticatorBackend(AuthenticatorBackendType.STATIC, { type: AuthenticatorBackendType.STATIC, ...staticMappingLists(content) });
   }
 
   /** Watch an aws-auth-format ConfigMap (default `kube-system/aws-auth`). */

@@ -5,9 +5,10 @@
  */
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import type { RoleMapping, UserMapping } from '../../authenticator/mapper/types';
+import type { AwsAuthRows, RoleMapping, UserMapping } from '../../authenticator/mapper/types';
 import { keyedRows, OWNED_ROWS_ANNOTATION, ownershipAnnotation } from './aws-auth-ownership';
-import { AwsAuthContent, awsAuthData, NodeRoleMapping, nodeRoleRow, normaliseAwsAuth, rowKeys } from './aws-auth-rows';
+import { normaliseAwsAuth, rowKeys } from '../model/aws-auth-rows';
+import { awsAuthData, NodeRoleMapping, nodeRoleRow } from './aws-auth-rows';
 
 export interface AwsAuthConfigMapProps {
   /** `mapRoles` rows (role paths are stripped). @default - none */
@@ -22,7 +23,7 @@ export interface AwsAuthConfigMapProps {
 
 export class AwsAuthConfigMap extends Construct {
   /** The rows written, after path stripping; what `mergeAwsAuth` takes as "ours". */
-  public readonly content: AwsAuthContent;
+  public readonly content: AwsAuthRows;
   public readonly configMap: k8s.KubeConfigMap;
 
   constructor(scope: Construct, id: string, props: AwsAuthConfigMapProps) {

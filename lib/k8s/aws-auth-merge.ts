@@ -18,7 +18,9 @@
  * aws-auth in between, the replace fails and the pipeline is simply re-run (README "k8s").
  */
 import { parseAwsAuth } from '../../authenticator/mapper/aws-auth';
-import { accountRowKey, AwsAuthRowsInput, awsAuthData, roleRowKey, userRowKey } from './aws-auth-rows';
+import type { AwsAuthRows } from '../../authenticator/mapper/types';
+import { accountRowKey, roleRowKey, userRowKey } from '../model/aws-auth-rows';
+import { awsAuthData } from './aws-auth-rows';
 import { Ownership, OWNED_ROWS_ANNOTATION, ownershipAnnotation, readOwnership, rowFingerprint } from './aws-auth-ownership';
 
 export { OWNED_ROWS_ANNOTATION } from './aws-auth-ownership';
@@ -140,7 +142,7 @@ function annotationsOf(live: ConfigMapLike | undefined): Record<string, string> 
  * Merges `ours` into the live ConfigMap `live` (undefined when aws-auth does not exist yet). Pure: reads nothing,
  * writes nothing. Other data keys and all metadata are preserved.
  */
-export function mergeAwsAuth(live: ConfigMapLike | undefined, ours: AwsAuthRowsInput, opts: AwsAuthMergeOptions = {}): AwsAuthMergeResult {
+export function mergeAwsAuth(live: ConfigMapLike | undefined, ours: AwsAuthRows, opts: AwsAuthMergeOptions = {}): AwsAuthMergeResult {
   const parsed = parseAwsAuth(live?.data);
   const unreadable = parsed.errors.filter((e) => e.severity === 'error').map((e) => `${e.location}: ${e.message}`);
   const s: MergeState = {

@@ -6,7 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { RoleMapping, UserMapping } from '../../authenticator/mapper/types';
-import { accountRowKey, AwsAuthContent, roleRowKey, userRowKey } from './aws-auth-rows';
+import type { AwsAuthRows } from '../../authenticator/mapper/types';
+import { accountRowKey, roleRowKey, userRowKey } from '../model/aws-auth-rows';
 
 export const OWNED_ROWS_ANNOTATION = 'cdk-eks-access.io/owned-aws-auth-rows';
 
@@ -20,7 +21,7 @@ export function rowFingerprint(row: RoleMapping | UserMapping | string): string 
 }
 
 /** Every row of `content` with its key and fingerprint, in order. */
-export function keyedRows(content: AwsAuthContent): [string, string][] {
+export function keyedRows(content: AwsAuthRows): [string, string][] {
   return [
     ...content.roles.map((r): [string, string] => [roleRowKey(r), rowFingerprint(r)]),
     ...content.users.map((u): [string, string] => [userRowKey(u), rowFingerprint(u)]),

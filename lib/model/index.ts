@@ -5,6 +5,8 @@ export * from './types';
 export * from './props';
 export * from './access-model';
 export * from './derive';
+export * from './aws-auth-rows';
+export type { AwsAuthRows, RoleMapping, UserMapping, SsoRoleSelector } from '../../authenticator/mapper/types';
 export * from './validate';
 export { parseIamArn, ssoPermissionSetOf, isServiceLinkedRole } from './iam-arn';
 export { hasUnresolvedToken } from './tokens';
@@ -14,5 +16,3 @@ export * from './rule-error';
 export * from './rbac-vocabulary';
 export * from './model-warnings';
 export { PERMISSIONS_BOUNDARY_RULE, SAME_ROLE_RULE } from './validate-identity';
-/** aws-auth row types (defined with the authenticator's mapper, which reads the same rows), part of the model's API. */
-export type { RoleMapping, SsoRoleSelector, UserMapping } from '../../authenticator/mapper/types';

@@ -3,7 +3,7 @@
  * checking, oversize replies, and that the token never leaks into errors.
  */
 import { STSError, TokenVerifier } from '../../../authenticator';
-import { StsClient } from '../../../authenticator/sts';
+import { StsClient } from '../../../authenticator/token/sts';
 import * as https from 'node:https';
 import { getEventListeners } from 'node:events';
 import * as messages from '../../../authenticator/token/messages';

@@ -12,10 +12,10 @@
 import * as https from 'node:https';
 import * as tls from 'node:tls';
 import type { IncomingMessage } from 'node:http';
-import { stsError, stsThrottling } from './token/messages';
+import { stsError, stsThrottling } from './messages';
 import { CallerIdentity, parseCallerIdentity, parseErrorReply, sanitizeStsMessage } from './sts-reply';
-import { regionOfStsHost } from './token/hosts';
-import { CLUSTER_ID_HEADER, DEFAULT_STS_TIMEOUT_MS } from './token/constants';
+import { regionOfStsHost } from './hosts';
+import { CLUSTER_ID_HEADER, DEFAULT_STS_TIMEOUT_MS } from './constants';
 
 export type { CallerIdentity } from './sts-reply';
 

@@ -9,8 +9,8 @@ import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import type { AccessModel } from '../model';
-import { AccessChart } from './access-chart';
-import type { AwsAuthContent } from './aws-auth-rows';
+import { AccessChart } from '../k8s/access-chart';
+import type { AwsAuthRows } from '../../authenticator/mapper/types';
 
 export interface EksAccessManifestsProps {
   /** The cluster (an `eks.Cluster` of this app, or an imported one with a kubectl provider). */
@@ -37,7 +37,7 @@ export class EksAccessManifests extends Construct {
     this.addAwsAuthRows(props, chart.awsAuth?.content);
   }
 
-  private addAwsAuthRows(props: EksAccessManifestsProps, rows: AwsAuthContent | undefined): void {
+  private addAwsAuthRows(props: EksAccessManifestsProps, rows: AwsAuthRows | undefined): void {
     if (!rows) return;
     if (!(props.cluster instanceof eks.Cluster)) {
       throw new Error(`${this.node.path}: the model needs aws-auth rows but the cluster is imported; merge dist/aws-auth.k8s.yaml (writeAccessManifests) with \`eks-access merge-aws-auth\` instead`);
