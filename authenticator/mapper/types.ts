@@ -20,7 +20,7 @@ export interface RoleMapping {
   readonly sso?: SsoRoleSelector;
   /** May contain templates (`{{SessionName}}`, …); see docs/mapping.md. */
   readonly username: string;
-  readonly groups: readonly string[];
+  readonly groups: string[]; // a plain array: the type is part of the jsii API (lib/model re-exports it)
   /** If set, the identity's STS user id (AROA…) must equal it too (protects against a deleted and recreated role). */
   readonly userId?: string;
   /** Where the row came from (e.g. `mapRoles[2]`), set by the parsers; used in logs and duplicate reports. */
@@ -31,7 +31,7 @@ export interface RoleMapping {
 export interface UserMapping {
   readonly userArn: string;
   readonly username: string;
-  readonly groups: readonly string[];
+  readonly groups: string[]; // a plain array: the type is part of the jsii API (lib/model re-exports it)
   /** If set, the identity's STS user id (AIDA…) must equal it too. */
   readonly userId?: string;
   /** Where the row came from (e.g. `mapUsers[0]`), set by the parsers. */

@@ -49,7 +49,7 @@ export class ClusterAccess extends Construct {
   /** The model this construct renders. */
   public readonly model: AccessModel;
   /** The access entries created (empty in CONFIG_MAP mode). */
-  public readonly accessEntries: readonly AccessEntryJson[];
+  public readonly accessEntries: AccessEntryJson[];
   /** The aws-auth rows the ConfigMap modes need; rendered by the cdk8s aws-auth chart, not here. */
   public readonly awsAuthRows: AwsAuthRows;
   private readonly principalConstructs = new Map<string, PrincipalAccess>();

@@ -7,6 +7,12 @@ import type { AwsAuthRows } from '../../authenticator/mapper/types';
 import { staticMappingLists } from '../model/aws-auth-rows';
 import type { RbacRule } from './rbac-rule';
 
+/** RBAC rules that hold in one namespace. */
+export interface NamespacedRbacRules {
+  readonly namespace: string;
+  readonly rules: RbacRule[];
+}
+
 /** Backend kinds, in the spelling of the server config (`mapping.backends[].type`). */
 export enum AuthenticatorBackendType {
   STATIC = 'static',
@@ -47,7 +53,7 @@ export class AuthenticatorBackend {
    * field selector `metadata.name=<name>`, which RBAC matches against resourceNames; the reference grants list/watch on
    * every ConfigMap instead.
    */
-  public get namespacedRules(): { namespace: string; rules: RbacRule[] } | undefined {
+  public get namespacedRules(): NamespacedRbacRules | undefined {
     if (!this.configMap) return undefined;
     return { namespace: this.configMap.namespace, rules: [{ apiGroups: [''], resources: ['configmaps'], resourceNames: [this.configMap.name], verbs: ['get', 'list', 'watch'] }] };
   }

@@ -14,6 +14,17 @@ import { AccessEntryType } from '../model/enums';
 import { isServiceLinkedRole, parseIamArn } from '../model/iam-arn';
 import { FARGATE_USERNAME, NODE_USERNAME, WINDOWS_NODE_GROUP } from './aws-auth-rows';
 
+/** An access policy a planned entry gets (`system:masters` rows: AmazonEKSClusterAdminPolicy at cluster scope). */
+export interface PlannedAccessPolicy {
+  readonly policyArn: string;
+  readonly accessScope: PlannedAccessScope;
+}
+
+/** The scope of a planned access policy, as the EKS API writes it (`{ "type": "cluster" }`). */
+export interface PlannedAccessScope {
+  readonly type: string;
+}
+
 export interface PlannedAccessEntry {
   /** Where the row came from, e.g. `mapUsers[0]`. */
   readonly source: string;
@@ -21,7 +32,7 @@ export interface PlannedAccessEntry {
   readonly type: AccessEntryType;
   readonly username?: string;
   readonly kubernetesGroups?: string[];
-  readonly accessPolicies?: { policyArn: string; accessScope: { type: 'cluster' } }[];
+  readonly accessPolicies?: PlannedAccessPolicy[];
   /** Things to check by hand (e.g. the role may have a path aws-auth does not show). */
   readonly notes: string[];
 }

@@ -21,6 +21,7 @@ import {
 import {
   ACCESS_MODEL_VERSION, AccessModelJson, AccessPolicyGrantJson, GroupGrantJson, IamStatementJson, PrincipalJson, ServiceAccountJson,
 } from './types';
+import { statementFromJson } from './iam-statement';
 
 const DEFAULT_MAX_SESSION_SECONDS = 3600;
 const MAX_IAM_ROLE_NAME = 64;
@@ -44,7 +45,7 @@ export class AccessModel {
     });
     model.principalList.push(...clone(json.principals));
     model.groupGrantList.push(...clone(json.groupGrants));
-    model.serviceAccountList.push(...clone(json.serviceAccounts));
+    model.serviceAccountList.push(...clone(json.serviceAccounts).map((sa) => ({ ...sa, policyStatements: sa.policyStatements.map(statementFromJson) })));
     return model;
   }
 
@@ -67,18 +68,18 @@ export class AccessModel {
   }
 
   /** Principals in declaration order. */
-  public get principals(): readonly PrincipalJson[] {
-    return this.principalList;
+  public get principals(): PrincipalJson[] {
+    return [...this.principalList]; // a copy: the model changes only through its add/grant methods
   }
 
   /** Group grants in declaration order. */
-  public get groupGrants(): readonly GroupGrantJson[] {
-    return this.groupGrantList;
+  public get groupGrants(): GroupGrantJson[] {
+    return [...this.groupGrantList];
   }
 
   /** Service accounts in declaration order. */
-  public get serviceAccounts(): readonly ServiceAccountJson[] {
-    return this.serviceAccountList;
+  public get serviceAccounts(): ServiceAccountJson[] {
+    return [...this.serviceAccountList];
   }
 
   /** The principal with this id, or undefined. */
@@ -311,9 +312,9 @@ function clone<T>(value: T): T {
 /** A typed statement in IAM JSON; a condition block is only written when given. */
 function toIamStatement(st: ServiceAccountPolicyStatement): IamStatementJson {
   return {
-    Effect: st.effect ?? PolicyEffect.ALLOW,
-    Action: [...st.actions],
-    Resource: [...st.resources],
-    ...(st.conditions ? { Condition: clone(st.conditions) } : {}),
+    effect: st.effect ?? PolicyEffect.ALLOW,
+    action: [...st.actions],
+    resource: [...st.resources],
+    ...(st.conditions ? { condition: clone(st.conditions) } : {}),
   };
 }

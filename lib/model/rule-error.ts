@@ -6,7 +6,18 @@
  * `path` and `detail` carry them unparsed. Every id is listed in the README's validation sections
  * (test/model/rule-ids.test.ts checks that, and that no two rules share an id).
  */
-export class RuleError extends Error {
+/**
+ * jsii refuses `extends Error` on an exported class, even an `@internal` one; a module-private base is invisible to it
+ * (aws-cdk-lib/core/lib/errors.ts does the same with its `ConstructError`).
+ */
+abstract class LibraryError extends Error {}
+
+/**
+ * Not part of the jsii API (jsii cannot extend `Error`), as aws-cdk-lib's `ValidationError` is `@internal`: other
+ * languages get the message, which carries the path and the rule id.
+ * @internal
+ */
+export class RuleError extends LibraryError {
   /**
    * Rethrows what a step under `path` threw: a `RuleError` keeps its id and gains `path` in front of its own; anything
    * else gets `ruleIdOfOthers`. The text is `${path}: ${e.message}` either way.

@@ -129,12 +129,16 @@ export interface GroupGrantJson {
   readonly namespaces: string[];
 }
 
-/** An IAM policy statement in IAM JSON (the form CloudFormation takes). */
+/**
+ * An IAM policy statement, one field per IAM JSON element in camelCase (jsii structs, and so the model JSON, need
+ * camelCase fields): `effect` is IAM's `Effect`, `action` its `Action`, … `toIamPolicyJson` gives the IAM form
+ * CloudFormation takes, and `AccessModel.fromJson` also reads statements written in IAM's own spelling.
+ */
 export interface IamStatementJson {
-  readonly Effect: string;
-  readonly Action: string[];
-  readonly Resource: string[];
-  readonly Condition?: { [operator: string]: { [key: string]: string[] } };
+  readonly effect: string;
+  readonly action: string[];
+  readonly resource: string[];
+  readonly condition?: { [operator: string]: { [key: string]: string[] } };
 }
 
 /** A Kubernetes service account with an IAM role (IRSA or Pod Identity). */

@@ -292,9 +292,9 @@ const IAM_ACTION = /^(\*|[a-z0-9-]+:[A-Za-z0-9*?]+)$/;
 const IAM_RESOURCE = /^(\*|arn:[^:]*:[^:]*:[^:]*:[^:]*:.+)$/;
 
 function checkStatement(st: IamStatementJson, at: (m: string) => void): void {
-  if (st.Effect !== PolicyEffect.ALLOW && st.Effect !== PolicyEffect.DENY) at(`effect '${st.Effect}' must be Allow or Deny`);
-  if (st.Action.length === 0) at('needs at least one action');
-  for (const a of st.Action) if (!IAM_ACTION.test(a)) at(`action '${a}' is not 'service:Action' (e.g. 's3:GetObject') or '*'`);
-  if (st.Resource.length === 0) at("needs at least one resource (an ARN or '*')");
-  for (const r of st.Resource) if (!IAM_RESOURCE.test(r)) at(`resource '${r}' is not an ARN (arn:partition:service:region:account:resource) or '*'`);
+  if (st.effect !== PolicyEffect.ALLOW && st.effect !== PolicyEffect.DENY) at(`effect '${st.effect}' must be Allow or Deny`);
+  if (st.action.length === 0) at('needs at least one action');
+  for (const a of st.action) if (!IAM_ACTION.test(a)) at(`action '${a}' is not 'service:Action' (e.g. 's3:GetObject') or '*'`);
+  if (st.resource.length === 0) at("needs at least one resource (an ARN or '*')");
+  for (const r of st.resource) if (!IAM_RESOURCE.test(r)) at(`resource '${r}' is not an ARN (arn:partition:service:region:account:resource) or '*'`);
 }
