@@ -10,7 +10,8 @@ import {
   COMMON_OPTIONS, PRINCIPAL_OPTIONS, UnmappedPrincipalError, checkOutput, loadAnalysis, usageErrors, principalFrom, printWarnings, reportError, resolverOf,
 } from './analysis-command';
 import { UsageError, wantsJson } from './cli-flags';
-import { grantJson, principalJson, requestJson } from '../../lib/analysis/grant-json';
+import { grantJson } from '../../lib/analysis/grant-json';
+import { principalJson, requestJson } from './analysis-json';
 import { parseRequest } from '../../lib/analysis/request-parse';
 import { COMMON_FLAG_HELP, NAMESPACE_FLAG_HELP, PRINCIPAL_FLAG_HELP } from './analysis-flags';
 import { CommandHelp, renderHelp, usageLine } from './help';

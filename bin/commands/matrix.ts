@@ -7,7 +7,7 @@ import {
   COMMON_OPTIONS, PRINCIPAL_OPTIONS, checkOutput, loadAnalysis, usageErrors, principalFrom, printWarnings, reportError,
 } from './analysis-command';
 import { UsageError, wantsJson } from './cli-flags';
-import { principalJson } from '../../lib/analysis/grant-json';
+import { principalJson } from './analysis-json';
 import { MATRIX_VERBS, accessMatrix, resourceName } from '../../lib/analysis/matrix';
 import { renderTable } from './text-table';
 import { COMMON_FLAG_HELP, NAMESPACE_FLAG_HELP, PRINCIPAL_FLAG_HELP } from './analysis-flags';

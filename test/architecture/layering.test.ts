@@ -47,4 +47,29 @@ describe('layering', () => {
   it('lib/model imports nothing from lib/aws, lib/k8s, lib/analysis or lib/live', () => {
     expect(violations('lib/model', ['lib/aws', 'lib/k8s', 'lib/analysis', 'lib/live'])).toEqual([]);
   });
+
+  it('lib/ imports nothing from bin/ (the CLI\'s flags and printing stay with the CLI)', () => {
+    expect(violations('lib', ['bin'])).toEqual([]);
+  });
+
+  it('lib/k8s imports nothing from lib/analysis or lib/live (shared data is in lib/data) and loads no aws-cdk-lib (CDK constructs are lib/aws, lib/deploy)', () => {
+    expect(violations('lib/k8s', ['lib/analysis', 'lib/live'])).toEqual([]);
+    expect(sources('lib/k8s').filter((f) => /from 'aws-cdk-lib/.test(readFileSync(join(ROOT, f), 'utf8')))).toEqual([]);
+  });
+});
+
+describe('the README architecture table', () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('<!-- section:architecture -->'), readme.indexOf('<!-- /section:architecture -->'));
+  const listed = [...section.matchAll(/^\| `([^`]+)\/` \|/gm)].map((m) => m[1]);
+
+  it('lists folders that exist', () => {
+    expect(listed.length).toBeGreaterThan(5);
+    expect(listed.filter((f) => !statSync(join(ROOT, f), { throwIfNoEntry: false })?.isDirectory())).toEqual([]);
+  });
+
+  it('lists every folder of lib/', () => {
+    const folders = readdirSync(join(ROOT, 'lib')).filter((n) => statSync(join(ROOT, 'lib', n)).isDirectory()).map((n) => `lib/${n}`);
+    expect(folders.filter((f) => !listed.includes(f))).toEqual([]);
+  });
 });
