@@ -9,6 +9,7 @@
  *   npx ts-node scripts/bundle-token.ts [OUT_DIR]     (default dist/token; `npm run build` runs it)
  */
 import { resolve } from 'node:path';
+import type { Plugin } from 'esbuild';
 import { bundleForNode22, runBundleScript } from './node-bundle';
 
 export const TOKEN_ENTRY = resolve(__dirname, '..', 'bin', 'commands', 'token.ts');
@@ -16,8 +17,31 @@ export const TOKEN_BUNDLE_FILE = 'eks-access-token.js';
 /** Loaded lazily from node_modules (package dependencies) by the credential sources that need them. */
 const LAZY_DEPENDENCIES = ['@aws-sdk/credential-providers', '@aws-sdk/client-sts', 'yaml'];
 
+/**
+ * Node built-ins that SDK modules in the bundle require when they are initialised but that signing never uses
+ * (zlib: a CRC for response checksums, ~3–8 ms to load; fs/promises: the shared config file reader, read only when a
+ * profile is): each becomes a stand-in that loads the real module on first property access. Copying its properties
+ * (esbuild's ES-module interop) finds none, so such code takes its no-built-in path.
+ */
+const LAZY_BUILTINS = ['node:zlib', 'node:fs/promises'];
+
+const lazyBuiltins: Plugin = {
+  name: 'lazy-builtins',
+  setup(build) {
+    const filter = new RegExp(`^(${LAZY_BUILTINS.map((m) => m.replace('/', '\\/')).join('|')})$`);
+    // The stand-in's own require is the real built-in.
+    build.onResolve({ filter }, (args) => (args.namespace === 'lazy-builtin' ? { path: args.path, external: true } : { path: args.path, namespace: 'lazy-builtin' }));
+    build.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
+      contents: `let real; module.exports = new Proxy({}, { get: (_, key) => (real ??= require(${JSON.stringify(args.path)}))[key] });`,
+      loader: 'js',
+    }));
+  },
+};
+
 export function bundleToken(outDir: string): Promise<string> {
-  return bundleForNode22(TOKEN_ENTRY, outDir, TOKEN_BUNDLE_FILE, { sourcemap: false, legalComments: 'none', external: LAZY_DEPENDENCIES });
+  return bundleForNode22(TOKEN_ENTRY, outDir, TOKEN_BUNDLE_FILE, {
+    sourcemap: false, legalComments: 'none', external: LAZY_DEPENDENCIES, plugins: [lazyBuiltins],
+  });
 }
 
 if (require.main === module) runBundleScript('bundle-token', bundleToken, 'dist/token');

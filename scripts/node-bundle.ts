@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { build, BuildOptions } from 'esbuild';
 
 /** Where the two bundles differ: how source maps and licence comments ship. */
-export type NodeBundleOptions = Required<Pick<BuildOptions, 'sourcemap' | 'legalComments'>> & Pick<BuildOptions, 'external'>;
+export type NodeBundleOptions = Required<Pick<BuildOptions, 'sourcemap' | 'legalComments'>> & Pick<BuildOptions, 'external' | 'plugins'>;
 
 /** Bundles `entry` into `<outDir>/<fileName>` and returns that path. */
 export async function bundleForNode22(entry: string, outDir: string, fileName: string, options: NodeBundleOptions): Promise<string> {

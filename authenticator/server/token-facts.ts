@@ -2,7 +2,7 @@
  * Best-effort facts read from a token WITHOUT validating it (the verifier does that): the STS host, for the metrics'
  * StsRegion label, and X-Amz-Date, which bounds how long a verified identity may be cached. Never throws.
  */
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { PRESIGNED_URL_LIFETIME_MS, TOKEN_PREFIX } from '../token/constants';
 
 export interface TokenFacts {
@@ -20,7 +20,10 @@ export function readTokenFacts(token: string): TokenFacts {
   return { host, expiresAt: Number.isFinite(signedAt) ? signedAt + PRESIGNED_URL_LIFETIME_MS : undefined };
 }
 
+/** One-shot `crypto.hash` (Node 20.12+): no Hash object per call, ~half the CPU of createHash for a token. */
+const oneShotHash = (crypto as { hash?: (algorithm: string, data: string) => string }).hash;
+
 /** The key under which a token's outcome is cached, and (shortened) how logs refer to a token. */
 export function tokenHash(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  return oneShotHash ? oneShotHash('sha256', token) : crypto.createHash('sha256').update(token).digest('hex');
 }

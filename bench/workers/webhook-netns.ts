@@ -32,7 +32,8 @@ export interface NetnsConfig {
 }
 
 export interface NetnsRun {
-  readonly server: 'ours' | 'go';
+  /** `floor`: a bare Node HTTPS server answering a canned review (bench/workers/https-floor.ts), repeated mode only. */
+  readonly server: 'ours' | 'go' | 'floor';
   readonly mode: 'unique' | 'repeated';
   readonly connections: number;
   readonly reqPerSec: number;
@@ -52,6 +53,7 @@ const USERS = 4000;
 /** Enough for 9k req/s (Go reached ~4.5k here); a unique run that outlasts its tokens is refused (wrk script counts reuses). */
 const TOKENS_PER_SECOND_OF_RUN = 9000;
 const STATS_PORT = 8399;
+const FLOOR_PORT = 8398;
 const SERVER_CPU = '0';
 const LOAD_CPU = '1';
 const WRK_SCRIPT = path.resolve(__dirname, '..', '..', '..', 'bench', 'wrk', 'review.lua');
@@ -64,6 +66,22 @@ function stsStats(): Promise<{ accepts: number; requests: number; rejected: numb
       res.on('end', () => resolve(JSON.parse(body)));
     }).on('error', reject);
   });
+}
+
+/** The Node HTTPS floor (https-floor.ts), pinned like the servers under test, with a certificate of its own. */
+async function startFloor(config: NetnsConfig): Promise<{ url: string; pid: number; stop: () => void }> {
+  const ca = createCertificateAuthority('bench floor CA');
+  const leaf = issueServerCertificate(ca, { dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] });
+  const [cert, key] = [path.join(config.dir, 'floor-cert.pem'), path.join(config.dir, 'floor-key.pem')];
+  writeFileSync(cert, leaf.certPem);
+  writeFileSync(key, leaf.keyPem, { mode: 0o600 });
+  const child = spawn('taskset', ['-c', SERVER_CPU, process.execPath, path.join(__dirname, 'https-floor.js'), cert, key, String(FLOOR_PORT)],
+    { stdio: ['ignore', 'ignore', 'pipe'] });
+  await new Promise<void>((resolve, reject) => {
+    child.stderr!.on('data', (d: Buffer) => d.toString().includes('listening') && resolve());
+    child.on('exit', (code) => reject(new Error(`bench: the HTTPS floor server exited ${code}`)));
+  });
+  return { url: `https://127.0.0.1:${FLOOR_PORT}/authenticate`, pid: child.pid!, stop: () => child.kill('SIGKILL') };
 }
 
 async function startStandIn(config: NetnsConfig): Promise<() => void> {
@@ -121,13 +139,16 @@ async function main(): Promise<void> {
     stops.push(() => ours.stop());
     const go = await startGoAuthenticator({ binary: config.goAuthenticator, dir: path.join(config.dir, 'go'), clusterId: CLUSTER, stsCaFile: caFile, mapping: { mapUsers }, cpus: SERVER_CPU });
     stops.push(() => go.stop());
-    const targets = [
-      { server: 'ours' as const, url: ours.url, pid: ours.process.child.pid! },
-      { server: 'go' as const, url: go.url, pid: go.process.child.pid! },
+    const floor = await startFloor(config);
+    stops.push(floor.stop);
+    const targets: Array<{ server: NetnsRun['server']; url: string; pid: number }> = [
+      { server: 'ours', url: ours.url, pid: ours.process.child.pid! },
+      { server: 'go', url: go.url, pid: go.process.child.pid! },
     ];
+    const floorTarget = { server: 'floor' as const, url: floor.url, pid: floor.pid };
     const presigner = new FastPresigner(CLUSTER);
     await presigner.selfCheck(users[0]);
-    const sources = new Map(targets.map((t) => [t.server, new TokenSource(CLUSTER, users, { sign: (c, at) => presigner.token(c, at), oldestSeconds: 600 })]));
+    const sources = new Map([...targets, floorTarget].map((t) => [t.server, new TokenSource(CLUSTER, users, { sign: (c, at) => presigner.token(c, at), oldestSeconds: 600 })]));
     const tokensFile = path.join(config.dir, 'tokens.txt');
     const runs: NetnsRun[] = [];
     const measure = async (t: (typeof targets)[number], mode: 'unique' | 'repeated', connections: number, seconds: number): Promise<NetnsRun> => {
@@ -154,11 +175,12 @@ async function main(): Promise<void> {
       const warm = await measure(t, 'unique', 16, 2);
       if (warm.errors > 0) throw new Error(`bench: ${t.server} warm-up: ${warm.errors} of the requests were not authenticated (see ${config.dir})`);
     }
+    await measure(floorTarget, 'repeated', 16, 2);
     for (const c of config.concurrency) {
       for (const mode of ['unique', 'repeated'] as const) {
         for (let r = 0; r < config.repeats; r++) {
-          // Ours and Go alternate run by run, so drifting machine load hits both alike.
-          for (const t of targets) {
+          // Ours and Go (and the floor, for repeated tokens) alternate run by run, so drifting machine load hits all alike.
+          for (const t of mode === 'repeated' ? [...targets, floorTarget] : targets) {
             const run = await measure(t, mode, c, config.durationSeconds);
             process.stderr.write(`bench: webhook ${JSON.stringify(run)}\n`);
             runs.push(run);

@@ -3,6 +3,7 @@
  * nothing thrown by a dependency escapes. The resolver here is a stub standing in for the verifier (covered against
  * the STS stand-in in webhook-server.test.ts).
  */
+import { createHash } from 'node:crypto';
 import { FormatError, STSThrottling } from '../../../authenticator/errors';
 import type { Identity } from '../../../authenticator/identity';
 import { MappingError } from '../../../authenticator/mapper/row-error';
@@ -58,6 +59,7 @@ describe('handleTokenReview', () => {
     const out = await handleTokenReview(body(), deps({ cached: () => identity, resolve, confirm }));
     expect([out.statusCode, out.body.status.user?.username]).toEqual([200, 'alice']);
     expect(resolve).not.toHaveBeenCalled();
+    expect(tokenHash('k8s-aws-v1.x')).toBe(createHash('sha256').update('k8s-aws-v1.x').digest('hex'));
     expect(confirm).toHaveBeenCalledWith('k8s-aws-v1.x', identity, tokenHash('k8s-aws-v1.x'));
     const miss = await handleTokenReview(body(), deps({ cached: () => undefined, resolve }));
     expect(miss.statusCode).toBe(200);
