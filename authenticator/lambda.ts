@@ -85,8 +85,9 @@ async function initialise(env: Env, logger: LambdaLogger): Promise<ReviewState> 
     deadlineMs,
     deps: {
       clusterId,
-      resolve: (token, signal) => resolver.resolve(token, signal),
-      confirm: (token, identity) => resolver.confirm(token, identity),
+      resolve: (token, signal, key) => resolver.resolve(token, signal, key),
+      cached: (key) => resolver.cached(key),
+      confirm: (token, identity, key) => resolver.confirm(token, identity, key),
       mapper: new MapperChain([mapper]),
       audiences: (env.EKS_ACCESS_AUDIENCES ?? '').split(',').map((a) => a.trim()).filter(Boolean),
       // handleTokenReview only calls info/warn/child, which LambdaLogger has with pino's signatures.

@@ -49,3 +49,48 @@ export function raceAbortWithin<T>(promise: Promise<T>, signal: AbortSignal, ms:
     });
   });
 }
+
+/**
+ * A review's deadline: one timer per review; the AbortSignal (for STS calls) is created only when something asks for
+ * it, so a review answered from the cache makes none (an AbortController per review was ~4% of a loaded server's CPU,
+ * bench/results/RESULTS.md, webhook).
+ */
+export class Deadline {
+  private controller?: AbortController;
+  private readonly timer: NodeJS.Timeout;
+  private passed?: Error;
+  /** Rejects the race in progress (reviews await one thing at a time). */
+  private rejectRace?: (reason: Error) => void;
+
+  constructor(private readonly ms: number) {
+    this.timer = setTimeout(() => this.expire(), ms);
+  }
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.passed) this.controller.abort(this.passed);
+    }
+    return this.controller.signal;
+  }
+
+  /** Settles with `promise`, or rejects as soon as the deadline passes (even if `promise` never settles). */
+  race<T>(promise: Promise<T>): Promise<T> {
+    if (this.passed) return Promise.reject(this.passed);
+    return new Promise<T>((resolve, reject) => {
+      this.rejectRace = reject;
+      promise.then(resolve, reject);
+    });
+  }
+
+  /** Stops the timer; call when the review is answered. */
+  dispose(): void {
+    clearTimeout(this.timer);
+  }
+
+  private expire(): void {
+    this.passed = new Error(`review deadline of ${this.ms} ms passed`);
+    this.controller?.abort(this.passed);
+    this.rejectRace?.(this.passed);
+  }
+}

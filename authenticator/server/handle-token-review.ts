@@ -11,7 +11,8 @@
 import type { Logger } from 'pino';
 import { FormatError, STSThrottling, TokenError } from '../errors';
 import type { Identity, MappedUser } from '../identity';
-import { raceAbort } from './abortable';
+import { Deadline } from './abortable';
+import { logInfo } from './log-line';
 import type { ReviewResult, WebhookMetrics } from './metrics';
 import { tokenHash } from './token-facts';
 import {
@@ -21,13 +22,21 @@ import {
 /** What a review needs; the server and the Lambda build it from their configuration. */
 export interface ReviewDeps {
   readonly clusterId: string;
-  /** Token → verified identity (an IdentityResolver, or a bare verifier). Receives the review deadline. */
-  readonly resolve: (token: string, signal: AbortSignal) => Promise<Identity>;
+  /**
+   * Token → verified identity (an IdentityResolver, or a bare verifier). Receives the review deadline and the token's
+   * key, tokenHash(token).
+   */
+  readonly resolve: (token: string, signal: AbortSignal, key: string) => Promise<Identity>;
+  /**
+   * The cached identity for a token's key, or `undefined` (then `resolve` is called); throws a cached denial.
+   * IdentityResolver.cached fits. A review answered here makes no AbortSignal. @default none
+   */
+  readonly cached?: (key: string) => Identity | undefined;
   /**
    * Called when `identity` (verified for `token`) was mapped: IdentityResolver.confirm moves it to the cache of mapped
    * identities (unmapped ones stay in the small LRU). @default none
    */
-  readonly confirm?: (token: string, identity: Identity) => void;
+  readonly confirm?: (token: string, identity: Identity, key: string) => void;
   /** Identity → Kubernetes user; `undefined` = not mapped (denied). MAPPER's MapperChain fits. */
   readonly mapper: { map(identity: Identity): Promise<MappedUser | undefined> };
   /** Every review is answered within this many ms. */
@@ -93,10 +102,11 @@ async function review(body: unknown, deps: ReviewDeps): Promise<ReviewOutcome> {
     return { statusCode: 400, body: denialReview(m.apiVersion, m.message), result: 'malformed_request' };
   }
   const { apiVersion, token } = request;
-  // The token's hash prefix on every line of this review, as fields rather than a pino child: a child per review
-  // (bindings serialized each time) was measurable on the request path.
+  // One hash per review: the cache key, and (its prefix) how every line of this review names the token — as fields
+  // rather than a pino child (a child per review, bindings serialized each time, was measurable on the request path).
+  const key = tokenHash(token);
+  const tokenSha256 = key.slice(0, 16);
   const log = deps.logger;
-  const tokenSha256 = log ? tokenHash(token).slice(0, 16) : '';
   const deny = (statusCode: 403 | 429, result: ReviewResult, reason: string): ReviewOutcome => {
     const safe = redact(reason);
     log?.warn({ tokenSha256, result, reason: safe }, 'access denied');
@@ -108,33 +118,32 @@ async function review(body: unknown, deps: ReviewDeps): Promise<ReviewOutcome> {
     return deny(403, 'invalid_token', `the token is for cluster ${deps.clusterId}, which is none of the requested audiences`);
   }
 
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new Error(`review deadline of ${deps.deadlineMs} ms passed`)), deps.deadlineMs);
+  const deadline = new Deadline(deps.deadlineMs);
   try {
     let identity: Identity;
     try {
-      identity = await raceAbort(deps.resolve(token, controller.signal), controller.signal);
+      identity = deps.cached?.(key) ?? await deadline.race(deps.resolve(token, deadline.signal, key));
     } catch (e) {
       const error = e instanceof TokenError ? e : undefined;
       if (!error) return deny(403, 'sts_error', `token verification failed: ${e instanceof Error ? e.message : String(e)}`);
       return deny(error instanceof STSThrottling ? 429 : 403, resultOf(error), error.message);
     }
-    log?.info({ tokenSha256, arn: identity.arn, accountId: identity.accountId, userId: identity.userId,
+    logInfo(log, { tokenSha256, arn: identity.arn, accountId: identity.accountId, userId: identity.userId,
       accessKeyId: identity.accessKeyId, sessionName: identity.sessionName, stsEndpoint: identity.stsEndpoint }, 'STS response');
 
     let user: MappedUser | undefined;
     try {
-      user = await raceAbort(deps.mapper.map(identity), controller.signal);
+      user = await deadline.race(deps.mapper.map(identity));
     } catch (e) {
       return deny(403, 'uknown_user', `mapping ${identity.arn} failed: ${e instanceof Error ? e.message : String(e)}`);
     }
     if (!user) return deny(403, 'uknown_user', `${identity.arn} is not mapped to a Kubernetes user`);
-    deps.confirm?.(token, identity);
+    deps.confirm?.(token, identity, key);
     const answer = successReview(apiVersion, identity, user, audiences);
-    log?.info({ tokenSha256, username: user.username, uid: answer.status.user?.uid, groups: user.groups }, 'access granted');
+    logInfo(log, { tokenSha256, username: user.username, uid: answer.status.user?.uid, groups: user.groups }, 'access granted');
     return { statusCode: 200, body: answer, result: 'success' };
   } finally {
-    clearTimeout(timer);
+    deadline.dispose();
   }
 }
 

@@ -16,7 +16,7 @@ import { IdentityCache } from './identity-cache';
 import type { WebhookMetrics } from './metrics';
 import { stsRegionLabel } from './sts-region-label';
 import { Semaphore } from './semaphore';
-import { readTokenFacts, tokenHash } from './token-facts';
+import { readTokenFacts, TokenFacts, tokenHash } from './token-facts';
 
 /**
  * Default life of a verified identity: kube-apiserver's own webhook cache (`--authentication-token-webhook-cache-ttl`,
@@ -30,6 +30,8 @@ export interface TokenVerifierLike {
   verify(token: string, options?: { signal?: AbortSignal }): Promise<Identity>;
   /** Local checks only (no STS call); throws FormatError. TOKEN's TokenVerifier.check. */
   check?(token: string): unknown;
+  /** `verify` of a token `check` already passed, given what `check` returned (spares a second parse per STS call). */
+  verifyChecked?(checked: unknown, options?: { signal?: AbortSignal }): Promise<Identity>;
   close?(): void | Promise<void>;
 }
 
@@ -98,21 +100,29 @@ export class IdentityResolver {
     this.denials = new IdentityCache(opts.denialMaxEntries ?? 1000, this.now, events('denial'));
   }
 
-  /** The verified identity of `token`, or a TokenError. `signal` carries the review deadline. */
-  async resolve(token: string, signal: AbortSignal): Promise<Identity> {
-    // Cheap local checks first: a malformed token is refused before it can touch a cache or queue for STS.
-    this.opts.verifier.check?.(token);
-    const key = tokenHash(token);
+  /**
+   * The cached outcome for a token, by its key (tokenHash(token)), without any check or STS call: the identity, or
+   * `undefined` when nothing is cached; a cached denial is thrown. A token is cached only after it passed every local
+   * check, and no entry outlives its token's expiry, so a hit needs no re-check.
+   */
+  cached(key: string): Identity | undefined {
     const cached = this.cache.get(key) ?? this.denials.get(key);
-    if (cached) {
-      this.opts.metrics?.cacheHits.inc({ kind: cached.kind });
-      if (cached.kind === 'identity') return cached.identity;
-      throw cached.error;
-    }
+    if (!cached) return undefined;
+    this.opts.metrics?.cacheHits.inc({ kind: cached.kind });
+    if (cached.kind === 'identity') return cached.identity;
+    throw cached.error;
+  }
+
+  /** The verified identity of `token`, or a TokenError. `signal` carries the review deadline; `key` is tokenHash(token). */
+  async resolve(token: string, signal: AbortSignal, key = tokenHash(token)): Promise<Identity> {
+    // Cheap local checks first: a malformed token is refused before it can touch a cache or queue for STS.
+    const checked = this.opts.verifier.check?.(token);
+    const hit = this.cached(key);
+    if (hit) return hit;
     this.opts.metrics?.cacheMisses.inc();
     let shared = this.pending.get(key);
     if (!shared) {
-      shared = this.verifyWithRetries(token, key, signal).finally(() => {
+      shared = this.verifyWithRetries(token, checked, key, signal).finally(() => {
         this.pending.delete(key);
         this.waitingForSlot.delete(key);
       });
@@ -126,11 +136,10 @@ export class IdentityResolver {
   }
 
   /** A backend mapped `identity` (verified for `token`): it moves to the main cache. */
-  confirm(token: string, identity: Identity): void {
-    const key = tokenHash(token);
+  confirm(token: string, identity: Identity, key = tokenHash(token)): void {
     if (this.cache.get(key)) return;
     this.denials.delete(key);
-    this.cache.set(key, { kind: 'identity', identity }, this.identityExpiry(token));
+    this.cache.set(key, { kind: 'identity', identity }, this.identityExpiry(readTokenFacts(token)));
   }
 
   async close(): Promise<void> {
@@ -143,13 +152,13 @@ export class IdentityResolver {
     return new STSThrottling(`no free STS call slot before the review deadline (sts.maxConcurrent=${this.opts.maxConcurrent})`);
   }
 
-  private async verifyWithRetries(token: string, key: string, signal: AbortSignal): Promise<Identity> {
+  private async verifyWithRetries(token: string, checked: unknown, key: string, signal: AbortSignal): Promise<Identity> {
     const facts = readTokenFacts(token);
     const region = stsRegionLabel(facts.host);
     for (let attempt = 0; ; attempt++) {
       try {
-        const identity = await this.attempt(token, key, signal, region);
-        this.denials.set(key, { kind: 'identity', identity }, this.identityExpiry(token));
+        const identity = await this.attempt(token, checked, key, signal, region);
+        this.denials.set(key, { kind: 'identity', identity }, this.identityExpiry(facts));
         return identity;
       } catch (raw) {
         const error = asTokenError(raw, signal);
@@ -171,7 +180,7 @@ export class IdentityResolver {
   }
 
   /** One STS call: waits for a slot, bounded by the per-attempt timeout and the review deadline. */
-  private async attempt(token: string, key: string, deadline: AbortSignal, region: string): Promise<Identity> {
+  private async attempt(token: string, checked: unknown, key: string, deadline: AbortSignal, region: string): Promise<Identity> {
     const m = this.opts.metrics;
     m?.stsWaiting.inc();
     this.waitingForSlot.add(key);
@@ -187,7 +196,11 @@ export class IdentityResolver {
     m?.stsInFlight.inc();
     try {
       // The verifier gets the review deadline; the attempt's own timeout is one timer here (see raceAbortWithin).
-      const identity = await raceAbortWithin(this.opts.verifier.verify(token, { signal: deadline }), deadline, this.opts.attemptTimeoutMs,
+      const { verifier } = this.opts;
+      const call = checked !== undefined && verifier.verifyChecked
+        ? verifier.verifyChecked(checked, { signal: deadline })
+        : verifier.verify(token, { signal: deadline });
+      const identity = await raceAbortWithin(call, deadline, this.opts.attemptTimeoutMs,
         () => new STSError(`STS did not answer within ${this.opts.attemptTimeoutMs} ms`));
       m?.stsResponses.inc({ ResponseCode: '200', StsRegion: region });
       return identity;
@@ -202,8 +215,8 @@ export class IdentityResolver {
   }
 
   /** How long a verified identity may be cached: `cacheTtlSeconds`, never beyond the token's own expiry. */
-  private identityExpiry(token: string): number {
-    return Math.min(this.now() + this.opts.cacheTtlSeconds * 1000, readTokenFacts(token).expiresAt ?? 0);
+  private identityExpiry(token: TokenFacts): number {
+    return Math.min(this.now() + this.opts.cacheTtlSeconds * 1000, token.expiresAt ?? 0);
   }
 
   private countFailure(error: TokenError, region: string): void {

@@ -3,21 +3,71 @@
  * HTTPS server and prom-client into its bundle.
  */
 import pino, { DestinationStream, Logger } from 'pino';
+import { PLAIN_LINES, PlainLineWriter } from './log-line';
 
 /**
- * pino logger that can never print a token, a presigned URL or an Authorization header, whatever a caller logs.
- *
- * The default destination writes synchronously (`sync: true`), as Node itself writes process.stdout to pipes and
- * files on Linux: pino's default (`pino.destination(1)`, asynchronous) hands every line to the libuv thread pool and
- * back, which cost ~17% of the server's CPU at one review at a time (bench/results/RESULTS.md, webhook).
+ * stdout written synchronously, as Node itself writes process.stdout to pipes and files on Linux, but once per
+ * event-loop turn: the lines logged during one turn (two per review; many reviews per turn under load) leave in one
+ * write. pino's default destination (`pino.destination(1)`, asynchronous) hands every line to the libuv thread pool
+ * and back, which cost ~17% of the server's CPU at one review at a time; one synchronous write per line still cost
+ * ~8% (bench/results/RESULTS.md, webhook). Lines still pending when the process exits are written by the 'exit'
+ * handler.
  */
+export class TurnBatchedDestination implements DestinationStream {
+  private pending: string[] = [];
+  private readonly flushSoon = () => this.flush();
+
+  constructor(readonly out: DestinationStream = pino.destination({ dest: 1, sync: true })) {}
+
+  write(line: string): void {
+    if (this.pending.length === 0) {
+      setImmediate(this.flushSoon);
+      waiting.add(this);
+    }
+    this.pending.push(line);
+  }
+
+  flush(): void {
+    if (this.pending.length === 0) return;
+    const lines = this.pending.length === 1 ? this.pending[0] : this.pending.join('');
+    this.pending = [];
+    waiting.delete(this);
+    this.out.write(lines);
+  }
+}
+
+/** Destinations with lines not yet written; one 'exit' handler writes them all. */
+const waiting = new Set<TurnBatchedDestination>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const d of [...waiting]) d.flush();
+  });
+}
+
+/** pino logger that can never print a token, a presigned URL or an Authorization header, whatever a caller logs. */
 export function createWebhookLogger(level: string, destination?: DestinationStream): Logger {
-  return pino({
+  if (!destination) installExitHook();
+  const logger = pino({
     level,
     base: { service: 'eks-access-webhook' },
     redact: {
       paths: ['token', '*.token', 'spec.token', 'url', '*.url', 'headers.authorization', '*.headers.authorization'],
       censor: '<redacted>',
     },
-  }, destination ?? pino.destination({ dest: 1, sync: true }));
+  }, destination ?? new TurnBatchedDestination());
+  // No custom serializers, formatters or hooks: logInfo may build this logger's (and its children's) info lines itself,
+  // unless the destination wants pino's per-line metadata (pino.multistream routes lines by it).
+  const internals = logger as unknown as Record<symbol, unknown>;
+  if (!(destination as unknown as Record<symbol, unknown> | undefined)?.[pino.symbols.needsMetadataGsym]) {
+    const writer: PlainLineWriter = {
+      prefix: (l) => `{"level":30,"time":${Date.now()}${(l as unknown as Record<symbol, string>)[pino.symbols.chindingsSym]}`,
+      stream: internals[pino.symbols.streamSym] as DestinationStream,
+    };
+    internals[PLAIN_LINES] = writer;
+  }
+  return logger;
 }

@@ -91,8 +91,9 @@ export async function startWebhookServer(config: AuthenticatorConfig, options: W
 
   const reviewDeps: ReviewDeps = {
     clusterId: config.clusterId,
-    resolve: (token, signal) => resolver.resolve(token, signal),
-    confirm: (token, identity) => resolver.confirm(token, identity),
+    resolve: (token, signal, key) => resolver.resolve(token, signal, key),
+    cached: (key) => resolver.cached(key),
+    confirm: (token, identity, key) => resolver.confirm(token, identity, key),
     mapper: chain,
     deadlineMs: config.review.deadlineMs,
     audiences: config.review.audiences,

@@ -1,21 +1,22 @@
 /**
  * The one outbound call of the verifier: GET the validated presigned GetCallerIdentity URL on an allow-listed STS host.
  *
- * - A keep-alive `https.Agent` pools connections (the reference uses Go's default of 2 idle per host).
- * - Redirects are never followed (Node's https never follows them; a 3xx is an STSError).
+ * - Keep-alive connections per STS host (sts-connection.ts: HTTP/1.1 written by hand on a TLS socket, measured ~5×
+ *   cheaper in CPU per call than node:https; the reference uses Go's default transport, 2 idle per host).
+ * - Redirects are never followed (a 3xx is an STSError).
  * - No proxy is picked up from the environment, system TLS roots are kept (plus an optional extra CA for tests).
  * - The presigned URL and the token never appear in errors: only the host's region and STS's sanitized reply do.
  * - `connectTo` is a test-only override of the address dialled; the TLS server name and Host header stay the
  *   validated STS host, so certificate checks still apply to that name. It comes from verifier options, never from
  *   the token.
  */
-import * as https from 'node:https';
+import { channel } from 'node:diagnostics_channel';
 import * as tls from 'node:tls';
-import type { IncomingMessage } from 'node:http';
 import { stsError, stsThrottling } from './messages';
 import { CallerIdentity, parseCallerIdentity, parseErrorReply, sanitizeStsMessage } from './sts-reply';
 import { regionOfStsHost } from './hosts';
 import { CLUSTER_ID_HEADER, DEFAULT_STS_TIMEOUT_MS } from './constants';
+import { TlsKeepAlivePool } from './sts-connection';
 
 export type { CallerIdentity } from './sts-reply';
 
@@ -53,8 +54,22 @@ function parseConnectTo(value: string): { host: string; port: number } {
   return { host: m[1].replace(/^\[|\]$/g, ''), port };
 }
 
+/**
+ * Every STS request is announced here before it is sent, with its Host (`{ host }`): what Node's
+ * `http.client.request.start` channel did while this client used node:https, so that a run can prove the verifier
+ * calls no host outside the allow-list (bench/hardening/outbound.ts).
+ */
+export const STS_REQUEST_CHANNEL = 'cdk-eks-access.sts.request';
+const requestChannel = channel(STS_REQUEST_CHANNEL);
+
+/** A request target: `/` and a query of URL characters only (parseToken's strict query guarantees it). */
+const REQUEST_PATH = /^\/\?[\x21-\x7e]*$/;
+/** A header value without control characters (CR and LF above all). */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
 export class StsClient {
-  private readonly agent: https.Agent;
+  private readonly pools = new Map<string, TlsKeepAlivePool>();
+  private readonly secureContext?: tls.SecureContext;
   private readonly timeoutMs: number;
   private readonly dial?: { host: string; port: number };
 
@@ -62,14 +77,10 @@ export class StsClient {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_STS_TIMEOUT_MS;
     if (!(this.timeoutMs > 0)) throw new Error(`timeoutMs must be a positive number, got ${options.timeoutMs}`);
     this.dial = options.connectTo === undefined ? undefined : parseConnectTo(options.connectTo);
-    this.agent = new https.Agent({
-      keepAlive: true,
-      maxSockets: options.maxSockets ?? 64,
-      // Built once: given as `ca`, Node would re-parse the whole list (~140 system roots + the extra CA) on every TLS
-      // handshake, ~30 ms of CPU each (bench/results/RESULTS.md, webhook).
-      secureContext:
-        options.caPem === undefined ? undefined : tls.createSecureContext({ ca: [...tls.rootCertificates, options.caPem.toString()] }),
-    });
+    // Built once: given as `ca`, Node would re-parse the whole list (~140 system roots + the extra CA) on every TLS
+    // handshake, ~30 ms of CPU each (bench/results/RESULTS.md, webhook).
+    this.secureContext =
+      options.caPem === undefined ? undefined : tls.createSecureContext({ ca: [...tls.rootCertificates, options.caPem.toString()] });
   }
 
   /** GETs the presigned URL and returns the caller identity, or throws STSError / STSThrottling. */
@@ -86,7 +97,8 @@ export class StsClient {
   }
 
   close(): void {
-    this.agent.destroy();
+    for (const pool of this.pools.values()) pool.close();
+    this.pools.clear();
   }
 
   private classifyFailure(status: number, body: string, region: string): Error {
@@ -97,76 +109,30 @@ export class StsClient {
     return stsError(`error from AWS (expected 200, got ${status}) on ${region} endpoint: ${detail}`, status);
   }
 
-  private request(call: StsCall) {
-    return https.request({
-      agent: this.agent,
-      host: this.dial?.host ?? call.host,
-      port: this.dial?.port ?? 443,
-      servername: call.host,
-      method: 'GET',
-      path: call.path,
-      headers: {
-        host: call.host,
-        [CLUSTER_ID_HEADER]: call.clusterId,
-        accept: 'application/json',
-        'user-agent': 'cdk-eks-access',
-      },
-    });
+  /** The keep-alive connections to `host` (an allow-listed STS host). */
+  private poolFor(host: string): TlsKeepAlivePool {
+    let pool = this.pools.get(host);
+    if (!pool) {
+      const endpoint = { host: this.dial?.host ?? host, port: this.dial?.port ?? 443, servername: host, secureContext: this.secureContext };
+      pool = new TlsKeepAlivePool(endpoint, this.options.maxSockets ?? 64);
+      this.pools.set(host, pool);
+    }
+    return pool;
   }
 
-  private get(call: StsCall, region: string): Promise<{ status: number; body: string }> {
-    return new Promise((resolve, reject) => {
-      // Settles once; every later event is a no-op that builds nothing (an STSError carries a stack trace: building one
-      // after each successful reply, as a catch-all 'close' handler would, cost ~2.5% of a loaded server's CPU).
-      let settled = false;
-      let timer: NodeJS.Timeout | undefined = undefined;
-      let req: ReturnType<typeof https.request> | undefined;
-      const onAbort = () => req?.destroy(new Error('aborted'));
-      const settle = () => {
-        settled = true;
-        clearTimeout(timer);
-        call.signal?.removeEventListener('abort', onAbort);
-      };
-      const fail = (reason: string) => {
-        if (settled) return;
-        settle();
-        reject(stsError(`error during GET: ${reason} on ${region} endpoint`));
-      };
-      if (call.signal?.aborted) return fail('aborted before the request was sent');
-      let request: ReturnType<typeof https.request>;
-      try {
-        request = req = this.request(call);
-      } catch (e) {
-        // e.g. a header value Node refuses; never let a TypeError escape as a non-STSError
-        return fail((e as Error).message);
-      }
-      // One timer per call, cleared when it settles (no AbortSignal.timeout / AbortSignal.any per call).
-      timer = setTimeout(() => request.destroy(new Error(`timed out after ${this.timeoutMs} ms`)), this.timeoutMs);
-      call.signal?.addEventListener('abort', onAbort, { once: true });
+  private async get(call: StsCall, region: string): Promise<{ status: number; body: string }> {
+    const fail = (reason: string) => stsError(`error during GET: ${reason} on ${region} endpoint`);
+    if (call.signal?.aborted) throw fail('aborted before the request was sent');
+    if (!REQUEST_PATH.test(call.path)) throw fail('Request path contains unescaped characters');
+    if (!HEADER_VALUE.test(call.clusterId)) throw fail(`Invalid character in header content ["${CLUSTER_ID_HEADER}"]`);
+    const request = `GET ${call.path} HTTP/1.1\r\nHost: ${call.host}\r\n${CLUSTER_ID_HEADER}: ${call.clusterId}\r\n` +
+      'Accept: application/json\r\nUser-Agent: cdk-eks-access\r\n\r\n';
+    if (requestChannel.hasSubscribers) requestChannel.publish({ host: call.host });
+    try {
+      return await this.poolFor(call.host).exchange({ request, maxBodyBytes: MAX_REPLY_BYTES, timeoutMs: this.timeoutMs, signal: call.signal });
+    } catch (e) {
       // Node's messages for socket and TLS errors name the dialled address, never the request path.
-      request.on('error', (err: NodeJS.ErrnoException) => fail(err.message));
-      // Catch-all so that no path leaves the promise pending; a no-op once it has settled.
-      request.on('close', () => fail('connection closed before a complete reply'));
-      request.on('response', (res: IncomingMessage) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > MAX_REPLY_BYTES) request.destroy(new Error(`reply larger than ${MAX_REPLY_BYTES} bytes`));
-          else chunks.push(chunk);
-        });
-        res.on('end', () => {
-          if (settled) return;
-          settle();
-          resolve({ status: res.statusCode ?? 0, body: chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8') });
-        });
-        res.on('error', (err) => {
-          if (settled) return;
-          settle();
-          reject(stsError(`error reading HTTP result: ${err.message}`));
-        });
-      });
-      request.end();
-    });
+      throw fail((e as Error).message);
+    }
   }
 }

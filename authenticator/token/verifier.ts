@@ -85,7 +85,11 @@ export class TokenVerifier {
 
   /** Verifies `token`; resolves to the identity or rejects with `FormatError`, `STSError` or `STSThrottling`. */
   async verify(token: string, call: VerifyCallOptions = {}): Promise<Identity> {
-    const parsed = this.check(token);
+    return this.verifyChecked(this.check(token), call);
+  }
+
+  /** `verify` of a token that `check` passed, given its result (the STS host is allow-listed again before the call). */
+  async verifyChecked(parsed: ParsedToken, call: VerifyCallOptions = {}): Promise<Identity> {
     const reply = await this.sts.getCallerIdentity({
       host: parsed.host,
       path: parsed.requestPath,

@@ -11,6 +11,9 @@ import { Construct, IConstruct } from 'constructs';
 import type { AccessModel } from '../model';
 import { AccessChart } from '../k8s/access-chart';
 import type { AwsAuthRows } from '../../authenticator/mapper/types';
+import { RuleError } from '../model/rule-error';
+
+const AWS_AUTH_IMPORTED_CLUSTER_RULE = 'eks-access:aws-auth-imported-cluster';
 
 export interface EksAccessManifestsProps {
   /** The cluster (an `eks.Cluster` of this app, or an imported one with a kubectl provider). */
@@ -40,7 +43,7 @@ export class EksAccessManifests extends Construct {
   private addAwsAuthRows(props: EksAccessManifestsProps, rows: AwsAuthRows | undefined): void {
     if (!rows) return;
     if (!(props.cluster instanceof eks.Cluster)) {
-      throw new Error(`${this.node.path}: the model needs aws-auth rows but the cluster is imported; merge dist/aws-auth.k8s.yaml (writeAccessManifests) with \`eks-access merge-aws-auth\` instead`);
+      throw new RuleError(AWS_AUTH_IMPORTED_CLUSTER_RULE, this.node.path, `the model needs aws-auth rows but the cluster is imported; merge dist/aws-auth.k8s.yaml (writeAccessManifests) with \`eks-access merge-aws-auth\` instead`);
     }
     const awsAuth = props.cluster.awsAuth;
     rows.roles.forEach((r, i) => awsAuth.addRoleMapping(iam.Role.fromRoleArn(this, `AwsAuthRole${i}`, r.roleArn!, { mutable: false }), { username: r.username, groups: [...r.groups] }));

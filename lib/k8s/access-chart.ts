@@ -8,14 +8,17 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { AwsAuthRows } from '../../authenticator/mapper/types';
 import { AccessModel, authenticatorMappingRows, awsAuthRows, AuthenticationMode, GroupGrantJson, ServiceAccountMechanism } from '../model';
+import { ACCESS_MODEL_RULE, assertValidModel } from '../model/assert-valid-model';
+import { RuleError } from '../model/rule-error';
 import { renderAccessPolicyRbac } from './access-policy-rbac';
-import { checkModel } from './access-chart-model-check';
 import { AwsAuthConfigMap } from './aws-auth-config-map';
 import { IamIdentityMapping, IamIdentityMappingCrd } from './iam-identity-mapping';
 import { RbacChart, RoleKind } from './rbac-chart';
 import { RbacSubject } from './rbac-subject';
 
 export const MANAGED_BY_LABELS = { 'app.kubernetes.io/managed-by': 'cdk-eks-access' };
+const AWS_AUTH_IN_API_MODE_RULE = 'eks-access:aws-auth-in-api-mode';
+const IAM_IDENTITY_MAPPING_ACCOUNTS_RULE = 'eks-access:iam-identity-mapping-accounts';
 /** Prefix of the names of the RBAC objects rendered for group grants. */
 export const GRANT_NAME_PREFIX = 'eks-access:';
 
@@ -52,7 +55,7 @@ function authenticatorMappingRowsAt(chart: Construct, model: AccessModel): AwsAu
   try {
     return authenticatorMappingRows(model);
   } catch (e) {
-    throw new Error(`${chart.node.path}: ${(e as Error).message}`);
+    throw RuleError.within(chart.node.path, e, ACCESS_MODEL_RULE);
   }
 }
 
@@ -65,7 +68,7 @@ export function rendersAwsAuth(model: AccessModel, awsAuth: boolean | undefined,
   const hasRows = rows.roles.length + rows.users.length + rows.accounts.length > 0;
   const want = awsAuth ?? (model.authenticationMode !== AuthenticationMode.API && hasRows);
   if (want && model.authenticationMode === AuthenticationMode.API) {
-    throw new Error(`${path}: awsAuth is on but the model's authentication mode is API, where EKS ignores aws-auth`);
+    throw new RuleError(AWS_AUTH_IN_API_MODE_RULE, path, `awsAuth is on but the model's authentication mode is API, where EKS ignores aws-auth`);
   }
   return want;
 }
@@ -84,7 +87,7 @@ export class AccessChart extends RbacChart {
     super(scope, id, { labels: MANAGED_BY_LABELS, externalClusterRoles: props.externalClusterRoles });
     const model = props.model;
     model._markRendered(`AccessChart '${this.node.path}'`);
-    checkModel(model, this.node.path);
+    assertValidModel(model, this.node.path);
     model.groupGrants.forEach((g, i) => this.renderGrant(g, `Grant${i}`));
     if (props.selfManagedAuthenticator ?? props.iamIdentityMappings ?? false) renderAccessPolicyRbac(this, model);
     for (const sa of model.serviceAccounts) {
@@ -102,7 +105,7 @@ export class AccessChart extends RbacChart {
       if (props.includeIamIdentityMappingCrd ?? true) new IamIdentityMappingCrd(this, 'IamIdentityMappingCrd');
       const all = authenticatorMappingRowsAt(this, model);
       if (all.accounts.length > 0) {
-        throw new Error(`${this.node.path}: IAMIdentityMapping cannot express account-wide mappings (accounts ${all.accounts.join(', ')}); use the aws-auth ConfigMap or AuthenticatorBackend.staticRows for them`);
+        throw new RuleError(IAM_IDENTITY_MAPPING_ACCOUNTS_RULE, this.node.path, `IAMIdentityMapping cannot express account-wide mappings (accounts ${all.accounts.join(', ')}); use the aws-auth ConfigMap or AuthenticatorBackend.staticRows for them`);
       }
       all.roles.forEach((r, i) => new IamIdentityMapping(this, `RoleMapping${i}`, { arn: r.roleArn!, username: r.username, groups: [...r.groups] }));
       all.users.forEach((u, i) => new IamIdentityMapping(this, `UserMapping${i}`, { arn: u.userArn, username: u.username, groups: [...u.groups] }));

@@ -9,6 +9,9 @@ import type { AwsAuthRows, RoleMapping, UserMapping } from '../../authenticator/
 import { keyedRows, OWNED_ROWS_ANNOTATION, ownershipAnnotation } from './aws-auth-ownership';
 import { normaliseAwsAuth, rowKeys } from '../model/aws-auth-rows';
 import { awsAuthData, NodeRoleMapping, nodeRoleRow } from './aws-auth-rows';
+import { RuleError } from '../model/rule-error';
+
+const AWS_AUTH_EMPTY_RULE = 'eks-access:aws-auth-empty';
 
 export interface AwsAuthConfigMapProps {
   /** `mapRoles` rows (role paths are stripped). @default - none */
@@ -30,7 +33,7 @@ export class AwsAuthConfigMap extends Construct {
     super(scope, id);
     const roles = [...(props.nodeRoles ?? []).map(nodeRoleRow), ...(props.roles ?? [])];
     this.content = normaliseAwsAuth({ roles, users: props.users ?? [], accounts: props.accounts ?? [] }, this.node.path);
-    if (rowKeys(this.content).length === 0) throw new Error(`${this.node.path}: aws-auth would be empty; give roles, users, accounts or nodeRoles`);
+    if (rowKeys(this.content).length === 0) throw new RuleError(AWS_AUTH_EMPTY_RULE, this.node.path, `aws-auth would be empty; give roles, users, accounts or nodeRoles`);
     this.configMap = new k8s.KubeConfigMap(this, 'Resource', {
       metadata: {
         name: 'aws-auth',

@@ -13,6 +13,7 @@ import { AccessPolicyGrant } from './access-policies';
 import { AccessEntryType, AuthenticationMode, PolicyEffect, PrincipalKind, PrincipalOrigin, SystemMastersHandling } from './enums';
 import { parseIamArn, ssoPermissionSetOf } from './iam-arn';
 import { hasUnresolvedToken } from './tokens';
+import { RuleError } from './rule-error';
 import {
   AccessModelProps, ClusterGrantProps, CreateRoleProps, CreateUserProps, GroupGrantProps, NodeRoleProps, ServiceAccountPolicyStatement,
   ServiceAccountProps,
@@ -29,13 +30,16 @@ import type { AwsAuthRows } from '../../authenticator/mapper/types';
 
 const DEFAULT_MAX_SESSION_SECONDS = 3600;
 const MAX_IAM_ROLE_NAME = 64;
+const MODEL_VERSION_RULE = 'eks-access:access-model-version';
+/** A change to a model after a construct rendered it would reach only what is built later. */
+const MODEL_SEALED_RULE = 'eks-access:access-model-sealed';
 
 /** The access model of one cluster. */
 export class AccessModel {
   /** Reads the JSON form (`toJson()`), e.g. from a file written by the CDK app. */
   public static fromJson(json: AccessModelJson): AccessModel {
     if (json.version !== ACCESS_MODEL_VERSION) {
-      throw new Error(`access model version ${json.version} is not supported (expected ${ACCESS_MODEL_VERSION})`);
+      throw new RuleError(MODEL_VERSION_RULE, 'AccessModel.fromJson', `access model version ${json.version} is not supported (expected ${ACCESS_MODEL_VERSION})`);
     }
     const model = new AccessModel({
       accountId: json.accountId,
@@ -301,7 +305,7 @@ export class AccessModel {
 
   private assertOpen(call: string): void {
     if (this.sealedBy === undefined) return;
-    throw new Error(`AccessModel.${call}: the model was already rendered by ${this.sealedBy}; a change now would reach only `
+    throw new RuleError(MODEL_SEALED_RULE, `AccessModel.${call}`, `the model was already rendered by ${this.sealedBy}; a change now would reach only `
       + `what is built after it, so the AWS and Kubernetes outputs would disagree. Declare every principal, group grant and `
       + `service account before creating ClusterAccess, AccessChart or AuthenticatorFunction from the model.`);
   }

@@ -7,6 +7,11 @@
  */
 import { findPartition } from '../../authenticator/partitions';
 import { AccessScopeType } from './enums';
+import { RuleError } from './rule-error';
+
+const ACCESS_POLICY_NAME_RULE = 'eks-access:access-policy-name';
+const ACCESS_POLICY_ARN_RULE = 'eks-access:access-policy-arn';
+const PARTITION_RULE = 'eks-access:partition';
 
 /** An access policy associated at a scope. Build with `policy.atClusterScope()` / `policy.inNamespaces(...)`. */
 export interface AccessPolicyGrant {
@@ -103,7 +108,7 @@ export class AccessPolicy {
     const policy = CATALOGUE.get(policyName) ?? UNCATALOGUED.get(policyName);
     if (policy) return policy;
     if (!POLICY_NAME.test(policyName)) {
-      throw new Error(`'${policyName}' is not an EKS access policy name (letters and digits, e.g. AmazonEKSViewPolicy); catalogued names: ${[...CATALOGUE.keys()].join(', ')}`);
+      throw new RuleError(ACCESS_POLICY_NAME_RULE, 'AccessPolicy.of', `'${policyName}' is not an EKS access policy name (letters and digits, e.g. AmazonEKSViewPolicy); catalogued names: ${[...CATALOGUE.keys()].join(', ')}`);
     }
     const added = new AccessPolicy(policyName, AccessScopeType.CLUSTER, false, false);
     UNCATALOGUED.set(policyName, added);
@@ -117,7 +122,7 @@ export class AccessPolicy {
   public static fromArn(policyArn: string): AccessPolicy {
     const m = /^arn:([a-z-]+):eks::aws:cluster-access-policy\/([A-Za-z0-9]+)$/.exec(policyArn);
     if (!m || !findPartition(m[1])) {
-      throw new Error(`'${policyArn}' is not an EKS access policy ARN (arn:<partition>:eks::aws:cluster-access-policy/<Name>)`);
+      throw new RuleError(ACCESS_POLICY_ARN_RULE, 'AccessPolicy.fromArn', `'${policyArn}' is not an EKS access policy ARN (arn:<partition>:eks::aws:cluster-access-policy/<Name>)`);
     }
     return AccessPolicy.of(m[2]);
   }
@@ -145,7 +150,7 @@ export class AccessPolicy {
 
   /** The ARN in a partition (`aws`, `aws-cn`, `aws-us-gov`, `aws-iso`, `aws-iso-b`, ...). */
   public arn(partition: string = 'aws'): string {
-    if (!findPartition(partition)) throw new Error(`'${partition}' is not an AWS partition`);
+    if (!findPartition(partition)) throw new RuleError(PARTITION_RULE, `AccessPolicy.arn('${partition}')`, `'${partition}' is not an AWS partition`);
     return `arn:${partition}:eks::aws:cluster-access-policy/${this.policyName}`;
   }
 }

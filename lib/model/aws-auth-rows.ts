@@ -13,8 +13,12 @@ import { accessPolicyGroups } from './access-policy-roles';
 import type { AccessModel } from './access-model';
 import { SYSTEM_MASTERS, clusterPrincipals, effectiveUsername, nodeAwsAuthGroups } from './derive';
 import { AccessEntryType, AccessScopeType, AuthenticationMode, PrincipalKind } from './enums';
+import { RuleError } from './rule-error';
 import { hasUnresolvedToken } from './tokens';
 import type { PrincipalJson } from './types';
+
+const AWS_AUTH_DUPLICATE_ROW_RULE = 'eks-access:aws-auth-duplicate-row';
+const AWS_AUTH_ACCOUNT_RULE = 'eks-access:aws-auth-account-id';
 
 /**
  * The role ARN an aws-auth row matches: without IAM path. A token ARN cannot be split at synth time, so it is rebuilt
@@ -108,11 +112,11 @@ export function normaliseAwsAuth(c: AwsAuthRows, where: string): AwsAuthRows {
   const out = { roles, users: [...c.users], accounts: [...c.accounts] };
   const seen = new Set<string>();
   for (const k of rowKeys(out)) {
-    if (seen.has(k)) throw new Error(`${where}: aws-auth has two rows for ${k.replace(/^[a-z]+:/, '')}; keep one (the authenticator would use only one of them)`);
+    if (seen.has(k)) throw new RuleError(AWS_AUTH_DUPLICATE_ROW_RULE, where, `aws-auth has two rows for ${k.replace(/^[a-z]+:/, '')}; keep one (the authenticator would use only one of them)`);
     seen.add(k);
   }
   for (const a of out.accounts) {
-    if (!hasUnresolvedToken(a) && !/^\d{12}$/.test(a)) throw new Error(`${where}: mapAccounts entry "${a}" is not a 12-digit AWS account id`);
+    if (!hasUnresolvedToken(a) && !/^\d{12}$/.test(a)) throw new RuleError(AWS_AUTH_ACCOUNT_RULE, where, `mapAccounts entry "${a}" is not a 12-digit AWS account id`);
   }
   return out;
 }

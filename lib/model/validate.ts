@@ -15,6 +15,7 @@ import { isServiceLinkedRole, parseIamArn } from './iam-arn';
 import { hasUnresolvedToken } from './tokens';
 import { NAMESPACE_NAME } from './rbac-vocabulary';
 import { identityIssues } from './validate-identity';
+import { RuleError } from './rule-error';
 import type { AccessPolicyGrantJson, IamStatementJson, PrincipalJson, ServiceAccountJson } from './types';
 
 /** EKS: access entries per cluster, not adjustable (quota L-C56B9FC3). */
@@ -213,7 +214,7 @@ function checkPolicies(model: AccessModel, grants: readonly AccessPolicyGrantJso
     try {
       policy = AccessPolicy.of(g.policyName);
     } catch (e) {
-      at((e as Error).message);
+      at(e instanceof RuleError ? e.detail : (e as Error).message);
     }
     if (policy && !policy.catalogued) {
       uncatalogued(`access policy ${g.policyName} is not in this version's catalogue; it is associated as named `

@@ -7,6 +7,7 @@ import { FormatError, STSThrottling } from '../../../authenticator/errors';
 import type { Identity } from '../../../authenticator/identity';
 import { MappingError } from '../../../authenticator/mapper/row-error';
 import { handleTokenReview, redact, ReviewDeps } from '../../../authenticator/server/handle-token-review';
+import { tokenHash } from '../../../authenticator/server/token-facts';
 import { webhookKubeconfig, webhookServerUrl } from '../../../authenticator/server/kubeconfig';
 import { parse } from 'yaml';
 import serverUrlVectors from '../../conformance/webhook-server-url.json';
@@ -49,6 +50,20 @@ describe('handleTokenReview', () => {
     expect([template.statusCode, template.body.status.error]).toEqual([403, expect.stringMatching(/instance id/)]);
     const bug = await handleTokenReview(body(), deps({ resolve: async () => { throw new TypeError('undefined is not a function'); } }));
     expect([bug.statusCode, bug.body.status.authenticated]).toEqual([403, false]);
+  });
+
+  it('answers a cached identity without resolve (no STS path, no deadline signal) and confirms it under the hashed key', async () => {
+    const resolve = jest.fn(async () => identity);
+    const confirm = jest.fn();
+    const out = await handleTokenReview(body(), deps({ cached: () => identity, resolve, confirm }));
+    expect([out.statusCode, out.body.status.user?.username]).toEqual([200, 'alice']);
+    expect(resolve).not.toHaveBeenCalled();
+    expect(confirm).toHaveBeenCalledWith('k8s-aws-v1.x', identity, tokenHash('k8s-aws-v1.x'));
+    const miss = await handleTokenReview(body(), deps({ cached: () => undefined, resolve }));
+    expect(miss.statusCode).toBe(200);
+    expect(resolve).toHaveBeenCalledWith('k8s-aws-v1.x', expect.any(AbortSignal), tokenHash('k8s-aws-v1.x'));
+    const denied = await handleTokenReview(body(), deps({ cached: () => { throw new FormatError('input token was not properly formatted: x'); }, resolve }));
+    expect([denied.statusCode, denied.result]).toEqual([403, 'invalid_token']);
   });
 
   it('answers by the deadline even when a dependency never settles', async () => {

@@ -7,6 +7,7 @@ import { FormatError, STSError, STSThrottling } from '../../../authenticator/err
 import type { Identity } from '../../../authenticator/identity';
 import { IdentityResolver, IdentityResolverOptions } from '../../../authenticator/server/identity-resolver';
 import { WebhookMetrics } from '../../../authenticator/server/metrics';
+import { tokenHash } from '../../../authenticator/server/token-facts';
 
 const identity: Identity = {
   arn: 'arn:aws:iam::111122223333:user/alice', canonicalArn: 'arn:aws:iam::111122223333:user/alice',
@@ -131,6 +132,23 @@ describe('IdentityResolver', () => {
     expect([r.cache.size, r.denials.size]).toEqual([0, 1]);
     r.confirm(token, await r.resolve(token, never));
     expect([r.cache.size, r.denials.size]).toEqual([1, 0]);
+  });
+
+  it('checks a token once per STS call (verifyChecked gets what check returned) and answers a hit from cached()', async () => {
+    const checks: string[] = [];
+    const checked: unknown[] = [];
+    const r = resolver({
+      verify: async () => { throw new Error('verify is not used when verifyChecked exists'); },
+      check: (token: string) => { checks.push(token); return { parsedFrom: token }; },
+      verifyChecked: async (parsed: unknown) => { checked.push(parsed); return identity; },
+    });
+    const token = tokenSignedAt(new Date(), 'once');
+    expect(r.cached(tokenHash(token))).toBeUndefined();
+    const got = await r.resolve(token, never);
+    expect([checks, checked]).toEqual([[token], [{ parsedFrom: token }]]);
+    r.confirm(token, got);
+    expect(r.cached(tokenHash(token))).toEqual(identity);
+    expect(checks).toHaveLength(1);
   });
 
   it('runs the format check before any slot: with STS hanging and every slot taken, junk is refused at once', async () => {

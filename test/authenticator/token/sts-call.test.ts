@@ -1,9 +1,11 @@
 /**
- * The STS call against a local HTTPS server standing in for STS: deadlines, aborts, keep-alive reuse, TLS name
- * checking, oversize replies, and that the token never leaks into errors.
+ * The STS call against a local HTTPS server standing in for STS: deadlines, aborts, keep-alive reuse (and its
+ * races), the connection bound, TLS name checking, oversize replies, and that the token never leaks into errors.
  */
 import { STSError, TokenVerifier } from '../../../authenticator';
-import { StsClient } from '../../../authenticator/token/sts';
+import { STS_REQUEST_CHANNEL, StsClient } from '../../../authenticator/token/sts';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import * as tls from 'node:tls';
 import * as https from 'node:https';
 import { getEventListeners } from 'node:events';
 import * as messages from '../../../authenticator/token/messages';
@@ -178,5 +180,78 @@ describe('StsClient guards', () => {
 
   test('timeoutMs must be positive', () => {
     expect(() => new StsClient({ allowedHosts: new Set(), timeoutMs: 0 })).toThrow(/timeoutMs/);
+  });
+});
+
+describe('keep-alive connections (sts-connection.ts)', () => {
+  test('a reply with Connection: close is read and its connection is not reused', async () => {
+    sts.setReply({ ...USER_REPLY, headers: { connection: 'close' } });
+    const v = verifier();
+    const before = sts.connections();
+    try {
+      for (let i = 0; i < 3; i++) await expect(v.verify(tokenFor())).resolves.toMatchObject({ userId: 'AIDAALICE' });
+      expect(sts.connections() - before).toBe(3);
+    } finally {
+      v.close();
+    }
+  });
+
+  test('a request on a kept connection that the server closed meanwhile is sent again on a new one', async () => {
+    // A raw TLS server that answers the first request of each connection and closes it on the second without a byte:
+    // the race of a keep-alive connection closed by the server as the client reuses it.
+    const ca = createCertificateAuthority('stale keep-alive CA');
+    const leaf = issueServerCertificate(ca, { dnsNames: ['sts.us-east-1.amazonaws.com'] });
+    const reply = JSON.stringify(USER_REPLY.body);
+    let accepted = 0;
+    const server = tls.createServer({ cert: leaf.certPem, key: leaf.keyPem }, (socket) => {
+      accepted++;
+      let requests = 0;
+      socket.on('data', (d: Buffer) => {
+        if (!d.toString('latin1').includes('\r\n\r\n')) return;
+        if (++requests > 1) return void socket.destroy();
+        socket.write(`HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${reply.length}\r\n\r\n${reply}`);
+      });
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const v = new TokenVerifier({ clusterId: 'c', stsConnectTo: `127.0.0.1:${(server.address() as AddressInfo).port}`, stsCaPem: ca.certPem });
+    try {
+      for (let i = 0; i < 3; i++) await expect(v.verify(tokenFor())).resolves.toMatchObject({ userId: 'AIDAALICE' });
+      expect(accepted).toBe(3);
+    } finally {
+      v.close();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  test('at most maxSockets connections: further calls wait for a free one', async () => {
+    sts.setReply(USER_REPLY);
+    const host = 'sts.us-east-1.amazonaws.com';
+    const client = new StsClient({ allowedHosts: new Set([host]), connectTo: sts.connectTo, caPem: sts.caPem, maxSockets: 2 });
+    const path = Buffer.from(tokenFor().slice(11), 'base64url').toString().replace(`https://${host}`, '');
+    const before = sts.connections();
+    try {
+      const all = await Promise.all(Array.from({ length: 8 }, () => client.getCallerIdentity({ host, path, clusterId: 'c' })));
+      expect(all.every((r) => r.userId === 'AIDAALICE')).toBe(true);
+      expect(sts.connections() - before).toBe(2);
+    } finally {
+      client.close();
+    }
+  });
+
+  test('every request is announced with its Host on the STS request channel', async () => {
+    sts.setReply(USER_REPLY);
+    const hosts: string[] = [];
+    const onRequest = (m: unknown) => hosts.push((m as { host: string }).host);
+    subscribe(STS_REQUEST_CHANNEL, onRequest);
+    const v = verifier();
+    try {
+      await v.verify(tokenFor());
+      expect(hosts).toEqual(['sts.us-east-1.amazonaws.com']);
+      expect(sts.requests.at(-1)?.headers).toMatchObject({ 'host': 'sts.us-east-1.amazonaws.com', 'x-k8s-aws-id': 'c', 'accept': 'application/json' });
+    } finally {
+      unsubscribe(STS_REQUEST_CHANNEL, onRequest);
+      v.close();
+    }
   });
 });
