@@ -231,7 +231,7 @@ out = {
 }
 rows = model.authenticator_mapping_rows()
 backend = AuthenticatorBackend.static_rows(roles=rows.roles, users=rows.users, accounts=rows.accounts)  # a last struct parameter is keywords
-out["backendNeedsApi"] = backend.needs_api_access
+out["backendNeedsApi"] = [backend.needs_api_access, AuthenticatorBackend.from_model(model).needs_api_access]
 out["mappingRoles"] = [(r.role_arn, list(r.groups)) for r in rows.roles]
 merged = AwsAuthMerge.merge(rows)
 out["mergedData"] = sorted(merged.config_map.data.keys())
@@ -251,7 +251,7 @@ print(json.dumps(out))
       entries: [['arn:aws:iam::111122223333:role/team/Ops', ['ops']]],
       awsAuthAccounts: ['444455556666'],
       username: expect.stringContaining('{{SessionName}}'),
-      backendNeedsApi: false,
+      backendNeedsApi: [false, false],
       mappingRoles: [['arn:aws:iam::111122223333:role/Ops', expect.arrayContaining(['ops'])]],
       mergedData: ['mapAccounts', 'mapRoles'],
       added: ['role:arn:aws:iam::111122223333:role/Ops', 'account:444455556666'],
