@@ -4,7 +4,8 @@
  */
 import { IAM_IDENTITY_MAPPING_GROUP } from './iam-identity-mapping';
 import type { AwsAuthRows } from '../../authenticator/mapper/types';
-import { staticMappingLists } from '../model/aws-auth-rows';
+import type { AccessModel } from '../model/access-model';
+import { authenticatorMappingRows, staticMappingLists } from '../model/aws-auth-rows';
 import type { RbacRule } from './rbac-rule';
 
 /** RBAC rules that hold in one namespace. */
@@ -24,6 +25,15 @@ export class AuthenticatorBackend {
   /** Rows baked into the server config (e.g. `authenticatorMappingRows(model)`). */
   public static staticRows(content: AwsAuthRows): AuthenticatorBackend {
     return new AuthenticatorBackend(AuthenticatorBackendType.STATIC, { type: AuthenticatorBackendType.STATIC, ...staticMappingLists(content) });
+  }
+
+  /**
+   * The model's mapping rows baked into the server config: `staticRows(authenticatorMappingRows(model))` in one call,
+   * which reads well from every jsii language (Python would otherwise spell the rows out as keyword arguments).
+   * Seals the model, as the constructs do.
+   */
+  public static fromModel(model: AccessModel): AuthenticatorBackend {
+    return AuthenticatorBackend.staticRows(authenticatorMappingRows(model));
   }
 
   /** Watch an aws-auth-format ConfigMap (default `kube-system/aws-auth`). */

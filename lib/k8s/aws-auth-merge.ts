@@ -174,3 +174,17 @@ export function mergeAwsAuth(live: ConfigMapLike | undefined, ours: AwsAuthRows,
     added: s.added, removed: s.removed, shared: s.shared, released: s.released, unreadable,
   };
 }
+
+/** `mergeAwsAuth` for every jsii language (free functions are TypeScript-only). */
+export class AwsAuthMerge {
+  /**
+   * Merges `ours` into the live aws-auth ConfigMap (none when aws-auth does not exist yet), changing only rows this
+   * library wrote before; see `AwsAuthMergeResult` for conflicts. (`live` comes second here: jsii allows no optional
+   * parameter before a required one.)
+   */
+  public static merge(ours: AwsAuthRows, live?: ConfigMapLike, options: AwsAuthMergeOptions = {}): AwsAuthMergeResult {
+    return mergeAwsAuth(live, ours, options);
+  }
+
+  private constructor() {}
+}

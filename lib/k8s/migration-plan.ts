@@ -139,3 +139,16 @@ export function planMigration(doc: unknown): MigrationPlan {
   const invalidRows = parsed.errors.filter((e) => e.severity === 'error').map((e) => `${e.location}: ${e.message}`);
   return { ...plan, invalidRows, canSwitchToApi: plan.blockers.length === 0 && invalidRows.length === 0 };
 }
+
+/** `planMigration` for every jsii language (free functions are TypeScript-only). */
+export class AccessEntryMigration {
+  /**
+   * Plans the move from aws-auth to access entries (eksctl's rules), from a parsed aws-auth ConfigMap: a manifest or
+   * `kubectl get configmap aws-auth -o json/yaml` output, as an object.
+   */
+  public static plan(awsAuthConfigMap: unknown): MigrationPlan {
+    return planMigration(awsAuthConfigMap);
+  }
+
+  private constructor() {}
+}

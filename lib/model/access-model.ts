@@ -23,6 +23,11 @@ import {
   ACCESS_MODEL_VERSION, AccessModelJson, AccessPolicyGrantJson, GroupGrantJson, IamStatementJson, PrincipalJson, ServiceAccountJson,
 } from './types';
 import { statementFromJson } from './iam-statement';
+// The views below live in their own modules, which import this one for its type only: no load-time cycle.
+import { authenticatorMappingRows, awsAuthRows } from './aws-auth-rows';
+import { AccessEntryJson, accessEntries, effectiveUsername } from './derive';
+import { ValidationIssue, validateModel } from './validate';
+import type { AwsAuthRows } from '../../authenticator/mapper/types';
 
 const DEFAULT_MAX_SESSION_SECONDS = 3600;
 const MAX_IAM_ROLE_NAME = 64;
@@ -232,6 +237,37 @@ export class AccessModel {
     deepFreeze(this.principalList);
     deepFreeze(this.groupGrantList);
     deepFreeze(this.serviceAccountList);
+  }
+
+  /**
+   * The username a principal gets: its own, or the EKS default for its entry type (`{{SessionName}}` forms for roles,
+   * the node usernames for node roles) in `partition`.
+   */
+  public static effectiveUsername(principal: PrincipalJson, partition: string): string {
+    return effectiveUsername(principal, partition);
+  }
+
+  /** The access entries the model declares (none in CONFIG_MAP mode); what `ClusterAccess` creates. */
+  public accessEntries(): AccessEntryJson[] {
+    return accessEntries(this);
+  }
+
+  /** The aws-auth rows the model's authentication mode reads (none in API mode); what `AccessChart` renders. */
+  public awsAuthRows(): AwsAuthRows {
+    return awsAuthRows(this);
+  }
+
+  /**
+   * Every mapping row as the self-managed authenticator needs it (`AuthenticatorChart` static rows, the Lambda
+   * webhook): the CONFIG_MAP view, each access policy as its group. Seals the model, like the constructs do.
+   */
+  public authenticatorMappingRows(): AwsAuthRows {
+    return authenticatorMappingRows(this);
+  }
+
+  /** Problems that would fail synth (what `ClusterAccess` and `AccessChart` throw for), without a construct. */
+  public validate(): ValidationIssue[] {
+    return validateModel(this);
   }
 
   /** The JSON form (a deep copy). */

@@ -28,7 +28,7 @@ const STACK = 'ClusterAccess';
 const WHEEL_BUDGET_BYTES = 2 * 1024 * 1024;
 const SETUP_TIMEOUT_MS = 20 * 60_000;
 
-/** PyPI pins: each peer at the floor of its npm peer range (`^2.275.0` → 2.275.0), where PyPI serves it. */
+/** PyPI pins: the versions the TypeScript tests use (devDependencies; aws-cdk-lib's is the peer floor, the newest PyPI serves). */
 function peerPins(): string[] {
   return ['aws-cdk-lib', 'constructs', 'cdk8s', 'cdk8s-plus-28'].map((p) => `${p}==${pkg.devDependencies[p]}`);
 }
@@ -208,6 +208,60 @@ describe("the README's Python quick start, run verbatim", () => {
   });
 });
 
+describe("the README's model views and helpers, from Python (free functions in TypeScript, methods here)", () => {
+  it('validate, accessEntries, awsAuthRows, effectiveUsername, authenticatorMappingRows, mergeAwsAuth, writeAccessManifests, planMigration', async () => {
+    const appDir = join(scratch, 'helpers');
+    mkdirSync(appDir);
+    writeFileSync(join(appDir, 'helpers.py'), `
+import json, os, sys
+from cdk_eks_access import (AccessEntryMigration, AccessManifests, AccessModel, AccessPolicy, AuthenticationMode,
+                            AuthenticatorBackend, AwsAuthMerge)
+
+model = AccessModel(account_id="111122223333", authentication_mode=AuthenticationMode.API_AND_CONFIG_MAP)
+model.import_role("ops", "arn:aws:iam::111122223333:role/team/Ops", kubernetes_groups=["ops"],
+                  access_policies=[AccessPolicy.AMAZON_EKS_VIEW_POLICY.at_cluster_scope()])
+model.add_account("partner", "444455556666", kubernetes_groups=["partners"])
+model.add_group_grant(group="ops", cluster_role="view")
+model.add_group_grant(group="partners", cluster_role="view")
+out = {
+    "issues": [i.message for i in model.validate()],
+    "entries": [(e.principal_arn, list(e.kubernetes_groups)) for e in model.access_entries()],
+    "awsAuthAccounts": list(model.aws_auth_rows().accounts),
+    "username": AccessModel.effective_username(model.principals[0], "aws"),
+}
+rows = model.authenticator_mapping_rows()
+backend = AuthenticatorBackend.static_rows(roles=rows.roles, users=rows.users, accounts=rows.accounts)  # a last struct parameter is keywords
+out["backendNeedsApi"] = [backend.needs_api_access, AuthenticatorBackend.from_model(model).needs_api_access]
+out["mappingRoles"] = [(r.role_arn, list(r.groups)) for r in rows.roles]
+merged = AwsAuthMerge.merge(rows)
+out["mergedData"] = sorted(merged.config_map.data.keys())
+out["added"] = list(merged.added)
+out["manifest"] = os.path.relpath(AccessManifests.write(sys.argv[1], model=model), sys.argv[1])
+out["written"] = sorted(os.listdir(sys.argv[1]))
+plan = AccessEntryMigration.plan({"apiVersion": "v1", "kind": "ConfigMap",
+    "metadata": {"name": "aws-auth", "namespace": "kube-system"},
+    "data": {"mapRoles": "- rolearn: arn:aws:iam::111122223333:role/Admin\\n  username: admin\\n  groups: [system:masters]\\n"}})
+out["plan"] = [(e.principal_arn, [p.policy_arn for p in (e.access_policies or [])]) for e in plan.entries]
+print(json.dumps(out))
+`);
+    const r = await run(python, ['helpers.py', join(appDir, 'k8s')], appDir, userEnv(), 3 * 60_000);
+    expect({ code: r.code, stderr: r.code === 0 ? '' : tail(r.stderr) }).toEqual({ code: 0, stderr: '' });
+    expect(JSON.parse(r.stdout)).toEqual({
+      issues: [],
+      entries: [['arn:aws:iam::111122223333:role/team/Ops', ['ops']]],
+      awsAuthAccounts: ['444455556666'],
+      username: expect.stringContaining('{{SessionName}}'),
+      backendNeedsApi: [false, false],
+      mappingRoles: [['arn:aws:iam::111122223333:role/Ops', expect.arrayContaining(['ops'])]],
+      mergedData: ['mapAccounts', 'mapRoles'],
+      added: ['role:arn:aws:iam::111122223333:role/Ops', 'account:444455556666'],
+      manifest: 'access.k8s.yaml',
+      written: ['access.k8s.yaml', 'aws-auth.k8s.yaml'],
+      plan: [['arn:aws:iam::111122223333:role/Admin', ['arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy']]],
+    });
+  }, 4 * 60_000);
+});
+
 describe('errors reach Python', () => {
   it('a bad grant raises in Python with the construct path and the rule in the message', async () => {
     const appDir = join(scratch, 'bad');
@@ -227,7 +281,26 @@ except Exception as e:
 `);
     const r = await run(python, ['app.py'], appDir, userEnv({ CDK_OUTDIR: join(appDir, 'cdk.out') }), 3 * 60_000);
     expect({ code: r.code, stderr: r.code === 0 ? '' : tail(r.stderr) }).toEqual({ code: 0, stderr: '' });
-    expect(r.stdout).toMatch(/BadStack\/Access\/ops/);
-    expect(r.stdout).toMatch(/system:/);
+    expect(r.stdout).toMatch(/^RuntimeError: BadStack\/Access: invalid access model:\n {2}BadStack\/Access\/ops: username 'system:ops' must not start with 'system:'.*\[eks-access:username\]/);
+  }, 4 * 60_000);
+
+  it('a bad RBAC rule raises in Python with the chart path and the rule id', async () => {
+    const appDir = join(scratch, 'bad-rbac');
+    mkdirSync(appDir);
+    writeFileSync(join(appDir, 'app.py'), `
+import cdk8s
+from cdk_eks_access import RbacChart, RbacRule
+
+app = cdk8s.App()
+chart = RbacChart(app, "rbac")
+try:
+    chart.add_role("Dev", name="developer", namespace="team-a", rules=[RbacRule(api_groups=[""], resources=["pods"], verbs=["lsit"])])
+    app.synth_yaml()
+except Exception as e:
+    print(type(e).__name__ + ": " + str(e))
+`);
+    const r = await run(python, ['app.py'], appDir, userEnv(), 3 * 60_000);
+    expect({ code: r.code, stderr: r.code === 0 ? '' : tail(r.stderr) }).toEqual({ code: 0, stderr: '' });
+    expect(r.stdout).toMatch(/^RuntimeError: .*rbac\/Dev rules\[0\]: unknown verb "lsit".*\[eks-access:rbac-verb\]/);
   }, 4 * 60_000);
 });
