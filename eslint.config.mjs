@@ -15,7 +15,14 @@ export default tseslint.config(
     // The authenticator is the webhook core: it must never pull in CDK or cdk8s.
     files: ['authenticator/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', 'cdk8s', 'cdk8s-plus-*', '../lib/*', '../../lib/*'] }],
+      'no-restricted-imports': ['error', { patterns: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', 'cdk8s', 'cdk8s-plus-*', '**/lib', '**/lib/*'] }],
+    },
+  },
+  {
+    // CDK constructs build on the model and the authenticator, never on the cdk8s charts (test/architecture/layering.test.ts).
+    files: ['lib/aws/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['../k8s', '../k8s/*', '**/lib/k8s', '**/lib/k8s/*', 'cdk8s', 'cdk8s-plus-*'] }],
     },
   },
   {

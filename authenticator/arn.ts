@@ -4,14 +4,26 @@
  */
 import { findPartition } from './partitions';
 
-/** The kind of principal an identity ARN names. */
-export enum PrincipalType {
+/**
+ * The kind of IAM principal: the one enum for what an identity ARN names (`classifyArn`) and for the principals of
+ * the access model (lib/model re-exports it; a model principal is a USER, a ROLE or an ACCOUNT). String values are
+ * IAM's resource kinds in upper case.
+ */
+export enum PrincipalKind {
   USER = 'USER',
   ROLE = 'ROLE',
+  /** A whole AWS account: its root principal `arn:<p>:iam::<account>:root` (aws-auth `mapAccounts` in the model). */
+  ACCOUNT = 'ACCOUNT',
+  /** An STS assumed-role session (`arn:<p>:sts::<account>:assumed-role/<role>/<session>`). */
   ASSUMED_ROLE = 'ASSUMED_ROLE',
+  /** An STS federated user (`arn:<p>:sts::<account>:federated-user/<name>`). */
   FEDERATED_USER = 'FEDERATED_USER',
-  ROOT = 'ROOT',
 }
+
+/** @deprecated the earlier name of `PrincipalKind`; its `ROOT` (the account root principal) is `PrincipalKind.ACCOUNT`. */
+export const PrincipalType = { ...PrincipalKind, ROOT: PrincipalKind.ACCOUNT } as const;
+/** @deprecated the earlier name of `PrincipalKind`. */
+export type PrincipalType = PrincipalKind;
 
 export interface ParsedArn {
   readonly partition: string;
@@ -50,10 +62,10 @@ export function parseArn(arn: string): ParsedArn {
   return { partition, service, region, accountId, resource };
 }
 
-const IAM_RESOURCE_TYPES = new Map<string, PrincipalType>([
-  ['role', PrincipalType.ROLE],
-  ['user', PrincipalType.USER],
-  ['root', PrincipalType.ROOT],
+const IAM_RESOURCE_TYPES = new Map<string, PrincipalKind>([
+  ['role', PrincipalKind.ROLE],
+  ['user', PrincipalKind.USER],
+  ['root', PrincipalKind.ACCOUNT],
 ]);
 
 function parseIdentityArn(arn: string): ParsedArn {
@@ -65,11 +77,11 @@ function parseIdentityArn(arn: string): ParsedArn {
 }
 
 /** Canonical ARN and principal type of an identity ARN (reference: `arn.Canonicalize`). */
-export function classifyArn(arn: string): { readonly type: PrincipalType; readonly canonicalArn: string } {
+export function classifyArn(arn: string): { readonly type: PrincipalKind; readonly canonicalArn: string } {
   const parsed = parseIdentityArn(arn);
   const parts = parsed.resource.split('/');
   if (parsed.service === 'sts') {
-    if (parts[0] === 'federated-user') return { type: PrincipalType.FEDERATED_USER, canonicalArn: arn };
+    if (parts[0] === 'federated-user') return { type: PrincipalKind.FEDERATED_USER, canonicalArn: arn };
     if (parts[0] === 'assumed-role') {
       if (parts.length < 3) {
         throw new InvalidArnError(`assumed-role arn '${arn}' does not have the form assumed-role/<role>/<session>`);
@@ -77,7 +89,7 @@ export function classifyArn(arn: string): { readonly type: PrincipalType; readon
       // STS session ARNs never carry the role's IAM path; the name may still contain '/' (reference PR #103).
       const role = parts.slice(1, -1).join('/');
       return {
-        type: PrincipalType.ASSUMED_ROLE,
+        type: PrincipalKind.ASSUMED_ROLE,
         canonicalArn: `arn:${parsed.partition}:iam::${parsed.accountId}:role/${role}`,
       };
     }

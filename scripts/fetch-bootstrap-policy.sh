@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reproduces lib/analysis/data/bootstrap-policy.json: the default RBAC objects of a pinned Kubernetes release.
+# Reproduces lib/data/bootstrap-policy.json: the default RBAC objects of a pinned Kubernetes release.
 # They come from the k8s.io/kubernetes Go module (fetched through the Go module proxy), directory
 # plugin/pkg/auth/authorizer/rbac/bootstrappolicy/testdata/, i.e. the golden files upstream's policy_test.go compares
 # bootstrappolicy.*() against. Nothing is hand-written: the YAML `List`s are only converted to JSON.
@@ -13,7 +13,7 @@ trap 'rm -rf "$work"' EXIT
 dir="$(cd "$work" && GOFLAGS=-modcacherw go mod download -json "k8s.io/kubernetes@${VERSION}" | node -e \
   'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const j=JSON.parse(s);if(j.Error)throw new Error(j.Error);console.log(j.Dir)})')"
 TESTDATA="plugin/pkg/auth/authorizer/rbac/bootstrappolicy/testdata"
-node - "$dir/$TESTDATA" "$VERSION" "$TESTDATA" > lib/analysis/data/bootstrap-policy.json <<'JS'
+node - "$dir/$TESTDATA" "$VERSION" "$TESTDATA" > lib/data/bootstrap-policy.json <<'JS'
 const fs = require('node:fs');
 const path = require('node:path');
 const YAML = require('yaml');
@@ -32,4 +32,4 @@ for (const [key, file] of Object.entries(files)) {
 }
 process.stdout.write(JSON.stringify(out, null, 1) + '\n');
 JS
-echo "wrote lib/analysis/data/bootstrap-policy.json from k8s.io/kubernetes@${VERSION}/${TESTDATA}" >&2
+echo "wrote lib/data/bootstrap-policy.json from k8s.io/kubernetes@${VERSION}/${TESTDATA}" >&2

@@ -2,12 +2,12 @@
  * The `eks-access` dispatcher and the help of every command: `--version`, `help <command>`, full flag help (every
  * flag the command parses, with its default) and one error prefix (`eks-access <command>: `) on every command.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMMANDS, runCli } from '../bin/cli-main';
 import { renderHelp } from '../bin/commands/help';
 import { captureCli } from './helpers/cli-output';
+import { CLI, eksAccess } from './helpers/eks-access-process';
 
 const ROOT = join(__dirname, '..');
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -38,13 +38,12 @@ describe('eks-access dispatcher', () => {
     expect(await captureCli(runCli, [flag])).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
   });
 
-  it('the compiled binary answers --version and help <command> (npm test builds dist/ first)', () => {
-    const bin = join(ROOT, 'dist', 'bin', 'eks-access.js');
-    expect(existsSync(bin)).toBe(true);
-    const version = spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8' });
-    expect({ status: version.status, stdout: version.stdout }).toEqual({ status: 0, stdout: `${VERSION}\n` });
-    const help = spawnSync(process.execPath, [bin, 'help', 'risks'], { encoding: 'utf8' });
-    expect(help.status).toBe(0);
+  it('the compiled binary answers --version and help <command> (npm test builds dist/ first)', async () => {
+    expect(existsSync(CLI)).toBe(true);
+    const version = await eksAccess(['--version']);
+    expect({ status: version.code, stdout: version.stdout }).toEqual({ status: 0, stdout: `${VERSION}\n` });
+    const help = await eksAccess(['help', 'risks']);
+    expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^usage: eks-access risks --from PATH\.\.\. \[options\]\n/);
   });
 });

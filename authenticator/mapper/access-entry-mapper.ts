@@ -4,25 +4,22 @@
  *   STANDARD user → the user ARN; STANDARD role → `arn:<p>:sts::<acct>:assumed-role/<name>/{{SessionName}}` (path
  *   removed); EC2_LINUX, EC2_WINDOWS, EC2 (Auto Mode) → `system:node:{{EC2PrivateDNSName}}`; FARGATE_LINUX and
  *   HYBRID_LINUX → `system:node:{{SessionName}}`.
- * Node entries get the groups EKS gives nodes (`system:nodes`, plus `system:bootstrappers`, and
- * `eks:kube-proxy-windows` for Windows, `system:node-proxier` for Fargate, as in the aws-auth rows EKS writes for node
- * groups and Fargate profiles; for `EC2` (Auto Mode) only `system:nodes` — an inference, EKS does not document it).
+ * Node entries get the username and groups of eks-rules.ts (`nodeIdentity`, pinned against the EKS user guide).
  * `HYPERPOD_LINUX` is not supported (its generated username is not documented). Validation follows the
  * EKS API: one entry per principal, IAM role or user ARNs only (no STS session ARNs, no service-linked roles), node
  * types only for roles, custom usernames and groups only for STANDARD, no reserved username prefixes, no `system:`
  * groups, and `{{SessionName}}` in a username only after a `:`.
  * Access policies are authorization, not identity, and are not part of this mapper.
  */
-import { classifyArn, parseArn, PrincipalType } from '../arn';
+import { classifyArn, parseArn, PrincipalKind } from '../arn';
 import { MappingConfigError, MappingRowError } from './row-error';
 import type { RoleMapping, UserMapping } from './types';
 import { TableMapper, TableMapperOptions } from './table-mapper';
 import { AccessEntryType } from './access-entry-type';
-import { usernameProblems } from './username-template';
+import { defaultAccessEntryUsername, isSystemName, nodeIdentity, SUPPORTED_ACCESS_ENTRY_TYPES, usernameProblems } from './eks-rules';
 
 /** The types this mapper can map; HYPERPOD_LINUX is left out (EKS does not document its generated username). */
-type SupportedNodeType = Exclude<AccessEntryType, AccessEntryType.STANDARD | AccessEntryType.HYPERPOD_LINUX>;
-const SUPPORTED_TYPES: readonly string[] = Object.values(AccessEntryType).filter((t) => t !== AccessEntryType.HYPERPOD_LINUX);
+const SUPPORTED_TYPES = SUPPORTED_ACCESS_ENTRY_TYPES;
 
 export interface AccessEntry {
   readonly principalArn: string;
@@ -34,18 +31,7 @@ export interface AccessEntry {
   readonly kubernetesGroups?: readonly string[];
 }
 
-export { EKS_RESERVED_USERNAME_PREFIXES } from './username-template';
-
-const NODE_DEFAULTS: Record<SupportedNodeType, { username: string; groups: string[] }> = {
-  [AccessEntryType.EC2_LINUX]: { username: 'system:node:{{EC2PrivateDNSName}}', groups: ['system:bootstrappers', 'system:nodes'] },
-  [AccessEntryType.EC2_WINDOWS]: {
-    username: 'system:node:{{EC2PrivateDNSName}}',
-    groups: ['system:bootstrappers', 'system:nodes', 'eks:kube-proxy-windows'],
-  },
-  [AccessEntryType.EC2]: { username: 'system:node:{{EC2PrivateDNSName}}', groups: ['system:nodes'] },
-  [AccessEntryType.FARGATE_LINUX]: { username: 'system:node:{{SessionName}}', groups: ['system:bootstrappers', 'system:nodes', 'system:node-proxier'] },
-  [AccessEntryType.HYBRID_LINUX]: { username: 'system:node:{{SessionName}}', groups: ['system:bootstrappers', 'system:nodes'] },
-};
+export { defaultAccessEntryUsername, EKS_RESERVED_USERNAME_PREFIXES } from './eks-rules';
 
 export interface AccessEntryMapperOptions extends TableMapperOptions {
   /** @default 'access-entries' */
@@ -90,14 +76,14 @@ function validateEntry(e: AccessEntry, i: number): MappingRowError[] {
     out.push(err('type', `'${type}' is not an access entry type (${SUPPORTED_TYPES.join(', ')})`));
     return out;
   }
-  let principal: PrincipalType | undefined;
+  let principal: PrincipalKind | undefined;
   try {
     principal = classifyArn(e.principalArn).type;
   } catch (ex) {
     out.push(err('principalArn', `${(ex as Error).message}; expected an IAM role or user ARN`));
     return out;
   }
-  if (principal !== PrincipalType.ROLE && principal !== PrincipalType.USER) {
+  if (principal !== PrincipalKind.ROLE && principal !== PrincipalKind.USER) {
     out.push(err('principalArn', `'${e.principalArn}' is not an IAM role or user ARN (STS session ARNs, root and federated users are not accepted by EKS)`));
     return out;
   }
@@ -105,8 +91,8 @@ function validateEntry(e: AccessEntry, i: number): MappingRowError[] {
     out.push(err('principalArn', `'${e.principalArn}' is a service-linked role, which EKS does not accept`));
   }
   if (type !== AccessEntryType.STANDARD) {
-    if (principal !== PrincipalType.ROLE) out.push(err('type', `${type} entries need an IAM role (the node role), got a user`));
-    if (e.username !== undefined) out.push(err('username', `only STANDARD entries take a username; EKS sets '${NODE_DEFAULTS[type as keyof typeof NODE_DEFAULTS].username}'`));
+    if (principal !== PrincipalKind.ROLE) out.push(err('type', `${type} entries need an IAM role (the node role), got a user`));
+    if (e.username !== undefined) out.push(err('username', `only STANDARD entries take a username; EKS sets '${nodeIdentity(type)!.username}'`));
     if (e.kubernetesGroups?.length) out.push(err('kubernetesGroups', `only STANDARD entries take kubernetesGroups; EKS gives nodes their groups`));
     return out;
   }
@@ -115,27 +101,14 @@ function validateEntry(e: AccessEntry, i: number): MappingRowError[] {
   }
   (e.kubernetesGroups ?? []).forEach((g, gi) => {
     if (g.trim() === '') out.push(err(`kubernetesGroups[${gi}]`, 'must not be empty'));
-    else if (g.startsWith('system:')) out.push(err(`kubernetesGroups[${gi}]`, `'${g}' must not start with 'system:' (EKS rejects it; use an access policy such as AmazonEKSClusterAdminPolicy)`));
+    else if (isSystemName(g)) out.push(err(`kubernetesGroups[${gi}]`, `'${g}' must not start with 'system:' (EKS rejects it; use an access policy such as AmazonEKSClusterAdminPolicy)`));
   });
   return out;
 }
 
-/** The username EKS generates for an entry without one. */
-export function defaultAccessEntryUsername(principalArn: string, type: AccessEntryType | `${AccessEntryType}` = AccessEntryType.STANDARD): string {
-  if (type !== AccessEntryType.STANDARD) {
-    const node: { username: string } | undefined = NODE_DEFAULTS[type as SupportedNodeType];
-    if (!node) throw new Error(`EKS documents no generated username for ${type} access entries`);
-    return node.username;
-  }
-  const arn = parseArn(principalArn);
-  if (!arn.resource.startsWith('role/')) return principalArn;
-  const name = arn.resource.split('/').pop();
-  return `arn:${arn.partition}:sts::${arn.accountId}:assumed-role/${name}/{{SessionName}}`;
-}
-
 function toRow(e: AccessEntry, source: string): RoleMapping | UserMapping {
   const type = e.type ?? AccessEntryType.STANDARD;
-  const node = type === AccessEntryType.STANDARD ? undefined : NODE_DEFAULTS[type as keyof typeof NODE_DEFAULTS];
+  const node = nodeIdentity(type);
   const username = e.username ?? defaultAccessEntryUsername(e.principalArn, type);
   const groups = node ? node.groups : [...(e.kubernetesGroups ?? [])];
   return parseArn(e.principalArn).resource.startsWith('role/')

@@ -7,12 +7,12 @@
 import YAML from 'yaml';
 import { describe, isPlainObject } from './fields';
 import { MappingConfigError, MappingRowError } from './row-error';
-import { AWS_AUTH_KEYS, misspelledKeys, ParsedAwsAuth, readRows } from './mapping-lists';
-import type { AwsAuthMappings } from './types';
+import { AWS_AUTH_KEYS, encodeRowLists, misspelledKeys, ParsedAwsAuth, readRows } from './mapping-lists';
+import type { AwsAuthRows } from './types';
 
-export { AWS_AUTH_KEYS } from './mapping-lists';
+export { AWS_AUTH_KEYS, encodeRowLists } from './mapping-lists';
 
-export type { ParsedAwsAuth } from './mapping-lists';
+export type { AwsAuthRowLists, ParsedAwsAuth } from './mapping-lists';
 
 /**
  * Values the reference treats as "no value" (`ParseMap` in
@@ -113,39 +113,16 @@ export function parseMappingText(text: string, sourceName: string): ParsedAwsAut
 }
 
 /**
- * Encodes mappings as ConfigMap `data` (reference: EncodeMap, yaml.v2 Marshal). Field names and order are the
- * reference's (`rolearn`, `sso{permissionSetName, accountID, partition}`, `username`, `groups`), sequences are not
- * indented, so the reference's round-trip vector is reproduced byte for byte (TestParseMap of
+ * Encodes rows as ConfigMap `data` (reference: EncodeMap, yaml.v2 Marshal): the lists of `encodeRowLists` as YAML,
+ * sequences not indented, only the keys that have rows, so the reference's round-trip vector is reproduced byte for
+ * byte (TestParseMap of
  * https://github.com/kubernetes-sigs/aws-iam-authenticator/blob/v0.7.18/pkg/mapper/configmap/configmap_test.go).
  */
-export function encodeAwsAuth(m: Pick<AwsAuthMappings, 'roles' | 'users' | 'accounts'>): Record<string, string> {
+export function encodeAwsAuth(rows: AwsAuthRows): Record<string, string> {
+  const lists = encodeRowLists(rows);
   const out: Record<string, string> = {};
-  const opts = { indentSeq: false, lineWidth: 0 };
-  if (m.roles.length) {
-    out.mapRoles = YAML.stringify(
-      m.roles.map((r) => ({
-        ...(r.roleArn !== undefined ? { rolearn: r.roleArn } : {}),
-        ...(r.sso
-          ? { sso: { permissionSetName: r.sso.permissionSetName, accountID: r.sso.accountId, ...(r.sso.partition ? { partition: r.sso.partition } : {}) } }
-          : {}),
-        username: r.username,
-        ...(r.groups.length ? { groups: [...r.groups] } : {}),
-        ...(r.userId ? { userid: r.userId } : {}),
-      })),
-      opts,
-    );
+  for (const key of AWS_AUTH_KEYS) {
+    if (lists[key].length) out[key] = YAML.stringify(lists[key], { indentSeq: false, lineWidth: 0 });
   }
-  if (m.users.length) {
-    out.mapUsers = YAML.stringify(
-      m.users.map((u) => ({
-        userarn: u.userArn,
-        username: u.username,
-        ...(u.groups.length ? { groups: [...u.groups] } : {}),
-        ...(u.userId ? { userid: u.userId } : {}),
-      })),
-      opts,
-    );
-  }
-  if (m.accounts.length) out.mapAccounts = YAML.stringify([...m.accounts], opts);
   return out;
 }

@@ -16,7 +16,7 @@ import { readRoleRow, readUserRow } from './rows';
 import { TableMapper, TableMapperOptions } from './table-mapper';
 import type { RoleMapping, UserMapping } from './types';
 import { isPlainObject } from './fields';
-import { classifyArn, PrincipalType } from '../arn';
+import { classifyArn, PrincipalKind } from '../arn';
 
 export const IAM_IDENTITY_MAPPING_PATH = '/apis/iamauthenticator.k8s.aws/v1alpha1/iamidentitymappings';
 
@@ -65,7 +65,7 @@ export class CrdMapper extends TableMapper {
       let isRole = false;
       try {
         const t = classifyArn(String(arn)).type;
-        isRole = t === PrincipalType.ROLE || t === PrincipalType.ASSUMED_ROLE;
+        isRole = t === PrincipalKind.ROLE || t === PrincipalKind.ASSUMED_ROLE;
       } catch {
         // reported by the row reader below
       }

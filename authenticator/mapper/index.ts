@@ -1,9 +1,8 @@
 /** Identity mapping: verified AWS identity → Kubernetes user. Formats, templates, backends: docs/mapping.md. */
 export * from './types';
 export * from './row-error';
-export type { ParsedAwsAuth } from './aws-auth';
-export { AWS_AUTH_KEYS, encodeAwsAuth, parseAwsAuth, parseMappingDocument, parseMappingText } from './aws-auth';
-export type { MappingRows } from './table';
+export type { AwsAuthRowLists, ParsedAwsAuth } from './aws-auth';
+export { AWS_AUTH_KEYS, encodeAwsAuth, encodeRowLists, parseAwsAuth, parseMappingDocument, parseMappingText } from './aws-auth';
 export { MappingTable, roleKey } from './table';
 export { matchesSsoRole, ssoArnLike } from './sso';
 export * from './templates';
@@ -15,6 +14,7 @@ export * from './static-mapper';
 export * from './file-mapper';
 export * from './access-entry-type';
 export * from './access-entry-mapper';
+export * from './eks-rules';
 export * from './configmap-mapper';
 export * from './crd-mapper';
 export type { KubeConnection, KubeConnectionOptions } from './kube/connection';

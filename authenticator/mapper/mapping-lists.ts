@@ -6,7 +6,7 @@
 import { describe } from './fields';
 import { MappingRowError } from './row-error';
 import { readAccountRow, readRoleRow, readUserRow, RowResult } from './rows';
-import type { AwsAuthMappings, RoleMapping, UserMapping } from './types';
+import type { AwsAuthMappings, AwsAuthRows, RoleMapping, UserMapping } from './types';
 
 export const AWS_AUTH_KEYS = ['mapRoles', 'mapUsers', 'mapAccounts'] as const;
 
@@ -60,5 +60,40 @@ export function readRows(values: Record<string, unknown>): ParsedAwsAuth {
     accounts: accounts.rows,
     errors,
     broken: roles.broken || users.broken || accounts.broken,
+  };
+}
+
+/** aws-auth rows in the wire form: the three lists under their ConfigMap keys, rows with the reference's field names. */
+export interface AwsAuthRowLists {
+  readonly mapRoles: Record<string, unknown>[];
+  readonly mapUsers: Record<string, unknown>[];
+  readonly mapAccounts: string[];
+}
+
+/**
+ * The one wire encoder of aws-auth rows (`encodeAwsAuth` writes these lists as YAML; the static backend and the Lambda
+ * mapping file take them as JSON). Field names and order are the reference's (`rolearn`,
+ * `sso{permissionSetName, accountID, partition}`, `username`, `groups`, `userid`; pkg/config/types.go RoleMapping,
+ * UserMapping of https://github.com/kubernetes-sigs/aws-iam-authenticator/blob/v0.7.18/pkg/config/types.go); empty
+ * groups are left out, as the reference's `omitempty` does.
+ */
+export function encodeRowLists(rows: AwsAuthRows): AwsAuthRowLists {
+  return {
+    mapRoles: rows.roles.map((r) => ({
+      ...(r.roleArn !== undefined ? { rolearn: r.roleArn } : {}),
+      ...(r.sso
+        ? { sso: { permissionSetName: r.sso.permissionSetName, accountID: r.sso.accountId, ...(r.sso.partition ? { partition: r.sso.partition } : {}) } }
+        : {}),
+      username: r.username,
+      ...(r.groups.length ? { groups: [...r.groups] } : {}),
+      ...(r.userId ? { userid: r.userId } : {}),
+    })),
+    mapUsers: rows.users.map((u) => ({
+      userarn: u.userArn,
+      username: u.username,
+      ...(u.groups.length ? { groups: [...u.groups] } : {}),
+      ...(u.userId ? { userid: u.userId } : {}),
+    })),
+    mapAccounts: [...rows.accounts],
   };
 }

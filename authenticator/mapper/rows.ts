@@ -3,7 +3,7 @@
  * Stricter than the reference in one respect: an ARN that cannot be an identity ARN (e.g. `arn:iam:matlan`, which the
  * reference accepts and which can never match) is reported and the row is not applied.
  */
-import { classifyArn, PrincipalType } from '../arn';
+import { classifyArn, PrincipalKind } from '../arn';
 import { findPartition } from '../partitions';
 import { describe, isPlainObject, RowReader } from './fields';
 import { MappingRowError } from './row-error';
@@ -28,7 +28,7 @@ function reader(value: unknown, key: string, index: number): RowReader | Mapping
   return new RowReader(value, key, index);
 }
 
-function classify(arn: string): { type: PrincipalType; canonicalArn: string } | string {
+function classify(arn: string): { type: PrincipalKind; canonicalArn: string } | string {
   try {
     return classifyArn(arn);
   } catch (e) {
@@ -52,7 +52,7 @@ export function readRoleRow(value: unknown, key: string, index: number, source: 
     const c = classify(rawArn);
     if (typeof c === 'string') {
       r.fail(r.nameOf('rolearn'), `${c}; expected an IAM role ARN like arn:aws:iam::111122223333:role/NAME`);
-    } else if (c.type !== PrincipalType.ROLE && c.type !== PrincipalType.ASSUMED_ROLE) {
+    } else if (c.type !== PrincipalKind.ROLE && c.type !== PrincipalKind.ASSUMED_ROLE) {
       r.fail(r.nameOf('rolearn'), `'${rawArn}' is not a role ARN (it is a ${c.type.toLowerCase()}; put users in mapUsers)`);
     } else {
       roleArn = c.canonicalArn;
@@ -99,7 +99,7 @@ export function readUserRow(value: unknown, key: string, index: number, source: 
     const c = classify(rawArn);
     if (typeof c === 'string') {
       r.fail(r.nameOf('userarn'), `${c}; expected an IAM user ARN like arn:aws:iam::111122223333:user/NAME`);
-    } else if (c.type === PrincipalType.ROLE || c.type === PrincipalType.ASSUMED_ROLE) {
+    } else if (c.type === PrincipalKind.ROLE || c.type === PrincipalKind.ASSUMED_ROLE) {
       r.fail(r.nameOf('userarn'), `'${rawArn}' is a role ARN; put roles in mapRoles`);
     } else {
       userArn = c.canonicalArn;

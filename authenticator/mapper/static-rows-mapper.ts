@@ -3,7 +3,7 @@
  * aws-auth YAML strings) so that the Lambda handler, whose mapping is JSON, bundles no YAML parser.
  */
 import type { MappingRowError } from './row-error';
-import type { MappingRows } from './table';
+import type { AwsAuthRows } from './types';
 import { TableMapper, TableMapperOptions } from './table-mapper';
 
 export interface StaticMapperOptions extends TableMapperOptions {
@@ -18,7 +18,7 @@ export class StaticRowsMapper extends TableMapper {
    * Rows already validated (e.g. the result of `parseAwsAuth`, whose warnings are kept for `health()`). Prefer
    * `StaticMapper.fromDocument` for rows written by hand: it canonicalizes and validates ARNs.
    */
-  constructor(rows: MappingRows & { readonly errors?: readonly MappingRowError[] }, options: StaticMapperOptions = {}) {
+  constructor(rows: AwsAuthRows & { readonly errors?: readonly MappingRowError[] }, options: StaticMapperOptions = {}) {
     super(options);
     this.name = options.name ?? 'static';
     this.apply(rows, rows.errors ?? []);

@@ -5,9 +5,9 @@
  */
 import type { Identity, MappedUser } from '../identity';
 import { MappingError, MappingRowError } from './row-error';
-import { MappingRows, MappingTable } from './table';
+import { MappingTable } from './table';
 import { TemplateRenderer } from './templates';
-import { IdentityMapper, MapperHealth, MapperLogger, MappingMatch, SILENT_LOGGER } from './types';
+import { AwsAuthRows, IdentityMapper, MapperHealth, MapperLogger, MappingMatch, SILENT_LOGGER } from './types';
 
 export interface TableMapperOptions {
   /** Renders templates; share one so all backends share the EC2 cache. @default a renderer without EC2 */
@@ -38,7 +38,7 @@ export abstract class TableMapper implements IdentityMapper {
   }
 
   /** Puts new rows in effect; `rowErrors` are the problems found while reading them. */
-  protected apply(rows: MappingRows, rowErrors: readonly MappingRowError[]): void {
+  protected apply(rows: AwsAuthRows, rowErrors: readonly MappingRowError[]): void {
     const table = new MappingTable(rows);
     this.table = table;
     this.rowErrors = [...rowErrors, ...table.duplicates];

@@ -17,13 +17,7 @@ import { stripPath } from '../arn';
 import type { Identity } from '../identity';
 import { MappingRowError } from './row-error';
 import { matchesSsoRole } from './sso';
-import type { MappingMatch, RoleMapping, UserMapping } from './types';
-
-export interface MappingRows {
-  readonly roles: readonly RoleMapping[];
-  readonly users: readonly UserMapping[];
-  readonly accounts: readonly string[];
-}
+import type { AwsAuthRows, MappingMatch, RoleMapping, UserMapping } from './types';
 
 function safeStripPath(arn: string): string {
   try {
@@ -52,7 +46,7 @@ export class MappingTable {
   private readonly users = new Map<string, UserMapping>();
   private readonly accounts: ReadonlySet<string>;
 
-  constructor(readonly rows: MappingRows) {
+  constructor(readonly rows: AwsAuthRows) {
     const duplicates: MappingRowError[] = [];
     const note = (source: string | undefined, earlier: string | undefined, what: string) =>
       duplicates.push(

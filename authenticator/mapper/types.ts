@@ -20,7 +20,7 @@ export interface RoleMapping {
   readonly sso?: SsoRoleSelector;
   /** May contain templates (`{{SessionName}}`, …); see docs/mapping.md. */
   readonly username: string;
-  readonly groups: readonly string[];
+  readonly groups: string[]; // a plain array: the type is part of the jsii API (lib/model re-exports it)
   /** If set, the identity's STS user id (AROA…) must equal it too (protects against a deleted and recreated role). */
   readonly userId?: string;
   /** Where the row came from (e.g. `mapRoles[2]`), set by the parsers; used in logs and duplicate reports. */
@@ -31,19 +31,28 @@ export interface RoleMapping {
 export interface UserMapping {
   readonly userArn: string;
   readonly username: string;
-  readonly groups: readonly string[];
+  readonly groups: string[]; // a plain array: the type is part of the jsii API (lib/model re-exports it)
   /** If set, the identity's STS user id (AIDA…) must equal it too. */
   readonly userId?: string;
   /** Where the row came from (e.g. `mapUsers[0]`), set by the parsers. */
   readonly source?: string;
 }
 
+/**
+ * The rows of an aws-auth document: the one shape for what the charts, the CDK constructs and the model write and what
+ * the webhook reads (`encodeRowLists` / `encodeAwsAuth` put it on the wire, the parsers read it back).
+ */
+export interface AwsAuthRows {
+  /** `mapRoles` rows. */
+  readonly roles: RoleMapping[];
+  /** `mapUsers` rows. */
+  readonly users: UserMapping[];
+  /** `mapAccounts`: account ids whose every principal is mapped to its own ARN (username = canonical ARN, no groups). */
+  readonly accounts: string[];
+}
+
 /** The parsed content of an aws-auth document; `errors` lists rows that were rejected or are suspicious. */
-export interface AwsAuthMappings {
-  readonly roles: readonly RoleMapping[];
-  readonly users: readonly UserMapping[];
-  /** Account ids whose every principal is mapped to its own ARN (username = canonical ARN, no groups). */
-  readonly accounts: readonly string[];
+export interface AwsAuthMappings extends AwsAuthRows {
   readonly errors: readonly MappingRowError[];
 }
 

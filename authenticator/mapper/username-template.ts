@@ -1,25 +1,15 @@
 /**
- * The EKS username rules, written once for the model's synth-time validation, the access-entry mapper and the
- * migration plan: templates are PARSED (not pattern-matched) into literal text and `{{Placeholder}}`s, so an unknown
+ * The grammar of username templates, for the EKS username rules (eks-rules.ts `usernameProblems`) and the
+ * authenticator: templates are PARSED (not pattern-matched) into literal text and `{{Placeholder}}`s, so an unknown
  * placeholder, an unclosed `{{` or a stray `}}` is an error instead of a literal that never renders.
  *
- * Placeholders (aws-iam-authenticator pkg/server/server.go renderTemplates, and
- * https://docs.aws.amazon.com/eks/latest/userguide/set-custom-username.html for access entries):
- * - aws-auth rows render `{{AccountID}}`, `{{SessionName}}`, `{{SessionNameRaw}}`, `{{AccessKeyID}}` and
- *   `{{EC2PrivateDNSName}}` (the latter only for an EC2 instance's session, i.e. a node role);
- * - access entries take `{{SessionName}}` / `{{SessionNameRaw}}` in custom usernames, with a `:` before them, and no
- *   reserved prefix (`system:`, `eks:`, `aws:`, `amazon:`, `iam:`).
+ * Placeholders (aws-iam-authenticator pkg/server/server.go renderTemplates): aws-auth rows render `{{AccountID}}`,
+ * `{{SessionName}}`, `{{SessionNameRaw}}`, `{{AccessKeyID}}` and `{{EC2PrivateDNSName}}` (the latter only for an EC2
+ * instance's session, i.e. a node role). What access entries accept on top of this grammar is eks-rules.ts'.
  */
-
-/** Prefixes EKS rejects in access-entry usernames (set-custom-username.html, "Requirements for custom usernames"). */
-export const EKS_RESERVED_USERNAME_PREFIXES = ['system:', 'eks:', 'aws:', 'amazon:', 'iam:'] as const;
 
 /** Every placeholder the authenticator renders. */
 export const TEMPLATE_PLACEHOLDERS = ['AccountID', 'SessionName', 'SessionNameRaw', 'AccessKeyID', 'EC2PrivateDNSName'] as const;
-/** Placeholders an access-entry username may use. */
-export const ACCESS_ENTRY_PLACEHOLDERS: readonly string[] = ['SessionName', 'SessionNameRaw'];
-/** Placeholders EKS requires a `:` before. */
-const SESSION_PLACEHOLDERS: readonly string[] = ['SessionName', 'SessionNameRaw'];
 /** Rendered only for an EC2 instance's session (a node role). */
 export const NODE_ONLY_PLACEHOLDER = 'EC2PrivateDNSName';
 
@@ -66,36 +56,4 @@ export function parseTemplate(template: string): ParsedTemplate {
   }
   if (literal) parts.push({ literal });
   return { parts, errors };
-}
-
-/** Where a username is used: an access entry (API modes) or an aws-auth row (CONFIG_MAP), and for which entry type. */
-export interface UsernameContext {
-  /** True for an access-entry username (EKS's own rules apply), false for an aws-auth row. */
-  readonly accessEntry: boolean;
-  /** True for a node role (EC2 instance sessions), false for a STANDARD principal. */
-  readonly node: boolean;
-}
-
-/** Every problem of a custom username, each saying what would be valid; empty when EKS and the authenticator accept it. */
-export function usernameProblems(username: string, ctx: UsernameContext): string[] {
-  if (username.trim() === '') return ['username must not be empty; omit it to get the EKS default'];
-  const out: string[] = [];
-  const reserved = EKS_RESERVED_USERNAME_PREFIXES.find((prefix) => username.startsWith(prefix));
-  if (reserved && !ctx.node) out.push(`username '${username}' must not start with '${reserved}' (reserved prefixes: ${EKS_RESERVED_USERNAME_PREFIXES.join(', ')})`);
-  const parsed = parseTemplate(username);
-  out.push(...parsed.errors.map((e) => `username '${username}': ${e}`));
-  for (const part of parsed.parts) {
-    if (!('placeholder' in part)) continue;
-    const name = part.placeholder;
-    if (!(TEMPLATE_PLACEHOLDERS as readonly string[]).includes(name)) continue;
-    if (name === NODE_ONLY_PLACEHOLDER && !ctx.node) {
-      out.push(`username '${username}' uses {{${name}}} on a STANDARD principal; it renders only for an EC2 instance's session (declare the role with addNodeRole, or use {{SessionName}})`);
-    } else if (ctx.accessEntry && !ACCESS_ENTRY_PLACEHOLDERS.includes(name)) {
-      out.push(`username '${username}' uses {{${name}}}, which access entries do not render; use ${ACCESS_ENTRY_PLACEHOLDERS.map((k) => `{{${k}}}`).join(' or ')}`);
-    }
-    if (SESSION_PLACEHOLDERS.includes(name) && !username.slice(0, part.offset).includes(':')) {
-      out.push(`username '${username}' uses {{${name}}} without a ':' before it (e.g. 'dev:{{${name}}}')`);
-    }
-  }
-  return out;
 }

@@ -2,16 +2,16 @@
  * Identity derivation from the STS reply (reference `getIdentityFromSTSResponse` in
  * https://github.com/kubernetes-sigs/aws-iam-authenticator/blob/v0.7.18/pkg/token/token.go).
  */
-import { classifyArn, PrincipalType } from '../arn';
+import { classifyArn, PrincipalKind } from '../arn';
 import type { Identity } from '../identity';
 import type { CallerIdentity } from './sts-reply';
 import { quoteForMessage, stsError } from './messages';
 
 /** Principals whose STS `UserId` is kept whole: root (the account id), users (AIDA…), federated (`<acct>:<name>`). */
-const WHOLE_USER_ID: ReadonlySet<PrincipalType> = new Set([
-  PrincipalType.USER,
-  PrincipalType.ROOT,
-  PrincipalType.FEDERATED_USER,
+const WHOLE_USER_ID: ReadonlySet<PrincipalKind> = new Set([
+  PrincipalKind.USER,
+  PrincipalKind.ACCOUNT,
+  PrincipalKind.FEDERATED_USER,
 ]);
 
 export function identityFromSts(reply: CallerIdentity, accessKeyId: string, stsHost: string): Identity {

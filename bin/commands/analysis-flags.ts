@@ -1,4 +1,4 @@
-/** Help entries of the flags the offline analysis commands share (their parser options are in lib/analysis/cli-support). */
+/** Help entries of the flags the offline analysis commands share (their parser options are in analysis-command.ts). */
 import { FlagHelp, HELP_FLAG } from './help';
 
 /** `COMMON_OPTIONS`: inputs, output format, account, bootstrap roles, help. */

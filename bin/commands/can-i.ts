@@ -7,9 +7,11 @@ import { parseArgs } from 'node:util';
 import { describeGrant } from '../../lib/analysis/access-analysis';
 import { assumeChainJson, assumeChains } from '../../lib/analysis/assume-chains';
 import {
-  COMMON_OPTIONS, PRINCIPAL_OPTIONS, UnmappedPrincipalError, UsageError, checkOutput, loadAnalysis, usageErrors, principalFrom, printWarnings, reportError, resolverOf, wantsJson,
-} from '../../lib/analysis/cli-support';
-import { grantJson, principalJson, requestJson } from '../../lib/analysis/grant-json';
+  COMMON_OPTIONS, PRINCIPAL_OPTIONS, UnmappedPrincipalError, checkOutput, loadAnalysis, usageErrors, principalFrom, printWarnings, reportError, resolverOf,
+} from './analysis-command';
+import { UsageError, wantsJson } from './cli-flags';
+import { grantJson } from '../../lib/analysis/grant-json';
+import { principalJson, requestJson } from './analysis-json';
 import { parseRequest } from '../../lib/analysis/request-parse';
 import { COMMON_FLAG_HELP, NAMESPACE_FLAG_HELP, PRINCIPAL_FLAG_HELP } from './analysis-flags';
 import { CommandHelp, renderHelp, usageLine } from './help';

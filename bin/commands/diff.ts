@@ -5,8 +5,8 @@
  * Exit codes: 0 no drift, 1 drift, 2 cannot tell (usage error, unreadable input, or a live source the snapshot could
  * not read) — a CI gate never passes on what it could not see.
  */
-import { UsageError } from '../../lib/analysis/cli-support';
-import { renderTable } from '../../lib/analysis/text-table';
+import { UsageError } from './cli-flags';
+import { renderTable } from './text-table';
 import { DriftReport } from '../../lib/live/diff/compare';
 import { driftAgainstCluster, driftBetween } from '../../lib/live/diff/drift';
 import { CommandHelp, usageLine } from './help';

@@ -3,7 +3,7 @@
  * (lib/live/import). Exit codes: 0 written; 2 usage or input error.
  */
 import { writeFileSync } from 'node:fs';
-import { UsageError } from '../../lib/analysis/cli-support';
+import { UsageError } from './cli-flags';
 import { loadSources } from '../../lib/analysis/inputs/load-sources';
 import { generateImport } from '../../lib/live/import/generate';
 import { CommandHelp, usageLine } from './help';

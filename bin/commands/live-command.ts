@@ -4,7 +4,8 @@
  * (one line on stderr, or `{"error":{type,message}}` on stdout with `--output json`; exit 2).
  */
 import { parseArgs, ParseArgsConfig } from 'node:util';
-import { checkOutput, reportError, usageErrors, wantsJson } from '../../lib/analysis/cli-support';
+import { checkOutput, reportError, usageErrors } from './analysis-command';
+import { wantsJson } from './cli-flags';
 import { CommandHelp, FlagHelp, HELP_FLAG, renderHelp } from './help';
 
 type Options = NonNullable<ParseArgsConfig['options']>;

@@ -4,11 +4,12 @@
  */
 import { parseArgs } from 'node:util';
 import {
-  COMMON_OPTIONS, PRINCIPAL_OPTIONS, UsageError, checkOutput, loadAnalysis, usageErrors, principalFrom, printWarnings, reportError, wantsJson,
-} from '../../lib/analysis/cli-support';
-import { principalJson } from '../../lib/analysis/grant-json';
+  COMMON_OPTIONS, PRINCIPAL_OPTIONS, checkOutput, loadAnalysis, usageErrors, principalFrom, printWarnings, reportError,
+} from './analysis-command';
+import { UsageError, wantsJson } from './cli-flags';
+import { principalJson } from './analysis-json';
 import { MATRIX_VERBS, accessMatrix, resourceName } from '../../lib/analysis/matrix';
-import { renderTable } from '../../lib/analysis/text-table';
+import { renderTable } from './text-table';
 import { COMMON_FLAG_HELP, NAMESPACE_FLAG_HELP, PRINCIPAL_FLAG_HELP } from './analysis-flags';
 import { CommandHelp, renderHelp, usageLine } from './help';
 

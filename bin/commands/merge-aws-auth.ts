@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import YAML from 'yaml';
 import { parseAwsAuth } from '../../authenticator/mapper/aws-auth';
 import { ConfigMapLike, mergeAwsAuth } from '../../lib/k8s/aws-auth-merge';
-import { normaliseAwsAuth } from '../../lib/k8s/aws-auth-rows';
+import { normaliseAwsAuth } from '../../lib/model/aws-auth-rows';
 import { wantsJson } from './cli-flags';
 import { InputError, readDocument, reportError } from './read-input';
 

@@ -5,7 +5,8 @@
  */
 import { parseArgs } from 'node:util';
 import { promises as fs } from 'node:fs';
-import { COMMON_OPTIONS, UsageError, checkOutput, loadAnalysis, usageErrors, printWarnings, reportError, resolverOf, wantsJson } from '../../lib/analysis/cli-support';
+import { COMMON_OPTIONS, checkOutput, loadAnalysis, usageErrors, printWarnings, reportError, resolverOf } from './analysis-command';
+import { UsageError, wantsJson } from './cli-flags';
 import { buildReportData } from '../../lib/analysis/report/report-data';
 import { renderReportHtml } from '../../lib/analysis/report/report-html';
 

@@ -4,10 +4,11 @@
  * `--fail-on` when a finding is at least that severe (for CI).
  */
 import { parseArgs } from 'node:util';
-import { COMMON_OPTIONS, UsageError, checkOutput, loadAnalysis, usageErrors, printWarnings, reportError, resolverOf, wantsJson } from '../../lib/analysis/cli-support';
+import { COMMON_OPTIONS, checkOutput, loadAnalysis, usageErrors, printWarnings, reportError, resolverOf } from './analysis-command';
+import { UsageError, wantsJson } from './cli-flags';
 import { Severity } from '../../lib/analysis/risk-catalogue';
 import { findRisks } from '../../lib/analysis/risks';
-import { renderTable } from '../../lib/analysis/text-table';
+import { renderTable } from './text-table';
 
 import { COMMON_FLAG_HELP } from './analysis-flags';
 import { CommandHelp, renderHelp, usageLine } from './help';

@@ -5,7 +5,7 @@
  * Exit codes: 0 every source read; 1 snapshot written but some sources could not be read (listed, with why);
  * 2 usage error.
  */
-import { UsageError } from '../../lib/analysis/cli-support';
+import { UsageError } from './cli-flags';
 import { takeSnapshot, writeSnapshot } from '../../lib/live/snapshot/take-snapshot';
 import { CommandHelp, usageLine } from './help';
 import { LIVE_FLAG_HELP, LIVE_OPTIONS, liveCommand } from './live-command';

@@ -4,10 +4,12 @@
  */
 import { parseArgs } from 'node:util';
 import { assumeChainJson, assumeChains } from '../../lib/analysis/assume-chains';
-import { COMMON_OPTIONS, UsageError, checkOutput, loadAnalysis, usageErrors, printWarnings, reportError, resolverOf, wantsJson } from '../../lib/analysis/cli-support';
-import { grantJson, principalJson, requestJson } from '../../lib/analysis/grant-json';
+import { COMMON_OPTIONS, checkOutput, loadAnalysis, usageErrors, printWarnings, reportError, resolverOf } from './analysis-command';
+import { UsageError, wantsJson } from './cli-flags';
+import { grantJson } from '../../lib/analysis/grant-json';
+import { principalJson, requestJson } from './analysis-json';
 import { parseRequest } from '../../lib/analysis/request-parse';
-import { renderTable } from '../../lib/analysis/text-table';
+import { renderTable } from './text-table';
 import { subjectLabel, whoCan } from '../../lib/analysis/who-can';
 import { COMMON_FLAG_HELP, NAMESPACE_FLAG_HELP } from './analysis-flags';
 import { CommandHelp, renderHelp, usageLine } from './help';

@@ -1,9 +1,9 @@
 /**
  * The default RBAC objects every kube-apiserver reconciles at start (cluster-admin, admin/edit/view and their
  * aggregation sources, system:* roles and bindings), vendored from a pinned Kubernetes release by
- * `scripts/fetch-bootstrap-policy.sh` (see data/README.md), never hand-written.
+ * `scripts/fetch-bootstrap-policy.sh` (see lib/data/README.md), never hand-written.
  */
-import data from './data/bootstrap-policy.json';
+import data from '../data/bootstrap-policy.json';
 import { KubeObject } from './normalize';
 import { RbacAuthorizer } from './rbac-authorizer';
 import { SourcedObject, splitRbac } from './rbac-from-objects';

@@ -6,6 +6,7 @@
  */
 import { AccessPolicy } from '../model/access-policies';
 import { accessPolicyRoles } from '../model/access-policy-roles';
+import { policyRuleOf } from '../model/rbac-rule';
 import { bootstrapAuthorizer } from './bootstrap-policy';
 import { PolicyRule } from './rbac-types';
 
@@ -23,7 +24,7 @@ export function accessPolicies(): ReadonlyMap<string, AccessPolicyDefinition> {
   if (!cache) {
     const roles = bootstrapAuthorizer().clusterRoles;
     cache = new Map(accessPolicyRoles().map((r): [string, AccessPolicyDefinition] => [r.policyName, r.rules
-      ? { name: r.policyName, rules: r.rules.map((rule) => ({ ...rule, resourceNames: [], nonResourceURLs: [] })) }
+      ? { name: r.policyName, rules: r.rules.map(policyRuleOf) }
       : { name: r.policyName, equivalentClusterRole: r.clusterRole, rules: roles.get(r.clusterRole)!.rules }]));
   }
   return cache;

@@ -1,14 +1,5 @@
-/** Machine-readable forms of principals, requests and grants for `--output json`. */
-import { AccessGrant, AnalysedPrincipal } from './access-analysis';
-import { RequestAttributes } from './rbac-types';
-
-export function principalJson(p: AnalysedPrincipal): object {
-  return { display: p.display, username: p.user.name, groups: p.user.groups, ...(p.mappedBy ? { mappedBy: p.mappedBy } : {}) };
-}
-
-export function requestJson(r: RequestAttributes): object {
-  return { ...r };
-}
+/** The machine-readable form of a grant (`--output json`, and the assume-role chains of the analysis). */
+import { AccessGrant } from './access-analysis';
 
 export function grantJson(g: AccessGrant): object {
   if (g.kind === 'rbac') {

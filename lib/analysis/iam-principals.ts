@@ -5,14 +5,13 @@
  * theirs). Order as on EKS with API_AND_CONFIG_MAP: an access entry wins over aws-auth; IAMIdentityMapping objects
  * (the self-managed authenticator's CRD backend) come last.
  */
-import { PrincipalType, classifyArn, parseArn, stripPath } from '../../authenticator/arn';
+import { PrincipalKind, classifyArn, parseArn, stripPath } from '../../authenticator/arn';
 import { Identity } from '../../authenticator/identity';
 import { AccessEntryMapper } from '../../authenticator/mapper/access-entry-mapper';
 import { parseMappingDocument } from '../../authenticator/mapper/aws-auth';
 import { MapperChain } from '../../authenticator/mapper/chain';
 import { StaticMapper } from '../../authenticator/mapper/static-mapper';
-import { MappingRows } from '../../authenticator/mapper/table';
-import { IdentityMapper } from '../../authenticator/mapper/types';
+import { AwsAuthRows, IdentityMapper } from '../../authenticator/mapper/types';
 import { AccessEntryRecord } from './access-entries';
 import { AnalysedPrincipal } from './access-analysis';
 import { ANY_ACCOUNT } from './inputs/cfn-intrinsics';
@@ -29,11 +28,11 @@ const ACCESS_ENTRIES = 'access entries';
 export function identityFromArn(arn: string, sessionName = DEFAULT_SESSION_NAME): Identity {
   const { type, canonicalArn } = classifyArn(arn);
   const p = parseArn(canonicalArn);
-  if (type === PrincipalType.ROLE) {
+  if (type === PrincipalKind.ROLE) {
     const name = p.resource.split('/').pop()!;
     return { arn: `arn:${p.partition}:sts::${p.accountId}:assumed-role/${name}/${sessionName}`, canonicalArn: stripPath(canonicalArn), accountId: p.accountId, userId: '', sessionName, accessKeyId: '', stsEndpoint: '' };
   }
-  const session = type === PrincipalType.ASSUMED_ROLE ? arn.split('/').pop()! : '';
+  const session = type === PrincipalKind.ASSUMED_ROLE ? arn.split('/').pop()! : '';
   return { arn, canonicalArn, accountId: p.accountId, userId: '', sessionName: session, accessKeyId: '', stsEndpoint: '' };
 }
 
@@ -60,7 +59,7 @@ export class IamPrincipalResolver {
   private readonly problems: string[] = [];
   private readonly mappingMappers: IdentityMapper[] = [];
   /** The rows behind `mappingMappers`, to enumerate the principals they name. */
-  private readonly mappingRows: MappingRows[] = [];
+  private readonly mappingRows: AwsAuthRows[] = [];
   private readonly standardEntries: AccessEntryRecord[];
 
   constructor(readonly accessEntries: readonly AccessEntryRecord[], objects: readonly SourcedObject[]) {

@@ -5,8 +5,9 @@
  */
 import { AccessAnalysis, AnalysedPrincipal } from './access-analysis';
 import { isClusterScoped } from './resource-catalogue';
+import { REQUEST_VERBS } from '../model/rbac-vocabulary';
 
-export const MATRIX_VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'] as const;
+export const MATRIX_VERBS = REQUEST_VERBS;
 
 export interface ResourceRef {
   readonly apiGroup: string;

@@ -3,7 +3,8 @@
  * normalised shapes of `rbac-types.ts`, applying the apiserver defaults (`SetDefaults_Subject`,
  * `SetDefaults_(Cluster)RoleBinding`) and treating an absent list like `[]`, as the apiserver does.
  */
-import { LabelSelector, PolicyRule, RBAC_GROUP, RbacBinding, RbacRole, Subject } from './rbac-types';
+import { LabelSelector, PolicyRule, RbacBinding, RbacRole, Subject } from './rbac-types';
+import { RBAC_API_GROUP } from '../model/rbac-rule';
 
 /** A parsed Kubernetes object (only the fields the analysis reads are typed). */
 export interface KubeObject {
@@ -51,16 +52,16 @@ function normalizeSubject(raw: unknown, where: string): Subject {
   if (typeof s.kind !== 'string' || typeof s.name !== 'string') {
     throw new RbacObjectError(`${where}: a subject needs string 'kind' and 'name' (kind User, Group or ServiceAccount)`);
   }
-  const apiGroup = typeof s.apiGroup === 'string' && s.apiGroup !== '' ? s.apiGroup : s.kind === 'ServiceAccount' ? '' : RBAC_GROUP;
+  const apiGroup = typeof s.apiGroup === 'string' && s.apiGroup !== '' ? s.apiGroup : s.kind === 'ServiceAccount' ? '' : RBAC_API_GROUP;
   return { kind: s.kind, name: s.name, apiGroup, ...(typeof s.namespace === 'string' ? { namespace: s.namespace } : {}) };
 }
 
 export function isRbacRoleObject(obj: KubeObject): boolean {
-  return (obj.kind === 'Role' || obj.kind === 'ClusterRole') && (obj.apiVersion ?? '').startsWith(`${RBAC_GROUP}/`);
+  return (obj.kind === 'Role' || obj.kind === 'ClusterRole') && (obj.apiVersion ?? '').startsWith(`${RBAC_API_GROUP}/`);
 }
 
 export function isRbacBindingObject(obj: KubeObject): boolean {
-  return (obj.kind === 'RoleBinding' || obj.kind === 'ClusterRoleBinding') && (obj.apiVersion ?? '').startsWith(`${RBAC_GROUP}/`);
+  return (obj.kind === 'RoleBinding' || obj.kind === 'ClusterRoleBinding') && (obj.apiVersion ?? '').startsWith(`${RBAC_API_GROUP}/`);
 }
 
 export function normalizeRole(obj: KubeObject, origin?: string): RbacRole {
@@ -98,7 +99,7 @@ export function normalizeBinding(obj: KubeObject, origin?: string): RbacBinding 
     name,
     namespace: cluster ? '' : (obj.metadata?.namespace ?? 'default'),
     subjects: subjects.map((s, i) => normalizeSubject(s, `${what}: subjects[${i}]`)),
-    roleRef: { kind: ref.kind, name: ref.name, apiGroup: typeof ref.apiGroup === 'string' && ref.apiGroup ? ref.apiGroup : RBAC_GROUP },
+    roleRef: { kind: ref.kind, name: ref.name, apiGroup: typeof ref.apiGroup === 'string' && ref.apiGroup ? ref.apiGroup : RBAC_API_GROUP },
     ...(origin ? { origin } : {}),
   };
 }

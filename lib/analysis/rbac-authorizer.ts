@@ -8,8 +8,10 @@
 import { materializeAggregation } from './aggregation';
 import { ruleAllows } from './rule-match';
 import {
-  PolicyRule, RBAC_GROUP, RbacBinding, RbacRole, RequestAttributes, Subject, UserInfo, isResourceRequest, serviceAccountUsername,
+  PolicyRule, RbacBinding, RbacRole, RequestAttributes, Subject, UserInfo, isResourceRequest, serviceAccountUsername,
 } from './rbac-types';
+import { RBAC_API_GROUP } from '../model/rbac-rule';
+import { SYSTEM_MASTERS } from '../../authenticator/mapper/eks-rules';
 
 /** The binding, role and rule that allowed a request. */
 export interface RbacGrant {
@@ -82,8 +84,8 @@ export class RbacAuthorizer {
   /** `GetRoleReferenceRules`: the role a binding points at, or an error string. */
   resolveRoleRef(binding: RbacBinding): RbacRole | string {
     const { kind, name } = binding.roleRef;
-    if (kind === 'ClusterRole') return this.clusterRoles.get(name) ?? `clusterrole.${RBAC_GROUP} "${name}" not found`;
-    if (kind === 'Role') return this.roles.get(`${binding.namespace}/${name}`) ?? `role.${RBAC_GROUP} "${name}" not found in namespace "${binding.namespace}"`;
+    if (kind === 'ClusterRole') return this.clusterRoles.get(name) ?? `clusterrole.${RBAC_API_GROUP} "${name}" not found`;
+    if (kind === 'Role') return this.roles.get(`${binding.namespace}/${name}`) ?? `role.${RBAC_API_GROUP} "${name}" not found in namespace "${binding.namespace}"`;
     return `unsupported role reference kind: "${kind}"`;
   }
 
@@ -140,8 +142,8 @@ export class RbacAuthorizer {
    * returns them), preceded by `system:masters` and the optional super-user.
    */
   allowedSubjects(request: RequestAttributes, superUser = ''): Subject[] {
-    const subjects: Subject[] = [{ kind: 'Group', apiGroup: RBAC_GROUP, name: 'system:masters' }];
-    if (superUser) subjects.push({ kind: 'User', apiGroup: RBAC_GROUP, name: superUser });
+    const subjects: Subject[] = [{ kind: 'Group', apiGroup: RBAC_API_GROUP, name: SYSTEM_MASTERS }];
+    if (superUser) subjects.push({ kind: 'User', apiGroup: RBAC_API_GROUP, name: superUser });
     for (const binding of this.bindingsFor(isResourceRequest(request) ? request.namespace : '')) {
       const role = this.resolveRoleRef(binding);
       if (typeof role !== 'string' && role.rules.some((r) => ruleAllows(request, r))) subjects.push(...binding.subjects);

@@ -3,15 +3,9 @@
  * (an absent list and `[]` are the same thing to the apiserver) and the defaults of `pkg/apis/rbac/v1/defaults.go`
  * applied. Plain data, so parsed YAML/JSON manifests map onto it directly.
  */
-export const RBAC_GROUP = 'rbac.authorization.k8s.io';
+import type { PolicyRule } from '../model/rbac-rule';
 
-export interface PolicyRule {
-  readonly verbs: readonly string[];
-  readonly apiGroups: readonly string[];
-  readonly resources: readonly string[];
-  readonly resourceNames: readonly string[];
-  readonly nonResourceURLs: readonly string[];
-}
+export type { PolicyRule };
 
 export interface Subject {
   readonly kind: string;

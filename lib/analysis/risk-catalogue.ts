@@ -5,6 +5,8 @@
  * evaluator itself keeps the risk check exactly as faithful as can-i (wildcards, `*\/sub`, resourceNames).
  * A probe with verb or resource `*` only matches a rule that literally says `*`, which is how wildcard grants are found.
  */
+import { RBAC_API_GROUP } from '../model/rbac-rule';
+
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
 
 export interface Probe {
@@ -33,7 +35,6 @@ const verbs = (vs: string[], group: string, resources: string[], extra: Partial<
     const [base, sub] = resource.split('/');
     return { verb, apiGroup: group, resource: base, ...(sub ? { subresource: sub } : {}), ...extra };
   }));
-const RBAC = 'rbac.authorization.k8s.io';
 const WRITE = ['create', 'update', 'patch'];
 
 export const RISKS: readonly RiskDefinition[] = [
@@ -53,13 +54,13 @@ export const RISKS: readonly RiskDefinition[] = [
     id: 'escalate', title: 'escalate on roles', severity: 'critical',
     why: 'Lets a principal write roles with permissions it does not hold.',
     reference: 'GP "Escalate verb"',
-    allOf: [verbs(['escalate'], RBAC, ['roles', 'clusterroles'])],
+    allOf: [verbs(['escalate'], RBAC_API_GROUP, ['roles', 'clusterroles'])],
   },
   {
     id: 'bind', title: 'bind on roles plus writing role bindings', severity: 'critical',
     why: 'Lets a principal bind itself (or anyone) to roles with permissions it does not hold.',
     reference: 'GP "Bind verb"; rbac.md "Privilege Escalation Prevention"',
-    allOf: [verbs(['bind'], RBAC, ['roles', 'clusterroles']), verbs(WRITE, RBAC, ['rolebindings', 'clusterrolebindings'])],
+    allOf: [verbs(['bind'], RBAC_API_GROUP, ['roles', 'clusterroles']), verbs(WRITE, RBAC_API_GROUP, ['rolebindings', 'clusterrolebindings'])],
   },
   {
     id: 'nodes-proxy', title: 'Access to nodes/proxy (kubelet API)', severity: 'critical',

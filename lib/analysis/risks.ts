@@ -8,7 +8,7 @@ import { AccessAnalysis, AnalysedPrincipal, bindingKey, describeGrant } from './
 import { IamPrincipalResolver } from './iam-principals';
 import { RbacBinding, RequestAttributes, Subject, serviceAccountUsername } from './rbac-types';
 import { Probe, RISKS, RiskDefinition, SUBJECT_RISKS, Severity } from './risk-catalogue';
-import { MASTERS } from './subjects';
+import { ANONYMOUS, MASTERS } from './subjects';
 
 /** A namespace no binding or scope names: what is allowed here is allowed in every namespace. */
 export const ANY_NAMESPACE = '~every-namespace~';
@@ -36,7 +36,7 @@ export interface Holder {
 
 const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3 };
 const BROAD_GROUPS = /^system:(authenticated|unauthenticated|serviceaccounts(:.*)?)$/;
-const BROAD_USERS = new Set(['system:anonymous']);
+const BROAD_USERS = new Set([ANONYMOUS]);
 
 function subjectPrincipal(s: Subject, bindingNamespace: string): Holder {
   // A subject is judged on its own bindings: a group member's other groups are unknown, so no implicit groups here.

@@ -8,7 +8,7 @@
 import { Annotations, Stack } from 'aws-cdk-lib';
 import type { Construct, IConstruct } from 'constructs';
 import { AccessEntryJson, AccessModel, modelWarnings } from '../model';
-import { AccessValidationError } from './errors';
+import { RuleError } from '../model/rule-error';
 
 export const DUPLICATE_ENTRY_RULE = 'eks-access:duplicate-access-entry';
 
@@ -32,7 +32,7 @@ export function claimAccessEntries(scope: Construct, clusterName: string, entrie
     const shared = [...mine.entries.keys()].filter((arn) => other.entries.has(arn));
     if (shared.length > 0) {
       const list = shared.map((arn) => `'${mine.entries.get(arn)}' (${arn}, '${other.entries.get(arn)}' there)`).join(', ');
-      throw new AccessValidationError(scope, `grants ${list} on cluster ${clusterName}, which ${other.path} already grants: EKS keeps one access entry per principal and the second deployment would fail with 409 ResourceInUseException; declare each principal in one model [${DUPLICATE_ENTRY_RULE}]`);
+      throw new RuleError(DUPLICATE_ENTRY_RULE, scope.node.path, `grants ${list} on cluster ${clusterName}, which ${other.path} already grants: EKS keeps one access entry per principal and the second deployment would fail with 409 ResourceInUseException; declare each principal in one model`);
     }
   }
   byCluster.set(key, [...(byCluster.get(key) ?? []), mine]);

@@ -10,18 +10,26 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import {
-  AccessEntryJson, AccessModel, AwsAuthRowsJson, PrincipalJson, PrincipalOrigin, ServiceAccountMechanism, ValidationNoteKind,
-  accessEntries, awsAuthRows, clusterPrincipals, hasUnresolvedToken, validateModel, validationNotes,
+  AccessEntryJson, AccessModel, AwsAuthRows, PrincipalJson, PrincipalOrigin, ServiceAccountMechanism, ValidationNoteKind,
+  accessEntries, awsAuthRows, clusterPrincipals, hasUnresolvedToken, validationNotes,
 } from '../model';
+import { assertValidModel } from '../model/assert-valid-model';
+import { RuleError } from '../model/rule-error';
 import { claimAccessEntries, warnAboutModel } from './cluster-access-checks';
 import { ClusterTarget } from './cluster-target';
-import { AccessValidationError } from './errors';
 import { PrincipalAccess } from './principal-access';
 import { ServiceAccountRole } from './service-account-role';
 import {
   DEFAULT_INLINE_RESOURCE_LIMIT, DEFAULT_SHARD_COUNT, MAX_RESOURCES_PER_STACK, ShardingMode, ShardingOptions,
   estimatePrincipalResources, estimateServiceAccountResources, shardOf,
 } from './sharding';
+
+const IRSA_OIDC_RULE = 'eks-access:irsa-oidc-issuer';
+/** `roleOf`, `userOf`, ... asked for a principal or service account the model does not have (or not of that kind). */
+const PRINCIPAL_LOOKUP_RULE = 'eks-access:principal-lookup';
+const AUTHENTICATION_MODE_RULE = 'eks-access:authentication-mode';
+const MODEL_ACCOUNT_RULE = 'eks-access:model-account';
+const SHARD_COUNT_RULE = 'eks-access:shard-count';
 
 /** Properties of `ClusterAccess`. */
 export interface ClusterAccessProps {
@@ -41,9 +49,9 @@ export class ClusterAccess extends Construct {
   /** The model this construct renders. */
   public readonly model: AccessModel;
   /** The access entries created (empty in CONFIG_MAP mode). */
-  public readonly accessEntries: readonly AccessEntryJson[];
+  public readonly accessEntries: AccessEntryJson[];
   /** The aws-auth rows the ConfigMap modes need; rendered by the cdk8s aws-auth chart, not here. */
-  public readonly awsAuthRows: AwsAuthRowsJson;
+  public readonly awsAuthRows: AwsAuthRows;
   private readonly principalConstructs = new Map<string, PrincipalAccess>();
   private readonly serviceAccountConstructs = new Map<string, ServiceAccountRole>();
   private readonly shardStacks = new Map<number, NestedStack>();
@@ -66,8 +74,9 @@ export class ClusterAccess extends Construct {
     const clusterArn = stack.formatArn({ partition: this.model.partition, service: 'eks', resource: 'cluster', resourceName: props.cluster.clusterName });
     const trustingRoles = this.rolesTrusting();
 
-    const direct = new Set(clusterPrincipals(this.model).map((p) => p.id));
-    for (const p of clusterPrincipals(this.model).concat(this.trustOnlyPrincipals())) {
+    const reaching = clusterPrincipals(this.model);
+    const direct = new Set(reaching.map((p) => p.id));
+    for (const p of reaching.concat(this.trustOnlyPrincipals(direct))) {
       const construct = new PrincipalAccess(scopeOf(p.id), p.id, {
         principal: p,
         partition: this.model.partition,
@@ -85,7 +94,7 @@ export class ClusterAccess extends Construct {
     const saNeedsOidc = this.model.serviceAccounts.some((sa) => sa.mechanism === ServiceAccountMechanism.IRSA);
     const oidc = saNeedsOidc ? props.cluster._oidc() : undefined;
     if (saNeedsOidc && !oidc) {
-      throw new AccessValidationError(this, `IRSA service accounts need the cluster's OIDC issuer: pass ClusterTarget.fromClusterName({ oidcIssuer }) or a cluster with an openIdConnectProvider`);
+      throw new RuleError(IRSA_OIDC_RULE, this.node.path, `IRSA service accounts need the cluster's OIDC issuer: pass ClusterTarget.fromClusterName({ oidcIssuer }) or a cluster with an openIdConnectProvider`);
     }
     for (const sa of this.model.serviceAccounts) {
       this.serviceAccountConstructs.set(sa.id, new ServiceAccountRole(scopeOf(`sa:${sa.id}`), `ServiceAccount-${sa.id}`, {
@@ -103,56 +112,53 @@ export class ClusterAccess extends Construct {
   /** The IAM role of a role principal (created or imported). */
   public role(principalId: string): iam.IRole {
     const role = this.principalConstruct(principalId).role;
-    if (!role) throw new AccessValidationError(this, `principal '${principalId}' is not a role`);
+    if (!role) throw new RuleError(PRINCIPAL_LOOKUP_RULE, this.node.path, `principal '${principalId}' is not a role`);
     return role;
   }
 
   /** The IAM user of a user principal (created or imported). */
   public user(principalId: string): iam.IUser {
     const user = this.principalConstruct(principalId).user;
-    if (!user) throw new AccessValidationError(this, `principal '${principalId}' is not a user`);
+    if (!user) throw new RuleError(PRINCIPAL_LOOKUP_RULE, this.node.path, `principal '${principalId}' is not a user`);
     return user;
   }
 
   /** The Secrets Manager secret holding a created user's access key (`accessKeyId`, `secretAccessKey`). */
   public accessKeySecret(principalId: string): secretsmanager.ISecret {
     const secret = this.principalConstruct(principalId).accessKeySecret;
-    if (!secret) throw new AccessValidationError(this, `principal '${principalId}' has no access key (set createAccessKey: true)`);
+    if (!secret) throw new RuleError(PRINCIPAL_LOOKUP_RULE, this.node.path, `principal '${principalId}' has no access key (set createAccessKey: true)`);
     return secret;
   }
 
   /** The access entry of a principal. */
   public accessEntry(principalId: string): eks.CfnAccessEntry {
     const entry = this.principalConstruct(principalId).accessEntry;
-    if (!entry) throw new AccessValidationError(this, `principal '${principalId}' has no access entry (authentication mode ${this.model.authenticationMode})`);
+    if (!entry) throw new RuleError(PRINCIPAL_LOOKUP_RULE, this.node.path, `principal '${principalId}' has no access entry (authentication mode ${this.model.authenticationMode})`);
     return entry;
   }
 
   /** The IAM role of a service account of the model. */
   public serviceAccountRole(serviceAccountId: string): iam.IRole {
     const sa = this.serviceAccountConstructs.get(serviceAccountId);
-    if (!sa) throw new AccessValidationError(this, `no service account '${serviceAccountId}' in the model (known: ${[...this.serviceAccountConstructs.keys()].join(', ')})`);
+    if (!sa) throw new RuleError(PRINCIPAL_LOOKUP_RULE, this.node.path, `no service account '${serviceAccountId}' in the model (known: ${[...this.serviceAccountConstructs.keys()].join(', ')})`);
     return sa.role;
   }
 
   private principalConstruct(principalId: string): PrincipalAccess {
     const c = this.principalConstructs.get(principalId);
-    if (!c) throw new AccessValidationError(this, `no principal '${principalId}' in the model (known: ${[...this.principalConstructs.keys()].join(', ')})`);
+    if (!c) throw new RuleError(PRINCIPAL_LOOKUP_RULE, this.node.path, `no principal '${principalId}' in the model (known: ${[...this.principalConstructs.keys()].join(', ')})`);
     return c;
   }
 
   private checkCluster(props: ClusterAccessProps): void {
-    const issues = validateModel(this.model);
-    if (issues.length > 0) {
-      throw new AccessValidationError(this, `invalid access model:\n${issues.map((i) => `  ${this.node.path}/${i.subject}: ${i.message}`).join('\n')}`);
-    }
+    assertValidModel(this.model, this.node.path);
     const clusterMode = props.cluster.authenticationMode;
     if (clusterMode !== undefined && clusterMode !== this.model.authenticationMode) {
-      throw new AccessValidationError(this, `the model is for authentication mode ${this.model.authenticationMode} but the cluster uses ${clusterMode}; build the model with authenticationMode: AuthenticationMode.${clusterMode}`);
+      throw new RuleError(AUTHENTICATION_MODE_RULE, this.node.path, `the model is for authentication mode ${this.model.authenticationMode} but the cluster uses ${clusterMode}; build the model with authenticationMode: AuthenticationMode.${clusterMode}`);
     }
     const account = Stack.of(this).account;
     if (!Token.isUnresolved(account) && !hasUnresolvedToken(this.model.accountId) && account !== this.model.accountId) {
-      throw new AccessValidationError(this, `the model is for account ${this.model.accountId} but the stack deploys to ${account}; created principals' ARNs would be wrong`);
+      throw new RuleError(MODEL_ACCOUNT_RULE, this.node.path, `the model is for account ${this.model.accountId} but the stack deploys to ${account}; created principals' ARNs would be wrong`);
     }
   }
 
@@ -177,9 +183,8 @@ export class ClusterAccess extends Construct {
     }
   }
 
-  /** Created principals that only assume roles (no access entry) still need their IAM user/role. */
-  private trustOnlyPrincipals(): PrincipalJson[] {
-    const direct = new Set(clusterPrincipals(this.model).map((p) => p.id));
+  /** Created principals that only assume roles (no access entry) still need their IAM user/role; `direct` reach the cluster. */
+  private trustOnlyPrincipals(direct: ReadonlySet<string>): PrincipalJson[] {
     return this.model.principals.filter((p) => !direct.has(p.id));
   }
 
@@ -207,7 +212,7 @@ export class ClusterAccess extends Construct {
     const mode = options.mode ?? ShardingMode.AUTO;
     const shardCount = options.shardCount ?? DEFAULT_SHARD_COUNT;
     if (!Number.isInteger(shardCount) || shardCount < 1) {
-      throw new AccessValidationError(this, `sharding.shardCount ${shardCount} must be a positive integer`);
+      throw new RuleError(SHARD_COUNT_RULE, this.node.path, `sharding.shardCount ${shardCount} must be a positive integer`);
     }
     const estimate = this.model.principals.reduce((n, p) => n + estimatePrincipalResources(p, entries.has(p.id)), 0)
       + this.model.serviceAccounts.reduce((n, sa) => n + estimateServiceAccountResources(sa), 0);

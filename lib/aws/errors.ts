@@ -1,17 +1,10 @@
 /**
- * The synth-time error of this library. aws-cdk-lib's own `ValidationError` is internal, so this mirrors it: the
- * message starts with the construct path, and `constructPath` carries it for tools.
+ * The earlier name of the one synth-time error (`RuleError`, lib/model/rule-error.ts), kept so existing
+ * `instanceof AccessValidationError` checks and imports go on working.
  */
-import type { IConstruct } from 'constructs';
+import { RuleError } from '../model/rule-error';
 
-/** Thrown at synth time when the access declaration would fail to deploy or is a mistake. */
-export class AccessValidationError extends Error {
-  /** Path of the construct the problem belongs to. */
-  public readonly constructPath: string;
-
-  constructor(scope: IConstruct, message: string) {
-    super(`${scope.node.path}: ${message}`);
-    this.name = 'AccessValidationError';
-    this.constructPath = scope.node.path;
-  }
-}
+/** @deprecated use `RuleError`: the same class (`ruleId`, `path`, `detail`). */
+export const AccessValidationError = RuleError;
+/** @deprecated use `RuleError`. */
+export type AccessValidationError = RuleError;

@@ -8,6 +8,7 @@ import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ServiceAccountJson, ServiceAccountMechanism } from '../model';
+import { toIamPolicyJson } from '../model/iam-statement';
 import type { OidcIssuer } from './cluster-target';
 
 /** @internal */
@@ -33,7 +34,7 @@ export class ServiceAccountRole extends Construct {
       assumedBy: irsa ? this.irsaPrincipal(sa, props.oidc!) : this.podIdentityPrincipal(),
       managedPolicies: sa.managedPolicyArns.map((arn, i) => iam.ManagedPolicy.fromManagedPolicyArn(this, `Managed${i}`, arn)),
       inlinePolicies: sa.policyStatements.length > 0
-        ? { ServiceAccount: iam.PolicyDocument.fromJson({ Version: '2012-10-17', Statement: sa.policyStatements }) }
+        ? { ServiceAccount: iam.PolicyDocument.fromJson({ Version: '2012-10-17', Statement: sa.policyStatements.map(toIamPolicyJson) }) }
         : undefined,
     });
     if (!irsa) {

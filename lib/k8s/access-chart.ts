@@ -6,16 +6,19 @@
  */
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AccessModel, accessPolicyGroups, awsAuthRows, AuthenticationMode, GroupGrantJson, ServiceAccountMechanism } from '../model';
+import type { AwsAuthRows } from '../../authenticator/mapper/types';
+import { AccessModel, authenticatorMappingRows, rbacRuleFromJson, awsAuthRows, AuthenticationMode, GroupGrantJson, ServiceAccountMechanism } from '../model';
+import { ACCESS_MODEL_RULE, assertValidModel } from '../model/assert-valid-model';
+import { RuleError } from '../model/rule-error';
 import { renderAccessPolicyRbac } from './access-policy-rbac';
-import { checkModel } from './access-chart-model-check';
 import { AwsAuthConfigMap } from './aws-auth-config-map';
-import { AwsAuthContent } from './aws-auth-rows';
 import { IamIdentityMapping, IamIdentityMappingCrd } from './iam-identity-mapping';
 import { RbacChart, RoleKind } from './rbac-chart';
 import { RbacSubject } from './rbac-subject';
 
 export const MANAGED_BY_LABELS = { 'app.kubernetes.io/managed-by': 'cdk-eks-access' };
+const AWS_AUTH_IN_API_MODE_RULE = 'eks-access:aws-auth-in-api-mode';
+const IAM_IDENTITY_MAPPING_ACCOUNTS_RULE = 'eks-access:iam-identity-mapping-accounts';
 /** Prefix of the names of the RBAC objects rendered for group grants. */
 export const GRANT_NAME_PREFIX = 'eks-access:';
 
@@ -48,28 +51,11 @@ function grantName(group: string, suffix = ''): string {
   return `${GRANT_NAME_PREFIX}${group.replace(/[/%]/g, '-')}${suffix}`;
 }
 
-/**
- * Every mapping row of the model as the authenticator needs it (self-managed clusters, the Lambda webhook,
- * IAMIdentityMapping objects): the CONFIG_MAP view of the model, whatever its EKS authentication mode, except that
- * each access policy becomes a group (`accessPolicyGroups`) that `AccessChart({ selfManagedAuthenticator: true })`
- * binds to the policy's Kubernetes role. Throws, naming the principal and the policy, for a policy RBAC cannot express.
- */
-export function authenticatorMappingRows(model: AccessModel): AwsAuthContent {
-  model._markRendered('authenticatorMappingRows (the authenticator\'s mapping: AuthenticatorFunction, AuthenticatorChart)');
-  const json = model.toJson();
-  const principals = json.principals.map((p) => {
-    const policyGroups = accessPolicyGroups(p).map((g) => g.group).filter((g) => !p.kubernetesGroups.includes(g));
-    return { ...p, kubernetesGroups: [...p.kubernetesGroups, ...policyGroups], accessPolicies: [] };
-  });
-  const rows = awsAuthRows(AccessModel.fromJson({ ...json, principals, authenticationMode: AuthenticationMode.CONFIG_MAP }));
-  return { roles: rows.mapRoles, users: rows.mapUsers, accounts: rows.mapAccounts };
-}
-
-function authenticatorMappingRowsAt(chart: Construct, model: AccessModel): AwsAuthContent {
+function authenticatorMappingRowsAt(chart: Construct, model: AccessModel): AwsAuthRows {
   try {
     return authenticatorMappingRows(model);
   } catch (e) {
-    throw new Error(`${chart.node.path}: ${(e as Error).message}`);
+    throw RuleError.within(chart.node.path, e, ACCESS_MODEL_RULE);
   }
 }
 
@@ -79,10 +65,10 @@ function authenticatorMappingRowsAt(chart: Construct, model: AccessModel): AwsAu
  */
 export function rendersAwsAuth(model: AccessModel, awsAuth: boolean | undefined, path: string): boolean {
   const rows = awsAuthRows(model);
-  const hasRows = rows.mapRoles.length + rows.mapUsers.length + rows.mapAccounts.length > 0;
+  const hasRows = rows.roles.length + rows.users.length + rows.accounts.length > 0;
   const want = awsAuth ?? (model.authenticationMode !== AuthenticationMode.API && hasRows);
   if (want && model.authenticationMode === AuthenticationMode.API) {
-    throw new Error(`${path}: awsAuth is on but the model's authentication mode is API, where EKS ignores aws-auth`);
+    throw new RuleError(AWS_AUTH_IN_API_MODE_RULE, path, `awsAuth is on but the model's authentication mode is API, where EKS ignores aws-auth`);
   }
   return want;
 }
@@ -90,7 +76,7 @@ export function rendersAwsAuth(model: AccessModel, awsAuth: boolean | undefined,
 /** The model's aws-auth ConfigMap as construct `AwsAuth` of `scope`. */
 export function awsAuthConfigMapOf(scope: Construct, model: AccessModel): AwsAuthConfigMap {
   const rows = awsAuthRows(model);
-  return new AwsAuthConfigMap(scope, 'AwsAuth', { roles: rows.mapRoles, users: rows.mapUsers, accounts: rows.mapAccounts });
+  return new AwsAuthConfigMap(scope, 'AwsAuth', rows);
 }
 
 export class AccessChart extends RbacChart {
@@ -101,7 +87,7 @@ export class AccessChart extends RbacChart {
     super(scope, id, { labels: MANAGED_BY_LABELS, externalClusterRoles: props.externalClusterRoles });
     const model = props.model;
     model._markRendered(`AccessChart '${this.node.path}'`);
-    checkModel(model, this.node.path);
+    assertValidModel(model, this.node.path);
     model.groupGrants.forEach((g, i) => this.renderGrant(g, `Grant${i}`));
     if (props.selfManagedAuthenticator ?? props.iamIdentityMappings ?? false) renderAccessPolicyRbac(this, model);
     for (const sa of model.serviceAccounts) {
@@ -119,7 +105,7 @@ export class AccessChart extends RbacChart {
       if (props.includeIamIdentityMappingCrd ?? true) new IamIdentityMappingCrd(this, 'IamIdentityMappingCrd');
       const all = authenticatorMappingRowsAt(this, model);
       if (all.accounts.length > 0) {
-        throw new Error(`${this.node.path}: IAMIdentityMapping cannot express account-wide mappings (accounts ${all.accounts.join(', ')}); use the aws-auth ConfigMap or AuthenticatorBackend.staticRows for them`);
+        throw new RuleError(IAM_IDENTITY_MAPPING_ACCOUNTS_RULE, this.node.path, `IAMIdentityMapping cannot express account-wide mappings (accounts ${all.accounts.join(', ')}); use the aws-auth ConfigMap or AuthenticatorBackend.staticRows for them`);
       }
       all.roles.forEach((r, i) => new IamIdentityMapping(this, `RoleMapping${i}`, { arn: r.roleArn!, username: r.username, groups: [...r.groups] }));
       all.users.forEach((u, i) => new IamIdentityMapping(this, `UserMapping${i}`, { arn: u.userArn, username: u.username, groups: [...u.groups] }));
@@ -128,7 +114,7 @@ export class AccessChart extends RbacChart {
 
   private renderGrant(g: GroupGrantJson, id: string): void {
     const subjects = [RbacSubject.group(g.group)];
-    const rules = g.rules.map((r) => ({ ...r, nonResourceUrls: r.nonResourceURLs }));
+    const rules = g.rules.map(rbacRuleFromJson);
     const namespaced = g.namespaces.length > 0;
     if (rules.length > 0) {
       const name = grantName(g.group);

@@ -7,6 +7,8 @@
 import { AccessModel, AccessPolicyGroup, accessPolicyGroups, clusterPrincipals } from '../model';
 import type { RbacChart } from './rbac-chart';
 import { RoleKind } from './rbac-chart';
+import { ACCESS_MODEL_RULE } from '../model/assert-valid-model';
+import { RuleError } from '../model/rule-error';
 import { RbacSubject } from './rbac-subject';
 
 /** Every distinct policy group of the model's principals (one binding serves every principal holding it). */
@@ -23,7 +25,7 @@ export function renderAccessPolicyRbac(chart: RbacChart, model: AccessModel): vo
   try {
     groups = modelAccessPolicyGroups(model);
   } catch (e) {
-    throw new Error(`${chart.node.path}: ${(e as Error).message}`);
+    throw RuleError.within(chart.node.path, e, ACCESS_MODEL_RULE);
   }
   groups.forEach((g, i) => {
     const { role } = g;

@@ -3,8 +3,16 @@
  * needs (least privilege: only the aws-auth ConfigMap by name, only reads of IAMIdentityMappings).
  */
 import { IAM_IDENTITY_MAPPING_GROUP } from './iam-identity-mapping';
-import { AwsAuthContent, normaliseAwsAuth } from './aws-auth-rows';
+import type { AwsAuthRows } from '../../authenticator/mapper/types';
+import type { AccessModel } from '../model/access-model';
+import { authenticatorMappingRows, staticMappingLists } from '../model/aws-auth-rows';
 import type { RbacRule } from './rbac-rule';
+
+/** RBAC rules that hold in one namespace. */
+export interface NamespacedRbacRules {
+  readonly namespace: string;
+  readonly rules: RbacRule[];
+}
 
 /** Backend kinds, in the spelling of the server config (`mapping.backends[].type`). */
 export enum AuthenticatorBackendType {
@@ -15,15 +23,17 @@ export enum AuthenticatorBackendType {
 
 export class AuthenticatorBackend {
   /** Rows baked into the server config (e.g. `authenticatorMappingRows(model)`). */
-  public static staticRows(content: AwsAuthContent): AuthenticatorBackend {
-    const rows = normaliseAwsAuth(content, 'AuthenticatorBackend.staticRows');
-    const config = {
-      type: AuthenticatorBackendType.STATIC,
-      mapRoles: rows.roles.map((r) => ({ rolearn: r.roleArn, username: r.username, groups: [...r.groups] })),
-      mapUsers: rows.users.map((u) => ({ userarn: u.userArn, username: u.username, groups: [...u.groups] })),
-      mapAccounts: [...rows.accounts],
-    };
-    return new AuthenticatorBackend(AuthenticatorBackendType.STATIC, config);
+  public static staticRows(content: AwsAuthRows): AuthenticatorBackend {
+    return new AuthenticatorBackend(AuthenticatorBackendType.STATIC, { type: AuthenticatorBackendType.STATIC, ...staticMappingLists(content) });
+  }
+
+  /**
+   * The model's mapping rows baked into the server config: `staticRows(authenticatorMappingRows(model))` in one call,
+   * which reads well from every jsii language (Python would otherwise spell the rows out as keyword arguments).
+   * Seals the model, as the constructs do.
+   */
+  public static fromModel(model: AccessModel): AuthenticatorBackend {
+    return AuthenticatorBackend.staticRows(authenticatorMappingRows(model));
   }
 
   /** Watch an aws-auth-format ConfigMap (default `kube-system/aws-auth`). */
@@ -53,7 +63,7 @@ export class AuthenticatorBackend {
    * field selector `metadata.name=<name>`, which RBAC matches against resourceNames; the reference grants list/watch on
    * every ConfigMap instead.
    */
-  public get namespacedRules(): { namespace: string; rules: RbacRule[] } | undefined {
+  public get namespacedRules(): NamespacedRbacRules | undefined {
     if (!this.configMap) return undefined;
     return { namespace: this.configMap.namespace, rules: [{ apiGroups: [''], resources: ['configmaps'], resourceNames: [this.configMap.name], verbs: ['get', 'list', 'watch'] }] };
   }

@@ -8,25 +8,31 @@
  * loopback-only; a locked-down securityContext, resources and a PodDisruptionBudget. Built on the L1 `k8s` classes:
  * cdk8s-plus workloads add defaults (automount, probes, security context) we want to state explicitly.
  */
-import { createHash } from 'node:crypto';
 import { Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import YAML from 'yaml';
 import { webhookKubeconfig, webhookServerUrl } from '../../authenticator/server/kubeconfig';
 import { AuthenticatorBackend } from './authenticator-backend';
+import { AuthenticatorPodSettings, authenticatorPodTemplate, TLS_DIR } from './authenticator-pod';
 import { MANAGED_BY_LABELS } from './access-chart';
 import { checkNamespace, RbacChart, RoleKind } from './rbac-chart';
 import { RbacSubject } from './rbac-subject';
 import { checkCertificateCoversServer } from './webhook-certificate';
+import { RuleError } from '../model/rule-error';
+
+const AUTHENTICATOR_TLS_RULE = 'eks-access:authenticator-tls';
+const AUTHENTICATOR_IMAGE_RULE = 'eks-access:authenticator-image';
+const AUTHENTICATOR_BACKENDS_RULE = 'eks-access:authenticator-backends';
+const AUTHENTICATOR_PORT_RULE = 'eks-access:authenticator-port';
+const AUTHENTICATOR_CIDR_RULE = 'eks-access:authenticator-api-server-cidr';
+const AUTHENTICATOR_REPLICAS_RULE = 'eks-access:authenticator-replicas';
 
 export const AUTHENTICATOR_PORT = 21362;
 /** The plain-HTTP metrics and health port (next to the webhook's). */
 export const AUTHENTICATOR_METRICS_PORT = 21363;
 const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 const IPV6_CIDR = /^[0-9a-fA-F:]+\/\d{1,3}$/;
-const CONFIG_DIR = '/etc/eks-access';
-const TLS_DIR = '/etc/eks-access/tls';
 
 /** How the authenticator runs. */
 export enum AuthenticatorWorkload {
@@ -41,7 +47,7 @@ export class AuthenticatorTls {
   /** Renders a `kubernetes.io/tls` Secret from PEMs (e.g. from `eks-access init`). Keep the manifest private. */
   public static fromPem(certPem: string, keyPem: string, caPem?: string): AuthenticatorTls {
     if (!certPem.includes('BEGIN CERTIFICATE') || !/BEGIN [A-Z ]*PRIVATE KEY/.test(keyPem)) {
-      throw new Error('AuthenticatorTls.fromPem: expected a PEM certificate and a PEM private key');
+      throw new RuleError(AUTHENTICATOR_TLS_RULE, 'AuthenticatorTls.fromPem', 'expected a PEM certificate and a PEM private key');
     }
     return new AuthenticatorTls(undefined, certPem, keyPem, caPem ?? certPem);
   }
@@ -116,182 +122,153 @@ export class AuthenticatorChart extends RbacChart {
 
   constructor(scope: Construct, id: string, props: AuthenticatorChartProps) {
     super(scope, id, { labels: MANAGED_BY_LABELS });
+    const s = this.settingsOf(props);
+    this.namespaceName = s.ns;
+    this.addServiceAccountAndRbac(props.backends, s);
+    this.serverConfig = serverConfigOf(props, s);
+    const configYaml = YAML.stringify(this.serverConfig, { lineWidth: 0 });
+    new k8s.KubeConfigMap(this, 'Config', { metadata: { name: s.name, namespace: s.ns }, data: { 'config.yaml': configYaml } });
+    this.addTlsSecret(props.tls, s);
+    const template = authenticatorPodTemplate(props, s, configYaml);
+    if (s.daemonSet) this.addDaemonSet(s, template);
+    else this.addDeploymentBehindService(props, s, template);
+    new k8s.KubePodDisruptionBudget(this, 'Pdb', {
+      metadata: { name: s.name, namespace: s.ns },
+      spec: { selector: { matchLabels: s.selector }, maxUnavailable: k8s.IntOrString.fromNumber(1) },
+    });
+    this.webhookKubeconfig = this.kubeconfigOf(props, s);
+  }
+
+  /** The props with their defaults, each checked (errors name this chart's path). */
+  private settingsOf(props: AuthenticatorChartProps): ChartSettings {
     const ns = props.namespace ?? 'kube-system';
     checkNamespace(this.node.path, ns);
-    if (!props.image || /\s/.test(props.image)) throw new Error(`${this.node.path}: image must be an image reference such as registry.example.com/eks-access:1.0`);
-    if (!props.backends?.length) throw new Error(`${this.node.path}: give at least one backend (AuthenticatorBackend.staticRows/awsAuthConfigMap/iamIdentityMappings); without one nobody is authenticated`);
+    if (!props.image || /\s/.test(props.image)) throw new RuleError(AUTHENTICATOR_IMAGE_RULE, this.node.path, `image must be an image reference such as registry.example.com/eks-access:1.0`);
+    if (!props.backends?.length) throw new RuleError(AUTHENTICATOR_BACKENDS_RULE, this.node.path, `give at least one backend (AuthenticatorBackend.staticRows/awsAuthConfigMap/iamIdentityMappings); without one nobody is authenticated`);
     const daemonSet = (props.workload ?? AuthenticatorWorkload.DAEMONSET_ON_CONTROL_PLANE) === AuthenticatorWorkload.DAEMONSET_ON_CONTROL_PLANE;
     const port = props.port ?? AUTHENTICATOR_PORT;
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${this.node.path}: port must be 1-65535, got ${port}`);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RuleError(AUTHENTICATOR_PORT_RULE, this.node.path, `port must be 1-65535, got ${port}`);
     const metricsPort = props.metricsPort ?? AUTHENTICATOR_METRICS_PORT;
     if (!Number.isInteger(metricsPort) || metricsPort < 1 || metricsPort > 65535 || metricsPort === port) {
-      throw new Error(`${this.node.path}: metricsPort must be 1-65535 and differ from port ${port}, got ${metricsPort}`);
+      throw new RuleError(AUTHENTICATOR_PORT_RULE, this.node.path, `metricsPort must be 1-65535 and differ from port ${port}, got ${metricsPort}`);
     }
     if (props.apiServerNamespace !== undefined) checkNamespace(this.node.path, props.apiServerNamespace);
     for (const cidr of props.apiServerCidrs ?? []) {
       const v4 = IPV4_CIDR.exec(cidr);
       if (!(v4 ? v4.slice(1, 5).every((o) => Number(o) <= 255) && Number(v4[5]) <= 32 : IPV6_CIDR.test(cidr))) {
-        throw new Error(`${this.node.path}: apiServerCidrs: "${cidr}" is not a CIDR such as 10.0.0.0/24`);
+        throw new RuleError(AUTHENTICATOR_CIDR_RULE, this.node.path, `apiServerCidrs: "${cidr}" is not a CIDR such as 10.0.0.0/24`);
       }
     }
     const replicas = props.replicas ?? 2;
-    if (!daemonSet && (!Number.isInteger(replicas) || replicas < 1)) throw new Error(`${this.node.path}: replicas must be a positive integer, got ${replicas}`);
-    this.namespaceName = ns;
+    if (!daemonSet && (!Number.isInteger(replicas) || replicas < 1)) throw new RuleError(AUTHENTICATOR_REPLICAS_RULE, this.node.path, `replicas must be a positive integer, got ${replicas}`);
     const name = 'eks-access-authenticator';
-    const selector = { 'app.kubernetes.io/name': name };
-    const needsApi = props.backends.some((b) => b.needsApiAccess);
+    return {
+      ns, name, selector: { 'app.kubernetes.io/name': name }, daemonSet, port, metricsPort, replicas,
+      needsApi: props.backends.some((b) => b.needsApiAccess), tlsSecretName: props.tls.existingSecretName ?? `${name}-tls`,
+    };
+  }
 
-    // Service account and RBAC derived from the backends.
-    new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: { name, namespace: ns }, automountServiceAccountToken: needsApi });
+  /** The ServiceAccount, and the RBAC the backends need (cluster-wide and per namespace). */
+  private addServiceAccountAndRbac(backends: AuthenticatorBackend[], s: ChartSettings): void {
+    const { name, ns } = s;
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: { name, namespace: ns }, automountServiceAccountToken: s.needsApi });
     const subject = RbacSubject.serviceAccount(name, ns);
-    const clusterRules = props.backends.flatMap((b) => b.clusterRules);
+    const clusterRules = backends.flatMap((b) => b.clusterRules);
     if (clusterRules.length > 0) {
       this.addClusterRole('ClusterRole', { name, rules: clusterRules });
       this.addClusterRoleBinding('ClusterRoleBinding', { name, clusterRoleName: name, subjects: [subject] });
     }
-    props.backends.map((b) => b.namespacedRules).forEach((r, i) => {
+    backends.map((b) => b.namespacedRules).forEach((r, i) => {
       if (!r) return;
       this.addRole(`Role${i}`, { name, namespace: r.namespace, rules: r.rules });
       this.addRoleBinding(`RoleBinding${i}`, { name, namespace: r.namespace, roleKind: RoleKind.ROLE, roleName: name, subjects: [subject] });
     });
+  }
 
-    // Server config: hostNetwork pods listen on loopback only (kube-apiserver runs on the same node).
-    this.serverConfig = {
-      clusterId: props.clusterId,
-      ...(props.region ? { region: props.region } : {}),
-      server: {
-        address: daemonSet ? '127.0.0.1' : '0.0.0.0', port, tlsCertFile: `${TLS_DIR}/tls.crt`, tlsKeyFile: `${TLS_DIR}/tls.key`,
-        metricsAddress: '0.0.0.0', metricsPort,
-      },
-      mapping: { backends: props.backends.map((b) => b.config) },
-    };
-    const configYaml = YAML.stringify(this.serverConfig, { lineWidth: 0 });
-    new k8s.KubeConfigMap(this, 'Config', { metadata: { name, namespace: ns }, data: { 'config.yaml': configYaml } });
-    const tlsSecretName = props.tls.existingSecretName ?? `${name}-tls`;
-    if (!props.tls.existingSecretName) {
-      new k8s.KubeSecret(this, 'Tls', {
-        metadata: { name: tlsSecretName, namespace: ns },
-        type: 'kubernetes.io/tls',
-        stringData: { 'tls.crt': props.tls.certPem!, 'tls.key': props.tls.keyPem! },
-      });
-    }
-
-    // Probes use the metrics listener: it stays reachable under a flood of the webhook port and is admitted by the
-    // NetworkPolicy.
-    const probe = (path: string, period: number): k8s.Probe => ({
-      httpGet: { path, port: k8s.IntOrString.fromNumber(metricsPort), scheme: 'HTTP' },
-      periodSeconds: period, timeoutSeconds: 3, failureThreshold: 3,
+  /** The `kubernetes.io/tls` Secret, unless an existing one is used. */
+  private addTlsSecret(tls: AuthenticatorTls, s: ChartSettings): void {
+    if (tls.existingSecretName) return;
+    new k8s.KubeSecret(this, 'Tls', {
+      metadata: { name: s.tlsSecretName, namespace: s.ns },
+      type: 'kubernetes.io/tls',
+      stringData: { 'tls.crt': tls.certPem!, 'tls.key': tls.keyPem! },
     });
-    const memory = `${(props.memory ?? Size.mebibytes(192)).toMebibytes()}Mi`;
-    const podSpec: k8s.PodSpec = {
-      serviceAccountName: name,
-      automountServiceAccountToken: needsApi,
-      priorityClassName: props.priorityClassName ?? 'system-cluster-critical',
-      hostNetwork: daemonSet ? true : undefined,
-      dnsPolicy: daemonSet ? 'ClusterFirstWithHostNet' : undefined,
-      nodeSelector: daemonSet ? { 'node-role.kubernetes.io/control-plane': '' } : undefined,
-      tolerations: daemonSet
-        ? [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }, { key: 'CriticalAddonsOnly', operator: 'Exists' }]
-        : undefined,
-      securityContext: { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532, seccompProfile: { type: 'RuntimeDefault' } },
-      terminationGracePeriodSeconds: 30,
-      containers: [{
-        name: 'authenticator',
-        image: props.image,
-        imagePullPolicy: props.imagePullPolicy ?? 'IfNotPresent',
-        args: ['serve', '--config', `${CONFIG_DIR}/config.yaml`],
-        ports: [
-          ...(daemonSet ? [] : [{ name: 'https', containerPort: port, protocol: 'TCP' }]),
-          { name: 'metrics', containerPort: metricsPort, protocol: 'TCP' },
-        ],
-        readinessProbe: probe('/readyz', 10),
-        livenessProbe: { ...probe('/healthz', 20), initialDelaySeconds: 5 },
-        resources: {
-          requests: { cpu: k8s.Quantity.fromString(`${props.cpuRequestMillis ?? 50}m`), memory: k8s.Quantity.fromString(memory) },
-          limits: { cpu: k8s.Quantity.fromString(`${props.cpuLimitMillis ?? 500}m`), memory: k8s.Quantity.fromString(memory) },
-        },
-        securityContext: {
-          runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false,
-          capabilities: { drop: ['ALL'] },
-        },
-        volumeMounts: [
-          { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
-          { name: 'tls', mountPath: TLS_DIR, readOnly: true },
-          { name: 'tmp', mountPath: '/tmp' },
-        ],
-      }],
-      volumes: [
-        { name: 'config', configMap: { name } },
-        { name: 'tls', secret: { secretName: tlsSecretName, defaultMode: 0o440 } },
-        { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('16Mi') } },
-      ],
-    };
-    // A config change rolls the pods (the server reads its config once).
-    const template = {
-      metadata: {
-        labels: selector,
-        annotations: {
-          'cdk-eks-access.io/config-sha256': createHash('sha256').update(configYaml).digest('hex'),
-          'prometheus.io/scrape': 'true', 'prometheus.io/port': String(metricsPort), 'prometheus.io/path': '/metrics',
-        },
-      },
-      spec: podSpec,
-    };
-    if (daemonSet) {
-      new k8s.KubeDaemonSet(this, 'DaemonSet', {
-        metadata: { name, namespace: ns },
-        spec: { selector: { matchLabels: selector }, updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(1) } }, template },
-      });
-    } else {
-      new k8s.KubeDeployment(this, 'Deployment', {
-        metadata: { name, namespace: ns },
-        spec: {
-          replicas, selector: { matchLabels: selector },
-          strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
-          template: {
-            ...template,
-            spec: { ...podSpec, topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector } }] },
-          },
-        },
-      });
-      new k8s.KubeService(this, 'Service', {
-        metadata: { name, namespace: ns },
-        spec: { type: 'ClusterIP', clusterIp: props.serviceClusterIp, selector, ports: [{ name: 'https', port: 443, targetPort: k8s.IntOrString.fromNumber(port), protocol: 'TCP' }] },
-      });
-      // Any pod could otherwise open (silent) connections to the webhook: only kube-apiserver may; metrics and
-      // probes go to the metrics port, which carries no token.
-      new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
-        metadata: { name, namespace: ns },
-        spec: {
-          podSelector: { matchLabels: selector },
-          policyTypes: ['Ingress'],
-          ingress: [
-            {
-              from: [
-                {
-                  namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': props.apiServerNamespace ?? 'kube-system' } },
-                  podSelector: { matchLabels: props.apiServerPodLabels ?? { component: 'kube-apiserver' } },
-                },
-                ...(props.apiServerCidrs ?? []).map((cidr) => ({ ipBlock: { cidr } })),
-              ],
-              ports: [{ port: k8s.IntOrString.fromNumber(port), protocol: 'TCP' }],
-            },
-            { ports: [{ port: k8s.IntOrString.fromNumber(metricsPort), protocol: 'TCP' }] },
-          ],
-        },
-      });
-    }
-    new k8s.KubePodDisruptionBudget(this, 'Pdb', {
+  }
+
+  private addDaemonSet(s: ChartSettings, template: k8s.PodTemplateSpec): void {
+    new k8s.KubeDaemonSet(this, 'DaemonSet', {
+      metadata: { name: s.name, namespace: s.ns },
+      spec: { selector: { matchLabels: s.selector }, updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(1) } }, template },
+    });
+  }
+
+  /** The Deployment spread over nodes, its ClusterIP Service, and the NetworkPolicy admitting only kube-apiserver. */
+  private addDeploymentBehindService(props: AuthenticatorChartProps, s: ChartSettings, template: k8s.PodTemplateSpec): void {
+    const { name, ns, selector, port } = s;
+    new k8s.KubeDeployment(this, 'Deployment', {
       metadata: { name, namespace: ns },
-      spec: { selector: { matchLabels: selector }, maxUnavailable: k8s.IntOrString.fromNumber(1) },
+      spec: {
+        replicas: s.replicas, selector: { matchLabels: selector },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
+        template: {
+          ...template,
+          spec: { ...template.spec!, topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector } }] },
+        },
+      },
     });
+    new k8s.KubeService(this, 'Service', {
+      metadata: { name, namespace: ns },
+      spec: { type: 'ClusterIP', clusterIp: props.serviceClusterIp, selector, ports: [{ name: 'https', port: 443, targetPort: k8s.IntOrString.fromNumber(port), protocol: 'TCP' }] },
+    });
+    // Any pod could otherwise open (silent) connections to the webhook: only kube-apiserver may; metrics and
+    // probes go to the metrics port, which carries no token.
+    new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+      metadata: { name, namespace: ns },
+      spec: {
+        podSelector: { matchLabels: selector },
+        policyTypes: ['Ingress'],
+        ingress: [
+          {
+            from: [
+              {
+                namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': props.apiServerNamespace ?? 'kube-system' } },
+                podSelector: { matchLabels: props.apiServerPodLabels ?? { component: 'kube-apiserver' } },
+              },
+              ...(props.apiServerCidrs ?? []).map((cidr) => ({ ipBlock: { cidr } })),
+            ],
+            ports: [{ port: k8s.IntOrString.fromNumber(port), protocol: 'TCP' }],
+          },
+          { ports: [{ port: k8s.IntOrString.fromNumber(s.metricsPort), protocol: 'TCP' }] },
+        ],
+      },
+    });
+  }
 
+  /** kube-apiserver's webhook kubeconfig, when the CA is known; the serving certificate must cover its server. */
+  private kubeconfigOf(props: AuthenticatorChartProps, s: ChartSettings): string | undefined {
     const caPem = props.tls.caPem;
-    if (caPem) {
-      const server = daemonSet ? webhookServerUrl('127.0.0.1', port) : webhookServerUrl(props.serviceClusterIp ?? `${name}.${ns}.svc`, 443);
-      if (props.tls.certPem) checkCertificateCoversServer(props.tls.certPem, server, this.node.path);
-      this.webhookKubeconfig = webhookKubeconfig({ server, caPem });
-    }
+    if (!caPem) return undefined;
+    const server = s.daemonSet ? webhookServerUrl('127.0.0.1', s.port) : webhookServerUrl(props.serviceClusterIp ?? `${s.name}.${s.ns}.svc`, 443);
+    if (props.tls.certPem) checkCertificateCoversServer(props.tls.certPem, server, this.node.path);
+    return webhookKubeconfig({ server, caPem });
   }
 }
 
+/** The chart's settled props. */
+interface ChartSettings extends AuthenticatorPodSettings {
+  readonly ns: string;
+  readonly replicas: number;
+}
+
+/** The server config (`eks-access serve --config`): hostNetwork pods listen on loopback only (kube-apiserver runs on the same node). */
+function serverConfigOf(props: AuthenticatorChartProps, s: ChartSettings): Record<string, unknown> {
+  return {
+    clusterId: props.clusterId,
+    ...(props.region ? { region: props.region } : {}),
+    server: {
+      address: s.daemonSet ? '127.0.0.1' : '0.0.0.0', port: s.port, tlsCertFile: `${TLS_DIR}/tls.crt`, tlsKeyFile: `${TLS_DIR}/tls.key`,
+      metricsAddress: '0.0.0.0', metricsPort: s.metricsPort,
+    },
+    mapping: { backends: props.backends.map((b) => b.config) },
+  };
+}

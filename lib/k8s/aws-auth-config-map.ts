@@ -5,9 +5,13 @@
  */
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import type { RoleMapping, UserMapping } from '../../authenticator/mapper/types';
+import type { AwsAuthRows, RoleMapping, UserMapping } from '../../authenticator/mapper/types';
 import { keyedRows, OWNED_ROWS_ANNOTATION, ownershipAnnotation } from './aws-auth-ownership';
-import { AwsAuthContent, awsAuthData, NodeRoleMapping, nodeRoleRow, normaliseAwsAuth, rowKeys } from './aws-auth-rows';
+import { normaliseAwsAuth, rowKeys } from '../model/aws-auth-rows';
+import { awsAuthData, NodeRoleMapping, nodeRoleRow } from './aws-auth-rows';
+import { RuleError } from '../model/rule-error';
+
+const AWS_AUTH_EMPTY_RULE = 'eks-access:aws-auth-empty';
 
 export interface AwsAuthConfigMapProps {
   /** `mapRoles` rows (role paths are stripped). @default - none */
@@ -22,14 +26,14 @@ export interface AwsAuthConfigMapProps {
 
 export class AwsAuthConfigMap extends Construct {
   /** The rows written, after path stripping; what `mergeAwsAuth` takes as "ours". */
-  public readonly content: AwsAuthContent;
+  public readonly content: AwsAuthRows;
   public readonly configMap: k8s.KubeConfigMap;
 
   constructor(scope: Construct, id: string, props: AwsAuthConfigMapProps) {
     super(scope, id);
     const roles = [...(props.nodeRoles ?? []).map(nodeRoleRow), ...(props.roles ?? [])];
     this.content = normaliseAwsAuth({ roles, users: props.users ?? [], accounts: props.accounts ?? [] }, this.node.path);
-    if (rowKeys(this.content).length === 0) throw new Error(`${this.node.path}: aws-auth would be empty; give roles, users, accounts or nodeRoles`);
+    if (rowKeys(this.content).length === 0) throw new RuleError(AWS_AUTH_EMPTY_RULE, this.node.path, `aws-auth would be empty; give roles, users, accounts or nodeRoles`);
     this.configMap = new k8s.KubeConfigMap(this, 'Resource', {
       metadata: {
         name: 'aws-auth',

@@ -18,18 +18,31 @@
  * aws-auth in between, the replace fails and the pipeline is simply re-run (README "k8s").
  */
 import { parseAwsAuth } from '../../authenticator/mapper/aws-auth';
-import { accountRowKey, AwsAuthContent, awsAuthData, roleRowKey, userRowKey } from './aws-auth-rows';
+import type { AwsAuthRows } from '../../authenticator/mapper/types';
+import { accountRowKey, roleRowKey, userRowKey } from '../model/aws-auth-rows';
+import { awsAuthData } from './aws-auth-rows';
 import { Ownership, OWNED_ROWS_ANNOTATION, ownershipAnnotation, readOwnership, rowFingerprint } from './aws-auth-ownership';
 
 export { OWNED_ROWS_ANNOTATION } from './aws-auth-ownership';
 
-/** The parts of a ConfigMap the merge reads and writes. */
+/**
+ * A ConfigMap as the merge reads and writes it. `metadata` is a plain map so that every field of it (resourceVersion,
+ * labels, …) survives the merge in every jsii language (a struct would drop the fields it does not declare).
+ */
 export interface ConfigMapLike {
   readonly apiVersion?: string;
   readonly kind?: string;
-  readonly metadata?: { readonly name?: string; readonly namespace?: string; readonly annotations?: Record<string, string>; readonly [k: string]: unknown };
+  /** The ConfigMap's metadata as read; the merge sets `name`, `namespace` and its own annotation, and keeps the rest. */
+  readonly metadata?: Record<string, unknown>;
   readonly data?: Record<string, string>;
-  readonly [k: string]: unknown;
+  readonly binaryData?: Record<string, string>;
+  readonly immutable?: boolean;
+}
+
+/** Options of the aws-auth merge. */
+export interface AwsAuthMergeOptions {
+  /** Take over rows another writer holds or changed (the operator's explicit decision). @default false */
+  readonly force?: boolean;
 }
 
 /** A row the merge did not write, with why. */
@@ -121,15 +134,19 @@ function mergeList<T>(live: readonly T[], ours: readonly T[], key: (t: T) => str
   return out;
 }
 
+function annotationsOf(live: ConfigMapLike | undefined): Record<string, string> | undefined {
+  return live?.metadata?.annotations as Record<string, string> | undefined;
+}
+
 /**
  * Merges `ours` into the live ConfigMap `live` (undefined when aws-auth does not exist yet). Pure: reads nothing,
  * writes nothing. Other data keys and all metadata are preserved.
  */
-export function mergeAwsAuth(live: ConfigMapLike | undefined, ours: AwsAuthContent, opts: { force?: boolean } = {}): AwsAuthMergeResult {
+export function mergeAwsAuth(live: ConfigMapLike | undefined, ours: AwsAuthRows, opts: AwsAuthMergeOptions = {}): AwsAuthMergeResult {
   const parsed = parseAwsAuth(live?.data);
   const unreadable = parsed.errors.filter((e) => e.severity === 'error').map((e) => `${e.location}: ${e.message}`);
   const s: MergeState = {
-    owned: readOwnership(live?.metadata?.annotations), force: opts.force ?? false, ownedNow: [],
+    owned: readOwnership(annotationsOf(live)), force: opts.force ?? false, ownedNow: [],
     conflictDetails: [], added: [], removed: [], shared: [], released: [],
   };
   const roles = mergeList(parsed.roles, ours.roles, roleRowKey, rowFingerprint, s);
@@ -148,7 +165,7 @@ export function mergeAwsAuth(live: ConfigMapLike | undefined, ours: AwsAuthConte
       ...(live?.metadata ?? {}),
       name: 'aws-auth',
       namespace: 'kube-system',
-      annotations: { ...(live?.metadata?.annotations ?? {}), [OWNED_ROWS_ANNOTATION]: ownershipAnnotation(s.ownedNow) },
+      annotations: { ...(annotationsOf(live) ?? {}), [OWNED_ROWS_ANNOTATION]: ownershipAnnotation(s.ownedNow) },
     },
     data,
   };
@@ -156,4 +173,18 @@ export function mergeAwsAuth(live: ConfigMapLike | undefined, ours: AwsAuthConte
     configMap, conflicts: s.conflictDetails.map((c) => c.key), conflictDetails: s.conflictDetails,
     added: s.added, removed: s.removed, shared: s.shared, released: s.released, unreadable,
   };
+}
+
+/** `mergeAwsAuth` for every jsii language (free functions are TypeScript-only). */
+export class AwsAuthMerge {
+  /**
+   * Merges `ours` into the live aws-auth ConfigMap (none when aws-auth does not exist yet), changing only rows this
+   * library wrote before; see `AwsAuthMergeResult` for conflicts. (`live` comes second here: jsii allows no optional
+   * parameter before a required one.)
+   */
+  public static merge(ours: AwsAuthRows, live?: ConfigMapLike, options: AwsAuthMergeOptions = {}): AwsAuthMergeResult {
+    return mergeAwsAuth(live, ours, options);
+  }
+
+  private constructor() {}
 }

@@ -6,7 +6,11 @@
  */
 import { createHash } from 'node:crypto';
 import type { RoleMapping, UserMapping } from '../../authenticator/mapper/types';
-import { accountRowKey, AwsAuthContent, roleRowKey, userRowKey } from './aws-auth-rows';
+import type { AwsAuthRows } from '../../authenticator/mapper/types';
+import { accountRowKey, roleRowKey, userRowKey } from '../model/aws-auth-rows';
+import { RuleError } from '../model/rule-error';
+
+const OWNERSHIP_ANNOTATION_RULE = 'eks-access:aws-auth-ownership-annotation';
 
 export const OWNED_ROWS_ANNOTATION = 'cdk-eks-access.io/owned-aws-auth-rows';
 
@@ -20,7 +24,7 @@ export function rowFingerprint(row: RoleMapping | UserMapping | string): string 
 }
 
 /** Every row of `content` with its key and fingerprint, in order. */
-export function keyedRows(content: AwsAuthContent): [string, string][] {
+export function keyedRows(content: AwsAuthRows): [string, string][] {
   return [
     ...content.roles.map((r): [string, string] => [roleRowKey(r), rowFingerprint(r)]),
     ...content.users.map((u): [string, string] => [userRowKey(u), rowFingerprint(u)]),
@@ -47,5 +51,5 @@ export function readOwnership(annotations: Record<string, string> | undefined): 
   if (v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((f) => typeof f === 'string')) {
     return new Map(Object.entries(v as Record<string, string>));
   }
-  throw new Error(`aws-auth annotation ${OWNED_ROWS_ANNOTATION} is neither a JSON object of row key → fingerprint nor a JSON list of row keys; fix or remove it`);
+  throw new RuleError(OWNERSHIP_ANNOTATION_RULE, `aws-auth annotation ${OWNED_ROWS_ANNOTATION}`, 'neither a JSON object of row key → fingerprint nor a JSON list of row keys; fix or remove it');
 }

@@ -1,14 +1,14 @@
 /**
- * Rows of the `kube-system/aws-auth` ConfigMap as our charts write them: role paths stripped (the authenticator sees
- * the path-less assumed-role ARN, `Canonicalize` in
- * https://github.com/kubernetes-sigs/aws-iam-authenticator/blob/v0.7.18/pkg/arn/arn.go), node-role rows with the groups
- * kubelets need, and a stable key per row for merging with rows written by others. Encoding reuses the mapper's
- * `encodeAwsAuth`, so what we write is exactly what the authenticator parses.
+ * Node-role rows of the `kube-system/aws-auth` ConfigMap as our charts write them: the rows EKS itself writes for a
+ * node role, with the groups kubelets need. The row type, the row keys and the encoding are shared (the mapper's
+ * `AwsAuthRows` and `encodeAwsAuth`, the model's `rowKeys` / `normaliseAwsAuth`), so what we write is exactly what the
+ * authenticator parses.
  */
 import { stripPath } from '../../authenticator/arn';
 import { encodeAwsAuth } from '../../authenticator/mapper/aws-auth';
-import type { RoleMapping, UserMapping } from '../../authenticator/mapper/types';
-import { AccessEntryType, hasUnresolvedToken, nodeAwsAuthGroups } from '../model';
+import { EC2_NODE_USERNAME, nodeIdentity, SESSION_NODE_USERNAME, WINDOWS_NODE_GROUP } from '../../authenticator/mapper/eks-rules';
+import type { AwsAuthRows, RoleMapping } from '../../authenticator/mapper/types';
+import { AccessEntryType } from '../model/enums';
 
 /** Operating system of a node role; decides the groups (and, in access-entry terms, EC2_LINUX vs EC2_WINDOWS). */
 export enum NodeOs {
@@ -26,9 +26,11 @@ export interface NodeRoleMapping {
   readonly fargate?: boolean;
 }
 
-export const NODE_USERNAME = 'system:node:{{EC2PrivateDNSName}}';
-export const FARGATE_USERNAME = 'system:node:{{SessionName}}';
-export const WINDOWS_NODE_GROUP = 'eks:kube-proxy-windows';
+/** Username of EC2 node rows (eks-rules.ts). */
+export const NODE_USERNAME = EC2_NODE_USERNAME;
+/** Username of Fargate pod rows (eks-rules.ts). */
+export const FARGATE_USERNAME = SESSION_NODE_USERNAME;
+export { WINDOWS_NODE_GROUP };
 
 /** The access-entry type EKS gives such a node role. */
 function nodeEntryType(node: NodeRoleMapping): AccessEntryType {
@@ -36,59 +38,13 @@ function nodeEntryType(node: NodeRoleMapping): AccessEntryType {
   return node.os === NodeOs.WINDOWS ? AccessEntryType.EC2_WINDOWS : AccessEntryType.EC2_LINUX;
 }
 
-/** The rows EKS itself writes for a node role; the groups are the access model's (`nodeAwsAuthGroups`). */
+/** The row EKS itself writes for a node role (eks-rules.ts `nodeIdentity` of its access-entry type). */
 export function nodeRoleRow(node: NodeRoleMapping): RoleMapping {
-  return { roleArn: stripPath(node.roleArn), username: node.fargate ? FARGATE_USERNAME : NODE_USERNAME, groups: nodeAwsAuthGroups(nodeEntryType(node)) };
+  const { username, groups } = nodeIdentity(nodeEntryType(node))!;
+  return { roleArn: stripPath(node.roleArn), username, groups };
 }
 
-/** Everything that goes into aws-auth. */
-export interface AwsAuthContent {
-  readonly roles: readonly RoleMapping[];
-  readonly users: readonly UserMapping[];
-  readonly accounts: readonly string[];
-}
-
-/**
- * A role ARN as aws-auth rows hold it, without IAM path. A CDK token (a role of the same app, resolved by
- * CloudFormation) cannot be split at synth time and is kept; the model already writes token rows path-less where it
- * knows the role's name (lib/model/derive.ts).
- */
-function pathlessRoleArn(arn: string): string {
-  return hasUnresolvedToken(arn) ? arn : stripPath(arn);
-}
-
-/** Key identifying a row across writers: the ARN (or SSO selector, or account id). */
-export function roleRowKey(r: RoleMapping): string {
-  if (r.roleArn !== undefined) return `role:${pathlessRoleArn(r.roleArn)}`;
-  return `sso:${r.sso?.partition ?? 'aws'}:${r.sso?.accountId}:${r.sso?.permissionSetName}`;
-}
-export const userRowKey = (u: UserMapping): string => `user:${u.userArn}`;
-export const accountRowKey = (a: string): string => `account:${a}`;
-
-/** All row keys of a content, in order. */
-export function rowKeys(c: AwsAuthContent): string[] {
-  return [...c.roles.map(roleRowKey), ...c.users.map(userRowKey), ...c.accounts.map(accountRowKey)];
-}
-
-/**
- * Normalises and checks content: role paths stripped, duplicate keys rejected (the authenticator would silently use
- * one of them). `where` names the construct or file in errors.
- */
-export function normaliseAwsAuth(c: AwsAuthContent, where: string): AwsAuthContent {
-  const roles = c.roles.map((r) => ({ ...r, roleArn: r.roleArn === undefined ? undefined : pathlessRoleArn(r.roleArn) }));
-  const out = { roles, users: [...c.users], accounts: [...c.accounts] };
-  const seen = new Set<string>();
-  for (const k of rowKeys(out)) {
-    if (seen.has(k)) throw new Error(`${where}: aws-auth has two rows for ${k.replace(/^[a-z]+:/, '')}; keep one (the authenticator would use only one of them)`);
-    seen.add(k);
-  }
-  for (const a of out.accounts) {
-    if (!hasUnresolvedToken(a) && !/^\d{12}$/.test(a)) throw new Error(`${where}: mapAccounts entry "${a}" is not a 12-digit AWS account id`);
-  }
-  return out;
-}
-
-/** ConfigMap `data` for the content (only the keys that have rows). */
-export function awsAuthData(c: AwsAuthContent): Record<string, string> {
-  return encodeAwsAuth({ roles: c.roles, users: c.users, accounts: c.accounts });
+/** ConfigMap `data` for the rows (only the keys that have rows). */
+export function awsAuthData(c: AwsAuthRows): Record<string, string> {
+  return encodeAwsAuth(c);
 }

@@ -1,8 +1,8 @@
 /**
  * Names of the RBAC roles every cluster has (the bootstrap policy the API server reconciles at start), so a binding
- * to them is not reported as dangling. Read from the vendored bootstrap policy that the analysis uses.
+ * to them is not reported as dangling. Read from the vendored bootstrap policy (lib/data) that the analysis uses too.
  */
-import bootstrap from '../analysis/data/bootstrap-policy.json';
+import bootstrap from '../data/bootstrap-policy.json';
 
 type Named = { metadata: { name: string; namespace?: string } };
 

@@ -7,6 +7,9 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { stripPath } from '../../authenticator/arn';
+import { RuleError } from '../model/rule-error';
+
+const IAM_IDENTITY_MAPPING_RULE = 'eks-access:iam-identity-mapping';
 
 export const IAM_IDENTITY_MAPPING_GROUP = 'iamauthenticator.k8s.aws';
 export const IAM_IDENTITY_MAPPING_API_VERSION = `${IAM_IDENTITY_MAPPING_GROUP}/v1alpha1`;
@@ -31,9 +34,9 @@ export function mappingNameForArn(arn: string): string {
 export class IamIdentityMapping extends ApiObject {
   constructor(scope: Construct, id: string, props: IamIdentityMappingProps) {
     if (!/^arn:aws[a-z-]*:(iam|sts)::\d{12}:/.test(props.arn)) {
-      throw new Error(`${scope.node.path}/${id}: arn "${props.arn}" is not an IAM ARN (arn:aws:iam::111122223333:role/NAME or :user/NAME)`);
+      throw new RuleError(IAM_IDENTITY_MAPPING_RULE, `${scope.node.path}/${id}`, `arn "${props.arn}" is not an IAM ARN (arn:aws:iam::111122223333:role/NAME or :user/NAME)`);
     }
-    if (!props.username) throw new Error(`${scope.node.path}/${id}: username is required`);
+    if (!props.username) throw new RuleError(IAM_IDENTITY_MAPPING_RULE, `${scope.node.path}/${id}`, 'username is required');
     const arn = stripPath(props.arn);
     super(scope, id, {
       apiVersion: IAM_IDENTITY_MAPPING_API_VERSION,

@@ -12,4 +12,3 @@ export * from './access-chart';
 export * from './authenticator-backend';
 export * from './authenticator-chart';
 export * from './write-manifests';
-export * from './eks-access-manifests';

@@ -8,11 +8,24 @@
  * instead of failing at deploy time.
  */
 import { parseMappingDocument } from '../../authenticator/mapper/aws-auth';
-import { EKS_RESERVED_USERNAME_PREFIXES, usernameProblems } from '../../authenticator/mapper/username-template';
+import {
+  accessPolicyArn, EC2_NODE_USERNAME, EKS_RESERVED_USERNAME_PREFIXES, FARGATE_NODE_GROUP, isSystemName, SESSION_NODE_USERNAME, SYSTEM_MASTERS,
+  usernameProblems, WINDOWS_NODE_GROUP,
+} from '../../authenticator/mapper/eks-rules';
 import type { RoleMapping, UserMapping } from '../../authenticator/mapper/types';
 import { AccessEntryType } from '../model/enums';
 import { isServiceLinkedRole, parseIamArn } from '../model/iam-arn';
-import { FARGATE_USERNAME, NODE_USERNAME, WINDOWS_NODE_GROUP } from './aws-auth-rows';
+
+/** An access policy a planned entry gets (`system:masters` rows: AmazonEKSClusterAdminPolicy at cluster scope). */
+export interface PlannedAccessPolicy {
+  readonly policyArn: string;
+  readonly accessScope: PlannedAccessScope;
+}
+
+/** The scope of a planned access policy, as the EKS API writes it (`{ "type": "cluster" }`). */
+export interface PlannedAccessScope {
+  readonly type: string;
+}
 
 export interface PlannedAccessEntry {
   /** Where the row came from, e.g. `mapUsers[0]`. */
@@ -21,7 +34,7 @@ export interface PlannedAccessEntry {
   readonly type: AccessEntryType;
   readonly username?: string;
   readonly kubernetesGroups?: string[];
-  readonly accessPolicies?: { policyArn: string; accessScope: { type: 'cluster' } }[];
+  readonly accessPolicies?: PlannedAccessPolicy[];
   /** Things to check by hand (e.g. the role may have a path aws-auth does not show). */
   readonly notes: string[];
 }
@@ -67,31 +80,31 @@ function planRow(source: string, arn: string, username: string, groups: readonly
     plan.blockers.push({ source, principal: arn, reason });
   };
   if (isRole && isServiceLinked(arn)) return block('service-linked roles cannot have access entries; keep this aws-auth row');
-  if (isRole && username === FARGATE_USERNAME && groups.includes('system:node-proxier')) {
+  if (isRole && username === SESSION_NODE_USERNAME && groups.includes(FARGATE_NODE_GROUP)) {
     plan.skipped.push({ source, principal: arn, reason: 'Fargate pod execution role: EKS creates its FARGATE_LINUX entry with the Fargate profile' });
     return;
   }
   const notes = isRole ? ['aws-auth role ARNs carry no path; if this role has one, use its full ARN (aws iam get-role)'] : [];
-  if (isRole && username === NODE_USERNAME) {
+  if (isRole && username === EC2_NODE_USERNAME) {
     const type = groups.includes(WINDOWS_NODE_GROUP) ? AccessEntryType.EC2_WINDOWS : AccessEntryType.EC2_LINUX;
     plan.entries.push({ source, principalArn: arn, type, notes: [...notes, 'skip it if the role belongs to a managed node group (EKS creates that entry)'] });
     return;
   }
-  const masters = groups.includes('system:masters');
-  const otherSystem = groups.filter((g) => g.startsWith('system:') && g !== 'system:masters');
+  const masters = groups.includes(SYSTEM_MASTERS);
+  const otherSystem = groups.filter((g) => isSystemName(g) && g !== SYSTEM_MASTERS);
   if (otherSystem.length > 0) return block(`groups ${otherSystem.join(', ')} cannot be access-entry groups (system: is reserved) and have no access policy equivalent`);
-  const reserved = groups.filter((g) => RESERVED_PREFIXES.some((p) => g.startsWith(p)) && g !== 'system:masters');
+  const reserved = groups.filter((g) => RESERVED_PREFIXES.some((p) => g.startsWith(p)) && g !== SYSTEM_MASTERS);
   if (reserved.length > 0) return block(`groups ${reserved.join(', ')} use a reserved prefix (${RESERVED_PREFIXES.join(' ')})`);
   const usernameProblem = usernameProblems(username, { accessEntry: true, node: false })[0];
   if (usernameProblem) return block(usernameProblem);
-  const kubernetesGroups = groups.filter((g) => g !== 'system:masters');
+  const kubernetesGroups = groups.filter((g) => g !== SYSTEM_MASTERS);
   plan.entries.push({
     source,
     principalArn: arn,
     type: AccessEntryType.STANDARD,
     username,
     kubernetesGroups: kubernetesGroups.length ? [...kubernetesGroups] : undefined,
-    accessPolicies: masters ? [{ policyArn: `arn:${partitionOf(arn)}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`, accessScope: { type: 'cluster' } }] : undefined,
+    accessPolicies: masters ? [{ policyArn: accessPolicyArn(partitionOf(arn), 'AmazonEKSClusterAdminPolicy'), accessScope: { type: 'cluster' } }] : undefined,
     notes,
   });
 }
@@ -125,4 +138,17 @@ export function planMigration(doc: unknown): MigrationPlan {
   parsed.accounts.forEach((a, i) => plan.blockers.push({ source: `mapAccounts[${i}]`, principal: a, reason: 'account-wide mappings have no access-entry equivalent; create an entry per principal' }));
   const invalidRows = parsed.errors.filter((e) => e.severity === 'error').map((e) => `${e.location}: ${e.message}`);
   return { ...plan, invalidRows, canSwitchToApi: plan.blockers.length === 0 && invalidRows.length === 0 };
+}
+
+/** `planMigration` for every jsii language (free functions are TypeScript-only). */
+export class AccessEntryMigration {
+  /**
+   * Plans the move from aws-auth to access entries (eksctl's rules), from a parsed aws-auth ConfigMap: a manifest or
+   * `kubectl get configmap aws-auth -o json/yaml` output, as an object.
+   */
+  public static plan(awsAuthConfigMap: unknown): MigrationPlan {
+    return planMigration(awsAuthConfigMap);
+  }
+
+  private constructor() {}
 }

@@ -11,12 +11,24 @@ import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { NAMESPACE_NAME } from '../model/rbac-vocabulary';
+import { RuleError } from '../model/rule-error';
+
+const RBAC_NAME_RULE = 'eks-access:rbac-name';
+const RBAC_NAMESPACE_RULE = 'eks-access:rbac-namespace';
+const RBAC_BINDING_SUBJECTS_RULE = 'eks-access:rbac-binding-subjects';
+/** The shape of a policy rule (`ruleProblems`): verbs, apiGroups/resources, nonResourceUrls, resourceNames. */
+const RBAC_RULE_SHAPE_RULE = 'eks-access:rbac-rule';
+const RBAC_ROLE_RULES_RULE = 'eks-access:rbac-role-rules';
+const RBAC_AGGREGATION_RULE = 'eks-access:rbac-aggregation';
+const RBAC_DUPLICATE_OBJECT_RULE = 'eks-access:rbac-duplicate-object';
+/** Reported by the chart's validation (cdk8s collects it at synth), not thrown: a binding's role must exist by then. */
+const RBAC_ROLE_REF_RULE = 'eks-access:rbac-role-ref';
 import { DEFAULT_CLUSTER_ROLES, DEFAULT_ROLES } from './cluster-defaults';
 import { RbacRule, ruleProblems, toPolicyRule } from './rbac-rule';
 import { checkLabels, checkRuleVocabulary } from './rbac-rule-vocabulary';
 import { RbacSubject } from './rbac-subject';
+import { RBAC_API_GROUP } from '../model/rbac-rule';
 
-const RBAC_GROUP = 'rbac.authorization.k8s.io';
 
 /** Kind of the role a binding refers to. */
 export enum RoleKind {
@@ -93,26 +105,31 @@ interface BindingRecord {
 /** RBAC path-segment names (ValidateRBACName): not `.`/`..`, no `/` or `%`. */
 function checkRbacName(path: string, what: string, name: string): void {
   if (!name || name === '.' || name === '..' || /[/%]/.test(name) || name.length > 253) {
-    throw new Error(`${path}: ${what} "${name}" is not a valid RBAC name (1–253 characters, not "." or "..", no "/" or "%")`);
+    throw new RuleError(RBAC_NAME_RULE, path, `${what} "${name}" is not a valid RBAC name (1–253 characters, not "." or "..", no "/" or "%")`);
   }
 }
 
 /** Namespace names are DNS labels. */
 export function checkNamespace(path: string, namespace: string): void {
   if (!NAMESPACE_NAME.test(namespace ?? '')) {
-    throw new Error(`${path}: namespace "${namespace}" is not a valid namespace name (a DNS label such as "team-a")`);
+    throw new RuleError(RBAC_NAMESPACE_RULE, path, `namespace "${namespace}" is not a valid namespace name (a DNS label such as "team-a")`);
   }
 }
 
 function checkSubjects(path: string, subjects: RbacSubject[]): k8s.Subject[] {
-  if (!subjects || subjects.length === 0) throw new Error(`${path}: a binding needs at least one subject (RbacSubject.user/group/serviceAccount)`);
+  if (!subjects || subjects.length === 0) throw new RuleError(RBAC_BINDING_SUBJECTS_RULE, path, `a binding needs at least one subject (RbacSubject.user/group/serviceAccount)`);
   const seen = new Set<string>();
   return subjects.filter((s) => !seen.has(s.key) && seen.add(s.key)).map((s) => s.toSubject());
 }
 
 function throwIfProblems(path: string, rules: RbacRule[], namespaced: boolean): void {
-  const problems = rules.flatMap((r, i) => ruleProblems(r, `${path} rules[${i}]`, namespaced));
-  if (problems.length > 0) throw new Error(problems.join('\n'));
+  const found = rules.map((r, i) => ({ where: `${path} rules[${i}]`, problems: ruleProblems(r, `${path} rules[${i}]`, namespaced) }))
+    .filter((f) => f.problems.length > 0);
+  if (found.length > 0) {
+    // Every problem of every rule, one per line, each starting with its rule's path; the first one is the error's path.
+    const { where } = found[0];
+    throw new RuleError(RBAC_RULE_SHAPE_RULE, where, found.flatMap((f) => f.problems).join('\n').slice(where.length + 2));
+  }
   rules.forEach((r, i) => checkRuleVocabulary(r, `${path} rules[${i}]`));
 }
 
@@ -138,7 +155,7 @@ export class RbacChart extends Chart {
     const path = `${this.node.path}/${id}`;
     checkRbacName(path, 'Role name', props.name);
     checkNamespace(path, props.namespace);
-    if (!props.rules || props.rules.length === 0) throw new Error(`${path}: a Role needs at least one rule`);
+    if (!props.rules || props.rules.length === 0) throw new RuleError(RBAC_ROLE_RULES_RULE, path, 'a Role needs at least one rule');
     throwIfProblems(path, props.rules, true);
     this.claim(path, `Role ${props.namespace}/${props.name}`);
     this.roles.add(`${props.namespace}/${props.name}`);
@@ -156,14 +173,14 @@ export class RbacChart extends Chart {
     const selectors = props.aggregationSelectors;
     if (selectors !== undefined) {
       if (selectors.length === 0 || selectors.some((s) => Object.keys(s).length === 0)) {
-        throw new Error(`${path}: aggregationSelectors needs at least one non-empty label set (an empty selector would match every ClusterRole)`);
+        throw new RuleError(RBAC_AGGREGATION_RULE, path, `aggregationSelectors needs at least one non-empty label set (an empty selector would match every ClusterRole)`);
       }
       selectors.forEach((s, i) => checkLabels(s, `${path} aggregationSelectors[${i}]`));
       if (rules.length > 0) {
-        throw new Error(`${path}: an aggregated ClusterRole cannot have its own rules (the aggregation controller replaces them); put them in a ClusterRole it selects`);
+        throw new RuleError(RBAC_AGGREGATION_RULE, path, `an aggregated ClusterRole cannot have its own rules (the aggregation controller replaces them); put them in a ClusterRole it selects`);
       }
     } else if (rules.length === 0) {
-      throw new Error(`${path}: a ClusterRole needs rules or aggregationSelectors`);
+      throw new RuleError(RBAC_ROLE_RULES_RULE, path, 'a ClusterRole needs rules or aggregationSelectors');
     }
     throwIfProblems(path, rules, false);
     checkLabels(props.labels, `${path} labels`);
@@ -190,7 +207,7 @@ export class RbacChart extends Chart {
     this.bindings.push({ path, namespace: props.namespace, roleKind, roleName: props.roleName });
     return new k8s.KubeRoleBinding(this, id, {
       metadata: { name: props.name, namespace: props.namespace, labels: props.labels },
-      roleRef: { apiGroup: RBAC_GROUP, kind: roleKind, name: props.roleName },
+      roleRef: { apiGroup: RBAC_API_GROUP, kind: roleKind, name: props.roleName },
       subjects,
     });
   }
@@ -205,7 +222,7 @@ export class RbacChart extends Chart {
     this.bindings.push({ path, roleKind: RoleKind.CLUSTER_ROLE, roleName: props.clusterRoleName });
     return new k8s.KubeClusterRoleBinding(this, id, {
       metadata: { name: props.name, labels: props.labels },
-      roleRef: { apiGroup: RBAC_GROUP, kind: RoleKind.CLUSTER_ROLE, name: props.clusterRoleName },
+      roleRef: { apiGroup: RBAC_API_GROUP, kind: RoleKind.CLUSTER_ROLE, name: props.clusterRoleName },
       subjects,
     });
   }
@@ -222,17 +239,17 @@ export class RbacChart extends Chart {
 
   /** Two objects of one kind, namespace and name would overwrite each other on apply. */
   private claim(path: string, key: string): void {
-    if (this.objectKeys.has(key)) throw new Error(`${path}: ${key} is already defined in this chart; names must be unique per kind and namespace`);
+    if (this.objectKeys.has(key)) throw new RuleError(RBAC_DUPLICATE_OBJECT_RULE, path, `${key} is already defined in this chart; names must be unique per kind and namespace`);
     this.objectKeys.add(key);
   }
 
   private danglingBindings(): string[] {
     return this.bindings.flatMap((b) => {
       if (b.roleKind === RoleKind.CLUSTER_ROLE && !this.hasClusterRole(b.roleName)) {
-        return [`${b.path}: binds ClusterRole "${b.roleName}", which is neither in this chart nor a cluster default; add it with addClusterRole or list it in externalClusterRoles`];
+        return [`${b.path}: binds ClusterRole "${b.roleName}", which is neither in this chart nor a cluster default; add it with addClusterRole or list it in externalClusterRoles [${RBAC_ROLE_REF_RULE}]`];
       }
       if (b.roleKind === RoleKind.ROLE && !this.hasRole(b.namespace!, b.roleName)) {
-        return [`${b.path}: binds Role "${b.namespace}/${b.roleName}", which is not in this chart (a RoleBinding can only use a Role of its own namespace); add it with addRole or list it in externalRoles`];
+        return [`${b.path}: binds Role "${b.namespace}/${b.roleName}", which is not in this chart (a RoleBinding can only use a Role of its own namespace); add it with addRole or list it in externalRoles [${RBAC_ROLE_REF_RULE}]`];
       }
       return [];
     });

@@ -1,5 +1,5 @@
 /**
- * RBAC policy rules with the validation the API server applies
+ * RBAC policy rules (the type is the model's `RbacRule`, lib/model/rbac-rule.ts) with the validation the API server applies
  * (https://github.com/kubernetes/kubernetes/blob/master/pkg/apis/rbac/validation/validation.go), done at synth time so
  * a bad rule fails `cdk synth` with the construct path instead of failing `kubectl apply` later. cdk8s-plus-28's rules
  * cannot carry several resources, resourceNames on custom resources, or validation
@@ -7,25 +7,9 @@
  * https://github.com/cdk8s-team/cdk8s-plus/issues/1518), hence this type.
  */
 import { k8s } from 'cdk8s-plus-28';
+import type { RbacRule } from '../model/rbac-rule';
 
-/** One RBAC PolicyRule. Either resource fields (apiGroups + resources) or nonResourceUrls, never both. */
-export interface RbacRule {
-  /** Verbs, e.g. `get`, `list`, `watch`, or `*`. Must not be empty. */
-  readonly verbs: string[];
-  /** API groups; `''` is the core group, `*` all groups. @default - none (then nonResourceUrls is required) */
-  readonly apiGroups?: string[];
-  /** Resources, incl. subresources (`pods/log`) and `*`. @default - none */
-  readonly resources?: string[];
-  /** Restricts the rule to these object names. @default - all names */
-  readonly resourceNames?: string[];
-  /** Non-resource URLs such as `/healthz` or `/metrics/*`; only in ClusterRoles. @default - none */
-  readonly nonResourceUrls?: string[];
-  /**
-   * Accept verbs outside the Kubernetes verb set (RESOURCE_VERBS / NON_RESOURCE_VERBS), for an aggregated API server
-   * or authorization webhook that defines its own. @default false - unknown verbs (typos such as `lsit`) fail synthesis
-   */
-  readonly allowCustomVerbs?: boolean;
-}
+export type { RbacRule } from '../model/rbac-rule';
 
 /**
  * Verbs whose requests never carry an object name, so a rule with `resourceNames` never matches them

@@ -7,10 +7,12 @@ import type { ISubject } from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { NAMESPACE_NAME } from '../model/rbac-vocabulary';
 import { RuleError } from '../model/rule-error';
+import { RBAC_API_GROUP } from '../model/rbac-rule';
 
 export const RBAC_SUBJECT_NAMESPACE_RULE = 'eks-access:rbac-subject-namespace';
+const RBAC_SUBJECT_KIND_RULE = 'eks-access:rbac-subject-kind';
+const RBAC_SUBJECT_NAME_RULE = 'eks-access:rbac-subject-name';
 
-const RBAC_GROUP = 'rbac.authorization.k8s.io';
 
 /** Kinds of RBAC subject. */
 export enum SubjectKind {
@@ -47,10 +49,10 @@ export class RbacSubject {
   public static fromCdk8sPlus(subject: ISubject, defaultNamespace?: string): RbacSubject {
     const c = subject.toSubjectConfiguration();
     const kind = Object.values(SubjectKind).find((k) => k === c.kind);
-    if (kind === undefined) throw new Error(`${subject.node.path}: unsupported subject kind "${c.kind}" (User, Group or ServiceAccount)`);
+    if (kind === undefined) throw new RuleError(RBAC_SUBJECT_KIND_RULE, subject.node.path, `unsupported subject kind "${c.kind}" (User, Group or ServiceAccount)`);
     const namespace = kind === SubjectKind.SERVICE_ACCOUNT ? c.namespace ?? defaultNamespace : undefined;
     if (kind === SubjectKind.SERVICE_ACCOUNT && !namespace) {
-      throw new Error(`${subject.node.path}: ServiceAccount subject "${c.name}" has no namespace; give the ServiceAccount one or pass defaultNamespace`);
+      throw new RuleError(RBAC_SUBJECT_NAMESPACE_RULE, subject.node.path, `ServiceAccount subject "${c.name}" has no namespace; give the ServiceAccount one or pass defaultNamespace`);
     }
     return new RbacSubject(kind, c.name, namespace);
   }
@@ -63,9 +65,9 @@ export class RbacSubject {
     /** The ServiceAccount's namespace (only for ServiceAccounts). */
     public readonly namespace?: string,
   ) {
-    if (!name || name.trim() !== name) throw new Error(`RBAC ${kind} subject: name must be non-empty without surrounding spaces, got "${name}"`);
+    if (!name || name.trim() !== name) throw new RuleError(RBAC_SUBJECT_NAME_RULE, `RBAC ${kind} subject`, `name must be non-empty without surrounding spaces, got "${name}"`);
     if (kind === SubjectKind.SERVICE_ACCOUNT && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name)) {
-      throw new Error(`RBAC ServiceAccount subject: "${name}" is not a valid ServiceAccount name (DNS subdomain)`);
+      throw new RuleError(RBAC_SUBJECT_NAME_RULE, 'RBAC ServiceAccount subject', `"${name}" is not a valid ServiceAccount name (DNS subdomain)`);
     }
   }
 
@@ -78,6 +80,6 @@ export class RbacSubject {
   public toSubject(): k8s.Subject {
     return this.kind === SubjectKind.SERVICE_ACCOUNT
       ? { kind: this.kind, apiGroup: '', name: this.name, namespace: this.namespace }
-      : { kind: this.kind, apiGroup: RBAC_GROUP, name: this.name };
+      : { kind: this.kind, apiGroup: RBAC_API_GROUP, name: this.name };
   }
 }

@@ -31,3 +31,17 @@ export function writeAccessManifests(model: AccessModel, outdir: string, options
   app.synth();
   return join(outdir, ACCESS_MANIFEST_FILE);
 }
+
+/** `writeAccessManifests` for every jsii language (free functions are TypeScript-only). */
+export class AccessManifests {
+  /**
+   * Writes `<outdir>/access.k8s.yaml` (and `<outdir>/aws-auth.k8s.yaml` in the ConfigMap modes) for the model and
+   * chart options of `props`; returns the path of access.k8s.yaml.
+   */
+  public static write(outdir: string, props: AccessChartProps): string {
+    const { model, ...options } = props;
+    return writeAccessManifests(model, outdir, options);
+  }
+
+  private constructor() {}
+}

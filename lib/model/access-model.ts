@@ -9,10 +9,12 @@
  * because it would reach only the outputs built after it and the AWS and Kubernetes sides would disagree.
  */
 import type * as iam from 'aws-cdk-lib/aws-iam';
+import { accessPolicyArn } from '../../authenticator/mapper/eks-rules';
 import { AccessPolicyGrant } from './access-policies';
 import { AccessEntryType, AuthenticationMode, PolicyEffect, PrincipalKind, PrincipalOrigin, SystemMastersHandling } from './enums';
 import { parseIamArn, ssoPermissionSetOf } from './iam-arn';
 import { hasUnresolvedToken } from './tokens';
+import { RuleError } from './rule-error';
 import {
   AccessModelProps, ClusterGrantProps, CreateRoleProps, CreateUserProps, GroupGrantProps, NodeRoleProps, ServiceAccountPolicyStatement,
   ServiceAccountProps,
@@ -20,16 +22,25 @@ import {
 import {
   ACCESS_MODEL_VERSION, AccessModelJson, AccessPolicyGrantJson, GroupGrantJson, IamStatementJson, PrincipalJson, ServiceAccountJson,
 } from './types';
+import { statementFromJson } from './iam-statement';
+// The views below live in their own modules, which import this one for its type only: no load-time cycle.
+import { authenticatorMappingRows, awsAuthRows } from './aws-auth-rows';
+import { AccessEntryJson, accessEntries, effectiveUsername } from './derive';
+import { ValidationIssue, validateModel } from './validate';
+import type { AwsAuthRows } from '../../authenticator/mapper/types';
 
 const DEFAULT_MAX_SESSION_SECONDS = 3600;
 const MAX_IAM_ROLE_NAME = 64;
+const MODEL_VERSION_RULE = 'eks-access:access-model-version';
+/** A change to a model after a construct rendered it would reach only what is built later. */
+const MODEL_SEALED_RULE = 'eks-access:access-model-sealed';
 
 /** The access model of one cluster. */
 export class AccessModel {
   /** Reads the JSON form (`toJson()`), e.g. from a file written by the CDK app. */
   public static fromJson(json: AccessModelJson): AccessModel {
     if (json.version !== ACCESS_MODEL_VERSION) {
-      throw new Error(`access model version ${json.version} is not supported (expected ${ACCESS_MODEL_VERSION})`);
+      throw new RuleError(MODEL_VERSION_RULE, 'AccessModel.fromJson', `access model version ${json.version} is not supported (expected ${ACCESS_MODEL_VERSION})`);
     }
     const model = new AccessModel({
       accountId: json.accountId,
@@ -40,7 +51,7 @@ export class AccessModel {
     });
     model.principalList.push(...clone(json.principals));
     model.groupGrantList.push(...clone(json.groupGrants));
-    model.serviceAccountList.push(...clone(json.serviceAccounts));
+    model.serviceAccountList.push(...clone(json.serviceAccounts).map((sa) => ({ ...sa, policyStatements: sa.policyStatements.map(statementFromJson) })));
     return model;
   }
 
@@ -63,18 +74,18 @@ export class AccessModel {
   }
 
   /** Principals in declaration order. */
-  public get principals(): readonly PrincipalJson[] {
-    return this.principalList;
+  public get principals(): PrincipalJson[] {
+    return [...this.principalList]; // a copy: the model changes only through its add/grant methods
   }
 
   /** Group grants in declaration order. */
-  public get groupGrants(): readonly GroupGrantJson[] {
-    return this.groupGrantList;
+  public get groupGrants(): GroupGrantJson[] {
+    return [...this.groupGrantList];
   }
 
   /** Service accounts in declaration order. */
-  public get serviceAccounts(): readonly ServiceAccountJson[] {
-    return this.serviceAccountList;
+  public get serviceAccounts(): ServiceAccountJson[] {
+    return [...this.serviceAccountList];
   }
 
   /** The principal with this id, or undefined. */
@@ -228,6 +239,37 @@ export class AccessModel {
     deepFreeze(this.serviceAccountList);
   }
 
+  /**
+   * The username a principal gets: its own, or the EKS default for its entry type (`{{SessionName}}` forms for roles,
+   * the node usernames for node roles) in `partition`.
+   */
+  public static effectiveUsername(principal: PrincipalJson, partition: string): string {
+    return effectiveUsername(principal, partition);
+  }
+
+  /** The access entries the model declares (none in CONFIG_MAP mode); what `ClusterAccess` creates. */
+  public accessEntries(): AccessEntryJson[] {
+    return accessEntries(this);
+  }
+
+  /** The aws-auth rows the model's authentication mode reads (none in API mode); what `AccessChart` renders. */
+  public awsAuthRows(): AwsAuthRows {
+    return awsAuthRows(this);
+  }
+
+  /**
+   * Every mapping row as the self-managed authenticator needs it (`AuthenticatorChart` static rows, the Lambda
+   * webhook): the CONFIG_MAP view, each access policy as its group. Seals the model, like the constructs do.
+   */
+  public authenticatorMappingRows(): AwsAuthRows {
+    return authenticatorMappingRows(this);
+  }
+
+  /** Problems that would fail synth (what `ClusterAccess` and `AccessChart` throw for), without a construct. */
+  public validate(): ValidationIssue[] {
+    return validateModel(this);
+  }
+
   /** The JSON form (a deep copy). */
   public toJson(): AccessModelJson {
     return clone({
@@ -264,7 +306,7 @@ export class AccessModel {
 
   private assertOpen(call: string): void {
     if (this.sealedBy === undefined) return;
-    throw new Error(`AccessModel.${call}: the model was already rendered by ${this.sealedBy}; a change now would reach only `
+    throw new RuleError(MODEL_SEALED_RULE, `AccessModel.${call}`, `the model was already rendered by ${this.sealedBy}; a change now would reach only `
       + `what is built after it, so the AWS and Kubernetes outputs would disagree. Declare every principal, group grant and `
       + `service account before creating ClusterAccess, AccessChart or AuthenticatorFunction from the model.`);
   }
@@ -282,7 +324,7 @@ export class AccessModel {
   private grantJson(grant: AccessPolicyGrant): AccessPolicyGrantJson {
     return {
       policyName: grant.policy.policyName,
-      policyArn: `arn:${this.partition}:eks::aws:cluster-access-policy/${grant.policy.policyName}`,
+      policyArn: accessPolicyArn(this.partition, grant.policy.policyName),
       scope: grant.scope,
       namespaces: [...(grant.namespaces ?? [])],
     };
@@ -307,9 +349,9 @@ function clone<T>(value: T): T {
 /** A typed statement in IAM JSON; a condition block is only written when given. */
 function toIamStatement(st: ServiceAccountPolicyStatement): IamStatementJson {
   return {
-    Effect: st.effect ?? PolicyEffect.ALLOW,
-    Action: [...st.actions],
-    Resource: [...st.resources],
-    ...(st.conditions ? { Condition: clone(st.conditions) } : {}),
+    effect: st.effect ?? PolicyEffect.ALLOW,
+    action: [...st.actions],
+    resource: [...st.resources],
+    ...(st.conditions ? { condition: clone(st.conditions) } : {}),
   };
 }

@@ -5,8 +5,13 @@
  * catalogue is accepted (`AccessPolicy.of` / `fromArn`) and reported as a synth warning naming it — it may be a typo,
  * which EKS would only reject at deploy time. A malformed name or ARN is refused.
  */
-import { findPartition } from '../../authenticator/partitions';
+import { accessPolicyArn, findPartition, parseAccessPolicyArn } from '../../authenticator/mapper/eks-rules';
 import { AccessScopeType } from './enums';
+import { RuleError } from './rule-error';
+
+const ACCESS_POLICY_NAME_RULE = 'eks-access:access-policy-name';
+const ACCESS_POLICY_ARN_RULE = 'eks-access:access-policy-arn';
+const PARTITION_RULE = 'eks-access:partition';
 
 /** An access policy associated at a scope. Build with `policy.atClusterScope()` / `policy.inNamespaces(...)`. */
 export interface AccessPolicyGrant {
@@ -103,7 +108,7 @@ export class AccessPolicy {
     const policy = CATALOGUE.get(policyName) ?? UNCATALOGUED.get(policyName);
     if (policy) return policy;
     if (!POLICY_NAME.test(policyName)) {
-      throw new Error(`'${policyName}' is not an EKS access policy name (letters and digits, e.g. AmazonEKSViewPolicy); catalogued names: ${[...CATALOGUE.keys()].join(', ')}`);
+      throw new RuleError(ACCESS_POLICY_NAME_RULE, 'AccessPolicy.of', `'${policyName}' is not an EKS access policy name (letters and digits, e.g. AmazonEKSViewPolicy); catalogued names: ${[...CATALOGUE.keys()].join(', ')}`);
     }
     const added = new AccessPolicy(policyName, AccessScopeType.CLUSTER, false, false);
     UNCATALOGUED.set(policyName, added);
@@ -115,11 +120,11 @@ export class AccessPolicy {
    * for anything else.
    */
   public static fromArn(policyArn: string): AccessPolicy {
-    const m = /^arn:([a-z-]+):eks::aws:cluster-access-policy\/([A-Za-z0-9]+)$/.exec(policyArn);
-    if (!m || !findPartition(m[1])) {
-      throw new Error(`'${policyArn}' is not an EKS access policy ARN (arn:<partition>:eks::aws:cluster-access-policy/<Name>)`);
+    const parsed = parseAccessPolicyArn(policyArn);
+    if (!parsed || !findPartition(parsed.partition)) {
+      throw new RuleError(ACCESS_POLICY_ARN_RULE, 'AccessPolicy.fromArn', `'${policyArn}' is not an EKS access policy ARN (${accessPolicyArn('<partition>', '<Name>')})`);
     }
-    return AccessPolicy.of(m[2]);
+    return AccessPolicy.of(parsed.policyName);
   }
 
   private constructor(
@@ -145,8 +150,8 @@ export class AccessPolicy {
 
   /** The ARN in a partition (`aws`, `aws-cn`, `aws-us-gov`, `aws-iso`, `aws-iso-b`, ...). */
   public arn(partition: string = 'aws'): string {
-    if (!findPartition(partition)) throw new Error(`'${partition}' is not an AWS partition`);
-    return `arn:${partition}:eks::aws:cluster-access-policy/${this.policyName}`;
+    if (!findPartition(partition)) throw new RuleError(PARTITION_RULE, `AccessPolicy.arn('${partition}')`, `'${partition}' is not an AWS partition`);
+    return accessPolicyArn(partition, this.policyName);
   }
 }
 

@@ -8,15 +8,12 @@
  * The other policies of the catalogue (Auto Mode, HyperPod, capabilities, service integrations) grant EKS-internal
  * permissions with no published RBAC equivalent: a self-managed cluster cannot honour them, so they are refused.
  */
+import type { RbacRuleJson } from './rbac-rule';
 import type { AccessPolicyGrantJson, PrincipalJson } from './types';
 import { AccessScopeType } from './enums';
+import { RuleError } from './rule-error';
 
-/** A rule of a role this library must create itself (the policy has no upstream ClusterRole). */
-export interface AccessPolicyRule {
-  readonly apiGroups: string[];
-  readonly resources: string[];
-  readonly verbs: string[];
-}
+const ACCESS_POLICY_RBAC_RULE = 'eks-access:access-policy-rbac';
 
 /** The Kubernetes ClusterRole that stands for an access policy. */
 export interface AccessPolicyRole {
@@ -24,7 +21,7 @@ export interface AccessPolicyRole {
   /** The ClusterRole name: an upstream default role, or ours when `rules` is set. */
   readonly clusterRole: string;
   /** Rules of the ClusterRole to create; undefined = an upstream default role every cluster has. */
-  readonly rules?: AccessPolicyRule[];
+  readonly rules?: RbacRuleJson[];
 }
 
 /** Prefix of the groups and RBAC objects that stand for access policies on a self-managed cluster. */
@@ -71,16 +68,17 @@ export function accessPolicyGroups(principal: Pick<PrincipalJson, 'id' | 'access
 
 function groupsOf(principalId: string, grant: AccessPolicyGrantJson): AccessPolicyGroup[] {
   const role = ROLES.get(grant.policyName);
-  const where = `principal "${principalId}": access policy ${grant.policyName}`;
+  const where = `principal "${principalId}"`;
+  const policy = `access policy ${grant.policyName}`;
   if (!role) {
-    throw new Error(`${where} has no Kubernetes RBAC equivalent, so a self-managed cluster (no EKS authorizer) cannot honour it; ` +
+    throw new RuleError(ACCESS_POLICY_RBAC_RULE, where, `${policy} has no Kubernetes RBAC equivalent, so a self-managed cluster (no EKS authorizer) cannot honour it; ` +
       `policies with one: ${[...ROLES.keys()].join(', ')}. Grant a Kubernetes group bound to a role instead`);
   }
   const base = `${ACCESS_POLICY_GROUP_PREFIX}${grant.policyName}`;
   if (grant.scope === AccessScopeType.CLUSTER) return [{ group: base, role }];
   return grant.namespaces.map((namespace) => {
     if (namespace.includes('*')) {
-      throw new Error(`${where} in namespaces "${namespace}": RBAC cannot bind a wildcard namespace on a self-managed cluster; list the namespaces`);
+      throw new RuleError(ACCESS_POLICY_RBAC_RULE, where, `${policy} in namespaces "${namespace}": RBAC cannot bind a wildcard namespace on a self-managed cluster; list the namespaces`);
     }
     return { group: `${base}:${namespace}`, role, namespace };
   });

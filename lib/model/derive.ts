@@ -3,15 +3,13 @@
  * ConfigMap chart renders (lib/k8s), and the effective Kubernetes identity of a principal (lib/analysis). Each
  * authentication mode gets only what it uses (https://docs.aws.amazon.com/eks/latest/userguide/grant-k8s-access.html).
  */
-import { stripPath } from '../../authenticator/arn';
-import type { RoleMapping, UserMapping } from '../../authenticator/mapper/types';
+import { assumedRoleUsername, nodeUsername, SYSTEM_MASTERS } from '../../authenticator/mapper/eks-rules';
 import { AccessPolicy } from './access-policies';
 import { AccessEntryType, AccessScopeType, AuthenticationMode, PrincipalKind, SystemMastersHandling } from './enums';
 import type { AccessModel } from './access-model';
-import { hasUnresolvedToken } from './tokens';
 import type { AccessPolicyGrantJson, PrincipalJson } from './types';
 
-export const SYSTEM_MASTERS = 'system:masters';
+export { SYSTEM_MASTERS } from '../../authenticator/mapper/eks-rules';
 
 /** One `AWS::EKS::AccessEntry`. */
 export interface AccessEntryJson {
@@ -22,13 +20,6 @@ export interface AccessEntryJson {
   readonly kubernetesGroups: string[];
   readonly accessPolicies: AccessPolicyGrantJson[];
   readonly tags: Record<string, string>;
-}
-
-/** The aws-auth ConfigMap content, as the authenticator's mapper types. */
-export interface AwsAuthRowsJson {
-  readonly mapRoles: RoleMapping[];
-  readonly mapUsers: UserMapping[];
-  readonly mapAccounts: string[];
 }
 
 /** Ids of principals named in a created role's trust policy. */
@@ -55,28 +46,10 @@ export function clusterPrincipals(model: AccessModel): PrincipalJson[] {
  */
 export function effectiveUsername(p: PrincipalJson, partition: string): string {
   if (p.username !== undefined) return p.username;
-  switch (p.entryType) {
-    case AccessEntryType.EC2_LINUX:
-    case AccessEntryType.EC2_WINDOWS:
-    case AccessEntryType.EC2:
-      return 'system:node:{{EC2PrivateDNSName}}';
-    case AccessEntryType.STANDARD:
-      break;
-    default:
-      return 'system:node:{{SessionName}}';
-  }
+  if (p.entryType !== AccessEntryType.STANDARD) return nodeUsername(p.entryType);
   // A role given as a token ARN string has no known name (validation refuses it where aws-auth rows need one).
-  if (p.kind === PrincipalKind.ROLE && p.name !== '') return `arn:${partition}:sts::${p.accountId}:assumed-role/${p.name}/{{SessionName}}`;
+  if (p.kind === PrincipalKind.ROLE && p.name !== '') return assumedRoleUsername(partition, p.accountId, p.name);
   return p.arn;
-}
-
-/**
- * The role ARN an aws-auth row matches: without IAM path, as the authenticator sees assumed-role sessions. A token ARN
- * cannot be split at synth time, so it is rebuilt from the role's account and name when those are known.
- */
-function awsAuthRoleArn(p: PrincipalJson, partition: string): string {
-  if (!hasUnresolvedToken(p.arn)) return stripPath(p.arn);
-  return p.name === '' ? p.arn : `arn:${partition}:iam::${p.accountId}:role/${p.name}`;
 }
 
 /** `system:masters` becomes AmazonEKSClusterAdminPolicy at cluster scope (validation refuses it otherwise). */
@@ -108,44 +81,4 @@ export function accessEntries(model: AccessModel): AccessEntryJson[] {
       ...translateSystemMasters(p, model),
       tags: p.tags,
     }));
-}
-
-/**
- * aws-auth groups of node roles, as EKS writes them for its own node groups (eksctl `authconfigmap.AddNodeGroup`,
- * EKS user guide): Windows nodes also need `eks:kube-proxy-windows`, Fargate pods `system:node-proxier`.
- */
-export function nodeAwsAuthGroups(entryType: AccessEntryType): string[] {
-  const groups = ['system:bootstrappers', 'system:nodes'];
-  if (entryType === AccessEntryType.EC2_WINDOWS) groups.push('eks:kube-proxy-windows');
-  if (entryType === AccessEntryType.FARGATE_LINUX) groups.push('system:node-proxier');
-  return groups;
-}
-
-/**
- * The aws-auth rows. CONFIG_MAP: every principal (role paths stripped, as the authenticator sees assumed-role ARNs
- * without path; AmazonEKSClusterAdminPolicy at cluster scope becomes `system:masters`; node roles get the node
- * groups). API_AND_CONFIG_MAP: only whole accounts, which access entries cannot express (an entry for the same ARN
- * would override a row anyway). API: nothing.
- */
-export function awsAuthRows(model: AccessModel): AwsAuthRowsJson {
-  const rows: AwsAuthRowsJson = { mapRoles: [], mapUsers: [], mapAccounts: [] };
-  if (model.authenticationMode === AuthenticationMode.API) return rows;
-  const onlyAccounts = model.authenticationMode === AuthenticationMode.API_AND_CONFIG_MAP;
-  for (const p of clusterPrincipals(model)) {
-    if (p.kind === PrincipalKind.ACCOUNT) {
-      rows.mapAccounts.push(p.accountId);
-      continue;
-    }
-    if (onlyAccounts) continue;
-    const groups = p.entryType === AccessEntryType.STANDARD ? configMapGroups(p) : nodeAwsAuthGroups(p.entryType);
-    const username = effectiveUsername(p, model.partition);
-    if (p.kind === PrincipalKind.ROLE) rows.mapRoles.push({ roleArn: awsAuthRoleArn(p, model.partition), username, groups });
-    else rows.mapUsers.push({ userArn: p.arn, username, groups });
-  }
-  return rows;
-}
-
-function configMapGroups(p: PrincipalJson): string[] {
-  const admin = p.accessPolicies.some((g) => g.policyName === AccessPolicy.AMAZON_EKS_CLUSTER_ADMIN_POLICY.policyName && g.scope === AccessScopeType.CLUSTER);
-  return admin && !p.kubernetesGroups.includes(SYSTEM_MASTERS) ? [...p.kubernetesGroups, SYSTEM_MASTERS] : [...p.kubernetesGroups];
 }

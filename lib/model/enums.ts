@@ -25,13 +25,11 @@ export enum AccessScopeType {
   NAMESPACE = 'namespace',
 }
 
-/** What kind of IAM identity a principal is. */
-export enum PrincipalKind {
-  USER = 'USER',
-  ROLE = 'ROLE',
-  /** A whole AWS account (aws-auth `mapAccounts`); only the ConfigMap modes can express it. */
-  ACCOUNT = 'ACCOUNT',
-}
+/**
+ * What kind of IAM identity a principal is: the authenticator's one principal enum (a model principal is a USER, a
+ * ROLE or an ACCOUNT; an ACCOUNT is a whole AWS account, aws-auth `mapAccounts`, only the ConfigMap modes express it).
+ */
+export { PrincipalKind } from '../../authenticator/arn';
 
 /** Whether the library creates the IAM principal or refers to an existing one. */
 export enum PrincipalOrigin {

@@ -4,6 +4,7 @@
  * group that no group grant binds — typically one typo on one side (`pod-viewers` vs `pod-viewer`), which grants
  * nothing to anyone. `system:` groups are the cluster's own and are not checked.
  */
+import { isSystemName } from '../../authenticator/mapper/eks-rules';
 import type { AccessModel } from './access-model';
 import type { ValidationIssue } from './validate';
 
@@ -32,7 +33,7 @@ function didYouMean(name: string, candidates: Iterable<string>): string {
 
 /** Warnings of the model, in declaration order (each message ends with its rule id). */
 export function modelWarnings(model: AccessModel): ValidationIssue[] {
-  const own = (g: string) => !g.startsWith('system:');
+  const own = (g: string) => !isSystemName(g);
   const memberGroups = new Set(model.principals.flatMap((p) => p.kubernetesGroups).filter(own));
   const grantedGroups = new Set(model.groupGrants.map((g) => g.group).filter(own));
   const out: ValidationIssue[] = [];

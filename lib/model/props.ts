@@ -1,7 +1,7 @@
 /** Props of the `AccessModel` builder methods (jsii style: readonly, documented, `@default` on every optional). */
 import type { AccessPolicyGrant } from './access-policies';
 import type { AccessEntryType, AuthenticationMode, PolicyEffect, ServiceAccountMechanism, SystemMastersHandling } from './enums';
-import type { RbacRuleJson } from './types';
+import type { RbacRuleJson } from './rbac-rule';
 
 /** Settings of a whole access model. */
 export interface AccessModelProps {

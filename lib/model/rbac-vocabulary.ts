@@ -4,15 +4,17 @@
  * verb string without complaint, so a typo (`lsit`) silently grants nothing; these sets let synthesis refuse it.
  */
 
+/** The request verbs of the API server (k8s.io/apiserver pkg/endpoints/request requestinfo.go), in that order. */
+export const REQUEST_VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'] as const;
+
 /**
- * Verbs of resource requests: the request verbs of the API server (k8s.io/apiserver pkg/endpoints/request
- * requestinfo.go: get, list, watch, create, update, patch, delete, deletecollection) plus the verbs that authorize
+ * Verbs of resource requests: the request verbs of the API server (`REQUEST_VERBS`) plus the verbs that authorize
  * special actions (https://kubernetes.io/docs/reference/access-authn-authz/authorization/#determine-the-request-verb):
  * `use` (PodSecurityPolicy, admission), `bind`/`escalate` (RBAC), `impersonate`, `approve`/`sign`/`attest`
  * (certificates.k8s.io signers and ClusterTrustBundles), and `*`.
  */
 export const RESOURCE_VERBS: ReadonlySet<string> = new Set([
-  'get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection',
+  ...REQUEST_VERBS,
   'use', 'bind', 'escalate', 'impersonate', 'approve', 'sign', 'attest', '*',
 ]);
 

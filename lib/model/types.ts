@@ -3,6 +3,7 @@
  * app, the cdk8s charts, the analysis and the CLI can exchange it as a file. `AccessModel` builds and checks it;
  * `AccessModel.fromJson(model.toJson())` round-trips.
  */
+import type { RbacRuleJson } from './rbac-rule';
 import type { AccessEntryType, AccessScopeType, AuthenticationMode, PrincipalKind, PrincipalOrigin, ServiceAccountMechanism, SystemMastersHandling } from './enums';
 
 export const ACCESS_MODEL_VERSION = 1;
@@ -100,19 +101,6 @@ export interface PrincipalJson {
   readonly role?: CreatedRoleJson;
 }
 
-/** An RBAC rule, as Kubernetes spells it. */
-export interface RbacRuleJson {
-  readonly apiGroups: string[];
-  readonly resources: string[];
-  readonly verbs: string[];
-  /** @default - all names */
-  readonly resourceNames?: string[];
-  /** @default - none */
-  readonly nonResourceURLs?: string[];
-  /** Accept verbs outside the Kubernetes verb set (see `RbacRule.allowCustomVerbs`). @default false */
-  readonly allowCustomVerbs?: boolean;
-}
-
 /**
  * What a Kubernetes group may do; the RBAC chart (lib/k8s) renders it as a (Cluster)Role plus bindings, named
  * deterministically from `group`.
@@ -129,12 +117,16 @@ export interface GroupGrantJson {
   readonly namespaces: string[];
 }
 
-/** An IAM policy statement in IAM JSON (the form CloudFormation takes). */
+/**
+ * An IAM policy statement, one field per IAM JSON element in camelCase (jsii structs, and so the model JSON, need
+ * camelCase fields): `effect` is IAM's `Effect`, `action` its `Action`, … `toIamPolicyJson` gives the IAM form
+ * CloudFormation takes, and `AccessModel.fromJson` also reads statements written in IAM's own spelling.
+ */
 export interface IamStatementJson {
-  readonly Effect: string;
-  readonly Action: string[];
-  readonly Resource: string[];
-  readonly Condition?: { [operator: string]: { [key: string]: string[] } };
+  readonly effect: string;
+  readonly action: string[];
+  readonly resource: string[];
+  readonly condition?: { [operator: string]: { [key: string]: string[] } };
 }
 
 /** A Kubernetes service account with an IAM role (IRSA or Pod Identity). */

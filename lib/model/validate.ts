@@ -4,7 +4,7 @@
  * principal granted nothing). Every issue names its subject (principal id, group or service account) and says what
  * would be valid; `ClusterAccess` prefixes the construct path.
  */
-import { usernameProblems } from '../../authenticator/mapper/username-template';
+import { isSystemName, usernameProblems } from '../../authenticator/mapper/eks-rules';
 import { AccessPolicy } from './access-policies';
 import type { AccessModel } from './access-model';
 import { SYSTEM_MASTERS, accessEntries, grantsNothing, trustedPrincipalIds } from './derive';
@@ -15,6 +15,7 @@ import { isServiceLinkedRole, parseIamArn } from './iam-arn';
 import { hasUnresolvedToken } from './tokens';
 import { NAMESPACE_NAME } from './rbac-vocabulary';
 import { identityIssues } from './validate-identity';
+import { RuleError } from './rule-error';
 import type { AccessPolicyGrantJson, IamStatementJson, PrincipalJson, ServiceAccountJson } from './types';
 
 /** EKS: access entries per cluster, not adjustable (quota L-C56B9FC3). */
@@ -195,7 +196,7 @@ function checkGroups(model: AccessModel, p: PrincipalJson, at: (m: string) => vo
     if (group.trim() === '' || /\s/.test(group)) at(`kubernetes group '${group}' must be non-empty and contain no whitespace`);
     if (seen.has(group)) at(`kubernetes group '${group}' is listed twice`);
     seen.add(group);
-    if (!entries || !group.startsWith('system:')) continue;
+    if (!entries || !isSystemName(group)) continue;
     if (group === SYSTEM_MASTERS) {
       if (model.systemMasters === SystemMastersHandling.REFUSE) {
         at(`kubernetes group 'system:masters' is refused (systemMasters: REFUSE); grant AccessPolicy.AMAZON_EKS_CLUSTER_ADMIN_POLICY.atClusterScope() instead`);
@@ -213,7 +214,7 @@ function checkPolicies(model: AccessModel, grants: readonly AccessPolicyGrantJso
     try {
       policy = AccessPolicy.of(g.policyName);
     } catch (e) {
-      at((e as Error).message);
+      at(e instanceof RuleError ? e.detail : (e as Error).message);
     }
     if (policy && !policy.catalogued) {
       uncatalogued(`access policy ${g.policyName} is not in this version's catalogue; it is associated as named `
@@ -267,7 +268,7 @@ function checkTrust(model: AccessModel, p: PrincipalJson, at: (m: string) => voi
 function checkGroupGrant(group: string, hasClusterRole: boolean, rules: number, namespaces: readonly string[], add: Add): void {
   const at = (m: string) => add(`groupGrants/${group}`, m);
   if (group.trim() === '' || /\s/.test(group)) at(`group '${group}' must be non-empty and contain no whitespace`);
-  if (group.startsWith('system:')) at(`group '${group}' is a Kubernetes system group; grant RBAC to a group of your own`);
+  if (isSystemName(group)) at(`group '${group}' is a Kubernetes system group; grant RBAC to a group of your own`);
   if (!hasClusterRole && rules === 0) at(`group grant needs a clusterRole to bind or rules`);
   for (const ns of namespaces) if (!NAMESPACE_NAME.test(ns)) at(`namespace '${ns}' is not a DNS-1123 label`);
 }
@@ -291,9 +292,9 @@ const IAM_ACTION = /^(\*|[a-z0-9-]+:[A-Za-z0-9*?]+)$/;
 const IAM_RESOURCE = /^(\*|arn:[^:]*:[^:]*:[^:]*:[^:]*:.+)$/;
 
 function checkStatement(st: IamStatementJson, at: (m: string) => void): void {
-  if (st.Effect !== PolicyEffect.ALLOW && st.Effect !== PolicyEffect.DENY) at(`effect '${st.Effect}' must be Allow or Deny`);
-  if (st.Action.length === 0) at('needs at least one action');
-  for (const a of st.Action) if (!IAM_ACTION.test(a)) at(`action '${a}' is not 'service:Action' (e.g. 's3:GetObject') or '*'`);
-  if (st.Resource.length === 0) at("needs at least one resource (an ARN or '*')");
-  for (const r of st.Resource) if (!IAM_RESOURCE.test(r)) at(`resource '${r}' is not an ARN (arn:partition:service:region:account:resource) or '*'`);
+  if (st.effect !== PolicyEffect.ALLOW && st.effect !== PolicyEffect.DENY) at(`effect '${st.effect}' must be Allow or Deny`);
+  if (st.action.length === 0) at('needs at least one action');
+  for (const a of st.action) if (!IAM_ACTION.test(a)) at(`action '${a}' is not 'service:Action' (e.g. 's3:GetObject') or '*'`);
+  if (st.resource.length === 0) at("needs at least one resource (an ARN or '*')");
+  for (const r of st.resource) if (!IAM_RESOURCE.test(r)) at(`resource '${r}' is not an ARN (arn:partition:service:region:account:resource) or '*'`);
 }

@@ -7,16 +7,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CLI, eksAccess } from '../helpers/eks-access-process';
 
-const ROOT = join(__dirname, '../..');
-const CLI = join(ROOT, 'dist/bin/eks-access.js');
 const WALKTHROUGH = join(__dirname, 'fixtures/walkthrough');
 let dir: string;
 
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 120000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = (...args: string[]) => eksAccess(args);
 
 beforeAll(() => {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first (npm test does)`);
@@ -27,29 +23,29 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('inputs without access objects are an error (exit 2), never a pass', () => {
   const NO_ACCESS = /no access objects \(Roles, ClusterRoles, RoleBindings, ClusterRoleBindings, the aws-auth ConfigMap, IAMIdentityMappings or EKS access entries\)/;
 
-  test('risks --from <empty dir> --fail-on low', () => {
+  test('risks --from <empty dir> --fail-on low', async () => {
     const empty = mkdtempSync(join(dir, 'empty-'));
-    const r = cli('risks', '--from', empty, '--fail-on', 'low');
+    const r = await cli('risks', '--from', empty, '--fail-on', 'low');
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(NO_ACCESS);
     expect(r.stderr).toContain(`--from ${empty}:`);
   });
 
-  test('risks --from /etc/passwd (or any text file) --fail-on low', () => {
+  test('risks --from /etc/passwd (or any text file) --fail-on low', async () => {
     const text = join(dir, 'passwd');
     writeFileSync(text, 'root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n');
     for (const from of [text, ...(existsSync('/etc/passwd') ? ['/etc/passwd'] : [])]) {
-      const r = cli('risks', '--from', from, '--fail-on', 'low');
+      const r = await cli('risks', '--from', from, '--fail-on', 'low');
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(NO_ACCESS);
     }
   });
 
-  test('a manifest with objects, none of them access objects; JSON errors on stdout', () => {
+  test('a manifest with objects, none of them access objects; JSON errors on stdout', async () => {
     const cm = join(dir, 'configmap.yaml');
     writeFileSync(cm, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app, namespace: default}\ndata: {a: b}\n');
-    const r = cli('risks', '--from', cm, '--output', 'json');
+    const r = await cli('risks', '--from', cm, '--output', 'json');
     expect(r.code).toBe(2);
     const err = JSON.parse(r.stdout).error;
     expect(err.type).toBe('NoAccessObjectsError');
@@ -61,15 +57,15 @@ describe('inputs without access objects are an error (exit 2), never a pass', ()
     ['who-can', 'get', 'pods'],
     ['matrix', '--as', 'x'],
     ['report', '--out', '/dev/null'],
-  ])('%s too', (...args) => {
+  ])('%s too', async (...args) => {
     const empty = mkdtempSync(join(dir, 'empty-'));
-    const r = cli(...args, '--from', empty);
+    const r = await cli(...args, '--from', empty);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(NO_ACCESS);
   });
 
-  test('real inputs still pass the gate check', () => {
-    const r = cli('risks', '--from', WALKTHROUGH);
+  test('real inputs still pass the gate check', async () => {
+    const r = await cli('risks', '--from', WALKTHROUGH);
     expect(r.code).toBe(0);
   });
 });
@@ -85,11 +81,11 @@ test('report --output json | head -1 ends quietly (no EPIPE trace) with the comm
   expect(gate.stderr.trim()).toBe('exit=1');
 });
 
-test('an unknown verb in a can-i question warns', () => {
-  const r = cli('can-i', 'lsit', 'pods', '--as', 'x', '--from', WALKTHROUGH);
+test('an unknown verb in a can-i question warns', async () => {
+  const r = await cli('can-i', 'lsit', 'pods', '--as', 'x', '--from', WALKTHROUGH);
   expect(r.code).toBe(1);
   expect(r.stdout).toBe('no\n');
   expect(r.stderr).toMatch(/^eks-access can-i: warning: unknown verb 'lsit': Kubernetes verbs are get, list, watch, create, update, patch, delete, deletecollection, use, bind, escalate, impersonate, approve, sign, attest, \*; only a rule naming this verb \(or '\*'\) allows it/);
-  const url = cli('can-i', 'list', '/healthz', '--as', 'x', '--from', WALKTHROUGH);
+  const url = await cli('can-i', 'list', '/healthz', '--as', 'x', '--from', WALKTHROUGH);
   expect(url.stderr).toMatch(/unknown verb 'list': non-resource URLs take HTTP verbs get, post/);
 });

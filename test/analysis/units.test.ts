@@ -7,6 +7,7 @@ import { covers } from '../../lib/analysis/covers';
 import { accessPolicies, accessPolicyName, namespaceInScope } from '../../lib/analysis/eks-access-policies';
 import { identityFromArn } from '../../lib/analysis/iam-principals';
 import { ANY_ACCOUNT, TemplateContext, resolveValue } from '../../lib/analysis/inputs/cfn-intrinsics';
+import { readTemplate } from '../../lib/analysis/inputs/cfn-template';
 import { normalizeBinding, normalizeRole, RbacObjectError } from '../../lib/analysis/normalize';
 import { RbacRole } from '../../lib/analysis/rbac-types';
 import { parseRequest, RequestParseError } from '../../lib/analysis/request-parse';
@@ -92,6 +93,13 @@ describe('CloudFormation intrinsics', () => {
     expect(resolveValue({ 'Fn::Select': [1, { 'Fn::Split': [',', 'p,q,r'] }] }, ctx)).toBe('q');
     expect(resolveValue({ 'Fn::ImportValue': 'x' }, ctx)).toBe('${Fn::ImportValue}');
   });
+  it.each([['us-east-1', 'aws'], ['cn-north-1', 'aws-cn'], ['us-gov-east-1', 'aws-us-gov'], ['us-iso-east-1', 'aws-iso'],
+    ['us-isob-east-1', 'aws-iso-b'], ['eu-isoe-west-1', 'aws-iso-e'], ['us-isof-south-1', 'aws-iso-f'], ['eusc-de-east-1', 'aws-eusc']])(
+    'a template read for region %s builds ARNs in partition %s (the authenticator\'s partition table)', (region, partition) => {
+      const template = { Resources: { Entry: { Type: 'AWS::EKS::AccessEntry', Properties: { ClusterName: 'c', PrincipalArn: { 'Fn::GetAtt': ['R', 'Arn'] } } }, R: { Type: 'AWS::IAM::Role', Properties: { RoleName: 'r' } } } };
+      const read = readTemplate(template, 'stack.template.json', { account: '111122223333', region });
+      expect(read.accessEntries.map((e) => e.principalArn)).toEqual([`arn:${partition}:iam::111122223333:role/r`]);
+    });
 });
 
 describe('requests and identities', () => {

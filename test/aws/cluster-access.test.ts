@@ -217,21 +217,21 @@ describe('authentication modes', () => {
     template.resourceCountIs('AWS::IAM::User', 1);
     // kubeconfig still needs eks:DescribeCluster, whatever the mode.
     template.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: [DESCRIBE_CLUSTER] } });
-    expect(access.awsAuthRows.mapUsers).toEqual([{ userArn: `arn:aws:iam::${ACCOUNT}:user/admin`, username: `arn:aws:iam::${ACCOUNT}:user/admin`, groups: ['system:masters'] }]);
-    expect(access.awsAuthRows.mapRoles.map((r) => r.roleArn)).toEqual([`arn:aws:iam::${ACCOUNT}:role/nodes`]);
-    expect(access.awsAuthRows.mapAccounts).toEqual(['444455556666']);
+    expect(access.awsAuthRows.users).toEqual([{ userArn: `arn:aws:iam::${ACCOUNT}:user/admin`, username: `arn:aws:iam::${ACCOUNT}:user/admin`, groups: ['system:masters'] }]);
+    expect(access.awsAuthRows.roles.map((r) => r.roleArn)).toEqual([`arn:aws:iam::${ACCOUNT}:role/nodes`]);
+    expect(access.awsAuthRows.accounts).toEqual(['444455556666']);
   });
 
   it('API_AND_CONFIG_MAP: access entries, aws-auth only for accounts', () => {
     const { access, template } = build(AuthenticationMode.API_AND_CONFIG_MAP);
     template.resourceCountIs('AWS::EKS::AccessEntry', 2);
-    expect(access.awsAuthRows).toEqual({ mapRoles: [], mapUsers: [], mapAccounts: ['444455556666'] });
+    expect(access.awsAuthRows).toEqual({ roles: [], users: [], accounts: ['444455556666'] });
   });
 
   it('API: access entries, no aws-auth rows', () => {
     const { access, template } = build(AuthenticationMode.API);
     template.resourceCountIs('AWS::EKS::AccessEntry', 2);
-    expect(access.awsAuthRows).toEqual({ mapRoles: [], mapUsers: [], mapAccounts: [] });
+    expect(access.awsAuthRows).toEqual({ roles: [], users: [], accounts: [] });
   });
 });
 

@@ -6,7 +6,8 @@
  */
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { App as K8sApp, Testing } from 'cdk8s';
-import { AccessChart, authenticatorMappingRows } from '../../lib/k8s';
+import { AccessChart } from '../../lib/k8s';
+import { authenticatorMappingRows } from '../../lib/model';
 import { AccessPolicy, AccessModel, AuthenticationMode, ServiceAccountMechanism } from '../../lib/model';
 import { CfnLintBatch } from '../helpers/cfn-lint';
 import { accessOn, newModel, newStack, synth } from './fixtures';

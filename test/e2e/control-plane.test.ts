@@ -4,7 +4,7 @@
  */
 import { KUBERNETES_VERSION } from './setup/binaries';
 import { ControlPlane, startControlPlane } from './harness/control-plane';
-import { runOk } from './harness/run';
+import { runOk } from '../helpers/run-process';
 
 let cp: ControlPlane;
 

@@ -8,7 +8,7 @@ import { normalizeRule } from '../../lib/analysis/normalize';
 import { AuthenticationMode } from '../../lib/model';
 import { ControlPlane, startControlPlane } from './harness/control-plane';
 import { exampleManifests, namespacesOf } from './harness/example';
-import { eksAccess } from './harness/eks-access';
+import { eksAccess } from '../helpers/eks-access-process';
 import { offlineAllowed, offlineAuthorizer } from './harness/evaluator';
 import { waitUntil } from './harness/net';
 import { AccessCase, K8sObject, randomCases, randomIdentities, randomRbac, Rng } from './harness/random-rbac';

@@ -4,7 +4,7 @@ import { exampleAccessModel } from '../../examples/app/example-access';
 import { parseAwsAuth } from '../../authenticator/mapper/aws-auth';
 import { AccessChart } from '../../lib/k8s';
 import { AccessEntryType, AccessModel, AccessPolicy, AuthenticationMode } from '../../lib/model';
-import { authenticatorMappingRows } from '../../lib/k8s/access-chart';
+import { authenticatorMappingRows } from '../../lib/model';
 import { registerCrd, validateAll } from './validate-manifest';
 
 function synth(model: AccessModel, props: Partial<ConstructorParameters<typeof AccessChart>[2]> = {}) {

@@ -71,7 +71,7 @@ describe('mergeAwsAuth (merge, not clobber)', () => {
     expect(parsed.users.map((x) => x.username)).toEqual(['testuser', 'developer']);
     // The developer row was written by someone else with the same mapping: it stays theirs (never adopted).
     expect(r.shared).toEqual([`user:arn:aws:iam::${ACCT}:user/developer`]);
-    expect(Object.keys(JSON.parse(r.configMap.metadata!.annotations![OWNED_ROWS_ANNOTATION]))).toEqual([`role:arn:aws:iam::${ACCT}:role/Admin`]);
+    expect(Object.keys(JSON.parse((r.configMap.metadata!.annotations as Record<string, string>)[OWNED_ROWS_ANNOTATION]))).toEqual([`role:arn:aws:iam::${ACCT}:role/Admin`]);
     validateAll([r.configMap as any]);
   });
 

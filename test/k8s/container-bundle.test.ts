@@ -6,7 +6,6 @@
  * server config, and sends it a real TokenReview signed with real SigV4 and checked by the moto STS stand-in.
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,21 +16,11 @@ import { generateToken } from '../../authenticator/token';
 import { AuthenticatorBackend, AuthenticatorChart, AuthenticatorTls } from '../../lib/k8s';
 import { bundleServer } from '../../scripts/bundle-server';
 import { startStsStandIn, StsStandIn } from '../fixtures/sts-standin';
+import { freePort } from '../helpers/free-port';
 import { httpsCall, review } from '../authenticator/server/helpers';
 
 const CLUSTER = 'bundle-test';
 
-/** A free loopback port (the server logs its URL redacted, so the test picks the port). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 const dockerfile = readFileSync(join(__dirname, '../../Dockerfile'), 'utf8');
 
 describe('the container bundle', () => {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Testing } from 'cdk8s';
 import YAML from 'yaml';
 import { AccessAnalysis } from '../../lib/analysis/access-analysis';
-import { resolverOf } from '../../lib/analysis/cli-support';
+import { resolverOf } from '../../bin/commands/analysis-command';
 import { RiskFinding, findRisks } from '../../lib/analysis/risks';
 import { RbacChart, RbacPresets, RbacRule, RbacSubject, RoleKind } from '../../lib/k8s';
 

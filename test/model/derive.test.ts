@@ -72,14 +72,14 @@ describe('per authentication mode', () => {
       },
       { principalId: 'nodes', principalArn: `arn:aws:iam::${ACCOUNT}:role/eks/nodes`, type: AccessEntryType.EC2_LINUX, username: undefined, kubernetesGroups: [], accessPolicies: [], tags: {} },
     ]);
-    expect(awsAuthRows(m)).toEqual({ mapRoles: [], mapUsers: [], mapAccounts: [] });
+    expect(awsAuthRows(m)).toEqual({ roles: [], users: [], accounts: [] });
   });
 
   it('API_AND_CONFIG_MAP: access entries, aws-auth only for accounts', () => {
     const m = mixedModel(AuthenticationMode.API_AND_CONFIG_MAP);
     expect(validateModel(m)).toEqual([]);
     expect(accessEntries(m).map((e) => e.principalId)).toEqual(['sso', 'ops', 'nodes']);
-    expect(awsAuthRows(m)).toEqual({ mapRoles: [], mapUsers: [], mapAccounts: ['444455556666'] });
+    expect(awsAuthRows(m)).toEqual({ roles: [], users: [], accounts: ['444455556666'] });
   });
 
   it('CONFIG_MAP: aws-auth rows only, role paths stripped, node groups, system:masters kept', () => {
@@ -88,13 +88,13 @@ describe('per authentication mode', () => {
     expect(validateModel(m)).toEqual([]);
     expect(accessEntries(m)).toEqual([]);
     expect(awsAuthRows(m)).toEqual({
-      mapRoles: [
+      roles: [
         { roleArn: `arn:aws:iam::${ACCOUNT}:role/AWSReservedSSO_PlatformAdmin_0123456789abcdef`, username: `arn:aws:sts::${ACCOUNT}:assumed-role/AWSReservedSSO_PlatformAdmin_0123456789abcdef/{{SessionName}}`, groups: ['platform'] },
         { roleArn: `arn:aws:iam::${ACCOUNT}:role/nodes`, username: 'system:node:{{EC2PrivateDNSName}}', groups: ['system:bootstrappers', 'system:nodes'] },
         { roleArn: `arn:aws:iam::${ACCOUNT}:role/admin`, username: `arn:aws:sts::${ACCOUNT}:assumed-role/admin/{{SessionName}}`, groups: ['system:masters'] },
       ],
-      mapUsers: [{ userArn: `arn:aws:iam::${ACCOUNT}:user/team/ops`, username: `arn:aws:iam::${ACCOUNT}:user/team/ops`, groups: ['system:masters'] }],
-      mapAccounts: ['444455556666'],
+      users: [{ userArn: `arn:aws:iam::${ACCOUNT}:user/team/ops`, username: `arn:aws:iam::${ACCOUNT}:user/team/ops`, groups: ['system:masters'] }],
+      accounts: ['444455556666'],
     });
   });
 
@@ -111,7 +111,7 @@ describe('node rows in CONFIG_MAP mode', () => {
     m.addNodeRole('linux', `arn:aws:iam::${ACCOUNT}:role/linux`);
     m.addNodeRole('windows', `arn:aws:iam::${ACCOUNT}:role/windows`, { entryType: AccessEntryType.EC2_WINDOWS });
     m.addNodeRole('fargate', `arn:aws:iam::${ACCOUNT}:role/pods/fargate`, { entryType: AccessEntryType.FARGATE_LINUX });
-    expect(awsAuthRows(m).mapRoles).toEqual([
+    expect(awsAuthRows(m).roles).toEqual([
       { roleArn: `arn:aws:iam::${ACCOUNT}:role/linux`, username: 'system:node:{{EC2PrivateDNSName}}', groups: ['system:bootstrappers', 'system:nodes'] },
       { roleArn: `arn:aws:iam::${ACCOUNT}:role/windows`, username: 'system:node:{{EC2PrivateDNSName}}', groups: ['system:bootstrappers', 'system:nodes', 'eks:kube-proxy-windows'] },
       { roleArn: `arn:aws:iam::${ACCOUNT}:role/fargate`, username: 'system:node:{{SessionName}}', groups: ['system:bootstrappers', 'system:nodes', 'system:node-proxier'] },
@@ -153,7 +153,7 @@ describe('example model', () => {
   it('gives the read-only and developer roles the same rights through groups in CONFIG_MAP mode', () => {
     const m = exampleAccessModel(AuthenticationMode.CONFIG_MAP);
     const rows = awsAuthRows(m);
-    expect(rows.mapRoles.map((r) => [r.roleArn, r.groups])).toEqual([
+    expect(rows.roles.map((r) => [r.roleArn, r.groups])).toEqual([
       [`arn:aws:iam::${ACCOUNT}:role/demo-read-only`, ['read-only']],
       [`arn:aws:iam::${ACCOUNT}:role/demo-developer`, ['developer']],
     ]);

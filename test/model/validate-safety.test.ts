@@ -5,7 +5,8 @@
  */
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
-import { parseTemplate, usernameProblems } from '../../authenticator/mapper/username-template';
+import { usernameProblems } from '../../authenticator/mapper/eks-rules';
+import { parseTemplate } from '../../authenticator/mapper/username-template';
 import { ClusterAccess, ClusterTarget } from '../../lib/aws';
 import { AccessModel, AccessPolicy, AuthenticationMode, ValidationIssue, modelWarnings, validateModel } from '../../lib/model';
 

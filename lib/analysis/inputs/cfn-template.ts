@@ -1,4 +1,5 @@
 /** Extracts access entries and Kubernetes manifests from one synthesized CloudFormation template. */
+import { partitionOfRegion } from '../../../authenticator/mapper/eks-rules';
 import { AccessEntryRecord, AccessPolicyAssociation } from '../access-entries';
 import { TrustedRole } from '../role-trust';
 import { KubeObject } from '../normalize';
@@ -38,7 +39,7 @@ export function readTemplate(template: CfnTemplate, file: string, env: { account
     parameters: template.Parameters ?? {},
     account: env.account,
     region: env.region,
-    partition: env.region?.startsWith('cn-') ? 'aws-cn' : env.region?.startsWith('us-gov-') ? 'aws-us-gov' : 'aws',
+    partition: env.region ? partitionOfRegion(env.region).id : 'aws',
   };
   const out: TemplateContents = { accessEntries: [], objects: [], warnings: [], trustedRoles: [], iamUsers: [] };
   for (const [id, res] of Object.entries(resources)) {

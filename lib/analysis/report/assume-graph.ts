@@ -9,6 +9,7 @@ import { IamPrincipalResolver } from '../iam-principals';
 import { appliesToUser, describeBinding } from '../rbac-authorizer';
 import { roleHops } from '../assume-chains';
 import { TrustKind } from '../role-trust';
+import { AUTHENTICATED, UNAUTHENTICATED } from '../subjects';
 
 export interface ReportChain {
   readonly principal: string;
@@ -20,7 +21,7 @@ export interface ReportChain {
   readonly grants: string[];
 }
 
-const EVERYONE = new Set(['system:authenticated', 'system:unauthenticated']);
+const EVERYONE = new Set([AUTHENTICATED, UNAUTHENTICATED]);
 
 function grantsOf(analysis: AccessAnalysis, role: AnalysedPrincipal): string[] {
   const own = { ...role.user, groups: role.user.groups.filter((g) => !EVERYONE.has(g)) };

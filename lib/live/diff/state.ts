@@ -7,9 +7,12 @@
  */
 import { stripPath } from '../../../authenticator/arn';
 import { parseAwsAuth } from '../../../authenticator/mapper/aws-auth';
+import { AccessEntryType } from '../../../authenticator/mapper/access-entry-type';
+import { assumedRoleUsername, isSystemName, nodeUsername } from '../../../authenticator/mapper/eks-rules';
 import { AccessEntryRecord } from '../../analysis/access-entries';
 import { AccessSources } from '../../analysis/inputs/load-sources';
 import { parseIamArn } from '../../model/iam-arn';
+import { RBAC_API_GROUP } from '../../model/rbac-rule';
 
 export interface EntryState {
   readonly type: string;
@@ -36,10 +39,9 @@ const RBAC_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBi
 
 /** What EKS fills in when CreateAccessEntry gets no username (EKS user guide, "Create access entries"). */
 export function defaultEntryUsername(principalArn: string, type: string): string {
-  if (type === 'EC2_LINUX' || type === 'EC2_WINDOWS' || type === 'EC2') return 'system:node:{{EC2PrivateDNSName}}';
-  if (type !== 'STANDARD') return 'system:node:{{SessionName}}';
+  if (type !== AccessEntryType.STANDARD) return nodeUsername(type);
   const arn = parseIamArn(principalArn);
-  if (arn?.resourceType === 'role') return `arn:${arn.partition}:sts::${arn.accountId}:assumed-role/${arn.name}/{{SessionName}}`;
+  if (arn?.resourceType === 'role') return assumedRoleUsername(arn.partition, arn.accountId, arn.name);
   return principalArn;
 }
 
@@ -57,7 +59,7 @@ function entryState(e: AccessEntryRecord): EntryState {
 /** Made by Kubernetes or EKS, not by anyone's code. */
 export function isPlatformObject(o: { metadata?: { name?: string; labels?: Record<string, string> } }): boolean {
   const name = o.metadata?.name ?? '';
-  return o.metadata?.labels?.['kubernetes.io/bootstrapping'] === 'rbac-defaults' || name.startsWith('system:') || name.startsWith('eks:');
+  return o.metadata?.labels?.['kubernetes.io/bootstrapping'] === 'rbac-defaults' || isSystemName(name) || name.startsWith('eks:');
 }
 
 const sorted = (v: unknown) => (Array.isArray(v) ? [...(v as string[])].sort() : []);
@@ -97,7 +99,7 @@ export function accessState(sources: AccessSources): AccessState {
       for (const r of parsed.roles) if (r.roleArn) awsAuthRows.set(`role ${stripPath(r.roleArn)}`, { username: r.username, groups: [...r.groups].sort() });
       for (const u of parsed.users) awsAuthRows.set(`user ${u.userArn}`, { username: u.username, groups: [...u.groups].sort() });
       for (const a of parsed.accounts) awsAuthRows.set(`account ${a}`, { username: '', groups: [] });
-    } else if (typeof o.kind === 'string' && RBAC_KINDS.has(o.kind) && String(o.apiVersion).startsWith('rbac.authorization.k8s.io/') && !isPlatformObject(o as never)) {
+    } else if (typeof o.kind === 'string' && RBAC_KINDS.has(o.kind) && String(o.apiVersion).startsWith(`${RBAC_API_GROUP}/`) && !isPlatformObject(o as never)) {
       rbac.set(rbacKey(o as never), canonicalRbac(o as Record<string, unknown>));
     }
   }

@@ -8,8 +8,10 @@
  */
 import { GRANT_NAME_PREFIX } from '../../k8s/access-chart';
 import { RbacRuleJson } from '../../model';
+import { rbacRuleJsonOf } from '../../model/rbac-rule';
 import { LiveObject } from '../kube/client';
 import { ImportedCall } from './principals';
+import { isSystemName } from '../../../authenticator/mapper/eks-rules';
 
 export interface GroupGrantImport {
   readonly calls: ImportedCall[];
@@ -29,11 +31,7 @@ function onlyGroup(b: LiveObject): string | undefined {
 }
 
 function rulesJson(o: LiveObject): RbacRuleJson[] {
-  return ((o.rules as Array<Record<string, string[] | undefined>> | undefined) ?? []).map((r) => ({
-    apiGroups: r.apiGroups ?? [], resources: r.resources ?? [], verbs: r.verbs ?? [],
-    ...(r.resourceNames?.length ? { resourceNames: r.resourceNames } : {}),
-    ...(r.nonResourceURLs?.length ? { nonResourceURLs: r.nonResourceURLs } : {}),
-  }));
+  return ((o.rules as Array<Record<string, string[] | undefined>> | undefined) ?? []).map(rbacRuleJsonOf);
 }
 
 export function importGroupGrants(objects: readonly LiveObject[]): GroupGrantImport {
@@ -45,7 +43,7 @@ export function importGroupGrants(objects: readonly LiveObject[]): GroupGrantImp
   const byGroup = new Map<string, LiveObject[]>();
   for (const b of bindings) {
     const group = onlyGroup(b);
-    if (group && !group.startsWith('system:')) byGroup.set(group, [...(byGroup.get(group) ?? []), b]);
+    if (group && !isSystemName(group)) byGroup.set(group, [...(byGroup.get(group) ?? []), b]);
   }
   for (const [group, bs] of [...byGroup].sort(([a], [b]) => a.localeCompare(b))) {
     // Rules part: cluster-wide, or the same Role in each namespace.

@@ -8,7 +8,8 @@
 import { App } from 'cdk8s';
 import { parseAwsAuth } from '../../../authenticator/mapper/aws-auth';
 import { DEFAULT_CLUSTER_ROLES, DEFAULT_ROLES, RbacChart, RbacRule, RbacSubject, RoleKind } from '../../k8s';
-import { nodeAwsAuthGroups } from '../../model/derive';
+import { nodeIdentity } from '../../../authenticator/mapper/eks-rules';
+import { rbacRuleOf } from '../../model/rbac-rule';
 import { AccessEntryType } from '../../model';
 import { LiveObject } from '../kube/client';
 import { isPlatformObject } from '../diff/state';
@@ -19,13 +20,7 @@ type Rule = Record<string, string[] | undefined>;
 interface Subject { kind: string; name: string; namespace?: string }
 
 function rules(o: LiveObject): RbacRule[] {
-  return ((o.rules as Rule[] | undefined) ?? []).map((r) => ({
-    verbs: r.verbs ?? [],
-    ...(r.apiGroups ? { apiGroups: r.apiGroups } : {}),
-    ...(r.resources ? { resources: r.resources } : {}),
-    ...(r.resourceNames?.length ? { resourceNames: r.resourceNames } : {}),
-    ...(r.nonResourceURLs?.length ? { nonResourceUrls: r.nonResourceURLs } : {}),
-  }));
+  return ((o.rules as Rule[] | undefined) ?? []).map(rbacRuleOf);
 }
 
 function subjectCode(s: Subject, bindingNs: string | undefined): { code: string; subject: RbacSubject } {
@@ -100,10 +95,11 @@ export function importRbac(objects: readonly LiveObject[]): KubernetesImport {
   return { externalClusterRoles: [...externalClusterRoles].sort(), externalRoles: [...externalRoles].sort(), calls };
 }
 
-const NODE_GROUPS = new Map<string, { code: string }>([
-  [JSON.stringify(nodeAwsAuthGroups(AccessEntryType.EC2_LINUX)), { code: '' }],
-  [JSON.stringify(nodeAwsAuthGroups(AccessEntryType.EC2_WINDOWS)), { code: ', os: NodeOs.WINDOWS' }],
-  [JSON.stringify(nodeAwsAuthGroups(AccessEntryType.FARGATE_LINUX)), { code: ', fargate: true' }],
+/** The node rows `AwsAuthConfigMap({ nodeRoles })` writes, by their identity (eks-rules.ts), and the prop that writes each. */
+const NODE_ROWS = new Map<string, { code: string }>([
+  [JSON.stringify(nodeIdentity(AccessEntryType.EC2_LINUX)), { code: '' }],
+  [JSON.stringify(nodeIdentity(AccessEntryType.EC2_WINDOWS)), { code: ', os: NodeOs.WINDOWS' }],
+  [JSON.stringify(nodeIdentity(AccessEntryType.FARGATE_LINUX)), { code: ', fargate: true' }],
 ]);
 
 /** The aws-auth ConfigMap → one `AwsAuthConfigMap` call; node-role rows become `nodeRoles`. */
@@ -120,9 +116,8 @@ export function importAwsAuth(configMap: LiveObject | undefined): ImportedCall |
     }
     const { arn, note } = rowRoleArn(r.roleArn);
     if (note) notes.push(note);
-    const node = NODE_GROUPS.get(JSON.stringify(r.groups));
-    const nodeUsername = node?.code === ', fargate: true' ? 'system:node:{{SessionName}}' : 'system:node:{{EC2PrivateDNSName}}';
-    if (node && r.username === nodeUsername) nodeRoles.push(`{ roleArn: ${lit(arn)}${node.code} }`);
+    const node = NODE_ROWS.get(JSON.stringify({ username: r.username, groups: r.groups }));
+    if (node) nodeRoles.push(`{ roleArn: ${lit(arn)}${node.code} }`);
     else roles.push(`{ roleArn: ${lit(arn)}, username: ${lit(r.username)}, groups: ${lit(r.groups)} }`);
   }
   const users = parsed.users.map((u) => `{ userArn: ${lit(u.userArn)}, username: ${lit(u.username)}, groups: ${lit(u.groups)} }`);

@@ -8,6 +8,7 @@ import { AccessEntryRecord } from '../../analysis/access-entries';
 import { AccessEntryType, AccessModel, AccessPolicy, AccessPolicyGrant, AuthenticationMode, validateModel } from '../../model';
 import { parseIamArn } from '../../model/iam-arn';
 import { defaultEntryUsername } from '../diff/state';
+import { isSystemName, SYSTEM_MASTERS } from '../../../authenticator/mapper/eks-rules';
 
 export interface ImportedCall {
   /** TypeScript statements (no indentation), or none when the principal was left out. */
@@ -59,14 +60,14 @@ export class PrincipalImporter {
     } else {
       const username = e.username !== undefined && e.username !== defaultEntryUsername(e.principalArn, e.type) ? e.username : undefined;
       let groups = [...e.kubernetesGroups];
-      const system = groups.filter((g) => g.startsWith('system:'));
+      const system = groups.filter(isSystemName);
       if (system.length) {
         notes.push(`live: groups ${system.join(', ')} on this access entry; the model refuses system: groups on access entries (EKS does too).`);
-        notes.push(`done instead: left them out${system.includes('system:masters') ? '; system:masters is AccessPolicy.AMAZON_EKS_CLUSTER_ADMIN_POLICY.atClusterScope()' : ''}.`);
-        groups = groups.filter((g) => !g.startsWith('system:'));
+        notes.push(`done instead: left them out${system.includes(SYSTEM_MASTERS) ? '; system:masters is AccessPolicy.AMAZON_EKS_CLUSTER_ADMIN_POLICY.atClusterScope()' : ''}.`);
+        groups = groups.filter((g) => !isSystemName(g));
       }
       const grants = e.accessPolicies.map(grantCode);
-      if (system.includes('system:masters') && !grants.some((g) => g.grant.policy === AccessPolicy.AMAZON_EKS_CLUSTER_ADMIN_POLICY)) {
+      if (system.includes(SYSTEM_MASTERS) && !grants.some((g) => g.grant.policy === AccessPolicy.AMAZON_EKS_CLUSTER_ADMIN_POLICY)) {
         const admin = AccessPolicy.AMAZON_EKS_CLUSTER_ADMIN_POLICY;
         grants.push({ code: `${policyConstant(admin)}.atClusterScope()`, grant: admin.atClusterScope() });
       }

@@ -6,8 +6,9 @@
 import { KubeClient, LiveObject } from '../kube/client';
 import { SnapshotProblem } from './format';
 import { problemOf } from './problems';
+import { RBAC_API_GROUP, RBAC_API_VERSION } from '../../model/rbac-rule';
 
-const RBAC = '/apis/rbac.authorization.k8s.io/v1';
+const RBAC = `/apis/${RBAC_API_VERSION}`;
 const RBAC_COLLECTIONS = [
   ['clusterroles', 'ClusterRole'],
   ['clusterrolebindings', 'ClusterRoleBinding'],
@@ -54,9 +55,9 @@ export async function readKube(client: KubeClient): Promise<KubeState> {
   for (const [plural, kind] of RBAC_COLLECTIONS) {
     try {
       const items = await client.list(`${RBAC}/${plural}`);
-      rbac.push(...items.map((o) => withoutBookkeeping(o, 'rbac.authorization.k8s.io/v1', kind)));
+      rbac.push(...items.map((o) => withoutBookkeeping(o, RBAC_API_VERSION, kind)));
     } catch (e) {
-      problems.push(problemOf(`kubernetes:${plural}.rbac.authorization.k8s.io`, e));
+      problems.push(problemOf(`kubernetes:${plural}.${RBAC_API_GROUP}`, e));
     }
   }
 

@@ -3,32 +3,23 @@
  * (a real child process) serves reviews at the URL and with the CA the kubeconfig names, for a token made by
  * `eks-access token`; SIGTERM lets an in-flight review finish, then the process exits 0.
  */
-import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { parse, stringify } from 'yaml';
 import { generateToken } from '../../../authenticator/token';
 import { startStsStandIn, StsStandIn } from '../../fixtures/sts-standin';
+import { CLI_FROM_SOURCE, eksAccess } from '../../helpers/eks-access-process';
+import { freePort } from '../../helpers/free-port';
 import { httpsCall, review } from './helpers';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
-const CLI = ['-r', 'ts-node/register/transpile-only', join(ROOT, 'bin', 'eks-access.ts')];
 const CLUSTER = 'cli-it';
 
+/** `eks-access ARGS` from the sources, with `env` added to this process's environment. */
 function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  return promisify(execFile)(process.execPath, [...CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env } })
-    .then((r) => ({ code: 0, ...r }), (e) => ({ code: e.code as number, stdout: e.stdout as string, stderr: e.stderr as string }));
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
+  return eksAccess(args, { fromSource: true, env: { ...process.env, ...env } });
 }
 
 describe('eks-access init + serve', () => {
@@ -109,7 +100,7 @@ describe('eks-access init + serve', () => {
     const config = parse(readFileSync(files.config, 'utf8'));
     config.sts = { connectTo: standIn.connectTo, caFile: standIn.caFile };
     writeFileSync(files.config, stringify(config));
-    child = spawn(process.execPath, [...CLI, 'serve', '--config', files.config], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, [...CLI_FROM_SOURCE, 'serve', '--config', files.config], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
     const base = `https://localhost:${port}`;

@@ -3,13 +3,12 @@
  * in for STS through AWS_ENDPOINT_URL_STS, as AWS itself cannot run here) assumes the role, and the token is signed
  * with the role session's credentials. The moto-backed integration tests check the same against real SigV4.
  */
-import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { LocalSts, RecordedRequest } from './local-sts-server';
 import { isolatedAwsHome, startStsCliFixture } from './cli-env';
+import { eksAccess } from '../../helpers/eks-access-process';
 
-const ROOT = path.resolve(__dirname, '../../..');
 const ROLE = 'arn:aws:iam::123456789012:role/team/Deployer';
 
 let sts: LocalSts;
@@ -42,13 +41,13 @@ beforeAll(async () => {
 });
 afterAll(() => stop());
 
-async function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'bin/eks-access.ts', 'token', ...args], {
-    cwd: ROOT,
+/** `eks-access token ARGS` from the sources, with only the stand-in's credentials and endpoint in the environment. */
+function cli(args: string[]) {
+  return eksAccess(['token', ...args], {
+    fromSource: true,
     env: {
       PATH: process.env.PATH,
       ...home.env,
-      TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'),
       AWS_EC2_METADATA_DISABLED: 'true',
       AWS_ACCESS_KEY_ID: 'ASIABASE',
       AWS_SECRET_ACCESS_KEY: 'basesecret',
@@ -58,12 +57,6 @@ async function cli(args: string[]): Promise<{ code: number | null; stdout: strin
       NODE_EXTRA_CA_CERTS: caFile,
     },
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  return { code, stdout, stderr };
 }
 
 const urlOf = (token: string) => Buffer.from(token.trim().slice('k8s-aws-v1.'.length), 'base64url').toString();

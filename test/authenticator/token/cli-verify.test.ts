@@ -1,11 +1,9 @@
 /** `eks-access verify` against a local HTTPS server standing in for STS: identity JSON, error JSON, exit codes. */
-import { spawn } from 'node:child_process';
-import * as path from 'node:path';
 import { EXIT_CODES, run } from '../../../bin/commands/verify';
 import { amzDate, LocalSts, toToken } from './local-sts-server';
 import { isolatedAwsHome, runCommand, startStsCliFixture } from './cli-env';
+import { eksAccess } from '../../helpers/eks-access-process';
 
-const ROOT = path.resolve(__dirname, '../../..');
 const USER_REPLY = {
   status: 200,
   body: { GetCallerIdentityResponse: { GetCallerIdentityResult: { Arn: 'arn:aws:sts::123456789012:assumed-role/Admin/alice', Account: '123456789012', UserId: 'AROAADMIN:alice' } } },
@@ -76,15 +74,10 @@ test.each([
 
 test('the real CLI process reads the token from stdin with -t - and sets its exit code', async () => {
   sts.setReply(USER_REPLY);
-  const child = spawn(
-    process.execPath,
-    ['-r', 'ts-node/register/transpile-only', 'bin/eks-access.ts', 'verify', '-i', 'my-cluster', '-t', '-', '--sts-connect-to', sts.connectTo, '--sts-ca-file', caFile, '--output', 'json'],
-    { cwd: ROOT, env: { PATH: process.env.PATH, HOME: home.dir, TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json') } },
+  const { code, stdout } = await eksAccess(
+    ['verify', '-i', 'my-cluster', '-t', '-', '--sts-connect-to', sts.connectTo, '--sts-ca-file', caFile, '--output', 'json'],
+    { fromSource: true, env: { PATH: process.env.PATH, HOME: home.dir }, input: `${token()}\n` },
   );
-  let stdout = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stdin.end(`${token()}\n`);
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   expect(code).toBe(0);
   expect(JSON.parse(stdout).canonicalArn).toBe('arn:aws:iam::123456789012:role/Admin');
 });

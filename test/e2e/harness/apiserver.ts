@@ -3,7 +3,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCertificateAuthority, issueServerCertificate } from '../../../authenticator/certs';
 import { ManagedProcess, startProcess } from './processes';
-import { freePort, httpsCall, waitUntil } from './net';
+import { freePort } from '../../helpers/free-port';
+import { httpsCall, waitUntil } from './net';
 
 export interface KubeApiserverOptions {
   readonly binary: string;

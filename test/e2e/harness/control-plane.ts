@@ -6,7 +6,7 @@ import { startEtcd, RunningEtcd } from './etcd';
 import { startKubeApiserver, RunningKubeApiserver } from './apiserver';
 import { startAggregationController } from './controller-manager';
 import { ManagedProcess } from './processes';
-import { run, RunResult, runOk } from './run';
+import { run, RunResult, runOk } from '../../helpers/run-process';
 import { waitUntil } from './net';
 
 export interface ControlPlaneOptions {

@@ -1,20 +1,11 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { ManagedProcess, pinned, startProcess } from './processes';
-import { freePort, httpsCall, HttpsResult, waitUntil } from './net';
-import { run, RunResult, runOk } from './run';
-
-/**
- * The compiled CLI (`npm run build` first; `npm run test:e2e` does). This file runs from test/e2e/harness under
- * ts-jest, or from dist/test/e2e/harness when the benchmarks use it compiled.
- */
-export const CLI = resolve(resolve(__dirname, '../../..').replace(/[\\/]dist$/, ''), 'dist/bin/eks-access.js');
-
-/** Runs `eks-access ARGS` with `node`, never throwing (look at `code`). */
-export function eksAccess(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<RunResult> {
-  return run(process.execPath, [CLI, ...args], { env: opts.env, timeoutMs: opts.timeoutMs });
-}
+import { freePort } from '../../helpers/free-port';
+import { httpsCall, HttpsResult, waitUntil } from './net';
+import { CLI } from '../../helpers/eks-access-process';
+import { runOk } from '../../helpers/run-process';
 
 export interface InitResult {
   readonly url: string;

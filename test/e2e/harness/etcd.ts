@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'node:http';
 import { ManagedProcess, startProcess } from './processes';
-import { freePort, waitUntil } from './net';
+import { freePort } from '../../helpers/free-port';
+import { waitUntil } from './net';
 
 export interface RunningEtcd {
   /** http://127.0.0.1:PORT, for kube-apiserver's --etcd-servers. */

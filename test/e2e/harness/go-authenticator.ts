@@ -2,7 +2,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, Server } from 'node:net';
 import { join } from 'node:path';
 import { ManagedProcess, pinned, startProcess } from './processes';
-import { freePort, httpsCall, HttpsResult, waitUntil } from './net';
+import { freePort } from '../../helpers/free-port';
+import { httpsCall, HttpsResult, waitUntil } from './net';
 
 export interface GoAuthenticatorOptions {
   readonly binary: string;

@@ -1,18 +1,4 @@
-import { createServer } from 'node:net';
 import { request as httpsRequest } from 'node:https';
-
-/** A free TCP port on 127.0.0.1 (for programs that cannot be told to bind port 0 and report it). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 export interface HttpsResult {
   readonly status: number;

@@ -1,5 +1,5 @@
-import { runOk } from './run';
-import { eksAccess } from './eks-access';
+import { runOk } from '../../helpers/run-process';
+import { eksAccess } from '../../helpers/eks-access-process';
 
 /** AWS credentials as the stand-in hands them out. */
 export interface Creds {

@@ -3,10 +3,11 @@
  * options, loading the inputs, resolving `--as`/`--as-arn` to a principal, and printing errors. Errors are one line
  * on stderr, or with `--output json` a `{"error":{"type","message"}}` object on stdout (so a pipe sees it); exit 2.
  */
-import { AccessAnalysis, AnalysedPrincipal } from './access-analysis';
-import { IamPrincipalResolver } from './iam-principals';
-import { countAccessObjects, NoAccessObjectsError } from './inputs/access-objects';
-import { withImplicitGroups } from './subjects';
+import { AccessAnalysis, AnalysedPrincipal } from '../../lib/analysis/access-analysis';
+import { IamPrincipalResolver } from '../../lib/analysis/iam-principals';
+import { countAccessObjects, NoAccessObjectsError } from '../../lib/analysis/inputs/access-objects';
+import { withImplicitGroups } from '../../lib/analysis/subjects';
+import { UsageError } from './cli-flags';
 
 export const EXIT_ERROR = 2;
 
@@ -27,13 +28,6 @@ export const PRINCIPAL_OPTIONS = {
   'session-name': { type: 'string' },
 } as const;
 
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
-
 /** Runs `parseArgs` (strict, positionals allowed), turning its complaints into `UsageError`s. */
 export function usageErrors<T>(parse: () => T): T {
   try {
@@ -41,11 +35,6 @@ export function usageErrors<T>(parse: () => T): T {
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-}
-
-export function wantsJson(argv: readonly string[]): boolean {
-  const i = argv.findIndex((a) => a === '--output' || a === '-o');
-  return argv.includes('--output=json') || argv.includes('-ojson') || (i >= 0 && argv[i + 1] === 'json');
 }
 
 export function checkOutput(output: string | undefined): 'json' | 'text' {

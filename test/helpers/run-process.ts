@@ -1,3 +1,4 @@
+/** Child processes run to completion (kubectl, awscli, the CLI), for unit tests, the e2e harness and the benchmarks. */
 import { spawn } from 'node:child_process';
 
 export interface RunResult {

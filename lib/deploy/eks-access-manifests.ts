@@ -9,8 +9,11 @@ import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import type { AccessModel } from '../model';
-import { AccessChart } from './access-chart';
-import type { AwsAuthContent } from './aws-auth-rows';
+import { AccessChart } from '../k8s/access-chart';
+import type { AwsAuthRows } from '../../authenticator/mapper/types';
+import { RuleError } from '../model/rule-error';
+
+const AWS_AUTH_IMPORTED_CLUSTER_RULE = 'eks-access:aws-auth-imported-cluster';
 
 export interface EksAccessManifestsProps {
   /** The cluster (an `eks.Cluster` of this app, or an imported one with a kubectl provider). */
@@ -37,10 +40,10 @@ export class EksAccessManifests extends Construct {
     this.addAwsAuthRows(props, chart.awsAuth?.content);
   }
 
-  private addAwsAuthRows(props: EksAccessManifestsProps, rows: AwsAuthContent | undefined): void {
+  private addAwsAuthRows(props: EksAccessManifestsProps, rows: AwsAuthRows | undefined): void {
     if (!rows) return;
     if (!(props.cluster instanceof eks.Cluster)) {
-      throw new Error(`${this.node.path}: the model needs aws-auth rows but the cluster is imported; merge dist/aws-auth.k8s.yaml (writeAccessManifests) with \`eks-access merge-aws-auth\` instead`);
+      throw new RuleError(AWS_AUTH_IMPORTED_CLUSTER_RULE, this.node.path, `the model needs aws-auth rows but the cluster is imported; merge dist/aws-auth.k8s.yaml (writeAccessManifests) with \`eks-access merge-aws-auth\` instead`);
     }
     const awsAuth = props.cluster.awsAuth;
     rows.roles.forEach((r, i) => awsAuth.addRoleMapping(iam.Role.fromRoleArn(this, `AwsAuthRole${i}`, r.roleArn!, { mutable: false }), { username: r.username, groups: [...r.groups] }));

@@ -1,0 +1,75 @@
+/**
+ * The layering of the README's architecture section, checked on the import graph of the sources (eslint's
+ * no-restricted-imports says the same per file; this test also catches what a pattern misses, such as a deeper
+ * relative path or a re-export): the authenticator imports nothing from lib/, lib/model nothing from the layers that
+ * build on it, and lib/aws (CDK constructs) nothing from lib/k8s (cdk8s charts) — what both need lives in lib/model or
+ * the authenticator.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '../..');
+
+function sources(dir: string): string[] {
+  return readdirSync(join(ROOT, dir)).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(join(ROOT, path)).isDirectory()) return sources(path);
+    return /\.ts$/.test(name) && !name.endsWith('.d.ts') ? [path] : [];
+  });
+}
+
+/** Every relative module a file imports or re-exports (static `import`/`export ... from`, dynamic `import()`, `require`). */
+function relativeImports(file: string): string[] {
+  const text = readFileSync(join(ROOT, file), 'utf8');
+  const specifiers = [...text.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)['"](\.{1,2}\/[^'"]+)['"]/gm)].map((m) => m[1]);
+  return specifiers.map((s) => relative(ROOT, resolve(dirname(join(ROOT, file)), s)));
+}
+
+function violations(fromDir: string, forbidden: string[]): string[] {
+  return sources(fromDir).flatMap((file) => relativeImports(file)
+    .filter((target) => forbidden.some((f) => target === f || target.startsWith(`${f}/`)))
+    .map((target) => `${file} → ${target}`));
+}
+
+describe('layering', () => {
+  it('finds the imports it checks (the scanner itself works)', () => {
+    expect(relativeImports('lib/k8s/access-chart.ts')).toContain('lib/model');
+  });
+
+  it('authenticator/ imports nothing from lib/', () => {
+    expect(violations('authenticator', ['lib'])).toEqual([]);
+  });
+
+  it('lib/aws imports nothing from lib/k8s', () => {
+    expect(violations('lib/aws', ['lib/k8s'])).toEqual([]);
+  });
+
+  it('lib/model imports nothing from lib/aws, lib/k8s, lib/analysis or lib/live', () => {
+    expect(violations('lib/model', ['lib/aws', 'lib/k8s', 'lib/analysis', 'lib/live'])).toEqual([]);
+  });
+
+  it('lib/ imports nothing from bin/ (the CLI\'s flags and printing stay with the CLI)', () => {
+    expect(violations('lib', ['bin'])).toEqual([]);
+  });
+
+  it('lib/k8s imports nothing from lib/analysis or lib/live (shared data is in lib/data) and loads no aws-cdk-lib (CDK constructs are lib/aws, lib/deploy)', () => {
+    expect(violations('lib/k8s', ['lib/analysis', 'lib/live'])).toEqual([]);
+    expect(sources('lib/k8s').filter((f) => /from 'aws-cdk-lib/.test(readFileSync(join(ROOT, f), 'utf8')))).toEqual([]);
+  });
+});
+
+describe('the README architecture table', () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('<!-- section:architecture -->'), readme.indexOf('<!-- /section:architecture -->'));
+  const listed = [...section.matchAll(/^\| `([^`]+)\/` \|/gm)].map((m) => m[1]);
+
+  it('lists folders that exist', () => {
+    expect(listed.length).toBeGreaterThan(5);
+    expect(listed.filter((f) => !statSync(join(ROOT, f), { throwIfNoEntry: false })?.isDirectory())).toEqual([]);
+  });
+
+  it('lists every folder of lib/', () => {
+    const folders = readdirSync(join(ROOT, 'lib')).filter((n) => statSync(join(ROOT, 'lib', n)).isDirectory()).map((n) => `lib/${n}`);
+    expect(folders.filter((f) => !listed.includes(f))).toEqual([]);
+  });
+});
