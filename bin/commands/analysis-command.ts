@@ -3,11 +3,14 @@
  * options, loading the inputs, resolving `--as`/`--as-arn` to a principal, and printing errors. Errors are one line
  * on stderr, or with `--output json` a `{"error":{"type","message"}}` object on stdout (so a pipe sees it); exit 2.
  */
+import { parseArgs, ParseArgsConfig } from 'node:util';
 import { AccessAnalysis, AnalysedPrincipal } from '../../lib/analysis/access-analysis';
 import { IamPrincipalResolver } from '../../lib/analysis/iam-principals';
 import { countAccessObjects, NoAccessObjectsError } from '../../lib/analysis/inputs/access-objects';
 import { withImplicitGroups } from '../../lib/analysis/subjects';
-import { UsageError } from './cli-flags';
+import { parseRequest, ParsedRequest } from '../../lib/analysis/request-parse';
+import { UsageError, wantsJson } from './cli-flags';
+import { CommandHelp, renderHelp, usageLine } from './help';
 
 export const EXIT_ERROR = 2;
 
@@ -28,6 +31,12 @@ export const PRINCIPAL_OPTIONS = {
   'session-name': { type: 'string' },
 } as const;
 
+/** `-n NAMESPACE` / `-A` of the commands that ask about a namespace. */
+export const NAMESPACE_OPTIONS = {
+  namespace: { type: 'string', short: 'n' },
+  'all-namespaces': { type: 'boolean', short: 'A' },
+} as const;
+
 /** Runs `parseArgs` (strict, positionals allowed), turning its complaints into `UsageError`s. */
 export function usageErrors<T>(parse: () => T): T {
   try {
@@ -35,6 +44,67 @@ export function usageErrors<T>(parse: () => T): T {
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+/** What `parseArgs` gives for `options` with strict flags (positionals allowed or not). */
+export type ParsedFlags<O extends Options, P extends boolean> = ReturnType<typeof parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: P }>>;
+
+/**
+ * The frame of a strict command: `--output json` decided before parsing (so parse errors are JSON too), flags parsed
+ * (complaints become `UsageError`s), `--help` printed, `--output json|text` checked, then `body`; whatever it throws is
+ * reported by `reportError` (exit 2).
+ */
+export function strictCommand<const O extends Options, P extends boolean>(
+  help: CommandHelp,
+  options: O,
+  allowPositionals: P,
+  body: (parsed: ParsedFlags<O, P>, json: boolean, output: 'json' | 'text') => Promise<number>,
+): (argv: string[]) => Promise<number> {
+  return async (argv) => {
+    const json = wantsJson(argv);
+    try {
+      const parsed = usageErrors(() => parseArgs({ args: argv, options, allowPositionals, strict: true })) as ParsedFlags<O, P>;
+      const values = parsed.values as { help?: boolean; output?: string };
+      if (values.help) {
+        process.stdout.write(renderHelp(help));
+        return 0;
+      }
+      return await body(parsed, json, checkOutput(values.output));
+    } catch (e) {
+      return reportError(e, json, help.name);
+    }
+  };
+}
+
+/** An analysis command: `COMMON_OPTIONS` plus its own, positionals allowed (each command checks its own). */
+export function analysisCommand<const O extends Options>(
+  help: CommandHelp,
+  options: O,
+  body: (parsed: ParsedFlags<O, true>, json: boolean, output: 'json' | 'text') => Promise<number>,
+): (argv: string[]) => Promise<number> {
+  return strictCommand(help, options, true, body);
+}
+
+/** For the commands that take no positional argument. */
+export function noPositionals(positionals: readonly string[], help: CommandHelp): void {
+  if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'\n${usageLine(help)}`);
+}
+
+/** `VERB RESOURCE [NAME] [-n NS | -A]` of `can-i` and `who-can` → the request. */
+export function requestFrom(
+  positionals: readonly string[],
+  values: { namespace?: string; 'all-namespaces'?: boolean },
+  help: CommandHelp,
+): ParsedRequest {
+  if (positionals.length < 2 || positionals.length > 3) throw new UsageError(`expected VERB RESOURCE [NAME], got ${positionals.length} argument(s)\n${usageLine(help)}`);
+  checkNamespaceFlags(values);
+  const [verb, resource, name] = positionals;
+  return parseRequest({ verb, resource, name, namespace: values['all-namespaces'] ? '' : values.namespace });
+}
+
+export function checkNamespaceFlags(values: { namespace?: string; 'all-namespaces'?: boolean }): void {
+  if (values.namespace !== undefined && values['all-namespaces']) throw new UsageError('give -n NAMESPACE or -A, not both');
 }
 
 export function checkOutput(output: string | undefined): 'json' | 'text' {

@@ -3,24 +3,21 @@
  * [--session-name S]) --from PATH... [--explain] [--output json]`: kubectl auth can-i, offline. Prints yes/no and
  * exits 0/1; exit 2 on bad input.
  */
-import { parseArgs } from 'node:util';
 import { describeGrant } from '../../lib/analysis/access-analysis';
 import { assumeChainJson, assumeChains } from '../../lib/analysis/assume-chains';
 import {
-  COMMON_OPTIONS, PRINCIPAL_OPTIONS, UnmappedPrincipalError, checkOutput, loadAnalysis, usageErrors, principalFrom, printWarnings, reportError, resolverOf,
+  COMMON_OPTIONS, NAMESPACE_OPTIONS, PRINCIPAL_OPTIONS, UnmappedPrincipalError, analysisCommand, loadAnalysis, principalFrom, printWarnings, requestFrom, resolverOf,
 } from './analysis-command';
-import { UsageError, wantsJson } from './cli-flags';
+import { UsageError } from './cli-flags';
 import { grantJson } from '../../lib/analysis/grant-json';
 import { principalJson, requestJson } from './analysis-json';
-import { parseRequest } from '../../lib/analysis/request-parse';
 import { COMMON_FLAG_HELP, NAMESPACE_FLAG_HELP, PRINCIPAL_FLAG_HELP } from './analysis-flags';
-import { CommandHelp, renderHelp, usageLine } from './help';
+import { CommandHelp } from './help';
 
 export const OPTIONS = {
   ...COMMON_OPTIONS,
   ...PRINCIPAL_OPTIONS,
-  namespace: { type: 'string', short: 'n' },
-  'all-namespaces': { type: 'boolean', short: 'A' },
+  ...NAMESPACE_OPTIONS,
   explain: { type: 'boolean' },
   'assume-roles': { type: 'boolean' },
 } as const;
@@ -38,55 +35,40 @@ export const HELP: CommandHelp = {
   notes: `RESOURCE: pods, deployments.apps, deploy, pods/exec, deployments/scale, widgets.example.com, or a URL such as /healthz.
 Exit codes: 0 yes, 1 no, 2 usage or input error.`,
 };
-const USAGE = usageLine(HELP);
 
-export async function run(argv: string[]): Promise<number> {
-  const json = wantsJson(argv);
+export const run = analysisCommand(HELP, OPTIONS, async ({ values, positionals }, json) => {
+  const request = requestFrom(positionals, values, HELP);
+  const analysis = await loadAnalysis(values);
+  printWarnings([...request.warnings, ...analysis.sources.warnings], HELP.name);
+  let decision;
+  let principal;
   try {
-    const { values, positionals } = usageErrors(() => parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true }));
-    if (values.help) {
-      process.stdout.write(renderHelp(HELP));
-      return 0;
-    }
-    checkOutput(values.output);
-    if (positionals.length < 2 || positionals.length > 3) throw new UsageError(`expected VERB RESOURCE [NAME], got ${positionals.length} argument(s)\n${USAGE}`);
-    if (values.namespace !== undefined && values['all-namespaces']) throw new UsageError('give -n NAMESPACE or -A, not both');
-    const [verb, resource, name] = positionals;
-    const request = parseRequest({ verb, resource, name, namespace: values['all-namespaces'] ? '' : values.namespace });
-    const analysis = await loadAnalysis(values);
-    printWarnings([...request.warnings, ...analysis.sources.warnings], HELP.name);
-    let decision;
-    let principal;
-    try {
-      principal = await principalFrom(analysis, values);
-      decision = analysis.decide(principal, request.attributes);
-    } catch (e) {
-      if (!(e instanceof UnmappedPrincipalError)) throw e;
-      decision = { allowed: false, reason: e.message, errors: [] as string[] };
-    }
-    if (values['assume-roles'] && values['as-arn'] === undefined) throw new UsageError('--assume-roles goes with --as-arn');
-    // The IAM hop: roles this IAM principal may assume (their trust policies) that are allowed.
-    const chains = values['as-arn'] !== undefined ? await assumeChains(analysis, resolverOf(analysis), request.attributes, values['as-arn']) : [];
-    const allowed = decision.allowed || (!!values['assume-roles'] && chains.length > 0);
-    if (json) {
-      process.stdout.write(`${JSON.stringify({
-        allowed,
-        assumeChains: chains.map(assumeChainJson),
-        request: requestJson(request.attributes),
-        ...(principal ? { principal: principalJson(principal) } : {}),
-        reason: decision.reason,
-        ...('grant' in decision && decision.grant ? { grant: grantJson(decision.grant) } : {}),
-      }, null, 2)}\n`);
-    } else {
-      process.stdout.write(`${allowed ? 'yes' : 'no'}\n`);
-      if (values.explain) {
-        if (principal) process.stdout.write(`principal: ${principal.display} → user "${principal.user.name}" groups [${principal.user.groups.join(', ')}]${principal.mappedBy ? ` via ${principal.mappedBy}` : ''}\n`);
-        process.stdout.write(`${'grant' in decision && decision.grant ? `allowed by ${describeGrant(decision.grant)}` : decision.reason}\n`);
-        for (const c of chains) process.stdout.write(`via role assumption: ${c.path}\n`);
-      }
-    }
-    return allowed ? 0 : 1;
+    principal = await principalFrom(analysis, values);
+    decision = analysis.decide(principal, request.attributes);
   } catch (e) {
-    return reportError(e, json, HELP.name);
+    if (!(e instanceof UnmappedPrincipalError)) throw e;
+    decision = { allowed: false, reason: e.message, errors: [] as string[] };
   }
-}
+  if (values['assume-roles'] && values['as-arn'] === undefined) throw new UsageError('--assume-roles goes with --as-arn');
+  // The IAM hop: roles this IAM principal may assume (their trust policies) that are allowed.
+  const chains = values['as-arn'] !== undefined ? await assumeChains(analysis, resolverOf(analysis), request.attributes, values['as-arn']) : [];
+  const allowed = decision.allowed || (!!values['assume-roles'] && chains.length > 0);
+  if (json) {
+    process.stdout.write(`${JSON.stringify({
+      allowed,
+      assumeChains: chains.map(assumeChainJson),
+      request: requestJson(request.attributes),
+      ...(principal ? { principal: principalJson(principal) } : {}),
+      reason: decision.reason,
+      ...('grant' in decision && decision.grant ? { grant: grantJson(decision.grant) } : {}),
+    }, null, 2)}\n`);
+  } else {
+    process.stdout.write(`${allowed ? 'yes' : 'no'}\n`);
+    if (values.explain) {
+      if (principal) process.stdout.write(`principal: ${principal.display} → user "${principal.user.name}" groups [${principal.user.groups.join(', ')}]${principal.mappedBy ? ` via ${principal.mappedBy}` : ''}\n`);
+      process.stdout.write(`${'grant' in decision && decision.grant ? `allowed by ${describeGrant(decision.grant)}` : decision.reason}\n`);
+      for (const c of chains) process.stdout.write(`via role assumption: ${c.path}\n`);
+    }
+  }
+  return allowed ? 0 : 1;
+});

@@ -3,10 +3,9 @@
  * `--help`, usage text on `--help`, `--output json|text` checked, and every error reported the analysis commands' way
  * (one line on stderr, or `{"error":{type,message}}` on stdout with `--output json`; exit 2).
  */
-import { parseArgs, ParseArgsConfig } from 'node:util';
-import { checkOutput, reportError, usageErrors } from './analysis-command';
-import { wantsJson } from './cli-flags';
-import { CommandHelp, FlagHelp, HELP_FLAG, renderHelp } from './help';
+import { ParseArgsConfig } from 'node:util';
+import { ParsedFlags, strictCommand } from './analysis-command';
+import { CommandHelp, FlagHelp, HELP_FLAG } from './help';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 /** `--output` and `--help`, which every live command takes (spread into the command's `OPTIONS`). */
@@ -16,25 +15,12 @@ export const LIVE_FLAG_HELP: FlagHelp[] = [
   { name: 'output', short: 'o', value: 'FORMAT', default: 'text', meaning: 'text or json (errors then are {"error":{"type","message"}} on stdout)' },
   HELP_FLAG,
 ];
-type Values<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: O & typeof LIVE_OPTIONS; strict: true }>>['values'];
+type Values<O extends Options> = ParsedFlags<O & typeof LIVE_OPTIONS, false>['values'];
 
 export function liveCommand<const O extends Options>(
   help: CommandHelp,
   options: O,
   body: (values: Values<O>, json: boolean) => Promise<number>,
 ): (argv: string[]) => Promise<number> {
-  return async (argv) => {
-    const json = wantsJson(argv);
-    try {
-      const values = usageErrors(() => parseArgs({ args: argv, strict: true, options: { ...options, ...LIVE_OPTIONS } })).values as Values<O> & { help?: boolean; output?: string };
-      if (values.help) {
-        process.stdout.write(renderHelp(help));
-        return 0;
-      }
-      checkOutput(values.output);
-      return await body(values, json);
-    } catch (e) {
-      return reportError(e, json, help.name);
-    }
-  };
+  return strictCommand(help, { ...options, ...LIVE_OPTIONS }, false, ({ values }, json) => body(values as Values<O>, json));
 }

@@ -2,20 +2,16 @@
  * `eks-access matrix (--as USER [--as-group G]... | --as-arn ARN [--session-name S]) --from PATH... [-n NS | -A]
  * [--output json]`: what one principal may do on every known resource (kubectl access-matrix, offline).
  */
-import { parseArgs } from 'node:util';
 import {
-  COMMON_OPTIONS, PRINCIPAL_OPTIONS, checkOutput, loadAnalysis, usageErrors, principalFrom, printWarnings, reportError,
+  COMMON_OPTIONS, NAMESPACE_OPTIONS, PRINCIPAL_OPTIONS, analysisCommand, checkNamespaceFlags, loadAnalysis, noPositionals, principalFrom, printWarnings,
 } from './analysis-command';
-import { UsageError, wantsJson } from './cli-flags';
 import { principalJson } from './analysis-json';
 import { MATRIX_VERBS, accessMatrix, resourceName } from '../../lib/analysis/matrix';
 import { renderTable } from './text-table';
 import { COMMON_FLAG_HELP, NAMESPACE_FLAG_HELP, PRINCIPAL_FLAG_HELP } from './analysis-flags';
-import { CommandHelp, renderHelp, usageLine } from './help';
+import { CommandHelp } from './help';
 
-export const OPTIONS = {
-  ...COMMON_OPTIONS, ...PRINCIPAL_OPTIONS, namespace: { type: 'string', short: 'n' }, 'all-namespaces': { type: 'boolean', short: 'A' },
-} as const;
+export const OPTIONS = { ...COMMON_OPTIONS, ...PRINCIPAL_OPTIONS, ...NAMESPACE_OPTIONS } as const;
 
 export const HELP: CommandHelp = {
   name: 'matrix',
@@ -24,32 +20,20 @@ export const HELP: CommandHelp = {
   flags: [...COMMON_FLAG_HELP.slice(0, -1), ...PRINCIPAL_FLAG_HELP, ...NAMESPACE_FLAG_HELP, ...COMMON_FLAG_HELP.slice(-1)],
   notes: 'Exit codes: 0 answered, 2 usage or input error.',
 };
-const USAGE = usageLine(HELP);
 
-export async function run(argv: string[]): Promise<number> {
-  const json = wantsJson(argv);
-  try {
-    const { values, positionals } = usageErrors(() => parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true }));
-    if (values.help) {
-      process.stdout.write(renderHelp(HELP));
-      return 0;
-    }
-    checkOutput(values.output);
-    if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'\n${USAGE}`);
-    if (values.namespace !== undefined && values['all-namespaces']) throw new UsageError('give -n NAMESPACE or -A, not both');
-    const analysis = await loadAnalysis(values);
-    printWarnings(analysis.sources.warnings, HELP.name);
-    const principal = await principalFrom(analysis, values);
-    const namespace = values['all-namespaces'] ? '' : (values.namespace ?? 'default');
-    const rows = accessMatrix(analysis, principal, namespace);
-    if (json) {
-      process.stdout.write(`${JSON.stringify({ principal: principalJson(principal), namespace, verbs: MATRIX_VERBS, rows }, null, 2)}\n`);
-      return 0;
-    }
-    process.stdout.write(`${principal.display} (user "${principal.user.name}", groups ${principal.user.groups.join(', ')}), namespace ${namespace || '(cluster-wide)'}\n`);
-    process.stdout.write(renderTable(['NAME', ...MATRIX_VERBS.map((v) => v.toUpperCase())], rows.map((r) => [resourceName(r), ...MATRIX_VERBS.map((v) => (r.verbs[v] ? '✔' : '✖'))])));
+export const run = analysisCommand(HELP, OPTIONS, async ({ values, positionals }, json) => {
+  noPositionals(positionals, HELP);
+  checkNamespaceFlags(values);
+  const analysis = await loadAnalysis(values);
+  printWarnings(analysis.sources.warnings, HELP.name);
+  const principal = await principalFrom(analysis, values);
+  const namespace = values['all-namespaces'] ? '' : (values.namespace ?? 'default');
+  const rows = accessMatrix(analysis, principal, namespace);
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ principal: principalJson(principal), namespace, verbs: MATRIX_VERBS, rows }, null, 2)}\n`);
     return 0;
-  } catch (e) {
-    return reportError(e, json, HELP.name);
   }
-}
+  process.stdout.write(`${principal.display} (user "${principal.user.name}", groups ${principal.user.groups.join(', ')}), namespace ${namespace || '(cluster-wide)'}\n`);
+  process.stdout.write(renderTable(['NAME', ...MATRIX_VERBS.map((v) => v.toUpperCase())], rows.map((r) => [resourceName(r), ...MATRIX_VERBS.map((v) => (r.verbs[v] ? '✔' : '✖'))])));
+  return 0;
+});

@@ -3,15 +3,14 @@
  * https://kubernetes.io/docs/concepts/security/rbac-good-practices/) and the principals holding them. Exit 0, or 1 with
  * `--fail-on` when a finding is at least that severe (for CI).
  */
-import { parseArgs } from 'node:util';
-import { COMMON_OPTIONS, checkOutput, loadAnalysis, usageErrors, printWarnings, reportError, resolverOf } from './analysis-command';
-import { UsageError, wantsJson } from './cli-flags';
+import { COMMON_OPTIONS, analysisCommand, loadAnalysis, noPositionals, printWarnings, resolverOf } from './analysis-command';
+import { UsageError } from './cli-flags';
 import { Severity } from '../../lib/analysis/risk-catalogue';
 import { findRisks } from '../../lib/analysis/risks';
 import { renderTable } from './text-table';
 
 import { COMMON_FLAG_HELP } from './analysis-flags';
-import { CommandHelp, renderHelp, usageLine } from './help';
+import { CommandHelp } from './help';
 
 const LEVELS: Severity[] = ['critical', 'high', 'medium', 'low'];
 
@@ -28,30 +27,18 @@ export const HELP: CommandHelp = {
   ],
   notes: 'Exit codes: 0 done, 1 a finding reached --fail-on, 2 usage or input error.',
 };
-const USAGE = usageLine(HELP);
 
-export async function run(argv: string[]): Promise<number> {
-  const json = wantsJson(argv);
-  try {
-    const { values, positionals } = usageErrors(() => parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true }));
-    if (values.help) {
-      process.stdout.write(renderHelp(HELP));
-      return 0;
-    }
-    checkOutput(values.output);
-    if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'\n${USAGE}`);
-    const failOn = values['fail-on'] as Severity | undefined;
-    if (failOn !== undefined && !LEVELS.includes(failOn)) throw new UsageError(`--fail-on must be one of ${LEVELS.join(', ')}, not '${failOn}'`);
-    const analysis = await loadAnalysis(values);
-    const resolver = resolverOf(analysis);
-    printWarnings([...analysis.sources.warnings, ...resolver.mappingErrors()], HELP.name);
-    const findings = await findRisks(analysis, resolver);
-    if (json) process.stdout.write(`${JSON.stringify({ findings }, null, 2)}\n`);
-    else if (!findings.length) process.stdout.write('no risky permissions found\n');
-    else process.stdout.write(renderTable(['SEVERITY', 'RISK', 'HOLDER', 'SCOPE', 'GRANTED BY'], findings.map((f) => [f.severity.toUpperCase(), f.risk, `${f.holderKind} ${f.holder}`, f.scope, f.via])));
-    const failing = failOn !== undefined && findings.some((f) => LEVELS.indexOf(f.severity) <= LEVELS.indexOf(failOn));
-    return failing ? 1 : 0;
-  } catch (e) {
-    return reportError(e, json, HELP.name);
-  }
-}
+export const run = analysisCommand(HELP, OPTIONS, async ({ values, positionals }, json) => {
+  noPositionals(positionals, HELP);
+  const failOn = values['fail-on'] as Severity | undefined;
+  if (failOn !== undefined && !LEVELS.includes(failOn)) throw new UsageError(`--fail-on must be one of ${LEVELS.join(', ')}, not '${failOn}'`);
+  const analysis = await loadAnalysis(values);
+  const resolver = resolverOf(analysis);
+  printWarnings([...analysis.sources.warnings, ...resolver.mappingErrors()], HELP.name);
+  const findings = await findRisks(analysis, resolver);
+  if (json) process.stdout.write(`${JSON.stringify({ findings }, null, 2)}\n`);
+  else if (!findings.length) process.stdout.write('no risky permissions found\n');
+  else process.stdout.write(renderTable(['SEVERITY', 'RISK', 'HOLDER', 'SCOPE', 'GRANTED BY'], findings.map((f) => [f.severity.toUpperCase(), f.risk, `${f.holderKind} ${f.holder}`, f.scope, f.via])));
+  const failing = failOn !== undefined && findings.some((f) => LEVELS.indexOf(f.severity) <= LEVELS.indexOf(failOn));
+  return failing ? 1 : 0;
+});
