@@ -1,18 +1,18 @@
 /**
  * Shared plumbing of the offline analysis commands (`can-i`, `who-can`, `matrix`, `risks`, `report`): the common
- * options, loading the inputs, resolving `--as`/`--as-arn` to a principal, and printing errors. Errors are one line
- * on stderr, or with `--output json` a `{"error":{"type","message"}}` object on stdout (so a pipe sees it); exit 2.
+ * options, their frame (command-frame.ts), loading the inputs, the request and namespace flags, and resolving
+ * `--as`/`--as-arn` to a principal.
  */
-import { parseArgs, ParseArgsConfig } from 'node:util';
 import { AccessAnalysis, AnalysedPrincipal } from '../../lib/analysis/access-analysis';
 import { IamPrincipalResolver } from '../../lib/analysis/iam-principals';
 import { countAccessObjects, NoAccessObjectsError } from '../../lib/analysis/inputs/access-objects';
 import { withImplicitGroups } from '../../lib/analysis/subjects';
 import { parseRequest, ParsedRequest } from '../../lib/analysis/request-parse';
-import { UsageError, wantsJson } from './cli-flags';
-import { CommandHelp, renderHelp, usageLine } from './help';
+import { UsageError } from './cli-flags';
+import { Options, ParsedFlags, checkOutput, strictCommand } from './command-frame';
+import { CommandHelp, usageLine } from './help';
 
-export const EXIT_ERROR = 2;
+export { EXIT_ERROR, checkOutput, printWarnings, reportError, usageErrors } from './command-frame';
 
 /** Options every analysis command takes. */
 export const COMMON_OPTIONS = {
@@ -37,53 +37,14 @@ export const NAMESPACE_OPTIONS = {
   'all-namespaces': { type: 'boolean', short: 'A' },
 } as const;
 
-/** Runs `parseArgs` (strict, positionals allowed), turning its complaints into `UsageError`s. */
-export function usageErrors<T>(parse: () => T): T {
-  try {
-    return parse();
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-}
-
-type Options = NonNullable<ParseArgsConfig['options']>;
-/** What `parseArgs` gives for `options` with strict flags (positionals allowed or not). */
-export type ParsedFlags<O extends Options, P extends boolean> = ReturnType<typeof parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: P }>>;
-
-/**
- * The frame of a strict command: `--output json` decided before parsing (so parse errors are JSON too), flags parsed
- * (complaints become `UsageError`s), `--help` printed, `--output json|text` checked, then `body`; whatever it throws is
- * reported by `reportError` (exit 2).
- */
-export function strictCommand<const O extends Options, P extends boolean>(
-  help: CommandHelp,
-  options: O,
-  allowPositionals: P,
-  body: (parsed: ParsedFlags<O, P>, json: boolean, output: 'json' | 'text') => Promise<number>,
-): (argv: string[]) => Promise<number> {
-  return async (argv) => {
-    const json = wantsJson(argv);
-    try {
-      const parsed = usageErrors(() => parseArgs({ args: argv, options, allowPositionals, strict: true })) as ParsedFlags<O, P>;
-      const values = parsed.values as { help?: boolean; output?: string };
-      if (values.help) {
-        process.stdout.write(renderHelp(help));
-        return 0;
-      }
-      return await body(parsed, json, checkOutput(values.output));
-    } catch (e) {
-      return reportError(e, json, help.name);
-    }
-  };
-}
-
-/** An analysis command: `COMMON_OPTIONS` plus its own, positionals allowed (each command checks its own). */
+/** An analysis command: `COMMON_OPTIONS` plus its own, positionals allowed (each command checks its own), `--output json|text`. */
 export function analysisCommand<const O extends Options>(
   help: CommandHelp,
   options: O,
   body: (parsed: ParsedFlags<O, true>, json: boolean, output: 'json' | 'text') => Promise<number>,
 ): (argv: string[]) => Promise<number> {
-  return strictCommand(help, options, true, body);
+  return strictCommand(help, options, { allowPositionals: true }, (parsed, json) =>
+    body(parsed, json, checkOutput((parsed.values as { output?: string }).output)));
 }
 
 /** For the commands that take no positional argument. */
@@ -105,12 +66,6 @@ export function requestFrom(
 
 export function checkNamespaceFlags(values: { namespace?: string; 'all-namespaces'?: boolean }): void {
   if (values.namespace !== undefined && values['all-namespaces']) throw new UsageError('give -n NAMESPACE or -A, not both');
-}
-
-export function checkOutput(output: string | undefined): 'json' | 'text' {
-  if (output === undefined || output === 'text') return 'text';
-  if (output === 'json') return 'json';
-  throw new UsageError(`--output must be json or text, not '${output}'`);
 }
 
 export async function loadAnalysis(values: { from?: string[]; account?: string; 'no-bootstrap'?: boolean }): Promise<AccessAnalysis> {
@@ -158,20 +113,3 @@ export class UnmappedPrincipalError extends Error {
   }
 }
 
-/** The CLI's one prefix for what goes to stderr: `eks-access <command>: ` (`eks-access: ` when no command is named). */
-function prefix(command: string | undefined): string {
-  return command ? `eks-access ${command}: ` : 'eks-access: ';
-}
-
-/** Prints an error (one prefixed line on stderr, or JSON on stdout) and returns exit code 2. */
-export function reportError(e: unknown, json: boolean, command?: string): number {
-  const err = e as Error;
-  const type = err?.name && err.name !== 'Error' ? err.name : 'Error';
-  if (json) process.stdout.write(`${JSON.stringify({ error: { type, message: err?.message ?? String(e) } })}\n`);
-  else process.stderr.write(`${prefix(command)}${err?.message ?? String(e)}\n`);
-  return EXIT_ERROR;
-}
-
-export function printWarnings(warnings: readonly string[], command?: string): void {
-  for (const w of warnings) process.stderr.write(`${prefix(command)}warning: ${w}\n`);
-}

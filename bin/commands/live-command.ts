@@ -4,7 +4,7 @@
  * (one line on stderr, or `{"error":{type,message}}` on stdout with `--output json`; exit 2).
  */
 import { ParseArgsConfig } from 'node:util';
-import { ParsedFlags, strictCommand } from './analysis-command';
+import { ParsedFlags, checkOutput, strictCommand } from './command-frame';
 import { CommandHelp, FlagHelp, HELP_FLAG } from './help';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -22,5 +22,8 @@ export function liveCommand<const O extends Options>(
   options: O,
   body: (values: Values<O>, json: boolean) => Promise<number>,
 ): (argv: string[]) => Promise<number> {
-  return strictCommand(help, { ...options, ...LIVE_OPTIONS }, false, ({ values }, json) => body(values as Values<O>, json));
+  return strictCommand(help, { ...options, ...LIVE_OPTIONS }, { allowPositionals: false }, ({ values }, json) => {
+    checkOutput((values as { output?: string }).output);
+    return body(values as Values<O>, json);
+  });
 }

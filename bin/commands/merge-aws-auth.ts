@@ -10,15 +10,14 @@
  * 2 usage/input error.
  */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import YAML from 'yaml';
 import { parseAwsAuth } from '../../authenticator/mapper/aws-auth';
 import { ConfigMapLike, mergeAwsAuth } from '../../lib/k8s/aws-auth-merge';
 import { normaliseAwsAuth } from '../../lib/model/aws-auth-rows';
-import { wantsJson } from './cli-flags';
-import { InputError, readDocument, reportError } from './read-input';
+import { strictCommand } from './command-frame';
+import { InputError, readDocument } from './read-input';
 
-import { CommandHelp, HELP_FLAG, errorLine, renderHelp, usageLine } from './help';
+import { CommandHelp, HELP_FLAG, errorLine } from './help';
 
 export const OPTIONS = {
   live: { type: 'string' }, ours: { type: 'string' }, force: { type: 'boolean', default: false },
@@ -54,41 +53,29 @@ function readOurs(path: string): ConfigMapLike {
   return found[0];
 }
 
-export async function run(argv: string[]): Promise<number> {
-  const json = wantsJson(argv);
-  try {
-    const { values } = parseArgs({ args: argv, options: OPTIONS });
-    if (values.help) {
-      process.stdout.write(renderHelp(HELP));
-      return 0;
-    }
-    if (values.output !== 'yaml' && values.output !== 'json') throw new InputError(`--output must be yaml or json, got "${values.output}"`);
-    if (!values.live || !values.ours) throw new InputError('--live and --ours are required');
-    const liveDoc = readDocument(values.live);
-    if (liveDoc !== null && liveDoc !== undefined && !isAwsAuth(liveDoc)) throw new InputError(`${values.live} is not the aws-auth ConfigMap`);
-    const oursCm = readOurs(values.ours);
-    const parsedOurs = parseAwsAuth(oursCm.data);
-    if (parsedOurs.errors.some((e) => e.severity === 'error')) throw new InputError(`${values.ours}: ${parsedOurs.errors[0].location}: ${parsedOurs.errors[0].message}`);
-    const ours = normaliseAwsAuth(parsedOurs, values.ours);
-    const result = mergeAwsAuth(liveDoc ?? undefined, ours, { force: values.force });
-    const problems = [
-      ...result.conflictDetails.map((c) => `conflict: ${c.key}: ${c.reason} (we never change a row we did not create; rerun with --force to take it over)`),
-      ...result.unreadable.map((u) => `unreadable live row (a merge would drop it): ${u}`),
-    ];
-    if (problems.length > 0 && !values.force) {
-      if (json) process.stdout.write(`${JSON.stringify({ error: { type: 'MergeConflict', message: problems.join('; ') }, conflicts: result.conflicts, conflictDetails: result.conflictDetails, unreadable: result.unreadable })}\n`);
-      else process.stderr.write(errorLine(HELP.name, `refusing to write:\n${problems.map((p) => `  ${p}`).join('\n')}`));
-      return 3;
-    }
-    for (const k of result.added) process.stderr.write(`+ ${k}\n`);
-    for (const k of result.removed) process.stderr.write(`- ${k}\n`);
-    for (const k of result.shared) process.stderr.write(`= ${k} (identical row of another writer: kept as theirs, not owned)\n`);
-    for (const k of result.released) process.stderr.write(`~ ${k} (no longer declared, but changed by another writer: kept as theirs)\n`);
-    process.stdout.write(json ? `${JSON.stringify(result.configMap, null, 2)}\n` : YAML.stringify(result.configMap, { lineWidth: 0 }));
-    return 0;
-  } catch (e) {
-    reportError(HELP.name, e, json);
-    if (!json) process.stderr.write(`${usageLine(HELP)}\n`);
-    return 2;
+export const run = strictCommand(HELP, OPTIONS, { allowPositionals: false, usageAfterErrors: true }, async ({ values }, json) => {
+  if (values.output !== 'yaml' && values.output !== 'json') throw new InputError(`--output must be yaml or json, got "${values.output}"`);
+  if (!values.live || !values.ours) throw new InputError('--live and --ours are required');
+  const liveDoc = readDocument(values.live);
+  if (liveDoc !== null && liveDoc !== undefined && !isAwsAuth(liveDoc)) throw new InputError(`${values.live} is not the aws-auth ConfigMap`);
+  const oursCm = readOurs(values.ours);
+  const parsedOurs = parseAwsAuth(oursCm.data);
+  if (parsedOurs.errors.some((e) => e.severity === 'error')) throw new InputError(`${values.ours}: ${parsedOurs.errors[0].location}: ${parsedOurs.errors[0].message}`);
+  const ours = normaliseAwsAuth(parsedOurs, values.ours);
+  const result = mergeAwsAuth(liveDoc ?? undefined, ours, { force: values.force });
+  const problems = [
+    ...result.conflictDetails.map((c) => `conflict: ${c.key}: ${c.reason} (we never change a row we did not create; rerun with --force to take it over)`),
+    ...result.unreadable.map((u) => `unreadable live row (a merge would drop it): ${u}`),
+  ];
+  if (problems.length > 0 && !values.force) {
+    if (json) process.stdout.write(`${JSON.stringify({ error: { type: 'MergeConflict', message: problems.join('; ') }, conflicts: result.conflicts, conflictDetails: result.conflictDetails, unreadable: result.unreadable })}\n`);
+    else process.stderr.write(errorLine(HELP.name, `refusing to write:\n${problems.map((p) => `  ${p}`).join('\n')}`));
+    return 3;
   }
-}
+  for (const k of result.added) process.stderr.write(`+ ${k}\n`);
+  for (const k of result.removed) process.stderr.write(`- ${k}\n`);
+  for (const k of result.shared) process.stderr.write(`= ${k} (identical row of another writer: kept as theirs, not owned)\n`);
+  for (const k of result.released) process.stderr.write(`~ ${k} (no longer declared, but changed by another writer: kept as theirs)\n`);
+  process.stdout.write(json ? `${JSON.stringify(result.configMap, null, 2)}\n` : YAML.stringify(result.configMap, { lineWidth: 0 }));
+  return 0;
+});

@@ -5,12 +5,11 @@
  * Exit codes: 0 plan printed (check `canSwitchToApi` / the blockers), 2 usage or input error.
  * With `--output json` errors are `{"error":{"type","message"}}` on stdout.
  */
-import { parseArgs } from 'node:util';
 import { MigrationPlan, planMigration } from '../../lib/k8s/migration-plan';
-import { wantsJson } from './cli-flags';
-import { InputError, readDocument, reportError } from './read-input';
+import { strictCommand } from './command-frame';
+import { InputError, readDocument } from './read-input';
 
-import { CommandHelp, HELP_FLAG, renderHelp, usageLine } from './help';
+import { CommandHelp, HELP_FLAG } from './help';
 
 export const OPTIONS = { 'aws-auth': { type: 'string' }, output: { type: 'string', short: 'o', default: 'text' }, help: { type: 'boolean', short: 'h' } } as const;
 
@@ -56,24 +55,12 @@ function text(plan: MigrationPlan): string {
   return `${lines.join('\n')}\n`;
 }
 
-export async function run(argv: string[]): Promise<number> {
-  const json = wantsJson(argv);
-  try {
-    const { values } = parseArgs({ args: argv, options: OPTIONS });
-    if (values.help) {
-      process.stdout.write(renderHelp(HELP));
-      return 0;
-    }
-    if (values.output !== 'json' && values.output !== 'text') throw new InputError(`--output must be text or json, got "${values.output}"`);
-    if (!values['aws-auth']) throw new InputError('--aws-auth FILE is required');
-    const doc = readDocument(values['aws-auth']);
-    if (doc === null || typeof doc !== 'object') throw new InputError(`${values['aws-auth']} is not an aws-auth ConfigMap (expected a mapping with data.mapRoles/mapUsers/mapAccounts)`);
-    const plan = planMigration(doc);
-    process.stdout.write(json ? `${JSON.stringify(plan, null, 2)}\n` : text(plan));
-    return 0;
-  } catch (e) {
-    reportError(HELP.name, e, json);
-    if (!json) process.stderr.write(`${usageLine(HELP)}\n`);
-    return 2;
-  }
-}
+export const run = strictCommand(HELP, OPTIONS, { allowPositionals: false, usageAfterErrors: true }, async ({ values }, json) => {
+  if (values.output !== 'json' && values.output !== 'text') throw new InputError(`--output must be text or json, got "${values.output}"`);
+  if (!values['aws-auth']) throw new InputError('--aws-auth FILE is required');
+  const doc = readDocument(values['aws-auth']);
+  if (doc === null || typeof doc !== 'object') throw new InputError(`${values['aws-auth']} is not an aws-auth ConfigMap (expected a mapping with data.mapRoles/mapUsers/mapAccounts)`);
+  const plan = planMigration(doc);
+  process.stdout.write(json ? `${JSON.stringify(plan, null, 2)}\n` : text(plan));
+  return 0;
+});

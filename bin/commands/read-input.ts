@@ -1,10 +1,13 @@
 /** Reads a YAML/JSON document from a file or `-` (stdin) for the aws-auth commands. */
 import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
-import { errorLine } from './help';
 
+/** A file that cannot be read or is not what the command expects; reported as `{"error":{"type":"InputError"}}`. */
 export class InputError extends Error {
-  readonly type = 'InputError';
+  constructor(message: string) {
+    super(message);
+    this.name = 'InputError';
+  }
 }
 
 export function readDocument(path: string): unknown {
@@ -21,10 +24,3 @@ export function readDocument(path: string): unknown {
   }
 }
 
-/** Writes an error: one line on stderr, or with JSON output `{"error":{type,message}}` on stdout. */
-export function reportError(command: string, e: unknown, json: boolean): void {
-  const type = (e as { type?: string }).type ?? 'Error';
-  const message = (e as Error).message;
-  if (json) process.stdout.write(`${JSON.stringify({ error: { type, message } })}\n`);
-  else process.stderr.write(errorLine(command, message));
-}
