@@ -20,6 +20,14 @@ export enum PrincipalKind {
   FEDERATED_USER = 'FEDERATED_USER',
 }
 
+/**
+ * An AWS account id: exactly 12 decimal digits, leading zeros kept (the account field of an IAM ARN; see
+ * https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-identifiers.html).
+ */
+export function isAccountId(value: string): boolean {
+  return /^[0-9]{12}$/.test(value);
+}
+
 /** @deprecated the earlier name of `PrincipalKind`; its `ROOT` (the account root principal) is `PrincipalKind.ACCOUNT`. */
 export const PrincipalType = { ...PrincipalKind, ROOT: PrincipalKind.ACCOUNT } as const;
 /** @deprecated the earlier name of `PrincipalKind`. */

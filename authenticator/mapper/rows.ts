@@ -3,7 +3,7 @@
  * Stricter than the reference in one respect: an ARN that cannot be an identity ARN (e.g. `arn:iam:matlan`, which the
  * reference accepts and which can never match) is reported and the row is not applied.
  */
-import { classifyArn, PrincipalKind } from '../arn';
+import { classifyArn, isAccountId, PrincipalKind } from '../arn';
 import { findPartition } from '../partitions';
 import { describe, isPlainObject, RowReader } from './fields';
 import { MappingRowError } from './row-error';
@@ -18,7 +18,6 @@ const ROLE_FIELDS = ['rolearn', 'sso', 'username', 'groups', 'userid'];
 const USER_FIELDS = ['userarn', 'username', 'groups', 'userid'];
 const SSO_FIELDS = ['permissionsetname', 'accountid', 'partition'];
 const PERMISSION_SET_NAME = /^[\w+=,.@-]{1,32}$/;
-const ACCOUNT_ID = /^[0-9]{12}$/;
 const USERNAME_HINT = 'the Kubernetes user name, may contain templates such as {{SessionName}}';
 
 function reader(value: unknown, key: string, index: number): RowReader | MappingRowError {
@@ -76,7 +75,7 @@ function readSso(s: RowReader, row: RowReader): SsoRoleSelector | undefined {
   if (permissionSetName !== undefined && !PERMISSION_SET_NAME.test(permissionSetName)) {
     s.fail(s.nameOf('permissionSetName'), `'${permissionSetName}' is not a permission set name (1-32 of [A-Za-z0-9_+=,.@-])`);
   }
-  if (accountId !== undefined && !ACCOUNT_ID.test(accountId)) {
+  if (accountId !== undefined && !isAccountId(accountId)) {
     s.fail(s.nameOf('accountID'), `'${accountId}' is not a 12-digit account id (quote it in YAML to keep leading zeros)`);
   }
   if (partition !== undefined && !findPartition(partition)) {
@@ -116,7 +115,7 @@ export function readUserRow(value: unknown, key: string, index: number, source: 
 /** Reads one `mapAccounts` entry. Stricter than the reference, which accepts any string. */
 export function readAccountRow(value: unknown, key: string, index: number): RowResult<string> {
   const v = typeof value === 'string' ? value.trim() : value;
-  if (typeof v !== 'string' || !ACCOUNT_ID.test(v)) {
+  if (typeof v !== 'string' || !isAccountId(v)) {
     return { errors: [new MappingRowError(key, index, undefined, `${describe(value)} is not a 12-digit account id`)] };
   }
   return { row: v, errors: [] };

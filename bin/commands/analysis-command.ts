@@ -3,6 +3,7 @@
  * options, their frame (command-frame.ts), loading the inputs, the request and namespace flags, and resolving
  * `--as`/`--as-arn` to a principal.
  */
+import { isAccountId } from '../../authenticator/arn';
 import { AccessAnalysis, AnalysedPrincipal } from '../../lib/analysis/access-analysis';
 import { IamPrincipalResolver } from '../../lib/analysis/iam-principals';
 import { countAccessObjects, NoAccessObjectsError } from '../../lib/analysis/inputs/access-objects';
@@ -70,7 +71,7 @@ export function checkNamespaceFlags(values: { namespace?: string; 'all-namespace
 
 export async function loadAnalysis(values: { from?: string[]; account?: string; 'no-bootstrap'?: boolean }): Promise<AccessAnalysis> {
   if (!values.from?.length) throw new UsageError('--from PATH is required (a cdk.out folder, a manifest file or a folder of manifests; repeatable)');
-  if (values.account !== undefined && !/^\d{12}$/.test(values.account)) throw new UsageError(`--account must be a 12-digit AWS account id, not '${values.account}'`);
+  if (values.account !== undefined && !isAccountId(values.account)) throw new UsageError(`--account must be a 12-digit AWS account id, not '${values.account}'`);
   const analysis = await AccessAnalysis.load(values.from, { account: values.account, includeBootstrap: !values['no-bootstrap'] });
   if (countAccessObjects(analysis.sources) === 0) throw new NoAccessObjectsError(values.from, analysis.sources);
   return analysis;

@@ -7,6 +7,7 @@
  * the chain shows them. Deny statements, NotPrincipal and permission boundaries are not evaluated (offline, partial):
  * a chain says "may assume if the conditions hold", never more.
  */
+import { isAccountId } from '../../authenticator/arn';
 import { parseIamArn } from '../model/iam-arn';
 
 /** A role with its trust policy, from a template (`AWS::IAM::Role`) or a live snapshot (`iam:GetRole`). */
@@ -96,6 +97,6 @@ export function namedPrincipals(role: TrustedRole): string[] {
   const doc = role.trustPolicy as { Statement?: Statement | Statement[] } | null;
   return list(doc?.Statement).filter(allowsAssumeRole)
     .flatMap((s) => (typeof s.Principal === 'string' ? [s.Principal] : list(s.Principal?.AWS)))
-    .map((p) => (/^\d{12}$/.test(p) ? `arn:${partition}:iam::${p}:root` : p))
+    .map((p) => (isAccountId(p) ? `arn:${partition}:iam::${p}:root` : p))
     .filter((p) => parseIamArn(p) !== undefined || /:root$/.test(p));
 }

@@ -5,7 +5,7 @@
  * shares. Role ARNs lose their IAM path: the authenticator sees the path-less assumed-role ARN (`Canonicalize` in
  * https://github.com/kubernetes-sigs/aws-iam-authenticator/blob/v0.7.18/pkg/arn/arn.go).
  */
-import { stripPath } from '../../authenticator/arn';
+import { isAccountId, stripPath } from '../../authenticator/arn';
 import { encodeRowLists, type AwsAuthRowLists } from '../../authenticator/mapper/mapping-lists';
 import { nodeGroups } from '../../authenticator/mapper/eks-rules';
 import type { AwsAuthRows, RoleMapping, UserMapping } from '../../authenticator/mapper/types';
@@ -117,7 +117,7 @@ export function normaliseAwsAuth(c: AwsAuthRows, where: string): AwsAuthRows {
     seen.add(k);
   }
   for (const a of out.accounts) {
-    if (!hasUnresolvedToken(a) && !/^\d{12}$/.test(a)) throw new RuleError(AWS_AUTH_ACCOUNT_RULE, where, `mapAccounts entry "${a}" is not a 12-digit AWS account id`);
+    if (!hasUnresolvedToken(a) && !isAccountId(a)) throw new RuleError(AWS_AUTH_ACCOUNT_RULE, where, `mapAccounts entry "${a}" is not a 12-digit AWS account id`);
   }
   return out;
 }

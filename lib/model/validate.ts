@@ -4,6 +4,7 @@
  * principal granted nothing). Every issue names its subject (principal id, group or service account) and says what
  * would be valid; `ClusterAccess` prefixes the construct path.
  */
+import { isAccountId } from '../../authenticator/arn';
 import { isSystemName, usernameProblems } from '../../authenticator/mapper/eks-rules';
 import { AccessPolicy } from './access-policies';
 import type { AccessModel } from './access-model';
@@ -47,7 +48,6 @@ export interface ValidationNote {
   readonly message: string;
 }
 
-const ACCOUNT_ID = /^\d{12}$/;
 const IAM_NAME = /^[\w+=,.@-]{1,64}$/;
 const IAM_PATH = /^\/(?:[\x21-\x7E]+\/)?$/;
 /** A namespace, or a prefix ending in `*` (EKS scope wildcard). */
@@ -83,7 +83,7 @@ function runChecks(model: AccessModel): { issues: ValidationIssue[]; notes: Vali
   const note: Note = (kind, subject, message) => notes.push({ kind, subject, message });
   if (hasUnresolvedToken(model.accountId)) {
     deferred(note, 'model', `accountId is a token (environment-agnostic stack): its 12-digit format and whether node roles are in the cluster's account`);
-  } else if (!ACCOUNT_ID.test(model.accountId)) {
+  } else if (!isAccountId(model.accountId)) {
     add('model', `accountId '${model.accountId}' is not a 12-digit AWS account id`);
   }
   checkIds(model, add);
@@ -142,7 +142,7 @@ function checkPrincipal(model: AccessModel, p: PrincipalJson, trusted: boolean, 
 function checkIdentity(model: AccessModel, p: PrincipalJson, at: (m: string) => void, defer: (what: string) => void): void {
   if (p.kind === PrincipalKind.ACCOUNT) {
     if (hasUnresolvedToken(p.accountId)) defer(`account ${p.accountId} is a token: its 12-digit format`);
-    else if (!ACCOUNT_ID.test(p.accountId)) at(`account '${p.accountId}' is not a 12-digit AWS account id`);
+    else if (!isAccountId(p.accountId)) at(`account '${p.accountId}' is not a 12-digit AWS account id`);
     return;
   }
   const resource = p.kind === PrincipalKind.USER ? 'user' : 'role';
@@ -256,7 +256,7 @@ function checkTrust(model: AccessModel, p: PrincipalJson, at: (m: string) => voi
     else if (!parseIamArn(arn)) at(`assumableBy.principalArns has '${arn}', which is not an IAM user or role ARN`);
   }
   for (const acct of t.accountIds) if (hasUnresolvedToken(acct)) defer(`assumableBy.accountIds ${acct} is a token: its 12-digit format`);
-  else if (!ACCOUNT_ID.test(acct)) at(`assumableBy.accountIds has '${acct}', which is not a 12-digit account id`);
+  else if (!isAccountId(acct)) at(`assumableBy.accountIds has '${acct}', which is not a 12-digit account id`);
   if (t.organizationId !== undefined && !ORGANIZATION_ID.test(t.organizationId)) at(`organizationId '${t.organizationId}' is not an AWS Organizations id (o-[a-z0-9]{10,32})`);
   for (const ext of t.externalIds) if (!/^[\w+=,.@:/-]{2,1224}$/.test(ext)) at(`externalId '${ext}' is invalid: 2-1224 characters of letters, digits and +=,.@:/-`);
   const secs = role.maxSessionDurationSeconds;

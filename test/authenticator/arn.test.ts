@@ -1,7 +1,7 @@
 /** ARN canonicalization, stripPath and ArnLike against the reference's tables (test/conformance/arn-*.json). */
 import canon from '../conformance/arn-canonicalize.json';
 import like from '../conformance/arn-like.json';
-import { arnLike, canonicalizeArn, classifyArn, InvalidArnError, parseArn, PrincipalType, stripPath } from '../../authenticator/arn';
+import { arnLike, canonicalizeArn, classifyArn, InvalidArnError, isAccountId, parseArn, PrincipalType, stripPath } from '../../authenticator/arn';
 
 interface Row {
   arn: string;
@@ -67,5 +67,20 @@ describe('arnLike', () => {
     } else {
       expect(arnLike(r.arn, r.pattern)).toBe(r.match);
     }
+  });
+});
+
+describe('isAccountId (the one account-id rule: aws-auth rows, the model, the analysis, --account)', () => {
+  it.each([
+    ['012345678901', true],
+    ['111122223333', true],
+    ['12345678901', false],
+    ['1234567890123', false],
+    [' 111122223333', false],
+    ['11112222333a', false],
+    ['١١١١٢٢٢٢٣٣٣٣', false], // Arabic-Indic digits are not account ids
+    ['', false],
+  ])('%j → %s', (value, expected) => {
+    expect(isAccountId(value)).toBe(expected);
   });
 });
