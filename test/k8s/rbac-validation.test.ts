@@ -1,22 +1,13 @@
 /** Bad RBAC input fails synthesis with the construct path, what would be valid, and the rule id (one test per rule). */
 import { Testing } from 'cdk8s';
 import { AccessChart, RbacChart, RbacSubject } from '../../lib/k8s';
-import { AccessModel, AuthenticationMode, RuleError } from '../../lib/model';
+import { AccessModel, AuthenticationMode } from '../../lib/model';
+import { ruleErrorOf } from '../helpers/rule-error';
 
 const chart = () => new RbacChart(Testing.app(), 'rbac');
 
-function ruleError(fn: () => unknown): RuleError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof RuleError) return e;
-    throw e;
-  }
-  throw new Error('expected a RuleError');
-}
-
 test.each(['lsit', 'gett'])('verb typo "%s" is refused with the Kubernetes verb set', (verb) => {
-  const e = ruleError(() => chart().addRole('Dev', { name: 'dev', namespace: 'team-a', rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', verb] }] }));
+  const e = ruleErrorOf(() => chart().addRole('Dev', { name: 'dev', namespace: 'team-a', rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', verb] }] }));
   expect(e.ruleId).toBe('eks-access:rbac-verb');
   expect(e.message).toContain(`rbac/Dev rules[0]: unknown verb "${verb}"`);
   expect(e.message).toMatch(/Kubernetes verbs are: get, list, watch, create, update, patch, delete, deletecollection, use, bind, escalate, impersonate/);
@@ -40,14 +31,14 @@ test.each([
   ['apps/v1', /apiGroup "apps\/v1" includes a version: write the group only \(apps\/v1 → "apps"\)/],
   ['Apps', /apiGroup "Apps" is not "", "\*" or a lowercase DNS name/],
 ])('apiGroup "%s" is refused', (group, message) => {
-  const e = ruleError(() => chart().addRole('R', { name: 'r', namespace: 'a', rules: [{ apiGroups: [group], resources: ['pods'], verbs: ['get'] }] }));
+  const e = ruleErrorOf(() => chart().addRole('R', { name: 'r', namespace: 'a', rules: [{ apiGroups: [group], resources: ['pods'], verbs: ['get'] }] }));
   expect(e.ruleId).toBe('eks-access:rbac-api-group');
   expect(e.message).toMatch(/^rbac\/R rules\[0\]: /);
   expect(e.message).toMatch(message);
 });
 
 test('an invalid label value in an aggregation selector is refused', () => {
-  const e = ruleError(() => chart().addClusterRole('Agg', { name: 'agg', aggregationSelectors: [{ 'example.com/aggregate-to-monitoring': 'yes please' }] }));
+  const e = ruleErrorOf(() => chart().addClusterRole('Agg', { name: 'agg', aggregationSelectors: [{ 'example.com/aggregate-to-monitoring': 'yes please' }] }));
   expect(e.ruleId).toBe('eks-access:rbac-label');
   expect(e.message).toMatch(/^rbac\/Agg aggregationSelectors\[0\]: label value "yes please" of "example.com\/aggregate-to-monitoring" is invalid: at most 63 characters/);
   expect(() => chart().addClusterRole('Agg', { name: 'agg', aggregationSelectors: [{ 'bad key!': 'true' }] })).toThrow(/label key "bad key!" is invalid/);
@@ -55,7 +46,7 @@ test('an invalid label value in an aggregation selector is refused', () => {
 });
 
 test('RbacSubject.serviceAccount needs a namespace', () => {
-  const e = ruleError(() => RbacSubject.serviceAccount('ci', ''));
+  const e = ruleErrorOf(() => RbacSubject.serviceAccount('ci', ''));
   expect(e.ruleId).toBe('eks-access:rbac-subject-namespace');
   expect(e.message).toMatch(/RbacSubject.serviceAccount\('ci'\): namespace "" is not a valid namespace name; give the ServiceAccount's namespace as a DNS label such as "tools"/);
   expect(() => RbacSubject.serviceAccount('ci', 'Tools')).toThrow(/namespace "Tools"/);
@@ -71,7 +62,7 @@ test('AccessChart runs the model validation too (a self-managed cluster may use 
   const model = new AccessModel({ accountId: '111122223333', authenticationMode: AuthenticationMode.CONFIG_MAP });
   model.addRole('dev', { assumableBy: { accountIds: ['111122223333'] }, username: 'dev:{{Foo}}', kubernetesGroups: ['devs'] });
   model.addGroupGrant({ group: 'devs', clusterRole: 'view' });
-  const e = ruleError(() => new AccessChart(Testing.app(), 'access', { model }));
+  const e = ruleErrorOf(() => new AccessChart(Testing.app(), 'access', { model }));
   expect(e.ruleId).toBe('eks-access:access-model');
   expect(e.message).toMatch(/^access: invalid access model:\n {2}access\/dev: username 'dev:\{\{Foo\}\}': unknown placeholder \{\{Foo\}\}; the authenticator renders only/);
 });

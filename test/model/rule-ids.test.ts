@@ -9,7 +9,8 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Testing } from 'cdk8s';
 import { AccessValidationError, AuthenticatorFunction } from '../../lib/aws';
 import { AccessChart, AuthenticatorBackend, AuthenticatorChart, AuthenticatorTls, RbacChart, RbacSubject } from '../../lib/k8s';
-import { AccessModel, AccessPolicy, RuleError } from '../../lib/model';
+import { AccessModel, AccessPolicy } from '../../lib/model';
+import { ruleErrorOf } from '../helpers/rule-error';
 
 const ROOT = join(__dirname, '..', '..');
 /** The rooms whose synth-time errors are `RuleError`s. */
@@ -32,16 +33,6 @@ const sources = ['lib', 'bin', 'authenticator'].flatMap(sourceFiles).map((path) 
 /** Every `const X_RULE = 'eks-access:…'` of the tree: the rule ids. */
 const ruleConstants = sources.flatMap(({ path, text }) =>
   [...text.matchAll(/\bconst ([A-Z][A-Z0-9_]*_RULE) = '([^']+)'/g)].map((m) => ({ path, name: m[1], id: m[2] })));
-
-function thrown(fn: () => unknown): RuleError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof RuleError) return e;
-    throw e;
-  }
-  throw new Error('expected a RuleError');
-}
 
 describe('rule ids', () => {
   it('are found in the tree (the scan works)', () => {
@@ -75,7 +66,7 @@ describe('rule ids', () => {
 
 describe('a RuleError from each room carries its id, path and the text shown', () => {
   it('lib/model: the call stands for the path when there is no construct', () => {
-    const e = thrown(() => AccessPolicy.of('eks:view'));
+    const e = ruleErrorOf(() => AccessPolicy.of('eks:view'));
     expect({ ruleId: e.ruleId, path: e.path }).toEqual({ ruleId: 'eks-access:access-policy-name', path: 'AccessPolicy.of' });
     expect(e.message).toBe(`AccessPolicy.of: ${e.detail} [eks-access:access-policy-name]`);
     expect(e.detail).toMatch(/^'eks:view' is not an EKS access policy name \(letters and digits, e\.g\. AmazonEKSViewPolicy\)/);
@@ -83,7 +74,7 @@ describe('a RuleError from each room carries its id, path and the text shown', (
 
   it('lib/aws: the construct path, and AccessValidationError is the same class', () => {
     const stack = new Stack(new App(), 'Auth');
-    const e = thrown(() => new AuthenticatorFunction(stack, 'Webhook', { clusterId: 'no spaces please', model: new AccessModel({ accountId: '111122223333' }) }));
+    const e = ruleErrorOf(() => new AuthenticatorFunction(stack, 'Webhook', { clusterId: 'no spaces please', model: new AccessModel({ accountId: '111122223333' }) }));
     expect({ ruleId: e.ruleId, path: e.path }).toEqual({ ruleId: 'eks-access:authenticator-cluster-id', path: 'Auth/Webhook' });
     expect(e.message).toBe('Auth/Webhook: clusterId "no spaces please" must be 1-100 characters of letters, digits, ".", "_" or "-" [eks-access:authenticator-cluster-id]');
     expect(e).toBeInstanceOf(AccessValidationError);
@@ -91,7 +82,7 @@ describe('a RuleError from each room carries its id, path and the text shown', (
 
   it('lib/k8s: the chart path', () => {
     const tls = AuthenticatorTls.fromSecretName('eks-access-tls');
-    const e = thrown(() => new AuthenticatorChart(Testing.app(), 'authenticator', {
+    const e = ruleErrorOf(() => new AuthenticatorChart(Testing.app(), 'authenticator', {
       clusterId: 'c', image: 'registry.example.com/eks-access:0.1.0', tls, port: 70000,
       backends: [AuthenticatorBackend.staticRows({ roles: [], users: [], accounts: ['111122223333'] })],
     }));
@@ -101,7 +92,7 @@ describe('a RuleError from each room carries its id, path and the text shown', (
   });
 
   it('lib/k8s: every problem of every rule, each line under its rule, the first rule as the path', () => {
-    const e = thrown(() => new RbacChart(Testing.app(), 'rbac').addRole('R', {
+    const e = ruleErrorOf(() => new RbacChart(Testing.app(), 'rbac').addRole('R', {
       name: 'r', namespace: 'a', rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }, { apiGroups: [''], verbs: [] }, { resources: ['pods'], verbs: ['get'] }],
     }));
     expect({ ruleId: e.ruleId, path: e.path }).toEqual({ ruleId: 'eks-access:rbac-rule', path: 'rbac/R rules[1]' });
@@ -115,7 +106,7 @@ describe('a RuleError from each room carries its id, path and the text shown', (
   it('lib/k8s: a model error rethrown by a chart keeps its id and gains the chart path', () => {
     const model = new AccessModel({ accountId: '111122223333' });
     model.importRole('ops', 'arn:aws:iam::111122223333:role/ops', { accessPolicies: [AccessPolicy.AMAZON_EKS_SECRET_READER_POLICY.inNamespaces('apps')] });
-    const e = thrown(() => new AccessChart(Testing.app(), 'access', { model, selfManagedAuthenticator: true }));
+    const e = ruleErrorOf(() => new AccessChart(Testing.app(), 'access', { model, selfManagedAuthenticator: true }));
     expect({ ruleId: e.ruleId, path: e.path }).toEqual({ ruleId: 'eks-access:access-policy-rbac', path: 'access' });
     expect(e.message).toMatch(/^access: principal "ops": access policy AmazonEKSSecretReaderPolicy has no Kubernetes RBAC equivalent, .* \[eks-access:access-policy-rbac\]$/);
   });
