@@ -5,7 +5,7 @@
  */
 import { parseArgs, ParseArgsConfig } from 'node:util';
 import { UsageError, wantsJson } from './cli-flags';
-import { CommandHelp, renderHelp, usageLine } from './help';
+import { CommandHelp, errorLine, renderHelp, usageLine } from './help';
 
 export const EXIT_ERROR = 2;
 
@@ -56,11 +56,6 @@ export function checkOutput(output: string | undefined): 'json' | 'text' {
   throw new UsageError(`--output must be json or text, not '${output}'`);
 }
 
-/** The CLI's one prefix for what goes to stderr: `eks-access <command>: ` (`eks-access: ` when no command is named). */
-function prefix(command: string | undefined): string {
-  return command ? `eks-access ${command}: ` : 'eks-access: ';
-}
-
 /**
  * Prints an error (one prefixed line on stderr, or `{"error":{"type","message"}}` on stdout) and returns exit code 2.
  * The type is the error class's name (`UsageError`, `InputError`, `NoAccessObjectsError`...), `Error` for a plain one.
@@ -69,10 +64,10 @@ export function reportError(e: unknown, json: boolean, command?: string): number
   const err = e as Error;
   const type = err?.name && err.name !== 'Error' ? err.name : 'Error';
   if (json) process.stdout.write(`${JSON.stringify({ error: { type, message: err?.message ?? String(e) } })}\n`);
-  else process.stderr.write(`${prefix(command)}${err?.message ?? String(e)}\n`);
+  else process.stderr.write(errorLine(command, err?.message ?? String(e)));
   return EXIT_ERROR;
 }
 
 export function printWarnings(warnings: readonly string[], command?: string): void {
-  for (const w of warnings) process.stderr.write(`${prefix(command)}warning: ${w}\n`);
+  for (const w of warnings) process.stderr.write(errorLine(command, `warning: ${w}`));
 }

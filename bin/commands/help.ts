@@ -70,7 +70,7 @@ export function usageLine(help: CommandHelp): string {
   return `usage: eks-access ${help.name} ${help.synopsis}   (eks-access ${help.name} --help for every flag)`;
 }
 
-/** The one error prefix of the CLI: `eks-access <command>: <message>`. */
-export function errorLine(command: string, message: string): string {
-  return `eks-access ${command}: ${message}\n`;
+/** The CLI's one line for stderr: `eks-access <command>: <message>` (`eks-access: <message>` when no command is named). */
+export function errorLine(command: string | undefined, message: string): string {
+  return `${command ? `eks-access ${command}: ` : 'eks-access: '}${message}\n`;
 }
