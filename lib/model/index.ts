@@ -15,6 +15,6 @@ export * from './access-policy-roles';
 export * from './rule-error';
 export * from './rbac-vocabulary';
 export { RBAC_API_GROUP, RBAC_API_VERSION, rbacRuleFromJson } from './rbac-rule';
-export type { PolicyRule, RbacRule, RbacRuleJson } from './rbac-rule';
+export type { RbacRule, RbacRuleJson } from './rbac-rule';
 export * from './model-warnings';
 export { PERMISSIONS_BOUNDARY_RULE, SAME_ROLE_RULE } from './validate-identity';

@@ -49,7 +49,10 @@ function entryState(e: AccessEntryRecord): EntryState {
   return {
     type: e.type,
     username: e.username ?? defaultEntryUsername(e.principalArn, e.type),
-    groups: [...e.kubernetesGroups].sort(),
+    // A node-type entry's groups are EKS's own (DescribeAccessEntry reports `system:nodes` for an EC2_LINUX entry:
+    // example 2 of https://docs.aws.amazon.com/cli/latest/reference/eks/create-access-entry.html), never the code's
+    // (EKS refuses kubernetesGroups on them), so they are not compared.
+    groups: e.type === AccessEntryType.STANDARD ? [...e.kubernetesGroups].sort() : [],
     policies: e.accessPolicies
       .map((p) => `${p.policyArn}@${p.scope.type}${p.scope.type === 'namespace' ? `:${[...p.scope.namespaces].sort().join(',')}` : ''}`)
       .sort(),
