@@ -4,6 +4,7 @@
  * kept, so one benchmark can be re-run without losing the rest.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { machineFacts } from './lib/machine';
@@ -44,8 +45,10 @@ async function main(): Promise<void> {
   }
   copyTestAssets();
   const fresh = new Map<string, BenchResult>();
+  const loads: string[] = [];
   for (const bench of BENCHES) {
     if (only && !only.has(bench.name)) continue;
+    loads.push(`${bench.name} ${os.loadavg()[0].toFixed(1)}`);
     process.stderr.write(`bench: ${bench.name} …\n`);
     const mod = await bench.load();
     fresh.set(bench.name, await mod.run());
@@ -53,7 +56,10 @@ async function main(): Promise<void> {
   const kept = previousResults().filter((r) => !fresh.has(r.name) && BENCHES.some((b) => b.name === r.name));
   const order = (r: BenchResult) => BENCHES.findIndex((b) => b.name === r.name);
   const results = [...kept, ...fresh.values()].sort((a, b) => order(a) - order(b));
-  for (const file of writeResults(RESULTS_DIR, machineFacts(), results)) process.stderr.write(`bench: wrote ${file}\n`);
+  loads.push(`end ${os.loadavg()[0].toFixed(1)}`);
+  const conditions = `1-min load average of the ${os.cpus().length} cores as each benchmark started: ${loads.join(', ')} ` +
+    '(a load above the core count means other jobs were competing for them).';
+  for (const file of writeResults(RESULTS_DIR, { ...machineFacts(), conditions }, results)) process.stderr.write(`bench: wrote ${file}\n`);
 }
 
 main().catch((err: unknown) => {

@@ -10,6 +10,8 @@ export interface MachineFacts {
   readonly node: string;
   readonly go: string;
   readonly platform: string;
+  /** What else loaded the machine during the run (1-min load averages), when known. */
+  readonly conditions?: string;
 }
 
 function goVersion(): string {

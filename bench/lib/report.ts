@@ -26,6 +26,7 @@ export function toMarkdown(machine: MachineFacts, results: readonly BenchResult[
     '',
     `Run ${machine.date} on ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, ${machine.platform};`,
     `Node ${machine.node}; ${machine.go}. Every ratio is ours / baseline measured in the same run (medians; min–max of the repetitions in brackets where shown).`,
+    ...(machine.conditions ? ['', `Load: ${machine.conditions}`] : []),
     '',
   ];
   for (const result of results) {
