@@ -16,7 +16,7 @@ import { MappingConfigError, MappingRowError } from './row-error';
 import type { RoleMapping, UserMapping } from './types';
 import { TableMapper, TableMapperOptions } from './table-mapper';
 import { AccessEntryType } from './access-entry-type';
-import { defaultAccessEntryUsername, isSystemName, nodeIdentity, SUPPORTED_ACCESS_ENTRY_TYPES, usernameProblems } from './eks-rules';
+import { defaultAccessEntryUsername, isSystemName, nodeEntryProblems, nodeIdentity, SUPPORTED_ACCESS_ENTRY_TYPES, usernameProblems } from './eks-rules';
 
 /** The types this mapper can map; HYPERPOD_LINUX is left out (EKS does not document its generated username). */
 const SUPPORTED_TYPES = SUPPORTED_ACCESS_ENTRY_TYPES;
@@ -91,9 +91,8 @@ function validateEntry(e: AccessEntry, i: number): MappingRowError[] {
     out.push(err('principalArn', `'${e.principalArn}' is a service-linked role, which EKS does not accept`));
   }
   if (type !== AccessEntryType.STANDARD) {
-    if (principal !== PrincipalKind.ROLE) out.push(err('type', `${type} entries need an IAM role (the node role), got a user`));
-    if (e.username !== undefined) out.push(err('username', `only STANDARD entries take a username; EKS sets '${nodeIdentity(type)!.username}'`));
-    if (e.kubernetesGroups?.length) out.push(err('kubernetesGroups', `only STANDARD entries take kubernetesGroups; EKS gives nodes their groups`));
+    const fields = { isRole: principal === PrincipalKind.ROLE, hasUsername: e.username !== undefined, hasKubernetesGroups: !!e.kubernetesGroups?.length };
+    for (const { field, problem } of nodeEntryProblems(type, fields)) out.push(err(field === 'principal' ? 'type' : field, problem));
     return out;
   }
   if (e.username !== undefined) {

@@ -120,6 +120,35 @@ export function nodeGroups(type: AccessEntryType | `${AccessEntryType}`): string
   return nodeIdentity(type)?.groups ?? [];
 }
 
+/** What a node-type access entry sets beyond its type: EKS fixes a node's username and groups itself. */
+export interface NodeEntryFields {
+  /** Whether the principal is an IAM role (node types take only the node role). */
+  readonly isRole: boolean;
+  /** Whether a username was given. */
+  readonly hasUsername: boolean;
+  /** Whether Kubernetes groups were given. */
+  readonly hasKubernetesGroups: boolean;
+}
+
+/** A problem with one field of a node-type access entry. */
+export interface NodeEntryProblem {
+  readonly field: 'principal' | 'username' | 'kubernetesGroups';
+  readonly problem: string;
+}
+
+/**
+ * The rule for non-STANDARD (node) access entries: an IAM role, no username, no Kubernetes groups (EKS rejects them:
+ * https://docs.aws.amazon.com/eks/latest/userguide/creating-access-entries.html). [] for STANDARD.
+ */
+export function nodeEntryProblems(type: AccessEntryType | `${AccessEntryType}`, f: NodeEntryFields): NodeEntryProblem[] {
+  if (type === AccessEntryType.STANDARD) return [];
+  const out: NodeEntryProblem[] = [];
+  if (!f.isRole) out.push({ field: 'principal', problem: `access entry type ${type} needs an IAM role principal` });
+  if (f.hasUsername) out.push({ field: 'username', problem: `access entry type ${type} takes no username; EKS sets system:node:... itself` });
+  if (f.hasKubernetesGroups) out.push({ field: 'kubernetesGroups', problem: `access entry type ${type} takes no kubernetesGroups; EKS grants node permissions itself` });
+  return out;
+}
+
 /** The username EKS generates for a STANDARD role: the assumed-role ARN, without the role's IAM path. */
 export function assumedRoleUsername(partition: string, accountId: string, roleName: string): string {
   return `arn:${partition}:sts::${accountId}:assumed-role/${roleName}/{{SessionName}}`;

@@ -5,7 +5,7 @@
  * would be valid; `ClusterAccess` prefixes the construct path.
  */
 import { isAccountId } from '../../authenticator/arn';
-import { isSystemName, usernameProblems } from '../../authenticator/mapper/eks-rules';
+import { isSystemName, nodeEntryProblems, usernameProblems } from '../../authenticator/mapper/eks-rules';
 import { AccessPolicy } from './access-policies';
 import type { AccessModel } from './access-model';
 import { SYSTEM_MASTERS, accessEntries, grantsNothing, trustedPrincipalIds } from './derive';
@@ -170,11 +170,12 @@ function checkIdentity(model: AccessModel, p: PrincipalJson, at: (m: string) => 
 }
 
 function checkNode(model: AccessModel, p: PrincipalJson, at: (m: string) => void, defer: (what: string) => void): void {
-  if (p.kind !== PrincipalKind.ROLE) at(`access entry type ${p.entryType} needs an IAM role principal`);
+  const fields = { isRole: p.kind === PrincipalKind.ROLE, hasUsername: p.username !== undefined, hasKubernetesGroups: p.kubernetesGroups.length > 0 };
+  const problems = nodeEntryProblems(p.entryType, fields);
+  problems.filter((x) => x.field === 'principal').forEach((x) => at(x.problem));
   if (hasUnresolvedToken(p.accountId) || hasUnresolvedToken(model.accountId)) defer(`whether node role ${p.arn} is in the cluster's account`);
   else if (p.accountId !== model.accountId) at(`cross-account principal ${p.arn} can only have access entry type STANDARD, not ${p.entryType} (the cluster is in ${model.accountId})`);
-  if (p.username !== undefined) at(`access entry type ${p.entryType} takes no username; EKS sets system:node:... itself`);
-  if (p.kubernetesGroups.length > 0) at(`access entry type ${p.entryType} takes no kubernetesGroups; EKS grants node permissions itself`);
+  problems.filter((x) => x.field !== 'principal').forEach((x) => at(x.problem));
   const allowed = NODE_POLICY_BY_TYPE[p.entryType];
   for (const g of p.accessPolicies) {
     if (g.policyName !== allowed) {

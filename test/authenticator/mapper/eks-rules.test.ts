@@ -17,7 +17,7 @@
 import { AccessEntryType } from '../../../authenticator/mapper/access-entry-type';
 import { AccessEntryMapper } from '../../../authenticator/mapper/access-entry-mapper';
 import {
-  accessPolicyArn, defaultAccessEntryUsername, EKS_RESERVED_USERNAME_PREFIXES, nodeGroups, nodeIdentity, parseAccessPolicyArn,
+  accessPolicyArn, defaultAccessEntryUsername, EKS_RESERVED_USERNAME_PREFIXES, nodeEntryProblems, nodeGroups, nodeIdentity, parseAccessPolicyArn,
   partitionOfRegion, usernameProblems,
 } from '../../../authenticator/mapper/eks-rules';
 import { TemplateRenderer } from '../../../authenticator/mapper/templates';
@@ -97,5 +97,29 @@ describe('access-policy ARNs and partitions', () => {
     ['us-isob-east-1', 'aws-iso-b'], ['eu-isoe-west-1', 'aws-iso-e'], ['us-isof-south-1', 'aws-iso-f'], ['eusc-de-east-1', 'aws-eusc'],
   ])('region %s is in partition %s', (region, partition) => {
     expect(partitionOfRegion(region).id).toBe(partition);
+  });
+});
+
+describe('node-type access entries: a role, no username, no groups (one rule for the mapper and the model)', () => {
+  it('STANDARD entries are not node entries', () => {
+    expect(nodeEntryProblems(AccessEntryType.STANDARD, { isRole: false, hasUsername: true, hasKubernetesGroups: true })).toEqual([]);
+  });
+
+  it('a node type names every field it may not take', () => {
+    expect(nodeEntryProblems(AccessEntryType.EC2_LINUX, { isRole: false, hasUsername: true, hasKubernetesGroups: true }).map((p) => p.field))
+      .toEqual(['principal', 'username', 'kubernetesGroups']);
+    expect(nodeEntryProblems(AccessEntryType.FARGATE_LINUX, { isRole: true, hasUsername: false, hasKubernetesGroups: false })).toEqual([]);
+  });
+
+  it('the webhook mapper and the model report the same problem for the same entry', () => {
+    const arn = 'arn:aws:iam::111122223333:role/nodes';
+    let mapperMessage = '';
+    try {
+      new AccessEntryMapper([{ principalArn: arn, type: AccessEntryType.EC2_LINUX, username: 'node' }]);
+    } catch (e) {
+      mapperMessage = String((e as { errors?: unknown[] }).errors?.map(String).join('\n') ?? e);
+    }
+    const [problem] = nodeEntryProblems(AccessEntryType.EC2_LINUX, { isRole: true, hasUsername: true, hasKubernetesGroups: false });
+    expect(mapperMessage).toContain(problem.problem);
   });
 });
