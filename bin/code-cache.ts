@@ -5,18 +5,27 @@
  * (https://nodejs.org/docs/latest-v20.x/api/vm.html#scriptcreatecacheddata). Measured on the token bundle: ~15% of
  * an `eks-access token` process's wall time (bench/results/RESULTS.md, token CLI).
  *
- * - One cache file per bundle, Node version and architecture, named after the bundle's size and mtime: V8 itself
- *   checks only the source length and its own version and flags, so a rebuilt bundle must never meet an old cache.
- * - Under `$EKS_ACCESS_CODE_CACHE_DIR` or `~/.kube/cache/eks-access/code-cache` (directory 0700, files 0600, written
- *   atomically); a file not owned by the user, or writable by others, is not used. `EKS_ACCESS_NO_CODE_CACHE=1`
- *   turns the cache off.
+ * - One cache file per bundle source, Node version and architecture, named after the SHA-256 of the source as read
+ *   (the same bytes are hashed and compiled). V8 itself checks only the source's length and its own version and flags
+ *   (v8 src/snapshot/code-serializer.cc, `SerializedCodeData::SourceHash`), so a cache made from any other source of
+ *   the same length would be run as if it were ours: a rebuilt bundle must never meet an old cache, and npm gives every
+ *   installed file the same mtime (1985-10-26), so neither size nor mtime tells two builds apart.
+ * - Under `$EKS_ACCESS_CODE_CACHE_DIR` or `~/.kube/cache/eks-access/code-cache`, read and written only through
+ *   authenticator/token/private-file.ts: the directory must be the user's own and not writable by group or others
+ *   (created 0700), the file is opened O_NOFOLLOW and checked (`fstat`: regular, ours, not writable by others) on the
+ *   descriptor it is read from, and written 0600 through an O_EXCL temporary file of random name. Whoever can write the
+ *   directory could plant a cache that runs as the user, so a refused directory or file is one warning on stderr and
+ *   the module is compiled from source. `EKS_ACCESS_NO_CODE_CACHE=1` turns the cache off.
  * - Best effort: a missing, rejected or unwritable cache only costs the normal compile, never the command.
  */
-import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
+import { privateDirectory, readPrivateFile, UnsafeCacheError, writePrivateFile } from '../authenticator/token/private-file';
+import { terminalSafe } from './commands/terminal-text';
 
 export const CODE_CACHE_DIR_ENV = 'EKS_ACCESS_CODE_CACHE_DIR';
 export const NO_CODE_CACHE_ENV = 'EKS_ACCESS_NO_CODE_CACHE';
@@ -36,47 +45,50 @@ export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | und
   return env[CODE_CACHE_DIR_ENV] || join(homedir(), '.kube', 'cache', 'eks-access', 'code-cache');
 }
 
-function cacheFileOf(file: string, dir: string): { path: string; prefix: string } {
-  const st = statSync(file);
-  const prefix = `${basename(file)}-`;
-  return { path: join(dir, `${prefix}${process.version}-${process.arch}-${st.size}-${Math.floor(st.mtimeMs)}.v8cache`), prefix };
+const cachePrefix = (file: string) => `${basename(file)}-`;
+
+function cacheFileFor(file: string, dir: string, source: Buffer): string {
+  const sha = createHash('sha256').update(source).digest('hex');
+  return join(dir, `${cachePrefix(file)}${process.version}-${process.arch}-${sha}.v8cache`);
 }
 
-/** The cache file's bytes, if it is the user's own and not writable by anyone else. */
-function readTrusted(path: string): Buffer | undefined {
-  try {
-    const st = lstatSync(path);
-    if (!st.isFile() || (typeof process.getuid === 'function' && st.uid !== process.getuid()) || (st.mode & 0o022) !== 0) return undefined;
-    return readFileSync(path);
-  } catch {
-    return undefined;
-  }
+/** The cache file `requireWithCodeCache(file, dir)` reads and writes for the current contents of `file`. */
+export function codeCacheFile(file: string, dir: string): string {
+  return cacheFileFor(file, dir, readFileSync(file));
 }
 
-function writeAtomically(path: string, data: Buffer): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w', 0o600);
-  try {
-    writeSync(fd, data);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
+export interface CodeCacheOptions {
+  /** Where a refused cache directory or file is reported. @default one `eks-access: warning:` line on stderr */
+  readonly warn?: (message: string) => void;
 }
+
+const warnOnStderr = (message: string) => process.stderr.write(`eks-access: warning: code cache not used: ${terminalSafe(message)}\n`);
 
 /** Removes the caches of earlier builds or Node versions of the same file. */
 function removeStale(dir: string, prefix: string, keep: string): void {
   for (const name of readdirSync(dir)) {
-    if (name.startsWith(prefix) && name.endsWith('.v8cache') && join(dir, name) !== keep) unlinkSync(join(dir, name));
+    if (name.startsWith(prefix) && name.endsWith('.v8cache') && name !== keep) unlinkSync(join(dir, name));
   }
 }
 
 /** `require(file)`, compiled from the code cache in `dir` when there is a valid one (`dir` undefined: no cache). */
-export function requireWithCodeCache<T>(file: string, dir: string | undefined): LoadedModule<T> {
-  const cache = dir === undefined ? undefined : cacheFileOf(file, dir);
-  const cachedData = cache && readTrusted(cache.path);
-  const source = readFileSync(file, 'utf8').replace(/^#!.*/, '');
+export function requireWithCodeCache<T>(file: string, dir: string | undefined, opts: CodeCacheOptions = {}): LoadedModule<T> {
+  const warn = opts.warn ?? warnOnStderr;
+  const bytes = readFileSync(file);
+  let cacheFile = dir === undefined ? undefined : cacheFileFor(file, dir, bytes);
+  let cachedData: Buffer | undefined;
+  if (cacheFile !== undefined) {
+    try {
+      cachedData = readPrivateFile(cacheFile);
+    } catch (e) {
+      if (e instanceof UnsafeCacheError) {
+        warn(e.message);
+        // A directory others may write is not used at all, not even written: what we wrote there could be swapped.
+        if (e.path !== cacheFile) cacheFile = undefined;
+      }
+    }
+  }
+  const source = bytes.toString('utf8').replace(/^#!.*/, '');
   // The wrapper Node's CommonJS loader puts around a module.
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData });
   const module = { exports: {} as T };
@@ -84,14 +96,13 @@ export function requireWithCodeCache<T>(file: string, dir: string | undefined): 
   const hit = cachedData !== undefined && !script.cachedDataRejected;
   return {
     exports: module.exports,
-    cache: cache === undefined ? 'off' : hit ? 'hit' : 'miss',
+    cache: cacheFile === undefined ? 'off' : hit ? 'hit' : 'miss',
     saveCache(): CodeCacheOutcome {
-      if (cache === undefined || dir === undefined) return 'off';
+      if (cacheFile === undefined || dir === undefined) return 'off';
       if (hit) return 'hit';
       try {
-        mkdirSync(dir, { recursive: true, mode: 0o700 });
-        writeAtomically(cache.path, script.createCachedData());
-        removeStale(dir, cache.prefix, cache.path);
+        writePrivateFile(cacheFile, script.createCachedData());
+        removeStale(privateDirectory(dir), cachePrefix(file), basename(cacheFile));
         return 'written';
       } catch {
         return 'failed';
