@@ -60,7 +60,7 @@ test('garbage in the cache file, or a cache file others may write, is not used; 
   chmodSync(join(cacheDir, name), 0o666);
   const warnings: string[] = [];
   expect(requireWithCodeCache<Mod>(file, cacheDir, { warn: (m) => warnings.push(m) }).cache).toBe('miss');
-  expect(warnings).toEqual([expect.stringContaining('the cache file has mode 0666')]);
+  expect(warnings).toEqual([expect.stringContaining('the cache file is not private: mode 0666')]);
 });
 
 test('the cache directory: override, default under ~/.kube/cache, and off', () => {
@@ -120,7 +120,7 @@ test('a forged cache of another source of the same length, in a directory others
   const loaded = requireWithCodeCache<{ run(): string }>(file, cacheDir, { warn: (m) => warnings.push(m) });
   expect(loaded.exports.run()).toBe(genuine.match(/'(.*)'/)![1]);
   expect([loaded.cache, loaded.saveCache()]).toEqual(['off', 'off']);
-  expect(warnings).toEqual([expect.stringMatching(new RegExp(`^${cacheDir}: the cache directory has mode 0777.*\\[eks-access:cache-dir-not-private\\]$`))]);
+  expect(warnings).toEqual([expect.stringMatching(new RegExp(`^${cacheDir}: the cache directory is not private: mode 0777.*\\[eks-access:cache-dir-not-private\\]$`))]);
   expect(readdirSync(cacheDir)).toHaveLength(1); // nothing of ours was written into it
 });
 

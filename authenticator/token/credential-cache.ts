@@ -5,6 +5,10 @@
  *
  * - File: `$AWS_IAM_AUTHENTICATOR_CACHE_FILE` or `~/.kube/cache/aws-iam-authenticator/credentials.yaml`; the
  *   directory is created 0700, a file with any group/other permission bit is refused, writes are 0600.
+ * - The file holds secret keys, and the variable may point into a directory others can reach, so it is read and written
+ *   only through private-file.ts: a directory not the user's own or writable by others, a symlink at the name, a file
+ *   owned by someone else are each refused ({@link UnsafeCacheError}, with its rule id), and the write goes through an
+ *   O_EXCL|O_NOFOLLOW temporary file of random name, so a symlink planted at any name never receives the secrets.
  * - Layout: `clusters: {<clusterId>: {<profile>: {<roleArn or "">: {accesskeyid, secretaccesskey, sessiontoken,
  *   source, canexpire, expires}}}}`.
  * - Only expiring credentials are cached; a cached one is used while unexpired.
@@ -17,6 +21,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { ANY_GROUP_OR_OTHER, privateDirectory, readPrivateFile, writePrivateFile } from './private-file';
 
 export const CACHE_FILE_ENV = 'AWS_IAM_AUTHENTICATOR_CACHE_FILE';
 
@@ -27,6 +32,8 @@ export interface CredentialCacheOptions {
   readonly roleArn?: string;
   /** @default $AWS_IAM_AUTHENTICATOR_CACHE_FILE or ~/.kube/cache/aws-iam-authenticator/credentials.yaml */
   readonly file?: string;
+  /** Told when fresh credentials could not be written to the cache (they are returned all the same). @default ignore */
+  readonly onWarning?: (message: string) => void;
 }
 
 interface CachedCredential {
@@ -64,11 +71,13 @@ async function withLock<T>(file: string, fn: () => T): Promise<T | undefined> {
   return undefined;
 }
 
+/** The parsed cache file ({} when there is none); throws for an unsafe or non-private file, or one that does not parse. */
 function readCache(file: string): CacheFile {
-  if (!fs.existsSync(file)) return {};
-  if ((fs.statSync(file).mode & 0o077) !== 0) throw new Error(`cache file ${file} is not private`);
+  // Any group/other bit refuses the file, as the reference's "is not private" (pkg/filecache/filecache.go).
+  const bytes = readPrivateFile(file, { forbiddenMode: ANY_GROUP_OR_OTHER });
+  if (bytes === undefined) return {};
   try {
-    return (parse(fs.readFileSync(file, 'utf8')) as CacheFile | null) ?? {};
+    return (parse(bytes.toString('utf8')) as CacheFile | null) ?? {};
   } catch (e) {
     throw new Error(`unable to parse file ${file}: ${(e as Error).message}`);
   }
@@ -82,8 +91,9 @@ function toIdentity(c: CachedCredential | undefined, now: number): AwsCredential
 }
 
 /**
- * Wraps `provider` with the file cache. Throws (before any credential is fetched) if the cache file is not private
- * or does not parse, as the reference refuses such a cache.
+ * Wraps `provider` with the file cache. Throws (before any credential is fetched) if the cache directory or file is
+ * refused (see above) or the file does not parse, as the reference refuses such a cache; the CLI then warns and signs
+ * uncached, as the reference's `unable to use cache` (aws-iam-authenticator pkg/token/token.go).
  */
 export async function cachedCredentialProvider(
   provider: AwsCredentialIdentityProvider,
@@ -91,8 +101,9 @@ export async function cachedCredentialProvider(
 ): Promise<AwsCredentialIdentityProvider> {
   const file = opts.file ?? defaultCacheFile();
   const keys = [opts.clusterId, opts.profile ?? (process.env.AWS_PROFILE || 'default'), opts.roleArn ?? ''] as const;
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  const cache = fs.existsSync(file) ? await withLock(file, () => readCache(file)) : {};
+  // Refused before the lock file is made in it: a directory others may write is not used at all.
+  privateDirectory(path.dirname(file), { create: true });
+  const cache = nameExists(file) ? await withLock(file, () => readCache(file)) : {};
   if (cache === undefined) throw new Error(`unable to read lock file ${file}`);
   const cached = toIdentity(cache.clusters?.[keys[0]]?.[keys[1]]?.[keys[2]], Date.now());
 
@@ -100,28 +111,44 @@ export async function cachedCredentialProvider(
     if (cached) return cached;
     const fresh = await provider();
     if (!fresh.expiration) return fresh; // the reference caches only credentials that can expire
-    await withLock(file, () => {
-      let current: CacheFile = {};
-      try {
-        current = readCache(file);
-      } catch {
-        // an unreadable cache is replaced, as the reference does on write
-      }
-      const clusters = (current.clusters ??= {});
-      const byProfile = (clusters[keys[0]] ??= {});
-      const byRole = (byProfile[keys[1]] ??= {});
-      byRole[keys[2]] = {
-        accesskeyid: fresh.accessKeyId,
-        secretaccesskey: fresh.secretAccessKey,
-        sessiontoken: fresh.sessionToken ?? '',
-        source: 'eks-access',
-        canexpire: true,
-        expires: fresh.expiration!.toISOString(),
-      };
-      const tmp = `${file}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, stringify(current), { mode: 0o600 });
-      fs.renameSync(tmp, file);
-    });
+    try {
+      await withLock(file, () => writeEntry(file, keys, fresh));
+    } catch (e) {
+      opts.onWarning?.((e as Error).message);
+    }
     return fresh;
   };
+}
+
+/** Anything at the name, a symlink included (which readCache then refuses). */
+function nameExists(file: string): boolean {
+  try {
+    fs.lstatSync(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function writeEntry(file: string, keys: readonly [string, string, string], fresh: AwsCredentialIdentity): void {
+  // An unsafe directory is refused here again (it may have changed since the read), and nothing is written.
+  privateDirectory(path.dirname(file));
+  let current: CacheFile = {};
+  try {
+    current = readCache(file);
+  } catch {
+    // an unreadable cache is replaced, as the reference does on write
+  }
+  const clusters = (current.clusters ??= {});
+  const byProfile = (clusters[keys[0]] ??= {});
+  const byRole = (byProfile[keys[1]] ??= {});
+  byRole[keys[2]] = {
+    accesskeyid: fresh.accessKeyId,
+    secretaccesskey: fresh.secretAccessKey,
+    sessiontoken: fresh.sessionToken ?? '',
+    source: 'eks-access',
+    canexpire: true,
+    expires: fresh.expiration!.toISOString(),
+  };
+  writePrivateFile(file, stringify(current));
 }

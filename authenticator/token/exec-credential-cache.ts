@@ -13,14 +13,21 @@
  *   (default 60 s), so a token handed to kubectl always outlives the request it is for.
  * - Anything unexpected in a file (unparsable, wrong shape, a group/other permission bit) is a miss, never an error:
  *   the token is then signed afresh and the file replaced.
+ * - A token is a credential and the directory may be one the user pointed at, so files are read and written only
+ *   through private-file.ts: a directory not the user's own or writable by others is neither read nor written (the CLI
+ *   warns once, `cacheDirectoryProblem`), a symlink or a file someone else owns at the name is a miss (and is replaced
+ *   by a rename, never written through), and writes go through an O_EXCL|O_NOFOLLOW temporary file of random name.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { ANY_GROUP_OR_OTHER, readPrivateFile, writePrivateFile } from './private-file';
 
 export const TOKEN_CACHE_DIR_ENV = 'EKS_ACCESS_TOKEN_CACHE_DIR';
 export const DEFAULT_TOKEN_CACHE_MARGIN_MS = 60_000;
+/** A token is under 2 KB (the webhook refuses over 16 KiB); a larger file is not ours. */
+const MAX_ENTRY_BYTES = 64 * 1024;
 
 /** What the token was asked for; every field changes the token, so every field is part of the key. */
 export interface TokenCacheKey {
@@ -93,13 +100,9 @@ export function tokenCacheFile(dir: string, key: TokenCacheKey, identity: readon
 export function readCachedToken(file: string, now: Date = new Date(), marginMs = DEFAULT_TOKEN_CACHE_MARGIN_MS): CachedToken | undefined {
   let text: string;
   try {
-    const fd = fs.openSync(file, 'r');
-    try {
-      if ((fs.fstatSync(fd).mode & 0o077) !== 0) return undefined;
-      text = fs.readFileSync(fd, 'utf8');
-    } finally {
-      fs.closeSync(fd);
-    }
+    const bytes = readPrivateFile(file, { forbiddenMode: ANY_GROUP_OR_OTHER, maxBytes: MAX_ENTRY_BYTES });
+    if (bytes === undefined) return undefined;
+    text = bytes.toString('utf8');
   } catch {
     return undefined;
   }
@@ -124,17 +127,9 @@ export function readCachedToken(file: string, now: Date = new Date(), marginMs =
 export function writeCachedToken(file: string, token: CachedToken, credentialsExpiration?: Date): void {
   const validUntil = new Date(Math.min(token.expiration.getTime(), credentialsExpiration?.getTime() ?? Number.POSITIVE_INFINITY));
   const entry: CacheEntry = { token: token.token, expiration: token.expiration.toISOString(), validUntil: validUntil.toISOString() };
-  const tmp = `${file}.${process.pid}.tmp`;
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    fs.rmSync(tmp, { force: true });
-    fs.writeFileSync(tmp, JSON.stringify(entry), { mode: 0o600 });
-    fs.renameSync(tmp, file);
+    writePrivateFile(file, JSON.stringify(entry));
   } catch {
-    try {
-      fs.rmSync(tmp, { force: true });
-    } catch {
-      // the directory itself is unusable: nothing was left behind
-    }
+    // refused or unusable directory: nothing was written, nothing left behind
   }
 }

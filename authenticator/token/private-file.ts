@@ -52,7 +52,7 @@ const octal = (mode: number) => `0${(mode & 0o777).toString(8).padStart(3, '0')}
 function ownershipProblem(st: fs.Stats, forbiddenMode: number, what: string, valid: string): string | undefined {
   const uid = currentUid();
   if (uid !== undefined && st.uid !== uid) return `${what} is owned by uid ${st.uid}, not by the current user (uid ${uid})`;
-  if ((st.mode & forbiddenMode) !== 0) return `${what} has mode ${octal(st.mode)}, which has some of the bits ${octal(forbiddenMode)} (${valid})`;
+  if ((st.mode & forbiddenMode) !== 0) return `${what} is not private: mode ${octal(st.mode)} has some of the bits ${octal(forbiddenMode)} (${valid})`;
   return undefined;
 }
 

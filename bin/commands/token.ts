@@ -6,6 +6,7 @@
  */
 import { parseFlags, UsageError } from './cli-flags';
 import { CommandHelp, HELP_FLAG, errorLine, renderHelp, usageLine } from './help';
+import { terminalSafe } from './terminal-text';
 
 export const OPTIONS = {
   'cluster-id': { type: 'string', short: 'i' },
@@ -72,10 +73,23 @@ async function resolveRegion(flag: string | undefined): Promise<string> {
 
 const envFlag = (name: string) => (process.env[name] ?? '').toLowerCase() === 'true';
 
-/** The `--cache-token` file of this invocation (authenticator/token/exec-credential-cache.ts says what keys it). */
+/** A cache that cannot be used safely costs one line on stderr and the cache, never the token. */
+const warnCacheUnusable = (message: string) => process.stderr.write(errorLine(HELP.name, `warning: unable to use cache: ${terminalSafe(message)}`));
+
+/**
+ * The `--cache-token` file of this invocation (authenticator/token/exec-credential-cache.ts says what keys it), or
+ * undefined, after one warning, when its directory is refused (authenticator/token/private-file.ts).
+ */
 async function tokenCacheFor(opts: ReturnType<typeof parse>) {
   const cache = await import('../../authenticator/token/exec-credential-cache');
-  const file = cache.tokenCacheFile(cache.defaultTokenCacheDir(), {
+  const { cacheDirectoryProblem } = await import('../../authenticator/token/private-file');
+  const dir = cache.defaultTokenCacheDir();
+  const problem = cacheDirectoryProblem(dir);
+  if (problem) {
+    warnCacheUnusable(problem.message);
+    return undefined;
+  }
+  const file = cache.tokenCacheFile(dir, {
     clusterId: opts.clusterId,
     region: opts.region || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || '',
     roleArn: opts.role,
@@ -123,7 +137,14 @@ export async function run(argv: string[]): Promise<number> {
     if (opts.cache) {
       const { cachedCredentialProvider } = await import('../../authenticator/token/credential-cache');
       const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
-      credentials = await cachedCredentialProvider(fromNodeProviderChain(), { clusterId: opts.clusterId, roleArn: opts.role });
+      const chain = fromNodeProviderChain();
+      try {
+        credentials = await cachedCredentialProvider(chain, { clusterId: opts.clusterId, roleArn: opts.role, onWarning: warnCacheUnusable });
+      } catch (e) {
+        // As the reference: "unable to use cache: …" on stderr, then sign uncached (aws-iam-authenticator pkg/token/token.go).
+        warnCacheUnusable((e as Error).message);
+        credentials = chain;
+      }
     }
     const generated = await generateToken({
       clusterId: opts.clusterId,

@@ -112,8 +112,26 @@ test('--cache keeps credential_process credentials in the private cache file and
   expect(fs.statSync(cacheFile).mode & 0o777).toBe(0o600);
   expect(fs.readFileSync(cacheFile, 'utf8')).toContain('accesskeyid: ASIAPROCESS');
 
+  // A refused cache is the reference's "unable to use cache" warning, and the token is signed uncached.
   fs.chmodSync(cacheFile, 0o640);
-  const refused = await runCommand(run, ['-i', 'c', '--cache'], env);
-  expect(refused.code).toBe(1);
-  expect(refused.stderr).toContain('is not private');
+  const refused = await runCommand(run, ['-i', 'c', '--cache', '--token-only'], env);
+  expect(refused.code).toBe(0);
+  expect(urlOf(refused.stdout.trim())).toContain('X-Amz-Credential=ASIAPROCESS%2F');
+  expect(refused.stderr).toBe(`eks-access token: warning: unable to use cache: ${cacheFile}: the cache file is not private: mode 0640 has some of the bits 0077 (mode 0600 is what we write) [eks-access:cache-file-not-private]\n`);
+  expect(fs.readFileSync(counter, 'utf8').trim().split('\n')).toHaveLength(2);
+});
+
+test('--cache and --cache-token in a directory others may write: one warning each, a token all the same, nothing written there', async () => {
+  const shared = path.join(home.dir, 'shared');
+  fs.mkdirSync(shared);
+  fs.chmodSync(shared, 0o777);
+  const cacheFile = path.join(shared, 'credentials.yaml');
+  const env = { ...home.env, ...envCreds, AWS_CREDENTIAL_EXPIRATION: new Date(Date.now() + 3600_000).toISOString(),
+    AWS_IAM_AUTHENTICATOR_CACHE_FILE: cacheFile, EKS_ACCESS_TOKEN_CACHE_DIR: shared };
+  const r = await runCommand(run, ['-i', 'c', '--cache', '--cache-token', '--token-only'], env);
+  expect(r.code).toBe(0);
+  expect(urlOf(r.stdout.trim())).toContain('X-Amz-Credential=AKIAEXAMPLEEXAMPLE12%2F');
+  const warning = `eks-access token: warning: unable to use cache: ${shared}: the cache directory is not private: mode 0777 has some of the bits 0022 (use a directory of your own, mode 0700); another user could replace the cache files in it [eks-access:cache-dir-not-private]\n`;
+  expect(r.stderr).toBe(warning.repeat(2));
+  expect(fs.readdirSync(shared)).toEqual([]);
 });

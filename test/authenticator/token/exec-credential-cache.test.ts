@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import {
   credentialSourceIdentity, DEFAULT_TOKEN_CACHE_MARGIN_MS, readCachedToken, TokenCacheKey, tokenCacheFile, writeCachedToken,
 } from '../../../authenticator/token/exec-credential-cache';
+import { cacheDirectoryProblem } from '../../../authenticator/token/private-file';
 
 let dir: string;
 beforeEach(() => {
@@ -101,4 +102,73 @@ test('a missing file or an unwritable directory is a miss, never an error', () =
   const blocker = path.join(dir, 'blocker');
   fs.writeFileSync(blocker, '');
   expect(() => writeCachedToken(path.join(blocker, 'x.json'), token(new Date(NOW.getTime() + 60_000 * 14)))).not.toThrow();
+});
+
+// ---- issue 22 item 10: the token cache in a directory or at a name another user can reach ----
+
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+/** Root runs CI: chown to this uid stands for a file or directory another user owns. */
+const OTHER_UID = 12345;
+const aToken = () => token(new Date(NOW.getTime() + 14 * 60_000));
+
+function attackerFile(content = ''): string {
+  const loot = path.join(dir, 'loot');
+  fs.writeFileSync(loot, content);
+  fs.chmodSync(loot, 0o666);
+  if (isRoot) fs.chownSync(loot, OTHER_UID, OTHER_UID);
+  return loot;
+}
+
+test('in a directory others may write, nothing is read or written, and the refusal names the rule', () => {
+  const tokens = path.join(dir, 'tokens');
+  fs.mkdirSync(tokens);
+  fs.chmodSync(tokens, 0o777);
+  const file = tokenCacheFile(tokens, KEY, credentialSourceIdentity(ENV));
+  // What the attacker planted: their own token (kubectl would act as them), and a symlink at the old temp name.
+  fs.writeFileSync(file, JSON.stringify({ token: 'k8s-aws-v1.attacker', expiration: '2099-01-01T00:00:00Z', validUntil: '2099-01-01T00:00:00Z' }), { mode: 0o600 });
+  const loot = attackerFile();
+  fs.symlinkSync(loot, `${file}.${process.pid}.tmp`);
+  expect(readCachedToken(file, NOW)).toBeUndefined();
+  writeCachedToken(file, aToken());
+  expect(fs.readFileSync(loot, 'utf8')).toBe('');
+  expect(fs.readFileSync(file, 'utf8')).toContain('k8s-aws-v1.attacker'); // left as it was: not ours to replace
+  expect(cacheDirectoryProblem(tokens)?.message).toMatch(/the cache directory is not private: mode 0777.*\[eks-access:cache-dir-not-private\]$/);
+  expect(cacheDirectoryProblem(path.join(dir, 'absent'))).toBeUndefined();
+});
+
+test('a symlink at the cache file is not followed: a miss, and the next write replaces the link, not its target', () => {
+  const file = tokenCacheFile(path.join(dir, 'tokens'), KEY, credentialSourceIdentity(ENV));
+  fs.mkdirSync(path.dirname(file), { mode: 0o700 });
+  const valid = JSON.stringify({ token: 'k8s-aws-v1.attacker', expiration: '2099-01-01T00:00:00Z', validUntil: '2099-01-01T00:00:00Z' });
+  const planted = path.join(dir, 'planted.json');
+  fs.writeFileSync(planted, valid, { mode: 0o600 });
+  fs.symlinkSync(planted, file);
+  expect(readCachedToken(file, NOW)).toBeUndefined();
+  writeCachedToken(file, aToken());
+  expect(fs.readFileSync(planted, 'utf8')).toBe(valid);
+  expect(fs.lstatSync(file).isFile()).toBe(true);
+  expect(readCachedToken(file, NOW)).toEqual(aToken());
+});
+
+test('a symlink planted at the writer\'s temporary name is never written through', () => {
+  const file = tokenCacheFile(path.join(dir, 'tokens'), KEY, credentialSourceIdentity(ENV));
+  fs.mkdirSync(path.dirname(file), { mode: 0o700 });
+  const loot = attackerFile();
+  fs.symlinkSync(loot, `${file}.${process.pid}.tmp`);
+  writeCachedToken(file, aToken());
+  expect(fs.readFileSync(loot, 'utf8')).toBe('');
+  expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+  expect(fs.readdirSync(path.dirname(file)).filter((n) => n.endsWith('.tmp') && !n.startsWith(path.basename(file)))).toEqual([]);
+});
+
+(isRoot ? test : test.skip)('a cache file or directory owned by another user is not used, even at mode 0600/0700', () => {
+  const file = tokenCacheFile(path.join(dir, 'tokens'), KEY, credentialSourceIdentity(ENV));
+  writeCachedToken(file, aToken());
+  fs.chownSync(file, OTHER_UID, OTHER_UID);
+  expect(readCachedToken(file, NOW)).toBeUndefined();
+  fs.chownSync(file, 0, 0);
+  expect(readCachedToken(file, NOW)).toEqual(aToken());
+  fs.chownSync(path.dirname(file), OTHER_UID, OTHER_UID);
+  expect(readCachedToken(file, NOW)).toBeUndefined();
+  expect(cacheDirectoryProblem(path.dirname(file))?.message).toContain(`owned by uid ${OTHER_UID}, not by the current user`);
 });
