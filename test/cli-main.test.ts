@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { COMMANDS, runCli } from '../bin/cli-main';
 import { renderHelp } from '../bin/commands/help';
 import { captureCli } from './helpers/cli-output';
-import { CLI, eksAccess } from './helpers/eks-access-process';
+import { CLI, eksAccess } from '../harness/eks-access-process';
 
 const ROOT = join(__dirname, '..');
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;

@@ -34,6 +34,8 @@ export interface CredentialCacheOptions {
   readonly file?: string;
   /** Told when fresh credentials could not be written to the cache (they are returned all the same). @default ignore */
   readonly onWarning?: (message: string) => void;
+  /** The clock a cached credential's expiry is compared with (tests inject one). @default Date.now */
+  readonly now?: () => number;
 }
 
 interface CachedCredential {
@@ -105,7 +107,7 @@ export async function cachedCredentialProvider(
   privateDirectory(path.dirname(file), { create: true });
   const cache = nameExists(file) ? await withLock(file, () => readCache(file)) : {};
   if (cache === undefined) throw new Error(`unable to read lock file ${file}`);
-  const cached = toIdentity(cache.clusters?.[keys[0]]?.[keys[1]]?.[keys[2]], Date.now());
+  const cached = toIdentity(cache.clusters?.[keys[0]]?.[keys[1]]?.[keys[2]], (opts.now ?? Date.now)());
 
   return async () => {
     if (cached) return cached;

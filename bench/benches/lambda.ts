@@ -2,7 +2,7 @@
  * Benchmark 5: the Lambda TokenReview handler as the package ships it — the pre-built `dist/lambda` of `npm run build`
  * (scripts/bundle-lambda.ts), which AuthenticatorFunction deploys as it is — its size, and cold init: from spawning the
  * real runtime interface client (aws-lambda-ric 3.3.0) on the bundle to the first TokenReview answered (a real token,
- * verified against the STS stand-in), through a local Runtime API (test/authenticator/lambda/runtime-api.ts), with the
+ * verified against the STS stand-in), through a local Runtime API (harness/lambda-runtime-api.ts), with the
  * mapping read from a file as the function reads its layer. The floor is the same RIC start with a handler that
  * answers at once, measured interleaved in the same run.
  */
@@ -15,8 +15,8 @@ import { build } from 'esbuild';
 import { LAMBDA_RUNTIME_PROVIDED } from '../../scripts/bundle-lambda';
 import { generateToken } from '../../authenticator/token';
 import { lambdaBundleDir } from '../../lib/aws/lambda-bundle';
-import { functionUrlEvent, LocalRuntimeApi } from '../../test/authenticator/lambda/runtime-api';
-import { startStsStandIn, StsStandIn } from '../../test/fixtures/sts-standin';
+import { functionUrlEvent, LocalRuntimeApi } from '../../harness/lambda-runtime-api';
+import { startStsStandIn, StsStandIn } from '../../harness/sts-standin';
 import { timeCommand } from '../lib/command';
 import { processCpuMs } from '../lib/process-cpu';
 import { BenchResult, row } from '../lib/result';

@@ -9,11 +9,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import * as https from 'node:https';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startConnectProxy } from '../../test/e2e/harness/connect-proxy';
-import { startEksAccessWebhook } from '../../test/e2e/harness/eks-access';
-import { startGoAuthenticator } from '../../test/e2e/harness/go-authenticator';
+import { startConnectProxy } from '../../harness/connect-proxy';
+import { startEksAccessWebhook } from '../../harness/eks-access-webhook';
+import { startGoAuthenticator } from '../../harness/go-authenticator';
 import { generateToken } from '../../authenticator/token';
-import { startStsStandIn } from '../../test/fixtures/sts-standin';
+import { startStsStandIn } from '../../harness/sts-standin';
 import { closedLoop } from '../lib/closed-loop';
 import { load, LoadResult } from '../lib/load';
 import { processCpuMs } from '../lib/process-cpu';
@@ -281,7 +281,7 @@ function notes(results: Map<string, Summary>): string[] {
     `Unique tokens: ${USERS} IAM users × distinct X-Amz-Date seconds, never reused across runs. Repeated: 10 tokens cycled — our ` +
       'verified-identity cache answers them; the Go server has no such cache and asks STS every time.',
     'The Go server reaches the stand-in through an HTTP CONNECT proxy in the benchmark process (it has no STS endpoint setting; ' +
-      'test/e2e/harness/connect-proxy.ts); ours dials it directly through its test-only sts.connectTo. Everything (autocannon, both servers, ' +
+      'harness/connect-proxy.ts); ours dials it directly through its test-only sts.connectTo. Everything (autocannon, both servers, ' +
       'the stand-in, the proxy) shares the same 2 cores, so absolute figures are low; the ratios are what this measures.',
   ];
 }

@@ -7,7 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { generateToken } from '../../authenticator/token';
-import type { StsFault } from '../../test/fixtures/sts-standin';
+import type { StsFault } from '../../harness/sts-standin';
 import { review } from './fuzz-cases';
 import { copyTestAssets } from '../lib/test-assets';
 import { examples, runMain, writeReport } from './report';

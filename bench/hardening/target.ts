@@ -12,7 +12,7 @@ import { createInterface } from 'node:readline';
 import { parseConfig } from '../../authenticator/config';
 import { startWebhookServer, WebhookServer } from '../../authenticator/server';
 import { createCertificateAuthority, issueServerCertificate } from '../../authenticator/certs';
-import { startStsStandIn, StsStandIn, StandInUser } from '../../test/fixtures/sts-standin';
+import { startStsStandIn, StsStandIn, StandInUser } from '../../harness/sts-standin';
 
 export const CLUSTER = 'hardening-bench';
 

@@ -1,7 +1,7 @@
 /**
- * The benchmarks reuse test helpers (STS stand-in, e2e binaries, Lambda runtime API) compiled by tsc into dist/test.
- * Those helpers find their non-TypeScript companions (moto_sts.py, build-binaries.sh) next to themselves via
- * __dirname, which tsc does not copy; this puts them there before a benchmark starts.
+ * The benchmarks share the harness with the tests (harness/: STS stand-in, e2e binaries, Lambda runtime API), compiled
+ * by tsc into dist/harness. Those modules find their non-TypeScript companions (moto_sts.py, build-binaries.sh) next
+ * to themselves via __dirname, which tsc does not copy; this puts them there before a benchmark starts.
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
@@ -24,5 +24,5 @@ function copyAssets(relDir: string): void {
 }
 
 export function copyTestAssets(): void {
-  for (const dir of ['test/fixtures', 'test/e2e/setup', 'test/e2e/harness']) copyAssets(dir);
+  copyAssets('harness');
 }

@@ -1,6 +1,6 @@
 /** Locating the peer programs the benchmarks compare against (the Go builds are shared with the e2e tooling). */
 import { spawnSync } from 'node:child_process';
-import { e2eBinaries } from '../../test/e2e/setup/binaries';
+import { e2eBinaries } from '../../harness/binaries';
 
 /** The Go aws-iam-authenticator built (or found in the user cache) by the e2e setup script. */
 export function goAuthenticatorBinary(): string {

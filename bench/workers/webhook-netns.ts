@@ -13,8 +13,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { createCertificateAuthority, issueServerCertificate } from '../../authenticator/certs';
-import { startEksAccessWebhook } from '../../test/e2e/harness/eks-access';
-import { startGoAuthenticator } from '../../test/e2e/harness/go-authenticator';
+import { startEksAccessWebhook } from '../../harness/eks-access-webhook';
+import { startGoAuthenticator } from '../../harness/go-authenticator';
 import { FastPresigner } from '../lib/fast-presign';
 import { processCpuMs } from '../lib/process-cpu';
 import { TokenSource } from '../lib/token-pool';
@@ -114,7 +114,7 @@ interface WrkResult {
 }
 
 /**
- * Asynchronous on purpose: the servers' logs flow through pipes into this process (test/e2e/harness/processes.ts);
+ * Asynchronous on purpose: the servers' logs flow through pipes into this process (harness/processes.ts);
  * blocking here would leave them undrained, and a server blocks once its pipe is full (~80 Go log lines).
  */
 async function wrk(url: string, connections: number, seconds: number, tokensFile: string, mode: string): Promise<WrkResult> {

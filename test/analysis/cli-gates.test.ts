@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI, eksAccess } from '../helpers/eks-access-process';
+import { CLI, eksAccess } from '../../harness/eks-access-process';
 
 const WALKTHROUGH = join(__dirname, 'fixtures/walkthrough');
 let dir: string;

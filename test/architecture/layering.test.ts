@@ -52,6 +52,13 @@ describe('layering', () => {
     expect(violations('lib', ['bin'])).toEqual([]);
   });
 
+  it('harness/ (what tests and benchmarks share) imports nothing from test/ or bench/, and bench/ nothing from test/: no bench↔test cycle', () => {
+    expect(violations('harness', ['test', 'bench'])).toEqual([]);
+    expect(violations('bench', ['test'])).toEqual([]);
+    // The product never loads a harness.
+    expect(['authenticator', 'lib', 'bin'].flatMap((dir) => violations(dir, ['harness', 'test', 'bench']))).toEqual([]);
+  });
+
   it('lib/k8s imports nothing from lib/analysis or lib/live (shared data is in lib/data) and loads no aws-cdk-lib (CDK constructs are lib/aws, lib/deploy)', () => {
     expect(violations('lib/k8s', ['lib/analysis', 'lib/live'])).toEqual([]);
     expect(sources('lib/k8s').filter((f) => /from 'aws-cdk-lib/.test(readFileSync(join(ROOT, f), 'utf8')))).toEqual([]);

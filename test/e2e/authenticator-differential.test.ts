@@ -10,16 +10,16 @@
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { generateToken } from '../../authenticator/token';
-import { startStsStandIn, StsStandIn } from '../fixtures/sts-standin';
+import { startStsStandIn, StsStandIn } from '../../harness/sts-standin';
 import { ControlPlane, startControlPlane } from './harness/control-plane';
-import { ConnectProxy, startConnectProxy } from './harness/connect-proxy';
-import { RunningGoAuthenticator, startGoAuthenticator } from './harness/go-authenticator';
-import { RunningWebhook, startEksAccessWebhook, writeMapping } from './harness/eks-access';
+import { ConnectProxy, startConnectProxy } from '../../harness/connect-proxy';
+import { RunningGoAuthenticator, startGoAuthenticator } from '../../harness/go-authenticator';
+import { RunningWebhook, startEksAccessWebhook, writeMapping } from '../../harness/eks-access-webhook';
 import { awscliToken, Creds, tokenUrl } from './harness/tokens';
 import { reviewOutcome, ReviewOutcome, userOf } from './harness/token-review';
 import { conformanceTokens } from './harness/conformance-tokens';
-import { waitUntil } from './harness/net';
-import { stopAll } from './harness/processes';
+import { waitUntil } from '../../harness/net';
+import { stopAll } from '../../harness/processes';
 
 const CLUSTER_ID = 'e2e-differential';
 

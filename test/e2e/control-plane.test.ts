@@ -2,9 +2,9 @@
  * The real control plane the other e2e tests rely on: kube-apiserver built from the Go module proxy at a pinned
  * EKS-supported version, Debian's etcd, RBAC, and the aggregation controller.
  */
-import { KUBERNETES_VERSION } from './setup/binaries';
+import { KUBERNETES_VERSION } from '../../harness/binaries';
 import { ControlPlane, startControlPlane } from './harness/control-plane';
-import { runOk } from '../helpers/run-process';
+import { runOk } from '../../harness/run-process';
 
 let cp: ControlPlane;
 

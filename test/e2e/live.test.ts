@@ -17,13 +17,13 @@ import { encodeAwsAuth, parseAwsAuth } from '../../authenticator/mapper';
 import { KubeClient } from '../../lib/live/kube/client';
 import { accessEntries, AuthenticationMode } from '../../lib/model';
 import { EksStandIn, startEksStandIn } from '../fixtures/eks-standin';
-import { startStsStandIn, StsStandIn } from '../fixtures/sts-standin';
+import { startStsStandIn, StsStandIn } from '../../harness/sts-standin';
 import { synthImported, typeErrors } from '../live/synth-imported';
 import { ControlPlane, startControlPlane } from './harness/control-plane';
-import { CLI, eksAccess } from '../helpers/eks-access-process';
-import { RunningWebhook, startEksAccessWebhook } from './harness/eks-access';
+import { CLI, eksAccess } from '../../harness/eks-access-process';
+import { RunningWebhook, startEksAccessWebhook } from '../../harness/eks-access-webhook';
 import { ExampleObject, examplePrincipal, iamNameAndPath, namespacesOf, synthesizeExample } from './harness/example';
-import { stopAll } from './harness/processes';
+import { stopAll } from '../../harness/processes';
 import { Creds, tokenClientEnv } from './harness/tokens';
 
 const CLUSTER = 'demo';

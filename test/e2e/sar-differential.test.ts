@@ -8,9 +8,9 @@ import { normalizeRule } from '../../lib/analysis/normalize';
 import { AuthenticationMode } from '../../lib/model';
 import { ControlPlane, startControlPlane } from './harness/control-plane';
 import { exampleManifests, namespacesOf } from './harness/example';
-import { eksAccess } from '../helpers/eks-access-process';
+import { eksAccess } from '../../harness/eks-access-process';
 import { offlineAllowed, offlineAuthorizer } from './harness/evaluator';
-import { waitUntil } from './harness/net';
+import { waitUntil } from '../../harness/net';
 import { AccessCase, K8sObject, randomCases, randomIdentities, randomRbac, Rng } from './harness/random-rbac';
 import { subjectAccessReviews } from './harness/sar';
 

@@ -9,13 +9,13 @@ import { EXAMPLE_DEV_NAMESPACE, exampleAccessModel } from '../../examples/app/ex
 import { encodeAwsAuth, parseAwsAuth, ParsedAwsAuth } from '../../authenticator/mapper';
 import { mergeAwsAuth } from '../../lib/k8s/aws-auth-merge';
 import { AuthenticationMode } from '../../lib/model';
-import { startStsStandIn, StsStandIn } from '../fixtures/sts-standin';
+import { startStsStandIn, StsStandIn } from '../../harness/sts-standin';
 import { ControlPlane, startControlPlane } from './harness/control-plane';
-import { CLI } from '../helpers/eks-access-process';
-import { RunningWebhook, startEksAccessWebhook, writeMapping } from './harness/eks-access';
+import { CLI } from '../../harness/eks-access-process';
+import { RunningWebhook, startEksAccessWebhook, writeMapping } from '../../harness/eks-access-webhook';
 import { ExampleObject, examplePrincipal, iamNameAndPath, namespacesOf, synthesizeExample } from './harness/example';
-import { waitUntil } from './harness/net';
-import { stopAll } from './harness/processes';
+import { waitUntil } from '../../harness/net';
+import { stopAll } from '../../harness/processes';
 import { Creds, tokenClientEnv } from './harness/tokens';
 
 const CLUSTER_ID = 'demo';

@@ -5,9 +5,9 @@
  */
 import { FormatError, STSError, STSThrottling } from '../../authenticator/errors';
 import { generateToken, TokenVerifier, verifyToken, type VerifyOptions } from '../../authenticator/token';
-import type { QueryCredentials } from '../fixtures/aws-query';
+import type { QueryCredentials } from '../../harness/aws-query';
 import { awsEksGetToken } from '../fixtures/awscli';
-import { startStsStandIn, type StandInUser, type StsStandIn } from '../fixtures/sts-standin';
+import { startStsStandIn, type StandInUser, type StsStandIn } from '../../harness/sts-standin';
 
 const CLUSTER = 'prod-cluster';
 

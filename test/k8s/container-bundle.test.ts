@@ -15,8 +15,8 @@ import { createCertificateAuthority, issueServerCertificate } from '../../authen
 import { generateToken } from '../../authenticator/token';
 import { AuthenticatorBackend, AuthenticatorChart, AuthenticatorTls } from '../../lib/k8s';
 import { bundleServer } from '../../scripts/bundle-server';
-import { startStsStandIn, StsStandIn } from '../fixtures/sts-standin';
-import { freePort } from '../helpers/free-port';
+import { startStsStandIn, StsStandIn } from '../../harness/sts-standin';
+import { freePort } from '../../harness/free-port';
 import { httpsCall, review } from '../authenticator/server/helpers';
 
 const CLUSTER = 'bundle-test';

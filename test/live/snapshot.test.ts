@@ -14,7 +14,7 @@ import { AccessAnalysis } from '../../lib/analysis';
 import { takeSnapshot, writeSnapshot } from '../../lib/live/snapshot/take-snapshot';
 import { FakeApiServer, startFakeApiServer } from '../authenticator/mapper/fake-apiserver';
 import { EksStandIn, startEksStandIn } from '../fixtures/eks-standin';
-import { startStsStandIn, StsStandIn } from '../fixtures/sts-standin';
+import { startStsStandIn, StsStandIn } from '../../harness/sts-standin';
 
 jest.setTimeout(180_000);
 const CLUSTER = 'prod';

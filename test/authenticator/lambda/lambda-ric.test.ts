@@ -18,8 +18,8 @@ import { AuthenticatorFunction } from '../../../lib/aws';
 import { lambdaBundleDir } from '../../../lib/aws/lambda-bundle';
 import { AccessChart } from '../../../lib/k8s';
 import { AccessModel, AccessPolicy } from '../../../lib/model';
-import { startStsStandIn, StsStandIn } from '../../fixtures/sts-standin';
-import { functionUrlEvent, LocalRuntimeApi } from './runtime-api';
+import { startStsStandIn, StsStandIn } from '../../../harness/sts-standin';
+import { functionUrlEvent, LocalRuntimeApi } from '../../../harness/lambda-runtime-api';
 
 const CLUSTER = 'lambda-cluster';
 const SECRET = 'kube-apiserver-shared-secret-0123456789';

@@ -5,6 +5,7 @@
 import { Ec2PrivateDnsResolver, MapperChain, StaticMapper, TemplateRenderer, TokenBucket } from '../../../authenticator/mapper';
 import { Ec2QueryServer, startEc2QueryServer } from './ec2-query-server';
 import { identityFor } from './identity';
+import { waitUntil } from '../../../harness/net';
 
 const A = 'i-0123456789abcdef0';
 const B = 'i-0123456789abcdef1';
@@ -38,7 +39,7 @@ describe('Ec2PrivateDnsResolver against the EC2 Query API', () => {
   it('lookups waiting for the rate limiter go out together in the next call', async () => {
     const r = new Ec2PrivateDnsResolver({ client: ec2.client(), ratePerSecond: 5, burst: 1 });
     const first = r.privateDnsName(A);
-    await new Promise((res) => setTimeout(res, 20)); // A has taken the only token
+    await waitUntil('the call for A to take the only token', () => ec2.calls.length === 1);
     const rest = Promise.all([r.privateDnsName(B), r.privateDnsName(C)]);
     await first;
     await rest;
@@ -67,8 +68,9 @@ describe('Ec2PrivateDnsResolver against the EC2 Query API', () => {
     const started = Date.now();
     await expect(r.privateDnsName(A)).rejects.toThrow('did not answer within 300 ms');
     expect(Date.now() - started).toBeLessThan(3000);
-    // The hung call itself is aborted (after 2 × timeoutMs), so the id is not stuck "in flight": EC2 is asked again.
-    await new Promise((res) => setTimeout(res, 700));
+    // The hung call itself is aborted (after 2 × timeoutMs, counted as the failure), so the id is not stuck "in
+    // flight": EC2 is asked again.
+    await waitUntil('the hung call to be aborted', () => r.stats().failures === 1);
     ec2.fault = undefined;
     expect(await r.privateDnsName(A)).toBe('ip-10-0-0-1.ec2.internal');
     expect(ec2.calls).toEqual([[A], [A]]);

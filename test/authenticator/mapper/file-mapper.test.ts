@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileMapper } from '../../../authenticator/mapper';
 import { identityFor } from './identity';
-import { waitFor } from './wait';
+import { waitUntil } from '../../../harness/net';
 
 const ACCT = '111122223333';
 const admin = identityFor({ arn: `arn:aws:sts::${ACCT}:assumed-role/Admin/alice` });
@@ -38,7 +38,7 @@ describe('FileMapper', () => {
     expect(await m.map(admin)).toEqual({ username: 'admin', groups: [] });
     expect(await m.map(dev)).toBeUndefined();
     writeFileSync(file, rolesYaml(['Admin', 'admin'], ['Dev', 'dev']));
-    await waitFor(async () => (await m.map(dev))?.username === 'dev');
+    await waitUntil('the reloaded file to map dev', async () => (await m.map(dev))?.username === 'dev');
     expect(m.health()).toMatchObject({ name: 'file', ready: true, rows: 2, lastError: undefined });
   });
 
@@ -47,7 +47,7 @@ describe('FileMapper', () => {
     const m = await start();
     writeFileSync(join(dir, '.tmp'), rolesYaml(['Admin', 'root-admin']));
     renameSync(join(dir, '.tmp'), file);
-    await waitFor(async () => (await m.map(admin))?.username === 'root-admin');
+    await waitUntil('the reloaded file to map admin to root-admin', async () => (await m.map(admin))?.username === 'root-admin');
   });
 
   it('detects changes by stat polling alone when fs.watch is off', async () => {
@@ -55,7 +55,7 @@ describe('FileMapper', () => {
     const m = await start({ watch: false });
     expect((await m.map(admin))?.username).toBe('json-admin');
     writeFileSync(file, JSON.stringify({ mapRoles: [{ rolearn: `arn:aws:iam::${ACCT}:role/Admin`, username: 'json-admin-2' }] }));
-    await waitFor(async () => (await m.map(admin))?.username === 'json-admin-2');
+    await waitUntil('the reloaded JSON to map admin to json-admin-2', async () => (await m.map(admin))?.username === 'json-admin-2');
   });
 
   it('a broken reload keeps the last good mapping and reports it; fixing the file recovers', async () => {
@@ -63,12 +63,12 @@ describe('FileMapper', () => {
     const m = await start();
     const good = m.reloadCount;
     writeFileSync(file, 'mapRoles:\n  - rolearn: [unclosed\n');
-    await waitFor(() => m.health().lastError !== undefined);
+    await waitUntil('the error to be reported', () => m.health().lastError !== undefined);
     expect(m.health().lastError).toMatch(/mapping\.yaml is not valid YAML\/JSON/);
     expect(await m.map(admin)).toEqual({ username: 'admin', groups: [] });
     expect(m.reloadCount).toBe(good);
     writeFileSync(file, rolesYaml(['Admin', 'admin'], ['Dev', 'dev']));
-    await waitFor(async () => (await m.map(dev)) !== undefined);
+    await waitUntil('the repaired file to map dev again', async () => (await m.map(dev)) !== undefined);
     expect(m.health().lastError).toBeUndefined();
   });
 
@@ -79,7 +79,7 @@ describe('FileMapper', () => {
       file,
       `mapRoles:\n  - rolearn: arn:aws:iam::${ACCT}:role/Admin\n    username: admin\n  - rolearn: arn:aws:iam::${ACCT}:role/Dev\n    username: dev\n    groups: devs\n`,
     );
-    await waitFor(() => m.health().rowErrors.length > 0);
+    await waitUntil('the row errors to be reported', () => m.health().rowErrors.length > 0);
     expect(m.health().rowErrors.map(String)).toEqual(['mapRoles[1].groups: must be a list of strings, got "devs"']);
     expect(await m.map(admin)).toEqual({ username: 'admin', groups: [] });
     expect(await m.map(dev)).toBeUndefined();
@@ -90,9 +90,9 @@ describe('FileMapper', () => {
     expect(m.health()).toMatchObject({ ready: false, rows: 0 });
     expect(m.health().lastError).toMatch(/cannot read .*mapping\.yaml/);
     writeFileSync(file, rolesYaml(['Admin', 'admin']));
-    await waitFor(() => m.health().ready);
+    await waitUntil('the mapper to be ready', () => m.health().ready);
     rmSync(file);
-    await waitFor(() => /cannot read/.test(m.health().lastError ?? ''));
+    await waitUntil('the read error to be reported', () => /cannot read/.test(m.health().lastError ?? ''));
     expect(await m.map(admin)).toEqual({ username: 'admin', groups: [] });
   });
 

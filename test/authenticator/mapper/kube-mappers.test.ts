@@ -16,7 +16,7 @@ import {
 } from '../../../authenticator/mapper';
 import { FakeApiServer, startFakeApiServer } from './fake-apiserver';
 import { identityFor } from './identity';
-import { waitFor } from './wait';
+import { waitUntil } from '../../../harness/net';
 
 const ACCT = '111122223333';
 const CM_PATH = '/api/v1/namespaces/kube-system/configmaps';
@@ -59,40 +59,40 @@ describe('Kubernetes-backed mappers against a list/watch API imitation', () => {
     expect(await m.map(dev)).toBeUndefined();
 
     api.put(CM_PATH, awsAuth(role('Admin', 'admin') + role('Dev', 'dev'), { mapAccounts: `- "${ACCT}"\n` }));
-    await waitFor(async () => (await m.map(dev))?.username === 'dev', 10000, 'MODIFIED event');
+    await waitUntil('MODIFIED event', async () => (await m.map(dev))?.username === 'dev', { timeoutMs: 10000 });
     expect(await m.map(identityFor({ arn: `arn:aws:sts::${ACCT}:assumed-role/Other/x` }))).toEqual({
       username: `arn:aws:iam::${ACCT}:role/Other`,
       groups: [],
     });
 
     api.remove(CM_PATH, 'aws-auth');
-    await waitFor(async () => (await m.map(admin)) === undefined, 10000, 'DELETED event');
+    await waitUntil('DELETED event', async () => (await m.map(admin)) === undefined, { timeoutMs: 10000 });
     expect(m.health().rows).toBe(0);
 
     api.put(CM_PATH, awsAuth(role('Admin', 'admin-again')));
-    await waitFor(async () => (await m.map(admin))?.username === 'admin-again', 10000, 'ADDED event');
+    await waitUntil('ADDED event', async () => (await m.map(admin))?.username === 'admin-again', { timeoutMs: 10000 });
     expect(api.counters.lists).toBe(1);
   });
 
   it('ConfigMapMapper: reconnects after the server drops the watch and sees later updates', async () => {
     api.put(CM_PATH, awsAuth(role('Admin', 'admin')));
     const m = await startCm();
-    await waitFor(() => api.openWatches() === 1, 10000, 'watch to open');
+    await waitUntil('watch to open', () => api.openWatches() === 1, { timeoutMs: 10000 });
     api.dropWatches();
-    await waitFor(() => m.listWatch.counters.watches === 2 && api.openWatches() === 1, 10000, 'watch to reopen');
+    await waitUntil('watch to reopen', () => m.listWatch.counters.watches === 2 && api.openWatches() === 1, { timeoutMs: 10000 });
     api.put(CM_PATH, awsAuth(role('Admin', 'admin-after-drop')));
-    await waitFor(async () => (await m.map(admin))?.username === 'admin-after-drop', 10000, 'update after reconnect');
+    await waitUntil('update after reconnect', async () => (await m.map(admin))?.username === 'admin-after-drop', { timeoutMs: 10000 });
     expect(m.health().lastError).toBeUndefined();
   });
 
   it('ConfigMapMapper: relists when its resourceVersion expired (410 Gone)', async () => {
     api.put(CM_PATH, awsAuth(role('Admin', 'admin')));
     const m = await startCm();
-    await waitFor(() => api.openWatches() === 1, 10000, 'watch to open');
+    await waitUntil('watch to open', () => api.openWatches() === 1, { timeoutMs: 10000 });
     api.compact();
     api.dropWatches();
     api.put(CM_PATH, awsAuth(role('Admin', 'admin-after-410')));
-    await waitFor(async () => (await m.map(admin))?.username === 'admin-after-410', 10000, 'relist after 410');
+    await waitUntil('relist after 410', async () => (await m.map(admin))?.username === 'admin-after-410', { timeoutMs: 10000 });
     expect(api.counters.lists).toBeGreaterThanOrEqual(2);
   });
 
@@ -100,12 +100,12 @@ describe('Kubernetes-backed mappers against a list/watch API imitation', () => {
     api.put(CM_PATH, awsAuth(role('Admin', 'admin')));
     const m = await startCm();
     api.put(CM_PATH, awsAuth('- rolearn: [unclosed\n'));
-    await waitFor(() => m.health().lastError !== undefined, 10000, 'error report');
+    await waitUntil('error report', () => m.health().lastError !== undefined, { timeoutMs: 10000 });
     expect(m.health().lastError).toMatch(/ConfigMap kube-system\/aws-auth@\d+ is unusable: mapRoles: is not valid YAML\/JSON/);
     expect((await m.map(admin))?.username).toBe('admin');
 
     api.put(CM_PATH, awsAuth(role('Admin', 'admin2') + `- rolearn: arn:aws:iam::${ACCT}:user/oops\n  username: x\n`));
-    await waitFor(async () => (await m.map(admin))?.username === 'admin2', 10000, 'partial update');
+    await waitUntil('partial update', async () => (await m.map(admin))?.username === 'admin2', { timeoutMs: 10000 });
     expect(m.health().rowErrors.map((e) => e.location)).toEqual(['mapRoles[1].rolearn']);
     expect(m.health().lastError).toBeUndefined();
   });
@@ -115,7 +115,7 @@ describe('Kubernetes-backed mappers against a list/watch API imitation', () => {
     expect(m.health().ready).toBe(false);
     expect(m.health().lastError).toMatch(/HTTP 401/);
     // The server counts a request when it arrives, the mapper a failure once it has read the 401: wait for both.
-    await waitFor(() => api.counters.unauthorized >= 3 && m.health().failures >= 3, 10000, 'retries');
+    await waitUntil('retries', () => api.counters.unauthorized >= 3 && m.health().failures >= 3, { timeoutMs: 10000 });
     expect(m.health().ready).toBe(false);
     expect(m.health().failures).toBeGreaterThanOrEqual(3);
   });
@@ -179,9 +179,9 @@ describe('Kubernetes-backed mappers against a list/watch API imitation', () => {
 
     api.put(IAM_IDENTITY_MAPPING_PATH, mapping('jane', { arn: `arn:aws:iam::${ACCT}:user/jane`, username: 'jane' }));
     const jane = identityFor({ arn: `arn:aws:iam::${ACCT}:user/jane` });
-    await waitFor(async () => (await m.map(jane)) !== undefined, 10000, 'ADDED');
+    await waitUntil('ADDED', async () => (await m.map(jane)) !== undefined, { timeoutMs: 10000 });
     api.remove(IAM_IDENTITY_MAPPING_PATH, 'admin');
-    await waitFor(async () => (await m.map(admin)) === undefined, 10000, 'DELETED');
+    await waitUntil('DELETED', async () => (await m.map(admin)) === undefined, { timeoutMs: 10000 });
 
     // In a chain, the CRD's explicit row wins over the ConfigMap's mapAccounts even though the ConfigMap comes first.
     api.put(CM_PATH, awsAuth('', { mapAccounts: `- "${ACCT}"\n` }));

@@ -9,10 +9,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { generateToken } from '../../../authenticator/token';
-import { startStsStandIn, StsStandIn } from '../../fixtures/sts-standin';
-import { CLI_FROM_SOURCE, eksAccess } from '../../helpers/eks-access-process';
-import { freePort } from '../../helpers/free-port';
-import { httpsCall, review } from './helpers';
+import { startStsStandIn, StsStandIn } from '../../../harness/sts-standin';
+import { CLI_FROM_SOURCE, eksAccess } from '../../../harness/eks-access-process';
+import { freePort } from '../../../harness/free-port';
+import { httpsCall, metricValue, review } from './helpers';
+import { waitUntil } from '../../../harness/net';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const CLUSTER = 'cli-it';
@@ -104,12 +105,9 @@ describe('eks-access init + serve', () => {
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
     const base = `https://localhost:${port}`;
-    for (let i = 0; ; i++) {
-      const ready = await httpsCall(`${base}/readyz`, caPem).catch(() => undefined);
-      if (ready?.status === 200) break;
-      if (i > 100 || child.exitCode !== null) throw new Error(`serve did not become ready:\n${output}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await waitUntil('serve to become ready', async () => (await httpsCall(`${base}/readyz`, caPem)).status === 200, {
+      timeoutMs: 20000, intervalMs: 200, describe: () => output, abort: () => child!.exitCode !== null,
+    });
 
     const token = await cli(['token', '-i', CLUSTER, '--region', 'us-east-1', '--token-only'], standIn.env(alice));
     expect(token.stderr).toBe('');
@@ -122,7 +120,8 @@ describe('eks-access init + serve', () => {
     // A token the cache has not seen (signed 5 s earlier), so the review really waits for STS.
     const slowToken = (await generateToken({ clusterId: CLUSTER, region: 'us-east-1', credentials: alice, now: new Date(Date.now() - 5000) })).token;
     const inFlight = review(base, caPem, slowToken);
-    await new Promise((r) => setTimeout(r, 400));
+    await waitUntil('the review to reach STS', async () =>
+      metricValue((await httpsCall(`${base}/metrics`, caPem)).text, 'eks_access_webhook_sts_in_flight') >= 1);
     const exited = new Promise<number | null>((r) => child!.once('exit', (code) => r(code)));
     child.kill('SIGTERM');
     const answer = await inFlight;

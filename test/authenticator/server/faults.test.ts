@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parseConfig } from '../../../authenticator/config';
 import { startWebhookServer, WebhookServer } from '../../../authenticator/server';
 import { generateToken } from '../../../authenticator/token';
-import { startStsStandIn, StsStandIn } from '../../fixtures/sts-standin';
+import { startStsStandIn, StsStandIn } from '../../../harness/sts-standin';
 import { httpsCall, makeTlsFiles, metricValue, review, TlsFiles } from './helpers';
 
 const CLUSTER = 'faults-it';

@@ -12,8 +12,9 @@ import { connect as tlsConnect } from 'node:tls';
 import { parseConfig } from '../../../authenticator/config';
 import { startWebhookServer, WebhookServer } from '../../../authenticator/server';
 import { generateToken } from '../../../authenticator/token';
-import { startStsStandIn, StsStandIn } from '../../fixtures/sts-standin';
+import { startStsStandIn, StsStandIn } from '../../../harness/sts-standin';
 import { httpsCall, makeTlsFiles, metricValue, review, TlsFiles } from './helpers';
+import { waitUntil } from '../../../harness/net';
 
 const CLUSTER = 'hardening-it';
 const HEADERS_TIMEOUT_MS = 1000;
@@ -144,12 +145,8 @@ describe('webhook hardening', () => {
     const server = await start({ maxInFlightReviews: 2 });
     await standIn.setFault('hang');
     const hanging = [review(server.url, tls.caPem, await token()), review(server.url, tls.caPem, await token())];
-    // Wait until both are in flight.
-    for (let i = 0; i < 100; i++) {
-      const m = (await httpsCall(`${server.url}/metrics`, tls.caPem)).text;
-      if (metricValue(m, 'eks_access_webhook_reviews_in_flight') >= 2) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitUntil('both reviews to be in flight', async () =>
+      metricValue((await httpsCall(`${server.url}/metrics`, tls.caPem)).text, 'eks_access_webhook_reviews_in_flight') >= 2);
     let hangingSettled = false;
     void Promise.all(hanging).then(() => (hangingSettled = true));
     const excess = await review(server.url, tls.caPem, await token());
@@ -166,11 +163,8 @@ describe('webhook hardening', () => {
     const holder = review(server.url, tls.caPem, await token());
     let holderSettled = false;
     void holder.then(() => (holderSettled = true));
-    for (let i = 0; i < 100; i++) {
-      const m = (await httpsCall(`${server.url}/metrics`, tls.caPem)).text;
-      if (metricValue(m, 'eks_access_webhook_sts_in_flight') >= 1) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitUntil('the holder to take the STS slot', async () =>
+      metricValue((await httpsCall(`${server.url}/metrics`, tls.caPem)).text, 'eks_access_webhook_sts_in_flight') >= 1);
     const junk = [
       'k8s-aws-v1.!!!',
       `k8s-aws-v1.${Buffer.from('https://evil.example.com/?Action=GetCallerIdentity').toString('base64url')}`,

@@ -1,9 +1,15 @@
-/** Shared by the webhook tests: TLS material, HTTPS TokenReview calls, metric reading. */
-import { request } from 'node:https';
+/**
+ * Shared by the webhook tests: TLS material, TokenReview calls, metric reading. The HTTPS client itself is the one of
+ * harness/net.ts (re-exported here, so the webhook tests keep one import).
+ */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCertificateAuthority, issueServerCertificate } from '../../../authenticator/certs';
+import { HttpAnswer, httpsCall } from '../../../harness/net';
+
+export { httpsCall };
+export type { HttpAnswer };
 
 export interface TlsFiles {
   readonly dir: string;
@@ -22,42 +28,6 @@ export function makeTlsFiles(prefix = 'webhook-'): TlsFiles {
   writeFileSync(certFile, leaf.certPem);
   writeFileSync(keyFile, leaf.keyPem, { mode: 0o600 });
   return { dir, caPem: ca.certPem, certFile, keyFile };
-}
-
-export interface HttpAnswer {
-  readonly status: number;
-  readonly headers: Record<string, string | string[] | undefined>;
-  readonly text: string;
-  /** Parsed JSON body, or undefined. */
-  readonly json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-  readonly ms: number;
-}
-
-/** One HTTPS request trusting only `caPem`; never rejects on HTTP status, rejects on transport errors. */
-export function httpsCall(url: string, caPem: string, opts: { method?: string; body?: string | Buffer; headers?: Record<string, string> } = {}): Promise<HttpAnswer> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const req = request(url, {
-      method: opts.method ?? 'GET', ca: caPem, agent: false,
-      headers: { ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}), ...opts.headers },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json;
-        try {
-          json = JSON.parse(text);
-        } catch {
-          json = undefined;
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json, ms: Date.now() - started });
-      });
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(opts.body);
-  });
 }
 
 export function tokenReviewBody(token: string, apiVersion = 'authentication.k8s.io/v1', audiences?: string[]): string {

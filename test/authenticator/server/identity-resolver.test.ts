@@ -8,6 +8,7 @@ import type { Identity } from '../../../authenticator/identity';
 import { IdentityResolver, IdentityResolverOptions } from '../../../authenticator/server/identity-resolver';
 import { WebhookMetrics } from '../../../authenticator/server/metrics';
 import { tokenHash } from '../../../authenticator/server/token-facts';
+import { waitUntil } from '../../../harness/net';
 
 const identity: Identity = {
   arn: 'arn:aws:iam::111122223333:user/alice', canonicalArn: 'arn:aws:iam::111122223333:user/alice',
@@ -231,16 +232,26 @@ describe('IdentityResolver', () => {
   it('bounds concurrent STS calls: a review that gets no slot before its deadline is throttled (429)', async () => {
     let active = 0;
     let peak = 0;
+    // Each STS call is held until the test releases it (no guessed latency): the slots fill, and each release lets
+    // exactly one waiting call in.
+    const held: Array<() => void> = [];
     const r = resolver({
       verify: async () => {
         peak = Math.max(peak, ++active);
-        await new Promise((res) => setTimeout(res, 100));
+        await new Promise<void>((res) => held.push(res));
         active--;
         return identity;
       },
     }, { maxConcurrent: 2 });
     const tokens = ['a', 'b', 'c', 'd', 'e', 'f'].map((salt) => tokenSignedAt(new Date(), salt));
-    await Promise.all(tokens.map((t) => r.resolve(t, AbortSignal.timeout(5000))));
+    const all = Promise.all(tokens.map((t) => r.resolve(t, AbortSignal.timeout(5000))));
+    await waitUntil('both slots to be taken', () => active === 2);
+    for (let released = 0; released < tokens.length; released++) {
+      await waitUntil(`call ${released + 1} to hold a slot`, () => held.length > 0);
+      expect(active).toBeLessThanOrEqual(2);
+      held.shift()!();
+    }
+    await all;
     expect(peak).toBe(2);
     const blocked = resolver({ verify: () => new Promise<Identity>(() => {}) }, { maxConcurrent: 1, attemptTimeoutMs: 10000, maxRetries: 0 });
     void blocked.resolve(tokenSignedAt(new Date(), 'x'), AbortSignal.timeout(2000)).catch(() => {});

@@ -14,7 +14,7 @@ import { parseConfig } from '../../../authenticator/config';
 import { startWebhookServer, WebhookServer } from '../../../authenticator/server';
 import { generateToken } from '../../../authenticator/token';
 import { awsEksGetToken } from '../../fixtures/awscli';
-import { startStsStandIn, StsStandIn } from '../../fixtures/sts-standin';
+import { startStsStandIn, StsStandIn } from '../../../harness/sts-standin';
 import { httpsCall, makeTlsFiles, metricValue, review, TlsFiles } from './helpers';
 
 const CLUSTER = 'webhook-it';

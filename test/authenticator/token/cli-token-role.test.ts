@@ -7,7 +7,7 @@ import { readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { LocalSts, RecordedRequest } from './local-sts-server';
 import { isolatedAwsHome, startStsCliFixture } from './cli-env';
-import { eksAccess } from '../../helpers/eks-access-process';
+import { eksAccess } from '../../../harness/eks-access-process';
 
 const ROLE = 'arn:aws:iam::123456789012:role/team/Deployer';
 

@@ -2,7 +2,7 @@
 import { EXIT_CODES, run } from '../../../bin/commands/verify';
 import { amzDate, LocalSts, toToken } from './local-sts-server';
 import { isolatedAwsHome, runCommand, startStsCliFixture } from './cli-env';
-import { eksAccess } from '../../helpers/eks-access-process';
+import { eksAccess } from '../../../harness/eks-access-process';
 
 const USER_REPLY = {
   status: 200,

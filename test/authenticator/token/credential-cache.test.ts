@@ -56,12 +56,15 @@ test('credentials that cannot expire are not cached', async () => {
   expect(fs.existsSync(file)).toBe(false);
 });
 
-test('an expired cached credential is refreshed', async () => {
-  const stale = jest.fn(async () => ({ ...expiring(), accessKeyId: 'ASIASTALE', expiration: new Date(Date.now() + 50) }));
+test('an expired cached credential is refreshed (the clock injected, not waited for)', async () => {
+  const expiresAt = Date.now() + 60_000;
+  const stale = jest.fn(async () => ({ ...expiring(), accessKeyId: 'ASIASTALE', expiration: new Date(expiresAt) }));
   await (await cachedCredentialProvider(stale, { file, clusterId: 'c' }))();
-  await new Promise((r) => setTimeout(r, 100));
   const fresh = jest.fn(async () => expiring());
-  expect((await (await cachedCredentialProvider(fresh, { file, clusterId: 'c' }))()).accessKeyId).toBe('ASIAEXPIRING');
+  const justBefore = await cachedCredentialProvider(fresh, { file, clusterId: 'c', now: () => expiresAt - 1 });
+  expect((await justBefore()).accessKeyId).toBe('ASIASTALE');
+  const atExpiry = await cachedCredentialProvider(fresh, { file, clusterId: 'c', now: () => expiresAt });
+  expect((await atExpiry()).accessKeyId).toBe('ASIAEXPIRING');
   expect(fresh).toHaveBeenCalledTimes(1);
 });
 

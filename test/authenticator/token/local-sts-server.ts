@@ -1,6 +1,6 @@
 /**
  * A local HTTPS server on 127.0.0.1 STANDING IN FOR STS in unit tests of the STS call (status codes, bodies, timeouts,
- * redirects, resets). It checks no signatures; the moto-backed stand-in in test/fixtures does that for integration
+ * redirects, resets). It checks no signatures; the moto-backed stand-in in harness/ does that for integration
  * tests. Its certificate (from authenticator/certs.ts, CA made at test time) names the real STS hosts, so the
  * verifier's TLS checks run against the validated host name exactly as in production.
  */

@@ -12,6 +12,7 @@ import * as messages from '../../../authenticator/token/messages';
 import type { AddressInfo } from 'node:net';
 import { createCertificateAuthority, issueServerCertificate } from '../../../authenticator/certs';
 import { amzDate, LocalSts, startLocalSts, toToken } from './local-sts-server';
+import { waitUntil } from '../../../harness/net';
 
 const USER_REPLY = {
   status: 200,
@@ -56,9 +57,13 @@ test('an abort signal cancels the call', async () => {
   sts.setReply({ hang: true });
   const v = verifier({ timeoutMs: 10_000 });
   const controller = new AbortController();
-  setTimeout(() => controller.abort(), 100);
+  const before = sts.requests.length;
   try {
-    await expect(v.verify(tokenFor(), { signal: controller.signal })).rejects.toThrow(/aborted/);
+    const inFlight = expect(v.verify(tokenFor(), { signal: controller.signal })).rejects.toThrow(/aborted/);
+    // Aborted once STS holds the request (not after a guessed delay, which may fire before it was even sent).
+    await waitUntil('the request to reach STS', () => sts.requests.length > before);
+    controller.abort();
+    await inFlight;
     await expect(v.verify(tokenFor(), { signal: controller.signal })).rejects.toThrow(/aborted before the request was sent/);
   } finally {
     v.close();

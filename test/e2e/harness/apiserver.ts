@@ -2,9 +2,9 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCertificateAuthority, issueServerCertificate } from '../../../authenticator/certs';
-import { ManagedProcess, startProcess } from './processes';
-import { freePort } from '../../helpers/free-port';
-import { httpsCall, waitUntil } from './net';
+import { ManagedProcess, startProcess } from '../../../harness/processes';
+import { freePort } from '../../../harness/free-port';
+import { httpsCall, waitUntil } from '../../../harness/net';
 
 export interface KubeApiserverOptions {
   readonly binary: string;
@@ -93,7 +93,7 @@ export async function startKubeApiserver(opts: KubeApiserverOptions): Promise<Ru
 
   await waitUntil(
     'kube-apiserver',
-    async () => (await httpsCall(`${url}/readyz`, { ca: ca.certPem, headers: { authorization: `Bearer ${adminToken}` }, timeoutMs: 5000 })).status === 200,
+    async () => (await httpsCall(`${url}/readyz`, ca.certPem, { headers: { authorization: `Bearer ${adminToken}` }, timeoutMs: 5000 })).status === 200,
     { timeoutMs: 180000, intervalMs: 500, describe: () => proc.tail(), abort: () => proc.exited() },
   );
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { httpsCall } from './net';
+import { httpsCall } from '../../../harness/net';
 import type { RunningKubeApiserver } from './apiserver';
 import type { AccessCase } from './random-rbac';
 
@@ -29,16 +29,15 @@ export async function subjectAccessReviews(api: RunningKubeApiserver, cases: rea
   const worker = async (): Promise<void> => {
     while (next < cases.length) {
       const i = next++;
-      const res = await httpsCall(`${api.url}/apis/authorization.k8s.io/v1/subjectaccessreviews`, {
+      const res = await httpsCall(`${api.url}/apis/authorization.k8s.io/v1/subjectaccessreviews`, ca, {
         method: 'POST',
-        ca,
         headers: { authorization: `Bearer ${api.adminToken}` },
         body: JSON.stringify(subjectAccessReviewFor(cases[i])),
       });
       if (res.status !== 201 && res.status !== 200) {
-        throw new Error(`SubjectAccessReview for ${JSON.stringify(cases[i])} failed: HTTP ${res.status} ${res.body}`);
+        throw new Error(`SubjectAccessReview for ${JSON.stringify(cases[i])} failed: HTTP ${res.status} ${res.text}`);
       }
-      results[i] = JSON.parse(res.body).status?.allowed === true;
+      results[i] = JSON.parse(res.text).status?.allowed === true;
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));

@@ -1,4 +1,4 @@
-import type { HttpsResult } from './net';
+import type { HttpAnswer } from '../../../harness/net';
 
 /** What a TokenReview answer says about the user, normalised so two implementations can be compared field by field. */
 export interface ReviewOutcome {
@@ -15,12 +15,12 @@ export interface ReviewOutcome {
 }
 
 /** Reads a TokenReview answer of either implementation (v1 or v1beta1, with or without apiVersion/kind). */
-export function reviewOutcome(res: HttpsResult): ReviewOutcome {
+export function reviewOutcome(res: HttpAnswer): ReviewOutcome {
   let body: { status?: { authenticated?: boolean; error?: string; user?: { username?: string; uid?: string; groups?: string[]; extra?: Record<string, string[]> } } };
   try {
-    body = JSON.parse(res.body);
+    body = JSON.parse(res.text);
   } catch {
-    throw new Error(`TokenReview answer is not JSON (HTTP ${res.status}): ${res.body.slice(0, 200)}`);
+    throw new Error(`TokenReview answer is not JSON (HTTP ${res.status}): ${res.text.slice(0, 200)}`);
   }
   const st = body.status ?? {};
   if (st.authenticated !== true) return { authenticated: false, status: res.status, error: st.error };

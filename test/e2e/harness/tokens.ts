@@ -1,5 +1,5 @@
-import { runOk } from '../../helpers/run-process';
-import { eksAccess } from '../../helpers/eks-access-process';
+import { runOk } from '../../../harness/run-process';
+import { eksAccess } from '../../../harness/eks-access-process';
 
 /** AWS credentials as the stand-in hands them out. */
 export interface Creds {

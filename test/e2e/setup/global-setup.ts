@@ -1,4 +1,4 @@
-import { e2eBinaries } from './binaries';
+import { e2eBinaries } from '../../../harness/binaries';
 
 /**
  * Jest globalSetup: builds the Go peers once before any test file runs, outside the per-test timeout (a cold build

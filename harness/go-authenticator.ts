@@ -2,8 +2,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, Server } from 'node:net';
 import { join } from 'node:path';
 import { ManagedProcess, pinned, startProcess } from './processes';
-import { freePort } from '../../helpers/free-port';
-import { httpsCall, HttpsResult, waitUntil } from './net';
+import { freePort } from './free-port';
+import { HttpAnswer, httpsCall, waitUntil } from './net';
 
 export interface GoAuthenticatorOptions {
   readonly binary: string;
@@ -38,7 +38,7 @@ export interface RunningGoAuthenticator {
   readonly webhookKubeconfig: string;
   readonly process: ManagedProcess;
   /** POSTs a TokenReview for `token` and returns the raw answer. */
-  review(token: string, apiVersion?: string): Promise<HttpsResult>;
+  review(token: string, apiVersion?: string): Promise<HttpAnswer>;
   /** The `error` of every "access denied" line it has logged so far (upstream puts no reason in its answer). */
   denialReasons(): string[];
   stop(): Promise<void>;
@@ -97,7 +97,7 @@ export async function startGoAuthenticator(opts: GoAuthenticatorOptions): Promis
     await new Promise<void>((resolve) => (guard ? guard.close(() => resolve()) : resolve()));
   };
   try {
-    await waitUntil('aws-iam-authenticator', async () => (await httpsCall(`https://127.0.0.1:${port}/healthz`)).status === 200, {
+    await waitUntil('aws-iam-authenticator', async () => (await httpsCall(`https://127.0.0.1:${port}/healthz`, undefined)).status === 200, {
       timeoutMs: 60000,
       describe: () => proc.tail(),
       abort: () => proc.exited(),
@@ -119,6 +119,6 @@ export async function startGoAuthenticator(opts: GoAuthenticatorOptions): Promis
         .filter((l) => l.startsWith('{') && l.includes('"access denied"'))
         .map((l) => String(JSON.parse(l).error ?? '')),
     review: (token, apiVersion = 'authentication.k8s.io/v1beta1') =>
-      httpsCall(url, { method: 'POST', ca: caPem, body: JSON.stringify({ apiVersion, kind: 'TokenReview', spec: { token } }) }),
+      httpsCall(url, caPem, { method: 'POST', body: JSON.stringify({ apiVersion, kind: 'TokenReview', spec: { token } }) }),
   };
 }

@@ -2,10 +2,10 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { ManagedProcess, pinned, startProcess } from './processes';
-import { freePort } from '../../helpers/free-port';
-import { httpsCall, HttpsResult, waitUntil } from './net';
-import { CLI } from '../../helpers/eks-access-process';
-import { runOk } from '../../helpers/run-process';
+import { freePort } from './free-port';
+import { HttpAnswer, httpsCall, waitUntil } from './net';
+import { CLI } from './eks-access-process';
+import { runOk } from './run-process';
 
 export interface InitResult {
   readonly url: string;
@@ -29,7 +29,7 @@ export interface RunningWebhook {
   /** The aws-auth style mapping file the file backend watches. */
   readonly mappingFile: string;
   readonly process: ManagedProcess;
-  review(token: string, apiVersion?: string): Promise<HttpsResult>;
+  review(token: string, apiVersion?: string): Promise<HttpAnswer>;
   stop(): Promise<void>;
 }
 
@@ -82,7 +82,7 @@ export async function startEksAccessWebhook(opts: WebhookOptions): Promise<Runni
   const caPem = readFileSync(init.files.caCert, 'utf8');
   const base = `https://127.0.0.1:${port}`;
   try {
-    await waitUntil('eks-access serve', async () => (await httpsCall(`${base}/readyz`, { ca: caPem })).status === 200, {
+    await waitUntil('eks-access serve', async () => (await httpsCall(`${base}/readyz`, caPem)).status === 200, {
       timeoutMs: 30000,
       describe: () => proc.tail(),
       abort: () => proc.exited(),
@@ -100,6 +100,6 @@ export async function startEksAccessWebhook(opts: WebhookOptions): Promise<Runni
     process: proc,
     stop: () => proc.stop(),
     review: (token, apiVersion = 'authentication.k8s.io/v1') =>
-      httpsCall(url, { method: 'POST', ca: caPem, body: JSON.stringify({ apiVersion, kind: 'TokenReview', spec: { token } }) }),
+      httpsCall(url, caPem, { method: 'POST', body: JSON.stringify({ apiVersion, kind: 'TokenReview', spec: { token } }) }),
   };
 }

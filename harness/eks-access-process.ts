@@ -1,12 +1,12 @@
 /**
  * The `eks-access` CLI as a real child process: the compiled binary (`dist/bin/eks-access.js`, what npm publishes;
  * `npm test` and `npm run test:e2e` build it first) or, for tests that must not depend on a build, the sources through
- * ts-node. This file runs from test/helpers under ts-jest, or from dist/test/helpers when the benchmarks use it compiled.
+ * ts-node. This file runs from harness/ under ts-jest, or from dist/harness when the benchmarks use it compiled.
  */
 import { join, resolve } from 'node:path';
 import { run, RunResult } from './run-process';
 
-const ROOT = resolve(__dirname, '../..').replace(/[\\/]dist$/, '');
+const ROOT = resolve(__dirname, '..').replace(/[\\/]dist$/, '');
 /** The compiled CLI. */
 export const CLI = join(ROOT, 'dist/bin/eks-access.js');
 /** `node` arguments that run the CLI from its TypeScript sources (cwd: the repository root). */
