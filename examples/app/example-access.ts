@@ -1,6 +1,7 @@
 /**
- * The example access definition used by `examples/app/app.ts`, the cdk8s charts, the analysis and the e2e tests: the seeds'
- * walkthroughs on one cluster. Built once, as plain data (`AccessModel`), so every output derives from the same model.
+ * The example access definition used by `examples/app/app.ts`, the cdk8s charts, the analysis and the e2e tests: the
+ * scenario of docs/walkthrough.md (who the principals are, what each may do, which commands show it) on one cluster.
+ * Built once, as plain data (`AccessModel`), so every output derives from the same model.
  */
 import {
   AccessModel, AccessPolicy, AuthenticationMode, ServiceAccountMechanism,

@@ -1,5 +1,5 @@
 /**
- * The example CDK app: the example access model (examples/app/example-access.ts) on an imported cluster, checked by cdk-nag's
+ * The example CDK app (docs/walkthrough.md): the example access model (examples/app/example-access.ts) on an imported cluster, checked by cdk-nag's
  * AwsSolutions pack. `examples/app/app.ts` synthesizes it; the tests build it the same way.
  */
 import { App, Stack, Validations } from 'aws-cdk-lib';

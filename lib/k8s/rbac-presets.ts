@@ -1,5 +1,5 @@
 /**
- * Ready-made rule sets for the common personas of EKS access walkthroughs. Each preset is what its name says, checked
+ * Ready-made rule sets for the common personas of EKS access (docs/walkthrough.md shows them on one cluster). Each preset is what its name says, checked
  * by the project's own risk catalogue (test/k8s/rbac-presets-risk.test.ts runs `findRisks` over each one bound to a
  * group): the read presets carry no finding above LOW wherever they are bound, the write presets nothing above MEDIUM
  * when bound in one namespace. The README (section k8s) has a table of every preset's rules.
@@ -80,8 +80,8 @@ export class RbacPresets {
   }
 
   /**
-   * The walkthrough's `developer` role, exactly as the seed writes it: pods list, get, create, update (bound in the
-   * `developer` namespace there). Nothing else: no logs, no delete, no exec.
+   * The `developer` role of the aws-auth starting point in docs/walkthrough.md, exactly: pods list, get, create, update
+   * (bound in the `developer` namespace there). Nothing else: no logs, no delete, no exec.
    */
   public static developer(): RbacRule[] {
     return [{ apiGroups: [''], resources: ['pods'], verbs: ['list', 'get', 'create', 'update'] }];

@@ -1,5 +1,5 @@
 /**
- * The seeds' walkthroughs answered offline from the example app's own output: the CDK app (examples/app/example-app.ts, real
+ * docs/walkthrough.md's questions answered offline from the example app's own output: the CDK app (examples/app/example-app.ts, real
  * aws-cdk-lib synth into a temporary cdk.out) and the cdk8s access chart of the same model (lib/k8s AccessChart, real
  * cdk8s synth). No hand-written fixture is involved.
  */

@@ -1,5 +1,5 @@
 /**
- * The example app (examples/app/app.ts): the seeds' walkthroughs on an imported cluster. Asserted on the template, snapshotted,
+ * The example app (examples/app/app.ts): docs/walkthrough.md on an imported cluster. Asserted on the template, snapshotted,
  * checked by cdk-nag AwsSolutions (zero unacknowledged findings) and cfn-lint, and synthesized by the real `cdk` CLI
  * with no AWS credentials.
  */

@@ -6,8 +6,9 @@ import { runSoak } from '../../bench/hardening/soak';
 
 describe('soak with STS faults (short)', () => {
   it('answers every review while STS hangs, fails, throttles and resets', async () => {
-    const f = await runSoak({ seconds: 16, rate: 8, cycleSeconds: 8, warmupSeconds: 4, child: false });
-    expect(f.sent).toBeGreaterThan(100);
+    // One fault cycle (4 s healthy, then 1 s each of hang, 500, throttling, reset); `npm run soak` runs 10 minutes.
+    const f = await runSoak({ seconds: 8, rate: 8, cycleSeconds: 8, warmupSeconds: 2, child: false });
+    expect(f.sent).toBeGreaterThan(50);
     expect(f.unansweredExamples).toEqual([]);
     expect(f.unanswered).toBe(0);
     expect(f.answered).toBe(f.sent);

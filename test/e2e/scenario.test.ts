@@ -1,5 +1,5 @@
 /**
- * The seeds' walkthrough on a real control plane: etcd + kube-apiserver (RBAC) + `eks-access serve` as its
+ * docs/walkthrough.md on a real control plane: etcd + kube-apiserver (RBAC) + `eks-access serve` as its
  * TokenReview webhook + the STS stand-in, driven with real kubectl and tokens from awscli and `eks-access token`.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';

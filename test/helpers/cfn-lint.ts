@@ -63,6 +63,12 @@ export class CfnLintBatch {
     return templates.length;
   }
 
+  /** Adds template files one by one (a sample of an assembly); returns how many were added. */
+  public addFiles(files: readonly string[]): number {
+    files.forEach((f) => this.files.add(f));
+    return files.length;
+  }
+
   public get size(): number {
     return this.files.size;
   }
