@@ -1,6 +1,7 @@
 /**
- * The seeds' walkthroughs (kubectl auth can-i / who-can / access-matrix against a live cluster), answered offline from
- * hand-written fixture manifests (test/analysis/fixtures/walkthrough): aws-auth rows + RBAC + the pinned bootstrap policy.
+ * The questions of docs/walkthrough.md (kubectl auth can-i / who-can / access-matrix against a live cluster), answered
+ * offline from hand-written fixture manifests of the aws-auth era (test/analysis/fixtures/walkthrough): aws-auth rows +
+ * RBAC + the pinned bootstrap policy.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

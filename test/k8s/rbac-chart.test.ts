@@ -179,7 +179,7 @@ describe('RbacPresets', () => {
     expect(RbacPresets.namespaceReadOnly().flatMap((r) => r.resources ?? [])).not.toContain('secrets');
   });
 
-  test('developer is the seed\'s role exactly: pods list, get, create, update', () => {
+  test('developer is the walkthrough\'s aws-auth-era role exactly (docs/walkthrough.md): pods list, get, create, update', () => {
     expect(RbacPresets.developer()).toEqual([{ apiGroups: [''], resources: ['pods'], verbs: ['list', 'get', 'create', 'update'] }]);
   });
 
