@@ -32,12 +32,20 @@ export interface LegitFigures {
   readonly maxMs: number;
 }
 
+export interface LegitOptions {
+  /** Pause between one answer and the next review. */
+  readonly pauseMs: number;
+  /** Keep connections alive (kube-apiserver does), or open one per review (each must win a connection slot). */
+  readonly keepAlive: boolean;
+}
+
 /**
- * Reviews from 127.0.0.1 on a keep-alive client (as kube-apiserver sends them), one after another with `pauseMs`
- * between, each with a fresh token (an STS call), until `running()` is false.
+ * Reviews from 127.0.0.1, one after another, each with a token of its own (a different X-Amz-Date: no identity-cache
+ * hit, so each is an STS call to the stand-in; at most 600 distinct dates, well within the tokens' 15 minutes), until
+ * `running()` is false.
  */
-export async function legitimateClient(target: Target, running: () => boolean, pauseMs: number): Promise<LegitFigures> {
-  const client = new ReviewClient(target.url, target.caPem, 2, target.deadlineMs + 5000);
+export async function legitimateClient(target: Target, running: () => boolean, o: LegitOptions): Promise<LegitFigures> {
+  const client = new ReviewClient(target.url, target.caPem, 2, target.deadlineMs + 5000, o.keepAlive);
   const latencies: number[] = [];
   const otherStatus: Record<string, number> = {};
   const failures: string[] = [];
@@ -45,7 +53,8 @@ export async function legitimateClient(target: Target, running: () => boolean, p
   let failed = 0;
   try {
     while (running()) {
-      const token = (await generateToken({ clusterId: CLUSTER, region: 'us-east-1', credentials: target.users[0] })).token;
+      const now = new Date(Date.now() - (latencies.length % 600) * 1000);
+      const token = (await generateToken({ clusterId: CLUSTER, region: 'us-east-1', credentials: target.users[0], now })).token;
       const a = await client.post(review(token));
       latencies.push(a.ms);
       if (a.status === 200 && a.authenticated) accepted++;
@@ -54,7 +63,7 @@ export async function legitimateClient(target: Target, running: () => boolean, p
         failed++;
         if (failures.length < 5) failures.push(a.failure ?? 'no answer');
       }
-      await new Promise((r) => setTimeout(r, pauseMs));
+      await new Promise((r) => setTimeout(r, o.pauseMs));
     }
   } finally {
     client.close();
@@ -84,11 +93,11 @@ export interface KeepAliveOptions {
   readonly refreshMs: number;
   readonly reconnectMs: number;
   readonly durationMs: number;
-  /** Pause between the legitimate client's reviews. */
-  readonly legitPauseMs: number;
+  readonly legit: LegitOptions;
 }
 
-export interface KeepAliveFigures extends KeepAliveOptions {
+export interface KeepAliveFigures extends Omit<KeepAliveOptions, 'legit'> {
+  readonly legitOptions: LegitOptions;
   /** Holders connected and idle when the legitimate client started (the cap was full). */
   readonly establishedBeforeLegit: number;
   /** Holder connections cut by the server (and reopened) during the run. */
@@ -133,11 +142,11 @@ export async function keepAliveHolders(target: Target, o: KeepAliveOptions): Pro
     }
   };
   const [legit] = await Promise.all([
-    legitimateClient(target, running, o.legitPauseMs),
+    legitimateClient(target, running, o.legit),
     Promise.all(Array.from({ length: o.holders }, (_, i) => holder(i))),
   ]);
   for (const c of conns) c?.socket.destroy();
-  return { ...o, establishedBeforeLegit, holderCuts, holderRequests, legit };
+  return { ...o, legitOptions: o.legit, establishedBeforeLegit, holderCuts, holderRequests, legit };
 }
 
 export interface SlowBodyOptions {
@@ -147,10 +156,11 @@ export interface SlowBodyOptions {
   readonly trickleMs: number;
   readonly reconnectMs: number;
   readonly durationMs: number;
-  readonly legitPauseMs: number;
+  readonly legit: LegitOptions;
 }
 
-export interface SlowBodyFigures extends SlowBodyOptions {
+export interface SlowBodyFigures extends Omit<SlowBodyOptions, 'legit'> {
+  readonly legitOptions: LegitOptions;
   /** Slow bodies whose headers the server had parsed when the legitimate client started. */
   readonly startedBeforeLegit: number;
   /** Slow-body connections the server ended, by the status it answered (0 = closed without an answer). */
@@ -205,9 +215,9 @@ export async function slowBodies(target: Target, o: SlowBodyOptions): Promise<Sl
   legitStarted = true;
   until = Date.now() + o.durationMs;
   const [legit] = await Promise.all([
-    legitimateClient(target, running, o.legitPauseMs),
+    legitimateClient(target, running, o.legit),
     Promise.all(first.map((c, i) => run(c, i))),
   ]);
   for (const c of open) c.socket.destroy();
-  return { ...o, startedBeforeLegit, endedByStatus, opened, legit };
+  return { ...o, legitOptions: o.legit, startedBeforeLegit, endedByStatus, opened, legit };
 }

@@ -233,8 +233,10 @@ function keepAliveSection(f: KeepAliveFigures, reasons: Record<string, number>):
       + 'the per-peer cap) each open a TLS connection, send GET /healthz, and repeat it every '
       + `${f.refreshMs} ms (under the 30 s keep-alive timeout); a holder that is cut reconnects after ${f.reconnectMs} ms. `
       + `${f.establishedBeforeLegit} were connected and idle when the legitimate client started (server.maxConnections 512).`,
-    `- The legitimate client (127.0.0.1, keep-alive, 2 sockets, as kube-apiserver) sent one review after another with `
-      + `${f.legitPauseMs} ms pauses for ${f.durationMs / 1000} s, each with a fresh token (an STS call to the stand-in).`,
+    `- The legitimate client (127.0.0.1) sent one review after another with ${f.legitOptions.pauseMs} ms pauses for `
+      + `${f.durationMs / 1000} s, ${f.legitOptions.keepAlive ? 'on keep-alive connections' : 'each on a new connection (the '
+        + 'hardest case: every review must win a connection slot at the full cap)'}, each with a token of its own (an STS call `
+      + 'to the stand-in, no identity-cache hit).',
     `- During the run the server cut ${f.holderCuts} holder connections (the holders sent ${f.holderRequests} GET /healthz); `
       + `server-side reasons ${JSON.stringify(reasons)}.`,
     '- Before the fix (issue 22): an idle keep-alive connection could not be evicted, and the legitimate client\'s new '
@@ -252,7 +254,9 @@ function slowBodySection(f: SlowBodyFigures, reasons: Record<string, number>): s
       + `${f.contentLength}), then one body byte every ${f.trickleMs} ms; a connection that is cut reconnects after `
       + `${f.reconnectMs} ms. ${f.startedBeforeLegit} had their headers parsed by the server before the legitimate client `
       + `started (server.maxInFlightReviews 256, server.bodyTimeoutMs 5000).`,
-    `- The legitimate client as in 2., for ${f.durationMs / 1000} s.`,
+    `- The legitimate client (127.0.0.1) sent one review after another with ${f.legitOptions.pauseMs} ms pauses for `
+      + `${f.durationMs / 1000} s on ${f.legitOptions.keepAlive ? 'keep-alive connections (as kube-apiserver)' : 'new connections'}, `
+      + 'each with a token of its own (an STS call to the stand-in, no identity-cache hit).',
     `- Slow-body connections opened ${f.opened}; ended by the server with ${JSON.stringify(f.endedByStatus)} (status: `
       + `count; 408 = body not received within server.bodyTimeoutMs); rejected-request reasons ${JSON.stringify(reasons)}.`,
     '- Before the fix (issue 22): a review slot was taken before the body was read, and every legitimate review was '
@@ -285,7 +289,8 @@ async function main(): Promise<void> {
 
   let target = await startTarget({ child: true, users: 1 });
   const keepAlive = await keepAliveHolders(target, {
-    holders: Number(values.holders), peers: 8, refreshMs: 20_000, reconnectMs: 1000, durationMs, legitPauseMs: 100,
+    holders: Number(values.holders), peers: 8, refreshMs: 20_000, reconnectMs: 1000, durationMs,
+    legit: { pauseMs: 100, keepAlive: false },
   });
   const keepAliveText = await serverMetrics(target.metricsUrl);
   const keepAliveReasons = Object.fromEntries(['evicted', 'evicted_idle', 'dropped', 'peer_evicted', 'peer_dropped']
@@ -295,7 +300,8 @@ async function main(): Promise<void> {
 
   target = await startTarget({ child: true, users: 1 });
   const slow = await slowBodies(target, {
-    connections: Number(values.slow), peers: 4, contentLength: 60000, trickleMs: 250, reconnectMs: 100, durationMs, legitPauseMs: 100,
+    connections: Number(values.slow), peers: 4, contentLength: 60000, trickleMs: 250, reconnectMs: 100, durationMs,
+    legit: { pauseMs: 100, keepAlive: true },
   });
   const slowText = await serverMetrics(target.metricsUrl);
   const slowReasons = Object.fromEntries(['body_timeout', 'too_many_reviews', 'aborted']

@@ -32,7 +32,7 @@ describe('capacity attacks (short)', () => {
 
   it('keep-alive holders at the connection cap: every legitimate review is answered (before: ECONNRESET)', async () => {
     target = await startTarget({ users: 1, server: { maxConnections: 40, maxConnectionsPerPeer: 16, keepAliveTimeoutMs: 30000 } });
-    const f = await keepAliveHolders(target, { holders: 48, peers: 4, refreshMs: 500, reconnectMs: 200, durationMs: 3000, legitPauseMs: 100 });
+    const f = await keepAliveHolders(target, { holders: 48, peers: 4, refreshMs: 500, reconnectMs: 200, durationMs: 3000, legit: { pauseMs: 100, keepAlive: false } });
     expect(f.establishedBeforeLegit).toBeGreaterThan(30); // the cap was held when the legitimate client started
     expect(f.holderCuts).toBeGreaterThan(0); // and contested throughout
     expect(f.legit.sent).toBeGreaterThan(0);
@@ -42,7 +42,7 @@ describe('capacity attacks (short)', () => {
 
   it('slow bodies outnumbering the review slots: every legitimate review is answered (before: 429), the bodies get 408', async () => {
     target = await startTarget({ users: 1, server: { maxInFlightReviews: 8, bodyTimeoutMs: 1000 } });
-    const f = await slowBodies(target, { connections: 24, peers: 2, contentLength: 60000, trickleMs: 100, reconnectMs: 100, durationMs: 3000, legitPauseMs: 100 });
+    const f = await slowBodies(target, { connections: 24, peers: 2, contentLength: 60000, trickleMs: 100, reconnectMs: 100, durationMs: 3000, legit: { pauseMs: 100, keepAlive: true } });
     expect(f.startedBeforeLegit).toBe(24);
     expect(f.legit.sent).toBeGreaterThan(0);
     expect(f.legit).toMatchObject({ failed: 0, otherStatus: {} });
