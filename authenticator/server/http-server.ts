@@ -80,10 +80,9 @@ function refuseUnreadableBody(error: unknown, req: IncomingMessage, res: ServerR
     opts.metrics.responses.inc({ code: '408' });
     const reason = `request body not received within ${opts.bodyTimeoutMs} ms (server.bodyTimeoutMs)`;
     opts.logger.warn({ result: 'malformed_request', reason }, 'access denied');
-    // The rest of the body is not waited for: the answer goes out and the connection is closed behind it (Node ends
-    // the socket after a response carrying `Connection: close`; `destroy` covers a peer that does not read it).
-    req.pause();
-    res.once('finish', () => req.socket.destroySoon());
+    // The rest of the body is not waited for: the answer goes out at once and, as it carries `Connection: close`, Node
+    // closes the connection behind it (node lib/_http_server.js `resOnFinish`: `socket.destroySoon()` after the last
+    // response), whatever the sender is still trickling.
     return sendDenial(res, 408, reason, { Connection: 'close' });
   }
   if (!(error instanceof BodyTooLarge)) {

@@ -5,7 +5,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Socket } from 'node:net';
 import { parseConfig } from '../../../authenticator/config';
+import { peerOf } from '../../../authenticator/server/connection-guard';
 import { startWebhookServer, WebhookServer } from '../../../authenticator/server';
 import { generateToken } from '../../../authenticator/token';
 import {
@@ -217,4 +219,15 @@ describe('webhook availability under connection and body floods', () => {
     expect(finalStatus(c)).toBe(200);
     expect(c.received()).toMatch(/"username":"alice"/);
   }, 30000);
+});
+
+describe('peer address of a connection (the per-peer cap\'s key)', () => {
+  it.each([
+    ['127.0.0.2', '127.0.0.2'],
+    ['::ffff:10.0.0.1', '10.0.0.1'], // an IPv4 peer on a dual-stack listener is the same peer as over IPv4
+    ['2001:db8::1', '2001:db8::1'],
+    ['::ffff:abcd', '::ffff:abcd'], // not an IPv4-mapped address: kept whole
+  ])('%s → %s', (remoteAddress, peer) => {
+    expect(peerOf({ remoteAddress } as Socket)).toBe(peer);
+  });
 });
