@@ -31,8 +31,21 @@ export interface ServerSettings {
   readonly headersTimeoutMs: number;
   /** Time allowed for the TLS handshake, counted from the TCP accept; at most headersTimeoutMs. @default 5000 (or headersTimeoutMs if lower) */
   readonly tlsHandshakeTimeoutMs: number;
-  /** Open connections beyond this are dropped at once (Node's `server.maxConnections`). @default 512 */
+  /**
+   * Open connections. At the cap, a new connection evicts the connection inactive longest among those that are silent
+   * (no request yet) or idle (keep-alive between requests); it is dropped only when every open connection is busy
+   * with a request. @default 512
+   */
   readonly maxConnections: number;
+  /**
+   * Open connections from one peer address (an IPv4-mapped IPv6 address counts as its IPv4 address). At the cap, a
+   * new connection from that peer evicts the peer's own silent or idle connection inactive longest, else it is
+   * dropped. kube-apiserver's webhook client (client-go, HTTP/1.1 here) keeps at most 25 idle connections per host
+   * (k8s.io/client-go transport/cache.go `idleConnsPerHost`) and opens more only for concurrent reviews, so 128 leaves
+   * it ample room while one peer can take at most a quarter of the default `maxConnections`.
+   * @default 128 (or maxConnections if lower)
+   */
+  readonly maxConnectionsPerPeer: number;
   /** Reviews being answered at once; more are answered 429 at once (`authenticated: false`). @default 256 */
   readonly maxInFlightReviews: number;
   /**
@@ -44,6 +57,13 @@ export interface ServerSettings {
   readonly metricsAddress: string;
   /** Time allowed to receive the whole request. @default 15000 */
   readonly requestTimeoutMs: number;
+  /**
+   * Time allowed to receive a TokenReview's body once its headers are in; a later body is answered 408 and its
+   * connection closed. A review takes a `maxInFlightReviews` slot only once its body is read, so slow bodies cannot
+   * hold those slots; this bounds how long they hold a connection. kube-apiserver sends its few-KiB body at once.
+   * @default 5000 (or requestTimeoutMs if lower)
+   */
+  readonly bodyTimeoutMs: number;
   /** Idle keep-alive connections are closed after this. @default 30000 */
   readonly keepAliveTimeoutMs: number;
   /** On SIGTERM, in-flight reviews get this long to finish before the process exits. @default 20000 */
@@ -194,10 +214,12 @@ export function parseConfig(doc: unknown, baseDir = process.cwd()): Authenticato
     headersTimeoutMs: s.integer('headersTimeoutMs', 10000, 100, MAX_MS),
     tlsHandshakeTimeoutMs: s.integer('tlsHandshakeTimeoutMs', Math.min(5000, s.integer('headersTimeoutMs', 10000, 100, MAX_MS)), 100, MAX_MS),
     maxConnections: s.integer('maxConnections', 512, 1, 100_000),
+    maxConnectionsPerPeer: s.integer('maxConnectionsPerPeer', Math.min(128, s.integer('maxConnections', 512, 1, 100_000)), 1, 100_000),
     maxInFlightReviews: s.integer('maxInFlightReviews', 256, 1, 100_000),
     metricsPort: s.has('metricsPort') ? s.integer('metricsPort', 0, 0, 65535) : undefined,
     metricsAddress: s.string('metricsAddress', { pattern: /^[0-9a-fA-F.:]+$|^localhost$/, hint: 'an IP address to bind' }) ?? '127.0.0.1',
     requestTimeoutMs: s.integer('requestTimeoutMs', 15000, 100, MAX_MS),
+    bodyTimeoutMs: s.integer('bodyTimeoutMs', Math.min(5000, s.integer('requestTimeoutMs', 15000, 100, MAX_MS)), 100, MAX_MS),
     keepAliveTimeoutMs: s.integer('keepAliveTimeoutMs', 30000, 100, MAX_MS),
     shutdownGraceMs: s.integer('shutdownGraceMs', 20000, 0, MAX_MS),
   };
@@ -223,6 +245,12 @@ export function parseConfig(doc: unknown, baseDir = process.cwd()): Authenticato
   st.rejectUnknown();
   if (server.tlsHandshakeTimeoutMs > server.headersTimeoutMs) {
     throw new ConfigError('server.tlsHandshakeTimeoutMs', `must not exceed server.headersTimeoutMs (${server.headersTimeoutMs})`);
+  }
+  if (server.bodyTimeoutMs > server.requestTimeoutMs) {
+    throw new ConfigError('server.bodyTimeoutMs', `must not exceed server.requestTimeoutMs (${server.requestTimeoutMs}), which bounds the whole request`);
+  }
+  if (server.maxConnectionsPerPeer > server.maxConnections) {
+    throw new ConfigError('server.maxConnectionsPerPeer', `must not exceed server.maxConnections (${server.maxConnections})`);
   }
   if (server.headersTimeoutMs > server.requestTimeoutMs) {
     throw new ConfigError('server.headersTimeoutMs', `must not exceed server.requestTimeoutMs (${server.requestTimeoutMs})`);

@@ -1,9 +1,10 @@
 /**
  * The HTTPS TokenReview webhook: POST /authenticate, GET /healthz, /readyz, /metrics.
  *
- * Deliberate differences from aws-iam-authenticator: a request body limit, header/request/keep-alive timeouts, a TLS
- * handshake timeout, silent connections closed and open connections capped (connection-guard.ts), a cap on reviews
- * in flight answered with a fast 429, TLS 1.2 limited to ECDHE + AEAD suites, a bound on concurrent STS calls,
+ * Deliberate differences from aws-iam-authenticator: a request body limit and deadline, header/request/keep-alive
+ * timeouts, a TLS handshake timeout, silent connections closed and open connections capped in all and per peer, with
+ * silent and idle ones evicted at the caps (connection-guard.ts), a cap on reviews in flight (counted once the body
+ * is read, so slow senders cannot hold it) answered with a fast 429, TLS 1.2 limited to ECDHE + AEAD suites, a bound on concurrent STS calls,
  * `/readyz` that is false until the mappers have started and during shutdown, and a graceful shutdown that lets
  * in-flight reviews finish.
  */
@@ -16,7 +17,7 @@ import { listen } from './listen';
 import { handleTokenReview, ReviewDeps } from './handle-token-review';
 import type { WebhookMetrics } from './metrics';
 import { answerProbe, pathOf, send } from './probes';
-import { BodyTooLarge, readBody } from './read-body';
+import { BodyTimeout, BodyTooLarge, readBody } from './read-body';
 import { denialReview } from './token-review';
 
 /**
@@ -39,8 +40,11 @@ export interface HttpServerOptions {
   readonly headersTimeoutMs: number;
   readonly tlsHandshakeTimeoutMs: number;
   readonly maxConnections: number;
+  readonly maxConnectionsPerPeer: number;
   readonly maxInFlightReviews: number;
   readonly requestTimeoutMs: number;
+  /** A review's body must arrive within this time of its headers, else 408 and the connection is closed. */
+  readonly bodyTimeoutMs: number;
   readonly keepAliveTimeoutMs: number;
   readonly review: ReviewDeps;
   readonly metrics: WebhookMetrics;
@@ -62,16 +66,25 @@ function sendDenial(res: ServerResponse, status: number, reason: string, headers
   send(res, status, JSON_TYPE, JSON.stringify(denialReview('authentication.k8s.io/v1', reason)), headers);
 }
 
-/** Over capacity: a fast, cheap answer (the body is not read) beats making every caller wait. */
-function refuseOverCapacity(req: IncomingMessage, res: ServerResponse, opts: HttpServerOptions): void {
+/** Over capacity: a fast, cheap answer beats making every caller wait. */
+function refuseOverCapacity(res: ServerResponse, opts: HttpServerOptions): void {
   opts.metrics.rejectedRequests.inc({ reason: 'too_many_reviews' });
   opts.metrics.responses.inc({ code: '429' });
-  req.resume();
   const reason = `too many reviews in flight (server.maxInFlightReviews=${opts.maxInFlightReviews}); retry later`;
   sendDenial(res, 429, reason, { 'Retry-After': '1', 'Connection': 'close' });
 }
 
 function refuseUnreadableBody(error: unknown, req: IncomingMessage, res: ServerResponse, opts: HttpServerOptions): void {
+  if (error instanceof BodyTimeout) {
+    opts.metrics.rejectedRequests.inc({ reason: 'body_timeout' });
+    opts.metrics.responses.inc({ code: '408' });
+    const reason = `request body not received within ${opts.bodyTimeoutMs} ms (server.bodyTimeoutMs)`;
+    opts.logger.warn({ result: 'malformed_request', reason }, 'access denied');
+    // The rest of the body is not waited for: the answer goes out at once and, as it carries `Connection: close`, Node
+    // closes the connection behind it (node lib/_http_server.js `resOnFinish`: `socket.destroySoon()` after the last
+    // response), whatever the sender is still trickling.
+    return sendDenial(res, 408, reason, { Connection: 'close' });
+  }
   if (!(error instanceof BodyTooLarge)) {
     opts.metrics.rejectedRequests.inc({ reason: 'aborted' });
     return;
@@ -86,29 +99,29 @@ function refuseUnreadableBody(error: unknown, req: IncomingMessage, res: ServerR
   sendDenial(res, 413, reason, { Connection: 'close' });
 }
 
-/** Reads one TokenReview and answers it. */
-async function review(req: IncomingMessage, res: ServerResponse, opts: HttpServerOptions): Promise<void> {
-  let body: Buffer;
-  try {
-    body = await readBody(req, opts.bodyLimitBytes);
-  } catch (e) {
-    return refuseUnreadableBody(e, req, res, opts);
-  }
-  const outcome = await handleTokenReview(body, opts.review);
-  opts.metrics.responses.inc({ code: String(outcome.statusCode) });
-  send(res, outcome.statusCode, JSON_TYPE, `${JSON.stringify(outcome.body)}\n`);
-}
-
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
-/** POST /authenticate, with at most `maxInFlightReviews` reviews at once. */
+/**
+ * POST /authenticate: reads the body (bounded in size and time), then reviews it with at most `maxInFlightReviews`
+ * reviews at once. The slot is taken only once the body is in: a sender that trickles its body holds a connection
+ * (bounded by the body deadline and the connection caps), never a review slot, so it cannot turn legitimate reviews
+ * into 429s.
+ */
 function authenticateRoute(opts: HttpServerOptions): Handler {
   let reviews = 0;
   return async (req, res) => {
-    if (reviews >= opts.maxInFlightReviews) return refuseOverCapacity(req, res, opts);
+    let body: Buffer;
+    try {
+      body = await readBody(req, { maxBytes: opts.bodyLimitBytes, timeoutMs: opts.bodyTimeoutMs });
+    } catch (e) {
+      return refuseUnreadableBody(e, req, res, opts);
+    }
+    if (reviews >= opts.maxInFlightReviews) return refuseOverCapacity(res, opts);
     reviews++;
     try {
-      await review(req, res, opts);
+      const outcome = await handleTokenReview(body, opts.review);
+      opts.metrics.responses.inc({ code: String(outcome.statusCode) });
+      send(res, outcome.statusCode, JSON_TYPE, `${JSON.stringify(outcome.body)}\n`);
     } finally {
       reviews--;
     }
@@ -202,6 +215,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
   const server = createTlsServer(opts, (req, res) => inFlight.handle(handler, req, res, opts.logger));
   const guard = new ConnectionGuard(server, {
     maxConnections: opts.maxConnections,
+    maxConnectionsPerPeer: opts.maxConnectionsPerPeer,
     firstRequestTimeoutMs: opts.headersTimeoutMs,
     onClosed: (reason) => opts.metrics.closedConnections.inc({ reason }),
   });

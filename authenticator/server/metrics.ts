@@ -82,13 +82,15 @@ export class WebhookMetrics {
     });
     this.rejectedRequests = new Counter({
       name: 'eks_access_webhook_rejected_requests_total',
-      help: 'Requests refused before a review (body_too_large, too_many_reviews, bad_method, not_found, aborted)',
+      help: 'Requests refused before a review (body_too_large, body_timeout, too_many_reviews, bad_method, not_found, aborted)',
       labelNames: ['reason'], registers,
     });
     this.closedConnections = new Counter({
       name: 'eks_access_webhook_closed_connections_total',
-      help: 'Connections the server closed before a request: silent_timeout (no request headers within '
-        + 'server.headersTimeoutMs), evicted (oldest silent one, at server.maxConnections), dropped (at the cap, none silent)',
+      help: 'Connections the server closed to bound them: silent_timeout (no request headers within '
+        + 'server.headersTimeoutMs); at server.maxConnections, evicted (a silent one) or evicted_idle (an idle keep-alive '
+        + 'one), whichever was inactive longest, or dropped (every one busy); at server.maxConnectionsPerPeer, '
+        + 'peer_evicted (that peer\'s own silent or idle one) or peer_dropped (all of that peer\'s busy)',
       labelNames: ['reason'], registers,
     });
     new Gauge({

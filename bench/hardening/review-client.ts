@@ -16,8 +16,9 @@ export interface ReviewAnswer {
 export class ReviewClient {
   private readonly agent: Agent;
 
-  constructor(private readonly url: string, caPem: string, maxSockets: number, private readonly timeoutMs: number) {
-    this.agent = new Agent({ keepAlive: true, maxSockets, ca: caPem });
+  /** `keepAlive: false`: a new connection for every review (each one must get a connection slot). */
+  constructor(private readonly url: string, caPem: string, maxSockets: number, private readonly timeoutMs: number, keepAlive = true) {
+    this.agent = new Agent({ keepAlive, maxSockets, ca: caPem });
   }
 
   post(body: string | Buffer): Promise<ReviewAnswer> {

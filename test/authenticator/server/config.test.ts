@@ -30,8 +30,14 @@ describe('config', () => {
     // The identity TTL is kube-apiserver's webhook cache TTL (2 min) by default: no longer revocation window than its own.
     expect(c.cache).toEqual({ maxEntries: 10000, ttlSeconds: 120, denialTtlSeconds: 0, denialMaxEntries: 1000 });
     expect(c.server).toMatchObject({ tlsHandshakeTimeoutMs: 5000, maxConnections: 512, maxInFlightReviews: 256, metricsAddress: '127.0.0.1' });
+    expect(c.server).toMatchObject({ maxConnectionsPerPeer: 128, bodyTimeoutMs: 5000 });
     expect(c.server.metricsPort).toBeUndefined();
     expect(c.review.deadlineMs).toBeLessThan(10000);
+  });
+
+  it('lowers the per-peer and body defaults to the caps they sit under', () => {
+    const c = parseConfig({ ...minimal, server: { ...minimal.server, maxConnections: 40, headersTimeoutMs: 1000, requestTimeoutMs: 2000 } });
+    expect(c.server).toMatchObject({ maxConnectionsPerPeer: 40, bodyTimeoutMs: 2000 });
   });
 
   it.each([
@@ -50,6 +56,10 @@ describe('config', () => {
     [{ ...minimal, server: { ...minimal.server, headersTimeoutMs: 20000, requestTimeoutMs: 10000 } }, 'server.headersTimeoutMs', /must not exceed/],
     [{ ...minimal, server: { ...minimal.server, tlsHandshakeTimeoutMs: 20000 } }, 'server.tlsHandshakeTimeoutMs', /must not exceed server.headersTimeoutMs/],
     [{ ...minimal, server: { ...minimal.server, maxConnections: 0 } }, 'server.maxConnections', /between 1 and/],
+    [{ ...minimal, server: { ...minimal.server, maxConnections: 64, maxConnectionsPerPeer: 65 } }, 'server.maxConnectionsPerPeer', /must not exceed server.maxConnections \(64\)/],
+    [{ ...minimal, server: { ...minimal.server, maxConnectionsPerPeer: 0 } }, 'server.maxConnectionsPerPeer', /between 1 and/],
+    [{ ...minimal, server: { ...minimal.server, bodyTimeoutMs: 20000 } }, 'server.bodyTimeoutMs', /must not exceed server.requestTimeoutMs \(15000\)/],
+    [{ ...minimal, server: { ...minimal.server, bodyTimeoutMs: 50 } }, 'server.bodyTimeoutMs', /between 100 and/],
     [{ ...minimal, server: { ...minimal.server, maxInFlightReviews: 'many' } }, 'server.maxInFlightReviews', /integer/],
     [{ ...minimal, server: { ...minimal.server, metricsPort: 70000 } }, 'server.metricsPort', /between 0 and 65535/],
     [{ ...minimal, mapping: { backends: [{ type: 'configMap', reservedPrefixes: ['system:', ''] }] } }, 'mapping.backends[0].reservedPrefixes[1]', /non-empty string/],
