@@ -14,7 +14,7 @@ import {
   finalStatus, healthzOnce, openRaw, RawConnection, slowBodyHeaders, trickle,
 } from '../../../bench/hardening/attackers';
 import { ReviewClient } from '../../../bench/hardening/review-client';
-import { startStsStandIn, StsStandIn } from '../../fixtures/sts-standin';
+import { startStsStandIn, StsStandIn } from '../../../harness/sts-standin';
 import { httpsCall, makeTlsFiles, metricValue, review, TlsFiles, tokenReviewBody } from './helpers';
 
 const CLUSTER = 'availability-it';
