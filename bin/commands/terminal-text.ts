@@ -33,3 +33,11 @@ export function hasUnsafeTerminalText(text: string): boolean {
   UNSAFE.lastIndex = 0;
   return found;
 }
+
+/**
+ * Lines for the terminal: each line escaped on its own, then joined by our newlines (and one at the end). A printer
+ * builds one array element per line it means, so a newline inside a value is escaped, never a line break.
+ */
+export function safeLines(lines: readonly string[]): string {
+  return lines.map((l) => `${terminalSafe(l)}\n`).join('');
+}
