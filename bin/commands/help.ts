@@ -4,6 +4,7 @@
  * be parsed without being documented (test/cli-main.test.ts compares `OPTIONS` with `HELP.flags` for every command).
  * Kept free of heavy imports: `eks-access token` loads it on every kubectl call.
  */
+import { OUTPUT_FORMATS } from './cli-flags';
 import { terminalSafe } from './terminal-text';
 
 /** One flag of a command. */
@@ -21,6 +22,8 @@ export interface FlagHelp {
   readonly required?: boolean;
   /** May be given more than once. */
   readonly repeatable?: boolean;
+  /** The only values accepted, when they are a fixed list (shell completion offers them). */
+  readonly choices?: readonly string[];
 }
 
 /** The help of one command. */
@@ -40,7 +43,7 @@ export interface CommandHelp {
 export const OUTPUT_FLAG_MEANING = 'text, json or yaml (with json or yaml, errors are {"error":{"type","message"}} on stdout)';
 
 /** The `-o, --output` entry of the commands with structured output, default text. */
-export const OUTPUT_FLAG: FlagHelp = { name: 'output', short: 'o', value: 'FORMAT', default: 'text', meaning: OUTPUT_FLAG_MEANING };
+export const OUTPUT_FLAG: FlagHelp = { name: 'output', short: 'o', value: 'FORMAT', default: 'text', meaning: OUTPUT_FLAG_MEANING, choices: OUTPUT_FORMATS };
 
 /** The `-h, --help` entry every command has. */
 export const HELP_FLAG: FlagHelp = { name: 'help', short: 'h', meaning: 'print this help and exit 0' };

@@ -35,7 +35,7 @@ export const HELP: CommandHelp = {
     { name: 'live', value: 'FILE', required: true, meaning: 'the live ConfigMap (kubectl -n kube-system get cm aws-auth -o yaml --ignore-not-found; empty = none yet); "-" reads stdin' },
     { name: 'ours', value: 'FILE', required: true, meaning: 'a synthesized manifest file holding our aws-auth ConfigMap (e.g. dist/access.k8s.yaml)' },
     { name: 'force', meaning: 'take over rows someone else wrote for our ARNs, and drop unreadable live rows' },
-    { name: 'output', short: 'o', value: 'FORMAT', default: 'yaml', meaning: 'yaml or json: the merged ConfigMap (there is no text form; with -o json|yaml errors are {"error":{"type","message"}} on stdout)' },
+    { name: 'output', short: 'o', value: 'FORMAT', default: 'yaml', choices: ['yaml', 'json'], meaning: 'yaml or json: the merged ConfigMap (there is no text form; with -o json|yaml errors are {"error":{"type","message"}} on stdout)' },
     HELP_FLAG,
   ],
   notes: 'Exit codes: 0 merged, 3 conflicts or unreadable live rows (nothing printed; --force overrides), 2 usage or input error.',

@@ -23,7 +23,7 @@ export const HELP: CommandHelp = {
   summary: 'Offline: the dangerous permissions of the RBAC good-practices catalogue, who holds them, where, and what grants them.',
   flags: [
     ...COMMON_FLAG_HELP.slice(0, -1),
-    { name: 'fail-on', value: 'SEVERITY', default: 'none: always exit 0', meaning: `exit 1 when a finding is at least this severe (${LEVELS.join(', ')})` },
+    { name: 'fail-on', value: 'SEVERITY', choices: LEVELS, default: 'none: always exit 0', meaning: `exit 1 when a finding is at least this severe (${LEVELS.join(', ')})` },
     ...COMMON_FLAG_HELP.slice(-1),
   ],
   notes: 'Exit codes: 0 done, 1 a finding reached --fail-on, 2 usage or input error.',
