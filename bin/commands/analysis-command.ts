@@ -13,7 +13,7 @@ import { OutputFormat, UsageError } from './cli-flags';
 import { Options, ParsedFlags, strictCommand } from './command-frame';
 import { CommandHelp } from './help';
 
-export { EXIT_ERROR, checkOutput, printWarnings, reportError, usageErrors } from './command-frame';
+export { printWarnings } from './command-frame';
 
 /** Options every analysis command takes. */
 export const COMMON_OPTIONS = {

@@ -36,11 +36,6 @@ export function outputFormatOf(argv: readonly string[], fallback: OutputFormat =
   return found ?? fallback;
 }
 
-/** True when `--output json` was asked for (see {@link outputFormatOf}). */
-export function wantsJson(argv: readonly string[]): boolean {
-  return outputFormatOf(argv) === 'json';
-}
-
 /**
  * An error a command reports with its own type (never plain `Error`) and, when given, its own exit code (the frame's
  * default is 2); `typeInText` also shows the type in the text line (`eks-access verify: FormatError: ...`).

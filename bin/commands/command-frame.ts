@@ -11,18 +11,6 @@ import { CliError, OUTPUT_FORMATS, OutputFormat, UsageError, outputFormatOf } fr
 import { EXIT } from './exit-codes';
 import { CommandHelp, errorLine, renderHelp, usageLine } from './help';
 
-/** Kept for callers of the frame's former constant: usage and input errors. */
-export const EXIT_ERROR = EXIT.usage;
-
-/** Runs `parseArgs`, turning its complaints into `UsageError`s (the frame rewrites their text, see flag-errors.ts). */
-export function usageErrors<T>(parse: () => T): T {
-  try {
-    return parse();
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-}
-
 export type Options = NonNullable<ParseArgsConfig['options']>;
 /** What `parseArgs` gives for `options` with strict flags (positionals allowed or not). */
 export type ParsedFlags<O extends Options, P extends boolean> = ReturnType<typeof parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: P }>>;

@@ -9,9 +9,9 @@ import { distance } from '../../lib/model/model-warnings';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-/** The known name closest to `name`, if it is close enough to be a typo (a third of its length, at least one edit). */
+/** The known name closest to `name`, if it is close enough to be a typo (a third of its length, at least two edits: a swapped pair is two). */
 export function closest(name: string, candidates: Iterable<string>): string | undefined {
-  const limit = Math.max(1, Math.floor(name.length / 3));
+  const limit = Math.max(2, Math.floor(name.length / 3));
   let best: { name: string; d: number } | undefined;
   for (const c of candidates) {
     const d = distance(name, c);
@@ -38,12 +38,10 @@ export function explainParseError(argv: readonly string[], options: Options, all
     if (t.kind === 'option') {
       const known = options[t.name];
       if (!known) {
-        const shown = t.rawName.startsWith('--') ? t.name : t.rawName;
-        const longs = Object.keys(options);
-        const hint = t.rawName.startsWith('--')
-          ? didYouMean(t.name, longs, (c) => `--${c}`)
-          : didYouMean(t.name, Object.values(options).map((o) => o.short).filter((s): s is string => !!s), (c) => `-${c}`);
-        return `Unknown option '${t.rawName.startsWith('--') ? `--${shown}` : shown}'${hint || more}`;
+        // One-letter flags are all one edit apart: a suggestion among them would be a guess, so none is made.
+        const long = t.rawName.startsWith('--');
+        const hint = long ? didYouMean(t.name, Object.keys(options), (c) => `--${c}`) : '';
+        return `Unknown option '${long ? `--${t.name}` : t.rawName}'${hint || more}`;
       }
       if (known.type === 'string' && t.value === undefined) return `${t.rawName} needs a value${more}`;
       if (known.type === 'boolean' && t.inlineValue) return `${t.rawName} takes no value${more}`;
