@@ -113,7 +113,7 @@ const zshText = (s: string) => s.replace(/[[\]:\\]/g, ' ').replace(/\s+/g, ' ').
 
 function zsh(commands: readonly CompletionCommand[]): string {
   const described = commands.map((c) => sq(`${c.name}:${zshText(c.summary)}`)).join('\n    ');
-  const cases = commands.map((c) => {
+  const cases = commands.filter((c) => c.name !== HELP.name).map((c) => {
     const specs = c.flags.map((f) => {
       const kind = valueKind(f);
       const names = f.short ? `{-${f.short},--${f.name}}` : `--${f.name}`;
@@ -141,7 +141,7 @@ ${fnName}() {
   (( CURRENT-- ))
   case $cmd in
     help) _describe -t commands 'eks-access command' commands;;
-    completion) _values 'shell' ${SHELLS.join(' ')};;
+    ${HELP.name}) _arguments '(-h --help)'{-h,--help}'[print this help]' '1:shell:(${SHELLS.join(' ')})';;
 ${cases.join('\n')}
   esac
 }

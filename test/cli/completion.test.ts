@@ -2,8 +2,11 @@
  * `eks-access completion bash|zsh|fish` (issue 25, item 7): generated from the command table and each command's
  * `HELP.flags`, the tables the frame parses with. The bash script is checked by a real bash: `bash -n`, then sourced
  * and asked to complete words the way readline does (COMP_WORDS/COMP_CWORD, then the registered function), for every
- * command and every flag. zsh and fish are not installed here: their scripts are checked for every command and flag.
+ * command and every flag. The zsh and fish scripts are checked for every command and flag, then, where those shells
+ * are installed (apt-get install zsh fish; skipped, and shown as skipped, where not), by `zsh -n` and by fish itself
+ * (`fish -n`, then `complete -C`, fish's own completion of a command line).
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,9 +42,9 @@ async function complete(cases: readonly string[][]): Promise<string[][]> {
 }
 
 describe('bash', () => {
-  it('is valid bash (bash -n)', async () => {
-    const r = await run('bash', ['-n', bashScript]);
-    expect(r).toMatchObject({ code: 0, stderr: '' });
+  it('is valid bash (bash -n)', () => {
+    const r = spawnSync('bash', ['-n', bashScript], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    expect({ status: r.status, stderr: r.stderr, error: r.error?.message }).toEqual({ status: 0, stderr: '', error: undefined });
   });
 
   it('completes commands, flags and fixed values, for eks-access and the kubectl plugin name', async () => {
@@ -91,4 +94,28 @@ it('refuses a shell it does not know, naming the ones it does (exit 2)', async (
   const r = await captureCli(runCli, ['completion', 'powershell']);
   expect(r.code).toBe(2);
   expect(r.stderr).toMatch(/^eks-access completion: say which shell: bash, zsh, fish, not 'powershell'\n/);
+});
+
+const installed = (shell: string) => spawnSync(shell, ['-c', 'exit 0']).status === 0;
+
+(installed('zsh') ? describe : describe.skip)('zsh, run by zsh', () => {
+  it('parses (zsh -n) and registers its function for both program names with compinit', async () => {
+    const file = join(dir, '_eks-access');
+    writeFileSync(file, (await captureCli(runCli, ['completion', 'zsh'])).stdout);
+    expect(await run('zsh', ['-n', file])).toMatchObject({ code: 0, stderr: '' });
+    const r = await run('zsh', ['-f', '-c', `autoload -U compinit && compinit -u -D && source '${file}' && print -r -- $_comps[eks-access] $_comps[kubectl-eks_access]`], { env: { ...process.env, HOME: dir } });
+    expect(r).toMatchObject({ code: 0, stdout: '_eks_access _eks_access\n' });
+  });
+});
+
+(installed('fish') ? describe : describe.skip)('fish, run by fish', () => {
+  it('parses (fish -n) and completes commands, flags and fixed values (complete -C)', async () => {
+    const file = join(dir, 'eks-access.fish');
+    writeFileSync(file, (await captureCli(runCli, ['completion', 'fish'])).stdout);
+    expect(await run('fish', ['-n', file])).toMatchObject({ code: 0, stderr: '' });
+    const lines = ['eks-access mat', 'kubectl-eks_access can-i --fr', 'eks-access risks --fail-on c', 'eks-access merge-aws-auth -o '];
+    const r = await run('fish', ['--no-config', '-c', `source '${file}'; ${lines.map((l) => `complete -C '${l}' | cut -f1 | sort | string join ' '`).join('; ')}`], { env: { ...process.env, HOME: dir } });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim().split('\n')).toEqual(['matrix', '--from', 'critical', 'json yaml']);
+  });
 });
