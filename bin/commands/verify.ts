@@ -7,6 +7,7 @@ import { CliError, UsageError } from './cli-flags';
 import { ParsedFlags, errorType, strictCommand } from './command-frame';
 import { CommandHelp, HELP_FLAG, OUTPUT_FLAG } from './help';
 import { printStructured } from './structured-output';
+import { terminalSafeJson } from './terminal-text';
 
 export const EXIT_CODES = { ok: 0, other: 1, usage: 2, FormatError: 3, STSError: 4, STSThrottling: 5 } as const;
 
@@ -64,7 +65,7 @@ export const run = strictCommand(HELP, OPTIONS, { allowPositionals: false }, asy
       stsCaPem: opts['sts-ca-file'] === undefined ? undefined : readFileSync(opts['sts-ca-file']),
     });
     // The identity is JSON in text mode too (what the reference prints); json is one line, for pipes.
-    if (format === 'text') process.stdout.write(`${JSON.stringify(identity, null, 2)}\n`);
+    if (format === 'text') process.stdout.write(`${terminalSafeJson(JSON.stringify(identity, null, 2))}\n`);
     else printStructured(identity, format, { compactJson: true });
     return EXIT_CODES.ok;
   } catch (e) {
