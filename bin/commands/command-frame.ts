@@ -81,10 +81,9 @@ function yamlError(type: string, message: string): string {
 /**
  * Prints an error (one escaped, prefixed line on stderr, plus the usage line for a usage error when `help` is given;
  * or the `error` object on stdout with `-o json|yaml`) and returns its exit code: the error's own (`CliError`),
- * else 2. `json` true/false is accepted for the callers that only know JSON or text.
+ * else 2.
  */
-export function reportError(e: unknown, format: OutputFormat | boolean, command?: string, help?: CommandHelp): number {
-  const fmt: OutputFormat = format === true ? 'json' : format === false ? 'text' : format;
+export function reportError(e: unknown, fmt: OutputFormat, command?: string, help?: CommandHelp): number {
   const type = errorType(e);
   const message = e instanceof Error ? e.message : String(e);
   if (fmt === 'json') process.stdout.write(`${JSON.stringify({ error: { type, message } })}\n`);
