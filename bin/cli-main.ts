@@ -20,6 +20,8 @@ export const COMMANDS: CommandTable = {
   'snapshot': { summary: 'Read a live cluster\'s access (EKS, aws-auth, RBAC, IAM trust) into a folder', load: () => import('./commands/snapshot') },
   'diff': { summary: 'Drift between the code (cdk.out, manifests) and a live cluster or snapshot', load: () => import('./commands/diff') },
   'import': { summary: 'Write the TypeScript (AccessModel + RBAC chart) that reproduces a snapshot', load: () => import('./commands/import') },
+  // Built for this table: the completion script lists exactly these commands and their flags.
+  'completion': { summary: 'Print a shell completion script (bash, zsh or fish)', load: async () => (await import('./commands/completion')).completionCommand(COMMANDS) },
 };
 
 export function runCli(argv: string[]): Promise<number> {

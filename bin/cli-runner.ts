@@ -6,6 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { exitCodeText } from './commands/exit-codes';
+import { errorLine } from './commands/help';
 import type { CommandHelp } from './commands/help';
 
 /** What a command module exports. */
@@ -44,7 +46,14 @@ function usage(commands: CommandTable): string {
 
 commands:
 ${list}
-`;
+
+${exitCodeText()}`;
+}
+
+/** `unknown command 'X'; did you mean Y?` (escaped: it is whatever was typed or pasted). */
+async function unknownCommandLine(name: string, commands: CommandTable): Promise<string> {
+  const { unknownCommand } = await import('./commands/flag-errors');
+  return errorLine(undefined, unknownCommand(name, Object.keys(commands)));
 }
 
 async function help(topic: string | undefined, commands: CommandTable): Promise<number> {
@@ -52,9 +61,9 @@ async function help(topic: string | undefined, commands: CommandTable): Promise<
     process.stdout.write(usage(commands));
     return 0;
   }
-  const command = commands[topic];
+  const command = Object.hasOwn(commands, topic) ? commands[topic] : undefined;
   if (!command) {
-    process.stderr.write(`eks-access: unknown command '${topic}'\n${usage(commands)}`);
+    process.stderr.write(`${await unknownCommandLine(topic, commands)}${usage(commands)}`);
     return 2;
   }
   const { renderHelp } = await import('./commands/help');
@@ -71,9 +80,10 @@ export async function runCommands(argv: string[], commands: CommandTable): Promi
   // Asked-for help goes to stdout with exit 0; a missing or unknown command is a usage error on stderr.
   if (name === '--help' || name === '-h') return help(undefined, commands);
   if (name === 'help') return help(rest[0], commands);
-  const command = name === undefined ? undefined : commands[name];
+  // Own keys only: `eks-access constructor` is an unknown command, not Object.prototype's.
+  const command = name !== undefined && Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!command) {
-    process.stderr.write(`${name ? `eks-access: unknown command '${name}'\n` : ''}${usage(commands)}`);
+    process.stderr.write(`${name ? await unknownCommandLine(name, commands) : ''}${usage(commands)}`);
     return 2;
   }
   const mod = await command.load();

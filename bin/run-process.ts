@@ -3,6 +3,7 @@
  * the exit code, and an unexpected error is one line on stderr with exit 1, never a stack trace.
  */
 import { endQuietlyOnClosedPipe } from './closed-pipe';
+import { errorLine } from './commands/help';
 
 export function runAsProcess(main: (argv: string[]) => Promise<number>): void {
   endQuietlyOnClosedPipe(process.stdout);
@@ -12,7 +13,7 @@ export function runAsProcess(main: (argv: string[]) => Promise<number>): void {
       process.exitCode = code;
     },
     (err: unknown) => {
-      process.stderr.write(`eks-access: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.stderr.write(errorLine(undefined, err instanceof Error ? err.message : String(err)));
       process.exitCode = 1;
     },
   );

@@ -9,11 +9,11 @@ import { IamPrincipalResolver } from '../../lib/analysis/iam-principals';
 import { countAccessObjects, NoAccessObjectsError } from '../../lib/analysis/inputs/access-objects';
 import { withImplicitGroups } from '../../lib/analysis/subjects';
 import { parseRequest, ParsedRequest } from '../../lib/analysis/request-parse';
-import { UsageError } from './cli-flags';
-import { Options, ParsedFlags, checkOutput, strictCommand } from './command-frame';
-import { CommandHelp, usageLine } from './help';
+import { OutputFormat, UsageError } from './cli-flags';
+import { Options, ParsedFlags, strictCommand } from './command-frame';
+import { CommandHelp } from './help';
 
-export { EXIT_ERROR, checkOutput, printWarnings, reportError, usageErrors } from './command-frame';
+export { printWarnings } from './command-frame';
 
 /** Options every analysis command takes. */
 export const COMMON_OPTIONS = {
@@ -38,28 +38,27 @@ export const NAMESPACE_OPTIONS = {
   'all-namespaces': { type: 'boolean', short: 'A' },
 } as const;
 
-/** An analysis command: `COMMON_OPTIONS` plus its own, positionals allowed (each command checks its own), `--output json|text`. */
+/** An analysis command: `COMMON_OPTIONS` plus its own, positionals allowed (each command checks its own), `-o text|json|yaml`. */
 export function analysisCommand<const O extends Options>(
   help: CommandHelp,
   options: O,
-  body: (parsed: ParsedFlags<O, true>, json: boolean, output: 'json' | 'text') => Promise<number>,
+  body: (parsed: ParsedFlags<O, true>, json: boolean, output: OutputFormat) => Promise<number>,
 ): (argv: string[]) => Promise<number> {
-  return strictCommand(help, options, { allowPositionals: true }, (parsed, json) =>
-    body(parsed, json, checkOutput((parsed.values as { output?: string }).output)));
+  return strictCommand(help, options, { allowPositionals: true }, body);
 }
 
 /** For the commands that take no positional argument. */
-export function noPositionals(positionals: readonly string[], help: CommandHelp): void {
-  if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'\n${usageLine(help)}`);
+export function noPositionals(positionals: readonly string[], _help: CommandHelp): void {
+  if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
 }
 
 /** `VERB RESOURCE [NAME] [-n NS | -A]` of `can-i` and `who-can` → the request. */
 export function requestFrom(
   positionals: readonly string[],
   values: { namespace?: string; 'all-namespaces'?: boolean },
-  help: CommandHelp,
+  _help: CommandHelp,
 ): ParsedRequest {
-  if (positionals.length < 2 || positionals.length > 3) throw new UsageError(`expected VERB RESOURCE [NAME], got ${positionals.length} argument(s)\n${usageLine(help)}`);
+  if (positionals.length < 2 || positionals.length > 3) throw new UsageError(`expected VERB RESOURCE [NAME], got ${positionals.length} argument(s)`);
   checkNamespaceFlags(values);
   const [verb, resource, name] = positionals;
   return parseRequest({ verb, resource, name, namespace: values['all-namespaces'] ? '' : values.namespace });

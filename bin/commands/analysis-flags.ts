@@ -1,10 +1,10 @@
 /** Help entries of the flags the offline analysis commands share (their parser options are in analysis-command.ts). */
-import { FlagHelp, HELP_FLAG } from './help';
+import { FlagHelp, HELP_FLAG, OUTPUT_FLAG } from './help';
 
 /** `COMMON_OPTIONS`: inputs, output format, account, bootstrap roles, help. */
 export const COMMON_FLAG_HELP: FlagHelp[] = [
   { name: 'from', value: 'PATH', repeatable: true, required: true, meaning: 'a cdk.out folder, a manifest file (YAML/JSON) or a folder of manifests' },
-  { name: 'output', short: 'o', value: 'FORMAT', default: 'text', meaning: 'text or json (errors then are {"error":{"type","message"}} on stdout)' },
+  OUTPUT_FLAG,
   { name: 'account', value: 'ID', default: 'none: ${AWS::AccountId} matches any account', meaning: 'account of environment-agnostic stacks' },
   { name: 'no-bootstrap', meaning: "leave out Kubernetes' default roles and bindings (v1.33.13)" },
   HELP_FLAG,

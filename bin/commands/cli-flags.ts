@@ -1,11 +1,10 @@
 /**
- * Flag handling every command shares: the one `UsageError`, `wantsJson`, and `parseFlags` for the commands that parse
- * their own flags (`token`, `verify`). Deliberately tiny and free of heavy imports: kubectl runs `token` on every call
- * without a cached credential.
+ * Flag handling every command shares: the one `UsageError`, the output formats and `outputFormatOf` (decided before
+ * parsing, so parse errors come out in the asked-for format). Deliberately tiny and free of heavy imports: kubectl
+ * runs `token` on every call without a cached credential.
  */
-import { parseArgs, ParseArgsConfig } from 'node:util';
 
-/** A bad or missing flag: the command prints the message (with its usage text, or as JSON) and exits 2. */
+/** A bad or missing flag: the command prints the message (with its usage line, or structured) and exits 2. */
 export class UsageError extends Error {
   constructor(message: string) {
     super(message);
@@ -13,15 +12,37 @@ export class UsageError extends Error {
   }
 }
 
-type Options = NonNullable<ParseArgsConfig['options']>;
-type StrictConfig<O extends Options> = { args: string[]; options: O; strict: true; allowPositionals: false };
+/** The one `-o/--output` vocabulary: `text` for people, `json` and `yaml` for programs (kubectl's `-o json|yaml`). */
+export const OUTPUT_FORMATS = ['text', 'json', 'yaml'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
-/** `parseArgs` over `argv` with strict flags and no positional arguments; unknown flags throw. */
-export function parseFlags<const O extends Options>(argv: string[], options: O): ReturnType<typeof parseArgs<StrictConfig<O>>>['values'] {
-  return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
+const isFormat = (v: string | undefined): v is OutputFormat => (OUTPUT_FORMATS as readonly string[]).includes(v ?? '');
+
+/**
+ * The `-o/--output` format asked for, read from the raw arguments before parsing (so that a parse error is reported
+ * in that format too); the last recognised value wins, as `parseArgs` keeps the last value of a repeated flag.
+ * `fallback` when none is given or the value is not a format (the frame then reports the bad value as a usage error).
+ */
+export function outputFormatOf(argv: readonly string[], fallback: OutputFormat = 'text'): OutputFormat {
+  let found: OutputFormat | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') break;
+    const value = a.startsWith('--output=') ? a.slice('--output='.length)
+      : a.startsWith('-o') && a.length > 2 && !a.startsWith('--') ? a.slice(2)
+        : a === '--output' || a === '-o' ? argv[i + 1] : undefined;
+    if (isFormat(value)) found = value;
+  }
+  return found ?? fallback;
 }
 
-/** True when `--output json` was asked for, decided before parsing so parse errors are JSON too. */
-export function wantsJson(argv: readonly string[]): boolean {
-  return argv.some((a, i) => a === '--output=json' || a === '-ojson' || ((a === '--output' || a === '-o') && argv[i + 1] === 'json'));
+/**
+ * An error a command reports with its own type (never plain `Error`) and, when given, its own exit code (the frame's
+ * default is 2); `typeInText` also shows the type in the text line (`eks-access verify: FormatError: ...`).
+ */
+export class CliError extends Error {
+  constructor(type: string, message: string, readonly exitCode?: number, readonly typeInText = false) {
+    super(message);
+    this.name = type;
+  }
 }

@@ -1,15 +1,17 @@
 /**
  * `eks-access diff --desired PATH... (--live DIR | --cluster NAME [--region R] [--kubeconfig F] [--context C])
- * [--output json]`: drift between the code (a cdk.out and/or manifest folders) and a live cluster (a snapshot folder,
+ * [-o text|json|yaml]`: drift between the code (a cdk.out and/or manifest folders) and a live cluster (a snapshot folder,
  * or a snapshot taken now): access entries, aws-auth rows, RBAC objects and bindings (lib/live/diff).
  * Exit codes: 0 no drift, 1 drift, 2 cannot tell (usage error, unreadable input, or a live source the snapshot could
  * not read) — a CI gate never passes on what it could not see.
  */
 import { UsageError } from './cli-flags';
 import { renderTable } from './text-table';
+import { printStructured } from './structured-output';
+import { safeLines } from './terminal-text';
 import { DriftReport } from '../../lib/live/diff/compare';
 import { driftAgainstCluster, driftBetween } from '../../lib/live/diff/drift';
-import { CommandHelp, usageLine } from './help';
+import { CommandHelp } from './help';
 import { LIVE_FLAG_HELP, LIVE_OPTIONS, liveCommand } from './live-command';
 
 export const OPTIONS = {
@@ -33,7 +35,6 @@ export const HELP: CommandHelp = {
   ],
   notes: 'Exit codes: 0 no drift, 1 drift, 2 cannot tell (usage error, unreadable input, or a live source the snapshot could not read).',
 };
-const USAGE = usageLine(HELP);
 const show = (v: unknown) => (v === undefined ? '-' : Array.isArray(v) ? `[${v.join(', ')}]` : typeof v === 'string' ? v : JSON.stringify(v));
 
 function text(report: DriftReport): string {
@@ -42,18 +43,18 @@ function text(report: DriftReport): string {
   return `${renderTable(['AREA', 'PRINCIPAL / ROW / OBJECT', 'CHANGE (LIVE VS CODE)', 'FIELD', 'CODE', 'LIVE'], rows)}${report.items.length} drifted item(s)\n`;
 }
 
-export const run = liveCommand(HELP, OPTIONS, async (values, json) => {
-  if (!values.desired?.length) throw new UsageError(`--desired PATH is required (cdk.out and/or manifest folders)\n${USAGE}`);
-  if (!values.live === !values.cluster) throw new UsageError(`give exactly one of --live DIR or --cluster NAME\n${USAGE}`);
+export const run = liveCommand(HELP, OPTIONS, async (values, _json, format) => {
+  if (!values.desired?.length) throw new UsageError('--desired PATH is required (cdk.out and/or manifest folders)');
+  if (!values.live === !values.cluster) throw new UsageError('give exactly one of --live DIR or --cluster NAME');
   const opts = { account: values.account };
   const report = values.live
     ? await driftBetween(values.desired, values.live, opts)
     : await driftAgainstCluster(values.desired, { clusterName: values.cluster!, region: values.region, kubeconfig: values.kubeconfig, context: values.context }, opts);
   const code = report.unknown.length ? 2 : report.items.length ? 1 : 0;
-  if (json) process.stdout.write(`${JSON.stringify({ drift: code === 1, cannotTell: report.unknown, items: report.items }, null, 2)}\n`);
+  if (format !== 'text') printStructured({ drift: code === 1, cannotTell: report.unknown, items: report.items }, format);
   else {
     process.stdout.write(text(report));
-    for (const u of report.unknown) process.stderr.write(`cannot tell: ${u}\n`);
+    process.stderr.write(safeLines(report.unknown.map((u) => `cannot tell: ${u}`)));
   }
   return code;
 });

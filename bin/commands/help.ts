@@ -4,6 +4,8 @@
  * be parsed without being documented (test/cli-main.test.ts compares `OPTIONS` with `HELP.flags` for every command).
  * Kept free of heavy imports: `eks-access token` loads it on every kubectl call.
  */
+import { OUTPUT_FORMATS } from './cli-flags';
+import { terminalSafe } from './terminal-text';
 
 /** One flag of a command. */
 export interface FlagHelp {
@@ -20,6 +22,8 @@ export interface FlagHelp {
   readonly required?: boolean;
   /** May be given more than once. */
   readonly repeatable?: boolean;
+  /** The only values accepted, when they are a fixed list (shell completion offers them). */
+  readonly choices?: readonly string[];
 }
 
 /** The help of one command. */
@@ -34,6 +38,12 @@ export interface CommandHelp {
   /** Extra paragraphs (environment variables, exit codes). */
   readonly notes?: string;
 }
+
+/** What `-o/--output` means wherever the output is structured (text is for people; errors follow the format). */
+export const OUTPUT_FLAG_MEANING = 'text, json or yaml (with json or yaml, errors are {"error":{"type","message"}} on stdout)';
+
+/** The `-o, --output` entry of the commands with structured output, default text. */
+export const OUTPUT_FLAG: FlagHelp = { name: 'output', short: 'o', value: 'FORMAT', default: 'text', meaning: OUTPUT_FLAG_MEANING, choices: OUTPUT_FORMATS };
 
 /** The `-h, --help` entry every command has. */
 export const HELP_FLAG: FlagHelp = { name: 'help', short: 'h', meaning: 'print this help and exit 0' };
@@ -70,7 +80,11 @@ export function usageLine(help: CommandHelp): string {
   return `usage: eks-access ${help.name} ${help.synopsis}   (eks-access ${help.name} --help for every flag)`;
 }
 
-/** The CLI's one line for stderr: `eks-access <command>: <message>` (`eks-access: <message>` when no command is named). */
+/**
+ * The CLI's one line for stderr: `eks-access <command>: <message>` (`eks-access: <message>` when no command is named).
+ * Messages carry input (paths, names, server replies): the whole message is escaped, its newlines included, so it
+ * stays one line that cannot move the cursor or forge a second one.
+ */
 export function errorLine(command: string | undefined, message: string): string {
-  return `${command ? `eks-access ${command}: ` : 'eks-access: '}${message}\n`;
+  return `${command ? `eks-access ${command}: ` : 'eks-access: '}${terminalSafe(message)}\n`;
 }

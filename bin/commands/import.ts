@@ -6,7 +6,9 @@ import { writeFileSync } from 'node:fs';
 import { UsageError } from './cli-flags';
 import { loadSources } from '../../lib/analysis/inputs/load-sources';
 import { generateImport } from '../../lib/live/import/generate';
-import { CommandHelp, usageLine } from './help';
+import { CommandHelp } from './help';
+import { printStructured } from './structured-output';
+import { safeLines } from './terminal-text';
 import { LIVE_FLAG_HELP, LIVE_OPTIONS, liveCommand } from './live-command';
 
 export const OPTIONS = {
@@ -26,16 +28,18 @@ export const HELP: CommandHelp = {
   ],
   notes: 'Exit codes: 0 written, 2 usage or input error.',
 };
-const USAGE = usageLine(HELP);
 
-export const run = liveCommand(HELP, OPTIONS, async (values, json) => {
-  if (!values.from || !values.out) throw new UsageError(`--from DIR and --out FILE are required\n${USAGE}`);
+export const run = liveCommand(HELP, OPTIONS, async (values, _json, format) => {
+  if (!values.from || !values.out) throw new UsageError('--from DIR and --out FILE are required');
   const generated = generateImport(await loadSources([values.from]), { accountId: values.account, moduleName: values.module });
   writeFileSync(values.out, generated.source);
-  if (json) process.stdout.write(`${JSON.stringify({ file: values.out, notes: generated.notes }, null, 2)}\n`);
+  if (format !== 'text') printStructured({ file: values.out, notes: generated.notes }, format);
   else {
-    process.stdout.write(`wrote ${values.out}${generated.notes.length ? ` with ${generated.notes.length} NOTE(s):` : ''}\n`);
-    for (const n of generated.notes) process.stdout.write(`  ${n}\n`);
+    // A note is one item, however many lines it has: each of its lines is escaped and indented under it.
+    process.stdout.write(safeLines([
+      `wrote ${values.out}${generated.notes.length ? ` with ${generated.notes.length} NOTE(s):` : ''}`,
+      ...generated.notes.flatMap((n) => n.split('\n').map((l) => `  ${l}`)),
+    ]));
   }
   return 0;
 });

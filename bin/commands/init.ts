@@ -11,17 +11,20 @@
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { createCertificateAuthority, issueServerCertificate } from '../../authenticator/certs';
 import { webhookKubeconfig, webhookServerUrl } from '../../authenticator/server/kubeconfig';
 
-import { CommandHelp, HELP_FLAG, errorLine, renderHelp, usageLine } from './help';
+import { CliError, UsageError } from './cli-flags';
+import { strictCommand } from './command-frame';
+import { CommandHelp, HELP_FLAG, OUTPUT_FLAG } from './help';
+import { printStructured } from './structured-output';
+import { safeLines } from './terminal-text';
 
 export const OPTIONS = {
   'cluster-id': { type: 'string' }, 'dir': { type: 'string' }, 'hostname': { type: 'string', default: 'localhost' },
   'address': { type: 'string', default: '127.0.0.1' }, 'port': { type: 'string', default: '21362' },
-  'force': { type: 'boolean', default: false }, 'output': { type: 'string' }, 'help': { type: 'boolean', short: 'h' },
+  'force': { type: 'boolean', default: false }, 'output': { type: 'string', short: 'o' }, 'help': { type: 'boolean', short: 'h' },
   'ca-key-dir': { type: 'string' }, 'no-ca-key': { type: 'boolean', default: false },
 } as const;
 
@@ -38,7 +41,7 @@ export const HELP: CommandHelp = {
     { name: 'address', value: 'IP', default: OPTIONS.address.default, meaning: 'address the webhook binds; also a SAN unless 0.0.0.0 / ::' },
     { name: 'port', value: 'PORT', default: OPTIONS.port.default, meaning: 'port the webhook listens on' },
     { name: 'force', meaning: 'overwrite existing files (refused without it)' },
-    { name: 'output', value: 'FORMAT', default: 'text', meaning: 'json: the written paths, or {"error":{"type","message"}} on stdout' },
+    OUTPUT_FLAG,
     HELP_FLAG,
   ],
   notes: 'Exit codes: 0 written, 2 usage error, existing files or a failure writing them.',
@@ -57,43 +60,25 @@ export const INIT_FILES = {
 /** The CA private key's file name, in --ca-key-dir. */
 export const CA_KEY_FILE = 'ca-key.pem';
 
-function fail(json: boolean, type: string, message: string): number {
-  if (json) process.stdout.write(`${JSON.stringify({ error: { type, message } })}\n`);
-  else process.stderr.write(`${errorLine(HELP.name, message)}${type === 'UsageError' ? `${usageLine(HELP)}\n` : ''}`);
-  return 2;
-}
-
-export async function run(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: argv, options: OPTIONS, strict: true }));
-  } catch (e) {
-    return fail(argv.includes('json'), 'UsageError', (e as Error).message);
-  }
-  const json = values.output === 'json';
-  if (values.help) {
-    process.stdout.write(renderHelp(HELP));
-    return 0;
-  }
-  if (values.output !== undefined && !json) return fail(false, 'UsageError', `--output must be json, got "${values.output}"`);
+export const run = strictCommand(HELP, OPTIONS, { allowPositionals: false }, async ({ values }, _json, format) => {
   const clusterId = values['cluster-id'];
-  if (!clusterId) return fail(json, 'UsageError', '--cluster-id is required (the cluster ID tokens are signed for)');
-  if (!values.dir) return fail(json, 'UsageError', '--dir is required (where to write the files)');
+  if (!clusterId) throw new UsageError('--cluster-id is required (the cluster ID tokens are signed for)');
+  if (!values.dir) throw new UsageError('--dir is required (where to write the files)');
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) return fail(json, 'UsageError', `--port must be 1..65535, got "${values.port}"`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`--port must be 1..65535, got "${values.port}"`);
   const address = values.address!;
-  if (isIP(address) === 0) return fail(json, 'UsageError', `--address must be an IP address to bind, got "${address}"`);
+  if (isIP(address) === 0) throw new UsageError(`--address must be an IP address to bind, got "${address}"`);
   const hostname = values.hostname!;
 
   const dir = resolve(values.dir);
-  if (values['no-ca-key'] && values['ca-key-dir'] !== undefined) return fail(json, 'UsageError', 'give --ca-key-dir or --no-ca-key, not both');
+  if (values['no-ca-key'] && values['ca-key-dir'] !== undefined) throw new UsageError('give --ca-key-dir or --no-ca-key, not both');
   const caKeyDir = values['no-ca-key'] ? undefined : resolve(values['ca-key-dir'] ?? `${dir}-ca`);
-  if (caKeyDir === dir) return fail(json, 'UsageError', '--ca-key-dir must not be --dir: the CA private key must not sit beside the serving key');
+  if (caKeyDir === dir) throw new UsageError('--ca-key-dir must not be --dir: the CA private key must not sit beside the serving key');
   const paths = Object.fromEntries(Object.entries(INIT_FILES).map(([k, f]) => [k, join(dir, f)])) as Record<keyof typeof INIT_FILES, string>;
   const caKeyPath = caKeyDir === undefined ? undefined : join(caKeyDir, CA_KEY_FILE);
   const existing = [...Object.values(paths), ...(caKeyPath ? [caKeyPath] : [])].filter((p) => existsSync(p));
   if (existing.length > 0 && !values.force) {
-    return fail(json, 'AlreadyExists', `${existing.join(', ')} already exist(s); use --force to overwrite`);
+    throw new CliError('AlreadyExists', `${existing.join(', ')} already exist(s); use --force to overwrite`);
   }
 
   let files;
@@ -121,20 +106,23 @@ export async function run(argv: string[]): Promise<number> {
     write(paths.config, starterConfig(clusterId, address, port), 0o644);
     files = { ...paths, ...(caKeyPath ? { caKey: caKeyPath } : {}) };
   } catch (e) {
-    return fail(json, 'InitError', (e as Error).message);
+    throw new CliError('InitError', (e as Error).message);
   }
-  if (json) {
-    process.stdout.write(`${JSON.stringify({ clusterId, url: webhookServerUrl(hostname, port), files })}\n`);
+  if (format !== 'text') {
+    printStructured({ clusterId, url: webhookServerUrl(hostname, port), files }, format, { compactJson: true });
   } else {
     const caKeyNote = caKeyPath
       ? `CA private key: ${caKeyPath} (kept apart from ${dir}; move it offline — it is needed only to issue a new serving certificate)`
       : 'CA private key: not written (--no-ca-key); a new serving certificate will need a new CA (eks-access init again)';
-    process.stdout.write(`wrote ${Object.values(paths).join('\n      ')}\n${caKeyNote}\n\n`
-      + `kube-apiserver: --authentication-token-webhook-config-file=${files.kubeconfig}\n`
-      + `webhook:        eks-access serve --config ${files.config}\n`);
+    const [first, ...rest] = Object.values(paths);
+    process.stdout.write(safeLines([
+      `wrote ${first}`, ...rest.map((p) => `      ${p}`), caKeyNote, '',
+      `kube-apiserver: --authentication-token-webhook-config-file=${files.kubeconfig}`,
+      `webhook:        eks-access serve --config ${files.config}`,
+    ]));
   }
   return 0;
-}
+});
 
 function starterConfig(clusterId: string, address: string, port: number): string {
   return `# eks-access serve configuration (schema: README, section "webhook")\n${stringify({

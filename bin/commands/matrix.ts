@@ -1,6 +1,6 @@
 /**
  * `eks-access matrix (--as USER [--as-group G]... | --as-arn ARN [--session-name S]) --from PATH... [-n NS | -A]
- * [--output json]`: what one principal may do on every known resource (kubectl access-matrix, offline).
+ * [-o text|json|yaml]`: what one principal may do on every known resource (kubectl access-matrix, offline).
  */
 import {
   COMMON_OPTIONS, NAMESPACE_OPTIONS, PRINCIPAL_OPTIONS, analysisCommand, checkNamespaceFlags, loadAnalysis, noPositionals, principalFrom, printWarnings,
@@ -8,6 +8,8 @@ import {
 import { principalJson } from './analysis-json';
 import { MATRIX_VERBS, accessMatrix, resourceName } from '../../lib/analysis/matrix';
 import { renderTable } from './text-table';
+import { printStructured } from './structured-output';
+import { safeLines } from './terminal-text';
 import { COMMON_FLAG_HELP, NAMESPACE_FLAG_HELP, PRINCIPAL_FLAG_HELP } from './analysis-flags';
 import { CommandHelp } from './help';
 
@@ -21,7 +23,7 @@ export const HELP: CommandHelp = {
   notes: 'Exit codes: 0 answered, 2 usage or input error.',
 };
 
-export const run = analysisCommand(HELP, OPTIONS, async ({ values, positionals }, json) => {
+export const run = analysisCommand(HELP, OPTIONS, async ({ values, positionals }, _json, format) => {
   noPositionals(positionals, HELP);
   checkNamespaceFlags(values);
   const analysis = await loadAnalysis(values);
@@ -29,11 +31,11 @@ export const run = analysisCommand(HELP, OPTIONS, async ({ values, positionals }
   const principal = await principalFrom(analysis, values);
   const namespace = values['all-namespaces'] ? '' : (values.namespace ?? 'default');
   const rows = accessMatrix(analysis, principal, namespace);
-  if (json) {
-    process.stdout.write(`${JSON.stringify({ principal: principalJson(principal), namespace, verbs: MATRIX_VERBS, rows }, null, 2)}\n`);
+  if (format !== 'text') {
+    printStructured({ principal: principalJson(principal), namespace, verbs: MATRIX_VERBS, rows }, format);
     return 0;
   }
-  process.stdout.write(`${principal.display} (user "${principal.user.name}", groups ${principal.user.groups.join(', ')}), namespace ${namespace || '(cluster-wide)'}\n`);
+  process.stdout.write(safeLines([`${principal.display} (user "${principal.user.name}", groups ${principal.user.groups.join(', ')}), namespace ${namespace || '(cluster-wide)'}`]));
   process.stdout.write(renderTable(['NAME', ...MATRIX_VERBS.map((v) => v.toUpperCase())], rows.map((r) => [resourceName(r), ...MATRIX_VERBS.map((v) => (r.verbs[v] ? '✔' : '✖'))])));
   return 0;
 });

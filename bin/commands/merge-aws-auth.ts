@@ -1,5 +1,5 @@
 /**
- * `eks-access merge-aws-auth --live FILE|- --ours FILE [--force] [--output yaml|json]`: the apply path of our aws-auth
+ * `eks-access merge-aws-auth --live FILE|- --ours FILE [--force] [-o yaml|json]`: the apply path of our aws-auth
  * rows that keeps everybody else's (lib/k8s/aws-auth-merge.ts). `--live` is the current ConfigMap
  * (`kubectl -n kube-system get cm aws-auth -o yaml --ignore-not-found`; empty = none yet), `--ours` a synthesized
  * manifest file (e.g. dist/aws-auth.k8s.yaml, written by writeAccessManifests) holding our aws-auth ConfigMap. Prints the merged ConfigMap for
@@ -15,13 +15,16 @@ import { parseAwsAuth } from '../../authenticator/mapper/aws-auth';
 import { ConfigMapLike, mergeAwsAuth } from '../../lib/k8s/aws-auth-merge';
 import { normaliseAwsAuth } from '../../lib/model/aws-auth-rows';
 import { strictCommand } from './command-frame';
+import { printStructured } from './structured-output';
+import { safeLines } from './terminal-text';
 import { InputError, readDocument } from './read-input';
+import { UsageError } from './cli-flags';
 
 import { CommandHelp, HELP_FLAG, errorLine } from './help';
 
 export const OPTIONS = {
   live: { type: 'string' }, ours: { type: 'string' }, force: { type: 'boolean', default: false },
-  output: { type: 'string', short: 'o', default: 'yaml' }, help: { type: 'boolean', short: 'h' },
+  output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' },
 } as const;
 
 export const HELP: CommandHelp = {
@@ -32,7 +35,7 @@ export const HELP: CommandHelp = {
     { name: 'live', value: 'FILE', required: true, meaning: 'the live ConfigMap (kubectl -n kube-system get cm aws-auth -o yaml --ignore-not-found; empty = none yet); "-" reads stdin' },
     { name: 'ours', value: 'FILE', required: true, meaning: 'a synthesized manifest file holding our aws-auth ConfigMap (e.g. dist/access.k8s.yaml)' },
     { name: 'force', meaning: 'take over rows someone else wrote for our ARNs, and drop unreadable live rows' },
-    { name: 'output', short: 'o', value: 'FORMAT', default: OPTIONS.output.default, meaning: 'yaml or json' },
+    { name: 'output', short: 'o', value: 'FORMAT', default: 'yaml', choices: ['yaml', 'json'], meaning: 'yaml or json: the merged ConfigMap (there is no text form; with -o json|yaml errors are {"error":{"type","message"}} on stdout)' },
     HELP_FLAG,
   ],
   notes: 'Exit codes: 0 merged, 3 conflicts or unreadable live rows (nothing printed; --force overrides), 2 usage or input error.',
@@ -53,9 +56,9 @@ function readOurs(path: string): ConfigMapLike {
   return found[0];
 }
 
-export const run = strictCommand(HELP, OPTIONS, { allowPositionals: false, usageAfterErrors: true }, async ({ values }, json) => {
-  if (values.output !== 'yaml' && values.output !== 'json') throw new InputError(`--output must be yaml or json, got "${values.output}"`);
-  if (!values.live || !values.ours) throw new InputError('--live and --ours are required');
+export const run = strictCommand(HELP, OPTIONS, { allowPositionals: false, formats: ['yaml', 'json'] }, async ({ values }, _json, format) => {
+  if (format === 'text') throw new UsageError('--output must be yaml or json');
+  if (!values.live || !values.ours) throw new UsageError('--live and --ours are required');
   const liveDoc = readDocument(values.live);
   if (liveDoc !== null && liveDoc !== undefined && !isAwsAuth(liveDoc)) throw new InputError(`${values.live} is not the aws-auth ConfigMap`);
   const oursCm = readOurs(values.ours);
@@ -68,14 +71,17 @@ export const run = strictCommand(HELP, OPTIONS, { allowPositionals: false, usage
     ...result.unreadable.map((u) => `unreadable live row (a merge would drop it): ${u}`),
   ];
   if (problems.length > 0 && !values.force) {
-    if (json) process.stdout.write(`${JSON.stringify({ error: { type: 'MergeConflict', message: problems.join('; ') }, conflicts: result.conflicts, conflictDetails: result.conflictDetails, unreadable: result.unreadable })}\n`);
-    else process.stderr.write(errorLine(HELP.name, `refusing to write:\n${problems.map((p) => `  ${p}`).join('\n')}`));
+    if (format === 'json') process.stdout.write(`${JSON.stringify({ error: { type: 'MergeConflict', message: problems.join('; ') }, conflicts: result.conflicts, conflictDetails: result.conflictDetails, unreadable: result.unreadable })}\n`);
+    else process.stderr.write(`${errorLine(HELP.name, 'refusing to write:')}${safeLines(problems.map((p) => `  ${p}`))}`);
     return 3;
   }
-  for (const k of result.added) process.stderr.write(`+ ${k}\n`);
-  for (const k of result.removed) process.stderr.write(`- ${k}\n`);
-  for (const k of result.shared) process.stderr.write(`= ${k} (identical row of another writer: kept as theirs, not owned)\n`);
-  for (const k of result.released) process.stderr.write(`~ ${k} (no longer declared, but changed by another writer: kept as theirs)\n`);
-  process.stdout.write(json ? `${JSON.stringify(result.configMap, null, 2)}\n` : YAML.stringify(result.configMap, { lineWidth: 0 }));
+  // The keys are ARNs and names from the live ConfigMap: escaped, one line each.
+  process.stderr.write(safeLines([
+    ...result.added.map((k) => `+ ${k}`),
+    ...result.removed.map((k) => `- ${k}`),
+    ...result.shared.map((k) => `= ${k} (identical row of another writer: kept as theirs, not owned)`),
+    ...result.released.map((k) => `~ ${k} (no longer declared, but changed by another writer: kept as theirs)`),
+  ]));
+  printStructured(result.configMap, format);
   return 0;
 });

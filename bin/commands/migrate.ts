@@ -1,17 +1,20 @@
 /**
- * `eks-access migrate --aws-auth FILE [--output json]`: prints the plan from an aws-auth ConfigMap (a manifest, or
+ * `eks-access migrate --aws-auth FILE [-o text|json|yaml]`: prints the plan from an aws-auth ConfigMap (a manifest, or
  * `kubectl -n kube-system get configmap aws-auth -o yaml|json`; `-` reads stdin) to EKS access entries, with eksctl's
  * rules (lib/k8s/migration-plan.ts). Offline: nothing is created.
  * Exit codes: 0 plan printed (check `canSwitchToApi` / the blockers), 2 usage or input error.
- * With `--output json` errors are `{"error":{"type","message"}}` on stdout.
+ * With `-o json|yaml` errors are `{"error":{"type","message"}}` on stdout.
  */
 import { MigrationPlan, planMigration } from '../../lib/k8s/migration-plan';
 import { strictCommand } from './command-frame';
+import { UsageError } from './cli-flags';
+import { printStructured } from './structured-output';
+import { safeLines } from './terminal-text';
 import { InputError, readDocument } from './read-input';
 
-import { CommandHelp, HELP_FLAG } from './help';
+import { CommandHelp, HELP_FLAG, OUTPUT_FLAG } from './help';
 
-export const OPTIONS = { 'aws-auth': { type: 'string' }, output: { type: 'string', short: 'o', default: 'text' }, help: { type: 'boolean', short: 'h' } } as const;
+export const OPTIONS = { 'aws-auth': { type: 'string' }, output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } } as const;
 
 export const HELP: CommandHelp = {
   name: 'migrate',
@@ -19,7 +22,7 @@ export const HELP: CommandHelp = {
   summary: "Offline: plan the move from an aws-auth ConfigMap to EKS access entries, with eksctl's rules; nothing is created.",
   flags: [
     { name: 'aws-auth', value: 'FILE', required: true, meaning: 'the ConfigMap (manifest, or kubectl get -o yaml|json); "-" reads stdin' },
-    { name: 'output', short: 'o', value: 'FORMAT', default: OPTIONS.output.default, meaning: 'text or json (errors then are {"error":{"type","message"}} on stdout)' },
+    OUTPUT_FLAG,
     HELP_FLAG,
   ],
   notes: 'Exit codes: 0 plan printed (see canSwitchToApi and the blockers), 2 usage or input error.',
@@ -52,15 +55,15 @@ function text(plan: MigrationPlan): string {
   lines.push(plan.canSwitchToApi
     ? 'After creating these entries, authentication mode API is safe.'
     : 'Do not switch to authentication mode API yet: blockers or invalid rows remain.');
-  return `${lines.join('\n')}\n`;
+  return safeLines(lines);
 }
 
-export const run = strictCommand(HELP, OPTIONS, { allowPositionals: false, usageAfterErrors: true }, async ({ values }, json) => {
-  if (values.output !== 'json' && values.output !== 'text') throw new InputError(`--output must be text or json, got "${values.output}"`);
-  if (!values['aws-auth']) throw new InputError('--aws-auth FILE is required');
+export const run = strictCommand(HELP, OPTIONS, { allowPositionals: false }, async ({ values }, _json, format) => {
+  if (!values['aws-auth']) throw new UsageError('--aws-auth FILE is required');
   const doc = readDocument(values['aws-auth']);
   if (doc === null || typeof doc !== 'object') throw new InputError(`${values['aws-auth']} is not an aws-auth ConfigMap (expected a mapping with data.mapRoles/mapUsers/mapAccounts)`);
   const plan = planMigration(doc);
-  process.stdout.write(json ? `${JSON.stringify(plan, null, 2)}\n` : text(plan));
+  if (format === 'text') process.stdout.write(text(plan));
+  else printStructured(plan, format);
   return 0;
 });

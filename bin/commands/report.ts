@@ -1,12 +1,14 @@
 /**
- * `eks-access report --from PATH... [--out access-report.html] [--output json]`: one self-contained HTML page with
- * principals × scopes × resources × verbs, filterable, risks highlighted. `--output json` prints the report data
+ * `eks-access report --from PATH... [--out access-report.html] [-o text|json|yaml]`: one self-contained HTML page with
+ * principals × scopes × resources × verbs, filterable, risks highlighted. `-o json|yaml` prints the report data
  * instead of writing HTML.
  */
 import { promises as fs } from 'node:fs';
 import { COMMON_OPTIONS, analysisCommand, loadAnalysis, noPositionals, printWarnings, resolverOf } from './analysis-command';
 import { buildReportData } from '../../lib/analysis/report/report-data';
 import { renderReportHtml } from '../../lib/analysis/report/report-html';
+import { printStructured } from './structured-output';
+import { safeLines } from './terminal-text';
 
 import { COMMON_FLAG_HELP } from './analysis-flags';
 import { CommandHelp } from './help';
@@ -19,7 +21,7 @@ export const HELP: CommandHelp = {
   summary: 'Offline: one self-contained HTML page with the risks and every principal × scope × resource × verbs, filterable.',
   flags: [
     ...COMMON_FLAG_HELP.slice(0, -1),
-    { name: 'out', value: 'FILE', default: 'access-report.html', meaning: 'where to write the page (with --output json the report data goes to stdout instead)' },
+    { name: 'out', value: 'FILE', default: 'access-report.html', meaning: 'where to write the page (with -o json or yaml the report data goes to stdout instead)' },
     ...COMMON_FLAG_HELP.slice(-1),
   ],
   notes: 'Exit codes: 0 written, 2 usage or input error.',
@@ -30,13 +32,13 @@ export const run = analysisCommand(HELP, OPTIONS, async ({ values, positionals }
   const analysis = await loadAnalysis(values);
   const resolver = resolverOf(analysis);
   const data = await buildReportData(analysis, resolver);
-  if (output === 'json') {
-    process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+  if (output !== 'text') {
+    printStructured(data, output);
     return 0;
   }
   printWarnings(data.warnings, HELP.name);
   const out = values.out ?? 'access-report.html';
   await fs.writeFile(out, renderReportHtml(data));
-  process.stdout.write(`wrote ${out}: ${data.rows.length} access rows, ${data.findings.length} risk findings\n`);
+  process.stdout.write(safeLines([`wrote ${out}: ${data.rows.length} access rows, ${data.findings.length} risk findings`]));
   return 0;
 });

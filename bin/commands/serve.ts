@@ -2,11 +2,12 @@
  * `eks-access serve --config FILE`: runs the TokenReview webhook until SIGTERM/SIGINT. The first signal starts a
  * graceful shutdown (in-flight reviews finish, up to server.shutdownGraceMs); a second one exits at once.
  */
-import { parseArgs } from 'node:util';
 import { ConfigError, loadConfigFile } from '../../authenticator/config';
 import { startWebhookServer } from '../../authenticator/server/webhook-server';
 
-import { CommandHelp, HELP_FLAG, errorLine, renderHelp, usageLine } from './help';
+import { CliError, UsageError } from './cli-flags';
+import { errorType, strictCommand } from './command-frame';
+import { CommandHelp, HELP_FLAG } from './help';
 
 export const OPTIONS = { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } } as const;
 
@@ -18,33 +19,21 @@ export const HELP: CommandHelp = {
     { name: 'config', short: 'c', value: 'FILE', required: true, meaning: 'YAML/JSON config (README, section "The config file"; `eks-access init` writes a starter)' },
     HELP_FLAG,
   ],
-  notes: 'Exit codes: 0 stopped cleanly, 1 failed to start or stop, 2 usage error or invalid config.',
+  notes: 'Exit codes: 0 stopped cleanly, 1 a second signal or a failed shutdown, 2 usage error, invalid config or could not start.',
 };
 
-export async function run(argv: string[]): Promise<number> {
-  let configPath: string | undefined;
-  try {
-    const { values } = parseArgs({ args: argv, options: OPTIONS });
-    if (values.help) {
-      process.stdout.write(renderHelp(HELP));
-      return 0;
-    }
-    configPath = values.config;
-  } catch (e) {
-    process.stderr.write(`${errorLine(HELP.name, (e as Error).message)}${usageLine(HELP)}\n`);
-    return 2;
-  }
-  if (!configPath) {
-    process.stderr.write(`${errorLine(HELP.name, '--config is required')}${usageLine(HELP)}\n`);
-    return 2;
-  }
+export const run = strictCommand(HELP, OPTIONS, { allowPositionals: false }, async ({ values }) => {
+  const configPath = values.config;
+  if (!configPath) throw new UsageError('--config is required');
   let server;
   try {
     server = await startWebhookServer(loadConfigFile(configPath));
   } catch (e) {
-    const where = e instanceof ConfigError ? `invalid config ${configPath}: ` : '';
-    process.stderr.write(errorLine(HELP.name, `${where}${(e as Error).message}`));
-    return e instanceof ConfigError ? 2 : 1;
+    // Could not start (invalid config, an unreadable certificate, the port in use): exit 2, as every command that
+    // cannot run; the type says which.
+    const err = e as Error;
+    throw new CliError(e instanceof ConfigError ? 'ConfigError' : errorType(err) === 'CommandError' ? 'StartError' : errorType(err),
+      `${e instanceof ConfigError ? `invalid config ${configPath}: ` : ''}${err.message}`);
   }
   const running = server;
   return new Promise<number>((resolve) => {
@@ -61,4 +50,4 @@ export async function run(argv: string[]): Promise<number> {
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
   });
-}
+});

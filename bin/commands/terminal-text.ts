@@ -33,3 +33,21 @@ export function hasUnsafeTerminalText(text: string): boolean {
   UNSAFE.lastIndex = 0;
   return found;
 }
+
+/**
+ * JSON text shown to a person (verify's identity): JSON.stringify escapes C0 but leaves DEL, C1, U+2028/2029 and the
+ * bidi controls raw. Each becomes its `\uXXXX` escape: inside a string it means the same character, and outside one
+ * only the indentation's newlines can occur: the text stays the same JSON value.
+ */
+export function terminalSafeJson(json: string): string {
+  // A raw newline in JSON text is indentation (strings carry theirs as \n): it stays.
+  return json.replace(UNSAFE, (ch) => (ch === '\n' ? ch : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`));
+}
+
+/**
+ * Lines for the terminal: each line escaped on its own, then joined by our newlines (and one at the end). A printer
+ * builds one array element per line it means, so a newline inside a value is escaped, never a line break.
+ */
+export function safeLines(lines: readonly string[]): string {
+  return lines.map((l) => `${terminalSafe(l)}\n`).join('');
+}

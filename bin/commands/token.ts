@@ -4,8 +4,10 @@
  * https://github.com/kubernetes-sigs/aws-iam-authenticator/blob/v0.7.18/cmd/aws-iam-authenticator/token.go). Modules
  * are loaded lazily: kubectl runs this on every call without a cached credential.
  */
-import { parseFlags, UsageError } from './cli-flags';
-import { CommandHelp, HELP_FLAG, errorLine, renderHelp, usageLine } from './help';
+import { CliError, UsageError } from './cli-flags';
+import { EXIT } from './exit-codes';
+import { ParsedFlags, errorType, strictCommand } from './command-frame';
+import { CommandHelp, HELP_FLAG, errorLine } from './help';
 import { terminalSafe } from './terminal-text';
 
 export const OPTIONS = {
@@ -40,20 +42,20 @@ export const HELP: CommandHelp = {
     HELP_FLAG,
   ],
   notes: `FIPS and dual-stack endpoints follow AWS_USE_FIPS_ENDPOINT / AWS_USE_DUALSTACK_ENDPOINT=true.
+No -o/--output: the output is the ExecCredential JSON kubectl reads (client.authentication.k8s.io), or the bare token.
 Exit codes: 0 ok, 1 could not get credentials or sign, 2 usage error.`,
 };
 
-function parse(argv: string[]) {
-  const values = parseFlags(argv, OPTIONS);
+function checked(values: ParsedFlags<typeof OPTIONS, false>['values']) {
   const clusterId = values['cluster-id'] ?? process.env.KUBERNETES_AWS_AUTHENTICATOR_CLUSTER_ID;
-  if (!values.help && !clusterId) throw new UsageError('cluster ID not specified (-i/--cluster-id)');
+  if (!clusterId) throw new UsageError('cluster ID not specified (-i/--cluster-id)');
   if (values['session-name'] && values['forward-session-name']) {
     throw new UsageError('cannot specify both --forward-session-name and --session-name');
   }
   if ((values['session-name'] || values['forward-session-name'] || values['external-id']) && !values.role) {
     throw new UsageError('--session-name, --forward-session-name and --external-id need -r/--role');
   }
-  return { ...values, clusterId: clusterId ?? '' };
+  return { ...values, clusterId };
 }
 
 /** Region as the AWS SDK resolves it (env, then the shared config profile), else us-east-1 as the reference. */
@@ -80,7 +82,7 @@ const warnCacheUnusable = (message: string) => process.stderr.write(errorLine(HE
  * The `--cache-token` file of this invocation (authenticator/token/exec-credential-cache.ts says what keys it), or
  * undefined, after one warning, when its directory is refused (authenticator/token/private-file.ts).
  */
-async function tokenCacheFor(opts: ReturnType<typeof parse>) {
+async function tokenCacheFor(opts: ReturnType<typeof checked>) {
   const cache = await import('../../authenticator/token/exec-credential-cache');
   const { cacheDirectoryProblem } = await import('../../authenticator/token/private-file');
   const dir = cache.defaultTokenCacheDir();
@@ -106,18 +108,8 @@ async function tokenCacheFor(opts: ReturnType<typeof parse>) {
   };
 }
 
-export async function run(argv: string[]): Promise<number> {
-  let opts: ReturnType<typeof parse>;
-  try {
-    opts = parse(argv);
-  } catch (e) {
-    process.stderr.write(`${errorLine(HELP.name, (e as Error).message)}${usageLine(HELP)}\n`);
-    return 2;
-  }
-  if (opts.help) {
-    process.stdout.write(renderHelp(HELP));
-    return 0;
-  }
+export const run = strictCommand(HELP, OPTIONS, { allowPositionals: false }, async ({ values }) => {
+  const opts = checked(values);
   // kubectl shows an exec plugin's stderr on every call: keep the SDK's Node-version notice out of it (the package's
   // own `engines` field states which Node versions we support).
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -162,7 +154,8 @@ export async function run(argv: string[]): Promise<number> {
     print(generated.token, generated.expiration);
     return 0;
   } catch (e) {
-    process.stderr.write(errorLine(HELP.name, (e as Error).message));
-    return 1;
+    // No token: exit 1 (the policy's negative answer; kubectl only needs non-zero), typed for the error line's reader.
+    const type = errorType(e);
+    throw new CliError(type === 'CommandError' ? 'TokenError' : type, (e as Error).message, EXIT.negative);
   }
-}
+});

@@ -3,8 +3,11 @@
  * types apart so scripts can react (documented in the README `tokens` section).
  */
 import { readFileSync } from 'node:fs';
-import { parseFlags, UsageError, wantsJson } from './cli-flags';
-import { CommandHelp, HELP_FLAG, errorLine, renderHelp, usageLine } from './help';
+import { CliError, UsageError } from './cli-flags';
+import { ParsedFlags, errorType, strictCommand } from './command-frame';
+import { CommandHelp, HELP_FLAG, OUTPUT_FLAG } from './help';
+import { printStructured } from './structured-output';
+import { terminalSafeJson } from './terminal-text';
 
 export const EXIT_CODES = { ok: 0, other: 1, usage: 2, FormatError: 3, STSError: 4, STSThrottling: 5 } as const;
 
@@ -32,44 +35,23 @@ export const HELP: CommandHelp = {
     { name: 'timeout-ms', value: 'N', default: '10000', meaning: 'STS call timeout' },
     { name: 'sts-connect-to', value: 'H:P', default: 'none', meaning: 'testing only: dial H:P instead of the STS host (TLS name and Host stay the STS host)' },
     { name: 'sts-ca-file', value: 'F', default: 'none: system roots only', meaning: 'extra CA (PEM) trusted for the STS connection' },
-    { name: 'output', short: 'o', value: 'FORMAT', default: 'text', meaning: 'json: identity JSON, or {"error":{"type","message"}} on stdout' },
+    OUTPUT_FLAG,
     HELP_FLAG,
   ],
   notes: 'Exit codes: 0 verified, 3 FormatError, 4 STSError, 5 STSThrottling, 2 usage error, 1 other error.',
 };
 
-function parse(argv: string[]) {
-  const values = parseFlags(argv, OPTIONS);
-  if (values.help) return { ...values, clusterId: '', token: '' };
+/** The flags checked beyond their types. */
+function checked(values: ParsedFlags<typeof OPTIONS, false>['values']) {
   if (!values['cluster-id']) throw new UsageError('cluster ID not specified (-i/--cluster-id)');
   if (values.token === undefined) throw new UsageError('token not specified (-t/--token, or -t - for stdin)');
-  if (values.output !== undefined && values.output !== 'json' && values.output !== 'text') {
-    throw new UsageError(`--output must be json or text, got ${JSON.stringify(values.output)}`);
-  }
   const timeout = values['timeout-ms'];
   if (timeout !== undefined && !/^\d+$/.test(timeout)) throw new UsageError('--timeout-ms must be a whole number');
   return { ...values, clusterId: values['cluster-id'], token: values.token };
 }
 
-export async function run(argv: string[]): Promise<number> {
-  const json = wantsJson(argv);
-  const fail = (type: string, message: string, code: number) => {
-    if (json) process.stdout.write(`${JSON.stringify({ error: { type, message } })}\n`);
-    else process.stderr.write(errorLine(HELP.name, `${type === 'UsageError' ? '' : `${type}: `}${message}`));
-    return code;
-  };
-  let opts: ReturnType<typeof parse>;
-  try {
-    opts = parse(argv);
-  } catch (e) {
-    const code = fail('UsageError', (e as Error).message, EXIT_CODES.usage);
-    if (!json) process.stderr.write(`${usageLine(HELP)}\n`);
-    return code;
-  }
-  if (opts.help) {
-    process.stdout.write(renderHelp(HELP));
-    return 0;
-  }
+export const run = strictCommand(HELP, OPTIONS, { allowPositionals: false }, async ({ values }, _json, format) => {
+  const opts = checked(values);
   const { verifyToken } = await import('../../authenticator/token/verifier');
   const { TokenError } = await import('../../authenticator/errors');
   try {
@@ -82,10 +64,14 @@ export async function run(argv: string[]): Promise<number> {
       stsConnectTo: opts['sts-connect-to'],
       stsCaPem: opts['sts-ca-file'] === undefined ? undefined : readFileSync(opts['sts-ca-file']),
     });
-    process.stdout.write(`${JSON.stringify(identity, null, json ? undefined : 2)}\n`);
+    // The identity is JSON in text mode too (what the reference prints); json is one line, for pipes.
+    if (format === 'text') process.stdout.write(`${terminalSafeJson(JSON.stringify(identity, null, 2))}\n`);
+    else printStructured(identity, format, { compactJson: true });
     return EXIT_CODES.ok;
   } catch (e) {
-    if (e instanceof TokenError) return fail(e.type, e.message, EXIT_CODES[e.type]);
-    return fail('Error', (e as Error).message, EXIT_CODES.other);
+    if (e instanceof TokenError) throw new CliError(e.type, e.message, EXIT_CODES[e.type], true);
+    // Not verified for another reason (an unknown partition, an unreadable --sts-ca-file): exit 1, its own type.
+    const err = e as Error;
+    throw new CliError(errorType(err) === 'CommandError' ? 'VerifyError' : errorType(err), err.message, EXIT_CODES.other, true);
   }
-}
+});

@@ -1,5 +1,5 @@
 /**
- * `eks-access who-can VERB RESOURCE[/SUBRESOURCE] [NAME] [-n NS | -A] --from PATH... [--output json]`: which IAM
+ * `eks-access who-can VERB RESOURCE[/SUBRESOURCE] [NAME] [-n NS | -A] --from PATH... [-o text|json|yaml]`: which IAM
  * principals and Kubernetes subjects may do it, and through which binding or access policy (kubectl-who-can, offline).
  */
 import { assumeChainJson, assumeChains } from '../../lib/analysis/assume-chains';
@@ -7,6 +7,7 @@ import { COMMON_OPTIONS, NAMESPACE_OPTIONS, analysisCommand, loadAnalysis, print
 import { grantJson } from '../../lib/analysis/grant-json';
 import { principalJson, requestJson } from './analysis-json';
 import { renderTable } from './text-table';
+import { printStructured } from './structured-output';
 import { subjectLabel, whoCan } from '../../lib/analysis/who-can';
 import { COMMON_FLAG_HELP, NAMESPACE_FLAG_HELP } from './analysis-flags';
 import { CommandHelp } from './help';
@@ -21,19 +22,19 @@ export const HELP: CommandHelp = {
   notes: 'Exit codes: 0 answered, 2 usage or input error.',
 };
 
-export const run = analysisCommand(HELP, OPTIONS, async ({ values, positionals }, json) => {
+export const run = analysisCommand(HELP, OPTIONS, async ({ values, positionals }, _json, format) => {
   const request = requestFrom(positionals, values, HELP);
   const analysis = await loadAnalysis(values);
   printWarnings([...request.warnings, ...analysis.sources.warnings], HELP.name);
   const result = await whoCan(analysis, resolverOf(analysis), request.attributes);
   const chains = await assumeChains(analysis, resolverOf(analysis), request.attributes);
-  if (json) {
-    process.stdout.write(`${JSON.stringify({
+  if (format !== 'text') {
+    printStructured({
       request: requestJson(request.attributes),
       iamPrincipals: result.iamPrincipals.map((r) => ({ principal: principalJson(r.principal), grant: grantJson(r.grant) })),
       assumeChains: chains.map(assumeChainJson),
       subjects: result.subjects.map((s) => ({ ...s.subject, binding: s.binding, builtIn: !s.fromInputs })),
-    }, null, 2)}\n`);
+    }, format);
     return 0;
   }
   process.stdout.write('IAM PRINCIPALS\n');

@@ -11,8 +11,8 @@ import type { ValidationIssue } from './validate';
 export const GRANT_WITHOUT_MEMBERS_RULE = 'eks-access:group-grant-without-members';
 export const GROUP_NOT_BOUND_RULE = 'eks-access:group-not-bound';
 
-/** Levenshtein distance, small strings only: for "did you mean" suggestions. */
-function distance(a: string, b: string): number {
+/** Levenshtein distance, small strings only: for "did you mean" suggestions (here and in the CLI's flag and command names). */
+export function distance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     let prev = row[0];

@@ -1,5 +1,5 @@
 import { createProgress } from '../../bin/commands/progress';
-import { hasUnsafeTerminalText, terminalSafe } from '../../bin/commands/terminal-text';
+import { hasUnsafeTerminalText, terminalSafe, terminalSafeJson } from '../../bin/commands/terminal-text';
 
 describe('terminalSafe', () => {
   it('escapes ESC, CSI sequences, newlines, C1, separators and bidi controls into visible text', () => {
@@ -43,5 +43,15 @@ describe('createProgress', () => {
       '\r\x1b[2Kreading\\x1b]0;pwned\\x07 3/3',
       '\r\x1b[2K',
     ]);
+  });
+});
+
+describe('terminalSafeJson', () => {
+  it('escapes what JSON.stringify leaves raw, and the text is still the same JSON value', () => {
+    const value = { arn: 'arn:aws:sts::1:assumed-role/x/\u202eevil\u2028\x9b\x7f', c0: '\x1b[2J' };
+    const shown = terminalSafeJson(JSON.stringify(value, null, 2));
+    expect(hasUnsafeTerminalText(shown.replace(/\n/g, ''))).toBe(false);
+    expect(JSON.parse(shown)).toEqual(value);
+    expect(shown).toContain('\\u202e');
   });
 });

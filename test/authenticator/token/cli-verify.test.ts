@@ -61,7 +61,7 @@ test.each([
 test.each([
   [['-t', 'x'], EXIT_CODES.usage, 'cluster ID not specified'],
   [['-i', 'c'], EXIT_CODES.usage, 'token not specified'],
-  [['-i', 'c', '-t', 'x', '--output', 'yaml'], EXIT_CODES.usage, '--output must be json or text'],
+  [['-i', 'c', '-t', 'x', '--output', 'xml'], EXIT_CODES.usage, '--output must be text, json or yaml'],
   [['-i', 'c', '-t', 'x', '--bogus'], EXIT_CODES.usage, "Unknown option '--bogus'"],
   [['-i', 'c', '-t', 'x', '--partition', 'aws-moon'], EXIT_CODES.other, 'VerifyOptions.partition "aws-moon" is unknown'],
   [['-i', 'c', '-t', 'x', '--sts-ca-file', '/nonexistent/ca.pem'], EXIT_CODES.other, 'ENOENT'],
