@@ -28,6 +28,11 @@ export function run(
       clearTimeout(timer);
       resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
     });
+    // A child that exits without reading its stdin (fish -n, a failing command) closes the pipe: EPIPE here is not the
+    // command's failure, its exit code is.
+    child.stdin.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') reject(err);
+    });
     child.stdin.end(opts.input ?? '');
   });
 }
