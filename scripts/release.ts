@@ -2,7 +2,8 @@
  * The release, scripted (docs/releasing.md says when to run which step):
  *
  *   npm run release -- plan                 the next version and its CHANGELOG section, from the commits since the last tag
- *   npm run release -- prepare              writes both (package.json, CHANGELOG.md), commits, tags v<version>
+ *   npm run release -- prepare              writes both (package.json, CHANGELOG.md, the Dockerfile's ARG VERSION),
+ *                                           commits, tags v<version>
  *   npm run release -- publish              DRY RUN (the default): checks every artifact `npm run package` wrote
  *                                           carries this version, names missing credentials, prints publib's commands
  *   npm run release -- publish --no-dry-run runs those commands (CI, with the registries' credentials)
@@ -17,7 +18,7 @@
  * rather than dropped.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { checkArtifacts, CREDENTIALS, PackageJsonForRelease, Target, TARGETS } from './release-artifacts';
 
@@ -178,7 +179,14 @@ export function prepare(cwd: string, p: Plan): string {
     // the first release writes the file
   }
   writeFileSync(changelogPath, withSection(changelog, p.version, p.section));
-  git(cwd, ['add', 'package.json', 'CHANGELOG.md']);
+  const files = ['package.json', 'CHANGELOG.md'];
+  // The image's version label and the build stage's check (Dockerfile `ARG VERSION=`) follow package.json.
+  const dockerfile = join(cwd, 'Dockerfile');
+  if (existsSync(dockerfile)) {
+    writeFileSync(dockerfile, readFileSync(dockerfile, 'utf8').replace(/^ARG VERSION=\S+$/m, `ARG VERSION=${p.version}`));
+    files.push('Dockerfile');
+  }
+  git(cwd, ['add', ...files]);
   git(cwd, ['commit', '--quiet', '-m', `chore(release): ${p.version}`]);
   git(cwd, ['tag', '-a', tag, '-m', `cdk-eks-access ${p.version}`]);
   return tag;

@@ -77,6 +77,7 @@ beforeAll(() => {
   writeFileSync(join(repo, 'package.json'), `${JSON.stringify(PKG, null, 2)}\n`);
   writeFileSync(join(repo, 'CHANGELOG.md'), '# Changelog\n\nIntro.\n\n## 0.1.0 (unreleased)\n\nThe first version, by hand.\n');
   writeFileSync(join(repo, '.gitignore'), 'dist/\nstage/\n');
+  writeFileSync(join(repo, 'Dockerfile'), 'ARG VERSION=0.1.0\nFROM scratch\n');
   git('add', '.');
   git('commit', '--quiet', '-m', 'initial: not a conventional history');
 });
@@ -175,6 +176,8 @@ describe('the release on a scratch repository', () => {
     expect(release('prepare').code).toBe(0);
     expect(git('describe', '--tags', '--exact-match')).toBe('v0.2.0');
     expect(JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).version).toBe('0.2.0');
+    expect(readFileSync(join(repo, 'Dockerfile'), 'utf8')).toBe('ARG VERSION=0.2.0\nFROM scratch\n');
+    expect(git('status', '--porcelain')).toBe('');
     const changelog = readFileSync(join(repo, 'CHANGELOG.md'), 'utf8');
     expect(changelog.indexOf('## 0.2.0 (2026-12-06)')).toBeLessThan(changelog.indexOf('## 0.1.0 (2026-12-06)'));
     expect(changelog).toMatch(/### Breaking changes\n\n- a typo \([0-9a-f]{7}\)\n\n### Features\n\n- \*\*cli:\*\* shell completion/);
