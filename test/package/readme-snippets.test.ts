@@ -130,6 +130,31 @@ describe("the README's TypeScript snippets", () => {
   }, 120_000);
 });
 
+describe("the README's first screen is for users", () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const lines = readme.split('\n');
+
+  it('says what the package does, then how to install it (now and from the registries), then how to use it', () => {
+    const at = (re: RegExp): number => lines.findIndex((l) => re.test(l));
+    expect(at(/^Declare, in one typed program/)).toBeLessThan(at(/^## Install$/));
+    expect(at(/^## Install$/)).toBeLessThan(at(/^## Use it in your app$/));
+    const install = readme.slice(readme.indexOf('<!-- section:install -->'), readme.indexOf('<!-- /section:install -->'));
+    expect(install).toMatch(/^\*\*Works now[^\n]*\*\*/m);
+    expect(install).toMatch(/^\*\*From release day[^\n]*\*\*/m);
+  });
+
+  it('keeps the contributor commands `npm ci` and `npm test` within its first 40 lines', () => {
+    const first = lines.slice(0, 40);
+    expect(first.some((l) => /^npm ci\b/.test(l))).toBe(true);
+    expect(first.some((l) => /^npm test\b/.test(l))).toBe(true);
+  });
+
+  it('has one quick start (the Python one is its translation, inside it)', () => {
+    const quickStarts = lines.filter((l) => /^#+ .*quick start/i.test(l));
+    expect(quickStarts).toEqual(['### Python quick start']);
+  });
+});
+
 describe('the README and the CLI name the same files', () => {
   it("merge-aws-auth's --ours is the aws-auth file writeAccessManifests writes, as in the README's apply steps", async () => {
     const { HELP } = await import('../../bin/commands/merge-aws-auth');
