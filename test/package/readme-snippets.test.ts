@@ -13,14 +13,15 @@
  *   prose gives it (GIVENS: `stack`, `cluster`, `app`/`k8sApp` (cdk8s), the TLS PEMs) in a `this: Stack` function.
  * Every block may use `model`, the AccessModel the README builds in "Use it in your app".
  *
+ * The snippets are written under the OS temp dir; every bare module name resolves to this repository's node_modules.
  * npm test builds dist/ first.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import * as ts from 'typescript';
 
 const ROOT = join(__dirname, '..', '..');
-const OUT = join(ROOT, 'test-artifacts', 'readme-snippets'); // inside the repository: node_modules is found by walking up
 
 /** What the README's prose hands a fragment, as parameters of the function its body becomes. */
 const GIVENS = [
@@ -83,16 +84,18 @@ function compile(files: string[]): string[] {
     skipLibCheck: true,
     noEmit: true,
     types: ['node'],
+    typeRoots: [join(ROOT, 'node_modules', '@types')],
     baseUrl: ROOT,
-    // The package as installed: its `types`/`typesVersions` point at these declarations.
+    // The package as installed: its `types`/`typesVersions` point at these declarations; its peers from node_modules.
     paths: {
       'cdk-eks-access': ['dist/lib/index.d.ts'],
       'cdk-eks-access/analysis': ['dist/lib/analysis/index.d.ts'],
       'cdk-eks-access/authenticator': ['dist/authenticator/index.d.ts'],
+      '*': ['node_modules/*', 'node_modules/@types/*'],
     },
   });
   return ts.getPreEmitDiagnostics(program).filter((d) => d.category === ts.DiagnosticCategory.Error).map((d) => {
-    const where = d.file && d.start !== undefined ? `${relative(ROOT, d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start).line + 1}` : '';
+    const where = d.file && d.start !== undefined ? `${d.file.fileName.includes('cdk-eks-access-readme-') ? d.file.fileName.replace(/^.*[\\/]/, '') : relative(ROOT, d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start).line + 1}` : '';
     return `${where}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
   });
 }
@@ -100,14 +103,18 @@ function compile(files: string[]): string[] {
 describe("the README's TypeScript snippets", () => {
   let snippets: Snippet[];
   let packageExports: string[];
+  let OUT: string;
 
   beforeAll(() => {
     if (!existsSync(join(ROOT, 'dist', 'lib', 'index.d.ts'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
     snippets = codeBlocks(readFileSync(join(ROOT, 'README.md'), 'utf8')).filter((b) => b.lang === 'ts' || b.lang === 'typescript');
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     packageExports = Object.keys(require(join(ROOT, 'dist', 'lib', 'index.js')) as object).filter((n) => /^[A-Za-z_]\w*$/.test(n));
-    rmSync(OUT, { recursive: true, force: true });
-    mkdirSync(OUT, { recursive: true });
+    OUT = mkdtempSync(join(tmpdir(), 'cdk-eks-access-readme-'));
+  });
+
+  afterAll(() => {
+    if (OUT) rmSync(OUT, { recursive: true, force: true });
   });
 
   it('compile against the built package, each as written', () => {
