@@ -10,9 +10,10 @@
  *   PACKAGE_STRICT=1 npm run package    also fail when a registry does not serve a dependency (release machines)
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { checkArtifacts, PackageJsonForRelease, Target, TARGETS } from './release-artifacts';
+import { checkArtifacts, goPackageName, PackageJsonForRelease, Target, TARGETS } from './release-artifacts';
 
 const ROOT = join(__dirname, '..').replace(/[\\/]dist$/, '');
 
@@ -66,19 +67,59 @@ interface TargetResult {
   readonly seconds: number;
   readonly ok: boolean;
   readonly unresolved?: string;
+  /** How it was built, when not as usual. */
+  readonly note?: string;
 }
 
-function buildTarget(target: Target): TargetResult {
-  const started = Date.now();
-  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'jsii-pacmak', 'bin', 'jsii-pacmak'), '--targets', target], {
+/**
+ * The jsii peers whose Go modules a module proxy may not serve (the cdk8s team's `cdk8s-core-go`, `cdk8s-plus-go`):
+ * jsii-pacmak can generate their Go bindings from the same jsii assemblies this package compiles against
+ * (node_modules/<peer>/.jsii), and then builds our module against them through its `local.go.mod` replace directives.
+ */
+const GO_LOCAL_PEERS = ['cdk8s', 'cdk8s-plus-28'];
+
+function pacmak(args: string[]): { status: number | null; output: string } {
+  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'jsii-pacmak', 'bin', 'jsii-pacmak'), ...args], {
     cwd: ROOT, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024,
     env: { ...process.env, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: process.versions.node.split('.')[0] },
   });
+  return { status: r.status, output: `${r.stdout ?? ''}${r.stderr ?? ''}` };
+}
+
+/**
+ * Go, when the proxy does not serve a cdk8s Go module: generated again in a scratch folder together with the peers'
+ * bindings, `go mod tidy` + `go build ./...` of all of them (jsii-pacmak's Go target), and only our module copied to
+ * dist/go — its go.mod still requires the peers' published modules, as the one published must.
+ */
+function buildGoWithLocalPeers(pkg: PackageJsonForRelease): { status: number | null; output: string } {
+  const scratch = mkdtempSync(join(tmpdir(), 'cdk-eks-access-go-'));
+  try {
+    const r = pacmak(['--targets', 'go', '--outdir', scratch, '.', ...GO_LOCAL_PEERS.map((p) => join('node_modules', p))]);
+    if (r.status === 0) {
+      const name = goPackageName(pkg);
+      const target = join(ROOT, pkg.jsii?.outdir ?? 'dist', 'go', name);
+      rmSync(target, { recursive: true, force: true });
+      cpSync(join(scratch, 'go', name), target, { recursive: true });
+    }
+    return r;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+function buildTarget(target: Target, pkg: PackageJsonForRelease): TargetResult {
+  const started = Date.now();
+  let r = pacmak(['--targets', target]);
+  let note: string | undefined;
+  const missingGoPeer = target === 'go' && r.status !== 0 ? unresolvedDependency(r.output) : undefined;
+  if (missingGoPeer && /cdk8s-team\//.test(missingGoPeer)) {
+    r = buildGoWithLocalPeers(pkg);
+    note = `compiled against Go bindings of ${GO_LOCAL_PEERS.join(', ')} generated here (the module proxy does not serve ${missingGoPeer})`;
+  }
   const seconds = Math.round((Date.now() - started) / 1000);
-  const output = `${r.stdout ?? ''}${r.stderr ?? ''}`;
-  if (r.status === 0) return { target, seconds, ok: true };
-  const unresolved = unresolvedDependency(output);
-  if (!unresolved) process.stderr.write(output.split('\n').filter((l) => !l.startsWith('!!')).join('\n'));
+  if (r.status === 0) return { target, seconds, ok: true, note };
+  const unresolved = unresolvedDependency(r.output);
+  if (!unresolved) process.stderr.write(r.output.split('\n').filter((l) => !l.startsWith('!!')).join('\n'));
   return { target, seconds, ok: false, unresolved };
 }
 
@@ -92,13 +133,13 @@ function main(): void {
   const { build, skipped } = packageTargets(process.env);
   for (const s of skipped) process.stdout.write(`skip ${s}\n`);
   // One jsii-pacmak run per target: a target that cannot build here does not stop the others, and each is timed.
-  const results = build.map(buildTarget);
+  const results = build.map((t) => buildTarget(t, pkg));
   const checks = new Map(checkArtifacts(ROOT, pkg, results.filter((r) => r.ok).map((r) => r.target)).map((c) => [c.target, c]));
   let failed = false;
   for (const r of results) {
     const check = checks.get(r.target);
     if (r.ok && check && !check.problem) {
-      process.stdout.write(`ok   ${r.target.padEnd(6)} ${String(r.seconds).padStart(4)} s  ${check.files.join(', ')}\n`);
+      process.stdout.write(`ok   ${r.target.padEnd(6)} ${String(r.seconds).padStart(4)} s  ${check.files.join(', ')}${r.note ? ` — ${r.note}` : ''}\n`);
     } else if (r.unresolved) {
       process.stdout.write(`NOT BUILT ${r.target} (${r.seconds} s): the registry does not serve ${r.unresolved}; the generated code was not compiled here\n`);
     } else {
