@@ -4,8 +4,7 @@
  * with its default) and the `OPTIONS` it parses. The table is a parameter so that the container image's entry
  * (bin/eks-access-webhook.ts) bundles only the webhook's commands.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { packageVersion } from '../authenticator/server/build-info';
 import { exitCodeText } from './commands/exit-codes';
 import { errorLine } from './commands/help';
 import type { CommandHelp } from './commands/help';
@@ -25,18 +24,8 @@ export interface CliCommand {
 
 export type CommandTable = Record<string, CliCommand>;
 
-/** The version of the installed package (package.json above this file, from bin/ or dist/bin/). */
-export function packageVersion(): string {
-  for (let dir = __dirname; dirname(dir) !== dir; dir = dirname(dir)) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'cdk-eks-access' && pkg.version) return pkg.version;
-    } catch {
-      // no package.json here; keep walking up
-    }
-  }
-  return 'unknown';
-}
+/** The version of the installed package (the one function the `build_info` metric uses too). */
+export { packageVersion };
 
 function usage(commands: CommandTable): string {
   const width = Math.max(...Object.keys(commands).map((n) => n.length));

@@ -33,7 +33,7 @@ export const HELP: CommandHelp = {
   summary: 'Merge our aws-auth rows into the live ConfigMap, keeping rows written by others; prints the result for kubectl replace -f -.',
   flags: [
     { name: 'live', value: 'FILE', required: true, meaning: 'the live ConfigMap (kubectl -n kube-system get cm aws-auth -o yaml --ignore-not-found; empty = none yet); "-" reads stdin' },
-    { name: 'ours', value: 'FILE', required: true, meaning: 'a synthesized manifest file holding our aws-auth ConfigMap (e.g. dist/access.k8s.yaml)' },
+    { name: 'ours', value: 'FILE', required: true, meaning: 'a synthesized manifest file holding our aws-auth ConfigMap (e.g. dist/aws-auth.k8s.yaml, which writeAccessManifests writes in the ConfigMap modes)' },
     { name: 'force', meaning: 'take over rows someone else wrote for our ARNs, and drop unreadable live rows' },
     { name: 'output', short: 'o', value: 'FORMAT', default: 'yaml', choices: ['yaml', 'json'], meaning: 'yaml or json: the merged ConfigMap (there is no text form; with -o json|yaml errors are {"error":{"type","message"}} on stdout)' },
     HELP_FLAG,

@@ -1,3 +1,5 @@
+// First: names the optional cdk8s peers when they are missing, before any chart module requires them.
+import './cdk8s-peers';
 export * from './rbac-rule';
 export * from './rbac-subject';
 export * from './rbac-chart';

@@ -39,15 +39,26 @@ if (process.env.WITH_WEBHOOK !== '0') new AuthenticatorFunction(stack, 'Webhook'
 app.synth();
 `;
 
-/** The README's "Use it in your app" section: its install line and its stack, as a user copies them. */
-function readmeUse(): { installLine: string; stackTs: string; commands: string } {
+/** A README section between its `<!-- section:NAME -->` markers. */
+function readmeSection(name: string): string {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('<!-- section:use -->'), readme.indexOf('<!-- /section:use -->'));
-  const blocks = [...section.matchAll(/```(\w+)\n([\s\S]*?)```/g)].map((m) => ({ lang: m[1], code: m[2] }));
+  return readme.slice(readme.indexOf(`<!-- section:${name} -->`), readme.indexOf(`<!-- /section:${name} -->`));
+}
+
+/**
+ * The README's install lines (section "install": the local tarball, which works now, and the registry, from release
+ * day) and its "Use it in your app" stack and commands, as a user copies them.
+ */
+function readmeUse(): { installLine: string; localInstallLine: string; stackTs: string; commands: string } {
+  const install = readmeSection('install');
+  const registry = /^npm install cdk-eks-access [^\n]*$/m.exec(install);
+  const local = /^npm install \S+\.tgz [^\n]*$/m.exec(install);
+  const blocks = [...readmeSection('use').matchAll(/```(\w+)\n([\s\S]*?)```/g)].map((m) => ({ lang: m[1], code: m[2] }));
   const sh = blocks.filter((b) => b.lang === 'sh');
   const stack = blocks.find((b) => b.lang === 'ts');
-  if (sh.length < 2 || !stack) throw new Error('README section "use" needs an install block, a ```ts stack and a block of commands');
-  return { installLine: sh[0].code.trim(), stackTs: stack.code, commands: sh[1].code };
+  if (!registry || !local) throw new Error('README section "install" needs `npm install cdk-eks-access …` and `npm install <tarball>.tgz …` lines');
+  if (sh.length < 1 || !stack) throw new Error('README section "use" needs a ```ts stack and a block of commands');
+  return { installLine: registry[0].trim(), localInstallLine: local[0].trim(), stackTs: stack.code, commands: sh[0].code };
 }
 
 interface Run { readonly code: number; readonly stdout: string; readonly stderr: string }
@@ -132,10 +143,17 @@ afterAll(() => {
 });
 
 describe('cdk-eks-access installed from its tarball into a fresh JavaScript CDK app', () => {
-  it("the README's install line names the package and exactly the peers installed here", () => {
+  it("the README's install lines name the package and exactly the peers installed here", () => {
     const words = readmeUse().installLine.split(/\s+/);
     expect(words.slice(0, 2)).toEqual(['npm', 'install']);
     expect(words.slice(2).sort()).toEqual(['cdk-eks-access', ...PEERS.map((p) => p.replace(/@[^@]+$/, ''))].sort());
+    const local = readmeUse().localInstallLine.split(/\s+/);
+    expect(local.slice(3).sort()).toEqual(PEERS.map((p) => p.replace(/@[^@]+$/, '')).sort());
+  });
+
+  it("the README's local install line names the tarball `npm run package` writes (jsii-pacmak's js target: dist/js)", () => {
+    const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+    expect(readmeUse().localInstallLine.split(/\s+/)[2]).toMatch(new RegExp(`/dist/js/cdk-eks-access@${version.replace(/\./g, '\\.')}\\.jsii\\.tgz$`));
   });
 
   it("synthesizes the README's stack as written, and its report and can-i commands answer from that cdk.out", async () => {

@@ -47,9 +47,11 @@ describe('the jsii build', () => {
 
   it('.jsii holds the construct API (model, aws, k8s, deploy) and nothing of the analysis', () => {
     const assembly = JSON.parse(readFileSync(join(ROOT, '.jsii'), 'utf8')) as {
-      name: string; types: Record<string, { kind: string }>; targets: { python?: { distName: string; module: string } };
+      name: string; types: Record<string, { kind: string }>; targets: { python?: { distName: string; module: string } } & Record<string, unknown>;
     };
     expect(assembly.targets.python).toEqual({ distName: 'cdk-eks-access', module: 'cdk_eks_access' });
+    // Every jsii language is configured (package.json jsii.targets); Construct Hub shows those the assembly names.
+    expect(Object.keys(assembly.targets).sort()).toEqual(['dotnet', 'go', 'java', 'js', 'python']);
     const names = Object.keys(assembly.types).map((fqn) => fqn.replace(/^cdk-eks-access\./, ''));
     expect(names).toEqual(expect.arrayContaining([
       'AccessModel', 'ClusterAccess', 'ClusterTarget', 'AuthenticatorFunction', 'AccessChart', 'RbacChart', 'AuthenticatorChart',

@@ -3,7 +3,8 @@
  * `npm run build` compiled (`.jsii`, from the construct API only: lib/model, lib/aws, lib/k8s) into the npm tarball
  * and a wheel; a virtualenv under the OS temp dir gets that wheel plus aws-cdk-lib, constructs, cdk8s and
  * cdk8s-plus-28 from PyPI (pinned to the peer floors this package declares), and runs the README's Python quick start
- * VERBATIM (extracted by marker from the `use` section): an imported cluster, a role created in the same app granted
+ * VERBATIM (extracted by marker from the `use` section) with the README's command, `cdk synth -a "python app.py"` (the
+ * CDK CLI is this repository's aws-cdk devDependency; `python` is the virtualenv's): an imported cluster, a role created in the same app granted
  * through the model, the Lambda webhook, and RBAC rendered by `AccessChart`. The CloudFormation template and the
  * YAML it wrote are asserted, and a bad grant must reach Python as an exception naming the construct path.
  *
@@ -62,8 +63,8 @@ function userEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return { ...env, CDK_DOCKER: '/bin/false', CDK_DISABLE_VERSION_CHECK: '1', AWS_EC2_METADATA_DISABLED: 'true', PIP_DISABLE_PIP_VERSION_CHECK: '1', ...extra };
 }
 
-/** The README's Python quick start: the ```python block of the `use` section. */
-export function readmePython(): { install: string; app: string } {
+/** The README's Python quick start: the ```python block of the `use` section, and the command that runs it. */
+export function readmePython(): { install: string; app: string; command: string } {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
   const start = readme.indexOf('<!-- python-quick-start -->');
   const end = readme.indexOf('<!-- /python-quick-start -->');
@@ -71,8 +72,18 @@ export function readmePython(): { install: string; app: string } {
   const part = readme.slice(start, end);
   const install = /```sh\n(pip install [^\n]*)\n```/.exec(part);
   const app = /```python\n([\s\S]*?)```/.exec(part);
-  if (!install || !app) throw new Error('the Python quick start needs a ```sh pip install line and a ```python app');
-  return { install: install[1], app: app[1] };
+  const command = /```sh\n(cdk synth [^\n#]*?)\s*(#[^\n]*)?\n```/.exec(part);
+  if (!install || !app || !command) throw new Error('the Python quick start needs a ```sh pip install line, a ```python app and a ```sh cdk synth command');
+  return { install: install[1], app: app[1], command: command[1] };
+}
+
+/** The README's local install line for the wheel (the Install section): the file `npm run package` writes. */
+export function readmeLocalWheel(): string {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('<!-- section:install -->'), readme.indexOf('<!-- /section:install -->'));
+  const line = /^pip install (\S+\.whl) /m.exec(section);
+  if (!line) throw new Error('README section "install" has no `pip install <path>.whl …` line');
+  return line[1];
 }
 
 /** A virtualenv with the jsii runtime and the peers, reused between runs (same Python, same pins). */
@@ -160,8 +171,22 @@ describe("the README's Python quick start, run verbatim", () => {
     appDir = join(scratch, 'app');
     mkdirSync(appDir);
     writeFileSync(join(appDir, 'app.py'), readmePython().app);
-    result = await run(python, ['app.py'], appDir, userEnv({ CDK_OUTDIR: join(appDir, 'cdk.out') }), 5 * 60_000);
+    // The README's command through a shell, `cdk` being the aws-cdk CLI of this repository and `python` the venv's.
+    const shim = join(scratch, 'bin');
+    mkdirSync(shim, { recursive: true });
+    writeFileSync(join(shim, 'cdk'), `#!/bin/sh\nexec "${process.execPath}" "${join(ROOT, 'node_modules', 'aws-cdk', 'bin', 'cdk')}" "$@"\n`, { mode: 0o755 });
+    const env = userEnv({ CDK_DISABLE_CLI_TELEMETRY: 'true' });
+    env.PATH = [shim, dirname(python), env.PATH].join(delimiter);
+    result = await run('sh', ['-c', readmePython().command], appDir, env, 5 * 60_000);
   }, 6 * 60_000);
+
+  it('runs through the CDK CLI (`cdk synth -a`), which writes cdk.out in the app folder', () => {
+    expect(readmePython().command).toMatch(/^cdk synth -a "python app\.py"/);
+  });
+
+  it("the README's local install line names the wheel `npm run package` writes", () => {
+    expect(readmeLocalWheel().split('/').pop()).toBe(wheel.split('/').pop());
+  });
 
   it("installs exactly the wheel's peers: the README's pip line names the package and the four peers", () => {
     const words = readmePython().install.split(/\s+/);
@@ -205,6 +230,11 @@ describe("the README's Python quick start, run verbatim", () => {
       roleRef: expect.objectContaining({ kind: 'ClusterRole', name: 'edit' }),
       subjects: [expect.objectContaining({ kind: 'Group', name: 'deployers' })],
     })]);
+    // self_managed_authenticator: the webhook maps the view policy grant to a group, which the chart binds to `view`.
+    expect(docs.filter((d) => d.kind === 'ClusterRoleBinding')).toEqual(expect.arrayContaining([expect.objectContaining({
+      roleRef: expect.objectContaining({ kind: 'ClusterRole', name: 'view' }),
+      subjects: [expect.objectContaining({ kind: 'Group', name: 'eks-access:policy:AmazonEKSViewPolicy' })],
+    })]));
   });
 });
 
