@@ -46,6 +46,7 @@ function expectInert(source: string): void {
   expect(emittedShapeProblems(source)).toEqual([]);
   const run = runEmitted(source, () => new App());
   expect(run.forbiddenModules).toEqual([]);
+  expect(run.error).toBeUndefined(); // it ran: the hook served the library
 }
 
 describe('code-literal: the one emitter helper', () => {
@@ -123,7 +124,7 @@ describe('import: input never becomes code (issue 22 item 1)', () => {
     });
     const { source, notes } = generateImport(sourcesOf(snapshot), { accountId: ACCT });
     expectInert(source);
-    expect(notes.join('\n')).toMatch(/authenticationMode .* is not one of API, API_AND_CONFIG_MAP, CONFIG_MAP/);
+    expect(notes.join('\n')).toMatch(/authenticationMode .* is not one of CONFIG_MAP, API_AND_CONFIG_MAP, API; done instead: API_AND_CONFIG_MAP/);
     expect(notes.join('\n')).toMatch(/type .* is not one of STANDARD, EC2_LINUX/);
     expect(source).not.toContain('addNodeRole');
   });
@@ -175,8 +176,11 @@ describe('diff and import key cluster-scoped objects alike (issue 22 item 4)', (
     const out = join(dir, 'access.ts');
     expect((await runEksAccess('import', '--from', join(dir, 'snap'), '--out', out, '--account', ACCT, '--module', resolve(__dirname, '..', '..', 'lib', 'index'))).code).toBe(0);
     const source = readFileSync(out, 'utf8');
-    const { manifests } = runEmitted(source, () => new App({ outdir: join(dir, 'manifests') }), { synth: true });
+    const run = runEmitted(source, () => new App({ outdir: join(dir, 'manifests') }), { synth: true });
+    expect(run.error).toBeUndefined();
+    const manifests = run.manifests;
     const r = await runEksAccess('diff', '--desired', manifests!, '--live', join(dir, 'snap'), '--output', 'json');
+    expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout).items).toEqual([]);
     expect(r.code).toBe(0);
   });

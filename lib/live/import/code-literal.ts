@@ -18,7 +18,6 @@
  */
 
 /** Every character that is not printable ASCII (and the backslash-free rest stays as it is). */
-// eslint-disable-next-line no-control-regex
 const NOT_PRINTABLE_ASCII = /[^\x20-\x7e]/g;
 
 function u16(ch: string): string {

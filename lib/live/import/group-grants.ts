@@ -11,6 +11,8 @@ import { RbacRuleJson } from '../../model';
 import { rbacRuleJsonOf } from '../../model/rbac-rule';
 import { LiveObject } from '../kube/client';
 import { ImportedCall } from './principals';
+import { literal } from './code-literal';
+import { scopedNamespace } from '../diff/state';
 import { isSystemName } from '../../../authenticator/mapper/eks-rules';
 
 export interface GroupGrantImport {
@@ -22,7 +24,7 @@ export interface GroupGrantImport {
 }
 
 interface Subject { kind?: string; name?: string }
-const lit = (v: unknown) => JSON.stringify(v);
+const lit = literal;
 const grantName = (group: string, suffix = '') => `${GRANT_NAME_PREFIX}${group.replace(/[/%]/g, '-')}${suffix}`;
 
 function onlyGroup(b: LiveObject): string | undefined {
@@ -38,7 +40,7 @@ export function importGroupGrants(objects: readonly LiveObject[]): GroupGrantImp
   const consumed = new Set<LiveObject>();
   const calls: ImportedCall[] = [];
   const bound = new Set<string>();
-  const find = (kind: string, name: string, ns?: string) => objects.filter((o) => o.kind === kind && o.metadata.name === name && o.metadata.namespace === ns);
+  const find = (kind: string, name: string, ns?: string) => objects.filter((o) => o.kind === kind && o.metadata.name === name && scopedNamespace(o) === ns);
   const bindings = objects.filter((o) => (o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding') && o.metadata.name.startsWith(GRANT_NAME_PREFIX));
   const byGroup = new Map<string, LiveObject[]>();
   for (const b of bindings) {
@@ -46,6 +48,22 @@ export function importGroupGrants(objects: readonly LiveObject[]): GroupGrantImp
     if (group && !isSystemName(group)) byGroup.set(group, [...(byGroup.get(group) ?? []), b]);
   }
   for (const [group, bs] of [...byGroup].sort(([a], [b]) => a.localeCompare(b))) {
+    // A group's objects are taken only when all of them read cleanly; on anything unexpected they stay verbatim RBAC
+    // (importRbac then imports them or says why not).
+    const before = { calls: calls.length, consumed: new Set(consumed), bound: new Set(bound) };
+    try {
+      grantsOfGroup(group, bs);
+    } catch {
+      calls.length = before.calls;
+      consumed.clear();
+      for (const o of before.consumed) consumed.add(o);
+      bound.clear();
+      for (const r of before.bound) bound.add(r);
+    }
+  }
+  return { calls, consumed, boundClusterRoles: [...bound].sort() };
+
+  function grantsOfGroup(group: string, bs: LiveObject[]): void {
     // Rules part: cluster-wide, or the same Role in each namespace.
     const ruleBindings = bs.filter((b) => b.metadata.name === grantName(group));
     const crb = ruleBindings.find((b) => b.kind === 'ClusterRoleBinding');
@@ -79,5 +97,4 @@ export function importGroupGrants(objects: readonly LiveObject[]): GroupGrantImp
       for (const o of cluster ? [cluster] : parts) consumed.add(o);
     }
   }
-  return { calls, consumed, boundClusterRoles: [...bound].sort() };
 }

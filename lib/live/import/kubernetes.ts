@@ -3,7 +3,9 @@
  * namespaces, rules, aggregation selectors and labels, role references, subjects). Each object is first added to a
  * scratch chart: what the chart refuses becomes a comment with the reason instead of code that would fail at synth.
  * Roles that bindings reference but the cluster does not hold are declared external, so the chart's dangling-binding
- * check keeps passing on what live already has.
+ * check keeps passing on what live already has. Every value is written through code-literal.ts; ids come from the
+ * import's one `IdAllocator`; a cluster-scoped object's namespace is ignored as the API server ignores it (the key
+ * function diff uses, lib/live/diff/state.ts).
  */
 import { App } from 'cdk8s';
 import { parseAwsAuth } from '../../../authenticator/mapper/aws-auth';
@@ -12,11 +14,13 @@ import { nodeIdentity } from '../../../authenticator/mapper/eks-rules';
 import { rbacRuleOf } from '../../model/rbac-rule';
 import { AccessEntryType } from '../../model';
 import { LiveObject } from '../kube/client';
-import { isPlatformObject } from '../diff/state';
+import { isPlatformObject, rbacKey, scopedNamespace } from '../diff/state';
+import { IdAllocator, literal } from './code-literal';
 import { ImportedCall, rowRoleArn } from './principals';
 
-const lit = (v: unknown) => JSON.stringify(v);
+const lit = literal;
 type Rule = Record<string, string[] | undefined>;
+const RBAC_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
 interface Subject { kind: string; name: string; namespace?: string }
 
 function rules(o: LiveObject): RbacRule[] {
@@ -29,7 +33,10 @@ function subjectCode(s: Subject, bindingNs: string | undefined): { code: string;
     return { code: `RbacSubject.serviceAccount(${lit(s.name)}, ${lit(ns)})`, subject: RbacSubject.serviceAccount(s.name, ns) };
   }
   if (s.kind === 'User') return { code: `RbacSubject.user(${lit(s.name)})`, subject: RbacSubject.user(s.name) };
-  return { code: `RbacSubject.group(${lit(s.name)})`, subject: RbacSubject.group(s.name) };
+  if (s.kind === 'Group') return { code: `RbacSubject.group(${lit(s.name)})`, subject: RbacSubject.group(s.name) };
+  // The three subject kinds of rbac.authorization.k8s.io/v1 (Kubernetes API reference, "Subject"); anything else is
+  // not written as code.
+  throw new Error(`subject kind ${JSON.stringify(s.kind)} is not one of User, Group, ServiceAccount`);
 }
 
 /** The labels worth keeping: aggregation selects by them. Tooling labels of the writer are not access. */
@@ -45,7 +52,7 @@ export interface KubernetesImport {
   readonly calls: ImportedCall[];
 }
 
-export function importRbac(objects: readonly LiveObject[]): KubernetesImport {
+export function importRbac(objects: readonly LiveObject[], ids: IdAllocator = new IdAllocator()): KubernetesImport {
   const mine = objects.filter((o) => !isPlatformObject(o as never));
   const clusterRoles = new Set(mine.filter((o) => o.kind === 'ClusterRole').map((o) => o.metadata.name));
   const roles = new Set(mine.filter((o) => o.kind === 'Role').map((o) => `${o.metadata.namespace}/${o.metadata.name}`));
@@ -55,11 +62,13 @@ export function importRbac(objects: readonly LiveObject[]): KubernetesImport {
   const calls: ImportedCall[] = [];
   let n = 0;
   for (const o of mine) {
-    const { name, namespace } = o.metadata;
-    const id = `${o.kind}-${namespace ? `${namespace}-` : ''}${name}`.replace(/\//g, '-');
+    const name = o.metadata.name;
+    const namespace = scopedNamespace(o);
+    const id = ids.allocate(`${o.kind}-${namespace ? `${namespace}-` : ''}${name}`, String(o.kind));
     const scratchId = `o${n++}`;
     let code: string;
     try {
+      if (!RBAC_KINDS.has(String(o.kind))) throw new Error(`kind ${JSON.stringify(o.kind)} is not one of ${[...RBAC_KINDS].join(', ')}`);
       if (o.kind === 'Role') {
         scratch.addRole(scratchId, { name, namespace: namespace!, rules: rules(o) });
         code = `chart.addRole(${lit(id)}, { name: ${lit(name)}, namespace: ${lit(namespace)}, rules: ${lit(rules(o))} });`;
@@ -87,7 +96,7 @@ export function importRbac(objects: readonly LiveObject[]): KubernetesImport {
         }
       }
     } catch (e) {
-      calls.push({ code: [], notes: [`live: ${o.kind} ${namespace ? `${namespace}/` : ''}${name}; RbacChart refuses it: ${(e as Error).message.replace(/^[^:]*scratch\/o\d+: /, '')}.`, 'done instead: not imported (diff will report it).'] });
+      calls.push({ code: [], notes: [`live: ${rbacKey(o)}; RbacChart refuses it: ${(e as Error).message.replace(/^[^:]*scratch\/o\d+: /, '')}.`, 'done instead: not imported (diff will report it).'] });
       continue;
     }
     calls.push({ code: [code], notes: [] });
