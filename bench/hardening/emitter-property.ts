@@ -21,6 +21,7 @@ import * as ts from 'typescript';
 import { stringify } from 'yaml';
 import * as api from '../../lib';
 import { AccessSources } from '../../lib/analysis/inputs/load-sources';
+import { commentText } from '../../lib/live/import/code-literal';
 import { generateImport } from '../../lib/live/import/generate';
 import { assertLiveSnapshot, LiveSnapshot, snapshotAccessEntries } from '../../lib/live/snapshot/format';
 import { examples, runMain, writeReport } from './report';
@@ -218,7 +219,12 @@ export const generatedInput: fc.Arbitrary<GeneratedInput> = fc.record({
 });
 
 /** The outcome of one generated input: undefined when every property holds, else what failed. */
-export function checkOne(input: GeneratedInput, makeApp: () => { synth(): void }): { failure?: string; runtimeError?: string; notes: number } {
+/** Code lines (not comments) holding an escaped character: a hostile value that reached the code, as a literal. */
+function escapedCodeLines(source: string): number {
+  return source.split('\n').filter((l) => !/^\s*(\/\/|\/\*|\*)/.test(l) && /\\u[0-9a-f]{4}|\\[nr"\\]/.test(l)).length;
+}
+
+export function checkOne(input: GeneratedInput, makeApp: () => { synth(): void }): { failure?: string; runtimeError?: string; notes: number; escapedCodeLines?: number } {
   // The generated snapshot is of the documented types: the load-time check must accept it.
   const snapshot = JSON.parse(JSON.stringify(input.snapshot)) as LiveSnapshot;
   assertLiveSnapshot(snapshot, 'cluster.json');
@@ -236,7 +242,7 @@ export function checkOne(input: GeneratedInput, makeApp: () => { synth(): void }
   if (shape.length) return { failure: `shape: ${shape.slice(0, 3).join('; ')}`, notes: generated.notes.length };
   const run = runEmitted(generated.source, makeApp);
   if (run.forbiddenModules.length) return { failure: `loaded ${run.forbiddenModules.join(', ')}`, notes: generated.notes.length };
-  return { runtimeError: run.error, notes: generated.notes.length };
+  return { runtimeError: run.error, notes: generated.notes.length, escapedCodeLines: escapedCodeLines(generated.source) };
 }
 
 // ---- 4. the run --------------------------------------------------------------------------------------------------
@@ -250,6 +256,8 @@ export interface EmitterFigures {
   readonly runtimeErrors: number;
   readonly runtimeErrorExamples: string[];
   readonly notes: number;
+  /** Runs whose generated code (not a comment) holds a hostile character, escaped in a literal. */
+  readonly runsWithEscapedLiterals: number;
   readonly seconds: number;
 }
 
@@ -262,24 +270,27 @@ export function runEmitterProperty(opts: { runs: number; seed: number; onProgres
   let failures = 0;
   let runtimeErrors = 0;
   let notes = 0;
+  let runsWithEscapedLiterals = 0;
   let done = 0;
   const started = process.hrtime.bigint();
   fc.assert(fc.property(generatedInput, (input) => {
     const r = checkOne(input, () => new App());
     notes += r.notes;
+    if (r.escapedCodeLines) runsWithEscapedLiterals++;
     if (r.runtimeError !== undefined) {
       runtimeErrors++;
-      if (runtimeErrorExamples.length < 5) runtimeErrorExamples.push(r.runtimeError.slice(0, 300));
+      if (runtimeErrorExamples.length < 5) runtimeErrorExamples.push(commentText(r.runtimeError.slice(0, 300)));
     }
     if (r.failure) {
       failures++;
-      if (failureExamples.length < 10) failureExamples.push(`${r.failure.slice(0, 300)} — input ${JSON.stringify(input).slice(0, 400)}`);
+      // Examples go into Markdown: printable ASCII only (they hold the hostile characters themselves).
+      if (failureExamples.length < 10) failureExamples.push(commentText(`${r.failure.slice(0, 300)} -- input ${JSON.stringify(input).slice(0, 400)}`));
     }
     if (++done % 1000 === 0) opts.onProgress?.(done);
     return true; // counted, not thrown: a long run reports every failure, not the first
   }), { numRuns: opts.runs, seed: opts.seed, endOnFailure: false });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return { runs: done, seed: opts.seed, failures, failureExamples, runtimeErrors, runtimeErrorExamples, notes, seconds: Math.round(seconds * 10) / 10 };
+  return { runs: done, seed: opts.seed, failures, failureExamples, runtimeErrors, runtimeErrorExamples, notes, runsWithEscapedLiterals, seconds: Math.round(seconds * 10) / 10 };
 }
 
 async function main(): Promise<void> {
@@ -294,9 +305,9 @@ async function main(): Promise<void> {
       + 'imports it, parses the module with the TypeScript compiler API against a whitelist of statement shapes, node kinds and identifiers, '
       + 'and runs it (esbuild transpile, `Module._load` hooked) checking that nothing outside the library\'s API is loaded.',
     '',
-    '| runs | failures | generated modules that threw at run time | NOTEs written | time |',
-    '|---:|---:|---:|---:|---:|',
-    `| ${f.runs} | ${f.failures} | ${f.runtimeErrors} | ${f.notes} | ${f.seconds} s (${Math.round((f.seconds * 1e6) / Math.max(1, f.runs))} µs/run) |`,
+    '| runs | failures | generated modules that threw at run time | runs with a hostile value in code (as an escaped literal) | NOTEs written | time |',
+    '|---:|---:|---:|---:|---:|---:|',
+    `| ${f.runs} | ${f.failures} | ${f.runtimeErrors} | ${f.runsWithEscapedLiterals} | ${f.notes} | ${f.seconds} s (${Math.round((f.seconds * 1e6) / Math.max(1, f.runs))} µs/run) |`,
     ...examples('Failures', f.failureExamples),
     ...examples('Run-time errors (the library refusing a generated call; not an injection)', f.runtimeErrorExamples),
   ]);

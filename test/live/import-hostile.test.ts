@@ -147,6 +147,18 @@ describe('import: input never becomes code (issue 22 item 1)', () => {
   });
 });
 
+describe('import: aws-auth rows the construct refuses (found by the emitter property test)', () => {
+  it('a second row for the same ARN is a NOTE, not a module that fails at synth', () => {
+    const awsAuth = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'aws-auth', namespace: 'kube-system' }, data: {
+      mapUsers: stringify([{ userarn: `arn:aws:iam::${ACCT}:user/a`, username: 'a', groups: ['x'] }, { userarn: `arn:aws:iam::${ACCT}:user/a`, username: 'b', groups: ['y'] }]),
+    } };
+    const { source, notes } = generateImport(sourcesOf(snapshotOf(), [awsAuth]));
+    expect(notes.join('\n')).toMatch(/user row arn:aws:iam::111122223333:user\/a; AwsAuthConfigMap refuses it: aws-auth has two rows .* done instead: left out/);
+    expect(source.match(/userArn:/g)).toHaveLength(1);
+    expectInert(source);
+  });
+});
+
 describe('import: construct ids (issue 22 item 3)', () => {
   it('Role a-b in team and Role b in team-a get distinct ids, and the chart builds', () => {
     const role = (name: string, namespace: string) => rbac({ kind: 'Role', metadata: { name, namespace }, rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }] });

@@ -9,7 +9,7 @@
  */
 import { App } from 'cdk8s';
 import { parseAwsAuth } from '../../../authenticator/mapper/aws-auth';
-import { DEFAULT_CLUSTER_ROLES, DEFAULT_ROLES, RbacChart, RbacRule, RbacSubject, RoleKind } from '../../k8s';
+import { AwsAuthConfigMap, AwsAuthConfigMapProps, DEFAULT_CLUSTER_ROLES, DEFAULT_ROLES, NodeOs, NodeRoleMapping, RbacChart, RbacRule, RbacSubject, RoleKind } from '../../k8s';
 import { nodeIdentity } from '../../../authenticator/mapper/eks-rules';
 import { rbacRuleOf } from '../../model/rbac-rule';
 import { AccessEntryType } from '../../model';
@@ -105,42 +105,62 @@ export function importRbac(objects: readonly LiveObject[], ids: IdAllocator = ne
 }
 
 /** The node rows `AwsAuthConfigMap({ nodeRoles })` writes, by their identity (eks-rules.ts), and the prop that writes each. */
-const NODE_ROWS = new Map<string, { code: string }>([
-  [JSON.stringify(nodeIdentity(AccessEntryType.EC2_LINUX)), { code: '' }],
-  [JSON.stringify(nodeIdentity(AccessEntryType.EC2_WINDOWS)), { code: ', os: NodeOs.WINDOWS' }],
-  [JSON.stringify(nodeIdentity(AccessEntryType.FARGATE_LINUX)), { code: ', fargate: true' }],
+const NODE_ROWS = new Map<string, { code: string; props: Partial<NodeRoleMapping> }>([
+  [JSON.stringify(nodeIdentity(AccessEntryType.EC2_LINUX)), { code: '', props: {} }],
+  [JSON.stringify(nodeIdentity(AccessEntryType.EC2_WINDOWS)), { code: ', os: NodeOs.WINDOWS', props: { os: NodeOs.WINDOWS } }],
+  [JSON.stringify(nodeIdentity(AccessEntryType.FARGATE_LINUX)), { code: ', fargate: true', props: { fargate: true } }],
 ]);
 
-/** The aws-auth ConfigMap → one `AwsAuthConfigMap` call; node-role rows become `nodeRoles`. */
+type AwsAuthList = 'nodeRoles' | 'roles' | 'users' | 'accounts';
+
+/**
+ * The aws-auth ConfigMap → one `AwsAuthConfigMap` call; node-role rows become `nodeRoles`. Each row is added to a
+ * scratch `AwsAuthConfigMap` with the rows taken before it: a row it refuses (a second row for the same ARN, an
+ * account that is not an account id) becomes a NOTE, so the generated call is one the construct accepts.
+ */
 export function importAwsAuth(configMap: LiveObject | undefined): ImportedCall | undefined {
   if (!configMap) return undefined;
   const parsed = parseAwsAuth(configMap.data as Record<string, string> | undefined);
   const notes = parsed.errors.map((e) => `live: aws-auth has a row the authenticator cannot read (${e.message}); done instead: left out.`);
-  const nodeRoles: string[] = [];
-  const roles: string[] = [];
+  const props: Required<Pick<AwsAuthConfigMapProps, AwsAuthList>> = { nodeRoles: [], roles: [], users: [], accounts: [] };
+  const code: Record<AwsAuthList, string[]> = { nodeRoles: [], roles: [], users: [], accounts: [] };
+  const take = <L extends AwsAuthList>(list: L, value: NonNullable<AwsAuthConfigMapProps[L]>[number], itemCode: string, what: string) => {
+    const tried = { ...props, [list]: [...props[list], value] };
+    try {
+      new AwsAuthConfigMap(new RbacChart(new App(), 'scratch'), 'AwsAuth', tried);
+    } catch (e) {
+      notes.push(`live: aws-auth ${what}; AwsAuthConfigMap refuses it: ${(e as Error).message.replace(/^scratch\/AwsAuth: /, '')}. done instead: left out.`);
+      return;
+    }
+    (props[list] as unknown[]).push(value);
+    code[list].push(itemCode);
+  };
   for (const r of parsed.roles) {
     if (!r.roleArn) {
-      notes.push(`live: aws-auth SSO selector row ${lit(r.sso)}; not imported (write it by hand).`);
+      notes.push(`live: aws-auth SSO selector row ${JSON.stringify(r.sso)}; not imported (write it by hand).`);
       continue;
     }
     const { arn, note } = rowRoleArn(r.roleArn);
     if (note) notes.push(note);
     const node = NODE_ROWS.get(JSON.stringify({ username: r.username, groups: r.groups }));
-    if (node) nodeRoles.push(`{ roleArn: ${lit(arn)}${node.code} }`);
-    else roles.push(`{ roleArn: ${lit(arn)}, username: ${lit(r.username)}, groups: ${lit(r.groups)} }`);
+    if (node) take('nodeRoles', { roleArn: arn, ...node.props }, `{ roleArn: ${lit(arn)}${node.code} }`, `node role row ${arn}`);
+    else take('roles', { roleArn: arn, username: r.username, groups: r.groups }, `{ roleArn: ${lit(arn)}, username: ${lit(r.username)}, groups: ${lit(r.groups)} }`, `role row ${arn}`);
   }
-  const users = parsed.users.map((u) => `{ userArn: ${lit(u.userArn)}, username: ${lit(u.username)}, groups: ${lit(u.groups)} }`);
-  if (nodeRoles.length + roles.length + users.length + parsed.accounts.length === 0) {
+  for (const u of parsed.users) take('users', { userArn: u.userArn, username: u.username, groups: u.groups }, `{ userArn: ${lit(u.userArn)}, username: ${lit(u.username)}, groups: ${lit(u.groups)} }`, `user row ${u.userArn}`);
+  for (const a of parsed.accounts) take('accounts', a, lit(a), `account ${a}`);
+  if (Object.values(code).every((c) => c.length === 0)) {
     return { code: [], notes: [...notes, 'live: aws-auth exists but maps nobody; done instead: not rendered (AwsAuthConfigMap refuses an empty ConfigMap).'] };
   }
   const list = (items: string[]) => (items.length ? `[\n    ${items.join(',\n    ')},\n  ]` : '[]');
-  const code = [
-    `new AwsAuthConfigMap(chart, 'AwsAuth', {`,
-    `  nodeRoles: ${list(nodeRoles)},`,
-    `  roles: ${list(roles)},`,
-    `  users: ${list(users)},`,
-    `  accounts: ${lit(parsed.accounts)},`,
-    `});`,
-  ];
-  return { code, notes };
+  return {
+    code: [
+      `new AwsAuthConfigMap(chart, 'AwsAuth', {`,
+      `  nodeRoles: ${list(code.nodeRoles)},`,
+      `  roles: ${list(code.roles)},`,
+      `  users: ${list(code.users)},`,
+      `  accounts: [${code.accounts.join(', ')}],`,
+      `});`,
+    ],
+    notes,
+  };
 }
