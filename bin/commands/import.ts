@@ -8,6 +8,7 @@ import { loadSources } from '../../lib/analysis/inputs/load-sources';
 import { generateImport } from '../../lib/live/import/generate';
 import { CommandHelp, usageLine } from './help';
 import { LIVE_FLAG_HELP, LIVE_OPTIONS, liveCommand } from './live-command';
+import { terminalSafe } from './terminal-text';
 
 export const OPTIONS = {
   from: { type: 'string' }, out: { type: 'string' }, account: { type: 'string' }, module: { type: 'string' }, ...LIVE_OPTIONS,
@@ -34,8 +35,9 @@ export const run = liveCommand(HELP, OPTIONS, async (values, json) => {
   writeFileSync(values.out, generated.source);
   if (json) process.stdout.write(`${JSON.stringify({ file: values.out, notes: generated.notes }, null, 2)}\n`);
   else {
-    process.stdout.write(`wrote ${values.out}${generated.notes.length ? ` with ${generated.notes.length} NOTE(s):` : ''}\n`);
-    for (const n of generated.notes) process.stdout.write(`  ${n}\n`);
+    process.stdout.write(`wrote ${terminalSafe(values.out)}${generated.notes.length ? ` with ${generated.notes.length} NOTE(s):` : ''}\n`);
+    // Notes quote live values (subject names, aws-auth rows): escaped for the terminal; the JSON form needs no escaping.
+    for (const n of generated.notes) process.stdout.write(`  ${terminalSafe(n)}\n`);
   }
   return 0;
 });

@@ -129,6 +129,23 @@ describe('import: input never becomes code (issue 22 item 1)', () => {
     expect(source).not.toContain('addNodeRole');
   });
 
+  it('prints the NOTEs terminal-safe (a subject named with ESC sequences cannot clear the screen); JSON keeps the value', async () => {
+    const dir = join(WORK, 'terminal');
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(join(dir, 'kubernetes'), { recursive: true });
+    writeFileSync(join(dir, 'cluster.json'), JSON.stringify(snapshotOf()));
+    const evil = 'evil\u001b[2J\u001b[Hno drift\u001b[8m ';
+    writeFileSync(join(dir, 'kubernetes', 'rbac.yaml'), stringify({ apiVersion: 'v1', kind: 'List', items: [
+      rbac({ kind: 'RoleBinding', metadata: { name: 'b', namespace: 'team' }, roleRef: ref('ClusterRole', 'view'), subjects: [{ kind: 'User', name: evil }] }),
+    ] }));
+    const text = await runEksAccess('import', '--from', dir, '--out', join(dir, 'access.ts'));
+    expect(text.code).toBe(0);
+    expect(text.stdout).not.toContain('\u001b');
+    expect(text.stdout).toContain('evil\\x1b[2J');
+    const json = await runEksAccess('import', '--from', dir, '--out', join(dir, 'access.ts'), '--output', 'json');
+    expect((JSON.parse(json.stdout) as { notes: string[] }).notes.some((n) => n.includes(evil))).toBe(true);
+  });
+
   it('refuses (exit 2) a snapshot whose fields are not of the documented types, naming the field', async () => {
     rmSync(WORK, { recursive: true, force: true });
     mkdirSync(WORK, { recursive: true });
