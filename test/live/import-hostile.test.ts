@@ -95,6 +95,18 @@ describe('import: input never becomes code (issue 22 item 1)', () => {
     expectInert(source);
   });
 
+  it('a roleRef or subject kind outside the enum is a NOTE, never written as another kind', () => {
+    const objects = [
+      rbac({ kind: 'RoleBinding', metadata: { name: 'odd-ref', namespace: 'team' }, roleRef: ref('Foo', 'view'), subjects: [{ kind: 'User', name: 'u' }] }),
+      rbac({ kind: 'ClusterRoleBinding', metadata: { name: 'crb-to-role' }, roleRef: ref('Role', 'view'), subjects: [{ kind: 'User', name: 'u' }] }),
+      rbac({ kind: 'ClusterRoleBinding', metadata: { name: 'odd-subject' }, roleRef: ref('ClusterRole', 'view'), subjects: [{ kind: 'Robot', name: 'r' }] }),
+    ];
+    const { source, notes } = generateImport(sourcesOf(snapshotOf(), objects));
+    expect(source).not.toMatch(/addRoleBinding|addClusterRoleBinding/);
+    expect(notes.filter((n) => /RoleBinding.*(roleRef kind|subject kind)/.test(n))).toHaveLength(3);
+    expectInert(source);
+  });
+
   it('aws-auth rolearn paths, usernames and groups, access-entry usernames and groups, SSO permission-set names', () => {
     const awsAuth = {
       apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'aws-auth', namespace: 'kube-system' },

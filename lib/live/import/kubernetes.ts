@@ -81,6 +81,10 @@ export function importRbac(objects: readonly LiveObject[], ids: IdAllocator = ne
         code = `chart.addClusterRole(${lit(id)}, ${lit(JSON.parse(JSON.stringify(props)))});`;
       } else {
         const roleRef = o.roleRef as { kind: string; name: string };
+        // roleRef.kind: Role or ClusterRole for a RoleBinding, ClusterRole for a ClusterRoleBinding (Kubernetes API
+        // reference, "RoleRef"); anything else is not written as either.
+        const kinds = o.kind === 'RoleBinding' ? ['Role', 'ClusterRole'] : ['ClusterRole'];
+        if (!kinds.includes(roleRef?.kind)) throw new Error(`roleRef kind ${JSON.stringify(roleRef?.kind)} is not one of ${kinds.join(', ')}`);
         const subjects = ((o.subjects as Subject[] | undefined) ?? []).map((s) => subjectCode(s, namespace));
         const subjectList = `[${subjects.map((s) => s.code).join(', ')}]`;
         if (o.kind === 'RoleBinding') {
