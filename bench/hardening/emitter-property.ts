@@ -7,6 +7,7 @@
  *    functions and two constants the module always has, and inside them only calls on the model/chart and `new` of
  *    the library's classes with literal arguments — every node kind and every identifier on a whitelist;
  * 2. run (transpiled, `require` with `Module._load` hooked) without loading any module but the library's API.
+ * The aws-auth ConfigMap of each input goes through `import --aws-auth FILE` as well, with the same checks.
  * Counted as well: inputs the import threw on, and generated modules that threw when run (a call the library refuses).
  *
  * `npm run fuzz:emitter [-- --runs N --seed S]` (default 100,000 runs) writes bench/results/emitter-property.{json,md};
@@ -22,6 +23,7 @@ import { stringify } from 'yaml';
 import * as api from '../../lib';
 import { AccessSources } from '../../lib/analysis/inputs/load-sources';
 import { commentText } from '../../lib/live/import/code-literal';
+import { generateAwsAuthImport } from '../../lib/live/import/aws-auth-file';
 import { generateImport } from '../../lib/live/import/generate';
 import { assertLiveSnapshot, LiveSnapshot, snapshotAccessEntries } from '../../lib/live/snapshot/format';
 import { examples, runMain, writeReport } from './report';
@@ -242,6 +244,21 @@ export function checkOne(input: GeneratedInput, makeApp: () => { synth(): void }
   if (shape.length) return { failure: `shape: ${shape.slice(0, 3).join('; ')}`, notes: generated.notes.length };
   const run = runEmitted(generated.source, makeApp);
   if (run.forbiddenModules.length) return { failure: `loaded ${run.forbiddenModules.join(', ')}`, notes: generated.notes.length };
+  // The same aws-auth rows through `import --aws-auth FILE` (aws-auth-file.ts): the same properties.
+  const awsAuth = input.objects.find((o) => (o as { kind?: string }).kind === 'ConfigMap');
+  if (awsAuth) {
+    let fromFile;
+    try {
+      fromFile = generateAwsAuthImport(JSON.parse(JSON.stringify(awsAuth)), 'aws-auth.yaml', { accountId: ACCT, clusterName: input.snapshot.cluster.name });
+    } catch (e) {
+      return { failure: `import --aws-auth threw: ${(e as Error).stack?.split('\n').slice(0, 3).join(' | ')}`, notes: generated.notes.length };
+    }
+    const fileShape = emittedShapeProblems(fromFile.source);
+    if (fileShape.length) return { failure: `--aws-auth shape: ${fileShape.slice(0, 3).join('; ')}`, notes: generated.notes.length };
+    const fileRun = runEmitted(fromFile.source, makeApp);
+    if (fileRun.forbiddenModules.length) return { failure: `--aws-auth loaded ${fileRun.forbiddenModules.join(', ')}`, notes: generated.notes.length };
+    if (fileRun.error !== undefined && run.error === undefined) return { runtimeError: `--aws-auth: ${fileRun.error}`, notes: generated.notes.length };
+  }
   return { runtimeError: run.error, notes: generated.notes.length, escapedCodeLines: escapedCodeLines(generated.source) };
 }
 

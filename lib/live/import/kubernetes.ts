@@ -115,6 +115,12 @@ const NODE_ROWS = new Map<string, { code: string; props: Partial<NodeRoleMapping
   [JSON.stringify(nodeIdentity(AccessEntryType.FARGATE_LINUX)), { code: ', fargate: true', props: { fargate: true } }],
 ]);
 
+/** The access-entry type of a node row of aws-auth (by its username and groups, eks-rules.ts), else undefined. */
+export function nodeRowType(row: { username: string; groups: readonly string[] }): AccessEntryType | undefined {
+  const key = JSON.stringify({ username: row.username, groups: row.groups });
+  return [AccessEntryType.EC2_LINUX, AccessEntryType.EC2_WINDOWS, AccessEntryType.FARGATE_LINUX].find((t) => JSON.stringify(nodeIdentity(t)) === key);
+}
+
 type AwsAuthList = 'nodeRoles' | 'roles' | 'users' | 'accounts';
 
 /**
