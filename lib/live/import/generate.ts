@@ -11,7 +11,7 @@
  */
 import { AccessSources } from '../../analysis/inputs/load-sources';
 import { DEFAULT_CLUSTER_ROLES } from '../../k8s/cluster-defaults';
-import { AuthenticationMode } from '../../model';
+import { AccessModel, AuthenticationMode, validateModel } from '../../model';
 import { commentText, enumMember, enumValues, IdAllocator, literal, noteComment, stringLiteral } from './code-literal';
 import { parseIamArn } from '../../model/iam-arn';
 import { LiveObject } from '../kube/client';
@@ -90,7 +90,17 @@ export function generateImport(sources: AccessSources, options: ImportOptions = 
   const importer = new PrincipalImporter(accountId, mode, partition, ids);
   const principals = [...sources.accessEntries].sort((a, b) => a.principalArn.localeCompare(b.principalArn)).map((e) => importer.entry(e));
   const rbacObjects = objects.filter((o) => /^rbac\.authorization\.k8s\.io\//.test(String(o.apiVersion)) && !isPlatformObject(o as never));
-  const grants = importGroupGrants(rbacObjects);
+  // Each group grant is checked on a scratch model with the model's own validation, as principals are (principals.ts).
+  const grants = importGroupGrants(rbacObjects, (props) => {
+    const scratch = new AccessModel({ accountId, authenticationMode: mode, partition });
+    try {
+      scratch.addGroupGrant(props);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    const refused = validateModel(scratch).filter((i) => i.subject !== 'model');
+    return refused.length ? refused.map((i) => i.message).join('; ') : undefined;
+  });
   const verbatim = rbacObjects.filter((o) => !grants.consumed.has(o));
   const rbac = importRbac(verbatim, ids);
   const awsAuthCall = awsAuthImport(awsAuth);
