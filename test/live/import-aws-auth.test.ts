@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { App } from 'cdk8s';
 import { stringify } from 'yaml';
 import type { AccessModel } from '../../lib';
-import { emittedShapeProblems, runEmitted } from '../../bench/hardening/emitter-property';
+import { emittedShapeProblems, runEmitted } from '../../harness/emitted-module';
 import { runEksAccess } from '../analysis/run-cli';
 
 const ACCT = '111122223333';

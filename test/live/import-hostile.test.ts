@@ -14,7 +14,7 @@ import { generateImport } from '../../lib/live/import/generate';
 import { IdAllocator, commentText, literal, stringLiteral } from '../../lib/live/import/code-literal';
 import { rbacKey } from '../../lib/live/diff/state';
 import { LiveSnapshot, snapshotAccessEntries } from '../../lib/live/snapshot/format';
-import { emittedShapeProblems, runEmitted } from '../../bench/hardening/emitter-property';
+import { emittedShapeProblems, runEmitted } from '../../harness/emitted-module';
 import { runEksAccess } from '../analysis/run-cli';
 
 const ACCT = '111122223333';
