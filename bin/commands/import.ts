@@ -1,26 +1,33 @@
 /**
  * `eks-access import --from DIR --out access.ts [--account ID] [--module NAME]`: TypeScript that reproduces a snapshot
- * (lib/live/import). Exit codes: 0 written; 2 usage or input error.
+ * (lib/live/import); `--aws-auth FILE` instead of `--from`: model code with one access entry per row of an aws-auth
+ * ConfigMap (lib/live/import/aws-auth-file.ts). Exit codes: 0 written; 2 usage or input error.
  */
 import { writeFileSync } from 'node:fs';
 import { UsageError } from './cli-flags';
 import { loadSources } from '../../lib/analysis/inputs/load-sources';
 import { generateImport } from '../../lib/live/import/generate';
+import { generateAwsAuthImport } from '../../lib/live/import/aws-auth-file';
+import { readDocument } from './read-input';
 import { CommandHelp } from './help';
 import { printStructured } from './structured-output';
 import { safeLines } from './terminal-text';
 import { LIVE_FLAG_HELP, LIVE_OPTIONS, liveCommand } from './live-command';
 
 export const OPTIONS = {
-  from: { type: 'string' }, out: { type: 'string' }, account: { type: 'string' }, module: { type: 'string' }, ...LIVE_OPTIONS,
+  from: { type: 'string' }, 'aws-auth': { type: 'string' }, mode: { type: 'string' }, cluster: { type: 'string' },
+  out: { type: 'string' }, account: { type: 'string' }, module: { type: 'string' }, ...LIVE_OPTIONS,
 } as const;
 
 export const HELP: CommandHelp = {
   name: 'import',
-  synopsis: '--from DIR --out FILE.ts [options]',
+  synopsis: '(--from DIR | --aws-auth FILE|-) --out FILE.ts [options]',
   summary: 'Write TypeScript (an access model and charts) that reproduces a snapshot folder.',
   flags: [
-    { name: 'from', value: 'DIR', required: true, meaning: 'a folder written by eks-access snapshot' },
+    { name: 'from', value: 'DIR', default: 'none: this or --aws-auth is required', meaning: 'a folder written by eks-access snapshot' },
+    { name: 'aws-auth', value: 'FILE', default: 'none: this or --from is required', meaning: 'instead of --from: an aws-auth ConfigMap (manifest or kubectl get -o yaml|json; "-" reads stdin) → one access entry per row' },
+    { name: 'mode', value: 'MODE', default: 'API_AND_CONFIG_MAP', meaning: 'with --aws-auth: authentication mode of the model (API or API_AND_CONFIG_MAP)' },
+    { name: 'cluster', value: 'NAME', default: 'my-cluster', meaning: 'with --aws-auth: the CLUSTER_NAME written' },
     { name: 'out', value: 'FILE', required: true, meaning: 'the TypeScript file to write' },
     { name: 'account', value: 'ID', default: "the snapshot's account", meaning: 'account id of the generated model' },
     { name: 'module', value: 'NAME', default: 'cdk-eks-access', meaning: 'module the generated code imports the library from' },
@@ -30,8 +37,13 @@ export const HELP: CommandHelp = {
 };
 
 export const run = liveCommand(HELP, OPTIONS, async (values, _json, format) => {
-  if (!values.from || !values.out) throw new UsageError('--from DIR and --out FILE are required');
-  const generated = generateImport(await loadSources([values.from]), { accountId: values.account, moduleName: values.module });
+  const awsAuth = values['aws-auth'];
+  if (!values.out || (values.from === undefined) === (awsAuth === undefined)) throw new UsageError('either --from DIR or --aws-auth FILE, and --out FILE, are required');
+  if (values.from !== undefined && (values.mode !== undefined || values.cluster !== undefined)) throw new UsageError('--mode and --cluster go with --aws-auth (a snapshot has its own)');
+  const options = { accountId: values.account, moduleName: values.module };
+  const generated = awsAuth !== undefined
+    ? generateAwsAuthImport(readDocument(awsAuth), awsAuth === '-' ? 'stdin' : awsAuth, { ...options, authenticationMode: values.mode, clusterName: values.cluster })
+    : generateImport(await loadSources([values.from!]), options);
   writeFileSync(values.out, generated.source);
   if (format !== 'text') printStructured({ file: values.out, notes: generated.notes }, format);
   else {

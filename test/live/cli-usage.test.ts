@@ -7,7 +7,7 @@ it.each([
   [['diff', '--live', 'x'], /--desired PATH is required/],
   [['diff', '--desired', 'x'], /exactly one of --live DIR or --cluster NAME/],
   [['diff', '--desired', 'x', '--live', 'y', '--cluster', 'c'], /exactly one of --live DIR or --cluster NAME/],
-  [['import', '--from', 'x'], /--from DIR and --out FILE are required/],
+  [['import', '--from', 'x'], /either --from DIR or --aws-auth FILE, and --out FILE, are required/],
   [['diff', '--desired', 'x', '--live', 'y', '--output', 'xml'], /--output must be text, json or yaml, not 'xml'/],
   [['import', '--bogus'], /Unknown option '--bogus'/],
 ])('%j → exit 2', async (args, message) => {

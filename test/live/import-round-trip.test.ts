@@ -91,7 +91,7 @@ describe('import → synth → diff round trip', () => {
     if (!existsSync(PUBLISHED_TYPES)) throw new Error(`${PUBLISHED_TYPES} is missing: run \`npm run build\` first (npm test does)`);
     const published = join(WORK, 'access-published.ts');
     expect((await runEksAccess('import', '--from', snap, '--out', published)).code).toBe(0);
-    expect(readFileSync(published, 'utf8')).toContain("from 'cdk-eks-access';");
+    expect(readFileSync(published, 'utf8')).toContain('from "cdk-eks-access";');
     expect(typeErrors(published, { 'cdk-eks-access': [PUBLISHED_TYPES] })).toEqual([]);
   }, 120_000);
 
@@ -105,7 +105,7 @@ describe('import → synth → diff round trip', () => {
     expect(source).toContain('AccessPolicy.AMAZON_EKS_EDIT_POLICY.inNamespaces("dev", "team-*")');
     expect(source).toContain('externalClusterRoles: ["made-by-helm-later"]');
     expect(source).not.toContain('system:basic-user');
-    expect(source).toContain('model.addGroupGrant({ group: "pod-viewer", rules: [{"apiGroups":[""],"resources":["pods","pods/log"],"verbs":["get","list","watch"]}] });');
+    expect(source).toContain('model.addGroupGrant({ group: "pod-viewer", rules: [{ "apiGroups": [""], "resources": ["pods", "pods/log"], "verbs": ["get", "list", "watch"] }] });');
     expect(source).toContain('model.addGroupGrant({ group: "dev-team", clusterRole: "viewer", namespaces: ["dev"] });');
     expect(source).toContain('new AccessChart(scope, `${id}-grants`, { model, awsAuth: false, externalClusterRoles: ["viewer"] });');
   });

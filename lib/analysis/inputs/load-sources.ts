@@ -11,7 +11,7 @@ import { parseAllDocuments } from 'yaml';
 import { AccessEntryRecord } from '../access-entries';
 import { KubeObject } from '../normalize';
 import { SourcedObject } from '../rbac-from-objects';
-import { isLiveSnapshot, LiveSnapshot, snapshotAccessEntries } from '../../live/snapshot/format';
+import { assertLiveSnapshot, isLiveSnapshot, LiveSnapshot, snapshotAccessEntries } from '../../live/snapshot/format';
 import { TrustedRole } from '../role-trust';
 import { isCfnTemplate, readTemplate } from './cfn-template';
 
@@ -117,6 +117,7 @@ export async function loadSources(paths: readonly string[], opts: LoadOptions = 
       let used = false;
       for (const doc of docs) {
         if (isLiveSnapshot(doc)) {
+          assertLiveSnapshot(doc, file);
           out.snapshots.push(doc);
           out.accessEntries.push(...snapshotAccessEntries(doc, file));
           out.trustedRoles.push(...doc.iamRoles.map((r) => ({ roleArn: r.arn, trustPolicy: r.trustPolicy, origin: `${file}#${r.arn}` })));

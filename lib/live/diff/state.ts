@@ -68,7 +68,7 @@ export function isPlatformObject(o: { metadata?: { name?: string; labels?: Recor
 const sorted = (v: unknown) => (Array.isArray(v) ? [...(v as string[])].sort() : []);
 
 function canonicalRbac(o: Record<string, unknown>): string {
-  const ns = (o.metadata as { namespace?: string }).namespace;
+  const ns = scopedNamespace(o);
   if (o.kind === 'Role' || o.kind === 'ClusterRole') {
     const aggregation = o.aggregationRule as { clusterRoleSelectors?: unknown[] } | undefined;
     // An aggregated ClusterRole's rules are written by the aggregation controller: only the selectors are code.
@@ -84,9 +84,23 @@ function canonicalRbac(o: Record<string, unknown>): string {
   return JSON.stringify({ roleRef: `${roleRef?.kind}:${roleRef?.name}`, subjects });
 }
 
-export function rbacKey(o: { kind?: unknown; metadata?: { name?: string; namespace?: string } }): string {
+/**
+ * Kinds the API server keeps cluster-wide: it ignores a `metadata.namespace` sent with them (many published manifests
+ * carry one). Kubernetes API reference, "ClusterRole v1 rbac.authorization.k8s.io" / "ClusterRoleBinding v1" (no
+ * namespace in their paths: `/apis/rbac.authorization.k8s.io/v1/clusterroles/{name}`).
+ */
+const CLUSTER_SCOPED_KINDS = new Set(['ClusterRole', 'ClusterRoleBinding', 'Namespace']);
+
+/** The namespace an object lives in as the API server stores it: none for a cluster-scoped kind, whatever it carries. */
+export function scopedNamespace(o: { kind?: unknown; metadata?: { namespace?: unknown } }): string | undefined {
   const ns = o.metadata?.namespace;
-  return `${String(o.kind)} ${ns ? `${ns}/` : ''}${o.metadata?.name}`;
+  return typeof o.kind === 'string' && CLUSTER_SCOPED_KINDS.has(o.kind) ? undefined : typeof ns === 'string' && ns ? ns : undefined;
+}
+
+/** The one key of an object, `Kind namespace/name` or `Kind name`, used by diff and import alike. */
+export function rbacKey(o: { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } }): string {
+  const ns = scopedNamespace(o);
+  return `${String(o.kind)} ${ns ? `${ns}/` : ''}${String(o.metadata?.name)}`;
 }
 
 export function accessState(sources: AccessSources): AccessState {

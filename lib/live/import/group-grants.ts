@@ -7,10 +7,12 @@
  * subject, nothing else binding the role).
  */
 import { GRANT_NAME_PREFIX } from '../../k8s/access-chart';
-import { RbacRuleJson } from '../../model';
+import { GroupGrantProps, RbacRuleJson } from '../../model';
 import { rbacRuleJsonOf } from '../../model/rbac-rule';
 import { LiveObject } from '../kube/client';
 import { ImportedCall } from './principals';
+import { literal } from './code-literal';
+import { scopedNamespace } from '../diff/state';
 import { isSystemName } from '../../../authenticator/mapper/eks-rules';
 
 export interface GroupGrantImport {
@@ -22,7 +24,7 @@ export interface GroupGrantImport {
 }
 
 interface Subject { kind?: string; name?: string }
-const lit = (v: unknown) => JSON.stringify(v);
+const lit = literal;
 const grantName = (group: string, suffix = '') => `${GRANT_NAME_PREFIX}${group.replace(/[/%]/g, '-')}${suffix}`;
 
 function onlyGroup(b: LiveObject): string | undefined {
@@ -34,11 +36,30 @@ function rulesJson(o: LiveObject): RbacRuleJson[] {
   return ((o.rules as Array<Record<string, string[] | undefined>> | undefined) ?? []).map(rbacRuleJsonOf);
 }
 
-export function importGroupGrants(objects: readonly LiveObject[]): GroupGrantImport {
+/** Why the model refuses a group grant (generate.ts checks it on a scratch model), or undefined. */
+export type GrantCheck = (grant: GroupGrantProps) => string | undefined;
+
+export function importGroupGrants(objects: readonly LiveObject[], check: GrantCheck = () => undefined): GroupGrantImport {
   const consumed = new Set<LiveObject>();
   const calls: ImportedCall[] = [];
   const bound = new Set<string>();
-  const find = (kind: string, name: string, ns?: string) => objects.filter((o) => o.kind === kind && o.metadata.name === name && o.metadata.namespace === ns);
+  /**
+   * One `addGroupGrant` call, when the model accepts it; else a NOTE, and its objects stay with the verbatim RBAC
+   * (importRbac imports them as they are or says why not), so the generated module never holds a refused call.
+   */
+  const grant = (props: GroupGrantProps, objs: readonly LiveObject[]): boolean => {
+    const refused = check(props);
+    if (refused) {
+      calls.push({ code: [], notes: [`live: group grant ${JSON.stringify(props)}; the model refuses it: ${refused}. done instead: left to the RBAC import.`] });
+      return false;
+    }
+    const fields = [`group: ${lit(props.group)}`, ...(props.rules ? [`rules: ${lit(props.rules)}`] : []), ...(props.clusterRole !== undefined ? [`clusterRole: ${lit(props.clusterRole)}`] : []),
+      ...(props.namespaces?.length ? [`namespaces: ${lit(props.namespaces)}`] : [])];
+    calls.push({ code: [`model.addGroupGrant({ ${fields.join(', ')} });`], notes: [] });
+    for (const o of objs) consumed.add(o);
+    return true;
+  };
+  const find = (kind: string, name: string, ns?: string) => objects.filter((o) => o.kind === kind && o.metadata.name === name && scopedNamespace(o) === ns);
   const bindings = objects.filter((o) => (o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding') && o.metadata.name.startsWith(GRANT_NAME_PREFIX));
   const byGroup = new Map<string, LiveObject[]>();
   for (const b of bindings) {
@@ -46,23 +67,35 @@ export function importGroupGrants(objects: readonly LiveObject[]): GroupGrantImp
     if (group && !isSystemName(group)) byGroup.set(group, [...(byGroup.get(group) ?? []), b]);
   }
   for (const [group, bs] of [...byGroup].sort(([a], [b]) => a.localeCompare(b))) {
+    // A group's objects are taken only when all of them read cleanly; on anything unexpected they stay verbatim RBAC
+    // (importRbac then imports them or says why not).
+    const before = { calls: calls.length, consumed: new Set(consumed), bound: new Set(bound) };
+    try {
+      grantsOfGroup(group, bs);
+    } catch {
+      calls.length = before.calls;
+      consumed.clear();
+      for (const o of before.consumed) consumed.add(o);
+      bound.clear();
+      for (const r of before.bound) bound.add(r);
+    }
+  }
+  return { calls, consumed, boundClusterRoles: [...bound].sort() };
+
+  function grantsOfGroup(group: string, bs: LiveObject[]): void {
     // Rules part: cluster-wide, or the same Role in each namespace.
     const ruleBindings = bs.filter((b) => b.metadata.name === grantName(group));
     const crb = ruleBindings.find((b) => b.kind === 'ClusterRoleBinding');
     if (crb && (crb.roleRef as { kind: string; name: string }).name === grantName(group)) {
       const [role] = find('ClusterRole', grantName(group));
-      if (role && !role.aggregationRule && rulesJson(role).length > 0) {
-        calls.push({ code: [`model.addGroupGrant({ group: ${lit(group)}, rules: ${lit(rulesJson(role))} });`], notes: [] });
-        consumed.add(crb).add(role);
-      }
+      if (role && !role.aggregationRule && rulesJson(role).length > 0) grant({ group, rules: rulesJson(role) }, [crb, role]);
     } else {
       const rbs = ruleBindings.filter((b) => b.kind === 'RoleBinding' && (b.roleRef as { kind: string }).kind === 'Role');
       const roles = rbs.map((b) => find('Role', grantName(group), b.metadata.namespace)[0]);
       const same = roles.length > 0 && roles.every((r) => r && rulesJson(r).length > 0 && JSON.stringify(rulesJson(r)) === JSON.stringify(rulesJson(roles[0])));
       if (same) {
         const namespaces = rbs.map((b) => b.metadata.namespace!).sort();
-        calls.push({ code: [`model.addGroupGrant({ group: ${lit(group)}, rules: ${lit(rulesJson(roles[0]))}, namespaces: ${lit(namespaces)} });`], notes: [] });
-        for (const o of [...rbs, ...roles]) consumed.add(o);
+        grant({ group, rules: rulesJson(roles[0]), namespaces }, [...rbs, ...roles]);
       }
     }
     // ClusterRole parts: `eks-access:<group>:<clusterRole>`, cluster-wide or in namespaces.
@@ -72,12 +105,9 @@ export function importGroupGrants(objects: readonly LiveObject[]): GroupGrantImp
       if (ref.kind === 'ClusterRole' && b.metadata.name === grantName(group, `:${ref.name}`)) byRole.set(ref.name, [...(byRole.get(ref.name) ?? []), b]);
     }
     for (const [clusterRole, parts] of byRole) {
-      bound.add(clusterRole);
       const cluster = parts.find((b) => b.kind === 'ClusterRoleBinding');
       const namespaces = cluster ? [] : parts.map((b) => b.metadata.namespace!).sort();
-      calls.push({ code: [`model.addGroupGrant({ group: ${lit(group)}, clusterRole: ${lit(clusterRole)}${namespaces.length ? `, namespaces: ${lit(namespaces)}` : ''} });`], notes: [] });
-      for (const o of cluster ? [cluster] : parts) consumed.add(o);
+      if (grant({ group, clusterRole, ...(namespaces.length ? { namespaces } : {}) }, cluster ? [cluster] : parts)) bound.add(clusterRole);
     }
   }
-  return { calls, consumed, boundClusterRoles: [...bound].sort() };
 }

@@ -3,20 +3,24 @@
  * namespaces, rules, aggregation selectors and labels, role references, subjects). Each object is first added to a
  * scratch chart: what the chart refuses becomes a comment with the reason instead of code that would fail at synth.
  * Roles that bindings reference but the cluster does not hold are declared external, so the chart's dangling-binding
- * check keeps passing on what live already has.
+ * check keeps passing on what live already has. Every value is written through code-literal.ts; ids come from the
+ * import's one `IdAllocator`; a cluster-scoped object's namespace is ignored as the API server ignores it (the key
+ * function diff uses, lib/live/diff/state.ts).
  */
 import { App } from 'cdk8s';
 import { parseAwsAuth } from '../../../authenticator/mapper/aws-auth';
-import { DEFAULT_CLUSTER_ROLES, DEFAULT_ROLES, RbacChart, RbacRule, RbacSubject, RoleKind } from '../../k8s';
+import { AwsAuthConfigMap, AwsAuthConfigMapProps, DEFAULT_CLUSTER_ROLES, DEFAULT_ROLES, NodeOs, NodeRoleMapping, RbacChart, RbacRule, RbacSubject, RoleKind } from '../../k8s';
 import { nodeIdentity } from '../../../authenticator/mapper/eks-rules';
 import { rbacRuleOf } from '../../model/rbac-rule';
 import { AccessEntryType } from '../../model';
 import { LiveObject } from '../kube/client';
-import { isPlatformObject } from '../diff/state';
+import { isPlatformObject, rbacKey, scopedNamespace } from '../diff/state';
+import { IdAllocator, literal } from './code-literal';
 import { ImportedCall, rowRoleArn } from './principals';
 
-const lit = (v: unknown) => JSON.stringify(v);
+const lit = literal;
 type Rule = Record<string, string[] | undefined>;
+const RBAC_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
 interface Subject { kind: string; name: string; namespace?: string }
 
 function rules(o: LiveObject): RbacRule[] {
@@ -29,7 +33,10 @@ function subjectCode(s: Subject, bindingNs: string | undefined): { code: string;
     return { code: `RbacSubject.serviceAccount(${lit(s.name)}, ${lit(ns)})`, subject: RbacSubject.serviceAccount(s.name, ns) };
   }
   if (s.kind === 'User') return { code: `RbacSubject.user(${lit(s.name)})`, subject: RbacSubject.user(s.name) };
-  return { code: `RbacSubject.group(${lit(s.name)})`, subject: RbacSubject.group(s.name) };
+  if (s.kind === 'Group') return { code: `RbacSubject.group(${lit(s.name)})`, subject: RbacSubject.group(s.name) };
+  // The three subject kinds of rbac.authorization.k8s.io/v1 (Kubernetes API reference, "Subject"); anything else is
+  // not written as code.
+  throw new Error(`subject kind ${JSON.stringify(s.kind)} is not one of User, Group, ServiceAccount`);
 }
 
 /** The labels worth keeping: aggregation selects by them. Tooling labels of the writer are not access. */
@@ -45,7 +52,7 @@ export interface KubernetesImport {
   readonly calls: ImportedCall[];
 }
 
-export function importRbac(objects: readonly LiveObject[]): KubernetesImport {
+export function importRbac(objects: readonly LiveObject[], ids: IdAllocator = new IdAllocator()): KubernetesImport {
   const mine = objects.filter((o) => !isPlatformObject(o as never));
   const clusterRoles = new Set(mine.filter((o) => o.kind === 'ClusterRole').map((o) => o.metadata.name));
   const roles = new Set(mine.filter((o) => o.kind === 'Role').map((o) => `${o.metadata.namespace}/${o.metadata.name}`));
@@ -55,11 +62,13 @@ export function importRbac(objects: readonly LiveObject[]): KubernetesImport {
   const calls: ImportedCall[] = [];
   let n = 0;
   for (const o of mine) {
-    const { name, namespace } = o.metadata;
-    const id = `${o.kind}-${namespace ? `${namespace}-` : ''}${name}`.replace(/\//g, '-');
+    const name = o.metadata.name;
+    const namespace = scopedNamespace(o);
+    const id = ids.allocate(`${o.kind}-${namespace ? `${namespace}-` : ''}${name}`, String(o.kind));
     const scratchId = `o${n++}`;
     let code: string;
     try {
+      if (!RBAC_KINDS.has(String(o.kind))) throw new Error(`kind ${JSON.stringify(o.kind)} is not one of ${[...RBAC_KINDS].join(', ')}`);
       if (o.kind === 'Role') {
         scratch.addRole(scratchId, { name, namespace: namespace!, rules: rules(o) });
         code = `chart.addRole(${lit(id)}, { name: ${lit(name)}, namespace: ${lit(namespace)}, rules: ${lit(rules(o))} });`;
@@ -72,6 +81,10 @@ export function importRbac(objects: readonly LiveObject[]): KubernetesImport {
         code = `chart.addClusterRole(${lit(id)}, ${lit(JSON.parse(JSON.stringify(props)))});`;
       } else {
         const roleRef = o.roleRef as { kind: string; name: string };
+        // roleRef.kind: Role or ClusterRole for a RoleBinding, ClusterRole for a ClusterRoleBinding (Kubernetes API
+        // reference, "RoleRef"); anything else is not written as either.
+        const kinds = o.kind === 'RoleBinding' ? ['Role', 'ClusterRole'] : ['ClusterRole'];
+        if (!kinds.includes(roleRef?.kind)) throw new Error(`roleRef kind ${JSON.stringify(roleRef?.kind)} is not one of ${kinds.join(', ')}`);
         const subjects = ((o.subjects as Subject[] | undefined) ?? []).map((s) => subjectCode(s, namespace));
         const subjectList = `[${subjects.map((s) => s.code).join(', ')}]`;
         if (o.kind === 'RoleBinding') {
@@ -87,7 +100,7 @@ export function importRbac(objects: readonly LiveObject[]): KubernetesImport {
         }
       }
     } catch (e) {
-      calls.push({ code: [], notes: [`live: ${o.kind} ${namespace ? `${namespace}/` : ''}${name}; RbacChart refuses it: ${(e as Error).message.replace(/^[^:]*scratch\/o\d+: /, '')}.`, 'done instead: not imported (diff will report it).'] });
+      calls.push({ code: [], notes: [`live: ${rbacKey(o)}; RbacChart refuses it: ${(e as Error).message.replace(/^[^:]*scratch\/o\d+: /, '')}.`, 'done instead: not imported (diff will report it).'] });
       continue;
     }
     calls.push({ code: [code], notes: [] });
@@ -96,42 +109,68 @@ export function importRbac(objects: readonly LiveObject[]): KubernetesImport {
 }
 
 /** The node rows `AwsAuthConfigMap({ nodeRoles })` writes, by their identity (eks-rules.ts), and the prop that writes each. */
-const NODE_ROWS = new Map<string, { code: string }>([
-  [JSON.stringify(nodeIdentity(AccessEntryType.EC2_LINUX)), { code: '' }],
-  [JSON.stringify(nodeIdentity(AccessEntryType.EC2_WINDOWS)), { code: ', os: NodeOs.WINDOWS' }],
-  [JSON.stringify(nodeIdentity(AccessEntryType.FARGATE_LINUX)), { code: ', fargate: true' }],
+const NODE_ROWS = new Map<string, { code: string; props: Partial<NodeRoleMapping> }>([
+  [JSON.stringify(nodeIdentity(AccessEntryType.EC2_LINUX)), { code: '', props: {} }],
+  [JSON.stringify(nodeIdentity(AccessEntryType.EC2_WINDOWS)), { code: ', os: NodeOs.WINDOWS', props: { os: NodeOs.WINDOWS } }],
+  [JSON.stringify(nodeIdentity(AccessEntryType.FARGATE_LINUX)), { code: ', fargate: true', props: { fargate: true } }],
 ]);
 
-/** The aws-auth ConfigMap → one `AwsAuthConfigMap` call; node-role rows become `nodeRoles`. */
+/** The access-entry type of a node row of aws-auth (by its username and groups, eks-rules.ts), else undefined. */
+export function nodeRowType(row: { username: string; groups: readonly string[] }): AccessEntryType | undefined {
+  const key = JSON.stringify({ username: row.username, groups: row.groups });
+  return [AccessEntryType.EC2_LINUX, AccessEntryType.EC2_WINDOWS, AccessEntryType.FARGATE_LINUX].find((t) => JSON.stringify(nodeIdentity(t)) === key);
+}
+
+type AwsAuthList = 'nodeRoles' | 'roles' | 'users' | 'accounts';
+
+/**
+ * The aws-auth ConfigMap → one `AwsAuthConfigMap` call; node-role rows become `nodeRoles`. Each row is added to a
+ * scratch `AwsAuthConfigMap` with the rows taken before it: a row it refuses (a second row for the same ARN, an
+ * account that is not an account id) becomes a NOTE, so the generated call is one the construct accepts.
+ */
 export function importAwsAuth(configMap: LiveObject | undefined): ImportedCall | undefined {
   if (!configMap) return undefined;
   const parsed = parseAwsAuth(configMap.data as Record<string, string> | undefined);
   const notes = parsed.errors.map((e) => `live: aws-auth has a row the authenticator cannot read (${e.message}); done instead: left out.`);
-  const nodeRoles: string[] = [];
-  const roles: string[] = [];
+  const props: Required<Pick<AwsAuthConfigMapProps, AwsAuthList>> = { nodeRoles: [], roles: [], users: [], accounts: [] };
+  const code: Record<AwsAuthList, string[]> = { nodeRoles: [], roles: [], users: [], accounts: [] };
+  const take = <L extends AwsAuthList>(list: L, value: NonNullable<AwsAuthConfigMapProps[L]>[number], itemCode: string, what: string) => {
+    const tried = { ...props, [list]: [...props[list], value] };
+    try {
+      new AwsAuthConfigMap(new RbacChart(new App(), 'scratch'), 'AwsAuth', tried);
+    } catch (e) {
+      notes.push(`live: aws-auth ${what}; AwsAuthConfigMap refuses it: ${(e as Error).message.replace(/^scratch\/AwsAuth: /, '')}. done instead: left out.`);
+      return;
+    }
+    (props[list] as unknown[]).push(value);
+    code[list].push(itemCode);
+  };
   for (const r of parsed.roles) {
     if (!r.roleArn) {
-      notes.push(`live: aws-auth SSO selector row ${lit(r.sso)}; not imported (write it by hand).`);
+      notes.push(`live: aws-auth SSO selector row ${JSON.stringify(r.sso)}; not imported (write it by hand).`);
       continue;
     }
     const { arn, note } = rowRoleArn(r.roleArn);
     if (note) notes.push(note);
     const node = NODE_ROWS.get(JSON.stringify({ username: r.username, groups: r.groups }));
-    if (node) nodeRoles.push(`{ roleArn: ${lit(arn)}${node.code} }`);
-    else roles.push(`{ roleArn: ${lit(arn)}, username: ${lit(r.username)}, groups: ${lit(r.groups)} }`);
+    if (node) take('nodeRoles', { roleArn: arn, ...node.props }, `{ roleArn: ${lit(arn)}${node.code} }`, `node role row ${arn}`);
+    else take('roles', { roleArn: arn, username: r.username, groups: r.groups }, `{ roleArn: ${lit(arn)}, username: ${lit(r.username)}, groups: ${lit(r.groups)} }`, `role row ${arn}`);
   }
-  const users = parsed.users.map((u) => `{ userArn: ${lit(u.userArn)}, username: ${lit(u.username)}, groups: ${lit(u.groups)} }`);
-  if (nodeRoles.length + roles.length + users.length + parsed.accounts.length === 0) {
+  for (const u of parsed.users) take('users', { userArn: u.userArn, username: u.username, groups: u.groups }, `{ userArn: ${lit(u.userArn)}, username: ${lit(u.username)}, groups: ${lit(u.groups)} }`, `user row ${u.userArn}`);
+  for (const a of parsed.accounts) take('accounts', a, lit(a), `account ${a}`);
+  if (Object.values(code).every((c) => c.length === 0)) {
     return { code: [], notes: [...notes, 'live: aws-auth exists but maps nobody; done instead: not rendered (AwsAuthConfigMap refuses an empty ConfigMap).'] };
   }
   const list = (items: string[]) => (items.length ? `[\n    ${items.join(',\n    ')},\n  ]` : '[]');
-  const code = [
-    `new AwsAuthConfigMap(chart, 'AwsAuth', {`,
-    `  nodeRoles: ${list(nodeRoles)},`,
-    `  roles: ${list(roles)},`,
-    `  users: ${list(users)},`,
-    `  accounts: ${lit(parsed.accounts)},`,
-    `});`,
-  ];
-  return { code, notes };
+  return {
+    code: [
+      `new AwsAuthConfigMap(chart, 'AwsAuth', {`,
+      `  nodeRoles: ${list(code.nodeRoles)},`,
+      `  roles: ${list(code.roles)},`,
+      `  users: ${list(code.users)},`,
+      `  accounts: [${code.accounts.join(', ')}],`,
+      `});`,
+    ],
+    notes,
+  };
 }

@@ -1,7 +1,8 @@
 /**
  * Access entries → `AccessModel` calls. Each principal is first added to a scratch model and checked with the
  * model's own `validateModel`, so the generated code never holds a call the model refuses; what it refuses becomes a
- * comment saying what live holds, why it is refused and what was done instead.
+ * comment saying what live holds, why it is refused and what was done instead. Every value is written through
+ * code-literal.ts; an entry `type` is written as `AccessEntryType.X` only when it is one of the enum's values.
  */
 import { stripPath } from '../../../authenticator/arn';
 import { AccessEntryRecord } from '../../analysis/access-entries';
@@ -9,6 +10,7 @@ import { AccessEntryType, AccessModel, AccessPolicy, AccessPolicyGrant, Authenti
 import { parseIamArn } from '../../model/iam-arn';
 import { defaultEntryUsername } from '../diff/state';
 import { isSystemName, SYSTEM_MASTERS } from '../../../authenticator/mapper/eks-rules';
+import { enumMember, enumValues, IdAllocator, literal } from './code-literal';
 
 export interface ImportedCall {
   /** TypeScript statements (no indentation), or none when the principal was left out. */
@@ -17,38 +19,49 @@ export interface ImportedCall {
   readonly notes: string[];
 }
 
-const lit = (v: unknown) => JSON.stringify(v);
-
 /** `AccessPolicy.AMAZON_EKS_EDIT_POLICY` for `AmazonEKSEditPolicy` (the catalogue's static field of that policy). */
 function policyConstant(policy: AccessPolicy): string {
   const field = Object.entries(AccessPolicy).find(([, v]) => v === policy)?.[0];
-  return field ? `AccessPolicy.${field}` : `AccessPolicy.of(${lit(policy.policyName)})`;
+  return field && /^[A-Z][A-Z0-9_]*$/.test(field) ? `AccessPolicy.${field}` : `AccessPolicy.of(${literal(policy.policyName)})`;
 }
 
 function grantCode(a: AccessEntryRecord['accessPolicies'][number]): { code: string; grant: AccessPolicyGrant } {
   const policy = AccessPolicy.fromArn(a.policyArn);
   if (a.scope.type === 'cluster') return { code: `${policyConstant(policy)}.atClusterScope()`, grant: policy.atClusterScope() };
-  return { code: `${policyConstant(policy)}.inNamespaces(${a.scope.namespaces.map(lit).join(', ')})`, grant: policy.inNamespaces(...a.scope.namespaces) };
+  return { code: `${policyConstant(policy)}.inNamespaces(${a.scope.namespaces.map((n) => literal(n)).join(', ')})`, grant: policy.inNamespaces(...a.scope.namespaces) };
 }
 
 export class PrincipalImporter {
-  private readonly ids = new Set<string>();
+  constructor(
+    private readonly accountId: string,
+    private readonly mode: AuthenticationMode,
+    private readonly partition: string,
+    /** The import's one id allocator (generate.ts), shared with the chart's objects. */
+    private readonly ids: IdAllocator = new IdAllocator(),
+  ) {}
 
-  constructor(private readonly accountId: string, private readonly mode: AuthenticationMode, private readonly partition: string) {}
-
-  /** A stable, readable model id from the IAM name. */
+  /** A stable, readable model id from the IAM name, distinct from every id handed out before. */
   idFor(arn: string): string {
-    const base = (parseIamArn(arn)?.name ?? arn.split(/[:/]/).pop() ?? 'principal').toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'principal';
-    let id = base;
-    for (let n = 2; this.ids.has(id); n++) id = `${base}-${n}`;
-    this.ids.add(id);
-    return id;
+    return this.ids.allocate((parseIamArn(arn)?.name ?? arn.split(/[:/]/).pop() ?? '').toLowerCase(), 'principal');
   }
 
   entry(e: AccessEntryRecord): ImportedCall {
+    try {
+      return this.entryCall(e);
+    } catch (err) {
+      // A value the model's own constructors refuse (an access-policy ARN, a namespace): a NOTE, never a failed import.
+      return { code: [], notes: [`live: access entry ${e.principalArn} (${e.type}); the model refuses it: ${(err as Error).message}.`, 'done instead: not imported (diff will report it).'] };
+    }
+  }
+
+  private entryCall(e: AccessEntryRecord): ImportedCall {
     const notes: string[] = [];
     const arn = parseIamArn(e.principalArn);
     if (!arn) return { code: [], notes: [`${e.principalArn}: not an IAM user or role ARN; not imported`] };
+    const entryType = enumMember('AccessEntryType', AccessEntryType, e.type);
+    if (!entryType) {
+      return { code: [], notes: [`live: access entry ${e.principalArn} has type ${JSON.stringify(e.type)}, which is not one of ${enumValues(AccessEntryType).join(', ')}.`, 'done instead: not imported.'] };
+    }
     const id = this.idFor(e.principalArn);
     const scratch = new AccessModel({ accountId: this.accountId, authenticationMode: this.mode, partition: this.partition });
     let code: string;
@@ -56,7 +69,7 @@ export class PrincipalImporter {
       const grants = e.accessPolicies.map(grantCode);
       scratch.addNodeRole(id, e.principalArn, { entryType: e.type as AccessEntryType, accessPolicies: grants.map((g) => g.grant) });
       const policies = grants.length ? `, accessPolicies: [${grants.map((g) => g.code).join(', ')}]` : '';
-      code = `model.addNodeRole(${lit(id)}, ${lit(e.principalArn)}, { entryType: AccessEntryType.${e.type}${policies} });`;
+      code = `model.addNodeRole(${literal(id)}, ${literal(e.principalArn)}, { entryType: ${entryType}${policies} });`;
     } else {
       const username = e.username !== undefined && e.username !== defaultEntryUsername(e.principalArn, e.type) ? e.username : undefined;
       let groups = [...e.kubernetesGroups];
@@ -75,11 +88,11 @@ export class PrincipalImporter {
       if (arn.resourceType === 'role') scratch.importRole(id, e.principalArn, props);
       else scratch.importUser(id, e.principalArn, props);
       const fields = [
-        ...(username !== undefined ? [`username: ${lit(username)}`] : []),
-        ...(groups.length ? [`kubernetesGroups: ${lit(groups)}`] : []),
+        ...(username !== undefined ? [`username: ${literal(username)}`] : []),
+        ...(groups.length ? [`kubernetesGroups: ${literal(groups)}`] : []),
         ...(grants.length ? [`accessPolicies: [${grants.map((g) => g.code).join(', ')}]`] : []),
       ];
-      code = `model.${arn.resourceType === 'role' ? 'importRole' : 'importUser'}(${lit(id)}, ${lit(e.principalArn)}${fields.length ? `, { ${fields.join(', ')} }` : ''});`;
+      code = `model.${arn.resourceType === 'role' ? 'importRole' : 'importUser'}(${literal(id)}, ${literal(e.principalArn)}${fields.length ? `, { ${fields.join(', ')} }` : ''});`;
     }
     const refused = validateModel(scratch).filter((i) => i.subject !== 'model');
     if (refused.length) {
