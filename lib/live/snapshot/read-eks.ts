@@ -30,7 +30,8 @@ export interface EksListing {
   readonly problems: SnapshotProblem[];
 }
 
-export async function listAccessEntries(client: EKSClient, clusterName: string): Promise<EksListing> {
+/** `onPage` receives each page's new ARNs as it arrives, so their details can be read while the next page is asked for. */
+export async function listAccessEntries(client: EKSClient, clusterName: string, onPage: (arns: string[]) => void = () => undefined): Promise<EksListing> {
   const problems: SnapshotProblem[] = [];
   let authenticationMode: string | undefined;
   try {
@@ -41,18 +42,24 @@ export async function listAccessEntries(client: EKSClient, clusterName: string):
     problems.push(problemOf('eks:DescribeCluster', e));
   }
   if (authenticationMode === 'CONFIG_MAP') return { authenticationMode, principalArns: [], problems };
-  const arns: string[] = [];
+  const arns = new Set<string>();
   try {
-    for await (const page of paginateListAccessEntries({ client }, { clusterName })) arns.push(...(page.accessEntries ?? []));
+    for await (const page of paginateListAccessEntries({ client }, { clusterName })) {
+      // A server repeating an ARN across pages must not make it read (and recorded) twice.
+      const fresh = [...new Set(page.accessEntries ?? [])].filter((a) => !arns.has(a));
+      for (const a of fresh) arns.add(a);
+      if (fresh.length) onPage(fresh);
+    }
   } catch (e) {
     problems.push(problemOf('eks:ListAccessEntries', e));
   }
-  return { authenticationMode, principalArns: [...new Set(arns)].sort(), problems };
+  return { authenticationMode, principalArns: [...arns].sort(), problems };
 }
 
 /**
- * Each entry's details and associated policies. The two calls of one entry go out together, and at most `limit`'s
- * number of calls are in flight to EKS; `onEntry` is called as each entry is done. The result is sorted by ARN
+ * Each entry's details and associated policies. At most `limit`'s number of entries are read at a time, the two calls
+ * of one entry (DescribeAccessEntry, ListAssociatedAccessPolicies) going out together: so at most twice that many
+ * calls are in flight to EKS. `onEntry` is called as each entry is done. The result is sorted by ARN
  * whatever order the answers came in.
  */
 export async function describeAccessEntries(
@@ -60,13 +67,13 @@ export async function describeAccessEntries(
 ): Promise<{ accessEntries: SnapshotAccessEntry[]; problems: SnapshotProblem[] }> {
   const problems: SnapshotProblem[] = [];
   const read = async (principalArn: string): Promise<SnapshotAccessEntry | undefined> => {
-    const [described, policies] = await Promise.allSettled([
-      limit(() => client.send(new DescribeAccessEntryCommand({ clusterName, principalArn }))),
+    const [described, policies] = await limit(() => Promise.allSettled([
+      client.send(new DescribeAccessEntryCommand({ clusterName, principalArn })),
       (async () => {
         const accessPolicies: AccessPolicyAssociation[] = [];
         let nextToken: string | undefined;
         do {
-          const page = await limit(() => client.send(new ListAssociatedAccessPoliciesCommand({ clusterName, principalArn, nextToken })));
+          const page = await client.send(new ListAssociatedAccessPoliciesCommand({ clusterName, principalArn, nextToken }));
           for (const a of page.associatedAccessPolicies ?? []) {
             accessPolicies.push({
               policyArn: a.policyArn ?? '',
@@ -77,7 +84,7 @@ export async function describeAccessEntries(
         } while (nextToken);
         return accessPolicies;
       })(),
-    ]);
+    ]));
     onEntry();
     if (described.status === 'rejected') {
       problems.push(problemOf(`eks:DescribeAccessEntry ${principalArn}`, described.reason));

@@ -4,7 +4,8 @@
  *
  * At size (thousands of access entries, each two EKS calls, and as many IAM roles) the reads overlap: the entry list
  * and the Kubernetes collections first, side by side; then every entry's details and policies and every role's trust
- * policy, with at most `concurrency` calls in flight to EKS and as many to IAM (two services, two throttling budgets).
+ * policy, `concurrency` entries at a time (each entry's two EKS calls together) and `concurrency` roles at a time
+ * (two services, two throttling budgets).
  * Throttling that remains is retried by the AWS SDK's adaptive retry mode (client-side rate limiting that backs off
  * when the service throttles: AWS SDKs and Tools Reference Guide, "Retry behavior").
  */
@@ -19,10 +20,10 @@ import { KUBERNETES_DIR, LiveSnapshot, SNAPSHOT_API_VERSION, SNAPSHOT_FILE, SNAP
 import { limiter, SnapshotProgressEvent } from './limiter';
 import { problemOf } from './problems';
 import { describeAccessEntries, listAccessEntries } from './read-eks';
-import { readTrustPolicies, uniqueRoles } from './read-iam';
+import { TrustPolicyReader } from './read-iam';
 import { KubeState, readKube } from './read-kube';
 
-/** Calls in flight at once to EKS, and to IAM, when not told otherwise. */
+/** Access entries (two EKS calls each) and IAM roles (one call each) read at a time, when not told otherwise. */
 export const DEFAULT_SNAPSHOT_CONCURRENCY = 8;
 
 /**
@@ -43,7 +44,7 @@ export interface SnapshotOptions {
    */
   readonly eksClient?: EKSClient;
   readonly iamClient?: IAMClient;
-  /** Calls in flight at once to EKS, and to IAM. @default 8 */
+  /** Access entries read at a time (two EKS calls each), and IAM roles read at a time. @default 8 */
   readonly concurrency?: number;
   /** Bounds of the Kubernetes client (pages per LIST, bytes, time); see KUBE_CLIENT_DEFAULTS. */
   readonly kubeLimits?: KubeClientLimits;
@@ -96,18 +97,29 @@ export async function takeSnapshot(options: SnapshotOptions): Promise<TakenSnaps
       warnings.push(...client.warnings);
       return readKube(client);
     };
-    progress({ phase: 'listing access entries, reading Kubernetes', done: 0 });
-    const [listing, kube] = await Promise.all([listAccessEntries(eks, options.clusterName), readKubernetes()]);
-    const roles = uniqueRoles(roleArns(listing.principalArns.map((principalArn) => ({ principalArn })), kube));
-    const total = listing.principalArns.length + roles.length;
-    let done = 0;
+    // Pipelined: each page of the entry list starts its entries' reads (and their roles') while the next page is asked
+    // for, and the Kubernetes collections are read meanwhile; aws-auth's and the mappings' roles join once known.
     const phase = 'reading access entries and IAM roles';
+    let done = 0;
+    let total = 0;
     const tick = () => progress({ phase, done: ++done, total });
+    const trustReader = new TrustPolicyReader(iam, iamLimit, tick);
+    const described: Array<ReturnType<typeof describeAccessEntries>> = [];
+    const onPage = (arns: string[]) => {
+      total += arns.length + trustReader.add(arns);
+      progress({ phase, done, total });
+      described.push(describeAccessEntries(eks, options.clusterName, arns, eksLimit, tick));
+    };
     progress({ phase, done, total });
-    const [entries, trust] = await Promise.all([
-      describeAccessEntries(eks, options.clusterName, listing.principalArns, eksLimit, tick),
-      readTrustPolicies(iam, roles.map((r) => r.arn), iamLimit, tick),
-    ]);
+    const [listing, kube] = await Promise.all([listAccessEntries(eks, options.clusterName, onPage), readKubernetes()]);
+    total += trustReader.add(roleArns([], kube));
+    progress({ phase, done, total });
+    const parts = await Promise.all(described);
+    const trust = await trustReader.done();
+    const entries = {
+      accessEntries: parts.flatMap((p) => p.accessEntries).sort((a, b) => a.principalArn.localeCompare(b.principalArn)),
+      problems: parts.flatMap((p) => p.problems).sort((a, b) => a.source.localeCompare(b.source)),
+    };
     const authenticationMode = listing.authenticationMode;
     const snapshot: LiveSnapshot = {
       apiVersion: SNAPSHOT_API_VERSION,
