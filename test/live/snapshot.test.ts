@@ -15,7 +15,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { AccessAnalysis } from '../../lib/analysis';
 import { groupProblems } from '../../lib/live/snapshot/problems';
 import { SNAPSHOT_AWS_RETRY, takeSnapshot, writeSnapshot } from '../../lib/live/snapshot/take-snapshot';
-import { problemLines } from '../../bin/commands/snapshot';
+import { problemLines, run as snapshotCommand } from '../../bin/commands/snapshot';
 import { FakeApiServer, startFakeApiServer } from '../authenticator/mapper/fake-apiserver';
 import { EksStandIn, startEksStandIn } from '../fixtures/eks-standin';
 import { startStsStandIn, StsStandIn } from '../fixtures/sts-standin';
@@ -184,6 +184,20 @@ describe('eks-access snapshot (EKS stand-in, moto IAM, Kubernetes list API)', ()
     const taken = await takeSnapshot({ clusterName: CLUSTER, kubeconfig: insecure, eksClient: eks, iamClient: iam });
     expect(taken.warnings).toEqual([expect.stringContaining('sets insecure-skip-tls-verify')]);
     expect(taken.kube.rbac.map((o) => o.metadata.name)).toContain('dev-reader');
+  });
+
+  it('refuses a --concurrency or limit that is not a whole number ≥ 1, naming the flag (exit 2)', async () => {
+    const err = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(await snapshotCommand(['--cluster', CLUSTER, '--out', join(dir, 'x'), '--concurrency', '0'])).toBe(2);
+      expect(await snapshotCommand(['--cluster', CLUSTER, '--out', join(dir, 'x'), '--max-list-pages', '1e3'])).toBe(2);
+      const text = err.mock.calls.map((c) => String(c[0])).join('');
+      expect(text).toMatch(/--concurrency: '0' is not a whole number ≥ 1/);
+      expect(text).toMatch(/--max-list-pages: '1e3' is not a whole number ≥ 1/);
+    } finally {
+      err.mockRestore();
+    }
+    expect(existsSync(join(dir, 'x'))).toBe(false);
   });
 });
 
