@@ -12,6 +12,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, Server } from 'node:https';
+import { createServer as createNetServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -248,6 +249,23 @@ describe('KubeClient against a hostile API server', () => {
       await expect(KubeClient.fromKubeconfig({ kubeconfig: refusedFile }).list('/x')).rejects.toThrow(/proxy http:\/\/127\.0\.0\.1:\d+ refused CONNECT kube\.internal:443: HTTP 403/);
     } finally {
       await proxy.close();
+    }
+    // Credentials in proxy-url go to the proxy as Basic Proxy-Authorization, and never into messages.
+    let head = '';
+    const authProxy = createNetServer((socket) => socket.once('data', (d) => {
+      head = d.toString('latin1');
+      socket.end('HTTP/1.1 407 Proxy Authentication Required\r\n\r\n');
+    }));
+    await new Promise<void>((r) => authProxy.listen(0, '127.0.0.1', r));
+    try {
+      const authFile = write('proxy-auth', config({ server: 'https://kube.internal', 'certificate-authority-data': b64(h.caPem), 'proxy-url': `http://us%40er:p%3Aw@127.0.0.1:${(authProxy.address() as AddressInfo).port}` }));
+      const err = (await KubeClient.fromKubeconfig({ kubeconfig: authFile }).list('/x').catch((e: unknown) => e)) as Error;
+      expect(err.message).toMatch(/proxy http:\/\/127\.0\.0\.1:\d+ refused CONNECT kube\.internal:443: HTTP 407/);
+      expect(err.message).not.toContain('p:w');
+      expect(head).toMatch(/^CONNECT kube\.internal:443 HTTP\/1\.1\r\n/);
+      expect(head.toLowerCase()).toContain(`proxy-authorization: basic ${Buffer.from('us@er:p:w').toString('base64').toLowerCase()}`);
+    } finally {
+      await new Promise<void>((r) => authProxy.close(() => r()));
     }
     const socks = write('socks', config({ server: h.server, 'proxy-url': 'socks5://user:pw@127.0.0.1:1080' }));
     expect(() => KubeClient.fromKubeconfig({ kubeconfig: socks })).toThrow(/cluster 'c' proxy-url: scheme socks5 is not supported \(only http:\/\/ proxies.*\[eks-access:kube-proxy-url\]/);
