@@ -213,6 +213,16 @@ describe('KubeClient against a hostile API server', () => {
     expect(Date.now() - started).toBeLessThan(60_000);
   });
 
+  it('gives up on a server that goes silent at requestTimeoutMs (the idle timeout), before the deadline', async () => {
+    const h = await hostile((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.flushHeaders();
+    });
+    const err = await clientFor(h, { requestTimeoutMs: 300, requestDeadlineMs: 60_000 }).get('/silent').catch((e: unknown) => e);
+    expect(ruleOf(err)).toBe('eks-access:kube-request-deadline');
+    expect((err as Error).message).toMatch(/GET \/silent: no byte received for requestTimeoutMs \(300 ms\).*--request-timeout-ms/);
+  });
+
   it('warns when the kubeconfig switches TLS verification off (and still connects, as kubectl does)', async () => {
     const h = await hostile((_req, res) => res.end('{"items":[]}'));
     const file = write('insecure', config({ server: h.server, 'insecure-skip-tls-verify': true }));

@@ -68,8 +68,9 @@ function tunnel(proxy: URL, host: string, port: number, timeoutMs: number): Prom
 }
 
 /**
- * A `createConnection` for https.request: the TLS socket to the target, through the proxy when one is given.
- * `track` receives every socket opened, so a deadline can destroy a tunnel still being set up.
+ * A `createConnection` for https.request: the TLS socket to the target, through the proxy when one is given, with
+ * `timeoutMs` as its idle timeout. `track` receives every socket opened, so a deadline can destroy a tunnel still
+ * being set up.
  */
 export function connector(target: TlsTarget, proxy: URL | undefined, timeoutMs: number, track: (s: Socket) => void) {
   return (_opts: unknown, done: (err: Error | null, socket?: TLSSocket) => void): undefined => {
@@ -77,6 +78,8 @@ export function connector(target: TlsTarget, proxy: URL | undefined, timeoutMs: 
     const tls = { ...target.tls, host: target.host, port: target.port, ...(isIP(name) ? {} : { servername: name }) };
     const secure = (socket?: Socket) => {
       const s = tlsConnect(socket ? { ...tls, socket } : tls);
+      // The idle timeout: without an Agent nobody else arms it, and https.request's `timeout` only listens for it.
+      s.setTimeout(timeoutMs);
       track(s);
       done(null, s);
     };
