@@ -43,7 +43,7 @@ export const HELP: CommandHelp = {
     { name: 'kubeconfig', value: 'FILE', default: '$KUBECONFIG (every file, merged as kubectl merges them), then ~/.kube/config', meaning: 'kubeconfig for the Kubernetes reads' },
     { name: 'context', value: 'NAME', default: "the kubeconfig's current context", meaning: 'kubeconfig context' },
     { name: 'out', value: 'DIR', required: true, meaning: 'where to write the snapshot (every analysis command reads it with --from DIR)' },
-    { name: 'concurrency', value: 'N', default: String(DEFAULT_SNAPSHOT_CONCURRENCY), meaning: 'AWS calls in flight at once, to EKS and to IAM each (throttling is retried with the SDK\'s adaptive mode)' },
+    { name: 'concurrency', value: 'N', default: String(DEFAULT_SNAPSHOT_CONCURRENCY), meaning: 'access entries read at a time (2 EKS calls each), and IAM roles read at a time; throttling is retried with the SDK\'s adaptive mode' },
     { name: 'quiet', short: 'q', meaning: 'no progress line (there is none anyway unless stderr is a terminal, or with --output json)' },
     ...LIMIT_FLAGS.map((l) => ({ name: l.flag, value: l.value, default: String(KUBE_CLIENT_DEFAULTS[l.option]), meaning: l.meaning })),
     ...LIVE_FLAG_HELP,
