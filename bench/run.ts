@@ -26,6 +26,7 @@ const BENCHES: readonly Bench[] = [
   { name: 'lambda', load: () => import('./benches/lambda') },
   { name: 'token-cli', load: () => import('./benches/token-cli') },
   { name: 'container', load: () => import('./benches/container') },
+  { name: 'snapshot-size', load: () => import('./benches/snapshot-size') },
 ];
 
 const RESULTS_DIR = path.resolve(__dirname, '..', '..', 'bench', 'results');

@@ -13,6 +13,8 @@ import { DriftReport } from '../../lib/live/diff/compare';
 import { driftAgainstCluster, driftBetween } from '../../lib/live/diff/drift';
 import { CommandHelp } from './help';
 import { LIVE_FLAG_HELP, LIVE_OPTIONS, liveCommand } from './live-command';
+import { printWarnings } from './command-frame';
+import { terminalSafe } from './terminal-text';
 
 export const OPTIONS = {
   desired: { type: 'string', multiple: true }, live: { type: 'string' }, cluster: { type: 'string' }, region: { type: 'string' },
@@ -50,6 +52,7 @@ export const run = liveCommand(HELP, OPTIONS, async (values, _json, format) => {
   const report = values.live
     ? await driftBetween(values.desired, values.live, opts)
     : await driftAgainstCluster(values.desired, { clusterName: values.cluster!, region: values.region, kubeconfig: values.kubeconfig, context: values.context }, opts);
+  printWarnings((report.warnings ?? []).map(terminalSafe), 'diff'); // the Kubernetes client's (TLS verification off)
   const code = report.unknown.length ? 2 : report.items.length ? 1 : 0;
   if (format !== 'text') printStructured({ drift: code === 1, cannotTell: report.unknown, items: report.items }, format);
   else {

@@ -6,14 +6,31 @@
  * 2 usage error.
  */
 import { OutputFormat, UsageError } from './cli-flags';
-import { takeSnapshot, writeSnapshot } from '../../lib/live/snapshot/take-snapshot';
+import { KUBE_CLIENT_DEFAULTS, KubeClientLimits } from '../../lib/live/kube/client';
+import { SnapshotProblem } from '../../lib/live/snapshot/format';
+import { groupProblems } from '../../lib/live/snapshot/problems';
+import { DEFAULT_SNAPSHOT_CONCURRENCY, takeSnapshot, writeSnapshot } from '../../lib/live/snapshot/take-snapshot';
+import { printWarnings } from './command-frame';
 import { CommandHelp } from './help';
-import { printStructured } from './structured-output';
-import { safeLines } from './terminal-text';
 import { LIVE_FLAG_HELP, LIVE_OPTIONS, liveCommand } from './live-command';
+import { createProgress } from './progress';
+import { printStructured } from './structured-output';
+import { safeLines, terminalSafe } from './terminal-text';
+
+/** The Kubernetes client's limits as flags: the flag, the option it sets, and what it bounds. */
+const LIMIT_FLAGS = [
+  { flag: 'max-list-pages', option: 'maxListPages', value: 'N', meaning: 'pages one Kubernetes LIST may take (an endless continue chain stops here)' },
+  { flag: 'max-response-bytes', option: 'maxResponseBytes', value: 'BYTES', meaning: 'bytes of one Kubernetes API response' },
+  { flag: 'max-snapshot-bytes', option: 'maxSnapshotBytes', value: 'BYTES', meaning: 'bytes of all Kubernetes API responses together' },
+  { flag: 'request-timeout-ms', option: 'requestTimeoutMs', value: 'MS', meaning: 'a Kubernetes request fails when no byte arrives for this long' },
+  { flag: 'request-deadline-ms', option: 'requestDeadlineMs', value: 'MS', meaning: 'a Kubernetes request fails when it takes longer than this in all' },
+] as const satisfies ReadonlyArray<{ flag: string; option: keyof typeof KUBE_CLIENT_DEFAULTS; value: string; meaning: string }>;
 
 export const OPTIONS = {
   cluster: { type: 'string' }, region: { type: 'string' }, kubeconfig: { type: 'string' }, context: { type: 'string' }, out: { type: 'string' },
+  concurrency: { type: 'string' }, quiet: { type: 'boolean', short: 'q' },
+  'max-list-pages': { type: 'string' }, 'max-response-bytes': { type: 'string' }, 'max-snapshot-bytes': { type: 'string' },
+  'request-timeout-ms': { type: 'string' }, 'request-deadline-ms': { type: 'string' },
   ...LIVE_OPTIONS,
 } as const;
 
@@ -24,18 +41,51 @@ export const HELP: CommandHelp = {
   flags: [
     { name: 'cluster', value: 'NAME', required: true, meaning: 'the EKS cluster (AWS credentials and kubeconfig needed)' },
     { name: 'region', value: 'REGION', default: "the AWS SDK's region", meaning: 'region of the cluster' },
-    { name: 'kubeconfig', value: 'FILE', default: '$KUBECONFIG, then ~/.kube/config', meaning: 'kubeconfig for the Kubernetes reads' },
+    { name: 'kubeconfig', value: 'FILE', default: '$KUBECONFIG (every file, merged as kubectl merges them), then ~/.kube/config', meaning: 'kubeconfig for the Kubernetes reads' },
     { name: 'context', value: 'NAME', default: "the kubeconfig's current context", meaning: 'kubeconfig context' },
     { name: 'out', value: 'DIR', required: true, meaning: 'where to write the snapshot (every analysis command reads it with --from DIR)' },
+    { name: 'concurrency', value: 'N', default: String(DEFAULT_SNAPSHOT_CONCURRENCY), meaning: 'access entries read at a time (2 EKS calls each), and IAM roles read at a time; throttling is retried with the SDK\'s adaptive mode' },
+    { name: 'quiet', short: 'q', meaning: 'no progress line (there is none anyway unless stderr is a terminal, or with --output json)' },
+    ...LIMIT_FLAGS.map((l) => ({ name: l.flag, value: l.value, default: String(KUBE_CLIENT_DEFAULTS[l.option]), meaning: l.meaning })),
     ...LIVE_FLAG_HELP,
   ],
   notes: 'Exit codes: 0 every source read, 1 written but some sources could not be read (listed, with why), 2 usage error.',
 };
 
+function wholeNumber(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^[1-9]\d*$/.test(text) || !Number.isSafeInteger(Number(text))) throw new UsageError(`--${flag}: '${text}' is not a whole number ≥ 1`);
+  return Number(text);
+}
+
+/**
+ * The problems as text lines: one line per cause, `N × operation: reason (e.g. first source)` when a cause repeats
+ * (400 roles behind one unreachable endpoint are one line, not 400); the JSON output and cluster.json keep every one.
+ */
+export function problemLines(problems: readonly SnapshotProblem[]): string[] {
+  return groupProblems(problems).map((g) => terminalSafe(g.sources.length === 1
+    ? `could not read ${g.sources[0]}: ${problems.find((p) => p.source === g.sources[0])?.reason ?? g.reason}`
+    : `could not read: ${g.sources.length} × ${g.operation}: ${g.reason} (e.g. ${g.sources[0]})`));
+}
+
 export const run = liveCommand(HELP, OPTIONS, async (values, _json, format) => {
   if (!values.cluster) throw new UsageError('--cluster NAME is required');
   if (!values.out) throw new UsageError('--out DIR is required');
-  const taken = await takeSnapshot({ clusterName: values.cluster, region: values.region, kubeconfig: values.kubeconfig, context: values.context });
+  const kubeLimits: Record<string, number> = {};
+  for (const l of LIMIT_FLAGS) {
+    const v = wholeNumber(l.flag, values[l.flag]);
+    if (v !== undefined) kubeLimits[l.option] = v;
+  }
+  const progress = createProgress({ quiet: format !== 'text' || values.quiet === true });
+  let taken;
+  try {
+    taken = await takeSnapshot({
+      clusterName: values.cluster, region: values.region, kubeconfig: values.kubeconfig, context: values.context,
+      concurrency: wholeNumber('concurrency', values.concurrency), kubeLimits: kubeLimits as KubeClientLimits, onProgress: progress.update,
+    });
+  } finally {
+    progress.done();
+  }
   const files = writeSnapshot(values.out, taken);
   printSnapshotResult(values.out, taken, files, format);
   return taken.snapshot.problems.length ? 1 : 0;
@@ -43,13 +93,14 @@ export const run = liveCommand(HELP, OPTIONS, async (values, _json, format) => {
 
 type Taken = Awaited<ReturnType<typeof takeSnapshot>>;
 
-/** What `snapshot` prints: the counts, and each unreadable source with the server's reason (escaped: it is input). */
+/** What `snapshot` prints: the counts, the warnings, and the unreadable sources grouped by cause (escaped: they are input). */
 export function printSnapshotResult(out: string, taken: Taken, files: unknown, format: OutputFormat): void {
   const { snapshot } = taken;
   if (format !== 'text') {
-    printStructured({ files, accessEntries: snapshot.accessEntries.length, rbacObjects: taken.kube.rbac.length, iamRoles: snapshot.iamRoles.length, problems: snapshot.problems }, format);
+    printStructured({ files, accessEntries: snapshot.accessEntries.length, rbacObjects: taken.kube.rbac.length, iamRoles: snapshot.iamRoles.length, problems: snapshot.problems, warnings: taken.warnings }, format);
     return;
   }
   process.stdout.write(safeLines([`wrote ${out}: ${snapshot.accessEntries.length} access entries, aws-auth ${taken.kube.awsAuth ? 'present' : 'absent'}, ${taken.kube.rbac.length} RBAC objects, ${taken.kube.iamIdentityMappings?.length ?? 0} IAMIdentityMappings, ${snapshot.iamRoles.length} IAM trust policies`]));
-  process.stderr.write(safeLines(snapshot.problems.map((p) => `could not read ${p.source}: ${p.reason}`)));
+  printWarnings(taken.warnings, 'snapshot');
+  for (const line of problemLines(snapshot.problems)) process.stderr.write(`${line}\n`);
 }

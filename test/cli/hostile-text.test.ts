@@ -115,6 +115,7 @@ describe('snapshot problems (the server\'s reasons are input)', () => {
     const taken = {
       snapshot: { accessEntries: [], iamRoles: [], problems: [{ source: `kubernetes:roles${EVIL}`, reason: `HTTP 403: ${EVIL}\nforged line` }] },
       kube: { rbac: [], awsAuth: undefined, iamIdentityMappings: [] },
+      warnings: [],
     } as unknown as Parameters<typeof printSnapshotResult>[1];
     const r = await captureCli(async () => {
       printSnapshotResult(join(dir, `out${EVIL}`), taken, [], 'text');

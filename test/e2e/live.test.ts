@@ -16,7 +16,7 @@ import { exampleAccessModel } from '../../examples/app/example-access';
 import { encodeAwsAuth, parseAwsAuth } from '../../authenticator/mapper';
 import { KubeClient } from '../../lib/live/kube/client';
 import { accessEntries, AuthenticationMode } from '../../lib/model';
-import { EksStandIn, startEksStandIn } from '../fixtures/eks-standin';
+import { EksStandIn, startEksStandIn } from '../../harness/eks-standin';
 import { startStsStandIn, StsStandIn } from '../../harness/sts-standin';
 import { synthImported, typeErrors } from '../live/synth-imported';
 import { ControlPlane, startControlPlane } from './harness/control-plane';

@@ -5,15 +5,19 @@
  * analysis (`--from DIR`). The real kube-apiserver run is test/e2e/live.test.ts.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { Agent } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AssociateAccessPolicyCommand, CreateAccessEntryCommand, EKSClient } from '@aws-sdk/client-eks';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { AccessAnalysis } from '../../lib/analysis';
-import { takeSnapshot, writeSnapshot } from '../../lib/live/snapshot/take-snapshot';
-import { FakeApiServer, startFakeApiServer } from '../authenticator/mapper/fake-apiserver';
-import { EksStandIn, startEksStandIn } from '../fixtures/eks-standin';
+import { groupProblems } from '../../lib/live/snapshot/problems';
+import { SNAPSHOT_AWS_RETRY, takeSnapshot, writeSnapshot } from '../../lib/live/snapshot/take-snapshot';
+import { problemLines, run as snapshotCommand } from '../../bin/commands/snapshot';
+import { FakeApiServer, startFakeApiServer } from '../../harness/fake-apiserver';
+import { EksStandIn, startEksStandIn } from '../../harness/eks-standin';
 import { startStsStandIn, StsStandIn } from '../../harness/sts-standin';
 
 jest.setTimeout(180_000);
@@ -68,6 +72,7 @@ describe('eks-access snapshot (EKS stand-in, moto IAM, Kubernetes list API)', ()
   });
   afterEach(() => {
     eksStandIn.deny(undefined);
+    eksStandIn.setLatency(0);
     expect(eksStandIn.violations()).toEqual([]);
   });
 
@@ -112,4 +117,87 @@ describe('eks-access snapshot (EKS stand-in, moto IAM, Kubernetes list API)', ()
     const unknown = await takeSnapshot({ clusterName: 'nope', kubeconfig, eksClient: eks, iamClient: iam });
     expect(unknown.snapshot.problems[0]).toEqual({ source: 'eks:DescribeCluster', reason: 'ResourceNotFoundException: No cluster found for name: nope.' });
   });
+
+  it('reads `concurrency` entries at a time (both calls of an entry together), reporting progress to the end', async () => {
+    eksStandIn.setLatency(20);
+    eksStandIn.resetStats();
+    const events: Array<{ phase: string; done: number; total?: number }> = [];
+    const { snapshot } = await takeSnapshot({ clusterName: CLUSTER, kubeconfig, eksClient: eks, iamClient: iam, concurrency: 4, onProgress: (e) => events.push(e) });
+    expect(snapshot.accessEntries).toHaveLength(122);
+    // 122 entries × 2 calls at 20 ms each: one call at a time is the bug; more than 4 entries (8 calls) would ignore the
+    // bound. The next ListAccessEntries page is asked for meanwhile (pipelined): one more.
+    expect(eksStandIn.maxInFlight()).toBeLessThanOrEqual(9);
+    expect(eksStandIn.maxInFlight()).toBeGreaterThan(4);
+    const reading = events.filter((e) => e.phase === 'reading access entries and IAM roles');
+    const total = 122 + 122; // the entries, and their 121 roles plus aws-auth's legacy role
+    expect(reading[0]).toEqual({ phase: 'reading access entries and IAM roles', done: 0, total: 0 });
+    expect(reading.at(-1)).toEqual({ phase: 'reading access entries and IAM roles', done: total, total });
+    // Each entry and role counted once as it is done; the total grows as list pages arrive, and never falls behind.
+    expect([...new Set(reading.map((e) => e.done))]).toEqual([...Array(total + 1).keys()]);
+    expect(reading.every((e, i) => e.done <= (e.total ?? 0) && (i === 0 || (e.total ?? 0) >= (reading[i - 1].total ?? 0)))).toBe(true);
+    // Answers come back in any order; the snapshot is sorted all the same.
+    const arns = snapshot.accessEntries.map((e) => e.principalArn);
+    expect(arns).toEqual([...arns].sort());
+  });
+
+  it('retries throttled calls (SDK adaptive retry mode, 6 attempts): an entry throttled 4 times in a row is still read', async () => {
+    const adaptive = new EKSClient({ ...SNAPSHOT_AWS_RETRY, region: 'us-east-1', endpoint: eksStandIn.endpoint, credentials: creds });
+    try {
+      expect(await adaptive.config.retryStrategy()).toMatchObject({ mode: 'adaptive' });
+      eksStandIn.resetStats();
+      eksStandIn.throttle('DescribeAccessEntry', 4, devRoleArn);
+      const { snapshot } = await takeSnapshot({ clusterName: CLUSTER, kubeconfig, eksClient: adaptive, iamClient: iam });
+      expect(eksStandIn.throttled()).toBe(4);
+      expect(snapshot.problems.filter((p) => p.source.startsWith('eks:'))).toEqual([]);
+      expect(snapshot.accessEntries.find((e) => e.principalArn === devRoleArn)?.kubernetesGroups).toEqual(['dev-team']);
+    } finally {
+      adaptive.destroy();
+    }
+  });
+
+  it('groups failures by cause for the text output and keeps every one in problems', async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const unreachable = new IAMClient({ region: 'us-east-1', endpoint: `https://127.0.0.1:${port}`, credentials: creds, maxAttempts: 1 });
+    try {
+      const { snapshot } = await takeSnapshot({ clusterName: CLUSTER, kubeconfig, eksClient: eks, iamClient: unreachable });
+      const getRole = snapshot.problems.filter((p) => p.source.startsWith('iam:GetRole '));
+      expect(getRole).toHaveLength(122);
+      expect(getRole[0].reason).toMatch(/ECONNREFUSED/);
+      const groups = groupProblems(snapshot.problems);
+      expect(groups).toHaveLength(1);
+      expect(groups[0]).toMatchObject({ operation: 'iam:GetRole', sources: getRole.map((p) => p.source) });
+      const lines = problemLines(snapshot.problems);
+      expect(lines).toEqual([expect.stringMatching(new RegExp(`^could not read: 122 × iam:GetRole: .*ECONNREFUSED 127\\.0\\.0\\.1:${port} \\(e\\.g\\. iam:GetRole arn:aws:iam::111122223333:role/ci-000\\)$`))]);
+    } finally {
+      unreachable.destroy();
+    }
+  });
+
+  it('passes on the Kubernetes client\'s warning when the kubeconfig switches TLS verification off', async () => {
+    const insecure = join(dir, 'kubeconfig-insecure');
+    const doc = JSON.parse(readFileSync(kubeconfig, 'utf8')) as { clusters: Array<{ cluster: Record<string, unknown> }> };
+    doc.clusters[0].cluster = { server: api.server, 'insecure-skip-tls-verify': true };
+    writeFileSync(insecure, JSON.stringify(doc));
+    const taken = await takeSnapshot({ clusterName: CLUSTER, kubeconfig: insecure, eksClient: eks, iamClient: iam });
+    expect(taken.warnings).toEqual([expect.stringContaining('sets insecure-skip-tls-verify')]);
+    expect(taken.kube.rbac.map((o) => o.metadata.name)).toContain('dev-reader');
+  });
+
+  it('refuses a --concurrency or limit that is not a whole number ≥ 1, naming the flag (exit 2)', async () => {
+    const err = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(await snapshotCommand(['--cluster', CLUSTER, '--out', join(dir, 'x'), '--concurrency', '0'])).toBe(2);
+      expect(await snapshotCommand(['--cluster', CLUSTER, '--out', join(dir, 'x'), '--max-list-pages', '1e3'])).toBe(2);
+      const text = err.mock.calls.map((c) => String(c[0])).join('');
+      expect(text).toMatch(/--concurrency: '0' is not a whole number ≥ 1/);
+      expect(text).toMatch(/--max-list-pages: '1e3' is not a whole number ≥ 1/);
+    } finally {
+      err.mockRestore();
+    }
+    expect(existsSync(join(dir, 'x'))).toBe(false);
+  });
 });
+

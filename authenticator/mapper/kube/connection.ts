@@ -11,7 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, isAbsolute, join } from 'node:path';
+import { delimiter, dirname, isAbsolute, join } from 'node:path';
 import YAML from 'yaml';
 
 export interface KubeConnection {
@@ -23,6 +23,15 @@ export interface KubeConnection {
   /** Returns the bearer token for a request (re-read each time: in-cluster tokens rotate). */
   readonly token?: () => string;
   readonly insecureSkipTlsVerify?: boolean;
+  /**
+   * kubeconfig `tls-server-name`: the name sent as TLS SNI and checked against the server certificate instead of the
+   * URL's host (client-go rest.TLSClientConfig.ServerName).
+   */
+  readonly tlsServerName?: string;
+  /** kubeconfig `proxy-url` (client-go clientcmd/api Cluster.ProxyURL): callers honour it or refuse it, never ignore it. */
+  readonly proxyUrl?: string;
+  /** The cluster entry's name, for messages. */
+  readonly clusterName?: string;
 }
 
 export interface KubeConnectionOptions {
@@ -34,9 +43,19 @@ export interface KubeConnectionOptions {
 
 const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
+/**
+ * The kubeconfig files to read, in precedence order, as kubectl chooses them (k8s.io/client-go
+ * tools/clientcmd/loader.go, ClientConfigLoadingRules): an explicit file alone; else every file of `$KUBECONFIG`
+ * (split on the OS path-list separator, empty items and repeats dropped); else ~/.kube/config.
+ */
+export function kubeconfigFiles(explicit: string | undefined, env: NodeJS.ProcessEnv = process.env): string[] {
+  if (explicit) return [explicit];
+  const list = [...new Set((env.KUBECONFIG ?? '').split(delimiter).filter((f) => f !== ''))];
+  return list.length ? list : [join(homedir(), '.kube', 'config')];
+}
+
 export function loadKubeConnection(options: KubeConnectionOptions = {}, env: NodeJS.ProcessEnv = process.env): KubeConnection {
-  const path = options.kubeconfig ?? env.KUBECONFIG?.split(':')[0];
-  if (path) return fromKubeconfig(path, options.context);
+  if (options.kubeconfig || env.KUBECONFIG) return fromKubeconfig(kubeconfigFiles(options.kubeconfig, env), options.context);
   if (env.KUBERNETES_SERVICE_HOST && env.KUBERNETES_SERVICE_PORT) {
     const host = env.KUBERNETES_SERVICE_HOST.includes(':') ? `[${env.KUBERNETES_SERVICE_HOST}]` : env.KUBERNETES_SERVICE_HOST;
     return {
@@ -46,19 +65,6 @@ export function loadKubeConnection(options: KubeConnectionOptions = {}, env: Nod
     };
   }
   return fromKubeconfig(join(homedir(), '.kube', 'config'), options.context);
-}
-
-interface Named<T> {
-  name: string;
-  [k: string]: unknown;
-  value?: T;
-}
-
-function named(list: unknown, name: string, what: string, file: string): Record<string, unknown> {
-  const found = (Array.isArray(list) ? (list as Named<unknown>[]) : []).find((e) => e?.name === name);
-  const body = found?.[what];
-  if (!body || typeof body !== 'object') throw new Error(`kubeconfig ${file}: no ${what} named '${name}'`);
-  return body as Record<string, unknown>;
 }
 
 /** A kubeconfig `users[].user.exec` section (client.authentication.k8s.io ExecConfig). */
@@ -78,46 +84,96 @@ export interface KubeconfigContext {
   readonly file: string;
 }
 
-/** Parses a kubeconfig file and refuses exec/auth-provider users (the webhook's entry point). */
-export function fromKubeconfig(file: string, contextName?: string): KubeConnection {
-  const ctx = readKubeconfig(file, contextName);
-  if (ctx.exec) throw new Error(`kubeconfig ${file}: user uses exec/auth-provider, which is not supported; use a token or client certificate`);
+/** Parses a kubeconfig (one file or a merged list) and refuses exec/auth-provider users (the webhook's entry point). */
+export function fromKubeconfig(files: string | readonly string[], contextName?: string): KubeConnection {
+  const ctx = readKubeconfig(files, contextName);
+  if (ctx.exec) throw new Error(`kubeconfig ${ctx.file}: user uses exec/auth-provider, which is not supported; use a token or client certificate`);
+  // The webhook's list/watch connects directly: a proxy it would not use must be refused, not skipped without a word.
+  if (ctx.connection.proxyUrl) {
+    throw new Error(`kubeconfig ${ctx.file}: cluster '${ctx.connection.clusterName}' sets proxy-url, which the webhook does not support; remove it and reach the API server directly`);
+  }
   return ctx.connection;
 }
 
-/** Parses a kubeconfig file; relative file paths in it are relative to the file, as kubectl does. */
-export function readKubeconfig(file: string, contextName?: string): KubeconfigContext {
-  let doc: Record<string, unknown>;
-  try {
-    doc = YAML.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  } catch (e) {
-    throw new Error(`kubeconfig ${file}: cannot read: ${(e as Error).message}`);
+interface Loaded { readonly file: string; readonly doc: Record<string, unknown> }
+
+/**
+ * Reads a kubeconfig, or several merged by kubectl's rules (k8s.io/client-go tools/clientcmd/loader.go,
+ * ClientConfigLoadingRules.Load): the first file to set `current-context` wins, and each named cluster, user and
+ * context is taken whole from the first file that defines it (later files never change an entry's fields). Files of a
+ * list that do not exist are skipped, as kubectl skips them; a single file must exist. Relative paths inside an entry
+ * are relative to the file that defined it (loader.go ResolveLocalPaths runs per file, before the merge).
+ */
+export function readKubeconfig(files: string | readonly string[], contextName?: string): KubeconfigContext {
+  const list = typeof files === 'string' ? [files] : [...files];
+  const label = list.join(delimiter);
+  const loaded: Loaded[] = [];
+  for (const file of list) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      if (list.length > 1 && (e as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw new Error(`kubeconfig ${file}: cannot read: ${(e as Error).message}`);
+    }
+    let doc: unknown;
+    try {
+      doc = YAML.parse(text);
+    } catch (e) {
+      throw new Error(`kubeconfig ${file}: cannot read: ${(e as Error).message}`);
+    }
+    if (doc !== null && doc !== undefined && (typeof doc !== 'object' || Array.isArray(doc))) throw new Error(`kubeconfig ${file}: not a kubeconfig (expected a mapping)`);
+    loaded.push({ file, doc: (doc ?? {}) as Record<string, unknown> });
   }
-  const ctxName = contextName ?? (doc['current-context'] as string | undefined);
-  if (!ctxName) throw new Error(`kubeconfig ${file}: no current-context and no context given`);
-  const ctx = named(doc.contexts, ctxName, 'context', file);
-  const cluster = named(doc.clusters, String(ctx.cluster), 'cluster', file);
-  const user = ctx.user ? named(doc.users, String(ctx.user), 'user', file) : {};
-  const rel = (p: unknown) => (typeof p === 'string' ? (isAbsolute(p) ? p : join(dirname(file), p)) : undefined);
-  const pem = (data: unknown, path: unknown) =>
-    typeof data === 'string' ? Buffer.from(data, 'base64').toString('utf8') : rel(path) ? readFileSync(rel(path)!, 'utf8') : undefined;
+  if (!loaded.length) throw new Error(`kubeconfig ${label}: none of these files exists`);
+  const ctxName = contextName ?? loaded.map((l) => l.doc['current-context']).find((c): c is string => typeof c === 'string' && c !== '');
+  if (!ctxName) throw new Error(`kubeconfig ${label}: no current-context and no context given`);
+  const named = (section: string, name: string, what: string): { body: Record<string, unknown>; file: string } => {
+    for (const { file, doc } of loaded) {
+      const entries = Array.isArray(doc[section]) ? (doc[section] as unknown[]) : [];
+      const found = entries.find((e): e is Record<string, unknown> => typeof e === 'object' && e !== null && (e as { name?: unknown }).name === name);
+      if (!found) continue;
+      const body = found[what];
+      if (!body || typeof body !== 'object') throw new Error(`kubeconfig ${file}: ${what} '${name}' has no ${what} section`);
+      return { body: body as Record<string, unknown>, file };
+    }
+    throw new Error(`kubeconfig ${label}: no ${what} named '${name}'`);
+  };
+  const ctx = named('contexts', ctxName, 'context').body;
+  const { body: cluster, file: clusterFile } = named('clusters', String(ctx.cluster), 'cluster');
+  const { body: user, file: userFile } = ctx.user ? named('users', String(ctx.user), 'user') : { body: {}, file: clusterFile };
+  const file = loaded.length === 1 ? loaded[0].file : label;
+  const rel = (p: unknown, from: string) => (typeof p === 'string' ? (isAbsolute(p) ? p : join(dirname(from), p)) : undefined);
+  const pem = (data: unknown, path: unknown, from: string) =>
+    typeof data === 'string' ? Buffer.from(data, 'base64').toString('utf8') : rel(path, from) ? readFileSync(rel(path, from)!, 'utf8') : undefined;
   if (user['auth-provider']) {
-    throw new Error(`kubeconfig ${file}: user '${String(ctx.user)}' uses auth-provider, which is not supported; use exec, a token or client certificate`);
+    throw new Error(`kubeconfig ${userFile}: user '${String(ctx.user)}' uses auth-provider, which is not supported; use exec, a token or client certificate`);
   }
   const exec = user.exec as KubeExecConfig | undefined;
   if (exec !== undefined && (typeof exec !== 'object' || typeof exec.command !== 'string')) {
-    throw new Error(`kubeconfig ${file}: user '${String(ctx.user)}' has an exec section without a command`);
+    throw new Error(`kubeconfig ${userFile}: user '${String(ctx.user)}' has an exec section without a command`);
   }
-  if (typeof cluster.server !== 'string') throw new Error(`kubeconfig ${file}: cluster '${String(ctx.cluster)}' has no server`);
-  const tokenFile = rel(user.tokenFile);
+  if (typeof cluster.server !== 'string') throw new Error(`kubeconfig ${clusterFile}: cluster '${String(ctx.cluster)}' has no server`);
+  const optionalString = (key: string): string | undefined => {
+    const v = cluster[key];
+    if (v === undefined || v === null || v === '') return undefined;
+    if (typeof v !== 'string') throw new Error(`kubeconfig ${clusterFile}: cluster '${String(ctx.cluster)}' ${key} must be a string`);
+    return v;
+  };
+  const tokenFile = rel(user.tokenFile, userFile);
   const token = typeof user.token === 'string' ? user.token : undefined;
+  const tlsServerName = optionalString('tls-server-name');
+  const proxyUrl = optionalString('proxy-url');
   const connection: KubeConnection = {
     server: cluster.server,
-    caPem: pem(cluster['certificate-authority-data'], cluster['certificate-authority']),
-    certPem: pem(user['client-certificate-data'], user['client-certificate']),
-    keyPem: pem(user['client-key-data'], user['client-key']),
+    caPem: pem(cluster['certificate-authority-data'], cluster['certificate-authority'], clusterFile),
+    certPem: pem(user['client-certificate-data'], user['client-certificate'], userFile),
+    keyPem: pem(user['client-key-data'], user['client-key'], userFile),
     token: token !== undefined ? () => token : tokenFile ? () => readFileSync(tokenFile, 'utf8').trim() : undefined,
     insecureSkipTlsVerify: cluster['insecure-skip-tls-verify'] === true,
+    clusterName: String(ctx.cluster),
+    ...(tlsServerName ? { tlsServerName } : {}),
+    ...(proxyUrl ? { proxyUrl } : {}),
   };
   return { connection, file, ...(exec ? { exec } : {}) };
 }

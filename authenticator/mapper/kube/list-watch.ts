@@ -54,6 +54,9 @@ export class ListWatch {
       cert: conn.certPem,
       key: conn.keyPem,
       rejectUnauthorized: !conn.insecureSkipTlsVerify,
+      // kubeconfig tls-server-name: SNI and the certificate check use it instead of the URL's host (Node checks the
+      // certificate against `servername` when set).
+      ...(conn.tlsServerName ? { servername: conn.tlsServerName } : {}),
     });
   }
 

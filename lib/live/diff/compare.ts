@@ -29,6 +29,8 @@ export interface DriftReport {
   readonly items: DriftItem[];
   /** Why the answer cannot be trusted (unreadable live sources); non-empty means exit 2. */
   readonly unknown: string[];
+  /** What the user must be told when the cluster was read just now (TLS verification off); no effect on the exit code. */
+  readonly warnings?: string[];
 }
 
 function fieldsOf(desired: object, live: object): FieldDiff[] {

@@ -17,8 +17,9 @@ export async function driftBetween(desiredPaths: readonly string[], liveDir: str
 export async function driftAgainstCluster(desiredPaths: readonly string[], cluster: SnapshotOptions, opts: LoadOptions = {}): Promise<DriftReport> {
   const dir = mkdtempSync(join(tmpdir(), 'eks-access-live-'));
   try {
-    writeSnapshot(dir, await takeSnapshot(cluster));
-    return await driftBetween(desiredPaths, dir, opts);
+    const taken = await takeSnapshot(cluster);
+    writeSnapshot(dir, taken);
+    return { ...(await driftBetween(desiredPaths, dir, opts)), warnings: taken.warnings };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,6 +1,13 @@
 /**
  * `eks-access snapshot`: reads EKS, Kubernetes and IAM (each source on its own, so one missing permission costs only
  * that source) and writes the snapshot folder (format.ts).
+ *
+ * At size (thousands of access entries, each two EKS calls, and as many IAM roles) the reads overlap: the entry list
+ * and the Kubernetes collections first, side by side; then every entry's details and policies and every role's trust
+ * policy, `concurrency` entries at a time (each entry's two EKS calls together) and `concurrency` roles at a time
+ * (two services, two throttling budgets).
+ * Throttling that remains is retried by the AWS SDK's adaptive retry mode (client-side rate limiting that backs off
+ * when the service throttles: AWS SDKs and Tools Reference Guide, "Retry behavior").
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,26 +15,53 @@ import { EKSClient } from '@aws-sdk/client-eks';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { stringify } from 'yaml';
 import { parseAwsAuth } from '../../../authenticator/mapper/aws-auth';
-import { KubeClient, LiveObject } from '../kube/client';
+import { KubeClient, KubeClientLimits, LiveObject } from '../kube/client';
 import { KUBERNETES_DIR, LiveSnapshot, SNAPSHOT_API_VERSION, SNAPSHOT_FILE, SNAPSHOT_KIND } from './format';
+import { limiter, SnapshotProgressEvent } from './limiter';
 import { problemOf } from './problems';
-import { readEks } from './read-eks';
-import { readTrustPolicies } from './read-iam';
+import { describeAccessEntries, listAccessEntries } from './read-eks';
+import { TrustPolicyReader } from './read-iam';
 import { KubeState, readKube } from './read-kube';
+
+/** Access entries (two EKS calls each) and IAM roles (one call each) read at a time, when not told otherwise. */
+export const DEFAULT_SNAPSHOT_CONCURRENCY = 8;
+
+/**
+ * How the snapshot's AWS clients retry: the adaptive mode (a client-side token bucket that slows down when the service
+ * throttles, on top of the standard mode's backoff; @smithy/util-retry AdaptiveRetryStrategy) and more attempts than
+ * the default 3, since a bulk read of thousands of entries is exactly what trips an account's request rate.
+ */
+export const SNAPSHOT_AWS_RETRY = { retryMode: 'adaptive', maxAttempts: 6 } as const;
 
 export interface SnapshotOptions {
   readonly clusterName: string;
   readonly region?: string;
   readonly kubeconfig?: string;
   readonly context?: string;
-  /** Clients to use instead of the default ones (which read the environment: credentials, `AWS_ENDPOINT_URL_*`). */
+  /**
+   * Clients to use instead of the default ones (which read the environment: credentials, `AWS_ENDPOINT_URL_*`, and
+   * retry with {@link SNAPSHOT_AWS_RETRY}).
+   */
   readonly eksClient?: EKSClient;
   readonly iamClient?: IAMClient;
+  /** Access entries read at a time (two EKS calls each), and IAM roles read at a time. @default 8 */
+  readonly concurrency?: number;
+  /** Bounds of the Kubernetes client (pages per LIST, bytes, time); see KUBE_CLIENT_DEFAULTS. */
+  readonly kubeLimits?: KubeClientLimits;
+  /** Called as the reads progress (the CLI draws it on a terminal); the library prints nothing. */
+  readonly onProgress?: (event: SnapshotProgressEvent) => void;
+  /** Environment for `KUBECONFIG`. @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export interface TakenSnapshot {
   readonly snapshot: LiveSnapshot;
   readonly kube: KubeState;
+  /**
+   * What the user must be told although every source was read (TLS verification switched off by the kubeconfig).
+   * Input-derived text: escape it for a terminal.
+   */
+  readonly warnings: string[];
 }
 
 /** Role ARNs named by access entries, aws-auth rows and IAMIdentityMappings. */
@@ -44,28 +78,59 @@ function roleArns(snapshotEntries: readonly { principalArn: string }[], kube: Ku
 
 export async function takeSnapshot(options: SnapshotOptions): Promise<TakenSnapshot> {
   const region = options.region;
-  const eks = options.eksClient ?? new EKSClient(region ? { region } : {});
-  const iam = options.iamClient ?? new IAMClient(region ? { region } : {});
+  const concurrency = options.concurrency ?? DEFAULT_SNAPSHOT_CONCURRENCY;
+  const eksLimit = limiter(concurrency);
+  const iamLimit = limiter(concurrency);
+  const progress = options.onProgress ?? (() => undefined);
+  const eks = options.eksClient ?? new EKSClient({ ...SNAPSHOT_AWS_RETRY, ...(region ? { region } : {}) });
+  const iam = options.iamClient ?? new IAMClient({ ...SNAPSHOT_AWS_RETRY, ...(region ? { region } : {}) });
   try {
-    const eksState = await readEks(eks, options.clusterName);
-    let kube: KubeState;
-    try {
-      kube = await readKube(KubeClient.fromKubeconfig({ kubeconfig: options.kubeconfig, context: options.context }));
-    } catch (e) {
-      // The kubeconfig itself is unusable: every Kubernetes source is unread, for the same reason.
-      kube = { rbac: [], problems: [problemOf('kubernetes (kubeconfig)', e)] };
-    }
-    const trust = await readTrustPolicies(iam, roleArns(eksState.accessEntries, kube));
+    const warnings: string[] = [];
+    const readKubernetes = async (): Promise<KubeState> => {
+      let client: KubeClient;
+      try {
+        client = KubeClient.fromKubeconfig({ kubeconfig: options.kubeconfig, context: options.context, ...options.kubeLimits }, options.env);
+      } catch (e) {
+        // The kubeconfig itself is unusable: every Kubernetes source is unread, for the same reason.
+        return { rbac: [], problems: [problemOf('kubernetes (kubeconfig)', e)] };
+      }
+      warnings.push(...client.warnings);
+      return readKube(client);
+    };
+    // Pipelined: each page of the entry list starts its entries' reads (and their roles') while the next page is asked
+    // for, and the Kubernetes collections are read meanwhile; aws-auth's and the mappings' roles join once known.
+    const phase = 'reading access entries and IAM roles';
+    let done = 0;
+    let total = 0;
+    const tick = () => progress({ phase, done: ++done, total });
+    const trustReader = new TrustPolicyReader(iam, iamLimit, tick);
+    const described: Array<ReturnType<typeof describeAccessEntries>> = [];
+    const onPage = (arns: string[]) => {
+      total += arns.length + trustReader.add(arns);
+      progress({ phase, done, total });
+      described.push(describeAccessEntries(eks, options.clusterName, arns, eksLimit, tick));
+    };
+    progress({ phase, done, total });
+    const [listing, kube] = await Promise.all([listAccessEntries(eks, options.clusterName, onPage), readKubernetes()]);
+    total += trustReader.add(roleArns([], kube));
+    progress({ phase, done, total });
+    const parts = await Promise.all(described);
+    const trust = await trustReader.done();
+    const entries = {
+      accessEntries: parts.flatMap((p) => p.accessEntries).sort((a, b) => a.principalArn.localeCompare(b.principalArn)),
+      problems: parts.flatMap((p) => p.problems).sort((a, b) => a.source.localeCompare(b.source)),
+    };
+    const authenticationMode = listing.authenticationMode;
     const snapshot: LiveSnapshot = {
       apiVersion: SNAPSHOT_API_VERSION,
       kind: SNAPSHOT_KIND,
-      cluster: { name: options.clusterName, ...(region ? { region } : {}), ...(eksState.authenticationMode ? { authenticationMode: eksState.authenticationMode } : {}) },
+      cluster: { name: options.clusterName, ...(region ? { region } : {}), ...(authenticationMode ? { authenticationMode } : {}) },
       takenAt: new Date().toISOString(),
-      accessEntries: eksState.accessEntries,
+      accessEntries: entries.accessEntries,
       iamRoles: trust.roles,
-      problems: [...eksState.problems, ...kube.problems, ...trust.problems],
+      problems: [...listing.problems, ...entries.problems, ...kube.problems, ...trust.problems],
     };
-    return { snapshot, kube };
+    return { snapshot, kube, warnings };
   } finally {
     if (!options.eksClient) eks.destroy();
     if (!options.iamClient) iam.destroy();

@@ -14,7 +14,7 @@ import {
   loadKubeConnection,
   MapperChain,
 } from '../../../authenticator/mapper';
-import { FakeApiServer, startFakeApiServer } from './fake-apiserver';
+import { FakeApiServer, startFakeApiServer } from '../../../harness/fake-apiserver';
 import { identityFor } from './identity';
 import { waitUntil } from '../../../harness/net';
 

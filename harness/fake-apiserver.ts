@@ -9,7 +9,7 @@ import { createServer, Server } from 'node:https';
 import type { ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
-import { CertificateAndKey, createCertificateAuthority, issueClientCertificate, issueServerCertificate } from '../../../authenticator/certs';
+import { CertificateAndKey, createCertificateAuthority, issueClientCertificate, issueServerCertificate } from '../authenticator/certs';
 
 interface Obj {
   metadata: { name: string; resourceVersion?: string; namespace?: string };
