@@ -17,9 +17,9 @@
  * The result keeps `metadata.resourceVersion`, so `kubectl replace -f -` is a compare-and-swap: if someone wrote
  * aws-auth in between, the replace fails and the pipeline is simply re-run (README "k8s").
  */
-import { parseAwsAuth } from '../../authenticator/mapper/aws-auth';
+import { AWS_AUTH_NAME, AWS_AUTH_NAMESPACE, parseAwsAuth } from '../../authenticator/mapper/aws-auth';
 import type { AwsAuthRows } from '../../authenticator/mapper/types';
-import { accountRowKey, roleRowKey, userRowKey } from '../model/aws-auth-rows';
+import { accountRowKey, roleRowKey, userRowKey } from '../../authenticator/mapper/table';
 import { awsAuthData } from './aws-auth-rows';
 import { Ownership, OWNED_ROWS_ANNOTATION, ownershipAnnotation, readOwnership, rowFingerprint } from './aws-auth-ownership';
 
@@ -163,8 +163,8 @@ export function mergeAwsAuth(live: ConfigMapLike | undefined, ours: AwsAuthRows,
     kind: 'ConfigMap',
     metadata: {
       ...(live?.metadata ?? {}),
-      name: 'aws-auth',
-      namespace: 'kube-system',
+      name: AWS_AUTH_NAME,
+      namespace: AWS_AUTH_NAMESPACE,
       annotations: { ...(annotationsOf(live) ?? {}), [OWNED_ROWS_ANNOTATION]: ownershipAnnotation(s.ownedNow) },
     },
     data,

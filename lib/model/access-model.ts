@@ -241,9 +241,10 @@ export class AccessModel {
 
   /**
    * The username a principal gets: its own, or the EKS default for its entry type (`{{SessionName}}` forms for roles,
-   * the node usernames for node roles) in `partition`.
+   * the node usernames for node roles) in `partition`; undefined for a HYPERPOD_LINUX node role, whose username EKS
+   * generates without documenting it.
    */
-  public static effectiveUsername(principal: PrincipalJson, partition: string): string {
+  public static effectiveUsername(principal: PrincipalJson, partition: string): string | undefined {
     return effectiveUsername(principal, partition);
   }
 

@@ -3,13 +3,12 @@
  * ConfigMap chart renders (lib/k8s), and the effective Kubernetes identity of a principal (lib/analysis). Each
  * authentication mode gets only what it uses (https://docs.aws.amazon.com/eks/latest/userguide/grant-k8s-access.html).
  */
-import { assumedRoleUsername, nodeUsername, SYSTEM_MASTERS } from '../../authenticator/mapper/eks-rules';
+import { assumedRoleUsername, defaultAccessEntryUsername, SYSTEM_MASTERS } from '../../authenticator/mapper/eks-rules';
 import { AccessPolicy } from './access-policies';
 import { AccessEntryType, AccessScopeType, AuthenticationMode, PrincipalKind, SystemMastersHandling } from './enums';
 import type { AccessModel } from './access-model';
+import { hasUnresolvedToken } from './tokens';
 import type { AccessPolicyGrantJson, PrincipalJson } from './types';
-
-export { SYSTEM_MASTERS } from '../../authenticator/mapper/eks-rules';
 
 /** One `AWS::EKS::AccessEntry`. */
 export interface AccessEntryJson {
@@ -39,17 +38,18 @@ export function clusterPrincipals(model: AccessModel): PrincipalJson[] {
 }
 
 /**
- * The Kubernetes username: the declared one, else what EKS generates
- * (https://docs.aws.amazon.com/eks/latest/userguide/creating-access-entries.html) — the user ARN, the assumed-role form
- * without path for roles, `system:node:…` for node types. The aws-auth rows use the same default so a principal is the
- * same Kubernetes user in every mode.
+ * The Kubernetes username: the declared one, else what EKS generates (`defaultAccessEntryUsername`, the rulebook's one
+ * default) — the user ARN, the assumed-role form without path for roles, `system:node:…` for node types; undefined for
+ * HYPERPOD_LINUX, whose generated username EKS does not document. The aws-auth rows use the same default so a
+ * principal is the same Kubernetes user in every mode.
  */
-export function effectiveUsername(p: PrincipalJson, partition: string): string {
+export function effectiveUsername(p: PrincipalJson, partition: string): string | undefined {
   if (p.username !== undefined) return p.username;
-  if (p.entryType !== AccessEntryType.STANDARD) return nodeUsername(p.entryType);
-  // A role given as a token ARN string has no known name (validation refuses it where aws-auth rows need one).
-  if (p.kind === PrincipalKind.ROLE && p.name !== '') return assumedRoleUsername(partition, p.accountId, p.name);
-  return p.arn;
+  // A role of this app has a token ARN but a known name and account: the same default, built from those.
+  if (p.entryType === AccessEntryType.STANDARD && p.kind === PrincipalKind.ROLE && hasUnresolvedToken(p.arn) && p.name !== '') {
+    return assumedRoleUsername(partition, p.accountId, p.name);
+  }
+  return defaultAccessEntryUsername(p.arn, p.entryType);
 }
 
 /** `system:masters` becomes AmazonEKSClusterAdminPolicy at cluster scope (validation refuses it otherwise). */

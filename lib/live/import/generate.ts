@@ -4,6 +4,7 @@
  * cluster's own RBAC and its aws-auth rows, for cdk8s). Wherever live holds something the model or the chart refuses,
  * a `NOTE` comment says what, why, and what was done instead.
  */
+import { isAwsAuthConfigMap } from '../../../authenticator/mapper/aws-auth';
 import { AccessSources } from '../../analysis/inputs/load-sources';
 import { DEFAULT_CLUSTER_ROLES } from '../../k8s/cluster-defaults';
 import { AuthenticationMode } from '../../model';
@@ -36,7 +37,7 @@ export function generateImport(sources: AccessSources, options: ImportOptions = 
   if (!snapshot) throw new Error('the --from folder holds no cluster.json of `eks-access snapshot`');
   const mode = (snapshot.cluster.authenticationMode ?? 'API_AND_CONFIG_MAP') as AuthenticationMode;
   const objects = sources.objects.map((s) => s.object as unknown as LiveObject);
-  const awsAuth = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'aws-auth');
+  const awsAuth = objects.find(isAwsAuthConfigMap);
   const firstArn = sources.accessEntries.map((e) => parseIamArn(e.principalArn)).find((a) => a);
   const accountId = options.accountId ?? firstArn?.accountId;
   if (!accountId) throw new Error('no IAM ARN in the snapshot to take the account from; pass --account');
