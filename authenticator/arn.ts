@@ -102,9 +102,17 @@ export function parseIamArn(arn: string, kind?: 'user' | 'role'): IamPrincipalAr
   return typeof r === 'string' ? undefined : r;
 }
 
-/** True for a well-formed IAM role ARN (`arn:<p>:iam::<acct>:role/...`): the one role-vs-user test. */
+/**
+ * True when `arn` names an IAM role (`arn:<p>:iam::<acct>:role/...`), false for a user or anything else: the one
+ * role-vs-user test. It reads the shape only; whether the values are valid is `checkIamPrincipalArn`'s question.
+ */
 export function isIamRoleArn(arn: string): boolean {
-  return parseIamArn(arn)?.resourceType === 'role';
+  try {
+    const parsed = parseArn(arn);
+    return parsed.service === 'iam' && parsed.resource.startsWith('role/');
+  } catch {
+    return false;
+  }
 }
 
 /**

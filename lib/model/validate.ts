@@ -67,9 +67,13 @@ export const SERVICE_ACCOUNT_ROLE_NAME_RULE = 'eks-access:service-account-role-n
 export const DUPLICATE_SERVICE_ACCOUNT_RULE = 'eks-access:duplicate-service-account';
 export const IAM_STATEMENT_RULE = 'eks-access:iam-statement';
 export const ACCESS_ENTRY_QUOTA_RULE = 'eks-access:access-entry-quota';
-/** Notes: a check not made because of a CDK token, and an access policy outside the catalogue (warnings). */
-export const UNRESOLVED_TOKEN_RULE = 'eks-access:unresolved-token';
-export const UNCATALOGUED_ACCESS_POLICY_RULE = 'eks-access:uncatalogued-access-policy';
+/**
+ * The ids of the notes, which `ClusterAccess` reports as CDK warnings under these ids (kept as they were published, so
+ * `Annotations.acknowledgeWarning` calls keep working): checks not made because of CDK tokens, an access policy outside
+ * the catalogue.
+ */
+export const UNRESOLVED_TOKENS_WARNING = 'cdk-eks-access:unresolved-tokens';
+export const UNCATALOGUED_ACCESS_POLICY_WARNING = 'cdk-eks-access:uncatalogued-access-policy';
 
 /** One problem found in a model. */
 export interface ValidationIssue {
@@ -95,13 +99,13 @@ export interface ValidationNote {
   /** What it is about, as in `ValidationIssue`. */
   readonly subject: string;
   readonly message: string;
-  /** `UNRESOLVED_TOKEN_RULE` or `UNCATALOGUED_ACCESS_POLICY_RULE`, by kind. */
+  /** `UNRESOLVED_TOKENS_WARNING` or `UNCATALOGUED_ACCESS_POLICY_WARNING`, by kind: the CDK warning id. */
   readonly ruleId: string;
 }
 
 const NOTE_RULES: Record<ValidationNoteKind, string> = {
-  [ValidationNoteKind.UNRESOLVED_TOKEN]: UNRESOLVED_TOKEN_RULE,
-  [ValidationNoteKind.UNCATALOGUED_ACCESS_POLICY]: UNCATALOGUED_ACCESS_POLICY_RULE,
+  [ValidationNoteKind.UNRESOLVED_TOKEN]: UNRESOLVED_TOKENS_WARNING,
+  [ValidationNoteKind.UNCATALOGUED_ACCESS_POLICY]: UNCATALOGUED_ACCESS_POLICY_WARNING,
 };
 /** A namespace, or a prefix ending in `*` (EKS scope wildcard). */
 const NAMESPACE_PATTERN = /^(?:[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?|[a-z0-9][-a-z0-9]{0,61}\*)$/;
@@ -320,7 +324,7 @@ function checkTrust(model: AccessModel, p: PrincipalJson, at: At, defer: (what: 
     if (hasUnresolvedToken(arn)) defer(`assumableBy.principalArns ${arn} is a token: IAM user or role ARN format`);
     else {
       const problem = checkIamPrincipalArn(arn);
-      if (typeof problem === 'string') at(TRUST_PRINCIPAL_ARN_RULE, `assumableBy.principalArns has '${arn}', which is not an IAM user or role ARN: ${problem}`);
+      if (typeof problem === 'string') at(TRUST_PRINCIPAL_ARN_RULE, `assumableBy.principalArns has '${arn}', which is not an IAM user or role ARN${problem.startsWith(`'${arn}' is not`) ? '' : ` (${problem.replace(`'${arn}'`, 'it').replace(/^it: /, '')})`}`);
     }
   }
   for (const acct of t.accountIds) if (hasUnresolvedToken(acct)) defer(`assumableBy.accountIds ${acct} is a token: its 12-digit format`);
