@@ -229,3 +229,11 @@ export function parseAccessPolicyArn(arn: string): { readonly partition: string;
   const m = ACCESS_POLICY_ARN.exec(arn);
   return m ? { partition: m[1], policyName: m[2] } : undefined;
 }
+
+/**
+ * The policy name of an access-policy ARN, for display: the one reading of policy ARNs for every reader (reports,
+ * `migrate`). Anything that is not an access-policy ARN (input is untrusted) is shown whole rather than cut at a `/`.
+ */
+export function accessPolicyNameOf(arn: string): string {
+  return parseAccessPolicyArn(arn)?.policyName ?? arn;
+}

@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import YAML from 'yaml';
+import { ConfigError } from '../../errors';
 
 export interface KubeConnection {
   /** API server base URL, e.g. `https://10.0.0.1:443`. */
@@ -57,7 +58,7 @@ interface Named<T> {
 function named(list: unknown, name: string, what: string, file: string): Record<string, unknown> {
   const found = (Array.isArray(list) ? (list as Named<unknown>[]) : []).find((e) => e?.name === name);
   const body = found?.[what];
-  if (!body || typeof body !== 'object') throw new Error(`kubeconfig ${file}: no ${what} named '${name}'`);
+  if (!body || typeof body !== 'object') throw ConfigError.argument(`kubeconfig ${file}: no ${what} named '${name}'`);
   return body as Record<string, unknown>;
 }
 
@@ -81,7 +82,7 @@ export interface KubeconfigContext {
 /** Parses a kubeconfig file and refuses exec/auth-provider users (the webhook's entry point). */
 export function fromKubeconfig(file: string, contextName?: string): KubeConnection {
   const ctx = readKubeconfig(file, contextName);
-  if (ctx.exec) throw new Error(`kubeconfig ${file}: user uses exec/auth-provider, which is not supported; use a token or client certificate`);
+  if (ctx.exec) throw ConfigError.argument(`kubeconfig ${file}: user uses exec/auth-provider, which is not supported; use a token or client certificate`);
   return ctx.connection;
 }
 
@@ -91,10 +92,10 @@ export function readKubeconfig(file: string, contextName?: string): KubeconfigCo
   try {
     doc = YAML.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   } catch (e) {
-    throw new Error(`kubeconfig ${file}: cannot read: ${(e as Error).message}`);
+    throw ConfigError.argument(`kubeconfig ${file}: cannot read: ${(e as Error).message}`);
   }
   const ctxName = contextName ?? (doc['current-context'] as string | undefined);
-  if (!ctxName) throw new Error(`kubeconfig ${file}: no current-context and no context given`);
+  if (!ctxName) throw ConfigError.argument(`kubeconfig ${file}: no current-context and no context given`);
   const ctx = named(doc.contexts, ctxName, 'context', file);
   const cluster = named(doc.clusters, String(ctx.cluster), 'cluster', file);
   const user = ctx.user ? named(doc.users, String(ctx.user), 'user', file) : {};
@@ -102,13 +103,13 @@ export function readKubeconfig(file: string, contextName?: string): KubeconfigCo
   const pem = (data: unknown, path: unknown) =>
     typeof data === 'string' ? Buffer.from(data, 'base64').toString('utf8') : rel(path) ? readFileSync(rel(path)!, 'utf8') : undefined;
   if (user['auth-provider']) {
-    throw new Error(`kubeconfig ${file}: user '${String(ctx.user)}' uses auth-provider, which is not supported; use exec, a token or client certificate`);
+    throw ConfigError.argument(`kubeconfig ${file}: user '${String(ctx.user)}' uses auth-provider, which is not supported; use exec, a token or client certificate`);
   }
   const exec = user.exec as KubeExecConfig | undefined;
   if (exec !== undefined && (typeof exec !== 'object' || typeof exec.command !== 'string')) {
-    throw new Error(`kubeconfig ${file}: user '${String(ctx.user)}' has an exec section without a command`);
+    throw ConfigError.argument(`kubeconfig ${file}: user '${String(ctx.user)}' has an exec section without a command`);
   }
-  if (typeof cluster.server !== 'string') throw new Error(`kubeconfig ${file}: cluster '${String(ctx.cluster)}' has no server`);
+  if (typeof cluster.server !== 'string') throw ConfigError.argument(`kubeconfig ${file}: cluster '${String(ctx.cluster)}' has no server`);
   const tokenFile = rel(user.tokenFile);
   const token = typeof user.token === 'string' ? user.token : undefined;
   const connection: KubeConnection = {

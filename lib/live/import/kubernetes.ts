@@ -8,7 +8,7 @@
 import { App } from 'cdk8s';
 import { parseAwsAuth } from '../../../authenticator/mapper/aws-auth';
 import { DEFAULT_CLUSTER_ROLES, DEFAULT_ROLES, RbacChart, RbacRule, RbacSubject, RoleKind } from '../../k8s';
-import { nodeIdentity } from '../../../authenticator/mapper/eks-rules';
+import { nodeTypeOfRow } from '../../../authenticator/mapper/eks-rules';
 import { rbacRuleOf } from '../../model/rbac-rule';
 import { AccessEntryType } from '../../model';
 import { LiveObject } from '../kube/client';
@@ -95,11 +95,11 @@ export function importRbac(objects: readonly LiveObject[]): KubernetesImport {
   return { externalClusterRoles: [...externalClusterRoles].sort(), externalRoles: [...externalRoles].sort(), calls };
 }
 
-/** The node rows `AwsAuthConfigMap({ nodeRoles })` writes, by their identity (eks-rules.ts), and the prop that writes each. */
-const NODE_ROWS = new Map<string, { code: string }>([
-  [JSON.stringify(nodeIdentity(AccessEntryType.EC2_LINUX)), { code: '' }],
-  [JSON.stringify(nodeIdentity(AccessEntryType.EC2_WINDOWS)), { code: ', os: NodeOs.WINDOWS' }],
-  [JSON.stringify(nodeIdentity(AccessEntryType.FARGATE_LINUX)), { code: ', fargate: true' }],
+/** The node types `AwsAuthConfigMap({ nodeRoles })` writes, and the prop that writes each (rows read by eks-rules.ts `nodeTypeOfRow`). */
+const NODE_ROWS = new Map<AccessEntryType, { code: string }>([
+  [AccessEntryType.EC2_LINUX, { code: '' }],
+  [AccessEntryType.EC2_WINDOWS, { code: ', os: NodeOs.WINDOWS' }],
+  [AccessEntryType.FARGATE_LINUX, { code: ', fargate: true' }],
 ]);
 
 /** The aws-auth ConfigMap → one `AwsAuthConfigMap` call; node-role rows become `nodeRoles`. */
@@ -116,7 +116,8 @@ export function importAwsAuth(configMap: LiveObject | undefined): ImportedCall |
     }
     const { arn, note } = rowRoleArn(r.roleArn);
     if (note) notes.push(note);
-    const node = NODE_ROWS.get(JSON.stringify({ username: r.username, groups: r.groups }));
+    const type = nodeTypeOfRow(r);
+    const node = type === undefined ? undefined : NODE_ROWS.get(type);
     if (node) nodeRoles.push(`{ roleArn: ${lit(arn)}${node.code} }`);
     else roles.push(`{ roleArn: ${lit(arn)}, username: ${lit(r.username)}, groups: ${lit(r.groups)} }`);
   }
