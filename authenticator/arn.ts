@@ -152,11 +152,6 @@ export function ssoPermissionSetOf(arn: IamPrincipalArn): string | undefined {
   return ssoPermissionSetOfRoleName(arn.name);
 }
 
-/** @deprecated the earlier name of `PrincipalKind`; its `ROOT` (the account root principal) is `PrincipalKind.ACCOUNT`. */
-export const PrincipalType = { ...PrincipalKind, ROOT: PrincipalKind.ACCOUNT } as const;
-/** @deprecated the earlier name of `PrincipalKind`. */
-export type PrincipalType = PrincipalKind;
-
 export interface ParsedArn {
   readonly partition: string;
   readonly service: string;

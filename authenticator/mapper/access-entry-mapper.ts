@@ -31,8 +31,6 @@ export interface AccessEntry {
   readonly kubernetesGroups?: readonly string[];
 }
 
-export { defaultAccessEntryUsername, EKS_RESERVED_USERNAME_PREFIXES } from './eks-rules';
-
 export interface AccessEntryMapperOptions extends TableMapperOptions {
   /** @default 'access-entries' */
   readonly name?: string;

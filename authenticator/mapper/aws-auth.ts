@@ -5,7 +5,7 @@
  * of the same key are kept.
  */
 import YAML from 'yaml';
-import { describe, isPlainObject } from './fields';
+import { describe, isPlainObject } from './row-reader';
 import { MappingConfigError, MappingRowError } from './row-error';
 import { AWS_AUTH_KEYS, encodeRowLists, misspelledKeys, ParsedAwsAuth, readRows } from './mapping-lists';
 import type { AwsAuthRows } from './types';

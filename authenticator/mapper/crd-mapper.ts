@@ -15,7 +15,7 @@ import { KubeObject, ListWatch } from './kube/list-watch';
 import { readRoleRow, readUserRow } from './rows';
 import { TableMapper, TableMapperOptions } from './table-mapper';
 import type { RoleMapping, UserMapping } from './types';
-import { isPlainObject } from './fields';
+import { isPlainObject } from './row-reader';
 import { classifyArn, PrincipalKind } from '../arn';
 
 export const IAM_IDENTITY_MAPPING_PATH = '/apis/iamauthenticator.k8s.aws/v1alpha1/iamidentitymappings';

@@ -25,7 +25,7 @@ import {
 import { statementFromJson } from './iam-statement';
 // The views below live in their own modules, which import this one for its type only: no load-time cycle.
 import { authenticatorMappingRows, awsAuthRows } from './aws-auth-rows';
-import { AccessEntryJson, accessEntries, effectiveUsername } from './derive';
+import { AccessEntryJson, accessEntries, effectiveUsername } from './model-views';
 import { ValidationIssue, validateModel } from './validate';
 import type { AwsAuthRows } from '../../authenticator/mapper/types';
 

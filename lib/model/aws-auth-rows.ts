@@ -14,7 +14,7 @@ import { AccessPolicy } from './access-policies';
 import { accessPolicyGroups } from './access-policy-roles';
 import type { AccessModel } from './access-model';
 import { SYSTEM_MASTERS } from '../../authenticator/mapper/eks-rules';
-import { clusterPrincipals, effectiveUsername } from './derive';
+import { clusterPrincipals, effectiveUsername } from './model-views';
 import { AccessEntryType, AccessScopeType, AuthenticationMode, PrincipalKind } from './enums';
 import { RuleError } from './rule-error';
 import { hasUnresolvedToken } from './tokens';

@@ -4,7 +4,7 @@ export * from './access-policies';
 export * from './types';
 export * from './props';
 export * from './access-model';
-export * from './derive';
+export * from './model-views';
 export * from './aws-auth-rows';
 export type { AwsAuthRows, RoleMapping, UserMapping, SsoRoleSelector } from '../../authenticator/mapper/types';
 export * from './validate';

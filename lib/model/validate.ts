@@ -8,7 +8,7 @@ import { checkIamPrincipalArn, iamNameProblem, iamPathProblem, isAccountId, isSe
 import { accessEntryGroupProblem, defaultAccessEntryUsername, isSystemName, nodeEntryProblems, SYSTEM_MASTERS, usernameProblems } from '../../authenticator/mapper/eks-rules';
 import { AccessPolicy } from './access-policies';
 import type { AccessModel } from './access-model';
-import { accessEntries, grantsNothing, trustedPrincipalIds } from './derive';
+import { accessEntries, grantsNothing, trustedPrincipalIds } from './model-views';
 import {
   AccessEntryType, AccessScopeType, AuthenticationMode, PolicyEffect, PrincipalKind, PrincipalOrigin, SystemMastersHandling,
 } from './enums';
