@@ -175,7 +175,7 @@ describe('access policy scope', () => {
     m.addUser('alice', { accessPolicies: [AccessPolicy.of('AmazonEKSViewerPolicy').atClusterScope()] });
     expect(issuesOf(m)).toEqual([]);
     expect(validationNotes(m)).toEqual([{
-      kind: ValidationNoteKind.UNCATALOGUED_ACCESS_POLICY, subject: 'alice', ruleId: 'eks-access:uncatalogued-access-policy',
+      kind: ValidationNoteKind.UNCATALOGUED_ACCESS_POLICY, subject: 'alice', ruleId: 'cdk-eks-access:uncatalogued-access-policy',
       message: expect.stringMatching(/^access policy AmazonEKSViewerPolicy is not in this version's catalogue; .*arn:aws:eks::aws:cluster-access-policy\/AmazonEKSViewerPolicy/),
     }]);
   });
