@@ -26,7 +26,8 @@ import { statementFromJson } from './iam-statement';
 // The views below live in their own modules, which import this one for its type only: no load-time cycle.
 import { authenticatorMappingRows, awsAuthRows } from './aws-auth-rows';
 import { AccessEntryJson, accessEntries, effectiveUsername } from './model-views';
-import { ValidationIssue, validateModel } from './validate';
+import { validateModel } from './validate';
+import type { ValidationIssue } from './validation-issue';
 import type { AwsAuthRows } from '../../authenticator/mapper/types';
 
 const DEFAULT_MAX_SESSION_SECONDS = 3600;

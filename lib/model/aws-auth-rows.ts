@@ -12,7 +12,7 @@ import { rowKeys } from '../../authenticator/mapper/table';
 import type { AwsAuthRows } from '../../authenticator/mapper/types';
 import { AccessPolicy } from './access-policies';
 import { accessPolicyGroups } from './access-policy-roles';
-import type { AccessModel } from './access-model';
+import type { AccessModelState } from './model-state';
 import { SYSTEM_MASTERS } from '../../authenticator/mapper/eks-rules';
 import { clusterPrincipals, effectiveUsername } from './model-views';
 import { AccessEntryType, AccessScopeType, AuthenticationMode, PrincipalKind } from './enums';
@@ -56,7 +56,7 @@ function configMapGroups(p: PrincipalJson): string[] {
  * becomes `system:masters`; node roles get the node groups). API_AND_CONFIG_MAP: only whole accounts, which access
  * entries cannot express (an entry for the same ARN would override a row anyway). API: nothing.
  */
-export function awsAuthRows(model: AccessModel): AwsAuthRows {
+export function awsAuthRows(model: AccessModelState): AwsAuthRows {
   const rows: AwsAuthRows = { roles: [], users: [], accounts: [] };
   if (model.authenticationMode === AuthenticationMode.API) return rows;
   const onlyAccounts = model.authenticationMode === AuthenticationMode.API_AND_CONFIG_MAP;
@@ -73,7 +73,7 @@ export function awsAuthRows(model: AccessModel): AwsAuthRows {
  * each access policy becomes a group (`accessPolicyGroups`) that `AccessChart({ selfManagedAuthenticator: true })`
  * binds to the policy's Kubernetes role. Throws, naming the principal and the policy, for a policy RBAC cannot express.
  */
-export function authenticatorMappingRows(model: AccessModel): AwsAuthRows {
+export function authenticatorMappingRows(model: AccessModelState): AwsAuthRows {
   model._markRendered('authenticatorMappingRows (the authenticator\'s mapping: AuthenticatorFunction, AuthenticatorChart)');
   // Every principal's policies are checked (a node role's too), even where node groups replace them.
   const policyGroups = new Map(model.principals.map((p) => [p.id, accessPolicyGroups(p).map((g) => g.group)]));

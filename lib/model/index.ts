@@ -8,6 +8,7 @@ export * from './model-views';
 export * from './aws-auth-rows';
 export type { AwsAuthRows, RoleMapping, UserMapping, SsoRoleSelector } from '../../authenticator/mapper/types';
 export * from './validate';
+export * from './validation-issue';
 export { parseIamArn, ssoPermissionSetOf, isServiceLinkedRole } from './iam-arn';
 export { hasUnresolvedToken } from './tokens';
 export type { IamPrincipalArn } from './iam-arn';

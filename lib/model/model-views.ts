@@ -6,7 +6,7 @@
 import { assumedRoleUsername, defaultAccessEntryUsername, SYSTEM_MASTERS } from '../../authenticator/mapper/eks-rules';
 import { AccessPolicy } from './access-policies';
 import { AccessEntryType, AccessScopeType, AuthenticationMode, PrincipalKind, SystemMastersHandling } from './enums';
-import type { AccessModel } from './access-model';
+import type { AccessModelState } from './model-state';
 import { hasUnresolvedToken } from './tokens';
 import type { AccessPolicyGrantJson, PrincipalJson } from './types';
 
@@ -22,7 +22,7 @@ export interface AccessEntryJson {
 }
 
 /** Ids of principals named in a created role's trust policy. */
-export function trustedPrincipalIds(model: AccessModel): Set<string> {
+export function trustedPrincipalIds(model: AccessModelState): Set<string> {
   return new Set(model.principals.flatMap((p) => p.role?.trust.principalIds ?? []));
 }
 
@@ -32,7 +32,7 @@ export function grantsNothing(p: PrincipalJson): boolean {
 }
 
 /** The principals that reach the cluster directly (those only trusted to assume a role are left out). */
-export function clusterPrincipals(model: AccessModel): PrincipalJson[] {
+export function clusterPrincipals(model: AccessModelState): PrincipalJson[] {
   const trusted = trustedPrincipalIds(model);
   return model.principals.filter((p) => !(grantsNothing(p) && trusted.has(p.id)));
 }
@@ -53,7 +53,7 @@ export function effectiveUsername(p: PrincipalJson, partition: string): string |
 }
 
 /** `system:masters` becomes AmazonEKSClusterAdminPolicy at cluster scope (validation refuses it otherwise). */
-function translateSystemMasters(p: PrincipalJson, model: AccessModel): Pick<AccessEntryJson, 'kubernetesGroups' | 'accessPolicies'> {
+function translateSystemMasters(p: PrincipalJson, model: AccessModelState): Pick<AccessEntryJson, 'kubernetesGroups' | 'accessPolicies'> {
   if (!p.kubernetesGroups.includes(SYSTEM_MASTERS) || model.systemMasters !== SystemMastersHandling.TRANSLATE_TO_CLUSTER_ADMIN) {
     return { kubernetesGroups: p.kubernetesGroups, accessPolicies: p.accessPolicies };
   }
@@ -69,7 +69,7 @@ function translateSystemMasters(p: PrincipalJson, model: AccessModel): Pick<Acce
 }
 
 /** The access entries of the model; none in CONFIG_MAP mode, and never for whole accounts. */
-export function accessEntries(model: AccessModel): AccessEntryJson[] {
+export function accessEntries(model: AccessModelState): AccessEntryJson[] {
   if (model.authenticationMode === AuthenticationMode.CONFIG_MAP) return [];
   return clusterPrincipals(model)
     .filter((p) => p.kind !== PrincipalKind.ACCOUNT)

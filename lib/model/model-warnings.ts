@@ -5,8 +5,8 @@
  * nothing to anyone. `system:` groups are the cluster's own and are not checked.
  */
 import { isSystemName } from '../../authenticator/mapper/eks-rules';
-import type { AccessModel } from './access-model';
-import type { ValidationIssue } from './validate';
+import type { AccessModelState } from './model-state';
+import type { ValidationIssue } from './validation-issue';
 
 export const GRANT_WITHOUT_MEMBERS_RULE = 'eks-access:group-grant-without-members';
 export const GROUP_NOT_BOUND_RULE = 'eks-access:group-not-bound';
@@ -32,7 +32,7 @@ function didYouMean(name: string, candidates: Iterable<string>): string {
 }
 
 /** Warnings of the model, in declaration order, each with its rule id. */
-export function modelWarnings(model: AccessModel): ValidationIssue[] {
+export function modelWarnings(model: AccessModelState): ValidationIssue[] {
   const own = (g: string) => !isSystemName(g);
   const memberGroups = new Set(model.principals.flatMap((p) => p.kubernetesGroups).filter(own));
   const grantedGroups = new Set(model.groupGrants.map((g) => g.group).filter(own));

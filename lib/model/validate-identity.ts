@@ -5,17 +5,17 @@
  * the authenticator see the path-less assumed-role ARN). Each issue carries its rule id.
  */
 import { stripPath } from '../../authenticator/arn';
-import type { AccessModel } from './access-model';
+import type { AccessModelState } from './model-state';
 import { PrincipalKind } from './enums';
 import { hasUnresolvedToken } from './tokens';
-import type { ValidationIssue } from './validate';
+import type { ValidationIssue } from './validation-issue';
 
 export const PERMISSIONS_BOUNDARY_RULE = 'eks-access:permissions-boundary-arn';
 export const SAME_ROLE_RULE = 'eks-access:same-iam-role';
 /** `arn:<partition>:iam::<account or aws>:policy/[<path>/]<name>` (IAM ARN format for managed policies). */
 const POLICY_ARN = /^arn:([a-z-]+):iam::(\d{12}|aws):policy\/([\x21-\x7E]+\/)?[\w+=,.@-]{1,128}$/;
 
-export function identityIssues(model: AccessModel): ValidationIssue[] {
+export function identityIssues(model: AccessModelState): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   for (const p of model.principals) {
     const boundary = p.user?.permissionsBoundaryArn ?? p.role?.permissionsBoundaryArn;

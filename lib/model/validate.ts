@@ -7,7 +7,8 @@
 import { checkIamPrincipalArn, iamNameProblem, iamPathProblem, isAccountId, isServiceLinkedRole } from '../../authenticator/arn';
 import { accessEntryGroupProblem, defaultAccessEntryUsername, isSystemName, nodeEntryProblems, SYSTEM_MASTERS, usernameProblems } from '../../authenticator/mapper/eks-rules';
 import { AccessPolicy } from './access-policies';
-import type { AccessModel } from './access-model';
+import type { AccessModelState } from './model-state';
+import { ValidationIssue, ValidationNote, ValidationNoteKind } from './validation-issue';
 import { accessEntries, grantsNothing, trustedPrincipalIds } from './model-views';
 import {
   AccessEntryType, AccessScopeType, AuthenticationMode, PolicyEffect, PrincipalKind, PrincipalOrigin, SystemMastersHandling,
@@ -75,34 +76,6 @@ export const ACCESS_ENTRY_QUOTA_RULE = 'eks-access:access-entry-quota';
 export const UNRESOLVED_TOKENS_WARNING = 'cdk-eks-access:unresolved-tokens';
 export const UNCATALOGUED_ACCESS_POLICY_WARNING = 'cdk-eks-access:uncatalogued-access-policy';
 
-/** One problem found in a model. */
-export interface ValidationIssue {
-  /** What it is about: a principal id, `groupGrants/<group>`, `serviceAccounts/<id>` or `model`. */
-  readonly subject: string;
-  /** What is wrong and what would be valid (without the rule id). */
-  readonly message: string;
-  /** Stable id of the check that found it, e.g. `eks-access:principal-arn` (README rule table). */
-  readonly ruleId: string;
-}
-
-/** Why a `ValidationNote` was raised. */
-export enum ValidationNoteKind {
-  /** A value is a CDK token (known at deploy time only): the checks it hides were not made. */
-  UNRESOLVED_TOKEN = 'UNRESOLVED_TOKEN',
-  /** An access policy outside this version's catalogue (`AccessPolicy.of`): used as named, maybe a typo. */
-  UNCATALOGUED_ACCESS_POLICY = 'UNCATALOGUED_ACCESS_POLICY',
-}
-
-/** Something the model could not check at synth time, or accepted on trust; `ClusterAccess` turns notes into warnings. */
-export interface ValidationNote {
-  readonly kind: ValidationNoteKind;
-  /** What it is about, as in `ValidationIssue`. */
-  readonly subject: string;
-  readonly message: string;
-  /** `UNRESOLVED_TOKENS_WARNING` or `UNCATALOGUED_ACCESS_POLICY_WARNING`, by kind: the CDK warning id. */
-  readonly ruleId: string;
-}
-
 const NOTE_RULES: Record<ValidationNoteKind, string> = {
   [ValidationNoteKind.UNRESOLVED_TOKEN]: UNRESOLVED_TOKENS_WARNING,
   [ValidationNoteKind.UNCATALOGUED_ACCESS_POLICY]: UNCATALOGUED_ACCESS_POLICY_WARNING,
@@ -120,12 +93,12 @@ const NODE_POLICY_BY_TYPE: Partial<Record<AccessEntryType, string>> = {
  * Every problem of the model, in declaration order; empty when the model can be deployed as far as synth time can
  * tell. What CDK tokens hide is not checked here; `validationNotes` says what.
  */
-export function validateModel(model: AccessModel): ValidationIssue[] {
+export function validateModel(model: AccessModelState): ValidationIssue[] {
   return runChecks(model).issues;
 }
 
 /** What was not checked because of CDK tokens, and access policies accepted outside the catalogue. */
-export function validationNotes(model: AccessModel): ValidationNote[] {
+export function validationNotes(model: AccessModelState): ValidationNote[] {
   return runChecks(model).notes;
 }
 
@@ -134,7 +107,7 @@ type At = (ruleId: string, message: string) => void;
 type Note = (kind: ValidationNoteKind, subject: string, message: string) => void;
 const deferred = (note: Note, subject: string, what: string) => note(ValidationNoteKind.UNRESOLVED_TOKEN, subject, what);
 
-function runChecks(model: AccessModel): { issues: ValidationIssue[]; notes: ValidationNote[] } {
+function runChecks(model: AccessModelState): { issues: ValidationIssue[]; notes: ValidationNote[] } {
   const issues: ValidationIssue[] = [];
   const notes: ValidationNote[] = [];
   const add: Add = (ruleId, subject, message) => issues.push({ subject, message, ruleId });
@@ -158,7 +131,7 @@ function runChecks(model: AccessModel): { issues: ValidationIssue[]; notes: Vali
   return { issues, notes };
 }
 
-function checkIds(model: AccessModel, add: Add): void {
+function checkIds(model: AccessModelState, add: Add): void {
   const seen = new Set<string>();
   for (const id of [...model.principals.map((p) => p.id), ...model.serviceAccounts.map((s) => s.id)]) {
     if (!/^[A-Za-z][A-Za-z0-9-]*$/.test(id)) add(MODEL_ID_RULE, id, `id '${id}' must start with a letter and contain only letters, digits and '-'`);
@@ -167,7 +140,7 @@ function checkIds(model: AccessModel, add: Add): void {
   }
 }
 
-function checkDuplicatePrincipals(model: AccessModel, add: Add): void {
+function checkDuplicatePrincipals(model: AccessModelState, add: Add): void {
   // IAM names are case-insensitive; EKS keeps one entry per principal ARN (409 ResourceInUseException otherwise).
   const byArn = new Map<string, string>();
   for (const p of model.principals) {
@@ -178,7 +151,7 @@ function checkDuplicatePrincipals(model: AccessModel, add: Add): void {
   }
 }
 
-function checkPrincipal(model: AccessModel, p: PrincipalJson, trusted: boolean, add: Add, note: Note): void {
+function checkPrincipal(model: AccessModelState, p: PrincipalJson, trusted: boolean, add: Add, note: Note): void {
   const at: At = (ruleId, message) => add(ruleId, p.id, message);
   checkIdentity(model, p, at, (what) => deferred(note, p.id, what));
   if (p.entryType !== AccessEntryType.STANDARD) {
@@ -197,7 +170,7 @@ function checkPrincipal(model: AccessModel, p: PrincipalJson, trusted: boolean, 
   if (p.role) checkTrust(model, p, at, (what) => deferred(note, p.id, what));
 }
 
-function checkIdentity(model: AccessModel, p: PrincipalJson, at: At, defer: (what: string) => void): void {
+function checkIdentity(model: AccessModelState, p: PrincipalJson, at: At, defer: (what: string) => void): void {
   if (p.kind === PrincipalKind.ACCOUNT) {
     if (hasUnresolvedToken(p.accountId)) defer(`account ${p.accountId} is a token: its 12-digit format`);
     else if (!isAccountId(p.accountId)) at(ACCOUNT_PRINCIPAL_RULE, `account '${p.accountId}' is not a 12-digit AWS account id`);
@@ -232,7 +205,7 @@ function checkIdentity(model: AccessModel, p: PrincipalJson, at: At, defer: (wha
   if (isServiceLinkedRole(parsed)) at(SERVICE_LINKED_ROLE_RULE, `service-linked role ${p.arn} cannot be an access-entry principal (EKS rejects roles under /aws-service-role/)`);
 }
 
-function checkNode(model: AccessModel, p: PrincipalJson, at: At, defer: (what: string) => void): void {
+function checkNode(model: AccessModelState, p: PrincipalJson, at: At, defer: (what: string) => void): void {
   const fields = { isRole: p.kind === PrincipalKind.ROLE, hasUsername: p.username !== undefined, hasKubernetesGroups: p.kubernetesGroups.length > 0 };
   const problems = nodeEntryProblems(p.entryType, fields);
   problems.filter((x) => x.field === 'principal').forEach((x) => at(NODE_ENTRY_RULE, x.problem));
@@ -251,12 +224,12 @@ function checkNode(model: AccessModel, p: PrincipalJson, at: At, defer: (what: s
 }
 
 /** EKS username rules, parsed by the shared template grammar (authenticator/mapper/username-template.ts). */
-function checkUsername(model: AccessModel, p: PrincipalJson, username: string, at: At): void {
+function checkUsername(model: AccessModelState, p: PrincipalJson, username: string, at: At): void {
   const accessEntry = model.authenticationMode !== AuthenticationMode.CONFIG_MAP && p.kind !== PrincipalKind.ACCOUNT;
   for (const problem of usernameProblems(username, { accessEntry, node: false })) at(USERNAME_RULE, problem);
 }
 
-function checkGroups(model: AccessModel, p: PrincipalJson, at: At): void {
+function checkGroups(model: AccessModelState, p: PrincipalJson, at: At): void {
   const entries = model.authenticationMode !== AuthenticationMode.CONFIG_MAP;
   const seen = new Set<string>();
   for (const group of p.kubernetesGroups) {
@@ -275,7 +248,7 @@ function checkGroups(model: AccessModel, p: PrincipalJson, at: At): void {
   }
 }
 
-function checkPolicies(model: AccessModel, grants: readonly AccessPolicyGrantJson[], at: At, uncatalogued: (m: string) => void): void {
+function checkPolicies(model: AccessModelState, grants: readonly AccessPolicyGrantJson[], at: At, uncatalogued: (m: string) => void): void {
   const seen = new Set<string>();
   for (const g of grants) {
     let policy: AccessPolicy | undefined;
@@ -308,7 +281,7 @@ function checkPolicies(model: AccessModel, grants: readonly AccessPolicyGrantJso
   }
 }
 
-function checkTrust(model: AccessModel, p: PrincipalJson, at: At, defer: (what: string) => void): void {
+function checkTrust(model: AccessModelState, p: PrincipalJson, at: At, defer: (what: string) => void): void {
   const role = p.role!;
   const t = role.trust;
   if (t.principalIds.length + t.principalArns.length + t.accountIds.length === 0 && !t.organizationId) {
