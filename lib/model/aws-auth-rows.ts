@@ -1,8 +1,8 @@
 /**
  * The model's aws-auth rows, in the authenticator mapper's one row type (`AwsAuthRows`): the rows the aws-auth
  * ConfigMap gets (per authentication mode), every row the self-managed authenticator needs (`authenticatorMappingRows`,
- * for the Lambda webhook of lib/aws and the charts of lib/k8s alike), and the row keys and normalisation every writer
- * shares. Role ARNs lose their IAM path: the authenticator sees the path-less assumed-role ARN (`Canonicalize` in
+ * for the Lambda webhook of lib/aws and the charts of lib/k8s alike), and the normalisation every writer shares, by the
+ * authenticator's own row keys (authenticator/mapper/table.ts, re-exported here). Role ARNs lose their IAM path: the authenticator sees the path-less assumed-role ARN (`Canonicalize` in
  * https://github.com/kubernetes-sigs/aws-iam-authenticator/blob/v0.7.18/pkg/arn/arn.go).
  */
 import { isAccountId, stripPath } from '../../authenticator/arn';
