@@ -5,12 +5,14 @@
 import { AccessEntryType } from '../../../authenticator/mapper/access-entry-type';
 import { AccessEntryMapper } from '../../../authenticator/mapper/access-entry-mapper';
 import { isAwsAuthConfigMap } from '../../../authenticator/mapper/aws-auth';
+import { iamIdentityMappingRows } from '../../../authenticator/mapper/crd-mapper';
 import {
   accessEntryGroupProblem, defaultAccessEntryUsername, nodeGroups, nodeIdentity, nodeTypeOfRow,
 } from '../../../authenticator/mapper/eks-rules';
 import { MappingTable, roleRowKey } from '../../../authenticator/mapper/table';
 import { matchesSsoRole } from '../../../authenticator/mapper/sso';
 import type { AccessEntryRecord } from '../../../lib/analysis/access-entries';
+import { IamPrincipalResolver } from '../../../lib/analysis/iam-principals';
 import { planMigration } from '../../../lib/k8s/migration-plan';
 import { compareAccess } from '../../../lib/live/diff/compare';
 import { accessState } from '../../../lib/live/diff/state';
@@ -175,5 +177,22 @@ describe('SSO role names: the permission set is what precedes the last `_`', () 
     const m = new AccessModel({ accountId: ACCT });
     m.importRole('sso', `arn:aws:iam::${ACCT}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_ReadOnly_abcdefg`, { kubernetesGroups: ['x'] });
     expect(m.principal('sso')?.ssoPermissionSetName).toBe('Admin_ReadOnly');
+  });
+});
+
+describe('IAMIdentityMapping → rows: one reading (the CRD backend\'s) for the webhook and the offline analysis', () => {
+  const mapping = (name: string, spec: object) => ({ object: { apiVersion: 'iamauthenticator.k8s.aws/v1alpha1', kind: 'IAMIdentityMapping', metadata: { name }, spec } as never, origin: 'test' });
+
+  it('the analysis maps an assumed-role spec as the role, first name wins, and reports bad specs under the object', async () => {
+    const resolver = new IamPrincipalResolver([], [
+      mapping('b-second', { arn: `arn:aws:iam::${ACCT}:role/dev`, username: 'second', groups: [] }),
+      mapping('a-first', { arn: `arn:aws:sts::${ACCT}:assumed-role/dev/x`, username: 'first', groups: ['devs'] }),
+      mapping('c-bad', { arn: 'arn:aws:s3:::bucket', username: 'x' }),
+    ]);
+    const mapped = await resolver.resolve(`arn:aws:iam::${ACCT}:role/dev`);
+    expect(mapped?.user.name).toBe('first');
+    expect(resolver.mappingErrors()).toEqual([expect.stringContaining('IAMIdentityMapping/c-bad.spec.arn')]);
+    const direct = iamIdentityMappingRows([{ name: 'c-bad', spec: { arn: 'arn:aws:s3:::bucket', username: 'x' } }]);
+    expect(direct.errors.map((e) => e.location)).toEqual(['IAMIdentityMapping/c-bad.spec.arn']);
   });
 });
