@@ -28,10 +28,129 @@ export function isAccountId(value: string): boolean {
   return /^[0-9]{12}$/.test(value);
 }
 
-/** @deprecated the earlier name of `PrincipalKind`; its `ROOT` (the account root principal) is `PrincipalKind.ACCOUNT`. */
-export const PrincipalType = { ...PrincipalKind, ROOT: PrincipalKind.ACCOUNT } as const;
-/** @deprecated the earlier name of `PrincipalKind`. */
-export type PrincipalType = PrincipalKind;
+/**
+ * The one IAM principal-ARN grammar (users and roles), used by the access model, the analysis, `import`, the snapshot
+ * readers and the authenticator. Names and paths follow IAM's rules
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html, "IAM name requirements" and
+ * "IAM object quotas"; the patterns are the `userNameType`/`roleNameType`/`pathType` of the IAM API reference):
+ * - a user or role name is 1-64 characters of letters, digits and `+=,.@_-`;
+ * - a path is `/` or `/<segments>/` of printable ASCII (U+0021-U+007E), at most 512 characters, no empty segment;
+ * - the account is 12 decimal digits, the region is empty, the partition is a known AWS partition.
+ * A space, a trailing newline or any other character outside these sets makes the ARN malformed: IAM would reject it
+ * and the authenticator could never match it (STS never returns one).
+ */
+export const IAM_NAME_MAX_LENGTH = 64;
+/** Longest IAM path (reference_iam-quotas.html). */
+export const IAM_PATH_MAX_LENGTH = 512;
+const IAM_NAME = /^[\w+=,.@-]+$/;
+const IAM_PATH = /^\/(?:[\x21-\x7E]+\/)?$/;
+
+/** An IAM user or role ARN split into its parts. */
+export interface IamPrincipalArn {
+  readonly partition: string;
+  readonly accountId: string;
+  /** `user` or `role` (a plain string: this type is part of the jsii API, which has no literal types). */
+  readonly resourceType: string;
+  /** `/` or `/a/b/`. */
+  readonly path: string;
+  readonly name: string;
+}
+
+/** What is wrong with an IAM user or role name (saying what would be valid), or undefined when IAM accepts it. */
+export function iamNameProblem(name: string, kind: 'user' | 'role' = 'role'): string | undefined {
+  if (name.length >= 1 && name.length <= IAM_NAME_MAX_LENGTH && IAM_NAME.test(name)) return undefined;
+  return `IAM ${kind} name '${name}' is invalid: 1-${IAM_NAME_MAX_LENGTH} characters of letters, digits and +=,.@_-`;
+}
+
+/** What is wrong with an IAM path, or undefined when IAM accepts it. */
+export function iamPathProblem(path: string): string | undefined {
+  // IAM's pattern admits `//`; an empty segment is refused here as everywhere before (no tool writes one).
+  if (path.length <= IAM_PATH_MAX_LENGTH && IAM_PATH.test(path) && !path.includes('//')) return undefined;
+  return `IAM path '${path}' is invalid: '/' or '/segment/.../' of printable ASCII, at most ${IAM_PATH_MAX_LENGTH} characters`;
+}
+
+/**
+ * Parses `arn:<partition>:iam::<12-digit account>:(user|role)/[<path>/]<name>` by the grammar above; the string form
+ * of the problem when it is not one (naming the part that is wrong). `kind` restricts it to users or roles.
+ */
+export function checkIamPrincipalArn(arn: string, kind?: 'user' | 'role'): IamPrincipalArn | string {
+  const shape = `arn:<partition>:iam::<12-digit account>:${kind ?? '(user|role)'}/[<path>/]<name>`;
+  let parsed: ParsedArn;
+  try {
+    parsed = parseArn(arn);
+  } catch {
+    return `'${arn}' is not an ARN (${shape})`;
+  }
+  if (!findPartition(parsed.partition)) return `'${arn}' has partition '${parsed.partition}', which is not an AWS partition (aws, aws-cn, aws-us-gov, ...)`;
+  if (parsed.service !== 'iam' || parsed.region !== '') return `'${arn}' is not an IAM ${kind ?? 'user or role'} ARN (${shape}); STS session ARNs are not accepted`;
+  if (!isAccountId(parsed.accountId)) return `'${arn}' has account '${parsed.accountId}', which is not a 12-digit AWS account id`;
+  const slash = parsed.resource.indexOf('/');
+  const type = slash < 0 ? parsed.resource : parsed.resource.slice(0, slash);
+  if ((type !== 'user' && type !== 'role') || (kind !== undefined && type !== kind)) return `'${arn}' is not an IAM ${kind ?? 'user or role'} ARN (${shape})`;
+  const rest = parsed.resource.slice(slash + 1);
+  const cut = rest.lastIndexOf('/');
+  const path = cut < 0 ? '/' : `/${rest.slice(0, cut + 1)}`;
+  const name = rest.slice(cut + 1);
+  const problem = iamNameProblem(name, type) ?? iamPathProblem(path);
+  if (problem !== undefined) return `'${arn}': ${problem}`;
+  return { partition: parsed.partition, accountId: parsed.accountId, resourceType: type, path, name };
+}
+
+/** `checkIamPrincipalArn` as a value: the parts of a well-formed IAM user or role ARN, else undefined. */
+export function parseIamArn(arn: string, kind?: 'user' | 'role'): IamPrincipalArn | undefined {
+  const r = checkIamPrincipalArn(arn, kind);
+  return typeof r === 'string' ? undefined : r;
+}
+
+/**
+ * True when `arn` names an IAM role (`arn:<p>:iam::<acct>:role/...`), false for a user or anything else: the one
+ * role-vs-user test. It reads the shape only; whether the values are valid is `checkIamPrincipalArn`'s question.
+ */
+export function isIamRoleArn(arn: string): boolean {
+  try {
+    const parsed = parseArn(arn);
+    return parsed.service === 'iam' && parsed.resource.startsWith('role/');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Service-linked roles: under the path `/aws-service-role/`, or, where the path is lost (aws-auth rows and STS session
+ * ARNs carry none), named `AWSServiceRoleFor...`. EKS refuses them as access-entry principals
+ * (https://docs.aws.amazon.com/eks/latest/userguide/creating-access-entries.html;
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/using-service-linked-roles.html for the path and name).
+ */
+export function isServiceLinkedRole(arn: IamPrincipalArn | string): boolean {
+  const parsed = typeof arn === 'string' ? parseIamArn(arn) : arn;
+  if (parsed === undefined || parsed.resourceType !== 'role') return false;
+  return parsed.path.startsWith('/aws-service-role/') || parsed.name.startsWith('AWSServiceRoleFor');
+}
+
+/** The role-name prefix of IAM Identity Center (SSO) permission-set roles. */
+export const SSO_ROLE_NAME_PREFIX = 'AWSReservedSSO_';
+const SSO_PATH = /^\/aws-reserved\/sso\.amazonaws\.com\/([a-z0-9-]+\/)?$/;
+
+/**
+ * The permission set a role name `AWSReservedSSO_<PermissionSet>_<suffix>` belongs to (case-insensitive prefix, as the
+ * authenticator matches lower-cased ARNs), or undefined. The suffix is what follows the LAST `_` and must be non-empty:
+ * so the row of permission set `Admin` does not match the role of `Admin_ReadOnly` (`SSOArnLike` in
+ * https://github.com/kubernetes-sigs/aws-iam-authenticator/blob/v0.7.18/pkg/config/types.go matches both). The suffix is
+ * not required to be hex: the reference's own vectors use `abcdefg` (pkg/mapper/file/mapper_test.go).
+ */
+export function ssoPermissionSetOfRoleName(roleName: string): string | undefined {
+  if (roleName.slice(0, SSO_ROLE_NAME_PREFIX.length).toLowerCase() !== SSO_ROLE_NAME_PREFIX.toLowerCase()) return undefined;
+  const rest = roleName.slice(SSO_ROLE_NAME_PREFIX.length);
+  const cut = rest.lastIndexOf('_');
+  if (cut <= 0 || cut === rest.length - 1) return undefined;
+  return rest.slice(0, cut);
+}
+
+/** The permission-set name of an IAM Identity Center role (under `/aws-reserved/sso.amazonaws.com/`), or undefined. */
+export function ssoPermissionSetOf(arn: IamPrincipalArn): string | undefined {
+  if (arn.resourceType !== 'role' || !SSO_PATH.test(arn.path)) return undefined;
+  return ssoPermissionSetOfRoleName(arn.name);
+}
 
 export interface ParsedArn {
   readonly partition: string;

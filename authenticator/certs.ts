@@ -10,6 +10,7 @@
 import { generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import forge from 'node-forge';
+import { ConfigError } from './errors';
 
 /** PEM-encoded certificate and its private key (PKCS#8). */
 export interface CertificateAndKey {
@@ -77,14 +78,14 @@ export function issueServerCertificate(ca: CertificateAuthority, options: Server
   const ipAddresses = [...(options.ipAddresses ?? [])];
   for (const name of dnsNames) {
     if (!DNS_NAME.test(name) || name.length > 253) {
-      throw new Error(`issueServerCertificate: dnsNames contains "${name}", which is not a DNS name (use ipAddresses for IP literals)`);
+      throw ConfigError.argument(`issueServerCertificate: dnsNames contains "${name}", which is not a DNS name (use ipAddresses for IP literals)`);
     }
   }
   for (const ip of ipAddresses) {
-    if (isIP(ip) === 0) throw new Error(`issueServerCertificate: ipAddresses contains "${ip}", which is not an IPv4 or IPv6 address`);
+    if (isIP(ip) === 0) throw ConfigError.argument(`issueServerCertificate: ipAddresses contains "${ip}", which is not an IPv4 or IPv6 address`);
   }
   if (dnsNames.length + ipAddresses.length === 0) {
-    throw new Error('issueServerCertificate: give at least one of dnsNames or ipAddresses (TLS clients check the SAN, not the CN)');
+    throw ConfigError.argument('issueServerCertificate: give at least one of dnsNames or ipAddresses (TLS clients check the SAN, not the CN)');
   }
   const commonName = options.commonName ?? dnsNames[0] ?? ipAddresses[0];
   const altNames = [
@@ -133,7 +134,7 @@ function parseCa(ca: CertificateAuthority): forge.pki.Certificate {
 }
 
 function newKeyPair(keyBits = 2048): { publicKey: forge.pki.rsa.PublicKey; privateKey: forge.pki.rsa.PrivateKey; privateKeyPem: string } {
-  if (!Number.isInteger(keyBits) || keyBits < 2048) throw new Error(`keyBits must be an integer >= 2048, got ${keyBits}`);
+  if (!Number.isInteger(keyBits) || keyBits < 2048) throw ConfigError.argument(`keyBits must be an integer >= 2048, got ${keyBits}`);
   const { publicKey, privateKey } = generateKeyPairSync('rsa', {
     modulusLength: keyBits,
     publicKeyEncoding: { type: 'spki', format: 'pem' },
@@ -167,12 +168,12 @@ function newCertificate(
 
 function requireCommonName(value: string, field: string): void {
   if (typeof value !== 'string' || value.trim() === '' || value.length > 64) {
-    throw new Error(`${field} must be a non-empty string of at most 64 characters (X.520 ub-common-name), got ${JSON.stringify(value)}`);
+    throw ConfigError.argument(`${field} must be a non-empty string of at most 64 characters (X.520 ub-common-name), got ${JSON.stringify(value)}`);
   }
 }
 
 function validityDays(value: number | undefined, fallback: number, field: string): number {
   const days = value ?? fallback;
-  if (!Number.isInteger(days) || days < 1) throw new Error(`${field} must be a positive whole number of days, got ${value}`);
+  if (!Number.isInteger(days) || days < 1) throw ConfigError.argument(`${field} must be a positive whole number of days, got ${value}`);
   return days;
 }

@@ -4,13 +4,10 @@
  * errors too, so a typo like `sever:` is reported instead of silently ignored.
  */
 
+import { ConfigError } from './errors';
+
 /** A configuration error; `field` is the dotted path of the offending key (e.g. `mapping.backends[1].type`). */
-export class ConfigError extends Error {
-  constructor(readonly field: string, problem: string) {
-    super(`${field}: ${problem}`);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
 function describe(value: unknown): string {
   if (value === null) return 'null';

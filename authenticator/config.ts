@@ -9,6 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import { ConfigError, ObjectReader } from './config-reader';
 import { PARTITIONS } from './partitions';
 import { DEFAULT_IDENTITY_TTL_SECONDS } from './server/identity-resolver';
+import { AWS_AUTH_NAME, AWS_AUTH_NAMESPACE } from './mapper/aws-auth';
 
 export { ConfigError } from './config-reader';
 
@@ -318,7 +319,7 @@ function parseBackend(type: BackendConfig['type'], b: ObjectReader, baseDir: str
     case 'configMap':
       return {
         type, kubeconfig: path('kubeconfig', false),
-        namespace: b.string('namespace') ?? 'kube-system', name: b.string('name') ?? 'aws-auth',
+        namespace: b.string('namespace') ?? AWS_AUTH_NAMESPACE, name: b.string('name') ?? AWS_AUTH_NAME,
       };
     case 'crd':
       return { type, kubeconfig: path('kubeconfig', false) };

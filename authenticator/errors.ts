@@ -35,3 +35,28 @@ export class STSThrottling extends TokenError {
     this.name = 'STSThrottling';
   }
 }
+
+/**
+ * A configuration or argument the caller gave is invalid: a precondition, found before anything ran, never retried.
+ * The one error type for them in the authenticator (config files, environment variables, kubeconfigs, and the argument
+ * checks of the token generator, verifier, STS client, certificate issuer and mapper chain), so the CLI reports
+ * `{"error":{"type":"ConfigError"}}` and callers can tell "fix your input" from a failure at run time.
+ */
+export class ConfigError extends Error {
+  /**
+   * An argument check whose message already names the argument (kept verbatim: several mirror the reference's texts,
+   * e.g. `ClusterID is required`).
+   */
+  static argument(message: string): ConfigError {
+    return new ConfigError('', message);
+  }
+
+  /** The dotted path of the offending key or argument (e.g. `mapping.backends[1].type`); '' when the message names it. */
+  readonly field: string;
+
+  constructor(field: string, problem: string) {
+    super(field === '' ? problem : `${field}: ${problem}`);
+    this.name = 'ConfigError';
+    this.field = field;
+  }
+}

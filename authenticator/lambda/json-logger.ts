@@ -5,6 +5,7 @@
  * application log level. No logging library is bundled: pino with its worker-thread transport cost ~70 KB of the
  * bundle and a thread-pool write per line.
  */
+import { ConfigError } from '../errors';
 
 /** The subset of pino's `Logger` the review path uses (handle-token-review.ts, the mappers). */
 export interface LambdaLogger {
@@ -31,7 +32,7 @@ function redact(key: string, value: unknown): unknown {
  */
 export function createLambdaLogger(level: string, sink: Pick<Console, Level> = console): LambdaLogger {
   const threshold = level === 'silent' ? LEVELS.length : LEVELS.indexOf(level as Level);
-  if (threshold < 0) throw new Error(`EKS_ACCESS_LOG_LEVEL: must be one of ${LEVELS.join(', ')}, silent; got "${level}"`);
+  if (threshold < 0) throw ConfigError.argument(`EKS_ACCESS_LOG_LEVEL: must be one of ${LEVELS.join(', ')}, silent; got "${level}"`);
   const make = (bindings: object): LambdaLogger => {
     const at = (l: Level) => (obj: object, msg: string): void => {
       if (LEVELS.indexOf(l) < threshold) return;

@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../config-reader';
 import { Ec2PrivateDnsResolver } from '../mapper/ec2-private-dns';
-import { isPlainObject } from '../mapper/fields';
+import { isPlainObject } from '../mapper/row-reader';
 import { AWS_AUTH_KEYS, misspelledKeys, ParsedAwsAuth, readRows } from '../mapper/mapping-lists';
 import { MappingConfigError, MappingRowError } from '../mapper/row-error';
 import { StaticRowsMapper } from '../mapper/static-rows-mapper';

@@ -11,12 +11,12 @@
  * groups, and `{{SessionName}}` in a username only after a `:`.
  * Access policies are authorization, not identity, and are not part of this mapper.
  */
-import { classifyArn, parseArn, PrincipalKind } from '../arn';
+import { checkIamPrincipalArn, isIamRoleArn, isServiceLinkedRole } from '../arn';
 import { MappingConfigError, MappingRowError } from './row-error';
 import type { RoleMapping, UserMapping } from './types';
 import { TableMapper, TableMapperOptions } from './table-mapper';
 import { AccessEntryType } from './access-entry-type';
-import { defaultAccessEntryUsername, isSystemName, nodeEntryProblems, nodeIdentity, SUPPORTED_ACCESS_ENTRY_TYPES, usernameProblems } from './eks-rules';
+import { accessEntryGroupProblem, defaultAccessEntryUsername, nodeEntryProblems, nodeIdentity, SUPPORTED_ACCESS_ENTRY_TYPES, usernameProblems } from './eks-rules';
 
 /** The types this mapper can map; HYPERPOD_LINUX is left out (EKS does not document its generated username). */
 const SUPPORTED_TYPES = SUPPORTED_ACCESS_ENTRY_TYPES;
@@ -30,8 +30,6 @@ export interface AccessEntry {
   /** STANDARD only. @default [] */
   readonly kubernetesGroups?: readonly string[];
 }
-
-export { defaultAccessEntryUsername, EKS_RESERVED_USERNAME_PREFIXES } from './eks-rules';
 
 export interface AccessEntryMapperOptions extends TableMapperOptions {
   /** @default 'access-entries' */
@@ -76,22 +74,17 @@ function validateEntry(e: AccessEntry, i: number): MappingRowError[] {
     out.push(err('type', `'${type}' is not an access entry type (${SUPPORTED_TYPES.join(', ')})`));
     return out;
   }
-  let principal: PrincipalKind | undefined;
-  try {
-    principal = classifyArn(e.principalArn).type;
-  } catch (ex) {
-    out.push(err('principalArn', `${(ex as Error).message}; expected an IAM role or user ARN`));
+  // The one IAM ARN grammar (arn.ts): EKS takes IAM users and roles only (no STS sessions, root or federated users).
+  const arn = checkIamPrincipalArn(e.principalArn);
+  if (typeof arn === 'string') {
+    out.push(err('principalArn', `${arn}; EKS accepts only IAM role or user ARNs (no STS session ARNs, root or federated users)`));
     return out;
   }
-  if (principal !== PrincipalKind.ROLE && principal !== PrincipalKind.USER) {
-    out.push(err('principalArn', `'${e.principalArn}' is not an IAM role or user ARN (STS session ARNs, root and federated users are not accepted by EKS)`));
-    return out;
-  }
-  if (/:role\/aws-service-role\//.test(e.principalArn)) {
+  if (isServiceLinkedRole(arn)) {
     out.push(err('principalArn', `'${e.principalArn}' is a service-linked role, which EKS does not accept`));
   }
   if (type !== AccessEntryType.STANDARD) {
-    const fields = { isRole: principal === PrincipalKind.ROLE, hasUsername: e.username !== undefined, hasKubernetesGroups: !!e.kubernetesGroups?.length };
+    const fields = { isRole: arn.resourceType === 'role', hasUsername: e.username !== undefined, hasKubernetesGroups: !!e.kubernetesGroups?.length };
     for (const { field, problem } of nodeEntryProblems(type, fields)) out.push(err(field === 'principal' ? 'type' : field, problem));
     return out;
   }
@@ -100,17 +93,21 @@ function validateEntry(e: AccessEntry, i: number): MappingRowError[] {
   }
   (e.kubernetesGroups ?? []).forEach((g, gi) => {
     if (g.trim() === '') out.push(err(`kubernetesGroups[${gi}]`, 'must not be empty'));
-    else if (isSystemName(g)) out.push(err(`kubernetesGroups[${gi}]`, `'${g}' must not start with 'system:' (EKS rejects it; use an access policy such as AmazonEKSClusterAdminPolicy)`));
+    else {
+      const reserved = accessEntryGroupProblem(g);
+      if (reserved !== undefined) out.push(err(`kubernetesGroups[${gi}]`, `${reserved} (use an access policy such as AmazonEKSClusterAdminPolicy)`));
+    }
   });
   return out;
 }
 
+/** The row of a validated entry (a supported type, so EKS documents its default username). */
 function toRow(e: AccessEntry, source: string): RoleMapping | UserMapping {
   const type = e.type ?? AccessEntryType.STANDARD;
   const node = nodeIdentity(type);
-  const username = e.username ?? defaultAccessEntryUsername(e.principalArn, type);
+  const username = e.username ?? defaultAccessEntryUsername(e.principalArn, type)!;
   const groups = node ? node.groups : [...(e.kubernetesGroups ?? [])];
-  return parseArn(e.principalArn).resource.startsWith('role/')
+  return isIamRoleArn(e.principalArn)
     ? { roleArn: e.principalArn, username, groups, source }
     : { userArn: e.principalArn, username, groups, source };
 }

@@ -5,7 +5,7 @@
  * of the same key are kept.
  */
 import YAML from 'yaml';
-import { describe, isPlainObject } from './fields';
+import { describe, isPlainObject } from './row-reader';
 import { MappingConfigError, MappingRowError } from './row-error';
 import { AWS_AUTH_KEYS, encodeRowLists, misspelledKeys, ParsedAwsAuth, readRows } from './mapping-lists';
 import type { AwsAuthRows } from './types';
@@ -13,6 +13,22 @@ import type { AwsAuthRows } from './types';
 export { AWS_AUTH_KEYS, encodeRowLists } from './mapping-lists';
 
 export type { AwsAuthRowLists, ParsedAwsAuth } from './mapping-lists';
+
+/** Name and namespace of the aws-auth ConfigMap (https://docs.aws.amazon.com/eks/latest/userguide/auth-configmap.html). */
+export const AWS_AUTH_NAME = 'aws-auth';
+export const AWS_AUTH_NAMESPACE = 'kube-system';
+
+/**
+ * "Is this the aws-auth ConfigMap?", decided once for every reader (analysis inputs, drift, import, merge): kind
+ * ConfigMap, name `aws-auth`, namespace `kube-system` — or no namespace, as a manifest written for `kubectl apply -n
+ * kube-system` or `kubectl get -o yaml` piped through a filter may lack it. A ConfigMap named aws-auth in ANY other
+ * namespace is not the one EKS reads, so it grants nothing and is not read as one.
+ */
+export function isAwsAuthConfigMap(o: unknown): boolean {
+  if (!isPlainObject(o) || o.kind !== 'ConfigMap' || !isPlainObject(o.metadata)) return false;
+  const { name, namespace } = o.metadata;
+  return name === AWS_AUTH_NAME && (namespace === undefined || namespace === AWS_AUTH_NAMESPACE);
+}
 
 /**
  * Values the reference treats as "no value" (`ParseMap` in

@@ -17,6 +17,7 @@
 import type { Identity, MappedUser } from '../identity';
 import type { IdentityMapper, MapperHealth, MatchKind } from './types';
 import { accountUser, TableMapper } from './table-mapper';
+import { ConfigError } from '../errors';
 
 /** The outcome of a successful mapping, with where it came from (for logs and metrics). */
 export interface ChainMapping {
@@ -35,10 +36,10 @@ export class MapperChain implements IdentityMapper {
   readonly name = 'chain';
 
   constructor(readonly mappers: readonly IdentityMapper[]) {
-    if (mappers.length === 0) throw new Error('MapperChain: at least one mapper must be given');
+    if (mappers.length === 0) throw ConfigError.argument('MapperChain: at least one mapper must be given');
     const seen = new Set<string>();
     for (const m of mappers) {
-      if (seen.has(m.name)) throw new Error(`MapperChain: mapper name '${m.name}' is used twice; names must be unique`);
+      if (seen.has(m.name)) throw ConfigError.argument(`MapperChain: mapper name '${m.name}' is used twice; names must be unique`);
       seen.add(m.name);
     }
   }

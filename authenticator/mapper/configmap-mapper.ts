@@ -7,7 +7,7 @@
  * "not found" is known, not just "no event yet"), and `rolearn` is canonicalized like the file backend does (an
  * `assumed-role/…` ARN in aws-auth matched nothing in the reference's ConfigMap backend).
  */
-import { parseAwsAuth } from './aws-auth';
+import { AWS_AUTH_NAME, AWS_AUTH_NAMESPACE, parseAwsAuth } from './aws-auth';
 import { KubeConnection } from './kube/connection';
 import { KubeObject, ListWatch } from './kube/list-watch';
 import { TableMapper, TableMapperOptions } from './table-mapper';
@@ -31,8 +31,8 @@ export class ConfigMapMapper extends TableMapper {
   constructor(connection: KubeConnection, options: ConfigMapMapperOptions = {}) {
     super(options);
     this.name = options.name ?? 'configmap';
-    this.configMapName = options.configMapName ?? 'aws-auth';
-    const namespace = options.namespace ?? 'kube-system';
+    this.configMapName = options.configMapName ?? AWS_AUTH_NAME;
+    const namespace = options.namespace ?? AWS_AUTH_NAMESPACE;
     this.listWatch = new ListWatch(connection, {
       ...options.watch,
       path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/configmaps`,

@@ -15,7 +15,7 @@ import { KubeObject, ListWatch } from './kube/list-watch';
 import { readRoleRow, readUserRow } from './rows';
 import { TableMapper, TableMapperOptions } from './table-mapper';
 import type { RoleMapping, UserMapping } from './types';
-import { isPlainObject } from './fields';
+import { isPlainObject } from './row-reader';
 import { classifyArn, PrincipalKind } from '../arn';
 
 export const IAM_IDENTITY_MAPPING_PATH = '/apis/iamauthenticator.k8s.aws/v1alpha1/iamidentitymappings';
@@ -50,34 +50,50 @@ export class CrdMapper extends TableMapper {
   }
 
   private onChange(objects: ReadonlyMap<string, KubeObject>): void {
-    const roles: RoleMapping[] = [];
-    const users: UserMapping[] = [];
-    const errors: MappingRowError[] = [];
-    for (const name of [...objects.keys()].sort()) {
-      const spec = objects.get(name)!.spec;
-      const key = `IAMIdentityMapping/${name}`;
-      if (!isPlainObject(spec)) {
-        errors.push(new MappingRowError(key, undefined, 'spec', 'must be a mapping with arn, username, groups'));
-        continue;
-      }
-      const { arn, ...rest } = spec;
-      // The spec's `arn` may name a role or a user; reuse the aws-auth row validation under the matching field name.
-      let isRole = false;
-      try {
-        const t = classifyArn(String(arn)).type;
-        isRole = t === PrincipalKind.ROLE || t === PrincipalKind.ASSUMED_ROLE;
-      } catch {
-        // reported by the row reader below
-      }
-      const result = isRole ? readRoleRow({ rolearn: arn, ...rest }, key, 0, key) : readUserRow({ userarn: arn, ...rest }, key, 0, key);
-      // Re-key the errors to the object (`IAMIdentityMapping/x.spec.arn`), not to a synthetic row index.
-      for (const e of result.errors) {
-        const field = e.field === 'rolearn' || e.field === 'userarn' ? 'arn' : e.field;
-        errors.push(new MappingRowError(key, undefined, field ? `spec.${field}` : 'spec', e.message, e.severity));
-      }
-      if (result.row && isRole) roles.push(result.row as RoleMapping);
-      else if (result.row) users.push(result.row as UserMapping);
-    }
-    this.apply({ roles, users, accounts: [] }, errors);
+    const rows = iamIdentityMappingRows([...objects].map(([name, o]) => ({ name, spec: o.spec })));
+    this.apply({ roles: rows.roles, users: rows.users, accounts: [] }, rows.errors);
   }
+}
+
+/** The rows of IAMIdentityMapping objects, and the problems of those that are skipped. */
+export interface IamIdentityMappingRows {
+  readonly roles: RoleMapping[];
+  readonly users: UserMapping[];
+  readonly errors: MappingRowError[];
+}
+
+/**
+ * IAMIdentityMapping `spec{arn, username, groups}` → aws-auth rows, the one reading for the CRD backend and the offline
+ * analysis: objects in name order (the first name wins a duplicate), the spec read by the aws-auth row readers
+ * (a role or assumed-role `arn` as `rolearn`, anything else as `userarn`), errors keyed `IAMIdentityMapping/<name>.spec.*`.
+ */
+export function iamIdentityMappingRows(objects: ReadonlyArray<{ readonly name: string; readonly spec: unknown }>): IamIdentityMappingRows {
+  const roles: RoleMapping[] = [];
+  const users: UserMapping[] = [];
+  const errors: MappingRowError[] = [];
+  for (const { name, spec } of [...objects].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const key = `IAMIdentityMapping/${name}`;
+    if (!isPlainObject(spec)) {
+      errors.push(new MappingRowError(key, undefined, 'spec', 'must be a mapping with arn, username, groups'));
+      continue;
+    }
+    const { arn, ...rest } = spec;
+    // The spec's `arn` may name a role or a user; reuse the aws-auth row validation under the matching field name.
+    let isRole = false;
+    try {
+      const t = classifyArn(String(arn)).type;
+      isRole = t === PrincipalKind.ROLE || t === PrincipalKind.ASSUMED_ROLE;
+    } catch {
+      // reported by the row reader below
+    }
+    const result = isRole ? readRoleRow({ rolearn: arn, ...rest }, key, 0, key) : readUserRow({ userarn: arn, ...rest }, key, 0, key);
+    // Re-key the errors to the object (`IAMIdentityMapping/x.spec.arn`), not to a synthetic row index.
+    for (const e of result.errors) {
+      const field = e.field === 'rolearn' || e.field === 'userarn' ? 'arn' : e.field;
+      errors.push(new MappingRowError(key, undefined, field ? `spec.${field}` : 'spec', e.message, e.severity));
+    }
+    if (result.row && isRole) roles.push(result.row as RoleMapping);
+    else if (result.row) users.push(result.row as UserMapping);
+  }
+  return { roles, users, errors };
 }

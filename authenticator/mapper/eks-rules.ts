@@ -16,23 +16,42 @@
  * - the access-policy ARN: https://docs.aws.amazon.com/eks/latest/userguide/access-policy-permissions.html.
  * test/authenticator/mapper/eks-rules.test.ts pins this table against those pages.
  */
-import { parseArn } from '../arn';
+import { parseIamArn } from '../arn';
 import { AccessEntryType } from './access-entry-type';
 import { parseTemplate, TEMPLATE_PLACEHOLDERS, NODE_ONLY_PLACEHOLDER } from './username-template';
 
 export { findPartition, partitionOfRegion } from '../partitions';
 
-/** Prefixes EKS rejects in access-entry usernames (creating-access-entries.html: "It can't start with ..."). */
-export const EKS_RESERVED_USERNAME_PREFIXES = ['system:', 'eks:', 'aws:', 'amazon:', 'iam:'] as const;
-
 /** The Kubernetes system prefix: EKS rejects such access-entry groups; our own grants never use them. */
 export const SYSTEM_PREFIX = 'system:';
+/** The prefix of what EKS creates in a cluster itself (RBAC objects `eks:*`, the group `eks:kube-proxy-windows`). */
+export const EKS_PREFIX = 'eks:';
+
+/** Prefixes EKS rejects in access-entry usernames (creating-access-entries.html: "It can't start with ..."). */
+export const EKS_RESERVED_USERNAME_PREFIXES = [SYSTEM_PREFIX, EKS_PREFIX, 'aws:', 'amazon:', 'iam:'] as const;
 /** The superuser group; EKS rejects it on an access entry (AmazonEKSClusterAdminPolicy stands for it). */
 export const SYSTEM_MASTERS = 'system:masters';
 
 /** True for a Kubernetes system group or name (`system:…`). */
 export function isSystemName(name: string): boolean {
   return name.startsWith(SYSTEM_PREFIX);
+}
+
+/** True for a name Kubernetes or EKS gives its own objects (`system:…`, `eks:…`): no one's code writes them. */
+export function isPlatformName(name: string): boolean {
+  return isSystemName(name) || name.startsWith(EKS_PREFIX);
+}
+
+/**
+ * Why EKS refuses `group` as an access entry's Kubernetes group, or undefined. The one reserved prefix for GROUPS is
+ * `system:` (CreateAccessEntry answers "The kubernetes group name system:masters is invalid, it cannot start with
+ * system:"); creating-access-entries.html reserves `eks:`, `aws:`, `amazon:` and `iam:` for the USERNAME only
+ * (https://docs.aws.amazon.com/eks/latest/userguide/creating-access-entries.html), so such groups are accepted by the
+ * model, the access-entry mapper and the migration plan alike.
+ */
+export function accessEntryGroupProblem(group: string): string | undefined {
+  if (!isSystemName(group)) return undefined;
+  return `kubernetes group '${group}' cannot be used on an access entry: EKS rejects groups starting with '${SYSTEM_PREFIX}'`;
 }
 
 /** Placeholders an access-entry username may use. */
@@ -77,7 +96,7 @@ export const EC2_NODE_USERNAME = 'system:node:{{EC2PrivateDNSName}}';
 /** Username of a node whose session name is its node name (Fargate pods, hybrid nodes). */
 export const SESSION_NODE_USERNAME = 'system:node:{{SessionName}}';
 /** The extra group of Windows nodes (windows-support.html). */
-export const WINDOWS_NODE_GROUP = 'eks:kube-proxy-windows';
+export const WINDOWS_NODE_GROUP = `${EKS_PREFIX}kube-proxy-windows`;
 /** The extra group of Fargate pods (migrating-access-entries.html). */
 export const FARGATE_NODE_GROUP = 'system:node-proxier';
 
@@ -115,9 +134,34 @@ export function nodeIdentity(type: AccessEntryType | `${AccessEntryType}`): Node
   return node && { username: node.username, groups: [...node.groups] };
 }
 
-/** The groups of a node type, as its aws-auth row and the access-entry mapper give them; [] for STANDARD. */
+/**
+ * The groups of a node type: the one answer for its aws-auth row, the access-entry mapper and the drift check (which
+ * gives both sides of a node entry these groups: EKS sets them, the code cannot, and DescribeAccessEntry may report
+ * only `system:nodes` for them, example 2 of https://docs.aws.amazon.com/cli/latest/reference/eks/create-access-entry.html).
+ * [] for STANDARD and undocumented types.
+ */
 export function nodeGroups(type: AccessEntryType | `${AccessEntryType}`): string[] {
   return nodeIdentity(type)?.groups ?? [];
+}
+
+/** True for a username EKS gives nodes (`system:node:{{EC2PrivateDNSName}}`, `system:node:{{SessionName}}`). */
+export function isNodeUsername(username: string): boolean {
+  return username === EC2_NODE_USERNAME || username === SESSION_NODE_USERNAME;
+}
+
+/** The node types an aws-auth row can stand for (EC2 Auto Mode exists only as an access entry). */
+const ROW_NODE_TYPES = [AccessEntryType.EC2_LINUX, AccessEntryType.EC2_WINDOWS, AccessEntryType.FARGATE_LINUX, AccessEntryType.HYBRID_LINUX] as const;
+
+/**
+ * The node type whose aws-auth row this is (username and the same SET of groups, order and repeats ignored), or
+ * undefined for any other row: the one reading of node rows, for `migrate` and `import`.
+ */
+export function nodeTypeOfRow(row: { readonly username: string; readonly groups: readonly string[] }): AccessEntryType | undefined {
+  const groups = [...new Set(row.groups)].sort().join('\n');
+  return ROW_NODE_TYPES.find((type) => {
+    const node = NODE_IDENTITIES[type];
+    return node.username === row.username && [...node.groups].sort().join('\n') === groups;
+  });
 }
 
 /** What a node-type access entry sets beyond its type: EKS fixes a node's username and groups itself. */
@@ -155,31 +199,27 @@ export function assumedRoleUsername(partition: string, accountId: string, roleNa
 }
 
 /**
- * The username of a node type. HYPERPOD_LINUX, whose username EKS does not document, is taken as a node named by its
- * session (like FARGATE_LINUX and HYBRID_LINUX) where a username must be shown; the mapper refuses that type instead.
+ * The username EKS generates for an entry of `type` without one (the table of creating-access-entries.html): the
+ * node username, the user ARN, or the assumed-role ARN of a role (path removed) — the one default for the webhook's
+ * access-entry mapper, the model's views and the drift check.
+ *
+ * HYPERPOD_LINUX, one decision: EKS documents no username for it, so none is guessed. This returns undefined; the
+ * access-entry mapper refuses the type, the model refuses it where a username must be written (aws-auth rows, the
+ * self-managed authenticator's rows) and the drift check leaves that username uncompared.
  */
-export function nodeUsername(type: string): string {
-  return nodeIdentity(type as AccessEntryType)?.username ?? SESSION_NODE_USERNAME;
+export function defaultAccessEntryUsername(principalArn: string, type: AccessEntryType | `${AccessEntryType}` = AccessEntryType.STANDARD): string | undefined {
+  if (type !== AccessEntryType.STANDARD) return nodeIdentity(type)?.username;
+  const arn = parseIamArn(principalArn);
+  if (arn?.resourceType !== 'role') return principalArn;
+  return assumedRoleUsername(arn.partition, arn.accountId, arn.name);
 }
 
-/**
- * The username EKS generates for an entry of `type` without one (the table of creating-access-entries.html): the
- * node username, the user ARN, or the assumed-role ARN of a role (path removed). Throws for an undocumented type.
- */
-export function defaultAccessEntryUsername(principalArn: string, type: AccessEntryType | `${AccessEntryType}` = AccessEntryType.STANDARD): string {
-  if (type !== AccessEntryType.STANDARD) {
-    const node = nodeIdentity(type);
-    if (!node) throw new Error(`EKS documents no generated username for ${type} access entries`);
-    return node.username;
-  }
-  const arn = parseArn(principalArn);
-  if (!arn.resource.startsWith('role/')) return principalArn;
-  return assumedRoleUsername(arn.partition, arn.accountId, arn.resource.split('/').pop()!);
-}
+/** The ARN prefix of EKS access policies, after the partition. */
+const ACCESS_POLICY_ARN_PREFIX = ':eks::aws:cluster-access-policy/';
 
 /** `arn:<partition>:eks::aws:cluster-access-policy/<Name>`, the ARN of an EKS access policy. */
 export function accessPolicyArn(partition: string, policyName: string): string {
-  return `arn:${partition}:eks::aws:cluster-access-policy/${policyName}`;
+  return `arn:${partition}${ACCESS_POLICY_ARN_PREFIX}${policyName}`;
 }
 
 const ACCESS_POLICY_ARN = /^arn:([a-z-]+):eks::aws:cluster-access-policy\/([A-Za-z0-9]+)$/;
@@ -188,4 +228,12 @@ const ACCESS_POLICY_ARN = /^arn:([a-z-]+):eks::aws:cluster-access-policy\/([A-Za
 export function parseAccessPolicyArn(arn: string): { readonly partition: string; readonly policyName: string } | undefined {
   const m = ACCESS_POLICY_ARN.exec(arn);
   return m ? { partition: m[1], policyName: m[2] } : undefined;
+}
+
+/**
+ * The policy name of an access-policy ARN, for display: the one reading of policy ARNs for every reader (reports,
+ * `migrate`). Anything that is not an access-policy ARN (input is untrusted) is shown whole rather than cut at a `/`.
+ */
+export function accessPolicyNameOf(arn: string): string {
+  return parseAccessPolicyArn(arn)?.policyName ?? arn;
 }

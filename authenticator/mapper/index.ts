@@ -2,8 +2,8 @@
 export * from './types';
 export * from './row-error';
 export type { AwsAuthRowLists, ParsedAwsAuth } from './aws-auth';
-export { AWS_AUTH_KEYS, encodeAwsAuth, encodeRowLists, parseAwsAuth, parseMappingDocument, parseMappingText } from './aws-auth';
-export { MappingTable, roleKey } from './table';
+export { AWS_AUTH_KEYS, AWS_AUTH_NAME, AWS_AUTH_NAMESPACE, encodeAwsAuth, isAwsAuthConfigMap, encodeRowLists, parseAwsAuth, parseMappingDocument, parseMappingText } from './aws-auth';
+export { accountRowKey, MappingTable, roleKey, roleRowKey, rowKeys, userRowKey } from './table';
 export { matchesSsoRole, ssoArnLike } from './sso';
 export * from './templates';
 export * from './token-bucket';

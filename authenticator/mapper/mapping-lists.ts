@@ -3,7 +3,7 @@
  * aws-auth format that needs no YAML parser, so the Lambda handler (JSON mapping) bundles none. aws-auth.ts adds the
  * YAML strings of ConfigMap `data` on top.
  */
-import { describe } from './fields';
+import { describe } from './row-reader';
 import { MappingRowError } from './row-error';
 import { readAccountRow, readRoleRow, readUserRow, RowResult } from './rows';
 import type { AwsAuthMappings, AwsAuthRows, RoleMapping, UserMapping } from './types';

@@ -5,7 +5,7 @@
  */
 import { classifyArn, isAccountId, PrincipalKind } from '../arn';
 import { findPartition } from '../partitions';
-import { describe, isPlainObject, RowReader } from './fields';
+import { describe, isPlainObject, RowReader } from './row-reader';
 import { MappingRowError } from './row-error';
 import type { RoleMapping, SsoRoleSelector, UserMapping } from './types';
 

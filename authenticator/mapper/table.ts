@@ -13,7 +13,7 @@
  * regardless of path; a deleted and recreated role of the same name (any path) is matched, exactly as for path-less
  * rows — pin `userid` (the AROA… id) to prevent that.
  */
-import { stripPath } from '../arn';
+import { isIamRoleArn, stripPath } from '../arn';
 import type { Identity } from '../identity';
 import { MappingRowError } from './row-error';
 import { matchesSsoRole } from './sso';
@@ -32,8 +32,33 @@ export function roleKey(roleArn: string): string {
   return safeStripPath(roleArn).toLowerCase();
 }
 
-function isRoleArn(arn: string): boolean {
-  return /^arn:[^:]+:iam::[^:]*:role\//.test(arn);
+/*
+ * The one key of an aws-auth row, for every reader and writer (the model's normalisation, the merge and its ownership
+ * annotation in lib/k8s, the drift check): `role:<arn>` (path stripped), `sso:<partition>:<account>:<permission set>`,
+ * `user:<arn>`, `account:<id>`, lower-cased — the authenticator matches ARNs and SSO selectors case-insensitively
+ * (`roleKey` above; `EqualFold` in the reference's pkg/config/types.go), so two rows differing only in case are one
+ * row to it, and must be one key everywhere.
+ */
+/** The key of a `mapRoles` row (a role ARN or an SSO selector). */
+export function roleRowKey(r: RoleMapping): string {
+  if (r.roleArn !== undefined) return `role:${roleKey(r.roleArn)}`;
+  return `sso:${r.sso?.partition || 'aws'}:${r.sso?.accountId}:${r.sso?.permissionSetName}`.toLowerCase();
+}
+/** The key of a `mapUsers` row. */
+export function userRowKey(u: UserMapping): string {
+  return `user:${u.userArn.toLowerCase()}`;
+}
+/** The key of a `mapAccounts` entry. */
+export function accountRowKey(accountId: string): string {
+  return `account:${accountId}`;
+}
+/** All row keys of `rows`, in order. */
+export function rowKeys(rows: AwsAuthRows): string[] {
+  return [...rows.roles.map(roleRowKey), ...rows.users.map(userRowKey), ...rows.accounts.map(accountRowKey)];
+}
+/** A row key written by an earlier version (case kept), in today's form. */
+export function normaliseRowKey(key: string): string {
+  return key.toLowerCase();
 }
 
 export class MappingTable {
@@ -79,7 +104,7 @@ export class MappingTable {
   /** The explicit row for `identity` (by canonical ARN), or undefined. */
   match(identity: Identity): MappingMatch | undefined {
     const canonical = identity.canonicalArn;
-    if (isRoleArn(canonical)) {
+    if (isIamRoleArn(canonical)) {
       const key = roleKey(canonical);
       const exact = this.roles.get(key);
       if (exact && userIdMatches(exact.userId, identity)) return toMatch('role', exact);

@@ -11,6 +11,7 @@
  */
 import type { Identity, MappedUser } from '../identity';
 import { MappingError } from './row-error';
+import { NODE_ONLY_PLACEHOLDER, type TemplatePlaceholder } from './username-template';
 
 /** Resolves an EC2 instance id to its private DNS name (see Ec2PrivateDnsResolver). */
 export interface Ec2PrivateDnsLookup {
@@ -18,7 +19,7 @@ export interface Ec2PrivateDnsLookup {
 }
 
 const TEMPLATE = /\{\{(\w+)\}\}/g;
-const EC2_TEMPLATE = '{{EC2PrivateDNSName}}';
+const EC2_TEMPLATE = `{{${NODE_ONLY_PLACEHOLDER}}}`;
 /** Reference: `^i-(\w{8}|\w{17})$`. */
 const INSTANCE_ID = /^i-(\w{8}|\w{17})$/;
 
@@ -34,14 +35,15 @@ export class TemplateRenderer {
   async renderUser(username: string, groups: readonly string[], identity: Identity): Promise<MappedUser> {
     const all = [username, ...groups];
     const ec2Name = all.some((t) => t.includes(EC2_TEMPLATE)) ? await this.ec2PrivateDnsName(identity) : undefined;
-    const values: Record<string, string | undefined> = {
-      EC2PrivateDNSName: ec2Name,
+    // Keyed by the parser's placeholder list (username-template.ts): a placeholder added there must be rendered here.
+    const values: Record<TemplatePlaceholder, string | undefined> = {
+      [NODE_ONLY_PLACEHOLDER]: ec2Name,
       AccountID: identity.accountId,
       SessionName: identity.sessionName.replace(/@/g, '-'),
       SessionNameRaw: identity.sessionName,
       AccessKeyID: identity.accessKeyId,
     };
-    const render = (t: string) => t.replace(TEMPLATE, (whole, name: string) => values[name] ?? whole);
+    const render = (t: string) => t.replace(TEMPLATE, (whole, name: string) => (Object.hasOwn(values, name) ? values[name as TemplatePlaceholder] : undefined) ?? whole);
     return { username: render(username), groups: groups.map(render) };
   }
 

@@ -5,6 +5,8 @@
  * https://github.com/kubernetes-sigs/aws-iam-authenticator/blob/v0.7.18/pkg/ec2provider/ec2provider.go; we apply it to
  * the EC2 calls themselves).
  */
+import { ConfigError } from '../errors';
+
 export class TokenBucket {
   private tokens: number;
   private last: number;
@@ -14,8 +16,8 @@ export class TokenBucket {
     private readonly burst: number,
     private readonly now: () => number = () => performance.now(),
   ) {
-    if (!(ratePerSecond > 0)) throw new Error(`TokenBucket: ratePerSecond must be > 0, got ${ratePerSecond}`);
-    if (!(burst >= 1)) throw new Error(`TokenBucket: burst must be >= 1, got ${burst}`);
+    if (!(ratePerSecond > 0)) throw ConfigError.argument(`TokenBucket: ratePerSecond must be > 0, got ${ratePerSecond}`);
+    if (!(burst >= 1)) throw ConfigError.argument(`TokenBucket: burst must be >= 1, got ${burst}`);
     this.tokens = burst;
     this.last = this.now();
   }

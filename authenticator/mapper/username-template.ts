@@ -10,8 +10,10 @@
 
 /** Every placeholder the authenticator renders. */
 export const TEMPLATE_PLACEHOLDERS = ['AccountID', 'SessionName', 'SessionNameRaw', 'AccessKeyID', 'EC2PrivateDNSName'] as const;
+/** One placeholder the authenticator renders. */
+export type TemplatePlaceholder = (typeof TEMPLATE_PLACEHOLDERS)[number];
 /** Rendered only for an EC2 instance's session (a node role). */
-export const NODE_ONLY_PLACEHOLDER = 'EC2PrivateDNSName';
+export const NODE_ONLY_PLACEHOLDER = 'EC2PrivateDNSName' satisfies TemplatePlaceholder;
 
 /** One piece of a parsed template. */
 export type TemplatePart = { readonly literal: string } | { readonly placeholder: string; readonly offset: number };

@@ -48,7 +48,8 @@ function wrap<T>(field: string, build: () => T): T {
   try {
     return build();
   } catch (e) {
-    if (e instanceof ConfigError) throw e;
+    // A ConfigError that names its field keeps it; one from an argument check (field '') gets the backend's.
+    if (e instanceof ConfigError && e.field !== '') throw e;
     throw new ConfigError(field, (e as Error).message);
   }
 }

@@ -3,6 +3,7 @@
  * imported lazily: the common `eks-access token` path with env credentials should not load the whole STS client.
  */
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { ConfigError } from '../errors';
 
 export interface RoleOptions {
   readonly roleArn: string;
@@ -61,7 +62,7 @@ async function forwardedSessionName(base: AwsCredentialIdentity, region: string)
 /** Exchanges `base` for a session of `role.roleArn` (reference: `stscreds.AssumeRoleProvider`). */
 export async function assumeRole(base: AwsCredentialIdentity, role: RoleOptions): Promise<AwsCredentialIdentity> {
   if (role.forwardSessionName && role.sessionName) {
-    throw new Error('cannot specify both forwardSessionName and sessionName');
+    throw ConfigError.argument('cannot specify both forwardSessionName and sessionName');
   }
   const sessionName =
     role.sessionName ??

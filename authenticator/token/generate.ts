@@ -9,6 +9,7 @@ import { presignGetCallerIdentity } from './presign';
 import { assumeRole, resolveCredentials } from './credentials';
 import { encodeBase64Url } from './base64url';
 import { TOKEN_LIFETIME_MS, TOKEN_PREFIX } from './constants';
+import { ConfigError } from '../errors';
 
 export interface GenerateTokenOptions {
   /** The cluster id the token is for (signed as `x-k8s-aws-id`). */
@@ -48,19 +49,19 @@ function defaultRegion(): string {
 }
 
 function checkOptions(opts: GenerateTokenOptions, region: string): void {
-  if (typeof opts.clusterId !== 'string' || opts.clusterId === '') throw new Error('ClusterID is required');
-  if (!REGION_SYNTAX.test(region)) throw new Error(`region ${JSON.stringify(region)} is not a valid region identifier`);
+  if (typeof opts.clusterId !== 'string' || opts.clusterId === '') throw ConfigError.argument('ClusterID is required');
+  if (!REGION_SYNTAX.test(region)) throw ConfigError.argument(`region ${JSON.stringify(region)} is not a valid region identifier`);
   if (opts.sessionName && opts.forwardSessionName) {
-    throw new Error('cannot specify both forwardSessionName and sessionName');
+    throw ConfigError.argument('cannot specify both forwardSessionName and sessionName');
   }
   if ((opts.externalId || opts.sessionName || opts.forwardSessionName) && !opts.roleArn) {
-    throw new Error('externalId, sessionName and forwardSessionName need roleArn');
+    throw ConfigError.argument('externalId, sessionName and forwardSessionName need roleArn');
   }
   if (opts.useGlobalEndpoint && (opts.useFipsEndpoint || opts.useDualstackEndpoint)) {
-    throw new Error('useGlobalEndpoint cannot be combined with useFipsEndpoint or useDualstackEndpoint');
+    throw ConfigError.argument('useGlobalEndpoint cannot be combined with useFipsEndpoint or useDualstackEndpoint');
   }
   if (opts.useGlobalEndpoint && partitionOfRegion(region).id !== 'aws') {
-    throw new Error(`useGlobalEndpoint: the global STS endpoint exists only in partition aws, not for region ${region}`);
+    throw ConfigError.argument(`useGlobalEndpoint: the global STS endpoint exists only in partition aws, not for region ${region}`);
   }
 }
 

@@ -11,6 +11,7 @@
  */
 import { findPartition, PARTITIONS, PartitionInfo, partitionOfRegion } from '../partitions';
 import { quoteForMessage } from './messages';
+import { ConfigError } from '../errors';
 
 export const GLOBAL_STS_HOST = 'sts.amazonaws.com';
 
@@ -23,7 +24,7 @@ export interface StsEndpointVariant {
 export function stsHostForRegion(region: string, variant: StsEndpointVariant = {}): string {
   const partition = partitionOfRegion(region);
   const suffix = variant.dualStack ? partition.dualStackDnsSuffix : partition.dnsSuffix;
-  if (suffix === undefined) throw new Error(`partition ${partition.id} has no dual-stack STS endpoint`);
+  if (suffix === undefined) throw ConfigError.argument(`partition ${partition.id} has no dual-stack STS endpoint`);
   return `${variant.fips ? 'sts-fips' : 'sts'}.${region}.${suffix}`;
 }
 
@@ -35,7 +36,7 @@ function hostsOfRegion(partition: PartitionInfo, region: string): string[] {
 /** Every allow-listed STS host of a partition, plus those of `extraRegion` (the verifier's configured region). */
 export function allowedStsHosts(partitionId: string, extraRegion?: string): ReadonlySet<string> {
   const partition = findPartition(partitionId);
-  if (!partition) throw new Error(`unknown partition ${JSON.stringify(partitionId)}; valid: ${PARTITIONS.map((p) => p.id).join(', ')}`);
+  if (!partition) throw ConfigError.argument(`unknown partition ${JSON.stringify(partitionId)}; valid: ${PARTITIONS.map((p) => p.id).join(', ')}`);
   const regions = extraRegion ? [...partition.regions, extraRegion] : partition.regions;
   const hosts = new Set(regions.flatMap((r) => hostsOfRegion(partition, r)));
   if (partition.id === 'aws') hosts.add(GLOBAL_STS_HOST);

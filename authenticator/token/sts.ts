@@ -17,6 +17,7 @@ import { CallerIdentity, parseCallerIdentity, parseErrorReply, sanitizeStsMessag
 import { regionOfStsHost } from './hosts';
 import { CLUSTER_ID_HEADER, DEFAULT_STS_TIMEOUT_MS } from './constants';
 import { TlsKeepAlivePool } from './sts-connection';
+import { ConfigError } from '../errors';
 
 export type { CallerIdentity } from './sts-reply';
 
@@ -50,7 +51,7 @@ const THROTTLING_CODES = new Set(['Throttling', 'ThrottlingException', 'RequestL
 function parseConnectTo(value: string): { host: string; port: number } {
   const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(value);
   const port = m ? Number(m[2]) : 0;
-  if (!m || port < 1 || port > 65535) throw new Error(`stsConnectTo must be HOST:PORT, got ${JSON.stringify(value)}`);
+  if (!m || port < 1 || port > 65535) throw ConfigError.argument(`stsConnectTo must be HOST:PORT, got ${JSON.stringify(value)}`);
   return { host: m[1].replace(/^\[|\]$/g, ''), port };
 }
 
@@ -75,7 +76,7 @@ export class StsClient {
 
   constructor(private readonly options: StsClientOptions) {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_STS_TIMEOUT_MS;
-    if (!(this.timeoutMs > 0)) throw new Error(`timeoutMs must be a positive number, got ${options.timeoutMs}`);
+    if (!(this.timeoutMs > 0)) throw ConfigError.argument(`timeoutMs must be a positive number, got ${options.timeoutMs}`);
     this.dial = options.connectTo === undefined ? undefined : parseConnectTo(options.connectTo);
     // Built once: given as `ca`, Node would re-parse the whole list (~140 system roots + the extra CA) on every TLS
     // handshake, ~30 ms of CPU each (bench/results/RESULTS.md, webhook).

@@ -6,6 +6,7 @@ import { allowedStsHosts } from './hosts';
 import { parseToken, ParsedToken } from './parse';
 import { identityFromSts } from './identity-from-sts';
 import { DEFAULT_MAX_FUTURE_SKEW_SECONDS, DEFAULT_MAX_TOKEN_BYTES } from './constants';
+import { ConfigError } from '../errors';
 
 export interface VerifyOptions {
   /** The cluster id tokens must be signed for (sent to STS as the signed `x-k8s-aws-id` header). */
@@ -34,22 +35,22 @@ export interface VerifyCallOptions {
 
 function checkOptions(opts: VerifyOptions): void {
   if (typeof opts.clusterId !== 'string' || opts.clusterId.trim() === '') {
-    throw new Error('VerifyOptions.clusterId is required (the cluster id tokens are signed for)');
+    throw ConfigError.argument('VerifyOptions.clusterId is required (the cluster id tokens are signed for)');
   }
   if ([...opts.clusterId].some((c) => c < ' ' || c === '\x7f')) {
-    throw new Error('VerifyOptions.clusterId must not contain control characters (it is sent as an HTTP header value)');
+    throw ConfigError.argument('VerifyOptions.clusterId must not contain control characters (it is sent as an HTTP header value)');
   }
   const partition = opts.partition ?? 'aws';
   if (!findPartition(partition)) {
-    throw new Error(`VerifyOptions.partition ${JSON.stringify(partition)} is unknown; valid: ${PARTITIONS.map((p) => p.id).join(', ')}`);
+    throw ConfigError.argument(`VerifyOptions.partition ${JSON.stringify(partition)} is unknown; valid: ${PARTITIONS.map((p) => p.id).join(', ')}`);
   }
   if (opts.region !== undefined && opts.region !== '' && !REGION_SYNTAX.test(opts.region)) {
-    throw new Error(`VerifyOptions.region ${JSON.stringify(opts.region)} is not a valid region identifier`);
+    throw ConfigError.argument(`VerifyOptions.region ${JSON.stringify(opts.region)} is not a valid region identifier`);
   }
   for (const key of ['maxTokenBytes', 'maxFutureSkewSeconds', 'timeoutMs'] as const) {
     const value = opts[key];
     if (value !== undefined && !(Number.isFinite(value) && value >= 0)) {
-      throw new Error(`VerifyOptions.${key} must be a non-negative number, got ${value}`);
+      throw ConfigError.argument(`VerifyOptions.${key} must be a non-negative number, got ${value}`);
     }
   }
 }

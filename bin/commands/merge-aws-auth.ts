@@ -11,7 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
-import { parseAwsAuth } from '../../authenticator/mapper/aws-auth';
+import { isAwsAuthConfigMap, parseAwsAuth } from '../../authenticator/mapper/aws-auth';
 import { ConfigMapLike, mergeAwsAuth } from '../../lib/k8s/aws-auth-merge';
 import { normaliseAwsAuth } from '../../lib/model/aws-auth-rows';
 import { strictCommand } from './command-frame';
@@ -41,8 +41,7 @@ export const HELP: CommandHelp = {
   notes: 'Exit codes: 0 merged, 3 conflicts or unreadable live rows (nothing printed; --force overrides), 2 usage or input error.',
 };
 
-const isAwsAuth = (d: unknown): d is ConfigMapLike =>
-  !!d && typeof d === 'object' && (d as ConfigMapLike).kind === 'ConfigMap' && (d as ConfigMapLike).metadata?.name === 'aws-auth';
+const isAwsAuth = (d: unknown): d is ConfigMapLike => isAwsAuthConfigMap(d);
 
 function readOurs(path: string): ConfigMapLike {
   let text: string;

@@ -5,6 +5,7 @@
  * Exit codes: 0 plan printed (check `canSwitchToApi` / the blockers), 2 usage or input error.
  * With `-o json|yaml` errors are `{"error":{"type","message"}}` on stdout.
  */
+import { accessPolicyNameOf } from '../../authenticator/mapper/eks-rules';
 import { MigrationPlan, planMigration } from '../../lib/k8s/migration-plan';
 import { strictCommand } from './command-frame';
 import { UsageError } from './cli-flags';
@@ -35,7 +36,7 @@ function text(plan: MigrationPlan): string {
     const extra = [
       e.username ? `username=${e.username}` : '',
       e.kubernetesGroups ? `groups=${e.kubernetesGroups.join(',')}` : '',
-      ...(e.accessPolicies ?? []).map((p) => `policy=${p.policyArn.split('/').pop()}@${p.accessScope.type}`),
+      ...(e.accessPolicies ?? []).map((p) => `policy=${accessPolicyNameOf(p.policyArn)}@${p.accessScope.type}`),
     ].filter(Boolean).join(' ');
     lines.push(`  ${e.source.padEnd(12)} ${e.type.padEnd(11)} ${e.principalArn}${extra ? `  ${extra}` : ''}`);
     for (const n of e.notes) lines.push(`  ${''.padEnd(12)} note: ${n}`);

@@ -5,10 +5,11 @@
  * theirs). Order as on EKS with API_AND_CONFIG_MAP: an access entry wins over aws-auth; IAMIdentityMapping objects
  * (the self-managed authenticator's CRD backend) come last.
  */
-import { PrincipalKind, classifyArn, parseArn, stripPath } from '../../authenticator/arn';
+import { PrincipalKind, classifyArn, parseArn, parseIamArn, stripPath } from '../../authenticator/arn';
 import { Identity } from '../../authenticator/identity';
 import { AccessEntryMapper } from '../../authenticator/mapper/access-entry-mapper';
-import { parseMappingDocument } from '../../authenticator/mapper/aws-auth';
+import { isAwsAuthConfigMap, parseMappingDocument } from '../../authenticator/mapper/aws-auth';
+import { iamIdentityMappingRows } from '../../authenticator/mapper/crd-mapper';
 import { MapperChain } from '../../authenticator/mapper/chain';
 import { StaticMapper } from '../../authenticator/mapper/static-mapper';
 import { AwsAuthRows, IdentityMapper } from '../../authenticator/mapper/types';
@@ -28,31 +29,19 @@ const ACCESS_ENTRIES = 'access entries';
 export function identityFromArn(arn: string, sessionName = DEFAULT_SESSION_NAME): Identity {
   const { type, canonicalArn } = classifyArn(arn);
   const p = parseArn(canonicalArn);
-  if (type === PrincipalKind.ROLE) {
-    const name = p.resource.split('/').pop()!;
+  const role = type === PrincipalKind.ROLE ? parseIamArn(canonicalArn, 'role') : undefined;
+  if (role !== undefined) {
+    const name = role.name;
     return { arn: `arn:${p.partition}:sts::${p.accountId}:assumed-role/${name}/${sessionName}`, canonicalArn: stripPath(canonicalArn), accountId: p.accountId, userId: '', sessionName, accessKeyId: '', stsEndpoint: '' };
   }
   const session = type === PrincipalKind.ASSUMED_ROLE ? arn.split('/').pop()! : '';
   return { arn, canonicalArn, accountId: p.accountId, userId: '', sessionName: session, accessKeyId: '', stsEndpoint: '' };
 }
 
-function isAwsAuth(o: KubeObject): boolean {
-  return o.kind === 'ConfigMap' && o.metadata?.name === 'aws-auth' && (o.metadata?.namespace ?? 'kube-system') === 'kube-system';
-}
-
 function isIamIdentityMapping(o: KubeObject): boolean {
   return o.kind === 'IAMIdentityMapping' && /^iamauthenticator\.k8s\.aws\//.test(o.apiVersion ?? '');
 }
 
-/** IAMIdentityMapping `spec{arn, username, groups}` → an aws-auth document, so the authenticator's row rules apply. */
-function iamIdentityMappingDocument(objects: readonly KubeObject[]): object {
-  const specs = objects.map((o) => (o.spec ?? {}) as { arn?: string; username?: string; groups?: string[] });
-  const isRole = (arn?: string) => /:role\/|:assumed-role\//.test(arn ?? '');
-  return {
-    mapRoles: specs.filter((s) => isRole(s.arn)).map(({ arn, ...rest }) => ({ rolearn: arn, ...rest })),
-    mapUsers: specs.filter((s) => !isRole(s.arn)).map(({ arn, ...rest }) => ({ userarn: arn, ...rest })),
-  };
-}
 
 export class IamPrincipalResolver {
   /** Rows of the inputs that the authenticator would refuse or warn about. */
@@ -65,7 +54,7 @@ export class IamPrincipalResolver {
   constructor(readonly accessEntries: readonly AccessEntryRecord[], objects: readonly SourcedObject[]) {
     // Node entries (EC2_LINUX, FARGATE_LINUX...) are node identities; the Node authorizer, not RBAC, governs them.
     this.standardEntries = accessEntries.filter((e) => e.type === 'STANDARD');
-    objects.filter((o) => isAwsAuth(o.object)).forEach((o, i) => {
+    objects.filter((o) => isAwsAuthConfigMap(o.object)).forEach((o, i) => {
       const parsed = parseMappingDocument(o.object);
       const name = `aws-auth ConfigMap (${o.origin ?? 'input'})${i ? ` #${i + 1}` : ''}`;
       this.problems.push(...parsed.errors.map((e) => `${name}: ${e}`));
@@ -74,9 +63,11 @@ export class IamPrincipalResolver {
     });
     const crds = objects.filter((o) => isIamIdentityMapping(o.object));
     if (crds.length) {
-      const parsed = parseMappingDocument(iamIdentityMappingDocument(crds.map((c) => c.object)));
+      // The CRD backend's own reading of the objects (authenticator/mapper/crd-mapper.ts).
+      const rows = iamIdentityMappingRows(crds.map((c) => ({ name: String(c.object.metadata?.name ?? ''), spec: c.object.spec })));
+      const parsed: AwsAuthRows = { roles: rows.roles, users: rows.users, accounts: [] };
       const name = `IAMIdentityMapping objects (${crds.map((c) => c.object.metadata?.name).join(', ')})`;
-      this.problems.push(...parsed.errors.map((e) => `${name}: ${e}`));
+      this.problems.push(...rows.errors.map((e) => `${name}: ${e}`));
       this.mappingMappers.push(new StaticMapper(parsed, { name }));
       this.mappingRows.push(parsed);
     }

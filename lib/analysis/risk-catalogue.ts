@@ -6,6 +6,7 @@
  * A probe with verb or resource `*` only matches a rule that literally says `*`, which is how wildcard grants are found.
  */
 import { RBAC_API_GROUP } from '../model/rbac-rule';
+import { AWS_AUTH_NAME, AWS_AUTH_NAMESPACE } from '../../authenticator/mapper/aws-auth';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
 
@@ -72,7 +73,7 @@ export const RISKS: readonly RiskDefinition[] = [
     id: 'eks-aws-auth', title: 'Can modify the EKS aws-auth ConfigMap', severity: 'critical',
     why: 'aws-auth maps IAM principals to Kubernetes groups: whoever edits it can map themselves to system:masters.',
     reference: 'rbac-police eks_modify_aws_auth.rego',
-    allOf: [verbs(['update', 'patch'], '', ['configmaps'], { name: 'aws-auth', namespace: 'kube-system' })],
+    allOf: [verbs(['update', 'patch'], '', ['configmaps'], { name: AWS_AUTH_NAME, namespace: AWS_AUTH_NAMESPACE })],
   },
   {
     id: 'secrets-read', title: 'Reads Secrets', severity: 'high',

@@ -41,7 +41,6 @@ export function claimAccessEntries(scope: Construct, clusterName: string, entrie
 /** Emits the model's warnings on `scope` (id = the rule id, message names the principal or grant). */
 export function warnAboutModel(scope: Construct, model: AccessModel): void {
   for (const w of modelWarnings(model)) {
-    const id = /\[([^\]]+)\]$/.exec(w.message)?.[1] ?? 'eks-access:model';
-    Annotations.of(scope).addWarningV2(id, `${scope.node.path}/${w.subject}: ${w.message}`);
+    Annotations.of(scope).addWarningV2(w.ruleId, `${scope.node.path}/${w.subject}: ${w.message} [${w.ruleId}]`);
   }
 }

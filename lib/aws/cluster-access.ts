@@ -10,7 +10,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import {
-  AccessEntryJson, AccessModel, AwsAuthRows, PrincipalJson, PrincipalOrigin, ServiceAccountMechanism, ValidationNoteKind,
+  AccessEntryJson, AccessModel, AwsAuthRows, PrincipalJson, PrincipalOrigin, ServiceAccountMechanism, UNCATALOGUED_ACCESS_POLICY_WARNING, ValidationNoteKind,
   accessEntries, awsAuthRows, clusterPrincipals, hasUnresolvedToken, validationNotes,
 } from '../model';
 import { assertValidModel } from '../model/assert-valid-model';
@@ -170,7 +170,7 @@ export class ClusterAccess extends Construct {
     const notes = validationNotes(this.model);
     const deferred = notes.filter((n) => n.kind === ValidationNoteKind.UNRESOLVED_TOKEN);
     if (deferred.length > 0) {
-      Annotations.of(this).addWarningV2('cdk-eks-access:unresolved-tokens', `not validated at synth time because the values `
+      Annotations.of(this).addWarningV2(deferred[0].ruleId, `not validated at synth time because the values `
         + `are CDK tokens (known at deploy time only); CloudFormation, IAM or EKS will check them at deployment:\n`
         + deferred.map((n) => `  ${this.node.path}/${n.subject}: ${n.message}`).join('\n'));
     }
@@ -179,7 +179,7 @@ export class ClusterAccess extends Construct {
       byPolicy.set(n.message, [...(byPolicy.get(n.message) ?? []), n.subject]);
     }
     for (const [message, subjects] of byPolicy) {
-      Annotations.of(this).addWarningV2('cdk-eks-access:uncatalogued-access-policy', `${message} (used by ${subjects.join(', ')})`);
+      Annotations.of(this).addWarningV2(UNCATALOGUED_ACCESS_POLICY_WARNING, `${message} (used by ${subjects.join(', ')})`);
     }
   }
 

@@ -10,6 +10,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import type { AccessModel } from '../model';
 import { AccessChart } from '../k8s/access-chart';
+import { isAwsAuthConfigMap } from '../../authenticator/mapper/aws-auth';
 import type { AwsAuthRows } from '../../authenticator/mapper/types';
 import { RuleError } from '../model/rule-error';
 
@@ -32,7 +33,7 @@ export class EksAccessManifests extends Construct {
   constructor(scope: Construct, id: string, props: EksAccessManifestsProps) {
     super(scope, id);
     const chart = new AccessChart(new App(), 'access', { model: props.model, externalClusterRoles: props.externalClusterRoles });
-    const objects = chart.toJson().filter((o: { kind: string; metadata: { name: string } }) => !(o.kind === 'ConfigMap' && o.metadata.name === 'aws-auth'));
+    const objects = chart.toJson().filter((o: unknown) => !isAwsAuthConfigMap(o));
     if (objects.length > 0) {
       this.manifest = new eks.KubernetesManifest(this, 'Manifest', { cluster: props.cluster, manifest: objects });
       for (const dep of props.after ?? []) this.manifest.node.addDependency(dep);

@@ -7,6 +7,7 @@ import type { AwsAuthRows } from '../../authenticator/mapper/types';
 import type { AccessModel } from '../model/access-model';
 import { authenticatorMappingRows, staticMappingLists } from '../model/aws-auth-rows';
 import type { RbacRule } from './rbac-rule';
+import { AWS_AUTH_NAME, AWS_AUTH_NAMESPACE } from '../../authenticator/mapper/aws-auth';
 
 /** RBAC rules that hold in one namespace. */
 export interface NamespacedRbacRules {
@@ -37,7 +38,7 @@ export class AuthenticatorBackend {
   }
 
   /** Watch an aws-auth-format ConfigMap (default `kube-system/aws-auth`). */
-  public static awsAuthConfigMap(namespace = 'kube-system', name = 'aws-auth'): AuthenticatorBackend {
+  public static awsAuthConfigMap(namespace = AWS_AUTH_NAMESPACE, name = AWS_AUTH_NAME): AuthenticatorBackend {
     return new AuthenticatorBackend(AuthenticatorBackendType.CONFIG_MAP, { type: AuthenticatorBackendType.CONFIG_MAP, namespace, name }, { namespace, name });
   }
 

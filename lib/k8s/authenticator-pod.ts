@@ -6,7 +6,19 @@
 import { createHash } from 'node:crypto';
 import { Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import type { AuthenticatorChartProps } from './authenticator-chart';
+
+/**
+ * What the pod template reads of `AuthenticatorChartProps` (a structural subset: the chart passes its props as they
+ * are). Declared here so that this module does not import the chart that imports it (no import cycle).
+ */
+export interface AuthenticatorPodProps {
+  readonly image: string;
+  readonly imagePullPolicy?: string;
+  readonly cpuRequestMillis?: number;
+  readonly cpuLimitMillis?: number;
+  readonly memory?: Size;
+  readonly priorityClassName?: string;
+}
 
 const CONFIG_DIR = '/etc/eks-access';
 /** Where the serving certificate and key are mounted (the server config names the files). */
@@ -27,7 +39,7 @@ export interface AuthenticatorPodSettings {
 }
 
 /** The pod template; `configYaml`'s hash is an annotation, so a config change rolls the pods (the server reads it once). */
-export function authenticatorPodTemplate(props: AuthenticatorChartProps, s: AuthenticatorPodSettings, configYaml: string): k8s.PodTemplateSpec {
+export function authenticatorPodTemplate(props: AuthenticatorPodProps, s: AuthenticatorPodSettings, configYaml: string): k8s.PodTemplateSpec {
   return {
     metadata: {
       labels: s.selector,
@@ -40,7 +52,7 @@ export function authenticatorPodTemplate(props: AuthenticatorChartProps, s: Auth
   };
 }
 
-function podSpec(props: AuthenticatorChartProps, s: AuthenticatorPodSettings): k8s.PodSpec {
+function podSpec(props: AuthenticatorPodProps, s: AuthenticatorPodSettings): k8s.PodSpec {
   return {
     serviceAccountName: s.name,
     automountServiceAccountToken: s.needsApi,
@@ -62,7 +74,7 @@ function podSpec(props: AuthenticatorChartProps, s: AuthenticatorPodSettings): k
   };
 }
 
-function container(props: AuthenticatorChartProps, s: AuthenticatorPodSettings): k8s.Container {
+function container(props: AuthenticatorPodProps, s: AuthenticatorPodSettings): k8s.Container {
   // Probes use the metrics listener: it stays reachable under a flood of the webhook port and is admitted by the
   // NetworkPolicy.
   const probe = (path: string, period: number): k8s.Probe => ({

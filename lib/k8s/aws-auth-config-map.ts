@@ -8,8 +8,9 @@ import { Construct } from 'constructs';
 import type { AwsAuthRows, RoleMapping, UserMapping } from '../../authenticator/mapper/types';
 import { keyedRows, OWNED_ROWS_ANNOTATION, ownershipAnnotation } from './aws-auth-ownership';
 import { normaliseAwsAuth, rowKeys } from '../model/aws-auth-rows';
-import { awsAuthData, NodeRoleMapping, nodeRoleRow } from './aws-auth-rows';
+import { NodeRoleMapping, nodeRoleRow } from './aws-auth-rows';
 import { RuleError } from '../model/rule-error';
+import { AWS_AUTH_NAME, AWS_AUTH_NAMESPACE, encodeAwsAuth } from '../../authenticator/mapper/aws-auth';
 
 const AWS_AUTH_EMPTY_RULE = 'eks-access:aws-auth-empty';
 
@@ -36,11 +37,11 @@ export class AwsAuthConfigMap extends Construct {
     if (rowKeys(this.content).length === 0) throw new RuleError(AWS_AUTH_EMPTY_RULE, this.node.path, `aws-auth would be empty; give roles, users, accounts or nodeRoles`);
     this.configMap = new k8s.KubeConfigMap(this, 'Resource', {
       metadata: {
-        name: 'aws-auth',
-        namespace: 'kube-system',
+        name: AWS_AUTH_NAME,
+        namespace: AWS_AUTH_NAMESPACE,
         annotations: { [OWNED_ROWS_ANNOTATION]: ownershipAnnotation(keyedRows(this.content)) },
       },
-      data: awsAuthData(this.content),
+      data: encodeAwsAuth(this.content),
     });
   }
 }

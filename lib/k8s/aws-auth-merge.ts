@@ -17,10 +17,9 @@
  * The result keeps `metadata.resourceVersion`, so `kubectl replace -f -` is a compare-and-swap: if someone wrote
  * aws-auth in between, the replace fails and the pipeline is simply re-run (README "k8s").
  */
-import { parseAwsAuth } from '../../authenticator/mapper/aws-auth';
+import { AWS_AUTH_NAME, AWS_AUTH_NAMESPACE, encodeAwsAuth, parseAwsAuth } from '../../authenticator/mapper/aws-auth';
 import type { AwsAuthRows } from '../../authenticator/mapper/types';
-import { accountRowKey, roleRowKey, userRowKey } from '../model/aws-auth-rows';
-import { awsAuthData } from './aws-auth-rows';
+import { accountRowKey, roleRowKey, userRowKey } from '../../authenticator/mapper/table';
 import { Ownership, OWNED_ROWS_ANNOTATION, ownershipAnnotation, readOwnership, rowFingerprint } from './aws-auth-ownership';
 
 export { OWNED_ROWS_ANNOTATION } from './aws-auth-ownership';
@@ -156,15 +155,15 @@ export function mergeAwsAuth(live: ConfigMapLike | undefined, ours: AwsAuthRows,
   delete data.mapRoles;
   delete data.mapUsers;
   delete data.mapAccounts;
-  Object.assign(data, awsAuthData({ roles, users, accounts }));
+  Object.assign(data, encodeAwsAuth({ roles, users, accounts }));
   const configMap: ConfigMapLike = {
     ...(live ?? {}),
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: {
       ...(live?.metadata ?? {}),
-      name: 'aws-auth',
-      namespace: 'kube-system',
+      name: AWS_AUTH_NAME,
+      namespace: AWS_AUTH_NAMESPACE,
       annotations: { ...(annotationsOf(live) ?? {}), [OWNED_ROWS_ANNOTATION]: ownershipAnnotation(s.ownedNow) },
     },
     data,

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { RoleMapping, UserMapping } from '../../authenticator/mapper/types';
 import type { AwsAuthRows } from '../../authenticator/mapper/types';
-import { accountRowKey, roleRowKey, userRowKey } from '../model/aws-auth-rows';
+import { accountRowKey, normaliseRowKey, roleRowKey, userRowKey } from '../../authenticator/mapper/table';
 import { RuleError } from '../model/rule-error';
 
 const OWNERSHIP_ANNOTATION_RULE = 'eks-access:aws-auth-ownership-annotation';
@@ -47,9 +47,10 @@ export function readOwnership(annotations: Record<string, string> | undefined): 
   } catch {
     v = undefined;
   }
-  if (Array.isArray(v) && v.every((k) => typeof k === 'string')) return new Map(v.map((k: string) => [k, undefined]));
+  // Keys written before the row key was lower-cased (table.ts) are read in today's form.
+  if (Array.isArray(v) && v.every((k) => typeof k === 'string')) return new Map(v.map((k: string) => [normaliseRowKey(k), undefined]));
   if (v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((f) => typeof f === 'string')) {
-    return new Map(Object.entries(v as Record<string, string>));
+    return new Map(Object.entries(v as Record<string, string>).map(([k, f]) => [normaliseRowKey(k), f]));
   }
   throw new RuleError(OWNERSHIP_ANNOTATION_RULE, `aws-auth annotation ${OWNED_ROWS_ANNOTATION}`, 'neither a JSON object of row key → fingerprint nor a JSON list of row keys; fix or remove it');
 }

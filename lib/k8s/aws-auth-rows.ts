@@ -44,7 +44,7 @@ export function nodeRoleRow(node: NodeRoleMapping): RoleMapping {
   return { roleArn: stripPath(node.roleArn), username, groups };
 }
 
-/** ConfigMap `data` for the rows (only the keys that have rows). */
+/** @deprecated the earlier name of `encodeAwsAuth` (authenticator/mapper/aws-auth.ts), kept for the package root's API. */
 export function awsAuthData(c: AwsAuthRows): Record<string, string> {
   return encodeAwsAuth(c);
 }

@@ -7,14 +7,13 @@
  * access-entry API would reject (reserved username prefixes, templates other than {{SessionName}}, SSO selector rows)
  * instead of failing at deploy time.
  */
+import { isServiceLinkedRole, parseIamArn } from '../../authenticator/arn';
 import { parseMappingDocument } from '../../authenticator/mapper/aws-auth';
-import {
-  accessPolicyArn, EC2_NODE_USERNAME, EKS_RESERVED_USERNAME_PREFIXES, FARGATE_NODE_GROUP, isSystemName, SESSION_NODE_USERNAME, SYSTEM_MASTERS,
-  usernameProblems, WINDOWS_NODE_GROUP,
-} from '../../authenticator/mapper/eks-rules';
+import { accessEntryGroupProblem, accessPolicyArn, isNodeUsername, nodeTypeOfRow, SYSTEM_MASTERS, usernameProblems } from '../../authenticator/mapper/eks-rules';
+import { roleRowKey, userRowKey } from '../../authenticator/mapper/table';
 import type { RoleMapping, UserMapping } from '../../authenticator/mapper/types';
+import { AccessPolicy } from '../model/access-policies';
 import { AccessEntryType } from '../model/enums';
-import { isServiceLinkedRole, parseIamArn } from '../model/iam-arn';
 
 /** An access policy a planned entry gets (`system:masters` rows: AmazonEKSClusterAdminPolicy at cluster scope). */
 export interface PlannedAccessPolicy {
@@ -63,14 +62,6 @@ export interface MigrationPlan {
   readonly canSwitchToApi: boolean;
 }
 
-const RESERVED_PREFIXES = EKS_RESERVED_USERNAME_PREFIXES;
-
-/** aws-auth rows lose the `/aws-service-role/` path, so the role-name prefix is checked too. */
-function isServiceLinked(arn: string): boolean {
-  const parsed = parseIamArn(arn);
-  return (parsed !== undefined && isServiceLinkedRole(parsed)) || /:role\/AWSServiceRoleFor/.test(arn);
-}
-
 function partitionOf(arn: string): string {
   return parseIamArn(arn)?.partition ?? 'aws';
 }
@@ -79,22 +70,27 @@ function planRow(source: string, arn: string, username: string, groups: readonly
   const block = (reason: string): void => {
     plan.blockers.push({ source, principal: arn, reason });
   };
-  if (isRole && isServiceLinked(arn)) return block('service-linked roles cannot have access entries; keep this aws-auth row');
-  if (isRole && username === SESSION_NODE_USERNAME && groups.includes(FARGATE_NODE_GROUP)) {
+  // aws-auth rows lose the `/aws-service-role/` path; the rule (arn.ts) knows such roles by name too.
+  if (isRole && isServiceLinkedRole(arn)) return block('service-linked roles cannot have access entries; keep this aws-auth row');
+  // The one reading of node rows (eks-rules.ts): username and the same set of groups, in any order.
+  const nodeType = isRole ? nodeTypeOfRow({ username, groups }) : undefined;
+  if (nodeType === AccessEntryType.FARGATE_LINUX) {
     plan.skipped.push({ source, principal: arn, reason: 'Fargate pod execution role: EKS creates its FARGATE_LINUX entry with the Fargate profile' });
     return;
   }
   const notes = isRole ? ['aws-auth role ARNs carry no path; if this role has one, use its full ARN (aws iam get-role)'] : [];
-  if (isRole && username === EC2_NODE_USERNAME) {
-    const type = groups.includes(WINDOWS_NODE_GROUP) ? AccessEntryType.EC2_WINDOWS : AccessEntryType.EC2_LINUX;
-    plan.entries.push({ source, principalArn: arn, type, notes: [...notes, 'skip it if the role belongs to a managed node group (EKS creates that entry)'] });
+  if (nodeType !== undefined) {
+    const managed = nodeType === AccessEntryType.HYBRID_LINUX ? [] : ['skip it if the role belongs to a managed node group (EKS creates that entry)'];
+    plan.entries.push({ source, principalArn: arn, type: nodeType, notes: [...notes, ...managed] });
     return;
   }
+  if (isRole && isNodeUsername(username)) {
+    return block(`node username ${username} with groups ${groups.join(', ')}, which are no node type's; a node access entry gets only EKS's node groups, so keep this row or drop the extra groups`);
+  }
   const masters = groups.includes(SYSTEM_MASTERS);
-  const otherSystem = groups.filter((g) => isSystemName(g) && g !== SYSTEM_MASTERS);
-  if (otherSystem.length > 0) return block(`groups ${otherSystem.join(', ')} cannot be access-entry groups (system: is reserved) and have no access policy equivalent`);
-  const reserved = groups.filter((g) => RESERVED_PREFIXES.some((p) => g.startsWith(p)) && g !== SYSTEM_MASTERS);
-  if (reserved.length > 0) return block(`groups ${reserved.join(', ')} use a reserved prefix (${RESERVED_PREFIXES.join(' ')})`);
+  // The one group rule (eks-rules.ts): only `system:` is reserved for access-entry groups; system:masters becomes a policy.
+  const reserved = groups.filter((g) => g !== SYSTEM_MASTERS && accessEntryGroupProblem(g) !== undefined);
+  if (reserved.length > 0) return block(`groups ${reserved.join(', ')} cannot be access-entry groups (system: is reserved) and have no access policy equivalent`);
   const usernameProblem = usernameProblems(username, { accessEntry: true, node: false })[0];
   if (usernameProblem) return block(usernameProblem);
   const kubernetesGroups = groups.filter((g) => g !== SYSTEM_MASTERS);
@@ -104,7 +100,7 @@ function planRow(source: string, arn: string, username: string, groups: readonly
     type: AccessEntryType.STANDARD,
     username,
     kubernetesGroups: kubernetesGroups.length ? [...kubernetesGroups] : undefined,
-    accessPolicies: masters ? [{ policyArn: accessPolicyArn(partitionOf(arn), 'AmazonEKSClusterAdminPolicy'), accessScope: { type: 'cluster' } }] : undefined,
+    accessPolicies: masters ? [{ policyArn: accessPolicyArn(partitionOf(arn), AccessPolicy.AMAZON_EKS_CLUSTER_ADMIN_POLICY.policyName), accessScope: { type: 'cluster' } }] : undefined,
     notes,
   });
 }
@@ -113,14 +109,15 @@ function planRow(source: string, arn: string, username: string, groups: readonly
 export function planMigration(doc: unknown): MigrationPlan {
   const parsed = parseMappingDocument(doc);
   const plan = { entries: [] as PlannedAccessEntry[], blockers: [] as MigrationBlocker[], skipped: [] as SkippedRow[] };
+  // The authenticator's row keys (table.ts): case variants of one ARN are one principal.
   const seen = new Map<string, string>();
-  const dedupe = (arn: string, source: string) => {
-    const first = seen.get(arn);
+  const dedupe = (key: string, arn: string, source: string) => {
+    const first = seen.get(key);
     if (first) {
       plan.skipped.push({ source, principal: arn, reason: `duplicate of ${first}: one access entry per principal (the authenticator used the first row)` });
       return false;
     }
-    seen.set(arn, source);
+    seen.set(key, source);
     return true;
   };
   parsed.roles.forEach((r: RoleMapping, i) => {
@@ -129,11 +126,11 @@ export function planMigration(doc: unknown): MigrationPlan {
       plan.blockers.push({ source, principal: `sso:${r.sso?.permissionSetName}@${r.sso?.accountId}`, reason: 'SSO permission-set rows need the concrete AWSReservedSSO_… role ARN (with its path) for an access entry' });
       return;
     }
-    if (dedupe(r.roleArn, source)) planRow(source, r.roleArn, r.username, r.groups, true, plan);
+    if (dedupe(roleRowKey(r), r.roleArn, source)) planRow(source, r.roleArn, r.username, r.groups, true, plan);
   });
   parsed.users.forEach((u: UserMapping, i) => {
     const source = u.source ?? `mapUsers[${i}]`;
-    if (dedupe(u.userArn, source)) planRow(source, u.userArn, u.username, u.groups, false, plan);
+    if (dedupe(userRowKey(u), u.userArn, source)) planRow(source, u.userArn, u.username, u.groups, false, plan);
   });
   parsed.accounts.forEach((a, i) => plan.blockers.push({ source: `mapAccounts[${i}]`, principal: a, reason: 'account-wide mappings have no access-entry equivalent; create an entry per principal' }));
   const invalidRows = parsed.errors.filter((e) => e.severity === 'error').map((e) => `${e.location}: ${e.message}`);

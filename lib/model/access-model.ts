@@ -25,8 +25,9 @@ import {
 import { statementFromJson } from './iam-statement';
 // The views below live in their own modules, which import this one for its type only: no load-time cycle.
 import { authenticatorMappingRows, awsAuthRows } from './aws-auth-rows';
-import { AccessEntryJson, accessEntries, effectiveUsername } from './derive';
-import { ValidationIssue, validateModel } from './validate';
+import { AccessEntryJson, accessEntries, effectiveUsername } from './model-views';
+import { validateModel } from './validate';
+import type { ValidationIssue } from './validation-issue';
 import type { AwsAuthRows } from '../../authenticator/mapper/types';
 
 const DEFAULT_MAX_SESSION_SECONDS = 3600;
@@ -241,9 +242,10 @@ export class AccessModel {
 
   /**
    * The username a principal gets: its own, or the EKS default for its entry type (`{{SessionName}}` forms for roles,
-   * the node usernames for node roles) in `partition`.
+   * the node usernames for node roles) in `partition`; undefined for a HYPERPOD_LINUX node role, whose username EKS
+   * generates without documenting it.
    */
-  public static effectiveUsername(principal: PrincipalJson, partition: string): string {
+  public static effectiveUsername(principal: PrincipalJson, partition: string): string | undefined {
     return effectiveUsername(principal, partition);
   }
 

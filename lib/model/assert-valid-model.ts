@@ -9,9 +9,13 @@ import { validateModel } from './validate';
 
 export const ACCESS_MODEL_RULE = 'eks-access:access-model';
 
-/** Throws a `RuleError` naming `path` and every issue of `model`. */
+/**
+ * Throws a `RuleError` naming `path` and every issue of `model`, each line ending with its own rule id; the error's
+ * `ruleId` is the first issue's (`ACCESS_MODEL_RULE` stays the id of model errors rethrown by the charts).
+ */
 export function assertValidModel(model: AccessModel, path: string): void {
   const issues = validateModel(model);
   if (issues.length === 0) return;
-  throw new RuleError(ACCESS_MODEL_RULE, path, `invalid access model:\n${issues.map((i) => `  ${path}/${i.subject}: ${i.message}`).join('\n')}\n`);
+  const lines = issues.map((i) => `  ${path}/${i.subject}: ${i.message} [${i.ruleId}]`);
+  throw new RuleError(issues[0].ruleId, path, `invalid access model:\n${lines.join('\n')}\n`);
 }

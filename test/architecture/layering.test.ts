@@ -3,7 +3,8 @@
  * no-restricted-imports says the same per file; this test also catches what a pattern misses, such as a deeper
  * relative path or a re-export): the authenticator imports nothing from lib/, lib/model nothing from the layers that
  * build on it, and lib/aws (CDK constructs) nothing from lib/k8s (cdk8s charts) — what both need lives in lib/model or
- * the authenticator.
+ * the authenticator. And no import cycle at all, between files (type-only imports included: a cycle of types is still
+ * two modules that cannot be read apart) or between folders (`authenticator`, `bin`, `lib/<folder>`).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -62,6 +63,66 @@ describe('layering', () => {
   it('lib/k8s imports nothing from lib/analysis or lib/live (shared data is in lib/data) and loads no aws-cdk-lib (CDK constructs are lib/aws, lib/deploy)', () => {
     expect(violations('lib/k8s', ['lib/analysis', 'lib/live'])).toEqual([]);
     expect(sources('lib/k8s').filter((f) => /from 'aws-cdk-lib/.test(readFileSync(join(ROOT, f), 'utf8')))).toEqual([]);
+  });
+});
+
+/** The source file a relative import names (`x.ts` or `x/index.ts`), if it is one of ours. */
+function resolveSource(target: string, known: ReadonlySet<string>): string | undefined {
+  return [`${target}.ts`, join(target, 'index.ts')].find((f) => known.has(f));
+}
+
+/** The first cycle of a directed graph, as the path that closes it (`a → b → a`), or undefined. */
+function firstCycle(graph: ReadonlyMap<string, readonly string[]>): string[] | undefined {
+  const state = new Map<string, 'open' | 'done'>();
+  const stack: string[] = [];
+  const visit = (node: string): string[] | undefined => {
+    state.set(node, 'open');
+    stack.push(node);
+    for (const next of graph.get(node) ?? []) {
+      if (state.get(next) === 'open') return [...stack.slice(stack.indexOf(next)), next];
+      if (state.get(next) === undefined) {
+        const found = visit(next);
+        if (found) return found;
+      }
+    }
+    stack.pop();
+    state.set(node, 'done');
+    return undefined;
+  };
+  for (const node of [...graph.keys()].sort()) {
+    if (state.get(node) !== undefined) continue;
+    const found = visit(node);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+const allSources = ['authenticator', 'lib', 'bin'].flatMap(sources);
+const known = new Set(allSources);
+const fileGraph = new Map(allSources.map((f) => [f, relativeImports(f).map((t) => resolveSource(t, known)).filter((t): t is string => t !== undefined)]));
+/** `authenticator`, `bin`, or `lib/<folder>`: the units of the architecture table. */
+const folderOf = (file: string) => (file.startsWith('lib/') ? file.split('/').slice(0, 2).join('/') : file.split('/')[0]);
+
+describe('no import cycles', () => {
+  it('the graph is read (the scanner resolves files and index modules)', () => {
+    expect(fileGraph.get('lib/k8s/access-chart.ts')).toContain('lib/model/index.ts');
+    expect(firstCycle(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']]]))).toEqual(['a', 'b', 'c', 'a']);
+    expect(firstCycle(new Map([['a', ['b', 'c']], ['b', ['c']], ['c', []]]))).toBeUndefined();
+  });
+
+  it('between files of authenticator/, lib/ and bin/ (a depth-first search over every relative import)', () => {
+    expect(firstCycle(fileGraph)?.join(' → ')).toBeUndefined();
+  });
+
+  it('between folders (authenticator, bin, lib/<folder>)', () => {
+    const folders = new Map<string, Set<string>>();
+    for (const [file, targets] of fileGraph) {
+      const from = folderOf(file);
+      const edges = folders.get(from) ?? new Set<string>();
+      for (const t of targets) if (folderOf(t) !== from) edges.add(folderOf(t));
+      folders.set(from, edges);
+    }
+    expect(firstCycle(new Map([...folders].map(([k, v]) => [k, [...v].sort()])))?.join(' → ')).toBeUndefined();
   });
 });
 

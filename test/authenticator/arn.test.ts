@@ -1,7 +1,7 @@
 /** ARN canonicalization, stripPath and ArnLike against the reference's tables (test/conformance/arn-*.json). */
 import canon from '../conformance/arn-canonicalize.json';
 import like from '../conformance/arn-like.json';
-import { arnLike, canonicalizeArn, classifyArn, InvalidArnError, isAccountId, parseArn, PrincipalType, stripPath } from '../../authenticator/arn';
+import { arnLike, canonicalizeArn, classifyArn, InvalidArnError, isAccountId, parseArn, PrincipalKind, stripPath } from '../../authenticator/arn';
 
 interface Row {
   arn: string;
@@ -20,11 +20,11 @@ describe('canonicalizeArn', () => {
   });
 
   test('classifies principals', () => {
-    expect(classifyArn('arn:aws:sts::1:assumed-role/A/s').type).toBe(PrincipalType.ASSUMED_ROLE);
-    expect(classifyArn('arn:aws:iam::1:role/A').type).toBe(PrincipalType.ROLE);
-    expect(classifyArn('arn:aws:iam::1:user/A').type).toBe(PrincipalType.USER);
-    expect(classifyArn('arn:aws:iam::1:root').type).toBe(PrincipalType.ROOT);
-    expect(classifyArn('arn:aws:sts::1:federated-user/A').type).toBe(PrincipalType.FEDERATED_USER);
+    expect(classifyArn('arn:aws:sts::1:assumed-role/A/s').type).toBe(PrincipalKind.ASSUMED_ROLE);
+    expect(classifyArn('arn:aws:iam::1:role/A').type).toBe(PrincipalKind.ROLE);
+    expect(classifyArn('arn:aws:iam::1:user/A').type).toBe(PrincipalKind.USER);
+    expect(classifyArn('arn:aws:iam::1:root').type).toBe(PrincipalKind.ACCOUNT);
+    expect(classifyArn('arn:aws:sts::1:federated-user/A').type).toBe(PrincipalKind.FEDERATED_USER);
   });
 
   test('the invalid-ARN message quotes the input as the reference does', () => {

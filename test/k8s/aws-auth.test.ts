@@ -71,14 +71,14 @@ describe('mergeAwsAuth (merge, not clobber)', () => {
     expect(parsed.users.map((x) => x.username)).toEqual(['testuser', 'developer']);
     // The developer row was written by someone else with the same mapping: it stays theirs (never adopted).
     expect(r.shared).toEqual([`user:arn:aws:iam::${ACCT}:user/developer`]);
-    expect(Object.keys(JSON.parse((r.configMap.metadata!.annotations as Record<string, string>)[OWNED_ROWS_ANNOTATION]))).toEqual([`role:arn:aws:iam::${ACCT}:role/Admin`]);
+    expect(Object.keys(JSON.parse((r.configMap.metadata!.annotations as Record<string, string>)[OWNED_ROWS_ANNOTATION]))).toEqual([`role:arn:aws:iam::${ACCT}:role/admin`]);
     validateAll([r.configMap as any]);
   });
 
   test('a second run removes only the rows we owned and no longer declare', () => {
     const first = mergeAwsAuth(walkthrough(), ours()).configMap;
     const second = mergeAwsAuth(first, { roles: [], users: ours().users, accounts: [] });
-    expect(second.removed).toEqual([`role:arn:aws:iam::${ACCT}:role/Admin`]);
+    expect(second.removed).toEqual([`role:arn:aws:iam::${ACCT}:role/admin`]);
     const parsed = parseAwsAuth(second.configMap.data);
     expect(parsed.roles.map((x) => x.username)).toEqual(['system:node:{{EC2PrivateDNSName}}']);
     expect(parsed.users.map((x) => x.username)).toEqual(['testuser', 'developer']);

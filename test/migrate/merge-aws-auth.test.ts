@@ -48,7 +48,7 @@ describe('eks-access merge-aws-auth', () => {
   test('merges into the live walkthrough ConfigMap keeping node and user rows and the resourceVersion', async () => {
     const r = await captureCli(run, ['--live', WALKTHROUGH, '--ours', ours]);
     expect(r.code).toBe(0);
-    expect(r.stderr).toBe(`+ role:arn:aws:iam::${ACCT}:role/Admin\n`);
+    expect(r.stderr).toBe(`+ role:arn:aws:iam::${ACCT}:role/admin\n`);
     const cm = YAML.parse(r.stdout);
     expect(cm.metadata.resourceVersion).toBe('4711');
     const rows = parseAwsAuth(cm.data);
@@ -72,7 +72,7 @@ describe('eks-access merge-aws-auth', () => {
     let r = await captureCli(run, ['--live', p, '--ours', ours]);
     expect(r.code).toBe(3);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/conflict: role:arn:aws:iam::111122223333:role\/Admin/);
+    expect(r.stderr).toMatch(/conflict: role:arn:aws:iam::111122223333:role\/admin/);
     r = await captureCli(run, ['--live', p, '--ours', ours, '--force']);
     expect(r.code).toBe(0);
     expect(parseAwsAuth(YAML.parse(r.stdout).data).roles.find((x) => x.roleArn?.endsWith('/Admin'))!.username).toBe('admin');
@@ -116,11 +116,11 @@ describe('eks-access merge-aws-auth', () => {
       }, first.stdout);
       const again = await captureCli(run, ['--live', edited, '--ours', ours]);
       expect(again.code).toBe(3);
-      expect(again.stderr).toContain(`conflict: role:arn:aws:iam::${ACCT}:role/Admin: another writer changed this row since we wrote it`);
+      expect(again.stderr).toContain(`conflict: role:arn:aws:iam::${ACCT}:role/admin: another writer changed this row since we wrote it`);
       const none = writeOurs('none2', { accounts: ['444455556666'] });
       const released = await captureCli(run, ['--live', edited, '--ours', none]);
       expect(released.code).toBe(0);
-      expect(released.stderr).toContain(`~ role:arn:aws:iam::${ACCT}:role/Admin (no longer declared, but changed by another writer: kept as theirs)`);
+      expect(released.stderr).toContain(`~ role:arn:aws:iam::${ACCT}:role/admin (no longer declared, but changed by another writer: kept as theirs)`);
       expect(parseAwsAuth(YAML.parse(released.stdout).data).roles.map((x) => x.username)).toContain('admin-by-hand');
     });
   });

@@ -15,7 +15,7 @@ const VIEW = AccessPolicy.AMAZON_EKS_VIEW_POLICY.atClusterScope();
 const model = (mode = AuthenticationMode.API) => new AccessModel({ accountId: ACCOUNT, authenticationMode: mode });
 
 function only(issues: ValidationIssue[], subject: string, message: RegExp): void {
-  expect(issues.map((i) => `${i.subject}: ${i.message}`)).toEqual([expect.stringMatching(message)]);
+  expect(issues.map((i) => `${i.subject}: ${i.message} [${i.ruleId}]`)).toEqual([expect.stringMatching(message)]);
   expect(issues[0].subject).toBe(subject);
 }
 
@@ -82,8 +82,8 @@ describe('group warnings', () => {
     m.addGroupGrant({ group: 'pod-viewer', rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }] });
     expect(validateModel(m)).toEqual([]); // the cluster would accept it: warnings, not errors
     expect(modelWarnings(m)).toEqual([
-      { subject: 'groupGrants/pod-viewer', message: "group grant 'pod-viewer' binds a group no principal of the model is in; did you mean 'pod-viewers'? (fine if principals mapped elsewhere use it) [eks-access:group-grant-without-members]" },
-      { subject: 'bob', message: "kubernetes group 'pod-viewers' is bound by no group grant of the model, so it grants nothing unless RBAC written elsewhere binds it; did you mean 'pod-viewer'? [eks-access:group-not-bound]" },
+      { subject: 'groupGrants/pod-viewer', ruleId: 'eks-access:group-grant-without-members', message: "group grant 'pod-viewer' binds a group no principal of the model is in; did you mean 'pod-viewers'? (fine if principals mapped elsewhere use it)" },
+      { subject: 'bob', ruleId: 'eks-access:group-not-bound', message: "kubernetes group 'pod-viewers' is bound by no group grant of the model, so it grants nothing unless RBAC written elsewhere binds it; did you mean 'pod-viewer'?" },
     ]);
   });
 

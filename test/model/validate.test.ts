@@ -175,7 +175,7 @@ describe('access policy scope', () => {
     m.addUser('alice', { accessPolicies: [AccessPolicy.of('AmazonEKSViewerPolicy').atClusterScope()] });
     expect(issuesOf(m)).toEqual([]);
     expect(validationNotes(m)).toEqual([{
-      kind: ValidationNoteKind.UNCATALOGUED_ACCESS_POLICY, subject: 'alice',
+      kind: ValidationNoteKind.UNCATALOGUED_ACCESS_POLICY, subject: 'alice', ruleId: 'cdk-eks-access:uncatalogued-access-policy',
       message: expect.stringMatching(/^access policy AmazonEKSViewerPolicy is not in this version's catalogue; .*arn:aws:eks::aws:cluster-access-policy\/AmazonEKSViewerPolicy/),
     }]);
   });
@@ -332,10 +332,10 @@ describe('group grants and service accounts', () => {
     m.addServiceAccount('c', { namespace: 'apps', name: 'ok', mechanism: ServiceAccountMechanism.POD_IDENTITY, roleName: 'r r' });
     m.addServiceAccount('d', { namespace: 'apps', name: 'ok', mechanism: ServiceAccountMechanism.IRSA });
     expect(issuesOf(m)).toEqual([
-      { subject: 'serviceAccounts/a', message: "namespace 'Apps' is not a DNS-1123 label" },
-      { subject: 'serviceAccounts/b', message: "service account name 'Bad' is not a DNS-1123 subdomain" },
-      { subject: 'serviceAccounts/c', message: "IAM role name 'r r' is invalid: 1-64 characters of letters, digits and +=,.@_-" },
-      { subject: 'serviceAccounts/d', message: 'service account apps/ok is declared twice' },
+      { subject: 'serviceAccounts/a', ruleId: 'eks-access:service-account-namespace', message: "namespace 'Apps' is not a DNS-1123 label" },
+      { subject: 'serviceAccounts/b', ruleId: 'eks-access:service-account-name', message: "service account name 'Bad' is not a DNS-1123 subdomain" },
+      { subject: 'serviceAccounts/c', ruleId: 'eks-access:service-account-role-name', message: "IAM role name 'r r' is invalid: 1-64 characters of letters, digits and +=,.@_-" },
+      { subject: 'serviceAccounts/d', ruleId: 'eks-access:duplicate-service-account', message: 'service account apps/ok is declared twice' },
     ]);
   });
 
@@ -350,10 +350,10 @@ describe('group grants and service accounts', () => {
       ],
     });
     expect(issuesOf(m)).toEqual([
-      { subject: 'serviceAccounts/s', message: 'policyStatements[1]: needs at least one action' },
-      { subject: 'serviceAccounts/s', message: "policyStatements[1]: needs at least one resource (an ARN or '*')" },
-      { subject: 'serviceAccounts/s', message: "policyStatements[2]: action 'GetObject' is not 'service:Action' (e.g. 's3:GetObject') or '*'" },
-      { subject: 'serviceAccounts/s', message: "policyStatements[2]: resource 'bucket' is not an ARN (arn:partition:service:region:account:resource) or '*'" },
+      { subject: 'serviceAccounts/s', ruleId: 'eks-access:iam-statement', message: 'policyStatements[1]: needs at least one action' },
+      { subject: 'serviceAccounts/s', ruleId: 'eks-access:iam-statement', message: "policyStatements[1]: needs at least one resource (an ARN or '*')" },
+      { subject: 'serviceAccounts/s', ruleId: 'eks-access:iam-statement', message: "policyStatements[2]: action 'GetObject' is not 'service:Action' (e.g. 's3:GetObject') or '*'" },
+      { subject: 'serviceAccounts/s', ruleId: 'eks-access:iam-statement', message: "policyStatements[2]: resource 'bucket' is not an ARN (arn:partition:service:region:account:resource) or '*'" },
     ]);
   });
 });

@@ -284,7 +284,7 @@ print(json.dumps(out))
       backendNeedsApi: [false, false],
       mappingRoles: [['arn:aws:iam::111122223333:role/Ops', expect.arrayContaining(['ops'])]],
       mergedData: ['mapAccounts', 'mapRoles'],
-      added: ['role:arn:aws:iam::111122223333:role/Ops', 'account:444455556666'],
+      added: ['role:arn:aws:iam::111122223333:role/ops', 'account:444455556666'],  // row keys are the authenticator's: lower-cased
       manifest: 'access.k8s.yaml',
       written: ['access.k8s.yaml', 'aws-auth.k8s.yaml'],
       plan: [['arn:aws:iam::111122223333:role/Admin', ['arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy']]],

@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join } from 'node:path';
 import YAML from 'yaml';
+import { ConfigError } from '../../errors';
 
 export interface KubeConnection {
   /** API server base URL, e.g. `https://10.0.0.1:443`. */
@@ -87,10 +88,10 @@ export interface KubeconfigContext {
 /** Parses a kubeconfig (one file or a merged list) and refuses exec/auth-provider users (the webhook's entry point). */
 export function fromKubeconfig(files: string | readonly string[], contextName?: string): KubeConnection {
   const ctx = readKubeconfig(files, contextName);
-  if (ctx.exec) throw new Error(`kubeconfig ${ctx.file}: user uses exec/auth-provider, which is not supported; use a token or client certificate`);
+  if (ctx.exec) throw ConfigError.argument(`kubeconfig ${ctx.file}: user uses exec/auth-provider, which is not supported; use a token or client certificate`);
   // The webhook's list/watch connects directly: a proxy it would not use must be refused, not skipped without a word.
   if (ctx.connection.proxyUrl) {
-    throw new Error(`kubeconfig ${ctx.file}: cluster '${ctx.connection.clusterName}' sets proxy-url, which the webhook does not support; remove it and reach the API server directly`);
+    throw ConfigError.argument(`kubeconfig ${ctx.file}: cluster '${ctx.connection.clusterName}' sets proxy-url, which the webhook does not support; remove it and reach the API server directly`);
   }
   return ctx.connection;
 }
@@ -114,30 +115,30 @@ export function readKubeconfig(files: string | readonly string[], contextName?: 
       text = readFileSync(file, 'utf8');
     } catch (e) {
       if (list.length > 1 && (e as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      throw new Error(`kubeconfig ${file}: cannot read: ${(e as Error).message}`);
+      throw ConfigError.argument(`kubeconfig ${file}: cannot read: ${(e as Error).message}`);
     }
     let doc: unknown;
     try {
       doc = YAML.parse(text);
     } catch (e) {
-      throw new Error(`kubeconfig ${file}: cannot read: ${(e as Error).message}`);
+      throw ConfigError.argument(`kubeconfig ${file}: cannot read: ${(e as Error).message}`);
     }
-    if (doc !== null && doc !== undefined && (typeof doc !== 'object' || Array.isArray(doc))) throw new Error(`kubeconfig ${file}: not a kubeconfig (expected a mapping)`);
+    if (doc !== null && doc !== undefined && (typeof doc !== 'object' || Array.isArray(doc))) throw ConfigError.argument(`kubeconfig ${file}: not a kubeconfig (expected a mapping)`);
     loaded.push({ file, doc: (doc ?? {}) as Record<string, unknown> });
   }
-  if (!loaded.length) throw new Error(`kubeconfig ${label}: none of these files exists`);
+  if (!loaded.length) throw ConfigError.argument(`kubeconfig ${label}: none of these files exists`);
   const ctxName = contextName ?? loaded.map((l) => l.doc['current-context']).find((c): c is string => typeof c === 'string' && c !== '');
-  if (!ctxName) throw new Error(`kubeconfig ${label}: no current-context and no context given`);
+  if (!ctxName) throw ConfigError.argument(`kubeconfig ${label}: no current-context and no context given`);
   const named = (section: string, name: string, what: string): { body: Record<string, unknown>; file: string } => {
     for (const { file, doc } of loaded) {
       const entries = Array.isArray(doc[section]) ? (doc[section] as unknown[]) : [];
       const found = entries.find((e): e is Record<string, unknown> => typeof e === 'object' && e !== null && (e as { name?: unknown }).name === name);
       if (!found) continue;
       const body = found[what];
-      if (!body || typeof body !== 'object') throw new Error(`kubeconfig ${file}: ${what} '${name}' has no ${what} section`);
+      if (!body || typeof body !== 'object') throw ConfigError.argument(`kubeconfig ${file}: ${what} '${name}' has no ${what} section`);
       return { body: body as Record<string, unknown>, file };
     }
-    throw new Error(`kubeconfig ${label}: no ${what} named '${name}'`);
+    throw ConfigError.argument(`kubeconfig ${label}: no ${what} named '${name}'`);
   };
   const ctx = named('contexts', ctxName, 'context').body;
   const { body: cluster, file: clusterFile } = named('clusters', String(ctx.cluster), 'cluster');
@@ -147,17 +148,17 @@ export function readKubeconfig(files: string | readonly string[], contextName?: 
   const pem = (data: unknown, path: unknown, from: string) =>
     typeof data === 'string' ? Buffer.from(data, 'base64').toString('utf8') : rel(path, from) ? readFileSync(rel(path, from)!, 'utf8') : undefined;
   if (user['auth-provider']) {
-    throw new Error(`kubeconfig ${userFile}: user '${String(ctx.user)}' uses auth-provider, which is not supported; use exec, a token or client certificate`);
+    throw ConfigError.argument(`kubeconfig ${userFile}: user '${String(ctx.user)}' uses auth-provider, which is not supported; use exec, a token or client certificate`);
   }
   const exec = user.exec as KubeExecConfig | undefined;
   if (exec !== undefined && (typeof exec !== 'object' || typeof exec.command !== 'string')) {
-    throw new Error(`kubeconfig ${userFile}: user '${String(ctx.user)}' has an exec section without a command`);
+    throw ConfigError.argument(`kubeconfig ${userFile}: user '${String(ctx.user)}' has an exec section without a command`);
   }
-  if (typeof cluster.server !== 'string') throw new Error(`kubeconfig ${clusterFile}: cluster '${String(ctx.cluster)}' has no server`);
+  if (typeof cluster.server !== 'string') throw ConfigError.argument(`kubeconfig ${clusterFile}: cluster '${String(ctx.cluster)}' has no server`);
   const optionalString = (key: string): string | undefined => {
     const v = cluster[key];
     if (v === undefined || v === null || v === '') return undefined;
-    if (typeof v !== 'string') throw new Error(`kubeconfig ${clusterFile}: cluster '${String(ctx.cluster)}' ${key} must be a string`);
+    if (typeof v !== 'string') throw ConfigError.argument(`kubeconfig ${clusterFile}: cluster '${String(ctx.cluster)}' ${key} must be a string`);
     return v;
   };
   const tokenFile = rel(user.tokenFile, userFile);

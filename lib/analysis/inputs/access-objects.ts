@@ -4,16 +4,14 @@
  * `/etc/passwd` holds none; the analysis would then answer from the built-in roles alone ("no risky permissions") and
  * a CI gate would pass on input it never read. The commands refuse that with exit 2 instead.
  */
+import { isAwsAuthConfigMap } from '../../../authenticator/mapper/aws-auth';
 import type { AccessSources } from './load-sources';
 
 const ACCESS_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'IAMIdentityMapping']);
 
 /** The number of access objects (RBAC, aws-auth, IAMIdentityMapping, access entries) in the inputs. */
 export function countAccessObjects(sources: AccessSources): number {
-  const objects = sources.objects.filter(({ object: o }) => {
-    const meta = o.metadata as { name?: string; namespace?: string } | undefined;
-    return ACCESS_KINDS.has(String(o.kind)) || (o.kind === 'ConfigMap' && meta?.name === 'aws-auth' && (meta.namespace ?? 'kube-system') === 'kube-system');
-  });
+  const objects = sources.objects.filter(({ object: o }) => ACCESS_KINDS.has(String(o.kind)) || isAwsAuthConfigMap(o));
   return objects.length + sources.accessEntries.length;
 }
 

@@ -1,7 +1,7 @@
 /**
  * Reads the `--from` paths: a `cdk.out` cloud assembly, a manifest file (YAML, multi-document YAML or JSON, `List`s
  * unwrapped), or a folder of either, recursively. CloudFormation templates contribute access entries and the manifests
- * of Kubernetes custom resources; a live snapshot's `cluster.json` (lib/live/snapshot/format.ts) its access entries,
+ * of Kubernetes custom resources; a live snapshot's `cluster.json` (snapshot-format.ts) its access entries,
  * IAM trust policies and the sources it could not read (as warnings); everything else that looks like a Kubernetes
  * object is taken as is.
  */
@@ -11,7 +11,7 @@ import { parseAllDocuments } from 'yaml';
 import { AccessEntryRecord } from '../access-entries';
 import { KubeObject } from '../normalize';
 import { SourcedObject } from '../rbac-from-objects';
-import { assertLiveSnapshot, isLiveSnapshot, LiveSnapshot, snapshotAccessEntries } from '../../live/snapshot/format';
+import { assertLiveSnapshot, isLiveSnapshot, LiveSnapshot, snapshotAccessEntries } from './snapshot-format';
 import { TrustedRole } from '../role-trust';
 import { isCfnTemplate, readTemplate } from './cfn-template';
 

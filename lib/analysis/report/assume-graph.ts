@@ -4,6 +4,7 @@
  * (RBAC bindings naming the user or one of its groups, EKS access policies of its access entry). Bindings that apply
  * to every authenticated user (`system:authenticated`) are left out of the picture: they are everyone's.
  */
+import { accessPolicyNameOf } from '../../../authenticator/mapper/eks-rules';
 import { AccessAnalysis, AnalysedPrincipal } from '../access-analysis';
 import { IamPrincipalResolver } from '../iam-principals';
 import { appliesToUser, describeBinding } from '../rbac-authorizer';
@@ -28,7 +29,7 @@ function grantsOf(analysis: AccessAnalysis, role: AnalysedPrincipal): string[] {
   const bindings = [...analysis.rbac.clusterRoleBindings, ...analysis.rbac.roleBindings]
     .flatMap((b) => b.subjects.filter((s) => appliesToUser(own, s, b.namespace)).map((s) => describeBinding(b, s)));
   const policies = (role.accessEntry?.accessPolicies ?? []).map((p) =>
-    `EKS access policy ${p.policyArn.split('/').pop()} (${p.scope.type === 'namespace' ? `namespaces ${p.scope.namespaces.join(',')}` : 'cluster'})`);
+    `EKS access policy ${accessPolicyNameOf(p.policyArn)} (${p.scope.type === 'namespace' ? `namespaces ${p.scope.namespaces.join(',')}` : 'cluster'})`);
   return [...policies, ...bindings];
 }
 

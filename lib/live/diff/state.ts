@@ -5,13 +5,12 @@
  * rules and subjects in a canonical order. Objects Kubernetes or EKS make themselves (label
  * `kubernetes.io/bootstrapping=rbac-defaults`, names `system:*` and `eks:*`) are no one's code and are left out.
  */
-import { stripPath } from '../../../authenticator/arn';
-import { parseAwsAuth } from '../../../authenticator/mapper/aws-auth';
+import { isAwsAuthConfigMap, parseAwsAuth } from '../../../authenticator/mapper/aws-auth';
 import { AccessEntryType } from '../../../authenticator/mapper/access-entry-type';
-import { assumedRoleUsername, isSystemName, nodeUsername } from '../../../authenticator/mapper/eks-rules';
+import { defaultAccessEntryUsername, isPlatformName, nodeGroups } from '../../../authenticator/mapper/eks-rules';
+import { accountRowKey, roleRowKey, userRowKey } from '../../../authenticator/mapper/table';
 import { AccessEntryRecord } from '../../analysis/access-entries';
 import { AccessSources } from '../../analysis/inputs/load-sources';
-import { parseIamArn } from '../../model/iam-arn';
 import { RBAC_API_GROUP } from '../../model/rbac-rule';
 
 export interface EntryState {
@@ -37,22 +36,15 @@ export interface AccessState {
 
 const RBAC_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
 
-/** What EKS fills in when CreateAccessEntry gets no username (EKS user guide, "Create access entries"). */
-export function defaultEntryUsername(principalArn: string, type: string): string {
-  if (type !== AccessEntryType.STANDARD) return nodeUsername(type);
-  const arn = parseIamArn(principalArn);
-  if (arn?.resourceType === 'role') return assumedRoleUsername(arn.partition, arn.accountId, arn.name);
-  return principalArn;
-}
-
 function entryState(e: AccessEntryRecord): EntryState {
+  const generated = defaultAccessEntryUsername(e.principalArn, e.type as AccessEntryType);
   return {
     type: e.type,
-    username: e.username ?? defaultEntryUsername(e.principalArn, e.type),
-    // A node-type entry's groups are EKS's own (DescribeAccessEntry reports `system:nodes` for an EC2_LINUX entry:
-    // example 2 of https://docs.aws.amazon.com/cli/latest/reference/eks/create-access-entry.html), never the code's
-    // (EKS refuses kubernetesGroups on them), so they are not compared.
-    groups: e.type === AccessEntryType.STANDARD ? [...e.kubernetesGroups].sort() : [],
+    // EKS's default when the entry has none; a type whose username EKS does not document (HYPERPOD_LINUX) is not compared.
+    username: generated === undefined ? '' : e.username ?? generated,
+    // A node-type entry's groups are EKS's own, never the code's (EKS refuses kubernetesGroups on them): both sides
+    // get the rulebook's groups of the type (eks-rules.ts `nodeGroups`), whatever DescribeAccessEntry reports.
+    groups: e.type === AccessEntryType.STANDARD ? [...e.kubernetesGroups].sort() : nodeGroups(e.type as AccessEntryType).sort(),
     policies: e.accessPolicies
       .map((p) => `${p.policyArn}@${p.scope.type}${p.scope.type === 'namespace' ? `:${[...p.scope.namespaces].sort().join(',')}` : ''}`)
       .sort(),
@@ -62,7 +54,7 @@ function entryState(e: AccessEntryRecord): EntryState {
 /** Made by Kubernetes or EKS, not by anyone's code. */
 export function isPlatformObject(o: { metadata?: { name?: string; labels?: Record<string, string> } }): boolean {
   const name = o.metadata?.name ?? '';
-  return o.metadata?.labels?.['kubernetes.io/bootstrapping'] === 'rbac-defaults' || isSystemName(name) || name.startsWith('eks:');
+  return o.metadata?.labels?.['kubernetes.io/bootstrapping'] === 'rbac-defaults' || isPlatformName(name);
 }
 
 const sorted = (v: unknown) => (Array.isArray(v) ? [...(v as string[])].sort() : []);
@@ -109,13 +101,16 @@ export function accessState(sources: AccessSources): AccessState {
   const rbac = new Map<string, string>();
   let awsAuthRows: Map<string, RowState> | undefined;
   for (const { object: o } of sources.objects) {
-    const meta = o.metadata as { name?: string; namespace?: string } | undefined;
-    if (o.kind === 'ConfigMap' && meta?.name === 'aws-auth' && (meta.namespace ?? 'kube-system') === 'kube-system') {
+    if (isAwsAuthConfigMap(o)) {
       awsAuthRows = new Map();
       const parsed = parseAwsAuth(o.data as Record<string, string> | undefined);
-      for (const r of parsed.roles) if (r.roleArn) awsAuthRows.set(`role ${stripPath(r.roleArn)}`, { username: r.username, groups: [...r.groups].sort() });
-      for (const u of parsed.users) awsAuthRows.set(`user ${u.userArn}`, { username: u.username, groups: [...u.groups].sort() });
-      for (const a of parsed.accounts) awsAuthRows.set(`account ${a}`, { username: '', groups: [] });
+      // The authenticator's row keys (table.ts): SSO selector rows too, case-insensitive and path-less ARNs; shown
+      // as `role arn:…`.
+      const rows = awsAuthRows;
+      const set = (key: string, row: RowState) => rows.set(key.replace(':', ' '), row);
+      for (const r of parsed.roles) set(roleRowKey(r), { username: r.username, groups: [...r.groups].sort() });
+      for (const u of parsed.users) set(userRowKey(u), { username: u.username, groups: [...u.groups].sort() });
+      for (const a of parsed.accounts) set(accountRowKey(a), { username: '', groups: [] });
     } else if (typeof o.kind === 'string' && RBAC_KINDS.has(o.kind) && String(o.apiVersion).startsWith(`${RBAC_API_GROUP}/`) && !isPlatformObject(o as never)) {
       rbac.set(rbacKey(o as never), canonicalRbac(o as Record<string, unknown>));
     }

@@ -7,13 +7,13 @@
  * identity. What access entries cannot hold is a NOTE: SSO selector rows, `mapAccounts`, rows the authenticator cannot
  * read, a second row for the same ARN.
  */
-import { parseMappingDocument } from '../../../authenticator/mapper/aws-auth';
+import { isAwsAuthConfigMap, parseMappingDocument } from '../../../authenticator/mapper/aws-auth';
+import { nodeTypeOfRow } from '../../../authenticator/mapper/eks-rules';
 import { AccessSources } from '../../analysis/inputs/load-sources';
 import { AccessEntryType, AuthenticationMode } from '../../model';
 import { LiveSnapshot, SNAPSHOT_API_VERSION, SNAPSHOT_KIND, SnapshotAccessEntry, snapshotAccessEntries } from '../snapshot/format';
 import { enumValues } from './code-literal';
 import { GeneratedImport, generateImport, ImportOptions } from './generate';
-import { nodeRowType } from './kubernetes';
 
 export interface AwsAuthImportOptions extends ImportOptions {
   /** Authentication mode of the generated model; API or API_AND_CONFIG_MAP (access entries). @default API_AND_CONFIG_MAP */
@@ -29,7 +29,7 @@ const ENTRY_MODES: string[] = [AuthenticationMode.API_AND_CONFIG_MAP, Authentica
 function awsAuthDocument(doc: unknown): unknown {
   const d = doc as { kind?: unknown; items?: unknown } | null;
   if (d && typeof d === 'object' && d.kind === 'List' && Array.isArray(d.items)) {
-    return d.items.find((o: { kind?: unknown; metadata?: { name?: unknown } } | null) => o?.kind === 'ConfigMap' && o.metadata?.name === 'aws-auth');
+    return d.items.find(isAwsAuthConfigMap);
   }
   return doc;
 }
@@ -61,7 +61,7 @@ export function generateAwsAuthImport(doc: unknown, file: string, options: AwsAu
       return;
     }
     seen.add(principalArn);
-    const node = what === 'role row' ? nodeRowType(row) : undefined;
+    const node = what === 'role row' ? nodeTypeOfRow(row) : undefined;
     entries.push(node
       ? { principalArn, type: node, kubernetesGroups: [], accessPolicies: [] }
       : { principalArn, type: AccessEntryType.STANDARD, username: row.username || undefined, kubernetesGroups: row.groups, accessPolicies: [] });

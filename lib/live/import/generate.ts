@@ -9,6 +9,7 @@
  * value goes through code-literal.ts (literals only, comments sanitized, enums checked before written), and ids come
  * from one `IdAllocator` for the whole module.
  */
+import { isAwsAuthConfigMap } from '../../../authenticator/mapper/aws-auth';
 import { AccessSources } from '../../analysis/inputs/load-sources';
 import { DEFAULT_CLUSTER_ROLES } from '../../k8s/cluster-defaults';
 import { AccessModel, AuthenticationMode, validateModel } from '../../model';
@@ -80,7 +81,7 @@ export function generateImport(sources: AccessSources, options: ImportOptions = 
     if (problem) headNotes.push(`live: a ${JSON.stringify(o.kind)} object from ${s.origin}: ${problem}; done instead: not imported.`);
     else objects.push(o);
   }
-  const awsAuth = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'aws-auth');
+  const awsAuth = objects.find(isAwsAuthConfigMap);
   const firstArn = sources.accessEntries.map((e) => parseIamArn(e.principalArn)).find((a) => a);
   const accountId = options.accountId ?? firstArn?.accountId;
   if (!accountId) throw new Error('no IAM ARN in the snapshot to take the account from; pass --account');

@@ -10,7 +10,7 @@
 import { App } from 'cdk8s';
 import { parseAwsAuth } from '../../../authenticator/mapper/aws-auth';
 import { AwsAuthConfigMap, AwsAuthConfigMapProps, DEFAULT_CLUSTER_ROLES, DEFAULT_ROLES, NodeOs, NodeRoleMapping, RbacChart, RbacRule, RbacSubject, RoleKind } from '../../k8s';
-import { nodeIdentity } from '../../../authenticator/mapper/eks-rules';
+import { nodeTypeOfRow } from '../../../authenticator/mapper/eks-rules';
 import { rbacRuleOf } from '../../model/rbac-rule';
 import { AccessEntryType } from '../../model';
 import { LiveObject } from '../kube/client';
@@ -108,18 +108,12 @@ export function importRbac(objects: readonly LiveObject[], ids: IdAllocator = ne
   return { externalClusterRoles: [...externalClusterRoles].sort(), externalRoles: [...externalRoles].sort(), calls };
 }
 
-/** The node rows `AwsAuthConfigMap({ nodeRoles })` writes, by their identity (eks-rules.ts), and the prop that writes each. */
-const NODE_ROWS = new Map<string, { code: string; props: Partial<NodeRoleMapping> }>([
-  [JSON.stringify(nodeIdentity(AccessEntryType.EC2_LINUX)), { code: '', props: {} }],
-  [JSON.stringify(nodeIdentity(AccessEntryType.EC2_WINDOWS)), { code: ', os: NodeOs.WINDOWS', props: { os: NodeOs.WINDOWS } }],
-  [JSON.stringify(nodeIdentity(AccessEntryType.FARGATE_LINUX)), { code: ', fargate: true', props: { fargate: true } }],
+/** The node types `AwsAuthConfigMap({ nodeRoles })` writes, and the prop that writes each (rows read by eks-rules.ts `nodeTypeOfRow`). */
+const NODE_ROWS = new Map<AccessEntryType, { code: string; props: Partial<NodeRoleMapping> }>([
+  [AccessEntryType.EC2_LINUX, { code: '', props: {} }],
+  [AccessEntryType.EC2_WINDOWS, { code: ', os: NodeOs.WINDOWS', props: { os: NodeOs.WINDOWS } }],
+  [AccessEntryType.FARGATE_LINUX, { code: ', fargate: true', props: { fargate: true } }],
 ]);
-
-/** The access-entry type of a node row of aws-auth (by its username and groups, eks-rules.ts), else undefined. */
-export function nodeRowType(row: { username: string; groups: readonly string[] }): AccessEntryType | undefined {
-  const key = JSON.stringify({ username: row.username, groups: row.groups });
-  return [AccessEntryType.EC2_LINUX, AccessEntryType.EC2_WINDOWS, AccessEntryType.FARGATE_LINUX].find((t) => JSON.stringify(nodeIdentity(t)) === key);
-}
 
 type AwsAuthList = 'nodeRoles' | 'roles' | 'users' | 'accounts';
 
@@ -152,7 +146,8 @@ export function importAwsAuth(configMap: LiveObject | undefined): ImportedCall |
     }
     const { arn, note } = rowRoleArn(r.roleArn);
     if (note) notes.push(note);
-    const node = NODE_ROWS.get(JSON.stringify({ username: r.username, groups: r.groups }));
+    const type = nodeTypeOfRow(r);
+    const node = type === undefined ? undefined : NODE_ROWS.get(type);
     if (node) take('nodeRoles', { roleArn: arn, ...node.props }, `{ roleArn: ${lit(arn)}${node.code} }`, `node role row ${arn}`);
     else take('roles', { roleArn: arn, username: r.username, groups: r.groups }, `{ roleArn: ${lit(arn)}, username: ${lit(r.username)}, groups: ${lit(r.groups)} }`, `role row ${arn}`);
   }

@@ -8,8 +8,7 @@ import { stripPath } from '../../../authenticator/arn';
 import { AccessEntryRecord } from '../../analysis/access-entries';
 import { AccessEntryType, AccessModel, AccessPolicy, AccessPolicyGrant, AuthenticationMode, validateModel } from '../../model';
 import { parseIamArn } from '../../model/iam-arn';
-import { defaultEntryUsername } from '../diff/state';
-import { isSystemName, SYSTEM_MASTERS } from '../../../authenticator/mapper/eks-rules';
+import { defaultAccessEntryUsername, isSystemName, SYSTEM_MASTERS } from '../../../authenticator/mapper/eks-rules';
 import { enumMember, enumValues, IdAllocator, literal } from './code-literal';
 
 export interface ImportedCall {
@@ -71,7 +70,7 @@ export class PrincipalImporter {
       const policies = grants.length ? `, accessPolicies: [${grants.map((g) => g.code).join(', ')}]` : '';
       code = `model.addNodeRole(${literal(id)}, ${literal(e.principalArn)}, { entryType: ${entryType}${policies} });`;
     } else {
-      const username = e.username !== undefined && e.username !== defaultEntryUsername(e.principalArn, e.type) ? e.username : undefined;
+      const username = e.username !== undefined && e.username !== defaultAccessEntryUsername(e.principalArn, e.type as AccessEntryType) ? e.username : undefined;
       let groups = [...e.kubernetesGroups];
       const system = groups.filter(isSystemName);
       if (system.length) {

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { stringify } from 'yaml';
+import { isIamRoleArn } from '../../../authenticator/arn';
 import { parseAwsAuth } from '../../../authenticator/mapper/aws-auth';
 import { KubeClient, KubeClientLimits, LiveObject } from '../kube/client';
 import { KUBERNETES_DIR, LiveSnapshot, SNAPSHOT_API_VERSION, SNAPSHOT_FILE, SNAPSHOT_KIND } from './format';
@@ -73,7 +74,7 @@ function roleArns(snapshotEntries: readonly { principalArn: string }[], kube: Ku
     const arn = (m.spec as { arn?: unknown } | undefined)?.arn;
     if (typeof arn === 'string') arns.push(arn);
   }
-  return arns.filter((a) => /:role\//.test(a));
+  return arns.filter(isIamRoleArn);
 }
 
 export async function takeSnapshot(options: SnapshotOptions): Promise<TakenSnapshot> {

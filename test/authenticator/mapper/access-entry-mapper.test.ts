@@ -76,6 +76,6 @@ describe('AccessEntryMapper', () => {
       'accessEntries[7].type',
       'accessEntries[9].principalArn',
     ]);
-    expect(error!.message).toContain("accessEntries[6].kubernetesGroups[0]: 'system:masters' must not start with 'system:'");
+    expect(error!.message).toContain("accessEntries[6].kubernetesGroups[0]: kubernetes group 'system:masters' cannot be used on an access entry: EKS rejects groups starting with 'system:'");
   });
 });

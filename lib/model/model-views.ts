@@ -3,13 +3,12 @@
  * ConfigMap chart renders (lib/k8s), and the effective Kubernetes identity of a principal (lib/analysis). Each
  * authentication mode gets only what it uses (https://docs.aws.amazon.com/eks/latest/userguide/grant-k8s-access.html).
  */
-import { assumedRoleUsername, nodeUsername, SYSTEM_MASTERS } from '../../authenticator/mapper/eks-rules';
+import { assumedRoleUsername, defaultAccessEntryUsername, SYSTEM_MASTERS } from '../../authenticator/mapper/eks-rules';
 import { AccessPolicy } from './access-policies';
 import { AccessEntryType, AccessScopeType, AuthenticationMode, PrincipalKind, SystemMastersHandling } from './enums';
-import type { AccessModel } from './access-model';
+import type { AccessModelState } from './model-state';
+import { hasUnresolvedToken } from './tokens';
 import type { AccessPolicyGrantJson, PrincipalJson } from './types';
-
-export { SYSTEM_MASTERS } from '../../authenticator/mapper/eks-rules';
 
 /** One `AWS::EKS::AccessEntry`. */
 export interface AccessEntryJson {
@@ -23,7 +22,7 @@ export interface AccessEntryJson {
 }
 
 /** Ids of principals named in a created role's trust policy. */
-export function trustedPrincipalIds(model: AccessModel): Set<string> {
+export function trustedPrincipalIds(model: AccessModelState): Set<string> {
   return new Set(model.principals.flatMap((p) => p.role?.trust.principalIds ?? []));
 }
 
@@ -33,27 +32,28 @@ export function grantsNothing(p: PrincipalJson): boolean {
 }
 
 /** The principals that reach the cluster directly (those only trusted to assume a role are left out). */
-export function clusterPrincipals(model: AccessModel): PrincipalJson[] {
+export function clusterPrincipals(model: AccessModelState): PrincipalJson[] {
   const trusted = trustedPrincipalIds(model);
   return model.principals.filter((p) => !(grantsNothing(p) && trusted.has(p.id)));
 }
 
 /**
- * The Kubernetes username: the declared one, else what EKS generates
- * (https://docs.aws.amazon.com/eks/latest/userguide/creating-access-entries.html) — the user ARN, the assumed-role form
- * without path for roles, `system:node:…` for node types. The aws-auth rows use the same default so a principal is the
- * same Kubernetes user in every mode.
+ * The Kubernetes username: the declared one, else what EKS generates (`defaultAccessEntryUsername`, the rulebook's one
+ * default) — the user ARN, the assumed-role form without path for roles, `system:node:…` for node types; undefined for
+ * HYPERPOD_LINUX, whose generated username EKS does not document. The aws-auth rows use the same default so a
+ * principal is the same Kubernetes user in every mode.
  */
-export function effectiveUsername(p: PrincipalJson, partition: string): string {
+export function effectiveUsername(p: PrincipalJson, partition: string): string | undefined {
   if (p.username !== undefined) return p.username;
-  if (p.entryType !== AccessEntryType.STANDARD) return nodeUsername(p.entryType);
-  // A role given as a token ARN string has no known name (validation refuses it where aws-auth rows need one).
-  if (p.kind === PrincipalKind.ROLE && p.name !== '') return assumedRoleUsername(partition, p.accountId, p.name);
-  return p.arn;
+  // A role of this app has a token ARN but a known name and account: the same default, built from those.
+  if (p.entryType === AccessEntryType.STANDARD && p.kind === PrincipalKind.ROLE && hasUnresolvedToken(p.arn) && p.name !== '') {
+    return assumedRoleUsername(partition, p.accountId, p.name);
+  }
+  return defaultAccessEntryUsername(p.arn, p.entryType);
 }
 
 /** `system:masters` becomes AmazonEKSClusterAdminPolicy at cluster scope (validation refuses it otherwise). */
-function translateSystemMasters(p: PrincipalJson, model: AccessModel): Pick<AccessEntryJson, 'kubernetesGroups' | 'accessPolicies'> {
+function translateSystemMasters(p: PrincipalJson, model: AccessModelState): Pick<AccessEntryJson, 'kubernetesGroups' | 'accessPolicies'> {
   if (!p.kubernetesGroups.includes(SYSTEM_MASTERS) || model.systemMasters !== SystemMastersHandling.TRANSLATE_TO_CLUSTER_ADMIN) {
     return { kubernetesGroups: p.kubernetesGroups, accessPolicies: p.accessPolicies };
   }
@@ -69,7 +69,7 @@ function translateSystemMasters(p: PrincipalJson, model: AccessModel): Pick<Acce
 }
 
 /** The access entries of the model; none in CONFIG_MAP mode, and never for whole accounts. */
-export function accessEntries(model: AccessModel): AccessEntryJson[] {
+export function accessEntries(model: AccessModelState): AccessEntryJson[] {
   if (model.authenticationMode === AuthenticationMode.CONFIG_MAP) return [];
   return clusterPrincipals(model)
     .filter((p) => p.kind !== PrincipalKind.ACCOUNT)
