@@ -4,8 +4,8 @@
  * app or one imported by name, in any stack. The Kubernetes side (RBAC for groups, aws-auth rows) is exposed for the
  * cdk8s charts through `model`, `accessEntries` and `awsAuthRows`.
  */
-import { Annotations, CfnResource, NestedStack, Stack, Token } from 'aws-cdk-lib';
-import type * as eks from 'aws-cdk-lib/aws-eks';
+import { Annotations, Aspects, CfnResource, IAspect, NestedStack, Stack, Token } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
@@ -90,6 +90,7 @@ export class ClusterAccess extends Construct {
       this.principalConstructs.set(p.id, construct);
     }
     this.orderTrust();
+    this.orderAwsAuthAfterEntries(props.cluster);
 
     const saNeedsOidc = this.model.serviceAccounts.some((sa) => sa.mechanism === ServiceAccountMechanism.IRSA);
     const oidc = saNeedsOidc ? props.cluster._oidc() : undefined;
@@ -207,6 +208,34 @@ export class ClusterAccess extends Construct {
     }
   }
 
+  /**
+   * On an aws-cdk-lib `eks.Cluster`, aws-auth is one `KubernetesManifest` (the cluster's `AwsAuth`) that aws-cdk-lib
+   * orders only after its `ClusterKubectlReadyBarrier`. A mode switch (CONFIG_MAP → API_AND_CONFIG_MAP) moves the
+   * model's rows from aws-auth to access entries in one deploy; unordered, CloudFormation may update aws-auth first and
+   * leave a window in which those principals have neither. So the manifest waits for every access entry made here.
+   * Found lazily (an aspect): the cluster creates `AwsAuth` on first use, possibly after this construct. Across
+   * top-level stacks the dependency would be a cycle (this stack already depends on the cluster's): warn instead.
+   */
+  private orderAwsAuthAfterEntries(target: ClusterTarget): void {
+    const cluster = target._cluster();
+    const entries = [...this.principalConstructs.values()].flatMap((c) => (c.accessEntry ? [c.accessEntry] : []));
+    if (!(cluster instanceof eks.Cluster) || entries.length === 0) return;
+    const order: IAspect = { visit: (node: IConstruct) => this.waitForEntries(node, cluster, entries) };
+    Aspects.of(cluster).add(order);
+  }
+
+  private waitForEntries(node: IConstruct, cluster: eks.Cluster, entries: eks.CfnAccessEntry[]): void {
+    if (!(node instanceof eks.AwsAuth)) return;
+    if (topLevelStack(node) === topLevelStack(this)) {
+      for (const e of entries) node.node.addDependency(e);
+      return;
+    }
+    Annotations.of(this).addWarningV2('cdk-eks-access:aws-auth-removal-order', `${this.node.path}: the aws-auth manifest of `
+      + `${cluster.node.path} (stack ${topLevelStack(node).stackName}) cannot wait for the access entries made here (stack `
+      + `${topLevelStack(this).stackName}): when a mode switch moves rows from aws-auth to access entries, aws-auth is updated `
+      + `first and those principals have neither until this stack deploys. Put this ClusterAccess in the cluster's stack for the switch.`);
+  }
+
   /** Where the resources of a principal or service account (by key) go: this construct, or its hashed shard. */
   private placement(options: ShardingOptions, entries: Map<string, AccessEntryJson>): (key: string) => Construct {
     const mode = options.mode ?? ShardingMode.AUTO;
@@ -262,4 +291,11 @@ export class ClusterAccess extends Construct {
     }
     return errors;
   }
+}
+
+/** The stack a construct deploys with: its stack, or the top-level parent of its nested stack. */
+function topLevelStack(c: IConstruct): Stack {
+  let stack = Stack.of(c);
+  while (stack.nestedStackParent) stack = stack.nestedStackParent;
+  return stack;
 }
