@@ -8,6 +8,7 @@
 import { MigrationPlan, planMigration } from '../../lib/k8s/migration-plan';
 import { strictCommand } from './command-frame';
 import { InputError, readDocument } from './read-input';
+import { terminalSafe } from './terminal-text';
 
 import { CommandHelp, HELP_FLAG } from './help';
 
@@ -26,7 +27,8 @@ export const HELP: CommandHelp = {
 };
 
 function text(plan: MigrationPlan): string {
-  const lines: string[] = [];
+  // Each line carries names read from the ConfigMap (hostile input): control characters, newlines included, are escaped.
+  const lines = { items: [] as string[], push(line: string) { this.items.push(terminalSafe(line)); } };
   lines.push(`Access entries to create (${plan.entries.length}):`);
   for (const e of plan.entries) {
     const extra = [
@@ -52,7 +54,7 @@ function text(plan: MigrationPlan): string {
   lines.push(plan.canSwitchToApi
     ? 'After creating these entries, authentication mode API is safe.'
     : 'Do not switch to authentication mode API yet: blockers or invalid rows remain.');
-  return `${lines.join('\n')}\n`;
+  return `${lines.items.join('\n')}\n`;
 }
 
 export const run = strictCommand(HELP, OPTIONS, { allowPositionals: false, usageAfterErrors: true }, async ({ values }, json) => {
