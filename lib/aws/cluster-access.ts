@@ -29,6 +29,7 @@ const IRSA_OIDC_RULE = 'eks-access:irsa-oidc-issuer';
 const PRINCIPAL_LOOKUP_RULE = 'eks-access:principal-lookup';
 const AUTHENTICATION_MODE_RULE = 'eks-access:authentication-mode';
 const MODEL_ACCOUNT_RULE = 'eks-access:model-account';
+const MODEL_CLUSTER_RULE = 'eks-access:model-cluster';
 const SHARD_COUNT_RULE = 'eks-access:shard-count';
 
 /** Properties of `ClusterAccess`. */
@@ -42,6 +43,15 @@ export interface ClusterAccessProps {
    * @default - `ShardingMode.AUTO` with 64 shards
    */
   readonly sharding?: ShardingOptions;
+  /**
+   * Add the `eks-pod-identity-agent` add-on when the model has Pod Identity service accounts: the agent (a DaemonSet
+   * on the nodes) is what hands pods the association's credentials, so without it the associations give nothing. On
+   * an `eks.Cluster` this is aws-cdk-lib's own add-on (`cluster.eksPodIdentityAgent`, the one its `addServiceAccount`
+   * adds); on a cluster known by name an `AWS::EKS::Addon` made here, once per cluster and app. Set false when the
+   * add-on is managed elsewhere (console, eksctl, another stack): creating it again fails the deployment.
+   * @default true
+   */
+  readonly podIdentityAgentAddon?: boolean;
 }
 
 /** Grants the principals of an access model access to an EKS cluster. */
@@ -102,6 +112,8 @@ export class ClusterAccess extends Construct {
         serviceAccount: sa, clusterName: props.cluster.clusterName, oidc,
       }));
     }
+    this.addPodIdentityAgent(props);
+    this.warnAboutRoleNames();
     this.node.addValidation({ validate: () => this.checkResourceBudget() });
   }
 
@@ -157,6 +169,11 @@ export class ClusterAccess extends Construct {
     if (clusterMode !== undefined && clusterMode !== this.model.authenticationMode) {
       throw new RuleError(AUTHENTICATION_MODE_RULE, this.node.path, `the model is for authentication mode ${this.model.authenticationMode} but the cluster uses ${clusterMode}; build the model with authenticationMode: AuthenticationMode.${clusterMode}`);
     }
+    const modelCluster = this.model.clusterName;
+    const clusterName = props.cluster.clusterName;
+    if (modelCluster !== undefined && !Token.isUnresolved(clusterName) && !hasUnresolvedToken(modelCluster) && modelCluster !== clusterName) {
+      throw new RuleError(MODEL_CLUSTER_RULE, this.node.path, `the model is for cluster '${modelCluster}' but ClusterAccess targets '${clusterName}'; build the model with clusterName: '${clusterName}' (its default service-account role names include it)`);
+    }
     const account = Stack.of(this).account;
     if (!Token.isUnresolved(account) && !hasUnresolvedToken(this.model.accountId) && account !== this.model.accountId) {
       throw new RuleError(MODEL_ACCOUNT_RULE, this.node.path, `the model is for account ${this.model.accountId} but the stack deploys to ${account}; created principals' ARNs would be wrong`);
@@ -181,6 +198,36 @@ export class ClusterAccess extends Construct {
     }
     for (const [message, subjects] of byPolicy) {
       Annotations.of(this).addWarningV2('cdk-eks-access:uncatalogued-access-policy', `${message} (used by ${subjects.join(', ')})`);
+    }
+  }
+
+  /**
+   * The `eks-pod-identity-agent` add-on for the model's Pod Identity associations (see `podIdentityAgentAddon`); each
+   * association waits for it, as pods of the service account get credentials only once the agent runs. aws-cdk-lib's
+   * `ServiceAccount` does the same for `IdentityType.POD_IDENTITY` (aws-cdk-lib aws-eks/lib/service-account.ts reads
+   * `cluster.eksPodIdentityAgent`).
+   */
+  private addPodIdentityAgent(props: ClusterAccessProps): void {
+    const associations = [...this.serviceAccountConstructs.values()].flatMap((c) => (c.podIdentityAssociation ? [c.podIdentityAssociation] : []));
+    if (associations.length === 0 || props.podIdentityAgentAddon === false) return;
+    const cluster = props.cluster._cluster();
+    const agent = (cluster instanceof eks.Cluster ? cluster.eksPodIdentityAgent : undefined) ?? podIdentityAgentAddon(this, props.cluster.clusterName);
+    for (const a of associations) a.node.addDependency(agent);
+  }
+
+  /**
+   * IAM role names are account-wide: a default service-account role name without the cluster (`dev-s3-reader`) is the
+   * same for every cluster of the account that declares that service account, and the second deployment fails (or,
+   * worse, an older stack's role is reused by name). Said once per such role.
+   */
+  private warnAboutRoleNames(): void {
+    if (this.model.clusterName !== undefined) return;
+    for (const sa of this.model.serviceAccounts) {
+      if (sa.roleName !== this.model.defaultServiceAccountRoleName(sa.namespace, sa.name)) continue;
+      Annotations.of(this).addWarningV2('cdk-eks-access:service-account-role-name', `${this.node.path}/ServiceAccount-${sa.id}: `
+        + `the IAM role name '${sa.roleName}' is a default without the cluster, so another cluster of account ${this.model.accountId} `
+        + `declaring service account ${sa.namespace}/${sa.name} would need the same name; build the model with clusterName `
+        + `(default names then include it) or give roleName`);
     }
   }
 
@@ -298,4 +345,20 @@ function topLevelStack(c: IConstruct): Stack {
   let stack = Stack.of(c);
   while (stack.nestedStackParent) stack = stack.nestedStackParent;
   return stack;
+}
+
+/** The add-on made for each cluster known by name, per app: a second `AWS::EKS::Addon` of one name would fail. */
+const agentAddons = new WeakMap<IConstruct, Map<string, eks.CfnAddon>>();
+
+/** The `eks-pod-identity-agent` add-on of a cluster known by name, made under the first ClusterAccess that needs it. */
+function podIdentityAgentAddon(scope: Construct, clusterName: string): eks.CfnAddon {
+  const stack = Stack.of(scope);
+  const key = `${stack.account}/${stack.region}/${clusterName}`;
+  const byCluster = agentAddons.get(scope.node.root) ?? new Map<string, eks.CfnAddon>();
+  agentAddons.set(scope.node.root, byCluster);
+  const existing = byCluster.get(key);
+  if (existing) return existing;
+  const addon = new eks.CfnAddon(scope, 'EksPodIdentityAgent', { addonName: 'eks-pod-identity-agent', clusterName });
+  byCluster.set(key, addon);
+  return addon;
 }
