@@ -10,9 +10,10 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import {
-  AccessEntryJson, AccessModel, AwsAuthRows, PrincipalJson, PrincipalOrigin, ServiceAccountMechanism, ValidationNoteKind,
-  accessEntries, awsAuthRows, clusterPrincipals, hasUnresolvedToken, validationNotes,
+  AccessEntryJson, AccessModel, AuthenticationMode, AwsAuthRows, PrincipalJson, PrincipalOrigin, ServiceAccountMechanism,
+  SystemMastersHandling, ValidationNoteKind, accessEntries, awsAuthRows, clusterPrincipals, hasUnresolvedToken, validationNotes,
 } from '../model';
+import { SYSTEM_MASTERS } from '../../authenticator/mapper/eks-rules';
 import { assertValidModel } from '../model/assert-valid-model';
 import { RuleError } from '../model/rule-error';
 import { claimAccessEntries, warnAboutModel } from './cluster-access-checks';
@@ -77,6 +78,7 @@ export class ClusterAccess extends Construct {
     this.awsAuthRows = awsAuthRows(this.model);
     claimAccessEntries(this, props.cluster.clusterName, this.accessEntries);
     warnAboutModel(this, this.model);
+    this.warnAboutSystemMasters();
 
     const entries = new Map(this.accessEntries.map((e) => [e.principalId, e]));
     const scopeOf = this.placement(props.sharding ?? {}, entries);
@@ -188,7 +190,7 @@ export class ClusterAccess extends Construct {
     const notes = validationNotes(this.model);
     const deferred = notes.filter((n) => n.kind === ValidationNoteKind.UNRESOLVED_TOKEN);
     if (deferred.length > 0) {
-      Annotations.of(this).addWarningV2('cdk-eks-access:unresolved-tokens', `not validated at synth time because the values `
+      Annotations.of(this).addWarningV2('cdk-eks-access:unresolved-tokens', `${this.node.path}: not validated at synth time because the values `
         + `are CDK tokens (known at deploy time only); CloudFormation, IAM or EKS will check them at deployment:\n`
         + deferred.map((n) => `  ${this.node.path}/${n.subject}: ${n.message}`).join('\n'));
     }
@@ -197,7 +199,7 @@ export class ClusterAccess extends Construct {
       byPolicy.set(n.message, [...(byPolicy.get(n.message) ?? []), n.subject]);
     }
     for (const [message, subjects] of byPolicy) {
-      Annotations.of(this).addWarningV2('cdk-eks-access:uncatalogued-access-policy', `${message} (used by ${subjects.join(', ')})`);
+      Annotations.of(this).addWarningV2('cdk-eks-access:uncatalogued-access-policy', `${this.node.path}: ${message} (used by ${subjects.join(', ')})`);
     }
   }
 
@@ -228,6 +230,26 @@ export class ClusterAccess extends Construct {
         + `the IAM role name '${sa.roleName}' is a default without the cluster, so another cluster of account ${this.model.accountId} `
         + `declaring service account ${sa.namespace}/${sa.name} would need the same name; build the model with clusterName `
         + `(default names then include it) or give roleName`);
+    }
+  }
+
+  /**
+   * `system:masters` in `kubernetesGroups` makes a principal cluster admin without the word "admin" in sight: on an
+   * access entry it becomes AmazonEKSClusterAdminPolicy (EKS refuses `system:` groups), in aws-auth it is the group
+   * that bypasses RBAC entirely (Kubernetes RBAC docs, "Default roles and role bindings": no binding can revoke it).
+   * Documented, but silent until now: warn, naming the principal and the explicit way to say it.
+   */
+  private warnAboutSystemMasters(): void {
+    if (this.model.systemMasters === SystemMastersHandling.REFUSE) return; // validation refuses the group then
+    const inAwsAuth = this.model.authenticationMode === AuthenticationMode.CONFIG_MAP;
+    const becomes = inAwsAuth
+      ? 'the group system:masters in aws-auth, which bypasses RBAC and which no binding can take back'
+      : 'AmazonEKSClusterAdminPolicy at cluster scope on its access entry';
+    for (const p of clusterPrincipals(this.model).filter((x) => x.kubernetesGroups.includes(SYSTEM_MASTERS))) {
+      Annotations.of(this).addWarningV2('cdk-eks-access:system-masters', `${this.node.path}/${p.id}: kubernetes group `
+        + `system:masters makes this principal cluster admin (${becomes}); if that is meant, say so with accessPolicies: `
+        + `[AccessPolicy.AMAZON_EKS_CLUSTER_ADMIN_POLICY.atClusterScope()], else bind a group of your own with addGroupGrant `
+        + `(systemMasters: SystemMastersHandling.REFUSE refuses the group)`);
     }
   }
 
@@ -316,11 +338,11 @@ export class ClusterAccess extends Construct {
    */
   private warnAboutAutoSwitch(sharded: boolean, estimate: number, inlineLimit: number): void {
     if (sharded) {
-      Annotations.of(this).addWarningV2('cdk-eks-access:auto-sharded', `sharding mode AUTO placed principals in nested stacks `
+      Annotations.of(this).addWarningV2('cdk-eks-access:auto-sharded', `${this.node.path}: sharding mode AUTO placed principals in nested stacks `
         + `(about ${estimate} resources > ${inlineLimit}). If this construct was deployed before with its principals inline, `
         + `this deployment moves them and fails on their fixed names; pin sharding.mode to ALWAYS to keep this layout.`);
     } else if (estimate > inlineLimit * 0.8) {
-      Annotations.of(this).addWarningV2('cdk-eks-access:auto-sharding-near', `sharding mode AUTO is near its switch `
+      Annotations.of(this).addWarningV2('cdk-eks-access:auto-sharding-near', `${this.node.path}: sharding mode AUTO is near its switch `
         + `(about ${estimate} of ${inlineLimit} resources); past it every principal moves to a nested stack once. `
         + `Pin sharding.mode to ALWAYS now (free before the first deployment) or NEVER to keep principals inline.`);
     }
