@@ -15,7 +15,9 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as ts from 'typescript';
 import YAML from 'yaml';
+import * as library from '../../lib';
 import { parseAwsAuth } from '../../authenticator/mapper/aws-auth';
 import { run as runMerge } from '../../bin/commands/merge-aws-auth';
 import { ClusterAccess, ClusterTarget, ShardingMode } from '../../lib/aws';
@@ -139,5 +141,60 @@ describe('the mode switch on an imported cluster (merge-aws-auth)', () => {
     expect(parseAwsAuth(YAML.parse(step3).data).roles.map((r) => r.roleArn)).toEqual([NODE_ROLE]);
     const ownership = readFileSync(join(dir, AuthenticationMode.API, AWS_AUTH_MANIFEST_FILE), 'utf8');
     expect(ownership).toContain('cdk-eks-access.io/owned-aws-auth-rows');
+  });
+});
+
+describe('the README walkthrough, as written', () => {
+  /** The ```ts blocks of the README's migration section: the model, the eks.Cluster stack, the imported-cluster stack. */
+  function walkthrough(): string[] {
+    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const start = readme.indexOf('### Migrating CONFIG_MAP → API_AND_CONFIG_MAP → API');
+    expect(start).toBeGreaterThan(0);
+    const section = readme.slice(start, readme.indexOf('\n#', start + 4));
+    return [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+  }
+
+  /** Runs the model block with `mode` and then `block` inside a new stack (`this`), with the package's names in scope. */
+  function runIn(mode: AuthenticationMode, block: string, extra: (stack: Stack) => Record<string, unknown>): Stack {
+    const [modelBlock] = walkthrough();
+    const source = modelBlock.replace(/const mode = AuthenticationMode\.[A-Z_]+;/, `const mode = AuthenticationMode.${mode};`) + block;
+    const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+    const stack = new Stack(new App(), 'Walkthrough', { env: { account: ACCOUNT, region: 'us-east-1' } });
+    const scope = { ...(library as Record<string, unknown>), ...extra(stack) };
+    new Function(...Object.keys(scope), js).call(stack, ...Object.values(scope));
+    return stack;
+  }
+
+  test('three code blocks: the model, the eks.Cluster, the imported cluster', () => {
+    expect(walkthrough()).toHaveLength(3);
+  });
+
+  test.each([AuthenticationMode.CONFIG_MAP, AuthenticationMode.API_AND_CONFIG_MAP, AuthenticationMode.API])('on an eks.Cluster, %s', (mode) => {
+    const stack = runIn(mode, walkthrough()[1], (s) => ({
+      eks, kubectlLayer: lambda.LayerVersion.fromLayerVersionArn(s, 'KubectlLayer', `arn:aws:lambda:us-east-1:${ACCOUNT}:layer:kubectl:1`),
+    }));
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::EKS::AccessEntry', mode === AuthenticationMode.CONFIG_MAP ? 0 : 2);
+    const awsAuth = Object.entries(template.findResources('Custom::AWSCDK-EKS-KubernetesResource')).filter(([id]) => id.includes('AwsAuth'));
+    if (mode === AuthenticationMode.CONFIG_MAP) {
+      // aws-auth rolearn without the path; the model keeps it for access entries.
+      expect(JSON.stringify(awsAuth)).toContain(`arn:aws:iam::${ACCOUNT}:role/Admin`);
+      expect(JSON.stringify(awsAuth)).not.toContain('role/team/Admin');
+    } else {
+      expect(JSON.stringify(awsAuth)).not.toContain('user/alice');
+    }
+  });
+
+  test.each([AuthenticationMode.CONFIG_MAP, AuthenticationMode.API_AND_CONFIG_MAP, AuthenticationMode.API])('on an imported cluster, %s: the ownership file is written', (mode) => {
+    const out = mkdtempSync(join(tmpdir(), 'walkthrough-'));
+    try {
+      const block = walkthrough()[2].replace(`writeAccessManifests(model, 'dist')`, `writeAccessManifests(model, ${JSON.stringify(out)})`);
+      const stack = runIn(mode, block, () => ({}));
+      Template.fromStack(stack).resourceCountIs('AWS::EKS::AccessEntry', mode === AuthenticationMode.CONFIG_MAP ? 0 : 2);
+      const rows = parseAwsAuth(YAML.parse(readFileSync(join(out, AWS_AUTH_MANIFEST_FILE), 'utf8')).data);
+      expect(rows.users.map((u) => u.userArn)).toEqual(mode === AuthenticationMode.CONFIG_MAP ? [`arn:aws:iam::${ACCOUNT}:user/alice`] : []);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });
