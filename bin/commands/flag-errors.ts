@@ -5,7 +5,7 @@
  * mean"), that name. Loaded only when an error is reported, so `token`'s hot path never pays for it.
  */
 import { parseArgs, ParseArgsConfig } from 'node:util';
-import { distance } from '../../lib/model/model-warnings';
+import { distance } from '../../lib/model/did-you-mean';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 

@@ -30,6 +30,7 @@ export const HELP: CommandHelp = {
 };
 
 function text(plan: MigrationPlan): string {
+  // Each line carries names read from the ConfigMap (hostile input): safeLines escapes control characters, newlines included.
   const lines: string[] = [];
   lines.push(`Access entries to create (${plan.entries.length}):`);
   for (const e of plan.entries) {

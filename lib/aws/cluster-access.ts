@@ -4,15 +4,17 @@
  * app or one imported by name, in any stack. The Kubernetes side (RBAC for groups, aws-auth rows) is exposed for the
  * cdk8s charts through `model`, `accessEntries` and `awsAuthRows`.
  */
-import { Annotations, CfnResource, NestedStack, Stack, Token } from 'aws-cdk-lib';
-import type * as eks from 'aws-cdk-lib/aws-eks';
+import { Annotations, Aspects, CfnResource, IAspect, NestedStack, Stack, Token } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import {
-  AccessEntryJson, AccessModel, AwsAuthRows, PrincipalJson, PrincipalOrigin, ServiceAccountMechanism, UNCATALOGUED_ACCESS_POLICY_WARNING, ValidationNoteKind,
-  accessEntries, awsAuthRows, clusterPrincipals, hasUnresolvedToken, validationNotes,
+  AccessEntryJson, AccessModel, AuthenticationMode, AwsAuthRows, PrincipalJson, PrincipalOrigin, ServiceAccountMechanism,
+  SystemMastersHandling, UNCATALOGUED_ACCESS_POLICY_WARNING, ValidationNoteKind, accessEntries, awsAuthRows, clusterPrincipals,
+  hasUnresolvedToken, validationNotes,
 } from '../model';
+import { SYSTEM_MASTERS } from '../../authenticator/mapper/eks-rules';
 import { assertValidModel } from '../model/assert-valid-model';
 import { RuleError } from '../model/rule-error';
 import { claimAccessEntries, warnAboutModel } from './cluster-access-checks';
@@ -29,6 +31,7 @@ const IRSA_OIDC_RULE = 'eks-access:irsa-oidc-issuer';
 const PRINCIPAL_LOOKUP_RULE = 'eks-access:principal-lookup';
 const AUTHENTICATION_MODE_RULE = 'eks-access:authentication-mode';
 const MODEL_ACCOUNT_RULE = 'eks-access:model-account';
+const MODEL_CLUSTER_RULE = 'eks-access:model-cluster';
 const SHARD_COUNT_RULE = 'eks-access:shard-count';
 
 /** Properties of `ClusterAccess`. */
@@ -42,6 +45,15 @@ export interface ClusterAccessProps {
    * @default - `ShardingMode.AUTO` with 64 shards
    */
   readonly sharding?: ShardingOptions;
+  /**
+   * Add the `eks-pod-identity-agent` add-on when the model has Pod Identity service accounts: the agent (a DaemonSet
+   * on the nodes) is what hands pods the association's credentials, so without it the associations give nothing. On
+   * an `eks.Cluster` this is aws-cdk-lib's own add-on (`cluster.eksPodIdentityAgent`, the one its `addServiceAccount`
+   * adds); on a cluster known by name an `AWS::EKS::Addon` made here, once per cluster and app. Set false when the
+   * add-on is managed elsewhere (console, eksctl, another stack): creating it again fails the deployment.
+   * @default true
+   */
+  readonly podIdentityAgentAddon?: boolean;
 }
 
 /** Grants the principals of an access model access to an EKS cluster. */
@@ -67,6 +79,7 @@ export class ClusterAccess extends Construct {
     this.awsAuthRows = awsAuthRows(this.model);
     claimAccessEntries(this, props.cluster.clusterName, this.accessEntries);
     warnAboutModel(this, this.model);
+    this.warnAboutSystemMasters();
 
     const entries = new Map(this.accessEntries.map((e) => [e.principalId, e]));
     const scopeOf = this.placement(props.sharding ?? {}, entries);
@@ -90,6 +103,7 @@ export class ClusterAccess extends Construct {
       this.principalConstructs.set(p.id, construct);
     }
     this.orderTrust();
+    this.orderAwsAuthAfterEntries(props.cluster);
 
     const saNeedsOidc = this.model.serviceAccounts.some((sa) => sa.mechanism === ServiceAccountMechanism.IRSA);
     const oidc = saNeedsOidc ? props.cluster._oidc() : undefined;
@@ -101,6 +115,8 @@ export class ClusterAccess extends Construct {
         serviceAccount: sa, clusterName: props.cluster.clusterName, oidc,
       }));
     }
+    this.addPodIdentityAgent(props);
+    this.warnAboutRoleNames();
     this.node.addValidation({ validate: () => this.checkResourceBudget() });
   }
 
@@ -156,6 +172,11 @@ export class ClusterAccess extends Construct {
     if (clusterMode !== undefined && clusterMode !== this.model.authenticationMode) {
       throw new RuleError(AUTHENTICATION_MODE_RULE, this.node.path, `the model is for authentication mode ${this.model.authenticationMode} but the cluster uses ${clusterMode}; build the model with authenticationMode: AuthenticationMode.${clusterMode}`);
     }
+    const modelCluster = this.model.clusterName;
+    const clusterName = props.cluster.clusterName;
+    if (modelCluster !== undefined && !Token.isUnresolved(clusterName) && !hasUnresolvedToken(modelCluster) && modelCluster !== clusterName) {
+      throw new RuleError(MODEL_CLUSTER_RULE, this.node.path, `the model is for cluster '${modelCluster}' but ClusterAccess targets '${clusterName}'; build the model with clusterName: '${clusterName}' (its default service-account role names include it)`);
+    }
     const account = Stack.of(this).account;
     if (!Token.isUnresolved(account) && !hasUnresolvedToken(this.model.accountId) && account !== this.model.accountId) {
       throw new RuleError(MODEL_ACCOUNT_RULE, this.node.path, `the model is for account ${this.model.accountId} but the stack deploys to ${account}; created principals' ARNs would be wrong`);
@@ -170,7 +191,7 @@ export class ClusterAccess extends Construct {
     const notes = validationNotes(this.model);
     const deferred = notes.filter((n) => n.kind === ValidationNoteKind.UNRESOLVED_TOKEN);
     if (deferred.length > 0) {
-      Annotations.of(this).addWarningV2(deferred[0].ruleId, `not validated at synth time because the values `
+      Annotations.of(this).addWarningV2(deferred[0].ruleId, `${this.node.path}: not validated at synth time because the values `
         + `are CDK tokens (known at deploy time only); CloudFormation, IAM or EKS will check them at deployment:\n`
         + deferred.map((n) => `  ${this.node.path}/${n.subject}: ${n.message}`).join('\n'));
     }
@@ -179,7 +200,57 @@ export class ClusterAccess extends Construct {
       byPolicy.set(n.message, [...(byPolicy.get(n.message) ?? []), n.subject]);
     }
     for (const [message, subjects] of byPolicy) {
-      Annotations.of(this).addWarningV2(UNCATALOGUED_ACCESS_POLICY_WARNING, `${message} (used by ${subjects.join(', ')})`);
+      Annotations.of(this).addWarningV2(UNCATALOGUED_ACCESS_POLICY_WARNING, `${this.node.path}: ${message} (used by ${subjects.join(', ')})`);
+    }
+  }
+
+  /**
+   * The `eks-pod-identity-agent` add-on for the model's Pod Identity associations (see `podIdentityAgentAddon`); each
+   * association waits for it, as pods of the service account get credentials only once the agent runs. aws-cdk-lib's
+   * `ServiceAccount` does the same for `IdentityType.POD_IDENTITY` (aws-cdk-lib aws-eks/lib/service-account.ts reads
+   * `cluster.eksPodIdentityAgent`).
+   */
+  private addPodIdentityAgent(props: ClusterAccessProps): void {
+    const associations = [...this.serviceAccountConstructs.values()].flatMap((c) => (c.podIdentityAssociation ? [c.podIdentityAssociation] : []));
+    if (associations.length === 0 || props.podIdentityAgentAddon === false) return;
+    const cluster = props.cluster._cluster();
+    const agent = (cluster instanceof eks.Cluster ? cluster.eksPodIdentityAgent : undefined) ?? podIdentityAgentAddon(this, props.cluster.clusterName);
+    for (const a of associations) a.node.addDependency(agent);
+  }
+
+  /**
+   * IAM role names are account-wide: a default service-account role name without the cluster (`dev-s3-reader`) is the
+   * same for every cluster of the account that declares that service account, and the second deployment fails (or,
+   * worse, an older stack's role is reused by name). Said once per such role.
+   */
+  private warnAboutRoleNames(): void {
+    if (this.model.clusterName !== undefined) return;
+    for (const sa of this.model.serviceAccounts) {
+      if (sa.roleName !== this.model.defaultServiceAccountRoleName(sa.namespace, sa.name)) continue;
+      Annotations.of(this).addWarningV2('cdk-eks-access:service-account-role-name', `${this.node.path}/ServiceAccount-${sa.id}: `
+        + `the IAM role name '${sa.roleName}' is a default without the cluster, so another cluster of account ${this.model.accountId} `
+        + `declaring service account ${sa.namespace}/${sa.name} would need the same name; build the model with clusterName `
+        + `(default names then include it) or give roleName`);
+    }
+  }
+
+  /**
+   * `system:masters` in `kubernetesGroups` makes a principal cluster admin without the word "admin" in sight: on an
+   * access entry it becomes AmazonEKSClusterAdminPolicy (EKS refuses `system:` groups), in aws-auth it is the group
+   * that bypasses RBAC entirely (Kubernetes RBAC docs, "Default roles and role bindings": no binding can revoke it).
+   * Documented, but silent until now: warn, naming the principal and the explicit way to say it.
+   */
+  private warnAboutSystemMasters(): void {
+    if (this.model.systemMasters === SystemMastersHandling.REFUSE) return; // validation refuses the group then
+    const inAwsAuth = this.model.authenticationMode === AuthenticationMode.CONFIG_MAP;
+    const becomes = inAwsAuth
+      ? 'the group system:masters in aws-auth, which bypasses RBAC and which no binding can take back'
+      : 'AmazonEKSClusterAdminPolicy at cluster scope on its access entry';
+    for (const p of clusterPrincipals(this.model).filter((x) => x.kubernetesGroups.includes(SYSTEM_MASTERS))) {
+      Annotations.of(this).addWarningV2('cdk-eks-access:system-masters', `${this.node.path}/${p.id}: kubernetes group `
+        + `system:masters makes this principal cluster admin (${becomes}); if that is meant, say so with accessPolicies: `
+        + `[AccessPolicy.AMAZON_EKS_CLUSTER_ADMIN_POLICY.atClusterScope()], else bind a group of your own with addGroupGrant `
+        + `(systemMasters: SystemMastersHandling.REFUSE refuses the group)`);
     }
   }
 
@@ -205,6 +276,34 @@ export class ClusterAccess extends Construct {
         if (this.model.principal(id)!.origin === PrincipalOrigin.CREATED) this.principalConstructs.get(p.id)!.node.addDependency(trusted);
       }
     }
+  }
+
+  /**
+   * On an aws-cdk-lib `eks.Cluster`, aws-auth is one `KubernetesManifest` (the cluster's `AwsAuth`) that aws-cdk-lib
+   * orders only after its `ClusterKubectlReadyBarrier`. A mode switch (CONFIG_MAP → API_AND_CONFIG_MAP) moves the
+   * model's rows from aws-auth to access entries in one deploy; unordered, CloudFormation may update aws-auth first and
+   * leave a window in which those principals have neither. So the manifest waits for every access entry made here.
+   * Found lazily (an aspect): the cluster creates `AwsAuth` on first use, possibly after this construct. Across
+   * top-level stacks the dependency would be a cycle (this stack already depends on the cluster's): warn instead.
+   */
+  private orderAwsAuthAfterEntries(target: ClusterTarget): void {
+    const cluster = target._cluster();
+    const entries = [...this.principalConstructs.values()].flatMap((c) => (c.accessEntry ? [c.accessEntry] : []));
+    if (!(cluster instanceof eks.Cluster) || entries.length === 0) return;
+    const order: IAspect = { visit: (node: IConstruct) => this.waitForEntries(node, cluster, entries) };
+    Aspects.of(cluster).add(order);
+  }
+
+  private waitForEntries(node: IConstruct, cluster: eks.Cluster, entries: eks.CfnAccessEntry[]): void {
+    if (!(node instanceof eks.AwsAuth)) return;
+    if (topLevelStack(node) === topLevelStack(this)) {
+      for (const e of entries) node.node.addDependency(e);
+      return;
+    }
+    Annotations.of(this).addWarningV2('cdk-eks-access:aws-auth-removal-order', `${this.node.path}: the aws-auth manifest of `
+      + `${cluster.node.path} (stack ${topLevelStack(node).stackName}) cannot wait for the access entries made here (stack `
+      + `${topLevelStack(this).stackName}): when a mode switch moves rows from aws-auth to access entries, aws-auth is updated `
+      + `first and those principals have neither until this stack deploys. Put this ClusterAccess in the cluster's stack for the switch.`);
   }
 
   /** Where the resources of a principal or service account (by key) go: this construct, or its hashed shard. */
@@ -240,11 +339,11 @@ export class ClusterAccess extends Construct {
    */
   private warnAboutAutoSwitch(sharded: boolean, estimate: number, inlineLimit: number): void {
     if (sharded) {
-      Annotations.of(this).addWarningV2('cdk-eks-access:auto-sharded', `sharding mode AUTO placed principals in nested stacks `
+      Annotations.of(this).addWarningV2('cdk-eks-access:auto-sharded', `${this.node.path}: sharding mode AUTO placed principals in nested stacks `
         + `(about ${estimate} resources > ${inlineLimit}). If this construct was deployed before with its principals inline, `
         + `this deployment moves them and fails on their fixed names; pin sharding.mode to ALWAYS to keep this layout.`);
     } else if (estimate > inlineLimit * 0.8) {
-      Annotations.of(this).addWarningV2('cdk-eks-access:auto-sharding-near', `sharding mode AUTO is near its switch `
+      Annotations.of(this).addWarningV2('cdk-eks-access:auto-sharding-near', `${this.node.path}: sharding mode AUTO is near its switch `
         + `(about ${estimate} of ${inlineLimit} resources); past it every principal moves to a nested stack once. `
         + `Pin sharding.mode to ALWAYS now (free before the first deployment) or NEVER to keep principals inline.`);
     }
@@ -262,4 +361,27 @@ export class ClusterAccess extends Construct {
     }
     return errors;
   }
+}
+
+/** The stack a construct deploys with: its stack, or the top-level parent of its nested stack. */
+function topLevelStack(c: IConstruct): Stack {
+  let stack = Stack.of(c);
+  while (stack.nestedStackParent) stack = stack.nestedStackParent;
+  return stack;
+}
+
+/** The add-on made for each cluster known by name, per app: a second `AWS::EKS::Addon` of one name would fail. */
+const agentAddons = new WeakMap<IConstruct, Map<string, eks.CfnAddon>>();
+
+/** The `eks-pod-identity-agent` add-on of a cluster known by name, made under the first ClusterAccess that needs it. */
+function podIdentityAgentAddon(scope: Construct, clusterName: string): eks.CfnAddon {
+  const stack = Stack.of(scope);
+  const key = `${stack.account}/${stack.region}/${clusterName}`;
+  const byCluster = agentAddons.get(scope.node.root) ?? new Map<string, eks.CfnAddon>();
+  agentAddons.set(scope.node.root, byCluster);
+  const existing = byCluster.get(key);
+  if (existing) return existing;
+  const addon = new eks.CfnAddon(scope, 'EksPodIdentityAgent', { addonName: 'eks-pod-identity-agent', clusterName });
+  byCluster.set(key, addon);
+  return addon;
 }

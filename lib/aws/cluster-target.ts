@@ -28,7 +28,7 @@ export interface ClusterTargetAttributes {
 export class ClusterTarget {
   /** A cluster known by name (imported, or managed elsewhere). */
   public static fromClusterName(attrs: ClusterTargetAttributes): ClusterTarget {
-    return new ClusterTarget(attrs.clusterName, attrs.authenticationMode, () => attrs.oidcIssuer === undefined ? undefined : { issuer: attrs.oidcIssuer });
+    return new ClusterTarget(attrs.clusterName, attrs.authenticationMode, () => attrs.oidcIssuer === undefined ? undefined : { issuer: attrs.oidcIssuer }, undefined);
   }
 
   /**
@@ -47,7 +47,7 @@ export class ClusterTarget {
         return undefined;
       }
       return { issuer: provider.openIdConnectProviderIssuer, providerArn: provider.openIdConnectProviderArn };
-    });
+    }, cluster);
   }
 
   private constructor(
@@ -56,7 +56,16 @@ export class ClusterTarget {
     /** The authentication mode, when known. */
     public readonly authenticationMode: AuthenticationMode | undefined,
     private readonly oidcLookup: () => OidcIssuer | undefined,
+    private readonly cluster: eks.ICluster | undefined,
   ) {}
+
+  /**
+   * The aws-cdk-lib cluster construct, when built with `fromCluster`: its `awsAuth` and `eksPodIdentityAgent` are
+   * shared with aws-cdk-lib's own users of them. @internal
+   */
+  public _cluster(): eks.ICluster | undefined {
+    return this.cluster;
+  }
 
   /** The OIDC issuer for IRSA, looked up only when a service account needs it. @internal */
   public _oidc(): OidcIssuer | undefined {

@@ -8,7 +8,7 @@
  * loopback-only; a locked-down securityContext, resources and a PodDisruptionBudget. Built on the L1 `k8s` classes:
  * cdk8s-plus workloads add defaults (automount, probes, security context) we want to state explicitly.
  */
-import { Size } from 'cdk8s';
+import { ApiObject, Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import YAML from 'yaml';
@@ -20,13 +20,18 @@ import { checkNamespace, RbacChart, RoleKind } from './rbac-chart';
 import { RbacSubject } from './rbac-subject';
 import { checkCertificateCoversServer } from './webhook-certificate';
 import { RuleError } from '../model/rule-error';
+import { warnAt } from './chart-warnings';
 
 const AUTHENTICATOR_TLS_RULE = 'eks-access:authenticator-tls';
+const SECRET_IN_MANIFEST_RULE = 'eks-access:secret-in-manifest';
 const AUTHENTICATOR_IMAGE_RULE = 'eks-access:authenticator-image';
 const AUTHENTICATOR_BACKENDS_RULE = 'eks-access:authenticator-backends';
 const AUTHENTICATOR_PORT_RULE = 'eks-access:authenticator-port';
 const AUTHENTICATOR_CIDR_RULE = 'eks-access:authenticator-api-server-cidr';
 const AUTHENTICATOR_REPLICAS_RULE = 'eks-access:authenticator-replicas';
+
+/** Warning id of a private key written into a manifest (`fromPemUnsafe`). */
+export const SECRET_IN_MANIFEST_WARNING = 'cdk-eks-access:secret-in-manifest';
 
 export const AUTHENTICATOR_PORT = 21362;
 /** The plain-HTTP metrics and health port (next to the webhook's). */
@@ -42,27 +47,108 @@ export enum AuthenticatorWorkload {
   DEPLOYMENT = 'DEPLOYMENT',
 }
 
-/** Where the serving certificate comes from. */
+/**
+ * The serving certificate's private key in a Secrets Manager secret, synced into the cluster by the External Secrets
+ * Operator (https://external-secrets.io/latest/api/externalsecret/): the chart renders an `ExternalSecret` that names
+ * the secret, never the key.
+ */
+export interface ExternalSecretTlsProps {
+  /** The External Secrets store that reads AWS Secrets Manager. */
+  readonly secretStoreName: string;
+  /**
+   * `ClusterSecretStore` or `SecretStore` (in the authenticator's namespace).
+   * @default 'ClusterSecretStore'
+   */
+  readonly secretStoreKind?: string;
+  /** The Secrets Manager secret (name or ARN) holding the PEMs as JSON properties. */
+  readonly remoteKey: string;
+  /**
+   * JSON property of the certificate chain PEM.
+   * @default 'tls.crt'
+   */
+  readonly certificateProperty?: string;
+  /**
+   * JSON property of the private key PEM.
+   * @default 'tls.key'
+   */
+  readonly privateKeyProperty?: string;
+  /**
+   * How often the operator re-reads the secret (a Go duration).
+   * @default '1h'
+   */
+  readonly refreshInterval?: string;
+  /**
+   * The CA certificate to put in kube-apiserver's webhook kubeconfig (public).
+   * @default - no `webhookKubeconfig`
+   */
+  readonly caPem?: string;
+}
+
+const SECRET_STORE_KINDS = ['SecretStore', 'ClusterSecretStore'];
+
+/**
+ * Where the serving certificate comes from. The private key stays out of the synthesized manifest unless
+ * `fromPemUnsafe` says otherwise: manifests are committed and synced by GitOps, and a key in one is a key in the
+ * repository's history.
+ */
 export class AuthenticatorTls {
-  /** Renders a `kubernetes.io/tls` Secret from PEMs (e.g. from `eks-access init`). Keep the manifest private. */
-  public static fromPem(certPem: string, keyPem: string, caPem?: string): AuthenticatorTls {
-    if (!certPem.includes('BEGIN CERTIFICATE') || !/BEGIN [A-Z ]*PRIVATE KEY/.test(keyPem)) {
-      throw new RuleError(AUTHENTICATOR_TLS_RULE, 'AuthenticatorTls.fromPem', 'expected a PEM certificate and a PEM private key');
-    }
-    return new AuthenticatorTls(undefined, certPem, keyPem, caPem ?? certPem);
+  /**
+   * An existing `kubernetes.io/tls` Secret in the authenticator's namespace (made by `kubectl create secret tls`,
+   * cert-manager, Sealed Secrets...): the recommended default.
+   * @param secretName the Secret's name
+   * @param caPem the CA certificate (public) for kube-apiserver's webhook kubeconfig; without it `webhookKubeconfig` is not rendered
+   */
+  public static fromSecretName(secretName: string, caPem?: string): AuthenticatorTls {
+    return new AuthenticatorTls(secretName, undefined, undefined, caPem, undefined);
   }
 
-  /** Uses an existing `kubernetes.io/tls` Secret in the authenticator's namespace (e.g. made by cert-manager). */
-  public static fromSecretName(secretName: string): AuthenticatorTls {
-    return new AuthenticatorTls(secretName);
+  /** The key in AWS Secrets Manager, synced by the External Secrets Operator (an `ExternalSecret` is rendered). */
+  public static fromExternalSecret(props: ExternalSecretTlsProps): AuthenticatorTls {
+    const where = 'AuthenticatorTls.fromExternalSecret';
+    const kind = props.secretStoreKind ?? 'ClusterSecretStore';
+    if (!SECRET_STORE_KINDS.includes(kind)) {
+      throw new RuleError(AUTHENTICATOR_TLS_RULE, where, `secretStoreKind '${kind}' is not an External Secrets store kind; use SecretStore or ClusterSecretStore`);
+    }
+    if (!props.secretStoreName || !props.remoteKey) throw new RuleError(AUTHENTICATOR_TLS_RULE, where, 'secretStoreName and remoteKey are required');
+    return new AuthenticatorTls(undefined, undefined, undefined, props.caPem, { ...props, secretStoreKind: kind });
+  }
+
+  /**
+   * Refused: it wrote the TLS private key in plain text into the synthesized manifest. Use `fromSecretName`,
+   * `fromExternalSecret`, or — knowingly — `fromPemUnsafe`.
+   * @deprecated use `fromSecretName`, `fromExternalSecret` or `fromPemUnsafe`
+   */
+  public static fromPem(certPem: string, keyPem: string, caPem?: string): AuthenticatorTls {
+    void certPem; void keyPem; void caPem;
+    throw new RuleError(SECRET_IN_MANIFEST_RULE, 'AuthenticatorTls.fromPem', 'would write the TLS private key in plain text into the '
+      + 'synthesized manifest, a file people commit. Keep it in a Secret: `kubectl -n kube-system create secret tls '
+      + 'eks-access-authenticator-tls --cert tls.crt --key tls.key` and AuthenticatorTls.fromSecretName(\'eks-access-authenticator-tls\', caPem), '
+      + 'or AuthenticatorTls.fromExternalSecret({...}) for AWS Secrets Manager; AuthenticatorTls.fromPemUnsafe(...) writes it anyway, with a warning');
+  }
+
+  /**
+   * Renders a `kubernetes.io/tls` Secret holding the PEMs (e.g. from `eks-access init`): the private key is written in
+   * plain text into the manifest, and the chart warns (`cdk-eks-access:secret-in-manifest`). For throw-away clusters
+   * and tests; keep such a manifest out of version control.
+   */
+  public static fromPemUnsafe(certPem: string, keyPem: string, caPem?: string): AuthenticatorTls {
+    if (!certPem.includes('BEGIN CERTIFICATE') || !/BEGIN [A-Z ]*PRIVATE KEY/.test(keyPem)) {
+      throw new RuleError(AUTHENTICATOR_TLS_RULE, 'AuthenticatorTls.fromPemUnsafe', 'expected a PEM certificate and a PEM private key');
+    }
+    return new AuthenticatorTls(undefined, certPem, keyPem, caPem ?? certPem, undefined);
   }
 
   private constructor(
+    /** The existing Secret, when given by name. */
     public readonly existingSecretName?: string,
+    /** The certificate PEM, when given (`fromPemUnsafe`). */
     public readonly certPem?: string,
+    /** The private key PEM, only with `fromPemUnsafe`. */
     public readonly keyPem?: string,
     /** CA to put in the webhook kubeconfig. */
     public readonly caPem?: string,
+    /** The Secrets Manager secret synced by External Secrets, when given. */
+    public readonly externalSecret?: ExternalSecretTlsProps,
   ) {}
 }
 
@@ -185,9 +271,34 @@ export class AuthenticatorChart extends RbacChart {
     });
   }
 
-  /** The `kubernetes.io/tls` Secret, unless an existing one is used. */
+  /**
+   * The `kubernetes.io/tls` Secret: none for an existing one, an `ExternalSecret` for one in Secrets Manager, and the
+   * PEMs themselves only for `fromPemUnsafe`, with a warning.
+   */
   private addTlsSecret(tls: AuthenticatorTls, s: ChartSettings): void {
     if (tls.existingSecretName) return;
+    const es = tls.externalSecret;
+    if (es) {
+      const ref = (property: string) => ({ key: es.remoteKey, property });
+      new ApiObject(this, 'Tls', {
+        apiVersion: 'external-secrets.io/v1',
+        kind: 'ExternalSecret',
+        metadata: { name: s.tlsSecretName, namespace: s.ns },
+        spec: {
+          refreshInterval: es.refreshInterval ?? '1h',
+          secretStoreRef: { name: es.secretStoreName, kind: es.secretStoreKind },
+          target: { name: s.tlsSecretName, creationPolicy: 'Owner', template: { type: 'kubernetes.io/tls' } },
+          data: [
+            { secretKey: 'tls.crt', remoteRef: ref(es.certificateProperty ?? 'tls.crt') },
+            { secretKey: 'tls.key', remoteRef: ref(es.privateKeyProperty ?? 'tls.key') },
+          ],
+        },
+      });
+      return;
+    }
+    warnAt(this, SECRET_IN_MANIFEST_WARNING, `the TLS private key is written in plain text into the manifest (Secret `
+      + `${s.ns}/${s.tlsSecretName}, AuthenticatorTls.fromPemUnsafe); keep that file out of version control, or use `
+      + `AuthenticatorTls.fromSecretName / fromExternalSecret`);
     new k8s.KubeSecret(this, 'Tls', {
       metadata: { name: s.tlsSecretName, namespace: s.ns },
       type: 'kubernetes.io/tls',

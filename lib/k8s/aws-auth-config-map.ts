@@ -23,6 +23,12 @@ export interface AwsAuthConfigMapProps {
   readonly accounts?: string[];
   /** Node and Fargate roles; their rows come first. @default - none */
   readonly nodeRoles?: NodeRoleMapping[];
+  /**
+   * Allow a ConfigMap without rows: the ownership file of a model that no longer has aws-auth rows (API mode, or
+   * API_AND_CONFIG_MAP without accounts), so that `eks-access merge-aws-auth` removes the rows it wrote before.
+   * @default false (an empty aws-auth is refused: applied as is it would drop every row)
+   */
+  readonly allowEmpty?: boolean;
 }
 
 export class AwsAuthConfigMap extends Construct {
@@ -34,7 +40,7 @@ export class AwsAuthConfigMap extends Construct {
     super(scope, id);
     const roles = [...(props.nodeRoles ?? []).map(nodeRoleRow), ...(props.roles ?? [])];
     this.content = normaliseAwsAuth({ roles, users: props.users ?? [], accounts: props.accounts ?? [] }, this.node.path);
-    if (rowKeys(this.content).length === 0) throw new RuleError(AWS_AUTH_EMPTY_RULE, this.node.path, `aws-auth would be empty; give roles, users, accounts or nodeRoles`);
+    if (rowKeys(this.content).length === 0 && !props.allowEmpty) throw new RuleError(AWS_AUTH_EMPTY_RULE, this.node.path, `aws-auth would be empty; give roles, users, accounts or nodeRoles`);
     this.configMap = new k8s.KubeConfigMap(this, 'Resource', {
       metadata: {
         name: AWS_AUTH_NAME,

@@ -7,7 +7,7 @@
  * access-entry API would reject (reserved username prefixes, templates other than {{SessionName}}, SSO selector rows)
  * instead of failing at deploy time.
  */
-import { isServiceLinkedRole, parseIamArn } from '../../authenticator/arn';
+import { isServiceLinkedRole, parseIamArn, stripPath } from '../../authenticator/arn';
 import { parseMappingDocument } from '../../authenticator/mapper/aws-auth';
 import { accessEntryGroupProblem, accessPolicyArn, isNodeUsername, nodeTypeOfRow, SYSTEM_MASTERS, usernameProblems } from '../../authenticator/mapper/eks-rules';
 import { roleRowKey, userRowKey } from '../../authenticator/mapper/table';
@@ -66,6 +66,24 @@ function partitionOf(arn: string): string {
   return parseIamArn(arn)?.partition ?? 'aws';
 }
 
+/**
+ * What a role row's ARN says about the role's IAM path. kube-apiserver's authenticator matches aws-auth `rolearn` against
+ * the caller's canonical ARN, built from the STS assumed-role ARN, which has no path (`Canonicalize` in
+ * https://github.com/kubernetes-sigs/aws-iam-authenticator/blob/v0.7.18/pkg/arn/arn.go; the project README says to
+ * write rolearn without the path). So a row written with the path never matched anyone: its access entry (which
+ * takes the full ARN, path included) would grant access for the first time. A path-less row may name a role that has
+ * a path, which the entry needs.
+ */
+function rolePathNote(arn: string): string {
+  const parsed = parseIamArn(arn);
+  if (parsed && parsed.path !== '/') {
+    return `this row is written with the IAM path ${parsed.path}, so the authenticator never matched it (it compares the `
+      + `path-less ${stripPath(arn)}); the access entry keeps the path and grants access for the first time: check that is intended`;
+  }
+  const name = parsed?.name ?? arn.split('/').pop();
+  return `aws-auth rows are written without the IAM path; if role ${name} has an IAM path, the access entry needs its full ARN (aws iam get-role --role-name ${name})`;
+}
+
 function planRow(source: string, arn: string, username: string, groups: readonly string[], isRole: boolean, plan: { entries: PlannedAccessEntry[]; blockers: MigrationBlocker[]; skipped: SkippedRow[] }): void {
   const block = (reason: string): void => {
     plan.blockers.push({ source, principal: arn, reason });
@@ -78,7 +96,7 @@ function planRow(source: string, arn: string, username: string, groups: readonly
     plan.skipped.push({ source, principal: arn, reason: 'Fargate pod execution role: EKS creates its FARGATE_LINUX entry with the Fargate profile' });
     return;
   }
-  const notes = isRole ? ['aws-auth role ARNs carry no path; if this role has one, use its full ARN (aws iam get-role)'] : [];
+  const notes = isRole ? [rolePathNote(arn)] : [];
   if (nodeType !== undefined) {
     const managed = nodeType === AccessEntryType.HYBRID_LINUX ? [] : ['skip it if the role belongs to a managed node group (EKS creates that entry)'];
     plan.entries.push({ source, principalArn: arn, type: nodeType, notes: [...notes, ...managed] });

@@ -49,6 +49,7 @@ export class AccessModel {
       authenticationMode: json.authenticationMode,
       systemMasters: json.systemMasters,
       iamNamePrefix: json.iamNamePrefix,
+      clusterName: json.clusterName,
     });
     model.principalList.push(...clone(json.principals));
     model.groupGrantList.push(...clone(json.groupGrants));
@@ -61,6 +62,8 @@ export class AccessModel {
   public readonly authenticationMode: AuthenticationMode;
   public readonly systemMasters: SystemMastersHandling;
   public readonly iamNamePrefix: string;
+  /** The cluster the model is for, if given (part of default service-account role names). */
+  public readonly clusterName?: string;
   private readonly principalList: PrincipalJson[] = [];
   private readonly groupGrantList: GroupGrantJson[] = [];
   private readonly serviceAccountList: ServiceAccountJson[] = [];
@@ -72,6 +75,7 @@ export class AccessModel {
     this.authenticationMode = props.authenticationMode ?? AuthenticationMode.API;
     this.systemMasters = props.systemMasters ?? SystemMastersHandling.TRANSLATE_TO_CLUSTER_ADMIN;
     this.iamNamePrefix = props.iamNamePrefix ?? '';
+    this.clusterName = props.clusterName;
   }
 
   /** Principals in declaration order. */
@@ -205,7 +209,7 @@ export class AccessModel {
   /** Declares a service account with its own IAM role (IRSA or Pod Identity). */
   public addServiceAccount(id: string, props: ServiceAccountProps): ServiceAccountJson {
     this.assertOpen(`addServiceAccount('${id}')`);
-    const roleName = props.roleName ?? (this.iamNamePrefix + `${props.namespace}-${props.name}`).slice(0, MAX_IAM_ROLE_NAME);
+    const roleName = props.roleName ?? this.defaultServiceAccountRoleName(props.namespace, props.name);
     const sa: ServiceAccountJson = {
       id,
       namespace: props.namespace,
@@ -281,10 +285,20 @@ export class AccessModel {
       authenticationMode: this.authenticationMode,
       systemMasters: this.systemMasters,
       iamNamePrefix: this.iamNamePrefix,
+      ...(this.clusterName !== undefined ? { clusterName: this.clusterName } : {}),
       principals: this.principalList,
       groupGrants: this.groupGrantList,
       serviceAccounts: this.serviceAccountList,
     });
+  }
+
+  /**
+   * The role name a service account gets when none is given: IAM role names are account-wide, so the cluster (when
+   * the model knows it) keeps two clusters' `dev/s3-reader` apart.
+   */
+  public defaultServiceAccountRoleName(namespace: string, name: string): string {
+    const cluster = this.clusterName !== undefined ? `${this.clusterName}-` : '';
+    return `${this.iamNamePrefix}${cluster}${namespace}-${name}`.slice(0, MAX_IAM_ROLE_NAME);
   }
 
   private importPrincipal(id: string, arn: string, kind: PrincipalKind, entryType: AccessEntryType, props: ClusterGrantProps): PrincipalJson {

@@ -5,31 +5,12 @@
  * nothing to anyone. `system:` groups are the cluster's own and are not checked.
  */
 import { isSystemName } from '../../authenticator/mapper/eks-rules';
+import { didYouMean } from './did-you-mean';
 import type { AccessModelState } from './model-state';
 import type { ValidationIssue } from './validation-issue';
 
 export const GRANT_WITHOUT_MEMBERS_RULE = 'eks-access:group-grant-without-members';
 export const GROUP_NOT_BOUND_RULE = 'eks-access:group-not-bound';
-
-/** Levenshtein distance, small strings only: for "did you mean" suggestions (here and in the CLI's flag and command names). */
-export function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length];
-}
-
-function didYouMean(name: string, candidates: Iterable<string>): string {
-  const close = [...candidates].filter((c) => distance(name, c) <= 2).sort();
-  return close.length ? `; did you mean ${close.map((c) => `'${c}'`).join(' or ')}?` : '';
-}
 
 /** Warnings of the model, in declaration order, each with its rule id. */
 export function modelWarnings(model: AccessModelState): ValidationIssue[] {

@@ -28,6 +28,15 @@ export interface AccessModelProps {
    * @default '' (the name is the principal id)
    */
   readonly iamNamePrefix?: string;
+  /**
+   * Name of the EKS cluster the model is for. Default IAM role names of service accounts include it
+   * (`<iamNamePrefix><clusterName>-<namespace>-<name>`): IAM names are account-wide, so two clusters of one account
+   * that declare the same service account (`dev/s3-reader`) would otherwise fight over one role. `ClusterAccess`
+   * checks it against its cluster.
+   * @default - not recorded: default service-account role names are `<iamNamePrefix><namespace>-<name>` and
+   * `ClusterAccess` warns about each
+   */
+  readonly clusterName?: string;
 }
 
 /** What a principal gets in the cluster. */
@@ -204,7 +213,7 @@ export interface ServiceAccountProps {
   readonly mechanism: ServiceAccountMechanism;
   /**
    * IAM role name.
-   * @default - `iamNamePrefix` + `<namespace>-<name>`, cut to 64 characters
+   * @default - `iamNamePrefix` + `<clusterName>-` (when the model has one) + `<namespace>-<name>`, cut to 64 characters
    */
   readonly roleName?: string;
   /**

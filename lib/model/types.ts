@@ -151,6 +151,8 @@ export interface AccessModelJson {
   readonly systemMasters: SystemMastersHandling;
   /** Prefix of the IAM names of created principals, `''` for none. */
   readonly iamNamePrefix: string;
+  /** The cluster the model is for, when recorded (part of default service-account role names). */
+  readonly clusterName?: string;
   readonly principals: PrincipalJson[];
   readonly groupGrants: GroupGrantJson[];
   readonly serviceAccounts: ServiceAccountJson[];

@@ -18,6 +18,7 @@ import { NAMESPACE_NAME } from './rbac-vocabulary';
 import { identityIssues } from './validate-identity';
 import { RuleError } from './rule-error';
 import type { AccessPolicyGrantJson, IamStatementJson, PrincipalJson, ServiceAccountJson } from './types';
+import { didYouMean } from './did-you-mean';
 
 /** EKS: access entries per cluster, not adjustable (quota L-C56B9FC3). */
 export const MAX_ACCESS_ENTRIES_PER_CLUSTER = 3000;
@@ -259,8 +260,11 @@ function checkPolicies(model: AccessModelState, grants: readonly AccessPolicyGra
       else throw e;
     }
     if (policy && !policy.catalogued) {
+      // A name without the `Policy` suffix every policy has (`AmazonEKSClusterAdmin`) is a typo worth naming too.
+      const names = AccessPolicy.all().map((c) => c.policyName);
+      const suggestion = didYouMean(g.policyName, names) || (g.policyName.endsWith('Policy') ? '' : didYouMean(`${g.policyName}Policy`, names));
       uncatalogued(`access policy ${g.policyName} is not in this version's catalogue; it is associated as named `
-        + `(${g.policyArn}) — check the spelling, EKS rejects an unknown policy only at deploy time`);
+        + `(${g.policyArn}) — check the spelling, EKS rejects an unknown policy only at deploy time${suggestion}`);
     }
     if (seen.has(g.policyName)) at(DUPLICATE_ACCESS_POLICY_RULE, `access policy ${g.policyName} is associated twice; EKS allows each policy once per entry (merge the namespaces)`);
     seen.add(g.policyName);

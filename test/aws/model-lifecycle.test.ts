@@ -100,7 +100,7 @@ describe('an access policy newer than the catalogue', () => {
       AccessPolicies: [{ PolicyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSFuturePolicy', AccessScope: { Type: 'namespace', Namespaces: ['dev'] } }],
     });
     const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('uncatalogued-access-policy')).map((w) => String(w.entry.data));
-    expect(warnings).toEqual([expect.stringMatching(/^access policy AmazonEKSFuturePolicy is not in this version's catalogue; .* \(used by alice, carol\)/)]);
+    expect(warnings).toEqual([expect.stringMatching(/^Access\/Access: access policy AmazonEKSFuturePolicy is not in this version's catalogue; .* \(used by alice, carol\)/)]);
     expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toEqual([]);
   });
 

@@ -62,10 +62,16 @@ describe('applying the access manifests', () => {
       const r = await captureCli(runMerge, ['--live', none, '--ours', awsAuthFile]);
       expect(r.code).toBe(0);
       expect(parseAwsAuth(YAML.parse(r.stdout).data).users.map((u) => u.username)).toEqual(expect.arrayContaining(['pod-viewer-user', 'pod-admin-user']));
-      // API mode writes no aws-auth file at all.
+      // API mode writes the ownership file without rows (the merge then removes the rows it wrote before);
+      // awsAuth: false writes none.
       const apiDir = join(dir, 'api');
       writeAccessManifests(exampleAccessModel(), apiDir);
-      expect(existsSync(join(apiDir, AWS_AUTH_MANIFEST_FILE))).toBe(false);
+      const [apiCm] = YAML.parseAllDocuments(readFileSync(join(apiDir, AWS_AUTH_MANIFEST_FILE), 'utf8')).map((d) => d.toJS());
+      expect(parseAwsAuth(apiCm.data)).toMatchObject({ roles: [], users: [], accounts: [] });
+      validateAll([apiCm]);
+      const noneDir = join(dir, 'none');
+      writeAccessManifests(exampleAccessModel(), noneDir, { awsAuth: false });
+      expect(existsSync(join(noneDir, AWS_AUTH_MANIFEST_FILE))).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -7,11 +7,12 @@ import { parseConfig } from '../../authenticator/config';
 import {
   AuthenticatorBackend, AuthenticatorChart, AuthenticatorTls, AuthenticatorWorkload, IamIdentityMappingCrd,
 } from '../../lib/k8s';
+import { CHART_WARNING_METADATA } from '../../lib/k8s/chart-warnings';
 import { registerCrd, validateAll } from './validate-manifest';
 
 const ca = createCertificateAuthority('eks-access test CA');
 const server = issueServerCertificate(ca, { dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] });
-const tls = AuthenticatorTls.fromPem(server.certPem, server.keyPem, ca.certPem);
+const tls = AuthenticatorTls.fromPemUnsafe(server.certPem, server.keyPem, ca.certPem);
 const rows = { roles: [{ roleArn: 'arn:aws:iam::111122223333:role/team/Admin', username: 'admin', groups: ['system:masters'] }], users: [], accounts: [] };
 
 function synth(props: Partial<ConstructorParameters<typeof AuthenticatorChart>[2]> = {}) {
@@ -93,7 +94,7 @@ describe('AuthenticatorChart', () => {
   test('DEPLOYMENT: a NetworkPolicy admits only kube-apiserver to the webhook port; metrics/probes on their own port', () => {
     // A serving certificate for the Service name the webhook kubeconfig points at (the chart refuses one that does not cover it).
     const forService = issueServerCertificate(ca, { dnsNames: ['eks-access-authenticator.kube-system.svc'] });
-    const serviceTls = AuthenticatorTls.fromPem(forService.certPem, forService.keyPem, ca.certPem);
+    const serviceTls = AuthenticatorTls.fromPemUnsafe(forService.certPem, forService.keyPem, ca.certPem);
     const { objs } = synth({ workload: AuthenticatorWorkload.DEPLOYMENT, apiServerCidrs: ['10.0.0.0/24', 'fd00::/64'], tls: serviceTls });
     const [np] = kind(objs, 'NetworkPolicy');
     expect(np.spec).toEqual({
@@ -126,7 +127,7 @@ describe('AuthenticatorChart', () => {
     expect(() => synth({ image: '' })).toThrow(/authenticator: image must be/);
     expect(() => synth({ namespace: 'Bad_NS' })).toThrow(/namespace "Bad_NS"/);
     expect(() => synth({ workload: AuthenticatorWorkload.DEPLOYMENT, replicas: 0 })).toThrow(/replicas must be a positive integer/);
-    expect(() => AuthenticatorTls.fromPem('nope', 'nope')).toThrow(/PEM/);
+    expect(() => AuthenticatorTls.fromPemUnsafe('nope', 'nope')).toThrow(/PEM/);
     expect(() => synth({ metricsPort: 21362 })).toThrow(/authenticator: metricsPort must be 1-65535 and differ from port 21362/);
     expect(() => synth({ workload: AuthenticatorWorkload.DEPLOYMENT, apiServerCidrs: ['10.0.0.300/24'] })).toThrow(/apiServerCidrs: "10.0.0.300\/24" is not a CIDR/);
   });
@@ -146,7 +147,72 @@ describe('AuthenticatorChart', () => {
     expect(() => synth({ workload: AuthenticatorWorkload.DEPLOYMENT })).toThrow(/do not cover eks-access-authenticator\.kube-system\.svc.*eks-access init --hostname eks-access-authenticator\.kube-system\.svc/);
     // A certificate for the address passes.
     const forIp = issueServerCertificate(ca, { ipAddresses: ['10.100.0.50'] });
-    const ok = synth({ workload: AuthenticatorWorkload.DEPLOYMENT, serviceClusterIp: '10.100.0.50', tls: AuthenticatorTls.fromPem(forIp.certPem, forIp.keyPem, ca.certPem) });
+    const ok = synth({ workload: AuthenticatorWorkload.DEPLOYMENT, serviceClusterIp: '10.100.0.50', tls: AuthenticatorTls.fromPemUnsafe(forIp.certPem, forIp.keyPem, ca.certPem) });
     expect(ok.chart.webhookKubeconfig).toContain('https://10.100.0.50:443/authenticate');
+  });
+});
+
+describe('no secret in synthesized files by default', () => {
+  const yamlOf = (objs: any[]) => objs.map((o) => YAML.stringify(o)).join('---\n');
+  /** The chart warnings recorded on the chart's constructs (also printed by Node as process warnings). */
+  const warningsOf = (chart: AuthenticatorChart) => chart.node.findAll()
+    .flatMap((c) => c.node.metadata.filter((m) => m.type === CHART_WARNING_METADATA).map((m) => m.data as { id: string; message: string }));
+  // The structural part of the ExternalSecret CRD (external-secrets/external-secrets,
+  // config/crds/bases/external-secrets.io_externalsecrets.yaml): what the operator requires of the fields rendered.
+  const remoteRef = { type: 'object', required: ['key'], properties: { key: { type: 'string' }, property: { type: 'string' } } };
+  registerCrd({ spec: { group: 'external-secrets.io', names: { kind: 'ExternalSecret' }, versions: [{ name: 'v1', schema: { openAPIV3Schema: {
+    type: 'object',
+    properties: {
+      spec: {
+        type: 'object', required: ['secretStoreRef', 'target'],
+        properties: {
+          refreshInterval: { type: 'string' },
+          secretStoreRef: { type: 'object', properties: { kind: { type: 'string' }, name: { type: 'string' } } },
+          target: { type: 'object', properties: { name: { type: 'string' }, creationPolicy: { type: 'string' }, template: { type: 'object', properties: { type: { type: 'string' } } } } },
+          data: { type: 'array', items: { type: 'object', required: ['remoteRef', 'secretKey'], properties: { secretKey: { type: 'string' }, remoteRef } } },
+        },
+      },
+    },
+  } } }] } });
+
+  test('an existing Secret (the default way): no Secret object, no key; the CA still gives the webhook kubeconfig', () => {
+    const { chart, objs } = synth({ tls: AuthenticatorTls.fromSecretName('authn-tls', ca.certPem) });
+    expect(yamlOf(objs)).not.toContain('PRIVATE KEY');
+    expect(kind(objs, 'Secret')).toEqual([]);
+    const volumes = kind(objs, 'DaemonSet')[0].spec.template.spec.volumes;
+    expect(volumes).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'tls', secret: expect.objectContaining({ secretName: 'authn-tls' }) })]));
+    expect(chart.webhookKubeconfig).toContain('certificate-authority-data');
+    expect(warningsOf(chart)).toEqual([]);
+  });
+
+  test('a Secrets Manager secret through External Secrets: an ExternalSecret that names it, no key', () => {
+    const { objs } = synth({ tls: AuthenticatorTls.fromExternalSecret({ secretStoreName: 'aws-secrets-manager', remoteKey: 'prod/eks-access/tls', caPem: ca.certPem }) });
+    expect(yamlOf(objs)).not.toContain('PRIVATE KEY');
+    expect(kind(objs, 'Secret')).toEqual([]);
+    const [es] = kind(objs, 'ExternalSecret');
+    expect(es).toMatchObject({
+      apiVersion: 'external-secrets.io/v1',
+      metadata: { name: 'eks-access-authenticator-tls', namespace: 'kube-system' },
+      spec: {
+        secretStoreRef: { name: 'aws-secrets-manager', kind: 'ClusterSecretStore' },
+        target: { name: 'eks-access-authenticator-tls', creationPolicy: 'Owner', template: { type: 'kubernetes.io/tls' } },
+        data: [
+          { secretKey: 'tls.crt', remoteRef: { key: 'prod/eks-access/tls', property: 'tls.crt' } },
+          { secretKey: 'tls.key', remoteRef: { key: 'prod/eks-access/tls', property: 'tls.key' } },
+        ],
+      },
+    });
+    expect(() => AuthenticatorTls.fromExternalSecret({ secretStoreName: 's', remoteKey: 'k', secretStoreKind: 'Vault' }))
+      .toThrow(/^AuthenticatorTls.fromExternalSecret: secretStoreKind 'Vault' .*SecretStore or ClusterSecretStore \[eks-access:authenticator-tls\]$/);
+  });
+
+  test('PEMs into the manifest only through the explicit fromPemUnsafe, which warns naming the chart; fromPem refuses', () => {
+    const { chart, objs } = synth({ tls: AuthenticatorTls.fromPemUnsafe(server.certPem, server.keyPem, ca.certPem) });
+    expect(yamlOf(objs)).toContain('PRIVATE KEY');
+    expect(warningsOf(chart).map((w) => [w.id, w.message])).toEqual([
+      ['cdk-eks-access:secret-in-manifest', expect.stringMatching(/^authenticator: the TLS private key is written in plain text into the manifest .*fromSecretName/)],
+    ]);
+    expect(() => AuthenticatorTls.fromPem(server.certPem, server.keyPem, ca.certPem))
+      .toThrow(/^AuthenticatorTls.fromPem: .*private key in plain text.*fromSecretName.*fromExternalSecret.*fromPemUnsafe.* \[eks-access:secret-in-manifest\]$/);
   });
 });

@@ -42,7 +42,7 @@ describe('the container bundle', () => {
 
     // The chart's server config, adapted only where a test must: a free port, TLS and STS stand-in paths.
     const chart = new AuthenticatorChart(Testing.app(), 'authenticator', {
-      clusterId: CLUSTER, image: 'eks-access:test', tls: AuthenticatorTls.fromPem(leaf.certPem, leaf.keyPem, ca.certPem),
+      clusterId: CLUSTER, image: 'eks-access:test', tls: AuthenticatorTls.fromPemUnsafe(leaf.certPem, leaf.keyPem, ca.certPem),
       backends: [AuthenticatorBackend.staticRows({ roles: [], users: [{ userArn: alice.arn, username: 'alice', groups: ['devs'] }], accounts: [] })],
     });
     const configMap = Testing.synth(chart).find((o: any) => o.kind === 'ConfigMap');

@@ -86,6 +86,41 @@ data:
     expect(plan.canSwitchToApi).toBe(false);
   });
 
+  test('role paths: a row written with the path never matched (it is named, not said to carry no path); a path-less row may hide one', async () => {
+    const p = file('paths.yaml', `apiVersion: v1
+kind: ConfigMap
+metadata: { name: aws-auth, namespace: kube-system }
+data:
+  mapRoles: |
+    - rolearn: arn:aws:iam::${ACCT}:role/team/Admin
+      username: admin
+      groups: [admins]
+    - rolearn: arn:aws:iam::${ACCT}:role/Ops
+      username: ops
+      groups: [ops]
+`);
+    const r = await captureCli(run, ['--aws-auth', p, '-o', 'json']);
+    expect(r.code).toBe(0);
+    const [pathed, plain] = JSON.parse(r.stdout).entries;
+    // The access entry keeps the path: EKS accepts role paths in principalArn.
+    expect(pathed.principalArn).toBe(`arn:aws:iam::${ACCT}:role/team/Admin`);
+    expect(pathed.notes.join(' ')).not.toMatch(/carry no path/);
+    expect(pathed.notes.join(' ')).toMatch(/written with the IAM path \/team\/.*never matched.*arn:aws:iam::111122223333:role\/Admin.*grants access for the first time/);
+    expect(plain.notes.join(' ')).toMatch(/if role Ops has an IAM path.*aws iam get-role --role-name Ops/);
+    const text = await captureCli(run, ['--aws-auth', p]);
+    expect(text.stdout).toMatch(/note: .*never matched/);
+  });
+
+  test('text output escapes control characters read from the ConfigMap', async () => {
+    const p = file('hostile.json', JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'aws-auth', namespace: 'kube-system' },
+      data: { mapUsers: JSON.stringify([{ userarn: `arn:aws:iam::${ACCT}:user/eve`, username: 'eve\u001b[2J\nfake: line', groups: ['g\u202e'] }]) } }));
+    const r = await captureCli(run, ['--aws-auth', p]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.includes('\u001b') || r.stdout.includes('\u202e')).toBe(false);
+    expect(r.stdout).toContain('username=eve\\x1b[2J\\x0afake: line');
+    expect(r.stdout.split('\n').some((l) => l.startsWith('fake'))).toBe(false);
+  });
+
   test('errors: missing flag, unreadable file, not YAML — one line, JSON on stdout with --output json', async () => {
     let r = await captureCli(run, []);
     expect(r.code).toBe(2);

@@ -32,7 +32,8 @@ export function synthesizeExample(
 ): { file: string; awsAuthFile?: string; objects: ExampleObject[] } {
   const file = writeAccessManifests(exampleAccessModel(mode), outdir, options);
   const awsAuthFile = join(outdir, AWS_AUTH_MANIFEST_FILE);
-  const hasAwsAuth = existsSync(awsAuthFile);
+  // API mode writes an ownership file without rows (for merge-aws-auth after a mode switch): not part of the example.
+  const hasAwsAuth = mode !== AuthenticationMode.API && existsSync(awsAuthFile);
   return {
     file,
     ...(hasAwsAuth ? { awsAuthFile } : {}),
