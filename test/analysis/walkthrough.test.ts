@@ -78,7 +78,7 @@ describe('can-i', () => {
     expect(await runEksAccess('can-i', 'get', 'pods', '--as', 'x', '--bogus', '--from', F)).toMatchObject({ code: 2, stderr: expect.stringContaining("Unknown option '--bogus'") });
     expect((await runEksAccess('who-can', 'get', '--from', F)).stderr).toContain('expected VERB RESOURCE [NAME]');
     expect((await runEksAccess('risks', '--from', F, '--fail-on', 'severe')).stderr).toContain('--fail-on must be one of critical, high, medium, low');
-    expect((await runEksAccess('matrix', '--as', 'x', '--from', F, '--output', 'yaml')).stderr).toContain("--output must be json or text, not 'yaml'");
+    expect((await runEksAccess('matrix', '--as', 'x', '--from', F, '--output', 'xml')).stderr).toContain("--output must be text, json or yaml, not 'xml'");
   });
 });
 

@@ -32,6 +32,9 @@ const GIVENS = [
   'certPem: string',
   'keyPem: string',
   'caPem: string',
+  // The migration walkthrough's later steps use what its first block declares, and the cluster's kubectl layer.
+  'mode: import("cdk-eks-access").AuthenticationMode',
+  'kubectlLayer: import("aws-cdk-lib/aws-lambda").ILayerVersion',
 ];
 
 export interface Snippet {
@@ -68,7 +71,9 @@ export function snippetSource(code: string, packageExports: readonly string[]): 
     return `${imports.join('\n')}\nexport function snippet(this: import('aws-cdk-lib').Stack): void {\n${body}\n}\n`;
   }
   const used = packageExports.filter((name) => new RegExp(`\\b${name}\\b`).test(code));
-  const head = used.length > 0 ? `import { ${used.join(', ')} } from 'cdk-eks-access';\n` : '';
+  // `eks.` in a fragment is aws-cdk-lib's module, as the README's imports elsewhere name it.
+  const eks = /\beks\./.test(code) ? `import * as eks from 'aws-cdk-lib/aws-eks';\n` : '';
+  const head = `${eks}${used.length > 0 ? `import { ${used.join(', ')} } from 'cdk-eks-access';\n` : ''}`;
   // The extra block lets the fragment declare a name that is also a given (block scope shadows the parameter).
   return `${head}export function snippet(this: import('aws-cdk-lib').Stack, ${GIVENS.join(', ')}): void {\n{\n${body}\n}\n}\n`;
 }
