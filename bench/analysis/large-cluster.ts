@@ -193,7 +193,7 @@ export function generateLargeCluster(dir: string, size: FixtureSize = {}): Fixtu
     const r = rnd();
     if (r < 0.45) {
       const [ns, name] = pick(roleNames);
-      const subjects = [chance(0.5) ? { kind: 'User', name: pick(users) } : { kind: 'Group', name: teamGroup(ns, pick(['dev', 'view'] as const)) }];
+      const subjects: { kind: string; name: string; namespace?: string }[] = [chance(0.5) ? { kind: 'User', name: pick(users) } : { kind: 'Group', name: teamGroup(ns, pick(['dev', 'view'] as const)) }];
       if (chance(0.3)) subjects.push({ kind: 'ServiceAccount', name: `sa-${pad(Math.floor(rnd() * 500))}`, namespace: ns });
       binding(bName('app'), ns, { kind: 'Role', name }, subjects);
     } else if (r < 0.8) {

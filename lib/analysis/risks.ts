@@ -125,7 +125,9 @@ export async function findRisks(analysis: AccessAnalysis, resolver: IamPrincipal
       const clusterOnly = risk.allOf.every((g) => g.every((p) => p.clusterScoped));
       if (clusterOnly) continue;
       for (const ns of namespaces) {
-        if (fullAccess.has(ns)) continue;
+        // Without a RoleBinding or access policy there, the namespace's answers are the cluster-wide ones, which did
+        // not hold: skipping it changes nothing and keeps risks linear in the grants rather than in the namespaces.
+        if (fullAccess.has(ns) || !analysis.hasNamespaceGrants(holder.principal, ns)) continue;
         const via = holds(analysis, holder, risk, ns);
         if (via && risk.id === FULL_ACCESS) fullAccess.add(ns);
         // Namespace-limited rights are one step less severe than the same rights everywhere.

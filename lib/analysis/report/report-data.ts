@@ -43,16 +43,33 @@ function riskResources(riskId: string): Set<string> {
   return new Set(def.allOf.flat().map((p) => (p.resource === '*' ? '*' : resourceName({ apiGroup: p.apiGroup, resource: p.subresource ? `${p.resource}/${p.subresource}` : p.resource }))));
 }
 
-export async function buildReportData(analysis: AccessAnalysis, resolver: IamPrincipalResolver, now = new Date()): Promise<ReportData> {
+/** What a long step has done so far (the CLI draws it on a terminal; lib/ knows nothing of terminals). */
+export interface AnalysisProgress {
+  readonly phase: string;
+  readonly done: number;
+  readonly total?: number;
+}
+
+export async function buildReportData(analysis: AccessAnalysis, resolver: IamPrincipalResolver, now = new Date(), onProgress?: (e: AnalysisProgress) => void): Promise<ReportData> {
+  onProgress?.({ phase: 'report: risks', done: 0 });
   const findings = await findRisks(analysis, resolver);
   const resources = knownResources(analysis);
   const scopes = [ANY_NAMESPACE, ...mentionedNamespaces(analysis)];
   const rows: ReportRow[] = [];
-  for (const holder of await riskHolders(analysis, resolver)) {
+  const byHolder = new Map<string, RiskFinding[]>();
+  for (const f of findings) {
+    const key = JSON.stringify([f.holderKind, f.holder]);
+    byHolder.set(key, [...(byHolder.get(key) ?? []), f]);
+  }
+  const holders = await riskHolders(analysis, resolver);
+  for (const [done, holder] of holders.entries()) {
+    onProgress?.({ phase: 'report: access of each principal', done, total: holders.length });
     const p = holder.principal;
-    const mine = findings.filter((f) => f.holder === p.display && f.holderKind === holder.kind);
+    const mine = byHolder.get(JSON.stringify([holder.kind, p.display])) ?? [];
     const seenClusterWide = new Set<string>();
-    for (const ns of scopes) {
+    // A namespace where the holder has no RoleBinding or scoped access policy repeats the cluster-wide rows, which
+    // the loop below would drop one by one: skip it whole.
+    for (const ns of scopes.filter((n) => n === ANY_NAMESPACE || analysis.hasNamespaceGrants(p, n))) {
       const scope = ns === ANY_NAMESPACE ? 'cluster-wide' : `namespace ${ns}`;
       for (const row of accessMatrix(analysis, p, ns, resources)) {
         const verbs = MATRIX_VERBS.filter((v) => row.verbs[v]);
@@ -71,6 +88,7 @@ export async function buildReportData(analysis: AccessAnalysis, resolver: IamPri
       }
     }
   }
+  onProgress?.({ phase: 'report: access of each principal', done: holders.length, total: holders.length });
   return {
     generatedAt: now.toISOString(),
     inputs: analysis.sources.files,
