@@ -9,6 +9,7 @@ import { buildReportData } from '../../lib/analysis/report/report-data';
 import { renderReportHtml } from '../../lib/analysis/report/report-html';
 
 import { COMMON_FLAG_HELP } from './analysis-flags';
+import { createProgress } from './progress';
 import { CommandHelp } from './help';
 
 export const OPTIONS = { ...COMMON_OPTIONS, out: { type: 'string' } } as const;
@@ -29,7 +30,9 @@ export const run = analysisCommand(HELP, OPTIONS, async ({ values, positionals }
   noPositionals(positionals, HELP);
   const analysis = await loadAnalysis(values);
   const resolver = resolverOf(analysis);
-  const data = await buildReportData(analysis, resolver);
+  // Progress only on a terminal and never with --output json (bin/commands/progress.ts decides); lib reports phases.
+  const progress = createProgress({ quiet: output === 'json' });
+  const data = await buildReportData(analysis, resolver, new Date(), progress.update).finally(() => progress.done());
   if (output === 'json') {
     process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
     return 0;

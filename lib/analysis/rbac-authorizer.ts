@@ -210,6 +210,21 @@ export class RbacAuthorizer {
     return namespace !== '' && this.scopes.has(namespace) && this.cachedSteps(user, namespace).length > 0;
   }
 
+  /** Every binding, cluster-wide then per namespace, that names the user or one of its groups, with the subject that matched. */
+  bindingsNaming(user: UserInfo): { binding: RbacBinding; subject: Subject }[] {
+    const out: { binding: RbacBinding; subject: Subject }[] = [];
+    for (const index of this.scopes.values()) {
+      const positions = new Set<number>(index.byKey.get(`u:${user.name}`) ?? []);
+      for (const g of user.groups) for (const i of index.byKey.get(`g:${g}`) ?? []) positions.add(i);
+      for (const p of [...positions].sort((a, b) => a - b)) {
+        const binding = index.bindings[p];
+        const i = appliesTo(user, binding.subjects, binding.namespace);
+        if (i >= 0) out.push({ binding, subject: binding.subjects[i] });
+      }
+    }
+    return out;
+  }
+
   /** `RulesFor`: the effective rules of a user in a namespace (`''` = cluster-wide rules only). */
   rulesFor(user: UserInfo, namespace: string): { rules: PolicyRule[]; errors: string[] } {
     const rules: PolicyRule[] = [];
