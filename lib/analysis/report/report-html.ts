@@ -20,7 +20,7 @@ tr.risk td{background:#fff1f0} tr.risk td.r{color:#a40e26;font-weight:600}
 .sev-critical{color:#fff;background:#a40e26;padding:0 4px;border-radius:3px}
 .sev-high{color:#fff;background:#d1242f;padding:0 4px;border-radius:3px}
 .sev-medium{background:#f5c542;padding:0 4px;border-radius:3px} .sev-low{background:#ddf4ff;padding:0 4px;border-radius:3px}
-.controls{margin:.6em 0;display:flex;flex-wrap:wrap;gap:.6em 1em;align-items:center} .controls input[type=search]{font-size:1em;padding:4px 8px;width:28em;max-width:100%}
+.controls[hidden]{display:none} .controls{margin:.6em 0;display:flex;flex-wrap:wrap;gap:.6em 1em;align-items:center} .controls input[type=search]{font-size:1em;padding:4px 8px;width:28em;max-width:100%}
 .count{color:#57606a}
 tr.group-start td{border-top:3px solid #57606a}
 .js th.sortable{cursor:pointer} .js th.sortable:after{content:' \\2195';color:#8c959f}
