@@ -111,7 +111,5 @@ it('filters every table, sorts from the keyboard with aria-sort, and stays insid
   await page.setViewportSize({ width: 390, height: 800 });
   await page.fill('#principal-filter', '');
   expect(await page.evaluate('document.documentElement.scrollWidth - window.innerWidth')).toBeLessThanOrEqual(0);
-  const svg = await page.locator('figure.chain svg').first().boundingBox();
-  if (svg) expect(svg.width).toBeLessThanOrEqual(390);
   await page.close();
 });

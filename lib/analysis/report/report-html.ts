@@ -26,6 +26,8 @@ tr.group-start td{border-top:3px solid #57606a}
 .js th.sortable{cursor:pointer} .js th.sortable:after{content:' \\2195';color:#8c959f}
 .js th[aria-sort=ascending]:after{content:' \\2191'} .js th[aria-sort=descending]:after{content:' \\2193'}
 th.sortable:focus{outline:2px solid #0969da}
+#principals,#risks{table-layout:fixed}
+#principals th:nth-child(2),#risks th:nth-child(1){width:7em} #principals th:nth-child(4),#risks th:nth-child(5){width:38%} #principals th:nth-child(5){width:12%}
 ul.grants{margin:0;padding-left:1.1em} ul.rules{margin:.2em 0 .6em;padding-left:1.1em;font-family:ui-monospace,monospace;font-size:.85em;overflow-wrap:anywhere}
 details.holders summary{cursor:pointer}
 figure.chain{margin:.6em 0} figure.chain figcaption{font-weight:600;margin-bottom:.2em;overflow-wrap:anywhere}
@@ -43,25 +45,41 @@ svg line.e{stroke:#57606a;stroke-width:1.5}
  * interaction costs one pass over the rows even at thousands of them. Controls are hidden until this runs: without
  * JavaScript the page is plain tables and links, with no control that does nothing.
  */
+/** With JavaScript, rows shown at once per table (the rest behind "show all"); without it, every row is there. */
+const SHOWN_ROWS = 500;
+
 const SCRIPT = `
 (function(){
   document.documentElement.className+=' js';
   Array.prototype.forEach.call(document.querySelectorAll('.controls[hidden]'),function(c){c.hidden=false});
+  var LIMIT=${SHOWN_ROWS};
   function setup(tableId,filterId,onlyId,countId){
     var table=document.getElementById(tableId); if(!table) return;
     var body=table.tBodies[0], input=document.getElementById(filterId), only=onlyId&&document.getElementById(onlyId), count=document.getElementById(countId);
+    var more=document.getElementById(countId+'-all'), limit=LIMIT;
     var rows=Array.prototype.slice.call(body.rows), text=rows.map(function(r){return r.getAttribute('data-search')||r.textContent.toLowerCase()});
-    var order=rows.map(function(_,i){return i});
+    var order=rows.map(function(_,i){return i}), shown=order.slice();
     function apply(){
-      var terms=input.value.toLowerCase().split(/\\s+/).filter(Boolean), n=0, risky=only&&only.checked;
-      for(var i=0;i<rows.length;i++){
-        var t=text[i], show=(!risky||rows[i].classList.contains('risk'));
-        for(var j=0;show&&j<terms.length;j++) if(t.indexOf(terms[j])<0) show=false;
-        if(rows[i].hidden===show) rows[i].hidden=!show; if(show) n++;
+      var terms=input.value.toLowerCase().split(/\\s+/).filter(Boolean), risky=only&&only.checked, matches=[];
+      for(var k=0;k<order.length;k++){
+        var i=order[k], t=text[i], ok=(!risky||rows[i].classList.contains('risk'));
+        for(var j=0;ok&&j<terms.length;j++) if(t.indexOf(terms[j])<0) ok=false;
+        if(ok) matches.push(i);
       }
-      count.textContent=n+' of '+rows.length+' rows';
+      // Only the first rows are laid out; the rest stay hidden until asked for, so an interaction touches at most
+      // a few hundred rows whatever the table's size. Hidden rows cost no layout, so their place in the DOM is free.
+      var show=limit&&matches.length>limit?matches.slice(0,limit):matches, next=new Uint8Array(rows.length);
+      show.forEach(function(i){next[i]=1});
+      shown.forEach(function(i){if(!next[i]) rows[i].hidden=true});
+      var f=document.createDocumentFragment();
+      show.forEach(function(i){rows[i].hidden=false; f.appendChild(rows[i])});
+      body.appendChild(f); shown=show;
+      count.textContent=show.length<matches.length?'first '+show.length+' of '+matches.length+' matching rows ('+rows.length+' in all)':matches.length+' of '+rows.length+' rows';
+      if(more) more.hidden=show.length>=matches.length;
     }
-    input.addEventListener('input',apply); if(only) only.addEventListener('change',apply); apply();
+    input.addEventListener('input',apply); if(only) only.addEventListener('change',apply);
+    if(more) more.addEventListener('click',function(){limit=0; apply()});
+    apply();
     // A header sorts by its column (again: reverse); ties keep the original order (the principal grouping).
     Array.prototype.forEach.call(table.querySelectorAll('th.sortable'),function(th){
       var col=th.cellIndex; th.tabIndex=0; th.setAttribute('aria-sort','none');
@@ -70,9 +88,8 @@ const SCRIPT = `
         Array.prototype.forEach.call(table.querySelectorAll('th.sortable'),function(o){o.setAttribute('aria-sort','none')});
         th.setAttribute('aria-sort',dir===1?'ascending':'descending');
         var keys=rows.map(function(r){return r.cells[col].textContent});
-        order.sort(function(a,b){return dir*keys[a].localeCompare(keys[b])||(a-b)});
-        var f=document.createDocumentFragment(); order.forEach(function(i){f.appendChild(rows[i])}); body.appendChild(f);
-        order=rows.map(function(_,i){return i});
+        order=rows.map(function(_,i){return i}).sort(function(a,b){return dir*keys[a].localeCompare(keys[b])||(a-b)});
+        apply();
       }
       th.addEventListener('click',sort);
       th.addEventListener('keydown',function(ev){if(ev.key==='Enter'||ev.key===' '){ev.preventDefault();sort()}});
@@ -86,7 +103,8 @@ const SCRIPT = `
 
 function controls(prefix: string, placeholder: string, label: string, risky?: string): string {
   const e = escapeHtml;
-  return `<div class="controls" hidden><input id="${prefix}" type="search" placeholder="${e(placeholder)}" aria-label="${e(label)}">${risky ? `<label><input id="${risky}" type="checkbox"> only risky rows</label>` : ''}<span id="${prefix === 'filter' ? 'visible' : prefix.replace(/-filter$/, '')}-count" class="count" aria-live="polite"></span></div>`;
+  const count = `${prefix === 'filter' ? 'visible' : prefix.replace(/-filter$/, '')}-count`;
+  return `<div class="controls" hidden><input id="${prefix}" type="search" placeholder="${e(placeholder)}" aria-label="${e(label)}">${risky ? `<label><input id="${risky}" type="checkbox"> only risky rows</label>` : ''}<span id="${count}" class="count" aria-live="polite"></span><button type="button" id="${count}-all" hidden>show all</button></div>`;
 }
 
 export function renderReportHtml(data: ReportData): string {
