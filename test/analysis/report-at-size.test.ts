@@ -12,7 +12,8 @@ import { runEksAccess } from './run-cli';
 import { generateLargeCluster } from '../../bench/analysis/large-cluster';
 import { AccessAnalysis } from '../../lib/analysis/access-analysis';
 import { IamPrincipalResolver } from '../../lib/analysis/iam-principals';
-import { ACCESS_ROW_LIMIT, AnalysisProgress, buildReportData } from '../../lib/analysis/report/report-data';
+import { AnalysisProgress } from '../../lib/analysis/progress';
+import { ACCESS_ROW_LIMIT, buildReportData } from '../../lib/analysis/report/report-data';
 
 const CHROMIUM = '/usr/bin/chromium';
 const WALKTHROUGH = path.join(__dirname, 'fixtures', 'walkthrough');
@@ -56,6 +57,8 @@ it('lists every principal with its grants, leaves the per-resource rows out past
   const iam = data.principals.filter((p) => p.kind === 'IAM principal');
   expect(iam.length).toBe(resolver.knownPrincipalArns().length);
   expect(data.roles.length).toBeGreaterThan(10);
+  // Both long phases report, each counting up to its total.
+  expect(events.some((e) => e.phase === 'risks of each principal' && e.total === data.principals.length)).toBe(true);
   const last = events[events.length - 1];
   expect(last.done).toBe(last.total);
   expect(last.total).toBe(data.principals.length);

@@ -3,6 +3,7 @@
  * bind), what it may do per scope (cluster-wide and each namespace the inputs mention) on each known resource, and
  * which of those rows carry a catalogued risk.
  */
+import { OnProgress } from '../progress';
 import { AccessAnalysis, bindingKey, describeRule } from '../access-analysis';
 import { accessPolicies, accessPolicyName } from '../eks-access-policies';
 import { PolicyRule, Subject } from '../rbac-types';
@@ -111,13 +112,6 @@ function riskResources(riskId: string): Set<string> {
   return new Set(def.allOf.flat().map((p) => (p.resource === '*' ? '*' : resourceName({ apiGroup: p.apiGroup, resource: p.subresource ? `${p.resource}/${p.subresource}` : p.resource }))));
 }
 
-/** What a long step has done so far (the CLI draws it on a terminal; lib/ knows nothing of terminals). */
-export interface AnalysisProgress {
-  readonly phase: string;
-  readonly done: number;
-  readonly total?: number;
-}
-
 function subjectLabel(s: Subject, bindingNamespace: string): string {
   return s.kind === 'ServiceAccount' ? `${s.namespace || bindingNamespace}/${s.name}` : s.name;
 }
@@ -180,9 +174,8 @@ function groupFindings(findings: readonly RiskFinding[]): ReportRiskGroup[] {
   return [...by.values()].map(({ f, holders }) => ({ risk: f.risk, title: f.title, severity: f.severity, why: f.why, scope: f.scope, via: f.via, holders }));
 }
 
-export async function buildReportData(analysis: AccessAnalysis, resolver: IamPrincipalResolver, now = new Date(), onProgress?: (e: AnalysisProgress) => void): Promise<ReportData> {
-  onProgress?.({ phase: 'report: risks', done: 0 });
-  const findings = await findRisks(analysis, resolver);
+export async function buildReportData(analysis: AccessAnalysis, resolver: IamPrincipalResolver, now = new Date(), onProgress?: OnProgress): Promise<ReportData> {
+  const findings = await findRisks(analysis, resolver, onProgress);
   const resources = knownResources(analysis);
   const scopes = [ANY_NAMESPACE, ...mentionedNamespaces(analysis)];
   const rows: ReportRow[] = [];
@@ -197,7 +190,7 @@ export async function buildReportData(analysis: AccessAnalysis, resolver: IamPri
   const everyone = new Map<string, ReportGrant>();
   let rowsOmitted = false;
   for (const [done, holder] of holders.entries()) {
-    onProgress?.({ phase: 'report: access of each principal', done, total: holders.length });
+    onProgress?.({ phase: 'access of each principal', done, total: holders.length });
     principals.push(principalLine(analysis, holder, byHolder.get(JSON.stringify([holder.kind, holder.principal.display])) ?? [], roles, everyone));
     if (rowsOmitted) continue;
     if (rows.length > ACCESS_ROW_LIMIT) {
@@ -229,7 +222,7 @@ export async function buildReportData(analysis: AccessAnalysis, resolver: IamPri
       }
     }
   }
-  onProgress?.({ phase: 'report: access of each principal', done: holders.length, total: holders.length });
+  onProgress?.({ phase: 'access of each principal', done: holders.length, total: holders.length });
   return {
     generatedAt: now.toISOString(),
     inputs: analysis.sources.files,
