@@ -116,3 +116,22 @@ it('filters every table, sorts from the keyboard with aria-sort, and stays insid
   expect(await page.evaluate('document.documentElement.scrollWidth - window.innerWidth')).toBeLessThanOrEqual(0);
   await page.close();
 });
+
+it('escapes every field of the new page parts: grants, role titles and rules, risk groups and holders', async () => {
+  const evil = '"><img src=x onerror=alert(1)><script>alert(2)</script>';
+  const rbac = 'rbac.authorization.k8s.io';
+  const objects = [
+    { apiVersion: `${rbac}/v1`, kind: 'ClusterRole', metadata: { name: `role${evil}` }, rules: [{ apiGroups: [''], resources: [`secrets${evil}`, 'secrets'], verbs: ['get'] }] },
+    { apiVersion: `${rbac}/v1`, kind: 'ClusterRoleBinding', metadata: { name: `binding${evil}` }, roleRef: { apiGroup: rbac, kind: 'ClusterRole', name: `role${evil}` }, subjects: [{ apiGroup: rbac, kind: 'Group', name: `group${evil}` }, { apiGroup: rbac, kind: 'User', name: `user${evil}` }] },
+  ].map((object) => ({ object, origin: `file${evil}.yaml` }));
+  const analysis = new AccessAnalysis({ objects, accessEntries: [], warnings: [`warning${evil}`], files: [`file${evil}.yaml`] });
+  const resolver = new IamPrincipalResolver([], objects);
+  const data = await buildReportData(analysis, resolver, new Date(0));
+  expect(data.principals.length).toBeGreaterThan(0);
+  expect(data.riskGroups.length).toBeGreaterThan(0);
+  const { renderReportHtml } = await import('../../lib/analysis/report/report-html');
+  const html = renderReportHtml(data);
+  expect(html).not.toMatch(/<img|<script>alert/i);
+  expect(html.match(/<script>/g)).toHaveLength(1);
+  expect(html).toContain('&quot;&gt;&lt;img src=x onerror=alert(1)&gt;');
+});
