@@ -4,11 +4,13 @@
  * limit, progress reported), and the page in the real Debian Chromium: usable without JavaScript (no controls that do
  * nothing, no sort arrows), every table filterable, headers keyboard-sortable with aria-sort, readable at 390 px.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Browser, chromium } from 'playwright-core';
 import { runEksAccess } from './run-cli';
+import { CLI } from '../../harness/eks-access-process';
 import { generateLargeCluster } from '../../bench/analysis/large-cluster';
 import { AccessAnalysis } from '../../lib/analysis/access-analysis';
 import { IamPrincipalResolver } from '../../lib/analysis/iam-principals';
@@ -135,3 +137,18 @@ it('escapes every field of the new page parts: grants, role titles and rules, ri
   expect(html.match(/<script>/g)).toHaveLength(1);
   expect(html).toContain('&quot;&gt;&lt;img src=x onerror=alert(1)&gt;');
 });
+
+it('draws progress on stderr only when it is a terminal (a real pty through script(1)), never in a pipe', () => {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first (npm test does)`);
+  const fixture = generateLargeCluster(path.join(dir, 'tty'), { principals: 300, namespaces: 10, rbacObjects: 500, seed: 5 });
+  const out = path.join(dir, 'tty.html');
+  const command = `"${process.execPath}" "${CLI}" report --from "${fixture.dir}" --out "${out}"`;
+  // script gives the command a terminal on stdin/stdout/stderr and copies what it wrote to our stdout.
+  const tty = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', timeout: 120_000 });
+  expect(tty.status).toBe(0);
+  expect(tty.stdout).toContain('\r\u001b[2K');
+  expect(tty.stdout).toMatch(/(risks|access) of each principal \d+\/\d+/);
+  const piped = spawnSync(process.execPath, [CLI, 'report', '--from', fixture.dir, '--out', out], { encoding: 'utf8', timeout: 120_000 });
+  expect(piped.status).toBe(0);
+  expect(piped.stderr).not.toMatch(/each principal/);
+}, 240_000);
