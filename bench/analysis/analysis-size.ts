@@ -81,6 +81,9 @@ async function measurePage(html: string, width: number): Promise<PageFigures> {
     for (const col of [0, 1]) sortMs.push(await interactionMs(page, `document.querySelectorAll('#risks th.sortable')[${col}].click()`));
     const overflowPx = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     const screenshot = path.join(RESULTS, `analysis-size-${width}.png`);
+    // The top (risk summary, then the findings), and the access table with its controls.
+    await page.evaluate('window.scrollTo(0, 0)');
+    await page.screenshot({ path: path.join(RESULTS, `analysis-size-${width}-top.png`) });
     await page.evaluate("document.getElementById('principals').scrollIntoView(); window.scrollBy(0, -120)");
     await page.screenshot({ path: screenshot });
     // FCP when Chromium reports it, the load event otherwise.

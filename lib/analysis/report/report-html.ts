@@ -14,9 +14,10 @@ const CSS = `
 body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#1b1f24;max-width:100%}
 h1{font-size:1.4em;margin:0 0 .3em} h2{font-size:1.1em;margin:1.4em 0 .4em} h3{font-size:1em;margin:1em 0 .2em}
 .meta{color:#57606a;font-size:.9em}
-table{border-collapse:collapse;width:100%} th,td{border:1px solid #d0d7de;padding:3px 6px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+table{border-collapse:collapse;width:100%} th,td{border:1px solid #d0d7de;padding:3px 6px;text-align:left;vertical-align:top} td{overflow-wrap:anywhere}
 th{background:#f6f8fa;position:sticky;top:0} td.v{text-align:center;width:3.2em}
 tr.risk td{background:#fff1f0} tr.risk td.r{color:#a40e26;font-weight:600}
+.sev-critical,.sev-high,.sev-medium,.sev-low{white-space:nowrap}
 .sev-critical{color:#fff;background:#a40e26;padding:0 4px;border-radius:3px}
 .sev-high{color:#fff;background:#d1242f;padding:0 4px;border-radius:3px}
 .sev-medium{background:#f5c542;padding:0 4px;border-radius:3px} .sev-low{background:#ddf4ff;padding:0 4px;border-radius:3px}
