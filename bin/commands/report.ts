@@ -11,6 +11,7 @@ import { printStructured } from './structured-output';
 import { safeLines } from './terminal-text';
 
 import { COMMON_FLAG_HELP } from './analysis-flags';
+import { createProgress } from './progress';
 import { CommandHelp } from './help';
 
 export const OPTIONS = { ...COMMON_OPTIONS, out: { type: 'string' } } as const;
@@ -31,7 +32,9 @@ export const run = analysisCommand(HELP, OPTIONS, async ({ values, positionals }
   noPositionals(positionals, HELP);
   const analysis = await loadAnalysis(values);
   const resolver = resolverOf(analysis);
-  const data = await buildReportData(analysis, resolver);
+  // Progress only on a terminal and never with -o json|yaml (bin/commands/progress.ts decides); lib reports phases.
+  const progress = createProgress({ quiet: output !== 'text' });
+  const data = await buildReportData(analysis, resolver, new Date(), progress.update).finally(() => progress.done());
   if (output !== 'text') {
     printStructured(data, output);
     return 0;

@@ -5,7 +5,7 @@
  */
 import { AccessEntryRecord, AccessPolicyAssociation } from './access-entries';
 import { bootstrapObjects } from './bootstrap-policy';
-import { accessPolicies, accessPolicyName, namespaceInScope } from './eks-access-policies';
+import { AccessPolicyDefinition, accessPolicies, accessPolicyName, namespaceInScope } from './eks-access-policies';
 import { AccessSources, LoadOptions, loadSources } from './inputs/load-sources';
 import { RbacAuthorizer, RbacGrant, describeBinding } from './rbac-authorizer';
 import { splitRbac } from './rbac-from-objects';
@@ -100,6 +100,38 @@ export class AccessAnalysis {
       if (i >= 0) return { entry, association, policyName: policy.name, ruleIndex: i, rule: policy.rules[i] };
     }
     return undefined;
+  }
+
+  /** The access-policy associations of `entry` that apply in `namespace` (`''` = cluster scope), with their policy. */
+  private policiesInScope(entry: AccessEntryRecord, namespace: string): AccessPolicyDefinition[] {
+    const out: AccessPolicyDefinition[] = [];
+    for (const association of entry.accessPolicies) {
+      const policyName = accessPolicyName(association.policyArn);
+      const policy = policyName ? accessPolicies().get(policyName) : undefined;
+      if (!policy) continue;
+      if (association.scope.type === 'namespace' && (namespace === '' || !namespaceInScope(namespace, association.scope.namespaces))) continue;
+      out.push(policy);
+    }
+    return out;
+  }
+
+  /**
+   * Every rule in effect for `principal` in `namespace` (access policies in scope, then RBAC), computed once per
+   * (subject, namespace): a request is allowed exactly when one of these rules allows it ({@link decide} says which).
+   */
+  effectiveRules(principal: AnalysedPrincipal, namespace: string): PolicyRule[] {
+    const policies = principal.accessEntry ? this.policiesInScope(principal.accessEntry, namespace).flatMap((p) => p.rules) : [];
+    return [...policies, ...this.rbac.rulesFor(principal.user, namespace).rules];
+  }
+
+  /**
+   * Whether `principal` holds anything in `namespace` beyond its cluster-wide rules (a RoleBinding there, or an access
+   * policy scoped to it). When not, every request in that namespace is answered as cluster-wide.
+   */
+  hasNamespaceGrants(principal: AnalysedPrincipal, namespace: string): boolean {
+    if (this.rbac.hasNamespaceSteps(principal.user, namespace)) return true;
+    const entry = principal.accessEntry;
+    return !!entry && entry.accessPolicies.some((a) => a.scope.type === 'namespace' && namespace !== '' && namespaceInScope(namespace, a.scope.namespaces));
   }
 
   decide(principal: AnalysedPrincipal, request: RequestAttributes): AccessDecision {

@@ -50,10 +50,14 @@ export class IamPrincipalResolver {
   /** The rows behind `mappingMappers`, to enumerate the principals they name. */
   private readonly mappingRows: AwsAuthRows[] = [];
   private readonly standardEntries: AccessEntryRecord[];
+  private readonly entriesByOrigin = new Map<string, AccessEntryRecord>();
+  private readonly entryMappers = new Map<string, { mapper?: AccessEntryMapper; entries: AccessEntryRecord[] }>();
 
   constructor(readonly accessEntries: readonly AccessEntryRecord[], objects: readonly SourcedObject[]) {
     // Node entries (EC2_LINUX, FARGATE_LINUX...) are node identities; the Node authorizer, not RBAC, governs them.
     this.standardEntries = accessEntries.filter((e) => e.type === 'STANDARD');
+    // First entry of an origin wins, as the `find` this replaces did.
+    for (const e of [...this.standardEntries].reverse()) this.entriesByOrigin.set(e.origin, e);
     objects.filter((o) => isAwsAuthConfigMap(o.object)).forEach((o, i) => {
       const parsed = parseMappingDocument(o.object);
       const name = `aws-auth ConfigMap (${o.origin ?? 'input'})${i ? ` #${i + 1}` : ''}`;
@@ -78,6 +82,16 @@ export class IamPrincipalResolver {
    * to be in the asking principal's account. Entries EKS would reject are reported and left out, like EKS would.
    */
   private entryMapper(accountId: string): { mapper?: AccessEntryMapper; entries: AccessEntryRecord[] } {
+    // Built once per account: rebuilding it per resolve made who-can and report quadratic in the access entries.
+    let built = this.entryMappers.get(accountId);
+    if (!built) {
+      built = this.buildEntryMapper(accountId);
+      this.entryMappers.set(accountId, built);
+    }
+    return built;
+  }
+
+  private buildEntryMapper(accountId: string): { mapper?: AccessEntryMapper; entries: AccessEntryRecord[] } {
     const entries: AccessEntryRecord[] = [];
     for (const e of this.standardEntries) {
       const principalArn = e.principalArn.split(ANY_ACCOUNT).join(accountId);
@@ -106,7 +120,7 @@ export class IamPrincipalResolver {
     return {
       display: arn,
       user: withImplicitGroups(mapping.user.username, mapping.user.groups),
-      ...(entry ? { accessEntry: this.standardEntries.find((e) => e.origin === entry.origin) ?? entry, mappedBy: `access entry ${entry.origin}` } : { mappedBy: `${mapping.mapper} ${mapping.row}` }),
+      ...(entry ? { accessEntry: this.entriesByOrigin.get(entry.origin) ?? entry, mappedBy: `access entry ${entry.origin}` } : { mappedBy: `${mapping.mapper} ${mapping.row}` }),
     };
   }
 

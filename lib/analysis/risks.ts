@@ -9,6 +9,7 @@ import { IamPrincipalResolver } from './iam-principals';
 import { RbacBinding, RequestAttributes, Subject, serviceAccountUsername } from './rbac-types';
 import { Probe, RISKS, RiskDefinition, SUBJECT_RISKS, Severity } from './risk-catalogue';
 import { ANONYMOUS, MASTERS } from './subjects';
+import { OnProgress } from './progress';
 
 /** A namespace no binding or scope names: what is allowed here is allowed in every namespace. */
 export const ANY_NAMESPACE = '~every-namespace~';
@@ -105,12 +106,14 @@ function holds(analysis: AccessAnalysis, holder: Holder, risk: RiskDefinition, n
   return [...new Set(vias)].join(' + ');
 }
 
-export async function findRisks(analysis: AccessAnalysis, resolver: IamPrincipalResolver): Promise<RiskFinding[]> {
+export async function findRisks(analysis: AccessAnalysis, resolver: IamPrincipalResolver, onProgress?: OnProgress): Promise<RiskFinding[]> {
   const findings: RiskFinding[] = [];
   const namespaces = mentionedNamespaces(analysis);
   const add = (risk: Omit<RiskFinding, 'holderKind' | 'holder' | 'scope' | 'via'>, holder: Holder, scope: string, via: string) =>
     findings.push({ risk: risk.risk, title: risk.title, severity: risk.severity, why: risk.why, reference: risk.reference, holderKind: holder.kind, holder: holder.principal.display, scope, via });
-  for (const holder of await riskHolders(analysis, resolver)) {
+  const holders = await riskHolders(analysis, resolver);
+  for (const [done, holder] of holders.entries()) {
+    onProgress?.({ phase: 'risks of each principal', done, total: holders.length });
     // Scopes where the holder has wildcard full access: it implies every other permission risk there.
     const fullAccess = new Set<string>();
     for (const risk of RISKS) {
@@ -125,7 +128,9 @@ export async function findRisks(analysis: AccessAnalysis, resolver: IamPrincipal
       const clusterOnly = risk.allOf.every((g) => g.every((p) => p.clusterScoped));
       if (clusterOnly) continue;
       for (const ns of namespaces) {
-        if (fullAccess.has(ns)) continue;
+        // Without a RoleBinding or access policy there, the namespace's answers are the cluster-wide ones, which did
+        // not hold: skipping it changes nothing and keeps risks linear in the grants rather than in the namespaces.
+        if (fullAccess.has(ns) || !analysis.hasNamespaceGrants(holder.principal, ns)) continue;
         const via = holds(analysis, holder, risk, ns);
         if (via && risk.id === FULL_ACCESS) fullAccess.add(ns);
         // Namespace-limited rights are one step less severe than the same rights everywhere.

@@ -49,6 +49,13 @@ it('draws the chains per principal, groups rows by principal and sorts on a head
   expect(await page.locator(`figure.chain[data-principal="arn:aws:iam::${EXAMPLE_ACCOUNT}:root"]`).count()).toBe(1);
   const box = await figure.locator('svg').boundingBox();
   expect(box!.width).toBeGreaterThan(600);
+  // Every label ends inside its box (long ARNs are shortened from the left), and the picture has no fixed width.
+  const overflows = await page.evaluate(`[...document.querySelectorAll('figure.chain svg g')].flatMap((g) => {
+    const r = g.querySelector('rect').getBBox();
+    return [...g.querySelectorAll('text')].map((t) => t.getBBox()).filter((b) => b.x + b.width > r.x + r.width - 2).map((b) => b.width);
+  })`);
+  expect(overflows).toEqual([]);
+  expect(await figure.locator('svg').getAttribute('width')).toBeNull();
 
   // Rows grouped: principals appear in sorted runs, each run starting with a group-start row.
   const principals = await page.locator('#access tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-principal') ?? ''));

@@ -44,13 +44,14 @@ const COLUMN_X = [10, 370, 730, 1090];
 const BOX_W = 300;
 const ROW_H = 46;
 
-/** One SVG per starting principal (escaped text only; no scripts, no external references). */
+/** One SVG per starting principal (escaped text only; no scripts, no external references), scaled to its container by CSS. */
 export function chainSvgs(chains: readonly ReportChain[], escape: (s: string) => string): string {
   const byPrincipal = new Map<string, ReportChain[]>();
   for (const c of chains) byPrincipal.set(c.principal, [...(byPrincipal.get(c.principal) ?? []), c]);
-  const short = (s: string, n = 44) => (s.length > n ? `…${s.slice(-(n - 1))}` : s);
+  // At 12px (11px for the second line) about 40 (46) characters fit a 300-unit box; longer text keeps its end.
+  const short = (s: string, n = 40) => (s.length > n ? `…${s.slice(-(n - 1))}` : s);
   const box = (x: number, y: number, title: string, sub = '') =>
-    `<g><rect x="${x}" y="${y}" width="${BOX_W}" height="${ROW_H - 10}" rx="5" class="n"/><text x="${x + 6}" y="${y + 15}"><title>${escape(title)}</title>${escape(short(title))}</text>${sub ? `<text x="${x + 6}" y="${y + 30}" class="s"><title>${escape(sub)}</title>${escape(short(sub, 50))}</text>` : ''}</g>`;
+    `<g><rect x="${x}" y="${y}" width="${BOX_W}" height="${ROW_H - 10}" rx="5" class="n"/><text x="${x + 6}" y="${y + 15}"><title>${escape(title)}</title>${escape(short(title))}</text>${sub ? `<text x="${x + 6}" y="${y + 30}" class="s"><title>${escape(sub)}</title>${escape(short(sub, 46))}</text>` : ''}</g>`;
   const edge = (x1: number, y1: number, x2: number, y2: number) => `<line x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}" class="e"/>`;
   return [...byPrincipal].map(([principal, cs]) => {
     const rows = cs.reduce((n, c) => n + Math.max(1, c.grants.length), 0);
@@ -71,6 +72,6 @@ export function chainSvgs(chains: readonly ReportChain[], escape: (s: string) =>
       });
       y += Math.max(1, c.grants.length) * ROW_H;
     }
-    return `<figure class="chain" data-principal="${escape(principal)}"><figcaption>${escape(principal)}</figcaption><svg role="img" aria-label="${escape(`role assumption chains of ${principal}`)}" width="${COLUMN_X[3] + BOX_W + 10}" height="${height}" viewBox="0 0 ${COLUMN_X[3] + BOX_W + 10} ${height}">${parts.join('')}</svg></figure>`;
+    return `<figure class="chain" data-principal="${escape(principal)}"><figcaption>${escape(principal)}</figcaption><svg role="img" aria-label="${escape(`role assumption chains of ${principal}`)}" viewBox="0 0 ${COLUMN_X[3] + BOX_W + 10} ${height}">${parts.join('')}</svg></figure>`;
   }).join('\n');
 }

@@ -3,7 +3,7 @@
  * JavaScript (the rows are static HTML); the script only filters rows as the reader types.
  */
 import { chainSvgs } from './assume-graph';
-import { ReportData } from './report-data';
+import { ACCESS_ROW_LIMIT, ReportData, ReportGrant } from './report-data';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 export function escapeHtml(s: string): string {
@@ -11,78 +11,161 @@ export function escapeHtml(s: string): string {
 }
 
 const CSS = `
-body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#1b1f24}
-h1{font-size:1.4em;margin:0 0 .3em} h2{font-size:1.1em;margin:1.4em 0 .4em}
+body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#1b1f24;max-width:100%}
+h1{font-size:1.4em;margin:0 0 .3em} h2{font-size:1.1em;margin:1.4em 0 .4em} h3{font-size:1em;margin:1em 0 .2em}
 .meta{color:#57606a;font-size:.9em}
-table{border-collapse:collapse;width:100%} th,td{border:1px solid #d0d7de;padding:3px 6px;text-align:left;vertical-align:top}
+table{border-collapse:collapse;width:100%} th,td{border:1px solid #d0d7de;padding:3px 6px;text-align:left;vertical-align:top} td{overflow-wrap:anywhere}
 th{background:#f6f8fa;position:sticky;top:0} td.v{text-align:center;width:3.2em}
 tr.risk td{background:#fff1f0} tr.risk td.r{color:#a40e26;font-weight:600}
+.sev-critical,.sev-high,.sev-medium,.sev-low{white-space:nowrap}
 .sev-critical{color:#fff;background:#a40e26;padding:0 4px;border-radius:3px}
 .sev-high{color:#fff;background:#d1242f;padding:0 4px;border-radius:3px}
 .sev-medium{background:#f5c542;padding:0 4px;border-radius:3px} .sev-low{background:#ddf4ff;padding:0 4px;border-radius:3px}
-#controls{margin:.6em 0;display:flex;gap:1em;align-items:center} #filter{font-size:1em;padding:4px 8px;width:28em}
+.controls[hidden]{display:none} .controls{margin:.6em 0;display:flex;flex-wrap:wrap;gap:.6em 1em;align-items:center} .controls input[type=search]{font-size:1em;padding:4px 8px;width:28em;max-width:100%}
 .count{color:#57606a}
-tr.group-start td{border-top:3px solid #57606a} th.sortable{cursor:pointer} th.sortable:after{content:' \\2195';color:#8c959f}
-figure.chain{margin:.6em 0} figure.chain figcaption{font-weight:600;margin-bottom:.2em}
+tr.group-start td{border-top:3px solid #57606a}
+.js th.sortable{cursor:pointer} .js th.sortable:after{content:' \\2195';color:#8c959f}
+.js th[aria-sort=ascending]:after{content:' \\2191'} .js th[aria-sort=descending]:after{content:' \\2193'}
+th.sortable:focus{outline:2px solid #0969da}
+#principals,#risks{table-layout:fixed}
+#principals th:nth-child(2),#risks th:nth-child(1){width:7em} #principals th:nth-child(4),#risks th:nth-child(5){width:38%} #principals th:nth-child(5){width:12%}
+ul.grants{margin:0;padding-left:1.1em} ul.rules{margin:.2em 0 .6em;padding-left:1.1em;font-family:ui-monospace,monospace;font-size:.85em;overflow-wrap:anywhere}
+details.holders summary{cursor:pointer}
+figure.chain{margin:.6em 0} figure.chain figcaption{font-weight:600;margin-bottom:.2em;overflow-wrap:anywhere}
+figure.chain svg{width:100%;height:auto;max-width:1420px}
 svg rect.n{fill:#f6f8fa;stroke:#57606a} svg text{font:12px system-ui,sans-serif;fill:#1b1f24} svg text.s{fill:#57606a;font-size:11px}
 svg line.e{stroke:#57606a;stroke-width:1.5}
+@media (max-width:700px){body{margin:.6em} table.stack thead{display:none} table.stack tr{display:block;border-top:2px solid #57606a;margin-bottom:.3em}
+ table.stack td{display:block;border:none;border-bottom:1px solid #eaeef2} table.stack td.v{display:inline-block;width:auto}
+ table.stack td.v:empty{display:none} }
 `;
+
+/**
+ * Filter and sort for every table marked `data-filter` (the input of the same id prefix) and every sortable header.
+ * Rows are kept in arrays with their search text precomputed, and re-appended once per sort through a fragment, so an
+ * interaction costs one pass over the rows even at thousands of them. Controls are hidden until this runs: without
+ * JavaScript the page is plain tables and links, with no control that does nothing.
+ */
+/** With JavaScript, rows shown at once per table (the rest behind "show all"); without it, every row is there. */
+const SHOWN_ROWS = 500;
 
 const SCRIPT = `
 (function(){
-  var input=document.getElementById('filter'), only=document.getElementById('only-risky');
-  var rows=Array.prototype.slice.call(document.querySelectorAll('#access tbody tr'));
-  var count=document.getElementById('visible-count');
-  function apply(){
-    var terms=input.value.toLowerCase().split(/\\s+/).filter(Boolean), n=0;
-    rows.forEach(function(r){
-      var text=r.getAttribute('data-search');
-      var show=terms.every(function(t){return text.indexOf(t)>=0}) && (!only.checked || r.classList.contains('risk'));
-      r.hidden=!show; if(show) n++;
+  document.documentElement.className+=' js';
+  Array.prototype.forEach.call(document.querySelectorAll('.controls[hidden]'),function(c){c.hidden=false});
+  var LIMIT=${SHOWN_ROWS};
+  function setup(tableId,filterId,onlyId,countId){
+    var table=document.getElementById(tableId); if(!table) return;
+    var body=table.tBodies[0], input=document.getElementById(filterId), only=onlyId&&document.getElementById(onlyId), count=document.getElementById(countId);
+    var more=document.getElementById(countId+'-all'), limit=LIMIT;
+    var rows=Array.prototype.slice.call(body.rows), text=rows.map(function(r){return r.getAttribute('data-search')||r.textContent.toLowerCase()});
+    var order=rows.map(function(_,i){return i}), shown=order.slice();
+    function apply(){
+      var terms=input.value.toLowerCase().split(/\\s+/).filter(Boolean), risky=only&&only.checked, matches=[];
+      for(var k=0;k<order.length;k++){
+        var i=order[k], t=text[i], ok=(!risky||rows[i].classList.contains('risk'));
+        for(var j=0;ok&&j<terms.length;j++) if(t.indexOf(terms[j])<0) ok=false;
+        if(ok) matches.push(i);
+      }
+      // Only the first rows are laid out; the rest stay hidden until asked for, so an interaction touches at most
+      // a few hundred rows whatever the table's size. Hidden rows cost no layout, so their place in the DOM is free.
+      var show=limit&&matches.length>limit?matches.slice(0,limit):matches, next=new Uint8Array(rows.length);
+      show.forEach(function(i){next[i]=1});
+      shown.forEach(function(i){if(!next[i]) rows[i].hidden=true});
+      var f=document.createDocumentFragment();
+      show.forEach(function(i){rows[i].hidden=false; f.appendChild(rows[i])});
+      body.appendChild(f); shown=show;
+      count.textContent=show.length<matches.length?'first '+show.length+' of '+matches.length+' matching rows ('+rows.length+' in all)':matches.length+' of '+rows.length+' rows';
+      if(more) more.hidden=show.length>=matches.length;
+    }
+    input.addEventListener('input',apply); if(only) only.addEventListener('change',apply);
+    if(more) more.addEventListener('click',function(){limit=0; apply()});
+    apply();
+    // A header sorts by its column (again: reverse); ties keep the original order (the principal grouping).
+    Array.prototype.forEach.call(table.querySelectorAll('th.sortable'),function(th){
+      var col=th.cellIndex; th.tabIndex=0; th.setAttribute('aria-sort','none');
+      function sort(){
+        var dir=th.getAttribute('aria-sort')==='ascending'?-1:1;
+        Array.prototype.forEach.call(table.querySelectorAll('th.sortable'),function(o){o.setAttribute('aria-sort','none')});
+        th.setAttribute('aria-sort',dir===1?'ascending':'descending');
+        var keys=rows.map(function(r){return r.cells[col].textContent});
+        order=rows.map(function(_,i){return i}).sort(function(a,b){return dir*keys[a].localeCompare(keys[b])||(a-b)});
+        apply();
+      }
+      th.addEventListener('click',sort);
+      th.addEventListener('keydown',function(ev){if(ev.key==='Enter'||ev.key===' '){ev.preventDefault();sort()}});
     });
-    count.textContent=n+' of '+rows.length+' rows';
   }
-  input.addEventListener('input',apply); only.addEventListener('change',apply); apply();
-  // Click a column header to sort by it (again: reverse); ties keep the principal grouping.
-  var body=document.querySelector('#access tbody');
-  Array.prototype.forEach.call(document.querySelectorAll('#access th.sortable'),function(th){
-    var col=th.cellIndex;
-    th.addEventListener('click',function(){
-      var dir=th.getAttribute('data-dir')==='asc'?-1:1; th.setAttribute('data-dir',dir===1?'asc':'desc');
-      rows.slice().sort(function(a,b){return dir*a.cells[col].textContent.localeCompare(b.cells[col].textContent)||(rows.indexOf(a)-rows.indexOf(b))})
-        .forEach(function(r){body.appendChild(r)});
-    });
-  });
+  setup('risks','risk-filter',null,'risk-count');
+  setup('principals','principal-filter','principal-risky','principal-count');
+  setup('access','filter','only-risky','visible-count');
 })();
 `;
 
+function controls(prefix: string, placeholder: string, label: string, risky?: string): string {
+  const e = escapeHtml;
+  const count = `${prefix === 'filter' ? 'visible' : prefix.replace(/-filter$/, '')}-count`;
+  return `<div class="controls" hidden><input id="${prefix}" type="search" placeholder="${e(placeholder)}" aria-label="${e(label)}">${risky ? `<label><input id="${risky}" type="checkbox"> only risky rows</label>` : ''}<span id="${count}" class="count" aria-live="polite"></span><button type="button" id="${count}-all" hidden>show all</button></div>`;
+}
+
 export function renderReportHtml(data: ReportData): string {
   const e = escapeHtml;
-  const findingRows = data.findings.map((f) => `<tr><td><span class="sev-${e(f.severity)}">${e(f.severity)}</span></td><td title="${e(f.why)}">${e(f.title)}</td><td>${e(f.holderKind)} ${e(f.holder)}</td><td>${e(f.scope)}</td><td>${e(f.via)}</td></tr>`).join('\n');
+  const roleAnchor = new Map(data.roles.map((r, i) => [r.id, `role-${i}`]));
+  const grantItem = (g: ReportGrant) => {
+    const anchor = g.role !== undefined ? roleAnchor.get(g.role) : undefined;
+    return `<li>${e(g.scope)}: ${anchor ? `<a href="#${anchor}">${e(g.what)}</a>` : e(g.what)}</li>`;
+  };
+  const summaryRows = data.riskSummary.map((s) => `<tr><td><span class="sev-${e(s.severity)}">${e(s.severity)}</span></td><td title="${e(s.why)}">${e(s.title)} <small>(${e(s.risk)})</small><br><small>${e(s.why)}</small></td><td>${s.findings}</td><td>${s.holders}</td></tr>`).join('\n');
+  const findingRows = data.riskGroups.map((g) => {
+    const holders = g.holders.length > 3
+      ? `<details class="holders"><summary>${g.holders.length} holders: ${e(g.holders.slice(0, 2).join(', '))}…</summary>${e(g.holders.join(', '))}</details>`
+      : e(g.holders.join(', '));
+    return `<tr><td><span class="sev-${e(g.severity)}">${e(g.severity)}</span></td><td>${e(g.title)}</td><td>${holders}</td><td>${e(g.scope)}</td><td>${e(g.via)}</td></tr>`;
+  }).join('\n');
+  const principalRows = data.principals.map((p) => {
+    return `<tr${p.risks.length ? ' class="risk"' : ''}><td>${e(p.principal)}</td><td>${e(p.kind)}</td><td>${e(p.user)}${p.groups.length ? `<br><small>${e(p.groups.join(', '))}</small>` : ''}</td><td>${p.grants.length ? `<ul class="grants">${p.grants.map(grantItem).join('')}</ul>` : '<small>only what every authenticated user has</small>'}</td><td class="r">${e(p.risks.join(', '))}</td></tr>`;
+  }).join('\n');
+  const roleSections = data.roles.map((r) => `<section id="${roleAnchor.get(r.id)}"><h3>${e(r.title)}</h3><ul class="rules">${r.rules.map((l) => `<li>${e(l)}</li>`).join('') || '<li>(no rules)</li>'}</ul></section>`).join('\n');
   const accessRows = data.rows.map((r, i) => {
     const groupStart = i === 0 || data.rows[i - 1].principal !== r.principal || data.rows[i - 1].kind !== r.kind;
     const search = [r.principal, r.kind, r.user, ...r.groups, r.scope, r.resource, ...r.verbs, ...r.risks].join(' ').toLowerCase();
-    const verbs = data.verbs.map((v) => `<td class="v">${r.verbs.includes(v) ? '✔' : ''}</td>`).join('');
+    const verbs = data.verbs.map((v) => `<td class="v"${r.verbs.includes(v) ? ` data-label="${e(v)}"` : ''}>${r.verbs.includes(v) ? '✔' : ''}</td>`).join('');
     return `<tr class="${[r.risks.length ? 'risk' : '', groupStart ? 'group-start' : ''].filter(Boolean).join(' ')}" data-principal="${e(r.principal)}" data-search="${e(search)}"><td>${e(r.principal)}</td><td>${e(r.kind)}</td><td>${e(r.user)}${r.groups.length ? `<br><small>${e(r.groups.join(', '))}</small>` : ''}</td><td>${e(r.scope)}</td><td>${e(r.resource)}</td>${verbs}<td class="r">${e(r.risks.join(', '))}</td></tr>`;
   }).join('\n');
   const warnings = data.warnings.length ? `<h2>Warnings</h2><ul>${data.warnings.map((w) => `<li>${e(w)}</li>`).join('')}</ul>` : '';
+  const sortable = (name: string) => `<th class="sortable" scope="col">${e(name)}</th>`;
+  const accessSection = data.rowsOmitted
+    ? `<h2>Access by resource</h2><p>Left out: more than ${ACCESS_ROW_LIMIT.toLocaleString('en')} principal × resource rows would make this page tens of MB. Each principal's grants above, with the rules of each role below, say the same; for one principal's answer per resource and verb, run <code>eks-access matrix --as-arn ARN</code>.</p>`
+    : `<h2>Access by resource</h2>
+${controls('filter', 'Filter: principal, group, namespace, resource, verb…', 'Filter rows', 'only-risky')}
+<table id="access" class="stack"><thead><tr>${['Principal', 'Kind', 'Kubernetes user / groups', 'Scope', 'Resource'].map(sortable).join('')}${data.verbs.map((v) => `<th scope="col">${e(v)}</th>`).join('')}${sortable('Risks')}</tr></thead>
+<tbody>
+${accessRows}
+</tbody></table>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>EKS access report</title><style>${CSS}</style></head>
 <body>
 <h1>EKS access report</h1>
 <p class="meta">Generated ${e(data.generatedAt)} by eks-access, offline, from: ${data.inputs.map(e).join(', ') || '(no input files)'}.
-Built-in roles: ${e(data.bootstrap)}. ${data.findings.length} risk finding(s), ${data.rows.length} access row(s).</p>
+Built-in roles: ${e(data.bootstrap)}. ${data.findings.length} risk finding(s), ${data.principals.length} principal(s), ${data.rows.length} access row(s).</p>
 <h2>Risks</h2>
-${data.findings.length ? `<table id="risks"><thead><tr><th>Severity</th><th>Risk</th><th>Holder</th><th>Scope</th><th>Granted by</th></tr></thead><tbody>\n${findingRows}\n</tbody></table>` : '<p>No risky permissions found.</p>'}
+${data.findings.length ? `<table id="risk-summary"><thead><tr><th scope="col">Severity</th><th scope="col">Risk</th><th scope="col">Findings</th><th scope="col">Holders</th></tr></thead><tbody>\n${summaryRows}\n</tbody></table>
+<h3>Findings</h3>
+${controls('risk-filter', 'Filter: risk, holder, namespace, binding…', 'Filter risks')}
+<table id="risks" class="stack"><thead><tr>${['Severity', 'Risk', 'Holder', 'Scope', 'Granted by'].map(sortable).join('')}</tr></thead><tbody>\n${findingRows}\n</tbody></table>` : '<p>No risky permissions found.</p>'}
 ${data.chains.length ? `<h2>Role assumption</h2>\n<p class="meta">Who may assume a role that is mapped into the cluster (its trust policy), with the conditions, and what the role gets: principal → role → Kubernetes user/groups → bindings and access policies.</p>\n${chainSvgs(data.chains, e)}` : ''}
-<h2>Access</h2>
-<div id="controls"><input id="filter" type="search" placeholder="Filter: principal, group, namespace, resource, verb…" aria-label="Filter rows">
-<label><input id="only-risky" type="checkbox"> only risky rows</label><span id="visible-count" class="count"></span></div>
-<table id="access"><thead><tr><th class="sortable">Principal</th><th class="sortable">Kind</th><th class="sortable">Kubernetes user / groups</th><th class="sortable">Scope</th><th class="sortable">Resource</th>${data.verbs.map((v) => `<th>${e(v)}</th>`).join('')}<th class="sortable">Risks</th></tr></thead>
+<h2>Access by principal</h2>
+<p class="meta">Every principal, what grants it access (each role links to its rules below) and the risks it holds.${data.everyone.length ? ' Every authenticated user also has:' : ''}</p>
+${data.everyone.length ? `<ul class="grants">${data.everyone.map(grantItem).join('')}</ul>` : ''}
+${controls('principal-filter', 'Filter: principal, group, namespace, role…', 'Filter principals', 'principal-risky')}
+<table id="principals" class="stack"><thead><tr>${['Principal', 'Kind', 'Kubernetes user / groups', 'Granted', 'Risks'].map(sortable).join('')}</tr></thead>
 <tbody>
-${accessRows}
+${principalRows}
 </tbody></table>
+${accessSection}
+<h2>Roles and access policies</h2>
+${roleSections}
 ${warnings}
 <script>${SCRIPT}</script>
 </body></html>
