@@ -11,7 +11,7 @@ import { defaultAccessEntryUsername, isPlatformName, nodeGroups } from '../../..
 import { accountRowKey, roleRowKey, userRowKey } from '../../../authenticator/mapper/table';
 import { AccessEntryRecord } from '../../analysis/access-entries';
 import { AccessSources } from '../../analysis/inputs/load-sources';
-import { RBAC_API_GROUP } from '../../model/rbac-rule';
+import { RBAC_API_GROUP } from '../../model/rbac-rule-forms';
 
 export interface EntryState {
   readonly type: string;
