@@ -60,7 +60,7 @@ function accessEntries(b: Extract<BackendConfig, { type: 'accessEntries' }>, fie
   const all = [...b.entries, ...fromFile];
   all.forEach((e, i) => {
     if (e === null || typeof e !== 'object' || Array.isArray(e)) {
-      throw new ConfigError(`${field}.entries[${i}]`, 'must be a mapping with principalArn, and optionally type, username, kubernetesGroups');
+      throw new ConfigError(`${field}.entries[${i}]`, 'must be an object with principalArn, and optionally type, username, kubernetesGroups');
     }
   });
   return all as AccessEntry[];
