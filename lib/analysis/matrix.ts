@@ -7,8 +7,6 @@ import { AccessAnalysis, AnalysedPrincipal } from './access-analysis';
 import { isClusterScoped } from './resource-catalogue';
 import { REQUEST_VERBS } from '../model/rbac-vocabulary';
 
-export const MATRIX_VERBS = REQUEST_VERBS;
-
 export interface ResourceRef {
   readonly apiGroup: string;
   /** May include a subresource: `pods/exec`. */
@@ -50,7 +48,7 @@ export function accessMatrix(analysis: AccessAnalysis, principal: AnalysedPrinci
     const [base, ...sub] = ref.resource.split('/');
     const namespaced = !isClusterScoped(base);
     const verbs: Record<string, boolean> = {};
-    for (const verb of MATRIX_VERBS) {
+    for (const verb of REQUEST_VERBS) {
       verbs[verb] = analysis.decide(principal, {
         verb, apiGroup: ref.apiGroup, resource: base, subresource: sub.join('/'), name: '', namespace: namespaced ? namespace : '',
       }).allowed;
