@@ -5,6 +5,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import { EC2_NODE_USERNAME, FARGATE_USERNAME, MigrationPlanRow, NODE_USERNAME, PlannedAccessEntry, planMigration, SESSION_NODE_USERNAME } from '../../lib';
 
 const ROOT = resolve(__dirname, '../..');
 
@@ -82,10 +83,10 @@ describe('one name per concept', () => {
     expect(files.filter((n, i) => files.indexOf(n) !== i)).toEqual([]);
   });
 
-  it('no module exports a second name for a constant, unless it is the package root\'s, marked @deprecated', () => {
+  it('no module exports a second name for a constant or type, unless it is the package root\'s, marked @deprecated', () => {
     const aliases = CODE.flatMap((file) => {
       const text = read(file);
-      return [...text.matchAll(/^export const (\w+) = ([A-Z_][A-Z0-9_]*);/gm)]
+      return [...text.matchAll(/^export (?:const|type) (\w+) = ([A-Za-z_]\w*);/gm)]
         .filter((m) => !deprecatedAt(text, m.index))
         .map((m) => `${file}: ${m[1]} = ${m[2]}`);
     });
@@ -96,5 +97,13 @@ describe('one name per concept', () => {
     const messages = CODE.flatMap((file) => [...read(file).matchAll(/['`][^'`\n]*\b(?:be|expected|got|return) a mapping\b[^'`\n]*['`]|return 'a mapping'/g)]
       .map((m) => `${file}: ${m[0]}`));
     expect(messages).toEqual([]);
+  });
+
+  it('the package root\'s old names still work: the same values and the same record', () => {
+    expect(NODE_USERNAME).toBe(EC2_NODE_USERNAME);
+    expect(FARGATE_USERNAME).toBe(SESSION_NODE_USERNAME);
+    const rows: MigrationPlanRow[] = planMigration({ mapUsers: [{ userarn: 'arn:aws:iam::111122223333:user/alice', username: 'alice', groups: ['dev'] }] }).entries;
+    const old: PlannedAccessEntry[] = rows;
+    expect(old.map((r) => [r.principalArn, r.username, r.kubernetesGroups])).toEqual([['arn:aws:iam::111122223333:user/alice', 'alice', ['dev']]]);
   });
 });
