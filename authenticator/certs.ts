@@ -18,9 +18,6 @@ export interface CertificateAndKey {
   readonly keyPem: string;
 }
 
-/** A certificate authority that can issue certificates. */
-export type CertificateAuthority = CertificateAndKey;
-
 export interface CertificateAuthorityOptions {
   /** @default 3650 */
   readonly validityDays?: number;
@@ -58,7 +55,7 @@ const BACKDATE_MS = 5 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Creates a self-signed CA certificate (CA:true, pathlen 0, keyCertSign + cRLSign). */
-export function createCertificateAuthority(commonName: string, options: CertificateAuthorityOptions = {}): CertificateAuthority {
+export function createCertificateAuthority(commonName: string, options: CertificateAuthorityOptions = {}): CertificateAndKey {
   requireCommonName(commonName, 'commonName');
   const keys = newKeyPair(options.keyBits);
   const cert = newCertificate(keys.publicKey, commonName, validityDays(options.validityDays, 3650, 'validityDays'));
@@ -73,7 +70,7 @@ export function createCertificateAuthority(commonName: string, options: Certific
 }
 
 /** Issues a TLS server certificate (serverAuth) for the given DNS names and IP addresses, signed by `ca`. */
-export function issueServerCertificate(ca: CertificateAuthority, options: ServerCertificateOptions): CertificateAndKey {
+export function issueServerCertificate(ca: CertificateAndKey, options: ServerCertificateOptions): CertificateAndKey {
   const dnsNames = [...(options.dnsNames ?? [])];
   const ipAddresses = [...(options.ipAddresses ?? [])];
   for (const name of dnsNames) {
@@ -99,12 +96,12 @@ export function issueServerCertificate(ca: CertificateAuthority, options: Server
 }
 
 /** Issues a TLS client certificate (clientAuth), e.g. for kube-apiserver's client-certificate authentication. */
-export function issueClientCertificate(ca: CertificateAuthority, options: ClientCertificateOptions): CertificateAndKey {
+export function issueClientCertificate(ca: CertificateAndKey, options: ClientCertificateOptions): CertificateAndKey {
   return issueLeaf(ca, options.commonName, options.organizations ?? [], options, [{ name: 'extKeyUsage', clientAuth: true }]);
 }
 
 function issueLeaf(
-  ca: CertificateAuthority,
+  ca: CertificateAndKey,
   commonName: string,
   organizations: readonly string[],
   options: { validityDays?: number; keyBits?: number },
@@ -127,7 +124,7 @@ function issueLeaf(
   return { certPem: forge.pki.certificateToPem(cert), keyPem: keys.privateKeyPem };
 }
 
-function parseCa(ca: CertificateAuthority): forge.pki.Certificate {
+function parseCa(ca: CertificateAndKey): forge.pki.Certificate {
   const native = new X509Certificate(ca.certPem);
   if (!native.ca) throw new Error(`the issuing certificate "${native.subject}" is not a CA (basicConstraints CA:false)`);
   return forge.pki.certificateFromPem(ca.certPem);

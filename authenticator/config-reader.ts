@@ -12,7 +12,7 @@ export { ConfigError };
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'object') return 'an object';
   return JSON.stringify(value);
 }
 
@@ -24,7 +24,7 @@ export class ObjectReader {
   /** Wraps `value` as an object reader or throws naming `path`. */
   static of(value: unknown, path: string): ObjectReader {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      throw new ConfigError(path || '(root)', `must be a mapping, got ${describe(value)}`);
+      throw new ConfigError(path || '(root)', `must be an object, got ${describe(value)}`);
     }
     return new ObjectReader(value as Record<string, unknown>, path);
   }

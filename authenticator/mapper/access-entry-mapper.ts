@@ -21,7 +21,11 @@ import { accessEntryGroupProblem, defaultAccessEntryUsername, nodeEntryProblems,
 /** The types this mapper can map; HYPERPOD_LINUX is left out (EKS does not document its generated username). */
 const SUPPORTED_TYPES = SUPPORTED_ACCESS_ENTRY_TYPES;
 
-export interface AccessEntry {
+/**
+ * One row of the `accessEntries` backend (the authenticator's record of an access entry, as the EKS API spells its
+ * fields: https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateAccessEntry.html).
+ */
+export interface AccessEntryRow {
   readonly principalArn: string;
   /** @default STANDARD */
   readonly type?: AccessEntryType | `${AccessEntryType}`;
@@ -40,7 +44,7 @@ export class AccessEntryMapper extends TableMapper {
   readonly name: string;
 
   /** Throws `MappingConfigError` listing every invalid entry (`accessEntries[2].username: …`). */
-  constructor(entries: readonly AccessEntry[], options: AccessEntryMapperOptions = {}) {
+  constructor(entries: readonly AccessEntryRow[], options: AccessEntryMapperOptions = {}) {
     super(options);
     this.name = options.name ?? 'access-entries';
     const roles: RoleMapping[] = [];
@@ -66,7 +70,7 @@ export class AccessEntryMapper extends TableMapper {
   }
 }
 
-function validateEntry(e: AccessEntry, i: number): MappingRowError[] {
+function validateEntry(e: AccessEntryRow, i: number): MappingRowError[] {
   const err = (field: string | undefined, msg: string) => new MappingRowError('accessEntries', i, field, msg);
   const out: MappingRowError[] = [];
   const type = e.type ?? AccessEntryType.STANDARD;
@@ -102,7 +106,7 @@ function validateEntry(e: AccessEntry, i: number): MappingRowError[] {
 }
 
 /** The row of a validated entry (a supported type, so EKS documents its default username). */
-function toRow(e: AccessEntry, source: string): RoleMapping | UserMapping {
+function toRow(e: AccessEntryRow, source: string): RoleMapping | UserMapping {
   const type = e.type ?? AccessEntryType.STANDARD;
   const node = nodeIdentity(type);
   const username = e.username ?? defaultAccessEntryUsername(e.principalArn, type)!;

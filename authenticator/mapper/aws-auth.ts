@@ -85,13 +85,13 @@ export function parseAwsAuth(data: Readonly<Record<string, string | undefined>> 
 export function parseMappingDocument(doc: unknown): ParsedAwsAuth {
   if (doc === undefined || doc === null || doc === '') return { roles: [], users: [], accounts: [], errors: [], broken: false };
   if (!isPlainObject(doc)) {
-    const err = new MappingRowError('(document)', undefined, undefined, `must be a mapping with mapRoles/mapUsers/mapAccounts, got ${describe(doc)}`);
+    const err = new MappingRowError('(document)', undefined, undefined, `must be an object with mapRoles/mapUsers/mapAccounts, got ${describe(doc)}`);
     return { roles: [], users: [], accounts: [], errors: [err], broken: true };
   }
   if (doc.kind === 'ConfigMap') {
     const data = doc.data;
     if (data !== undefined && data !== '' && !isPlainObject(data)) {
-      const err = new MappingRowError('data', undefined, undefined, `must be a mapping of strings, got ${describe(data)}`);
+      const err = new MappingRowError('data', undefined, undefined, `must be an object of strings, got ${describe(data)}`);
       return { roles: [], users: [], accounts: [], errors: [err], broken: true };
     }
     return parseAwsAuth(data as Record<string, string> | undefined);

@@ -19,8 +19,8 @@ import type { IdentityMapper, MapperHealth, MatchKind } from './types';
 import { accountUser, TableMapper } from './table-mapper';
 import { ConfigError } from '../errors';
 
-/** The outcome of a successful mapping, with where it came from (for logs and metrics). */
-export interface ChainMapping {
+/** The outcome of resolving one identity through the chain: the user, and the backend and row that gave it (for logs and metrics). */
+export interface ChainResolution {
   readonly user: MappedUser;
   readonly mapper: string;
   readonly kind: MatchKind | 'custom';
@@ -57,7 +57,7 @@ export class MapperChain implements IdentityMapper {
   }
 
   /** Like `map`, also saying which mapper and row matched. Throws `MappingError` when a matched row cannot render. */
-  async resolve(identity: Identity): Promise<ChainMapping | undefined> {
+  async resolve(identity: Identity): Promise<ChainResolution | undefined> {
     for (const m of this.mappers) {
       if (isTableMapper(m)) {
         const match = m.matchExplicit(identity);

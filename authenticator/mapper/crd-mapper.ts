@@ -74,7 +74,7 @@ export function iamIdentityMappingRows(objects: ReadonlyArray<{ readonly name: s
   for (const { name, spec } of [...objects].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const key = `IAMIdentityMapping/${name}`;
     if (!isPlainObject(spec)) {
-      errors.push(new MappingRowError(key, undefined, 'spec', 'must be a mapping with arn, username, groups'));
+      errors.push(new MappingRowError(key, undefined, 'spec', 'must be an object with arn, username, groups'));
       continue;
     }
     const { arn, ...rest } = spec;

@@ -6,12 +6,16 @@
 import { describe } from './row-reader';
 import { MappingRowError } from './row-error';
 import { readAccountRow, readRoleRow, readUserRow, RowResult } from './rows';
-import type { AwsAuthMappings, AwsAuthRows, RoleMapping, UserMapping } from './types';
+import type { AwsAuthRows, RoleMapping, UserMapping } from './types';
 
 export const AWS_AUTH_KEYS = ['mapRoles', 'mapUsers', 'mapAccounts'] as const;
 
-/** Parse result plus whether the document was unusable as a whole (then backends keep their last good config). */
-export interface ParsedAwsAuth extends AwsAuthMappings {
+/**
+ * The parsed content of an aws-auth document: its rows, the rows that were rejected or are suspicious (`errors`), and
+ * whether the document was unusable as a whole (then backends keep their last good config).
+ */
+export interface ParsedAwsAuth extends AwsAuthRows {
+  readonly errors: readonly MappingRowError[];
   /** True when a key (or the document) could not be parsed at all, e.g. a YAML syntax error. */
   readonly broken: boolean;
 }

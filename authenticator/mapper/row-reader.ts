@@ -82,7 +82,7 @@ export class RowReader {
     const v = this.raw(field);
     if (v === undefined) return undefined;
     if (!isPlainObject(v)) {
-      this.fail(this.nameOf(field), `must be a mapping, got ${describe(v)}`);
+      this.fail(this.nameOf(field), `must be an object, got ${describe(v)}`);
       return undefined;
     }
     return v;
@@ -110,6 +110,6 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
 export function describe(v: unknown): string {
   if (v === undefined || v === null) return 'nothing';
   if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'object') return 'an object';
   return JSON.stringify(v);
 }

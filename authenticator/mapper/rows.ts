@@ -22,7 +22,7 @@ const USERNAME_HINT = 'the Kubernetes user name, may contain templates such as {
 
 function reader(value: unknown, key: string, index: number): RowReader | MappingRowError {
   if (!isPlainObject(value)) {
-    return new MappingRowError(key, index, undefined, `must be a mapping with fields, got ${describe(value)}`);
+    return new MappingRowError(key, index, undefined, `must be an object with fields, got ${describe(value)}`);
   }
   return new RowReader(value, key, index);
 }

@@ -51,11 +51,6 @@ export interface AwsAuthRows {
   readonly accounts: string[];
 }
 
-/** The parsed content of an aws-auth document; `errors` lists rows that were rejected or are suspicious. */
-export interface AwsAuthMappings extends AwsAuthRows {
-  readonly errors: readonly MappingRowError[];
-}
-
 /** Load state of a mapper's configuration, for `/readyz` and logs. */
 export interface MapperHealth {
   readonly name: string;

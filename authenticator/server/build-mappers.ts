@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { Logger } from 'pino';
 import { BackendConfig, ConfigError, MappingSettings, parseDocument } from '../config';
-import { AccessEntry, AccessEntryMapper } from '../mapper/access-entry-mapper';
+import { AccessEntryRow, AccessEntryMapper } from '../mapper/access-entry-mapper';
 import { MapperChain } from '../mapper/chain';
 import { ConfigMapMapper } from '../mapper/configmap-mapper';
 import { CrdMapper } from '../mapper/crd-mapper';
@@ -54,16 +54,16 @@ function wrap<T>(field: string, build: () => T): T {
   }
 }
 
-function accessEntries(b: Extract<BackendConfig, { type: 'accessEntries' }>, field: string): AccessEntry[] {
+function accessEntries(b: Extract<BackendConfig, { type: 'accessEntries' }>, field: string): AccessEntryRow[] {
   const fromFile = b.path ? parseDocument(readFileSync(b.path, 'utf8'), b.path) : [];
   if (!Array.isArray(fromFile)) throw new ConfigError(`${field}.path`, `${b.path} must hold a list of access entries`);
   const all = [...b.entries, ...fromFile];
   all.forEach((e, i) => {
     if (e === null || typeof e !== 'object' || Array.isArray(e)) {
-      throw new ConfigError(`${field}.entries[${i}]`, 'must be a mapping with principalArn, and optionally type, username, kubernetesGroups');
+      throw new ConfigError(`${field}.entries[${i}]`, 'must be an object with principalArn, and optionally type, username, kubernetesGroups');
     }
   });
-  return all as AccessEntry[];
+  return all as AccessEntryRow[];
 }
 
 export function buildMappers(input: MappingInput, options: BuildMappersOptions): BuiltMappers {

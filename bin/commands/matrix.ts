@@ -6,7 +6,8 @@ import {
   COMMON_OPTIONS, NAMESPACE_OPTIONS, PRINCIPAL_OPTIONS, analysisCommand, checkNamespaceFlags, loadAnalysis, noPositionals, principalFrom, printWarnings,
 } from './analysis-command';
 import { principalJson } from './analysis-json';
-import { MATRIX_VERBS, accessMatrix, resourceName } from '../../lib/analysis/matrix';
+import { accessMatrix, resourceName } from '../../lib/analysis/matrix';
+import { REQUEST_VERBS } from '../../lib/model/rbac-vocabulary';
 import { renderTable } from './text-table';
 import { printStructured } from './structured-output';
 import { safeLines } from './terminal-text';
@@ -32,10 +33,10 @@ export const run = analysisCommand(HELP, OPTIONS, async ({ values, positionals }
   const namespace = values['all-namespaces'] ? '' : (values.namespace ?? 'default');
   const rows = accessMatrix(analysis, principal, namespace);
   if (format !== 'text') {
-    printStructured({ principal: principalJson(principal), namespace, verbs: MATRIX_VERBS, rows }, format);
+    printStructured({ principal: principalJson(principal), namespace, verbs: REQUEST_VERBS, rows }, format);
     return 0;
   }
   process.stdout.write(safeLines([`${principal.display} (user "${principal.user.name}", groups ${principal.user.groups.join(', ')}), namespace ${namespace || '(cluster-wide)'}`]));
-  process.stdout.write(renderTable(['NAME', ...MATRIX_VERBS.map((v) => v.toUpperCase())], rows.map((r) => [resourceName(r), ...MATRIX_VERBS.map((v) => (r.verbs[v] ? '✔' : '✖'))])));
+  process.stdout.write(renderTable(['NAME', ...REQUEST_VERBS.map((v) => v.toUpperCase())], rows.map((r) => [resourceName(r), ...REQUEST_VERBS.map((v) => (r.verbs[v] ? '✔' : '✖'))])));
   return 0;
 });

@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
 import { isAwsAuthConfigMap, parseAwsAuth } from '../../authenticator/mapper/aws-auth';
 import { ConfigMapLike, mergeAwsAuth } from '../../lib/k8s/aws-auth-merge';
-import { normaliseAwsAuth } from '../../lib/model/aws-auth-rows';
+import { normaliseAwsAuth } from '../../lib/model/model-aws-auth-rows';
 import { strictCommand } from './command-frame';
 import { printStructured } from './structured-output';
 import { safeLines } from './terminal-text';

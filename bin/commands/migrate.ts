@@ -63,7 +63,7 @@ function text(plan: MigrationPlan): string {
 export const run = strictCommand(HELP, OPTIONS, { allowPositionals: false }, async ({ values }, _json, format) => {
   if (!values['aws-auth']) throw new UsageError('--aws-auth FILE is required');
   const doc = readDocument(values['aws-auth']);
-  if (doc === null || typeof doc !== 'object') throw new InputError(`${values['aws-auth']} is not an aws-auth ConfigMap (expected a mapping with data.mapRoles/mapUsers/mapAccounts)`);
+  if (doc === null || typeof doc !== 'object') throw new InputError(`${values['aws-auth']} is not an aws-auth ConfigMap (expected an object with data.mapRoles/mapUsers/mapAccounts)`);
   const plan = planMigration(doc);
   if (format === 'text') process.stdout.write(text(plan));
   else printStructured(plan, format);

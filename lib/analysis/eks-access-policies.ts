@@ -6,7 +6,7 @@
  */
 import { AccessPolicy } from '../model/access-policies';
 import { accessPolicyRoles } from '../model/access-policy-roles';
-import { policyRuleOf } from '../model/rbac-rule';
+import { policyRuleOf } from '../model/rbac-rule-forms';
 import { bootstrapAuthorizer } from './bootstrap-policy';
 import { PolicyRule } from './rbac-types';
 

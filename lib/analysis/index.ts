@@ -24,7 +24,7 @@ export { parseRequest, RequestParseError } from './request-parse';
 export type { RequestSpec } from './request-parse';
 export { whoCan } from './who-can';
 export type { WhoCanResult } from './who-can';
-export { accessMatrix, knownResources, MATRIX_VERBS } from './matrix';
+export { accessMatrix, knownResources } from './matrix';
 export type { MatrixRow } from './matrix';
 export { RISKS } from './risk-catalogue';
 export type { RiskDefinition, Severity } from './risk-catalogue';

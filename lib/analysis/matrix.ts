@@ -9,8 +9,6 @@ import { PolicyRule } from './rbac-types';
 import { isClusterScoped } from './resource-catalogue';
 import { REQUEST_VERBS } from '../model/rbac-vocabulary';
 
-export const MATRIX_VERBS = REQUEST_VERBS;
-
 export interface ResourceRef {
   readonly apiGroup: string;
   /** May include a subresource: `pods/exec`. */
@@ -47,13 +45,13 @@ export function knownResources(analysis: AccessAnalysis): ResourceRef[] {
   return [...seen.values()].sort((a, b) => resourceName(a).localeCompare(resourceName(b)));
 }
 
-/** Bit `i` = `MATRIX_VERBS[i]`. */
-const ALL_VERBS = (1 << MATRIX_VERBS.length) - 1;
+/** Bit `i` = `REQUEST_VERBS[i]`. */
+const ALL_VERBS = (1 << REQUEST_VERBS.length) - 1;
 
 function verbMask(rule: PolicyRule): number {
   if (rule.verbs.includes('*')) return ALL_VERBS;
   let mask = 0;
-  MATRIX_VERBS.forEach((v, i) => {
+  REQUEST_VERBS.forEach((v, i) => {
     if (rule.verbs.includes(v)) mask |= 1 << i;
   });
   return mask;
@@ -102,7 +100,7 @@ export function accessMatrix(analysis: AccessAnalysis, principal: AnalysedPrinci
     const namespaced = !isClusterScoped(ref.resource.split('/')[0]);
     const mask = namespaced ? namespaceMasks[i] : clusterMasks[i];
     const verbs: Record<string, boolean> = {};
-    MATRIX_VERBS.forEach((verb, v) => {
+    REQUEST_VERBS.forEach((verb, v) => {
       verbs[verb] = (mask & (1 << v)) !== 0;
     });
     return { ...ref, namespaced, verbs };
@@ -115,7 +113,7 @@ export function accessMatrixPerVerb(analysis: AccessAnalysis, principal: Analyse
     const [base, ...sub] = ref.resource.split('/');
     const namespaced = !isClusterScoped(base);
     const verbs: Record<string, boolean> = {};
-    for (const verb of MATRIX_VERBS) {
+    for (const verb of REQUEST_VERBS) {
       verbs[verb] = analysis.decide(principal, {
         verb, apiGroup: ref.apiGroup, resource: base, subresource: sub.join('/'), name: '', namespace: namespaced ? namespace : '',
       }).allowed;

@@ -4,7 +4,7 @@
  * `SetDefaults_(Cluster)RoleBinding`) and treating an absent list like `[]`, as the apiserver does.
  */
 import { LabelSelector, PolicyRule, RbacBinding, RbacRole, Subject } from './rbac-types';
-import { RBAC_API_GROUP } from '../model/rbac-rule';
+import { RBAC_API_GROUP } from '../model/rbac-rule-forms';
 
 /** A parsed Kubernetes object (only the fields the analysis reads are typed). */
 export interface KubeObject {

@@ -10,7 +10,7 @@ import { ruleAllows } from './rule-match';
 import {
   PolicyRule, RbacBinding, RbacRole, RequestAttributes, Subject, UserInfo, isResourceRequest, serviceAccountUsername,
 } from './rbac-types';
-import { RBAC_API_GROUP } from '../model/rbac-rule';
+import { RBAC_API_GROUP } from '../model/rbac-rule-forms';
 import { SYSTEM_MASTERS } from '../../authenticator/mapper/eks-rules';
 
 /** The binding, role and rule that allowed a request. */

@@ -3,7 +3,7 @@
  * (an absent list and `[]` are the same thing to the apiserver) and the defaults of `pkg/apis/rbac/v1/defaults.go`
  * applied. Plain data, so parsed YAML/JSON manifests map onto it directly.
  */
-import type { PolicyRule } from '../model/rbac-rule';
+import type { PolicyRule } from '../model/rbac-rule-forms';
 
 export type { PolicyRule };
 

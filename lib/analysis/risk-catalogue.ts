@@ -5,7 +5,7 @@
  * evaluator itself keeps the risk check exactly as faithful as can-i (wildcards, `*\/sub`, resourceNames).
  * A probe with verb or resource `*` only matches a rule that literally says `*`, which is how wildcard grants are found.
  */
-import { RBAC_API_GROUP } from '../model/rbac-rule';
+import { RBAC_API_GROUP } from '../model/rbac-rule-forms';
 import { AWS_AUTH_NAME, AWS_AUTH_NAMESPACE } from '../../authenticator/mapper/aws-auth';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low';

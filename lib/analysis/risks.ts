@@ -8,8 +8,9 @@ import { AccessAnalysis, AnalysedPrincipal, bindingKey, describeGrant } from './
 import { IamPrincipalResolver } from './iam-principals';
 import { RbacBinding, RequestAttributes, Subject, serviceAccountUsername } from './rbac-types';
 import { Probe, RISKS, RiskDefinition, SUBJECT_RISKS, Severity } from './risk-catalogue';
-import { ANONYMOUS, MASTERS } from './subjects';
+import { ANONYMOUS } from './subjects';
 import { OnProgress } from './progress';
+import { SYSTEM_MASTERS } from '../../authenticator/mapper/eks-rules';
 
 /** A namespace no binding or scope names: what is allowed here is allowed in every namespace. */
 export const ANY_NAMESPACE = '~every-namespace~';
@@ -137,7 +138,7 @@ export async function findRisks(analysis: AccessAnalysis, resolver: IamPrincipal
         if (via) add({ ...base, severity: risk.severity === 'critical' ? 'high' : risk.severity === 'high' ? 'medium' : risk.severity }, holder, `namespace ${ns}`, via);
       }
     }
-    if (holder.principal.user.groups.includes(MASTERS)) {
+    if (holder.principal.user.groups.includes(SYSTEM_MASTERS)) {
       const m = SUBJECT_RISKS.masters;
       add({ risk: m.id, title: m.title, severity: m.severity, why: m.why, reference: m.reference }, holder, 'cluster-wide', holder.principal.mappedBy ?? 'group system:masters');
     }
@@ -147,7 +148,7 @@ export async function findRisks(analysis: AccessAnalysis, resolver: IamPrincipal
       const broad = (s.kind === 'Group' && BROAD_GROUPS.test(s.name)) || (s.kind === 'User' && BROAD_USERS.has(s.name));
       const r = SUBJECT_RISKS.broadSubject;
       if (broad) add({ risk: r.id, title: r.title, severity: r.severity, why: r.why, reference: r.reference }, subjectPrincipal(s, b.namespace), b.namespace ? `namespace ${b.namespace}` : 'cluster-wide', `${b.kind} "${b.name}" of ${b.roleRef.kind} "${b.roleRef.name}"${b.origin ? ` [${b.origin}]` : ''}`);
-      if (s.kind === 'Group' && s.name === MASTERS) {
+      if (s.kind === 'Group' && s.name === SYSTEM_MASTERS) {
         const m = SUBJECT_RISKS.masters;
         add({ risk: m.id, title: m.title, severity: m.severity, why: m.why, reference: m.reference }, subjectPrincipal(s, b.namespace), 'cluster-wide', `${b.kind} "${b.name}" binds system:masters`);
       }

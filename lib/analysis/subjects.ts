@@ -4,12 +4,10 @@
  * apiserver's impersonation filter builds it for `kubectl --as` (so `can-i --as` answers like `kubectl auth can-i --as`).
  */
 import { UserInfo } from './rbac-types';
-import { SYSTEM_MASTERS } from '../../authenticator/mapper/eks-rules';
 
 export const AUTHENTICATED = 'system:authenticated';
 export const UNAUTHENTICATED = 'system:unauthenticated';
 export const ANONYMOUS = 'system:anonymous';
-export const MASTERS = SYSTEM_MASTERS;
 const SA_PREFIX = 'system:serviceaccount:';
 
 function unique(list: readonly string[]): string[] {

@@ -22,7 +22,7 @@ import { DEPLOY_ROWS_VARIABLE } from '../../authenticator/lambda/mapping';
 import { AWS_AUTH_KEYS, type AwsAuthRowLists } from '../../authenticator/mapper/mapping-lists';
 import { webhookKubeconfig } from '../../authenticator/server/kubeconfig';
 import type { AccessModel } from '../model';
-import { authenticatorMappingRows, staticMappingLists } from '../model/aws-auth-rows';
+import { authenticatorMappingRows, staticMappingLists } from '../model/model-aws-auth-rows';
 import { replaceTokens } from '../model/tokens';
 import { ACCESS_MODEL_RULE } from '../model/assert-valid-model';
 import { RuleError } from '../model/rule-error';

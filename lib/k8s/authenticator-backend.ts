@@ -5,8 +5,8 @@
 import { IAM_IDENTITY_MAPPING_GROUP } from './iam-identity-mapping';
 import type { AwsAuthRows } from '../../authenticator/mapper/types';
 import type { AccessModel } from '../model/access-model';
-import { authenticatorMappingRows, staticMappingLists } from '../model/aws-auth-rows';
-import type { RbacRule } from './rbac-rule';
+import { authenticatorMappingRows, staticMappingLists } from '../model/model-aws-auth-rows';
+import type { RbacRule } from '../model/rbac-rule-forms';
 import { AWS_AUTH_NAME, AWS_AUTH_NAMESPACE } from '../../authenticator/mapper/aws-auth';
 
 /** RBAC rules that hold in one namespace. */

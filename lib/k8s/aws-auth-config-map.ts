@@ -7,8 +7,8 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { AwsAuthRows, RoleMapping, UserMapping } from '../../authenticator/mapper/types';
 import { keyedRows, OWNED_ROWS_ANNOTATION, ownershipAnnotation } from './aws-auth-ownership';
-import { normaliseAwsAuth, rowKeys } from '../model/aws-auth-rows';
-import { NodeRoleMapping, nodeRoleRow } from './aws-auth-rows';
+import { normaliseAwsAuth, rowKeys } from '../model/model-aws-auth-rows';
+import { NodeRoleMapping, nodeRoleRow } from './node-role-rows';
 import { RuleError } from '../model/rule-error';
 import { AWS_AUTH_NAME, AWS_AUTH_NAMESPACE, encodeAwsAuth } from '../../authenticator/mapper/aws-auth';
 

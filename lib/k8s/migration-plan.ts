@@ -26,7 +26,11 @@ export interface PlannedAccessScope {
   readonly type: string;
 }
 
-export interface PlannedAccessEntry {
+/**
+ * One row of a migration plan: the access entry to create for one aws-auth row (the model's record of an entry is
+ * `AccessEntryJson`; this is a plan row, with where it came from and what to check by hand).
+ */
+export interface MigrationPlanRow {
   /** Where the row came from, e.g. `mapUsers[0]`. */
   readonly source: string;
   readonly principalArn: string;
@@ -37,6 +41,12 @@ export interface PlannedAccessEntry {
   /** Things to check by hand (e.g. the role may have a path aws-auth does not show). */
   readonly notes: string[];
 }
+
+/**
+ * @deprecated use `MigrationPlanRow` (the same fields; renamed so one access entry has one record type per layer).
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- a named alias other jsii languages can see
+export interface PlannedAccessEntry extends MigrationPlanRow {}
 
 export interface MigrationBlocker {
   readonly source: string;
@@ -51,7 +61,7 @@ export interface SkippedRow {
 }
 
 export interface MigrationPlan {
-  readonly entries: PlannedAccessEntry[];
+  readonly entries: MigrationPlanRow[];
   /** Rows that cannot become access entries: keep aws-auth (mode API_AND_CONFIG_MAP) until they are resolved. */
   readonly blockers: MigrationBlocker[];
   /** Rows EKS manages itself (Fargate pod execution roles). */
@@ -84,7 +94,7 @@ function rolePathNote(arn: string): string {
   return `aws-auth rows are written without the IAM path; if role ${name} has an IAM path, the access entry needs its full ARN (aws iam get-role --role-name ${name})`;
 }
 
-function planRow(source: string, arn: string, username: string, groups: readonly string[], isRole: boolean, plan: { entries: PlannedAccessEntry[]; blockers: MigrationBlocker[]; skipped: SkippedRow[] }): void {
+function planRow(source: string, arn: string, username: string, groups: readonly string[], isRole: boolean, plan: { entries: MigrationPlanRow[]; blockers: MigrationBlocker[]; skipped: SkippedRow[] }): void {
   const block = (reason: string): void => {
     plan.blockers.push({ source, principal: arn, reason });
   };
@@ -126,7 +136,7 @@ function planRow(source: string, arn: string, username: string, groups: readonly
 /** Plans the migration of a parsed aws-auth document (a ConfigMap manifest or `kubectl get -o json/yaml` output). */
 export function planMigration(doc: unknown): MigrationPlan {
   const parsed = parseMappingDocument(doc);
-  const plan = { entries: [] as PlannedAccessEntry[], blockers: [] as MigrationBlocker[], skipped: [] as SkippedRow[] };
+  const plan = { entries: [] as MigrationPlanRow[], blockers: [] as MigrationBlocker[], skipped: [] as SkippedRow[] };
   // The authenticator's row keys (table.ts): case variants of one ARN are one principal.
   const seen = new Map<string, string>();
   const dedupe = (key: string, arn: string, source: string) => {

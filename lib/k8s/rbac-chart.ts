@@ -24,10 +24,10 @@ const RBAC_DUPLICATE_OBJECT_RULE = 'eks-access:rbac-duplicate-object';
 /** Reported by the chart's validation (cdk8s collects it at synth), not thrown: a binding's role must exist by then. */
 const RBAC_ROLE_REF_RULE = 'eks-access:rbac-role-ref';
 import { DEFAULT_CLUSTER_ROLES, DEFAULT_ROLES } from './cluster-defaults';
-import { RbacRule, ruleProblems, toPolicyRule } from './rbac-rule';
-import { checkLabels, checkRuleVocabulary } from './rbac-rule-vocabulary';
+import { ruleProblems, toPolicyRule } from './rbac-rule-synth';
+import { checkLabels, checkRuleVocabulary } from './rbac-vocabulary-checks';
 import { RbacSubject } from './rbac-subject';
-import { RBAC_API_GROUP } from '../model/rbac-rule';
+import { RBAC_API_GROUP, type RbacRule } from '../model/rbac-rule-forms';
 
 
 /** Kind of the role a binding refers to. */

@@ -5,7 +5,7 @@
  * when bound in one namespace. The README (section k8s) has a table of every preset's rules.
  */
 import { viewRules } from './cluster-defaults';
-import { RbacRule } from './rbac-rule';
+import { RbacRule } from '../model/rbac-rule-forms';
 
 const READ = ['get', 'list', 'watch'];
 const WRITE = ['create', 'update', 'patch', 'delete', 'deletecollection'];

@@ -7,7 +7,7 @@ import type { ISubject } from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { NAMESPACE_NAME } from '../model/rbac-vocabulary';
 import { RuleError } from '../model/rule-error';
-import { RBAC_API_GROUP } from '../model/rbac-rule';
+import { RBAC_API_GROUP } from '../model/rbac-rule-forms';
 
 export const RBAC_SUBJECT_NAMESPACE_RULE = 'eks-access:rbac-subject-namespace';
 const RBAC_SUBJECT_KIND_RULE = 'eks-access:rbac-subject-kind';

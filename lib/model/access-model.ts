@@ -24,7 +24,7 @@ import {
 } from './types';
 import { statementFromJson } from './iam-statement';
 // The views below live in their own modules, which import this one for its type only: no load-time cycle.
-import { authenticatorMappingRows, awsAuthRows } from './aws-auth-rows';
+import { authenticatorMappingRows, awsAuthRows } from './model-aws-auth-rows';
 import { AccessEntryJson, accessEntries, effectiveUsername } from './model-views';
 import { validateModel } from './validate';
 import type { ValidationIssue } from './validation-issue';

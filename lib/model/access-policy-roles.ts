@@ -8,7 +8,7 @@
  * The other policies of the catalogue (Auto Mode, HyperPod, capabilities, service integrations) grant EKS-internal
  * permissions with no published RBAC equivalent: a self-managed cluster cannot honour them, so they are refused.
  */
-import type { RbacRuleJson } from './rbac-rule';
+import type { RbacRuleJson } from './rbac-rule-forms';
 import type { AccessPolicyGrantJson, PrincipalJson } from './types';
 import { AccessScopeType } from './enums';
 import { RuleError } from './rule-error';

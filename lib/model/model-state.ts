@@ -1,5 +1,5 @@
 /**
- * What the model's checks and views (validate, validate-identity, model-views, aws-auth-rows) read of an `AccessModel`.
+ * What the model's checks and views (validate, validate-identity, model-views, model-aws-auth-rows) read of an `AccessModel`.
  * Declared apart from the class, which imports those modules, so that none of them imports the class back: lib/model
  * has no import cycle (test/architecture/layering.test.ts). `AccessModel` is the one implementation.
  */

@@ -1,7 +1,7 @@
 /** Props of the `AccessModel` builder methods (jsii style: readonly, documented, `@default` on every optional). */
 import type { AccessPolicyGrant } from './access-policies';
 import type { AccessEntryType, AuthenticationMode, PolicyEffect, ServiceAccountMechanism, SystemMastersHandling } from './enums';
-import type { RbacRuleJson } from './rbac-rule';
+import type { RbacRuleJson } from './rbac-rule-forms';
 
 /** Settings of a whole access model. */
 export interface AccessModelProps {

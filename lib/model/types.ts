@@ -3,7 +3,7 @@
  * app, the cdk8s charts, the analysis and the CLI can exchange it as a file. `AccessModel` builds and checks it;
  * `AccessModel.fromJson(model.toJson())` round-trips.
  */
-import type { RbacRuleJson } from './rbac-rule';
+import type { RbacRuleJson } from './rbac-rule-forms';
 import type { AccessEntryType, AccessScopeType, AuthenticationMode, PrincipalKind, PrincipalOrigin, ServiceAccountMechanism, SystemMastersHandling } from './enums';
 
 export const ACCESS_MODEL_VERSION = 1;

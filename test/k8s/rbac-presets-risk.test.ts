@@ -12,7 +12,8 @@ import YAML from 'yaml';
 import { AccessAnalysis } from '../../lib/analysis/access-analysis';
 import { resolverOf } from '../../bin/commands/analysis-command';
 import { RiskFinding, findRisks } from '../../lib/analysis/risks';
-import { RbacChart, RbacPresets, RbacRule, RbacSubject, RoleKind } from '../../lib/k8s';
+import { RbacChart, RbacPresets, RbacSubject, RoleKind } from '../../lib/k8s';
+import type { RbacRule } from '../../lib/model';
 
 const SEVERITY_RANK = { critical: 0, high: 1, medium: 2, low: 3 } as const;
 let dir: string;

@@ -123,7 +123,7 @@ export function readKubeconfig(files: string | readonly string[], contextName?: 
     } catch (e) {
       throw ConfigError.argument(`kubeconfig ${file}: cannot read: ${(e as Error).message}`);
     }
-    if (doc !== null && doc !== undefined && (typeof doc !== 'object' || Array.isArray(doc))) throw ConfigError.argument(`kubeconfig ${file}: not a kubeconfig (expected a mapping)`);
+    if (doc !== null && doc !== undefined && (typeof doc !== 'object' || Array.isArray(doc))) throw ConfigError.argument(`kubeconfig ${file}: not a kubeconfig (expected an object)`);
     loaded.push({ file, doc: (doc ?? {}) as Record<string, unknown> });
   }
   if (!loaded.length) throw ConfigError.argument(`kubeconfig ${label}: none of these files exists`);

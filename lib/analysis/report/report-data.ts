@@ -10,7 +10,8 @@ import { PolicyRule, Subject } from '../rbac-types';
 import { AUTHENTICATED, UNAUTHENTICATED } from '../subjects';
 import { BOOTSTRAP_POLICY_SOURCE } from '../bootstrap-policy';
 import { IamPrincipalResolver } from '../iam-principals';
-import { MATRIX_VERBS, accessMatrix, knownResources, resourceName } from '../matrix';
+import { accessMatrix, knownResources, resourceName } from '../matrix';
+import { REQUEST_VERBS } from '../../model/rbac-vocabulary';
 import { RISKS } from '../risk-catalogue';
 import { ReportChain, reportChains } from './assume-graph';
 import { ANY_NAMESPACE, Holder, RiskFinding, findRisks, mentionedNamespaces, riskHolders } from '../risks';
@@ -206,7 +207,7 @@ export async function buildReportData(analysis: AccessAnalysis, resolver: IamPri
     for (const ns of scopes.filter((n) => n === ANY_NAMESPACE || analysis.hasNamespaceGrants(p, n))) {
       const scope = ns === ANY_NAMESPACE ? 'cluster-wide' : `namespace ${ns}`;
       for (const row of accessMatrix(analysis, p, ns, resources)) {
-        const verbs = MATRIX_VERBS.filter((v) => row.verbs[v]);
+        const verbs = REQUEST_VERBS.filter((v) => row.verbs[v]);
         const name = resourceName(row);
         // Cluster-scoped resources and grants that hold everywhere are shown once, in the cluster-wide scope.
         if (!verbs.length || (ns !== ANY_NAMESPACE && (!row.namespaced || seenClusterWide.has(`${name} ${verbs.join()}`)))) continue;
@@ -227,7 +228,7 @@ export async function buildReportData(analysis: AccessAnalysis, resolver: IamPri
     generatedAt: now.toISOString(),
     inputs: analysis.sources.files,
     bootstrap: `${BOOTSTRAP_POLICY_SOURCE.module}@${BOOTSTRAP_POLICY_SOURCE.version}`,
-    verbs: MATRIX_VERBS,
+    verbs: REQUEST_VERBS,
     // Grouped by principal (stable: each principal keeps cluster-wide first, then its namespaces).
     rows: [...rows].sort((a, b) => a.principal.localeCompare(b.principal) || a.kind.localeCompare(b.kind)),
     rowsOmitted,

@@ -2,7 +2,7 @@
  * Drift between the code (desired) and the cluster (live), per item: `added` = live has it and the code does not,
  * `removed` = the code has it and live does not, `changed` = both, different (the fields that differ, both values).
  */
-import { AccessState, EntryState, RowState } from './state';
+import { AccessState, ComparedAccessEntry, ComparedAwsAuthRow } from './state';
 
 export enum DriftChange {
   ADDED = 'added',
@@ -57,9 +57,9 @@ function compareMaps<T>(area: string, desired: Map<string, T>, live: Map<string,
 export function compareAccess(desired: AccessState, live: AccessState): DriftItem[] {
   const rbacDetails = (v: string) => JSON.parse(v) as object;
   return [
-    ...compareMaps<EntryState>('access-entry', desired.accessEntries, live.accessEntries, (e) => e),
+    ...compareMaps<ComparedAccessEntry>('access-entry', desired.accessEntries, live.accessEntries, (e) => e),
     // No aws-auth in the code: the code does not manage it, so its rows are not drift.
-    ...(desired.awsAuthRows ? compareMaps<RowState>('aws-auth', desired.awsAuthRows, live.awsAuthRows ?? new Map(), (r) => r) : []),
+    ...(desired.awsAuthRows ? compareMaps<ComparedAwsAuthRow>('aws-auth', desired.awsAuthRows, live.awsAuthRows ?? new Map(), (r) => r) : []),
     ...compareMaps<string>('rbac', desired.rbac, live.rbac, rbacDetails),
   ];
 }

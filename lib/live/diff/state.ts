@@ -11,9 +11,13 @@ import { defaultAccessEntryUsername, isPlatformName, nodeGroups } from '../../..
 import { accountRowKey, roleRowKey, userRowKey } from '../../../authenticator/mapper/table';
 import { AccessEntryRecord } from '../../analysis/access-entries';
 import { AccessSources } from '../../analysis/inputs/load-sources';
-import { RBAC_API_GROUP } from '../../model/rbac-rule';
+import { RBAC_API_GROUP } from '../../model/rbac-rule-forms';
 
-export interface EntryState {
+/**
+ * An access entry as drift compares it (the analysis record `AccessEntryRecord` reduced to what grants access, in a
+ * canonical form): named by its role, not a second record of the entry.
+ */
+export interface ComparedAccessEntry {
   readonly type: string;
   readonly username: string;
   readonly groups: string[];
@@ -21,22 +25,23 @@ export interface EntryState {
   readonly policies: string[];
 }
 
-export interface RowState {
+/** An aws-auth row as drift compares it, keyed by the authenticator's row key. */
+export interface ComparedAwsAuthRow {
   readonly username: string;
   readonly groups: string[];
 }
 
 export interface AccessState {
-  readonly accessEntries: Map<string, EntryState>;
+  readonly accessEntries: Map<string, ComparedAccessEntry>;
   /** undefined: this side has no aws-auth ConfigMap at all. */
-  readonly awsAuthRows?: Map<string, RowState>;
+  readonly awsAuthRows?: Map<string, ComparedAwsAuthRow>;
   /** `Kind namespace/name` (or `Kind name`) → canonical JSON of what grants access. */
   readonly rbac: Map<string, string>;
 }
 
 const RBAC_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
 
-function entryState(e: AccessEntryRecord): EntryState {
+function comparedAccessEntry(e: AccessEntryRecord): ComparedAccessEntry {
   const generated = defaultAccessEntryUsername(e.principalArn, e.type as AccessEntryType);
   return {
     type: e.type,
@@ -96,10 +101,10 @@ export function rbacKey(o: { kind?: unknown; metadata?: { name?: unknown; namesp
 }
 
 export function accessState(sources: AccessSources): AccessState {
-  const accessEntries = new Map<string, EntryState>();
-  for (const e of sources.accessEntries) accessEntries.set(e.principalArn, entryState(e));
+  const accessEntries = new Map<string, ComparedAccessEntry>();
+  for (const e of sources.accessEntries) accessEntries.set(e.principalArn, comparedAccessEntry(e));
   const rbac = new Map<string, string>();
-  let awsAuthRows: Map<string, RowState> | undefined;
+  let awsAuthRows: Map<string, ComparedAwsAuthRow> | undefined;
   for (const { object: o } of sources.objects) {
     if (isAwsAuthConfigMap(o)) {
       awsAuthRows = new Map();
@@ -107,7 +112,7 @@ export function accessState(sources: AccessSources): AccessState {
       // The authenticator's row keys (table.ts): SSO selector rows too, case-insensitive and path-less ARNs; shown
       // as `role arn:…`.
       const rows = awsAuthRows;
-      const set = (key: string, row: RowState) => rows.set(key.replace(':', ' '), row);
+      const set = (key: string, row: ComparedAwsAuthRow) => rows.set(key.replace(':', ' '), row);
       for (const r of parsed.roles) set(roleRowKey(r), { username: r.username, groups: [...r.groups].sort() });
       for (const u of parsed.users) set(userRowKey(u), { username: u.username, groups: [...u.groups].sort() });
       for (const a of parsed.accounts) set(accountRowKey(a), { username: '', groups: [] });

@@ -8,7 +8,7 @@
  */
 import { GRANT_NAME_PREFIX } from '../../k8s/access-chart';
 import { GroupGrantProps, RbacRuleJson } from '../../model';
-import { rbacRuleJsonOf } from '../../model/rbac-rule';
+import { rbacRuleJsonOf } from '../../model/rbac-rule-forms';
 import { LiveObject } from '../kube/client';
 import { ImportedCall } from './principals';
 import { literal } from './code-literal';

@@ -9,9 +9,10 @@
  */
 import { App } from 'cdk8s';
 import { parseAwsAuth } from '../../../authenticator/mapper/aws-auth';
-import { AwsAuthConfigMap, AwsAuthConfigMapProps, DEFAULT_CLUSTER_ROLES, DEFAULT_ROLES, NodeOs, NodeRoleMapping, RbacChart, RbacRule, RbacSubject, RoleKind } from '../../k8s';
+import { AwsAuthConfigMap, AwsAuthConfigMapProps, DEFAULT_CLUSTER_ROLES, DEFAULT_ROLES, NodeOs, NodeRoleMapping, RbacChart, RbacSubject, RoleKind } from '../../k8s';
+import type { RbacRule } from '../../model';
 import { nodeTypeOfRow } from '../../../authenticator/mapper/eks-rules';
-import { rbacRuleOf } from '../../model/rbac-rule';
+import { rbacRuleOf } from '../../model/rbac-rule-forms';
 import { AccessEntryType } from '../../model';
 import { LiveObject } from '../kube/client';
 import { isPlatformObject, rbacKey, scopedNamespace } from '../diff/state';

@@ -6,7 +6,7 @@
 import { KubeClient, LiveObject } from '../kube/client';
 import { SnapshotProblem } from './format';
 import { problemOf } from './problems';
-import { RBAC_API_GROUP, RBAC_API_VERSION } from '../../model/rbac-rule';
+import { RBAC_API_GROUP, RBAC_API_VERSION } from '../../model/rbac-rule-forms';
 
 const RBAC = `/apis/${RBAC_API_VERSION}`;
 const RBAC_COLLECTIONS = [

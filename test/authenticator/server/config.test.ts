@@ -63,7 +63,7 @@ describe('config', () => {
     [{ ...minimal, server: { ...minimal.server, maxInFlightReviews: 'many' } }, 'server.maxInFlightReviews', /integer/],
     [{ ...minimal, server: { ...minimal.server, metricsPort: 70000 } }, 'server.metricsPort', /between 0 and 65535/],
     [{ ...minimal, mapping: { backends: [{ type: 'configMap', reservedPrefixes: ['system:', ''] }] } }, 'mapping.backends[0].reservedPrefixes[1]', /non-empty string/],
-    ['just a string', '(root)', /must be a mapping/],
+    ['just a string', '(root)', /must be an object/],
   ])('rejects %j naming the field', (doc, field, problem) => {
     const e = errorOf(doc);
     expect(e.field).toBe(field);

@@ -26,11 +26,12 @@ export interface NodeRoleMapping {
   readonly fargate?: boolean;
 }
 
-/** Username of EC2 node rows (eks-rules.ts). */
+// The rulebook's node usernames and Windows group, under their one name (authenticator/mapper/eks-rules.ts).
+export { EC2_NODE_USERNAME, SESSION_NODE_USERNAME, WINDOWS_NODE_GROUP };
+/** @deprecated use `EC2_NODE_USERNAME` (the same value; one name per concept). */
 export const NODE_USERNAME = EC2_NODE_USERNAME;
-/** Username of Fargate pod rows (eks-rules.ts). */
+/** @deprecated use `SESSION_NODE_USERNAME` (the same value; one name per concept). */
 export const FARGATE_USERNAME = SESSION_NODE_USERNAME;
-export { WINDOWS_NODE_GROUP };
 
 /** The access-entry type EKS gives such a node role. */
 function nodeEntryType(node: NodeRoleMapping): AccessEntryType {

@@ -5,7 +5,7 @@
  */
 import { apiGroupProblem, labelProblems, NON_RESOURCE_VERBS, RESOURCE_VERBS, unknownVerbs } from '../model/rbac-vocabulary';
 import { RuleError } from '../model/rule-error';
-import type { RbacRule } from './rbac-rule';
+import type { RbacRule } from '../model/rbac-rule-forms';
 
 export const RBAC_VERB_RULE = 'eks-access:rbac-verb';
 export const RBAC_API_GROUP_RULE = 'eks-access:rbac-api-group';

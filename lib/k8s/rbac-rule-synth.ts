@@ -1,5 +1,5 @@
 /**
- * RBAC policy rules (the type is the model's `RbacRule`, lib/model/rbac-rule.ts) with the validation the API server applies
+ * RBAC policy rules (the type is the model's `RbacRule`, lib/model/rbac-rule-forms.ts) with the validation the API server applies
  * (https://github.com/kubernetes/kubernetes/blob/master/pkg/apis/rbac/validation/validation.go), done at synth time so
  * a bad rule fails `cdk synth` with the construct path instead of failing `kubectl apply` later. cdk8s-plus-28's rules
  * cannot carry several resources, resourceNames on custom resources, or validation
@@ -7,9 +7,7 @@
  * https://github.com/cdk8s-team/cdk8s-plus/issues/1518), hence this type.
  */
 import { k8s } from 'cdk8s-plus-28';
-import type { RbacRule } from '../model/rbac-rule';
-
-export type { RbacRule } from '../model/rbac-rule';
+import type { RbacRule } from '../model/rbac-rule-forms';
 
 /**
  * Verbs whose requests never carry an object name, so a rule with `resourceNames` never matches them
