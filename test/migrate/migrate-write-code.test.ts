@@ -28,6 +28,8 @@ const configMap = {
       // The second row for the same ARN becomes a NOTE naming it; its username is hostile too.
       { rolearn: `arn:aws:iam::${ACCT}:role/team`, username: `y\n\u001b[2J`, groups: ['other'] },
       { rolearn: `arn:aws:iam::${ACCT}:role/admin`, username: 'admin', groups: ['system:masters'] },
+      // Written with its IAM path: the authenticator never matched it, so its access entry would be new access.
+      { rolearn: `arn:aws:iam::${ACCT}:role/team/Ops`, username: 'ops', groups: ['ops'] },
     ]),
     mapUsers: stringify([{ userarn: `arn:aws:iam::${ACCT}:user/bob`, username: 'bob', groups: ['viewers'] }]),
   },
@@ -75,7 +77,11 @@ describe('migrate --write-code', () => {
     const out = join(dir, 'access2.ts');
     const r = await runEksAccess('migrate', '--aws-auth', file, '--write-code', out, '--module', LIB, '-o', 'json');
     expect(r.code).toBe(0);
-    const body = JSON.parse(r.stdout) as { entries: unknown[]; code: { file: string; notes: string[] } };
+    const body = JSON.parse(r.stdout) as { entries: Array<{ principalArn: string; notes: string[] }>; code: { file: string; notes: string[] } };
+    // The code's NOTE says what the plan says about a row written with its path (one rule, lib/k8s/migration-plan.ts).
+    const planNote = body.entries.find((e) => e.principalArn.endsWith(':role/team/Ops'))!.notes.join(' ');
+    expect(planNote).toMatch(/never matched/);
+    expect(body.code.notes).toContain(`aws-auth: role row arn:aws:iam::${ACCT}:role/team/Ops: ${planNote}.`);
     expect(body.entries.length).toBeGreaterThan(0);
     expect(body.code.file).toBe(out);
     expect(body.code.notes.join('\n')).toContain('a second role row');
