@@ -36,6 +36,15 @@ export const HELP: CommandHelp = {
   notes: 'Exit codes: 0 written, 2 usage or input error.',
 };
 
+/** The text report of a written code file, shared by `import` and `migrate --write-code`: unescaped lines for safeLines. */
+export function wroteCodeLines(file: string, notes: readonly string[]): string[] {
+  // A note is one item, however many lines it has: each of its lines is escaped and indented under it.
+  return [
+    `wrote ${file}${notes.length ? ` with ${notes.length} NOTE(s):` : ''}`,
+    ...notes.flatMap((n) => n.split('\n').map((l) => `  ${l}`)),
+  ];
+}
+
 export const run = liveCommand(HELP, OPTIONS, async (values, _json, format) => {
   const awsAuth = values['aws-auth'];
   if (!values.out || (values.from === undefined) === (awsAuth === undefined)) throw new UsageError('either --from DIR or --aws-auth FILE, and --out FILE, are required');
@@ -47,11 +56,7 @@ export const run = liveCommand(HELP, OPTIONS, async (values, _json, format) => {
   writeFileSync(values.out, generated.source);
   if (format !== 'text') printStructured({ file: values.out, notes: generated.notes }, format);
   else {
-    // A note is one item, however many lines it has: each of its lines is escaped and indented under it.
-    process.stdout.write(safeLines([
-      `wrote ${values.out}${generated.notes.length ? ` with ${generated.notes.length} NOTE(s):` : ''}`,
-      ...generated.notes.flatMap((n) => n.split('\n').map((l) => `  ${l}`)),
-    ]));
+    process.stdout.write(safeLines(wroteCodeLines(values.out, generated.notes)));
   }
   return 0;
 });

@@ -1,21 +1,28 @@
 /**
- * `eks-access migrate --aws-auth FILE [-o text|json|yaml]`: prints the plan from an aws-auth ConfigMap (a manifest, or
- * `kubectl -n kube-system get configmap aws-auth -o yaml|json`; `-` reads stdin) to EKS access entries, with eksctl's
- * rules (lib/k8s/migration-plan.ts). Offline: nothing is created.
+ * `eks-access migrate --aws-auth FILE [-o text|json|yaml] [--write-code OUT.ts]`: prints the plan from an aws-auth
+ * ConfigMap (a manifest, or `kubectl -n kube-system get configmap aws-auth -o yaml|json`; `-` reads stdin) to EKS access
+ * entries, with eksctl's rules (lib/k8s/migration-plan.ts). Offline: nothing is created. `--write-code` also writes the
+ * model code for the rows through the one emitter of `import --aws-auth` (lib/live/import/aws-auth-file.ts).
  * Exit codes: 0 plan printed (check `canSwitchToApi` / the blockers), 2 usage or input error.
  * With `-o json|yaml` errors are `{"error":{"type","message"}}` on stdout.
  */
+import { writeFileSync } from 'node:fs';
 import { accessPolicyNameOf } from '../../authenticator/mapper/eks-rules';
+import { generateAwsAuthImport } from '../../lib/live/import/aws-auth-file';
 import { MigrationPlan, planMigration } from '../../lib/k8s/migration-plan';
 import { strictCommand } from './command-frame';
 import { UsageError } from './cli-flags';
 import { printStructured } from './structured-output';
 import { safeLines } from './terminal-text';
 import { InputError, readDocument } from './read-input';
+import { wroteCodeLines } from './import';
 
 import { CommandHelp, HELP_FLAG, OUTPUT_FLAG } from './help';
 
-export const OPTIONS = { 'aws-auth': { type: 'string' }, output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } } as const;
+export const OPTIONS = {
+  'aws-auth': { type: 'string' }, 'write-code': { type: 'string' }, mode: { type: 'string' }, cluster: { type: 'string' },
+  account: { type: 'string' }, module: { type: 'string' }, output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' },
+} as const;
 
 export const HELP: CommandHelp = {
   name: 'migrate',
@@ -23,6 +30,11 @@ export const HELP: CommandHelp = {
   summary: "Offline: plan the move from an aws-auth ConfigMap to EKS access entries, with eksctl's rules; nothing is created.",
   flags: [
     { name: 'aws-auth', value: 'FILE', required: true, meaning: 'the ConfigMap (manifest, or kubectl get -o yaml|json); "-" reads stdin' },
+    { name: 'write-code', value: 'OUT.ts', default: 'none: only the plan', meaning: 'also write the model code for the rows (as import --aws-auth)' },
+    { name: 'mode', value: 'MODE', default: 'API_AND_CONFIG_MAP', meaning: 'with --write-code: authentication mode of the model (API or API_AND_CONFIG_MAP)' },
+    { name: 'cluster', value: 'NAME', default: 'my-cluster', meaning: 'with --write-code: the CLUSTER_NAME written' },
+    { name: 'account', value: 'ID', default: 'none', meaning: 'with --write-code: account id of the generated model' },
+    { name: 'module', value: 'NAME', default: 'cdk-eks-access', meaning: 'with --write-code: module the generated code imports the library from' },
     OUTPUT_FLAG,
     HELP_FLAG,
   ],
@@ -65,7 +77,21 @@ export const run = strictCommand(HELP, OPTIONS, { allowPositionals: false }, asy
   const doc = readDocument(values['aws-auth']);
   if (doc === null || typeof doc !== 'object') throw new InputError(`${values['aws-auth']} is not an aws-auth ConfigMap (expected an object with data.mapRoles/mapUsers/mapAccounts)`);
   const plan = planMigration(doc);
-  if (format === 'text') process.stdout.write(text(plan));
-  else printStructured(plan, format);
+  const out = values['write-code'];
+  if (out === undefined && [values.mode, values.cluster, values.account, values.module].some((v) => v !== undefined)) {
+    throw new UsageError('--mode, --cluster, --account and --module go with --write-code OUT.ts');
+  }
+  // The same emitter as `import --aws-auth` (one code writer): generated before anything is printed, so a refused
+  // --mode is a usage error with no plan half-written.
+  const generated = out === undefined ? undefined : generateAwsAuthImport(doc, values['aws-auth'] === '-' ? 'stdin' : values['aws-auth'], {
+    authenticationMode: values.mode, clusterName: values.cluster, accountId: values.account, moduleName: values.module,
+  });
+  if (generated) writeFileSync(out!, generated.source);
+  if (format === 'text') {
+    process.stdout.write(text(plan));
+    if (generated) process.stdout.write(safeLines(wroteCodeLines(out!, generated.notes)));
+  } else {
+    printStructured(generated ? { ...plan, code: { file: out, notes: generated.notes } } : plan, format);
+  }
   return 0;
 });

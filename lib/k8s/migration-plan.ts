@@ -84,7 +84,7 @@ function partitionOf(arn: string): string {
  * takes the full ARN, path included) would grant access for the first time. A path-less row may name a role that has
  * a path, which the entry needs.
  */
-function rolePathNote(arn: string): string {
+export function rolePathNote(arn: string): string {
   const parsed = parseIamArn(arn);
   if (parsed && parsed.path !== '/') {
     return `this row is written with the IAM path ${parsed.path}, so the authenticator never matched it (it compares the `

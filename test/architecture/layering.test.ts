@@ -1,5 +1,5 @@
 /**
- * The layering of the README's architecture section, checked on the import graph of the sources (eslint's
+ * The layering of docs/architecture.md (moved from the README), checked on the import graph of the sources (eslint's
  * no-restricted-imports says the same per file; this test also catches what a pattern misses, such as a deeper
  * relative path or a re-export): the authenticator imports nothing from lib/, lib/model nothing from the layers that
  * build on it, and lib/aws (CDK constructs) nothing from lib/k8s (cdk8s charts) — what both need lives in lib/model or
@@ -126,9 +126,9 @@ describe('no import cycles', () => {
   });
 });
 
-describe('the README architecture table', () => {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('<!-- section:architecture -->'), readme.indexOf('<!-- /section:architecture -->'));
+describe('the architecture table (docs/architecture.md, contributor material moved out of the README)', () => {
+  const doc = readFileSync(join(ROOT, 'docs', 'architecture.md'), 'utf8');
+  const section = doc.slice(doc.indexOf('<!-- section:architecture -->'), doc.indexOf('<!-- /section:architecture -->'));
   const listed = [...section.matchAll(/^\| `([^`]+)\/` \|/gm)].map((m) => m[1]);
 
   it('lists folders that exist', () => {

@@ -41,8 +41,8 @@ function repositoryFiles(): string[] {
   return execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).split('\n').filter(Boolean);
 }
 
-/** Contributor material: in the repository, never in the tarball. */
-const CONTRIBUTOR_ONLY = /^(docs\/(contributing|e2e|benchmarks|releasing|walkthrough)\.md$|bench\/|test\/|scripts\/|\.ci\/|examples\/app\/)/;
+/** Contributor material (and the example app with its scenario, docs/walkthrough.md): in the repository, never in the tarball. */
+const CONTRIBUTOR_ONLY = /^(docs\/(contributing|e2e|benchmarks|releasing|architecture|walkthrough)\.md$|bench\/|test\/|scripts\/|\.ci\/|examples\/app\/)/;
 
 describe('the published package', () => {
   it('holds LICENSE (Apache-2.0 text), NOTICE, README and the docs and example config the README links', () => {

@@ -10,7 +10,8 @@
  *   of a function whose `this` is a `Stack` (the README's "inside a stack" snippets) — nothing else is lent to it, so
  *   a variable it uses without declaring fails the test;
  * - a fragment (no import): the package's exports it names are imported for it, and it may use the names the README's
- *   prose gives it (GIVENS: `stack`, `cluster`, `app`/`k8sApp` (cdk8s), the TLS PEMs) in a `this: Stack` function.
+ *   prose gives it (GIVENS: `stack`, `cluster`, `app`/`k8sApp` (cdk8s), the TLS PEMs, the migration walkthrough's
+ *   `mode` and `kubectlLayer`; `eks` is aws-cdk-lib/aws-eks) in a `this: Stack` function.
  * Every block may use `model`, the AccessModel the README builds in "Use it in your app".
  *
  * The snippets are written under the OS temp dir; every bare module name resolves to this repository's node_modules.
@@ -32,7 +33,7 @@ const GIVENS = [
   'certPem: string',
   'keyPem: string',
   'caPem: string',
-  // The migration walkthrough's later steps use what its first block declares, and the cluster's kubectl layer.
+  // The migration walkthrough's steps: `mode` is its first block's step, `kubectlLayer` the one an eks.Cluster needs.
   'mode: import("cdk-eks-access").AuthenticationMode',
   'kubectlLayer: import("aws-cdk-lib/aws-lambda").ILayerVersion',
 ];
@@ -71,9 +72,9 @@ export function snippetSource(code: string, packageExports: readonly string[]): 
     return `${imports.join('\n')}\nexport function snippet(this: import('aws-cdk-lib').Stack): void {\n${body}\n}\n`;
   }
   const used = packageExports.filter((name) => new RegExp(`\\b${name}\\b`).test(code));
-  // `eks.` in a fragment is aws-cdk-lib's module, as the README's imports elsewhere name it.
-  const eks = /\beks\./.test(code) ? `import * as eks from 'aws-cdk-lib/aws-eks';\n` : '';
-  const head = `${eks}${used.length > 0 ? `import { ${used.join(', ')} } from 'cdk-eks-access';\n` : ''}`;
+  const head = (used.length > 0 ? `import { ${used.join(', ')} } from 'cdk-eks-access';\n` : '')
+    // `eks.` is aws-cdk-lib's EKS module, as the README's eks.Cluster snippets write it.
+    + (/\beks\./.test(code) ? "import * as eks from 'aws-cdk-lib/aws-eks';\n" : '');
   // The extra block lets the fragment declare a name that is also a given (block scope shadows the parameter).
   return `${head}export function snippet(this: import('aws-cdk-lib').Stack, ${GIVENS.join(', ')}): void {\n{\n${body}\n}\n}\n`;
 }

@@ -8,7 +8,9 @@
  * read, a second row for the same ARN.
  */
 import { isAwsAuthConfigMap, parseMappingDocument } from '../../../authenticator/mapper/aws-auth';
+import { parseIamArn } from '../../../authenticator/arn';
 import { nodeTypeOfRow } from '../../../authenticator/mapper/eks-rules';
+import { rolePathNote } from '../../k8s/migration-plan';
 import { AccessSources } from '../../analysis/inputs/load-sources';
 import { AccessEntryType, AuthenticationMode } from '../../model';
 import { LiveSnapshot, SNAPSHOT_API_VERSION, SNAPSHOT_KIND, SnapshotAccessEntry, snapshotAccessEntries } from '../snapshot/format';
@@ -61,6 +63,8 @@ export function generateAwsAuthImport(doc: unknown, file: string, options: AwsAu
       return;
     }
     seen.add(principalArn);
+    // A row written with its IAM path never matched anyone: the same note as `migrate`'s plan (one rule).
+    if (what === 'role row' && (parseIamArn(principalArn)?.path ?? '/') !== '/') notes.push(`aws-auth: role row ${principalArn}: ${rolePathNote(principalArn)}.`);
     const node = what === 'role row' ? nodeTypeOfRow(row) : undefined;
     entries.push(node
       ? { principalArn, type: node, kubernetesGroups: [], accessPolicies: [] }
