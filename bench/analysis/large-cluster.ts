@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { KUBERNETES_DIR, LiveSnapshot, SNAPSHOT_API_VERSION, SNAPSHOT_FILE, SNAPSHOT_KIND } from '../../lib/live/snapshot/format';
+import { prng } from '../lib/prng';
 
 export interface FixtureSize {
   /** IAM principals over access entries, aws-auth rows and IAMIdentityMappings. @default 3000 */
@@ -39,18 +40,6 @@ export interface FixtureSummary {
   readonly samplePrincipals: string[];
 }
 
-/** mulberry32: a tiny seeded PRNG, so the same seed gives the same cluster on every machine. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const ACCOUNT = '111122223333';
 const POLICY = (name: string) => `arn:aws:eks::aws:cluster-access-policy/${name}`;
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
@@ -60,7 +49,7 @@ type Obj = Record<string, unknown>;
 
 export function generateLargeCluster(dir: string, size: FixtureSize = {}): FixtureSummary {
   const seed = size.seed ?? 24;
-  const rnd = seededRandom(seed);
+  const rnd = prng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
   const chance = (p: number) => rnd() < p;
   const nPrincipals = size.principals ?? 3000;

@@ -5,8 +5,10 @@
  * only one whose presigned request is, parameter for parameter, a genuinely signed one of a mapped user.
  */
 import { TOKEN_PREFIX } from '../../authenticator/token/constants';
+import { prng } from '../lib/prng';
 
 export type CaseKind = 'valid' | 'mutated-token' | 'url-mutation' | 'generated-token' | 'mutated-body';
+
 
 export interface FuzzCase {
   readonly kind: CaseKind;
@@ -20,17 +22,6 @@ export interface SignedToken {
   readonly username: string;
 }
 
-/** mulberry32: small, fast, seedable. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The presigned request a token stands for, in a form that ignores parameter order and encoding variants. */
 export function canonicalRequest(token: string): string | undefined {

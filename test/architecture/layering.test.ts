@@ -8,16 +8,8 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { ROOT, sources } from '../helpers/source-files';
 
-const ROOT = resolve(__dirname, '../..');
-
-function sources(dir: string): string[] {
-  return readdirSync(join(ROOT, dir)).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(join(ROOT, path)).isDirectory()) return sources(path);
-    return /\.ts$/.test(name) && !name.endsWith('.d.ts') ? [path] : [];
-  });
-}
 
 /** Every relative module a file imports or re-exports (static `import`/`export ... from`, dynamic `import()`, `require`). */
 function relativeImports(file: string): string[] {

@@ -3,19 +3,11 @@
  * layer, the one the table names; the construct layers hold no two files of the same name; and no module exports a
  * second name for a value of another module unless the package root still owes it (marked `@deprecated`).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { EC2_NODE_USERNAME, FARGATE_USERNAME, MigrationPlanRow, NODE_USERNAME, PlannedAccessEntry, planMigration, SESSION_NODE_USERNAME } from '../../lib';
+import { ROOT, sources } from '../helpers/source-files';
 
-const ROOT = resolve(__dirname, '../..');
-
-function sources(dir: string): string[] {
-  return readdirSync(join(ROOT, dir)).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(join(ROOT, path)).isDirectory()) return sources(path);
-    return /\.ts$/.test(name) && !name.endsWith('.d.ts') ? [path] : [];
-  });
-}
 
 const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
 
