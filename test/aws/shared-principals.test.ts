@@ -3,7 +3,7 @@
  * `ClusterAccess` constructs grant them; a principal granted differently on two clusters is a synth warning; errors
  * name a token cluster by its construct path. Every template synthesized here is linted by cfn-lint at the end.
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Stack, Stage } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -115,6 +115,48 @@ describe('one model, two ClusterAccess constructs', () => {
     expect(resourcesOf(templates, 'AWS::EKS::AccessEntry')).toHaveLength(2);
     Template.fromStack(west).hasResourceProperties('AWS::EKS::AccessEntry', { PrincipalArn: `arn:aws:iam::${ACCOUNT}:user/auditor` });
     expect(west.dependencies).toContain(Stack.of(identities));
+  });
+
+  it('across stages (pipeline waves): by ARN, with this cluster\'s DescribeCluster attached to the user by name', () => {
+    const app = new App();
+    const model = auditorModel();
+    const env = { account: ACCOUNT, region: REGION };
+    const identities = new Construct(new Stack(new Stage(app, 'Identity', { env }), 'Identities'), 'People');
+    const prod = new Stack(new Stage(app, 'Prod', { env }), 'Access');
+    new ClusterAccess(prod, 'Access', { cluster: ClusterTarget.fromClusterName({ clusterName: 'prod' }), model, identityScope: identities });
+    const templates = [Template.fromStack(Stack.of(identities)), Template.fromStack(prod)];
+    expect(resourcesOf(templates, 'AWS::IAM::User')).toHaveLength(1);
+    Template.fromStack(prod).hasResourceProperties('AWS::EKS::AccessEntry', { PrincipalArn: `arn:aws:iam::${ACCOUNT}:role/deployer` });
+    Template.fromStack(prod).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [{ Action: 'eks:DescribeCluster', Effect: 'Allow', Resource: `arn:aws:eks:${REGION}:${ACCOUNT}:cluster/prod` }] },
+      Users: ['auditor'],
+    });
+    expect(prod.dependencies).toEqual([]);
+  });
+
+  it('refuses a second model creating the same IAM name with other settings, naming both constructs', () => {
+    const app = new App();
+    const stack = newStack('Two', app);
+    const one = newModel();
+    one.addUser('auditor', { accessPolicies: [VIEW.atClusterScope()] });
+    const two = newModel();
+    two.addUser('auditor', { accessPolicies: [VIEW.atClusterScope()], permissionsBoundaryArn: `arn:aws:iam::${ACCOUNT}:policy/boundary` });
+    new ClusterAccess(stack, 'Dev', { cluster: ClusterTarget.fromClusterName({ clusterName: 'dev' }), model: one });
+    expect(() => new ClusterAccess(stack, 'Prod', { cluster: ClusterTarget.fromClusterName({ clusterName: 'prod' }), model: two }))
+      .toThrow(/^Two\/Prod\/auditor: creates arn:aws:iam::111122223333:user\/auditor with other settings than Two\/Dev .*\[eks-access:principal-definition-conflict\]$/s);
+  });
+
+  it('lets a second model with the same settings share the created user', () => {
+    const app = new App();
+    const stack = newStack('Same', app);
+    for (const id of ['Dev', 'Prod']) {
+      const m = newModel();
+      m.addUser('auditor', { accessPolicies: [VIEW.atClusterScope()] });
+      new ClusterAccess(stack, id, { cluster: ClusterTarget.fromClusterName({ clusterName: id.toLowerCase() }), model: m });
+    }
+    const template = templatesOf(app)[0];
+    template.resourceCountIs('AWS::IAM::User', 1);
+    template.resourceCountIs('AWS::EKS::AccessEntry', 2);
   });
 
   it('throws the duplicate-entry error naming an eks.Cluster by construct path, not by its token name', () => {
