@@ -125,6 +125,7 @@ describe('one model, two ClusterAccess constructs', () => {
     const prod = new Stack(new Stage(app, 'Prod', { env }), 'Access');
     new ClusterAccess(prod, 'Access', { cluster: ClusterTarget.fromClusterName({ clusterName: 'prod' }), model, identityScope: identities });
     const templates = [Template.fromStack(Stack.of(identities)), Template.fromStack(prod)];
+    for (const stage of [Stage.of(identities)!, Stage.of(prod)!]) lint.add(stage.synth());
     expect(resourcesOf(templates, 'AWS::IAM::User')).toHaveLength(1);
     Template.fromStack(prod).hasResourceProperties('AWS::EKS::AccessEntry', { PrincipalArn: `arn:aws:iam::${ACCOUNT}:role/deployer` });
     Template.fromStack(prod).hasResourceProperties('AWS::IAM::Policy', {
