@@ -204,6 +204,12 @@ export class ClusterAccess extends Construct {
     if (!Token.isUnresolved(account) && !hasUnresolvedToken(this.model.accountId) && account !== this.model.accountId) {
       throw new RuleError(MODEL_ACCOUNT_RULE, this.node.path, `the model is for account ${this.model.accountId} but the stack deploys to ${account}; created principals' ARNs would be wrong`);
     }
+    // The identity scope is where created principals live, so it is held to the same account.
+    const identityAccount = props.identityScope ? Stack.of(props.identityScope).account : undefined;
+    if (identityAccount !== undefined && !Token.isUnresolved(identityAccount) && !hasUnresolvedToken(this.model.accountId) && identityAccount !== this.model.accountId) {
+      throw new RuleError(MODEL_ACCOUNT_RULE, this.node.path, `identityScope ${props.identityScope!.node.path} deploys to account ${identityAccount} but the model `
+        + `(and its created principals' ARNs) is for account ${this.model.accountId}; place the identity scope in a stack of account ${this.model.accountId}`);
+    }
   }
 
   /**

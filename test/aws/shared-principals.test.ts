@@ -147,6 +147,14 @@ describe('one model, two ClusterAccess constructs', () => {
       .toThrow(/^Two\/Prod\/auditor: creates arn:aws:iam::111122223333:user\/auditor with other settings than Two\/Dev .*\[eks-access:principal-definition-conflict\]$/s);
   });
 
+  it('refuses an identityScope in another account than the model\'s', () => {
+    const app = new App();
+    const elsewhere = new Construct(new Stack(app, 'Elsewhere', { env: { account: '444455556666', region: REGION } }), 'People');
+    expect(() => new ClusterAccess(newStack('Access', app), 'Access', {
+      cluster: ClusterTarget.fromClusterName({ clusterName: 'dev' }), model: auditorModel(), identityScope: elsewhere,
+    })).toThrow(/^Access\/Access: identityScope Elsewhere\/People deploys to account 444455556666 .*\[eks-access:model-account\]$/s);
+  });
+
   it('lets a second model with the same settings share the created user', () => {
     const app = new App();
     const stack = newStack('Same', app);
