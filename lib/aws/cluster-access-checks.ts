@@ -21,8 +21,11 @@ interface Registration {
 /** ClusterAccess constructs per app and cluster (`account/region/clusterName`; tokens compare by their string form). */
 const registry = new WeakMap<IConstruct, Map<string, Registration[]>>();
 
-/** Registers `scope`'s access entries for the cluster and throws if another ClusterAccess already creates one of them. */
-export function claimAccessEntries(scope: Construct, clusterName: string, entries: readonly AccessEntryJson[]): void {
+/**
+ * Registers `scope`'s access entries for the cluster and throws if another ClusterAccess already creates one of them.
+ * `clusterLabel` names the cluster in the message (its construct path when the name is a token).
+ */
+export function claimAccessEntries(scope: Construct, clusterName: string, clusterLabel: string, entries: readonly AccessEntryJson[]): void {
   const stack = Stack.of(scope);
   const key = `${stack.account}/${stack.region}/${clusterName}`;
   const byCluster = registry.get(scope.node.root) ?? new Map<string, Registration[]>();
@@ -32,7 +35,7 @@ export function claimAccessEntries(scope: Construct, clusterName: string, entrie
     const shared = [...mine.entries.keys()].filter((arn) => other.entries.has(arn));
     if (shared.length > 0) {
       const list = shared.map((arn) => `'${mine.entries.get(arn)}' (${arn}, '${other.entries.get(arn)}' there)`).join(', ');
-      throw new RuleError(DUPLICATE_ENTRY_RULE, scope.node.path, `grants ${list} on cluster ${clusterName}, which ${other.path} already grants: EKS keeps one access entry per principal and the second deployment would fail with 409 ResourceInUseException; declare each principal in one model`);
+      throw new RuleError(DUPLICATE_ENTRY_RULE, scope.node.path, `grants ${list} on cluster ${clusterLabel}, which ${other.path} already grants: EKS keeps one access entry per principal and the second deployment would fail with 409 ResourceInUseException; declare each principal in one model`);
     }
   }
   byCluster.set(key, [...(byCluster.get(key) ?? []), mine]);

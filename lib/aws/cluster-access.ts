@@ -20,6 +20,7 @@ import { RuleError } from '../model/rule-error';
 import { claimAccessEntries, warnAboutModel } from './cluster-access-checks';
 import { ClusterTarget } from './cluster-target';
 import { PrincipalAccess } from './principal-access';
+import { definitionOf, existingIdentity, registerIdentity, warnAboutPrincipalConflicts } from './principal-identities';
 import { ServiceAccountRole } from './service-account-role';
 import {
   DEFAULT_INLINE_RESOURCE_LIMIT, DEFAULT_SHARD_COUNT, MAX_RESOURCES_PER_STACK, ShardingMode, ShardingOptions,
@@ -54,6 +55,16 @@ export interface ClusterAccessProps {
    * @default true
    */
   readonly podIdentityAgentAddon?: boolean;
+  /**
+   * Where the IAM users and roles the model creates (with their trust policies and access keys) are placed: typically
+   * a construct in one identity stack per account, shared by the `ClusterAccess` of every cluster. A principal is
+   * created once per app whatever this says: the first `ClusterAccess` that renders it creates it (here, or in itself
+   * when this is not given) and every other one references it — by CDK's cross-stack references in the same stage,
+   * account and region, by the ARN built from its name across accounts, regions or stages. This construct keeps
+   * only the per-cluster parts: access entries and each cluster's `eks:DescribeCluster` permission.
+   * @default - the IAM resources are created in the first `ClusterAccess` of the app that renders the principal
+   */
+  readonly identityScope?: Construct;
 }
 
 /** Grants the principals of an access model access to an EKS cluster. */
@@ -77,7 +88,11 @@ export class ClusterAccess extends Construct {
     this.warnAboutNotes();
     this.accessEntries = accessEntries(this.model);
     this.awsAuthRows = awsAuthRows(this.model);
-    claimAccessEntries(this, props.cluster.clusterName, this.accessEntries);
+    const clusterLabel = clusterLabelOf(props.cluster, this);
+    claimAccessEntries(this, props.cluster.clusterName, clusterLabel, this.accessEntries);
+    warnAboutPrincipalConflicts(this, clusterLabel, clusterPrincipals(this.model).map((p) => ({
+      arn: p.arn, username: AccessModel.effectiveUsername(p, this.model.partition), kubernetesGroups: p.kubernetesGroups,
+    })));
     warnAboutModel(this, this.model);
     this.warnAboutSystemMasters();
 
@@ -90,6 +105,9 @@ export class ClusterAccess extends Construct {
     const reaching = clusterPrincipals(this.model);
     const direct = new Set(reaching.map((p) => p.id));
     for (const p of reaching.concat(this.trustOnlyPrincipals(direct))) {
+      const trustedArns = (p.role?.trust.principalIds ?? []).map((tid) => this.model.principal(tid)!.arn);
+      const definition = definitionOf(p, trustedArns);
+      const existing = p.origin === PrincipalOrigin.CREATED ? existingIdentity(this, p, definition) : undefined;
       const construct = new PrincipalAccess(scopeOf(p.id), p.id, {
         principal: p,
         partition: this.model.partition,
@@ -97,9 +115,14 @@ export class ClusterAccess extends Construct {
         clusterArn,
         entry: entries.get(p.id),
         reachesCluster: direct.has(p.id),
-        trustedArns: (p.role?.trust.principalIds ?? []).map((tid) => this.model.principal(tid)!.arn),
+        trustedArns,
         assumableRoleArns: (trustingRoles.get(p.id) ?? []).map((r) => r.arn),
+        existing,
+        identityScope: props.identityScope,
+        createdBy: this.node.path,
+        definition,
       });
+      if (construct.created) registerIdentity(this, p, construct.created);
       this.principalConstructs.set(p.id, construct);
     }
     this.orderTrust();
@@ -180,6 +203,12 @@ export class ClusterAccess extends Construct {
     const account = Stack.of(this).account;
     if (!Token.isUnresolved(account) && !hasUnresolvedToken(this.model.accountId) && account !== this.model.accountId) {
       throw new RuleError(MODEL_ACCOUNT_RULE, this.node.path, `the model is for account ${this.model.accountId} but the stack deploys to ${account}; created principals' ARNs would be wrong`);
+    }
+    // The identity scope is where created principals live, so it is held to the same account.
+    const identityAccount = props.identityScope ? Stack.of(props.identityScope).account : undefined;
+    if (identityAccount !== undefined && !Token.isUnresolved(identityAccount) && !hasUnresolvedToken(this.model.accountId) && identityAccount !== this.model.accountId) {
+      throw new RuleError(MODEL_ACCOUNT_RULE, this.node.path, `identityScope ${props.identityScope!.node.path} deploys to account ${identityAccount} but the model `
+        + `(and its created principals' ARNs) is for account ${this.model.accountId}; place the identity scope in a stack of account ${this.model.accountId}`);
     }
   }
 
@@ -271,9 +300,15 @@ export class ClusterAccess extends Construct {
   /** IAM checks that a trust policy's principals exist: a role waits for the created principals it trusts. */
   private orderTrust(): void {
     for (const p of this.model.principals) {
+      const role = this.principalConstructs.get(p.id)!;
+      // A role created by another ClusterAccess was ordered there.
+      if (!role.created) continue;
       for (const id of p.role?.trust.principalIds ?? []) {
         const trusted = this.principalConstructs.get(id)!;
-        if (this.model.principal(id)!.origin === PrincipalOrigin.CREATED) this.principalConstructs.get(p.id)!.node.addDependency(trusted);
+        if (this.model.principal(id)!.origin !== PrincipalOrigin.CREATED) continue;
+        // Its IAM resources: in the identity scope when there is one, else the principal's construct.
+        const trustedHome = trusted.created?.home ?? trusted;
+        (role.created!.home).node.addDependency(trustedHome);
       }
     }
   }
@@ -361,6 +396,16 @@ export class ClusterAccess extends Construct {
     }
     return errors;
   }
+}
+
+/**
+ * How messages name the cluster: its name, or — when the name is a CDK token (`\${Token[TOKEN.155]}` to a reader) —
+ * the construct path of the cluster, or of this ClusterAccess for a cluster known by a token name.
+ */
+function clusterLabelOf(target: ClusterTarget, access: Construct): string {
+  if (!Token.isUnresolved(target.clusterName)) return target.clusterName;
+  const cluster = target._cluster();
+  return cluster ? cluster.node.path : `(name known at deploy time) of ${access.node.path}`;
 }
 
 /** The stack a construct deploys with: its stack, or the top-level parent of its nested stack. */

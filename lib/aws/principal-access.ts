@@ -9,6 +9,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { AccessEntryJson, PrincipalJson, PrincipalKind, PrincipalOrigin } from '../model';
+import {
+  CreatedIdentity, canReferenceDirectly, dependOnIdentity, identityHome, sameAccount,
+} from './principal-identities';
 import { StatementsPrincipal, roleTrustStatements } from './trust-policy';
 
 /** @internal */
@@ -25,6 +28,14 @@ export interface PrincipalAccessProps {
   readonly trustedArns: string[];
   /** ARNs of the model's roles this principal may assume. */
   readonly assumableRoleArns: string[];
+  /** The principal as already created in this app by another ClusterAccess: referenced, not created again. */
+  readonly existing?: CreatedIdentity;
+  /** Where a created principal's IAM resources go when it is created here; undefined = this construct. */
+  readonly identityScope?: Construct;
+  /** Construct path of the owning ClusterAccess. */
+  readonly createdBy: string;
+  /** `definitionOf` the principal. */
+  readonly definition: string;
 }
 
 /** @internal */
@@ -34,68 +45,105 @@ export class PrincipalAccess extends Construct {
   public readonly accessKeySecret?: secretsmanager.ISecret;
   public readonly accessEntry?: eks.CfnAccessEntry;
 
+  /** The identity this construct created (to be registered for the app), if it created one. */
+  public readonly created?: CreatedIdentity;
+
   constructor(scope: Construct, id: string, props: PrincipalAccessProps) {
     super(scope, id);
     const p = props.principal;
-    const statements = this.identityStatements(props);
-    if (p.origin === PrincipalOrigin.CREATED && p.kind === PrincipalKind.USER) {
-      this.user = this.createUser(p, statements);
-    } else if (p.origin === PrincipalOrigin.CREATED && p.kind === PrincipalKind.ROLE) {
-      this.role = this.createRole(p, props, statements);
+    if (p.origin === PrincipalOrigin.CREATED && props.existing) {
+      ({ user: this.user, role: this.role, accessKeySecret: this.accessKeySecret } = this.referenceIdentity(props, props.existing));
+    } else if (p.origin === PrincipalOrigin.CREATED) {
+      // With an identity scope the IAM resources live there and only this cluster's permission stays here; without
+      // one they live here as they always did (moving them would replace named IAM users in deployed stacks).
+      const home = props.identityScope ? identityHome(props.identityScope, p.id) : this;
+      const inline = home === this ? [...this.clusterStatements(props), ...this.assumeStatements(props)] : this.assumeStatements(props);
+      const user = p.kind === PrincipalKind.USER ? PrincipalAccess.createUser(home, p, inline) : undefined;
+      const role = p.kind === PrincipalKind.ROLE ? PrincipalAccess.createRole(home, p, props, inline) : undefined;
+      const accessKeySecret = p.user?.createAccessKey && user ? PrincipalAccess.createAccessKey(home, user) : undefined;
+      this.created = { user, role, accessKeySecret, createdBy: props.createdBy, home, definition: props.definition };
+      // In an identity scope, this construct uses the identity as any later ClusterAccess would (same rules).
+      ({ user: this.user, role: this.role, accessKeySecret: this.accessKeySecret } = home === this ? this.created : this.referenceIdentity(props, this.created));
     } else if (p.kind === PrincipalKind.USER) {
       this.user = iam.User.fromUserArn(this, 'User', p.arn);
     } else if (p.kind === PrincipalKind.ROLE) {
       this.role = iam.Role.fromRoleArn(this, 'Role', p.arn, { mutable: false });
     }
-    if (p.user?.createAccessKey && this.user) this.accessKeySecret = this.createAccessKey(this.user);
     if (props.entry) this.accessEntry = this.createEntry(props, props.entry);
   }
 
-  /** What a created principal needs outside Kubernetes: kubeconfig (DescribeCluster) and assuming its roles. */
-  private identityStatements(props: PrincipalAccessProps): iam.PolicyStatement[] {
-    if (props.principal.origin !== PrincipalOrigin.CREATED) return [];
-    const statements: iam.PolicyStatement[] = [];
-    if (props.reachesCluster) statements.push(new iam.PolicyStatement({ actions: ['eks:DescribeCluster'], resources: [props.clusterArn] }));
-    if (props.assumableRoleArns.length > 0) {
-      statements.push(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: props.assumableRoleArns }));
+  /**
+   * A principal created by another ClusterAccess: its constructs when CDK can reference them (same stage and
+   * environment), else by the ARN built from its known name. This cluster's DescribeCluster is attached as a policy
+   * of its own, here — in the identity's account only: IAM attaches policies to its own account's principals.
+   */
+  private referenceIdentity(props: PrincipalAccessProps, existing: CreatedIdentity): Pick<CreatedIdentity, 'user' | 'role' | 'accessKeySecret'> {
+    const p = props.principal;
+    let found: Pick<CreatedIdentity, 'user' | 'role' | 'accessKeySecret'> = existing;
+    if (!canReferenceDirectly(this, existing.home)) {
+      dependOnIdentity(this, existing.home);
+      found = {
+        user: existing.user ? iam.User.fromUserArn(this, 'User', p.arn) : undefined,
+        role: existing.role ? iam.Role.fromRoleArn(this, 'Role', p.arn, { mutable: false }) : undefined,
+        accessKeySecret: existing.accessKeySecret,
+      };
     }
-    return statements;
+    if (sameAccount(this, existing.home)) this.attachClusterPolicy(this.clusterStatements(props), found.user, found.role);
+    return found;
   }
 
-  private createUser(p: PrincipalJson, statements: iam.PolicyStatement[]): iam.IUser {
+  /** This cluster's statements as a policy resource of this construct, attached to the (created) user or role. */
+  private attachClusterPolicy(statements: iam.PolicyStatement[], user?: iam.IUser, role?: iam.IRole): void {
+    if (statements.length === 0) return;
+    new iam.Policy(this, 'ClusterAccessPolicy', { users: user ? [user] : undefined, roles: role ? [role] : undefined, statements });
+  }
+
+  /** What a created principal needs for this cluster outside Kubernetes: kubeconfig (DescribeCluster). */
+  private clusterStatements(props: PrincipalAccessProps): iam.PolicyStatement[] {
+    if (props.principal.origin !== PrincipalOrigin.CREATED || !props.reachesCluster) return [];
+    return [new iam.PolicyStatement({ actions: ['eks:DescribeCluster'], resources: [props.clusterArn] })];
+  }
+
+  /** What a created principal needs whatever the cluster: assuming the model's roles that trust it. */
+  private assumeStatements(props: PrincipalAccessProps): iam.PolicyStatement[] {
+    if (props.principal.origin !== PrincipalOrigin.CREATED || props.assumableRoleArns.length === 0) return [];
+    return [new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: props.assumableRoleArns })];
+  }
+
+  private static createUser(scope: Construct, p: PrincipalJson, statements: iam.PolicyStatement[]): iam.IUser {
     const settings = p.user!;
-    const user = new iam.User(this, 'User', {
+    const user = new iam.User(scope, 'User', {
       userName: p.name,
       path: p.path,
       permissionsBoundary: settings.permissionsBoundaryArn
-        ? iam.ManagedPolicy.fromManagedPolicyArn(this, 'Boundary', settings.permissionsBoundaryArn) : undefined,
-      groups: settings.iamGroups.map((name, i) => iam.Group.fromGroupName(this, `Group${i}`, name)),
+        ? iam.ManagedPolicy.fromManagedPolicyArn(scope, 'Boundary', settings.permissionsBoundaryArn) : undefined,
+      groups: settings.iamGroups.map((name, i) => iam.Group.fromGroupName(scope, `Group${i}`, name)),
     });
     if (statements.length > 0) {
       // One named inline policy resource, so the user's permissions read as one document.
-      new iam.Policy(this, 'ClusterAccessPolicy', { users: [user], statements });
+      new iam.Policy(scope, 'ClusterAccessPolicy', { users: [user], statements });
     }
     return user;
   }
 
-  private createRole(p: PrincipalJson, props: PrincipalAccessProps, statements: iam.PolicyStatement[]): iam.IRole {
+  private static createRole(scope: Construct, p: PrincipalJson, props: PrincipalAccessProps, statements: iam.PolicyStatement[]): iam.IRole {
     const settings = p.role!;
-    return new iam.Role(this, 'Role', {
+    return new iam.Role(scope, 'Role', {
       roleName: p.name,
       path: p.path,
       assumedBy: new StatementsPrincipal(roleTrustStatements(settings.trust, props.trustedArns, props.partition)),
       maxSessionDuration: Duration.seconds(settings.maxSessionDurationSeconds),
       permissionsBoundary: settings.permissionsBoundaryArn
-        ? iam.ManagedPolicy.fromManagedPolicyArn(this, 'Boundary', settings.permissionsBoundaryArn) : undefined,
+        ? iam.ManagedPolicy.fromManagedPolicyArn(scope, 'Boundary', settings.permissionsBoundaryArn) : undefined,
       // Inline in the role resource: no extra CloudFormation resource per person (the stack budget is 500).
       inlinePolicies: statements.length > 0 ? { ClusterAccess: new iam.PolicyDocument({ statements }) } : undefined,
     });
   }
 
-  private createAccessKey(user: iam.IUser): secretsmanager.ISecret {
-    const key = new iam.AccessKey(this, 'AccessKey', { user });
+  private static createAccessKey(scope: Construct, user: iam.IUser): secretsmanager.ISecret {
+    const key = new iam.AccessKey(scope, 'AccessKey', { user });
     // The template holds only Fn::GetAtt references; the secret value exists in Secrets Manager alone.
-    return new secretsmanager.Secret(this, 'AccessKeySecret', {
+    return new secretsmanager.Secret(scope, 'AccessKeySecret', {
       description: `Access key of IAM user ${user.userName}`,
       secretObjectValue: {
         accessKeyId: SecretValue.unsafePlainText(key.accessKeyId),
