@@ -50,9 +50,13 @@ export interface UnusedGrant {
 export interface PrincipalUsage {
   /** The IAM ARN of the inputs, or the Kubernetes username when `attribution` is `kubernetes-user`. */
   readonly principal: string;
-  readonly attribution: Attribution;
-  /** Why the attribution is what it is, for a person. */
-  readonly attributionNote: string;
+  attribution: Attribution;
+  /** Why the attribution is what it is, for a person (how many requests were matched which way). */
+  attributionNote: string;
+  /** Requests recognised by the IAM ARN in `user.extra`. */
+  byArn: number;
+  /** Requests recognised only by their Kubernetes username (no ARN in `user.extra`). */
+  byUsername: number;
   readonly kubernetesUser?: string;
   readonly mappedBy?: string;
   requests: number;
@@ -165,24 +169,16 @@ export async function auditUsage(analysis: AccessAnalysis, paths: readonly strin
   let firstTime: string | undefined;
   let lastTime: string | undefined;
 
-  const attribute = (req: AuditRequest): { key: string; make: () => PrincipalUsage; known?: Known } => {
+  const attribute = (req: AuditRequest): { key: string; make: () => PrincipalUsage; known?: Known; byArn: boolean } => {
     const arn = first(req.user.extra, 'canonicalArn') ?? first(req.user.extra, 'arn');
     if (arn) {
       const known = index.byIamArn(arn);
       const name = known?.arn ?? canonical(arn);
-      return {
-        key: `arn\u0000${name}`,
-        known,
-        make: () => newUsage(name, 'iam-arn', known
-          ? 'user.extra canonicalArn/arn set by the IAM authenticator'
-          : 'user.extra canonicalArn/arn set by the IAM authenticator; no access entry or mapping of the inputs names this principal', req.user.username, known),
-      };
+      return { key: `arn\u0000${name}`, known, byArn: true, make: () => newUsage(name, 'iam-arn', req.user.username, known) };
     }
     const known = index.byKubernetesUser(req.user.username);
-    if (known) {
-      return { key: `arn\u0000${known.arn}`, known, make: () => newUsage(known.arn, 'username', `no IAM ARN in user.extra; matched by Kubernetes username "${req.user.username}", the only principal of the inputs mapped to it`, req.user.username, known) };
-    }
-    return { key: `user\u0000${req.user.username}`, make: () => newUsage(req.user.username, 'kubernetes-user', 'no IAM ARN in user.extra and no principal of the inputs maps this username: shown as the Kubernetes user', req.user.username) };
+    if (known) return { key: `arn\u0000${known.arn}`, known, byArn: false, make: () => newUsage(known.arn, 'username', req.user.username, known) };
+    return { key: `user\u0000${req.user.username}`, byArn: false, make: () => newUsage(req.user.username, 'kubernetes-user', req.user.username) };
   };
 
   for await (const req of readAuditRequests(paths, stats, opts)) {
@@ -197,6 +193,8 @@ export async function auditUsage(analysis: AccessAnalysis, paths: readonly strin
       byPrincipal.set(who.key, entry);
     }
     const u = entry.usage;
+    if (who.byArn) u.byArn++;
+    else u.byUsername++;
     if (!firstTime || req.time < firstTime) firstTime = req.time;
     if (!lastTime || req.time > lastTime) lastTime = req.time;
     const deniedReq = req.code === 403;
@@ -224,6 +222,8 @@ export async function auditUsage(analysis: AccessAnalysis, paths: readonly strin
 
   const principals: PrincipalUsage[] = [];
   for (const { usage, known } of byPrincipal.values()) {
+    if (usage.attribution !== 'kubernetes-user') usage.attribution = usage.byArn ? 'iam-arn' : 'username';
+    usage.attributionNote = attributionNote(usage, !!known);
     if (known) usage.unused = unusedGrants(analysis, known.principal, usage.used);
     usage.used.sort(compareRows);
     usage.deniedRequests.sort(compareRows);
@@ -235,9 +235,19 @@ export async function auditUsage(analysis: AccessAnalysis, paths: readonly strin
   return { read: stats, ...(firstTime && lastTime ? { window: { first: firstTime, last: lastTime } } : {}), principals, neverSeen, droppedRequests: dropped };
 }
 
-function newUsage(principal: string, attribution: Attribution, note: string, username: string, known?: Known): PrincipalUsage {
+/** Says how the principal's requests were recognised, in numbers. */
+function attributionNote(u: PrincipalUsage, known: boolean): string {
+  if (u.attribution === 'kubernetes-user') return 'no IAM ARN in user.extra and no principal of the inputs maps this username: shown as the Kubernetes user';
+  const parts: string[] = [];
+  if (u.byArn) parts.push(`${u.byArn} request(s) by the IAM ARN in user.extra (canonicalArn/arn, set by the IAM authenticator)`);
+  if (u.byUsername) parts.push(`${u.byUsername} request(s) without an ARN matched by Kubernetes username "${u.kubernetesUser}", the only principal of the inputs mapped to it`);
+  if (!known) parts.push('no access entry or mapping of the inputs names this principal');
+  return parts.join('; ');
+}
+
+function newUsage(principal: string, attribution: Attribution, username: string, known?: Known): PrincipalUsage {
   return {
-    principal, attribution, attributionNote: note,
+    principal, attribution, attributionNote: '', byArn: 0, byUsername: 0,
     kubernetesUser: known?.principal.user.name ?? username,
     ...(known?.principal.mappedBy ? { mappedBy: known.principal.mappedBy } : {}),
     requests: 0, denied: 0, used: [], deniedRequests: [], unused: [], droppedRows: 0,

@@ -32,6 +32,7 @@ describe('eks-access usage', () => {
     writeFileSync(log, jsonLines([auditEvent({ auditID: 'h', verb: 'get', username: 'evil\u001b[2J\u202euser', resource: 'pods\u001b]8;;x', namespace: 'n\u2028s' })]));
     const r = await runEksAccess('usage', '--from', fx.model, '--audit-log', log, '--no-bootstrap');
     expect(r.code).toBe(0);
+    // eslint-disable-next-line no-control-regex
     expect(r.stdout).not.toMatch(/[\u001b\u202e\u2028]/);
     expect(r.stdout).toContain('evil\\x1b[2J\\u202euser');
   });
