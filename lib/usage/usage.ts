@@ -57,6 +57,7 @@ export interface PrincipalUsage {
   byArn: number;
   /** Requests recognised only by their Kubernetes username (no ARN in `user.extra`). */
   byUsername: number;
+  /** The Kubernetes username of its first request in the log. */
   readonly kubernetesUser?: string;
   readonly mappedBy?: string;
   requests: number;
@@ -248,7 +249,8 @@ function attributionNote(u: PrincipalUsage, known: boolean): string {
 function newUsage(principal: string, attribution: Attribution, username: string, known?: Known): PrincipalUsage {
   return {
     principal, attribution, attributionNote: '', byArn: 0, byUsername: 0,
-    kubernetesUser: known?.principal.user.name ?? username,
+    // As the log shows it: a mapping template ({{SessionName}}) gives each session its own name.
+    kubernetesUser: username,
     ...(known?.principal.mappedBy ? { mappedBy: known.principal.mappedBy } : {}),
     requests: 0, denied: 0, used: [], deniedRequests: [], unused: [], droppedRows: 0,
   };
