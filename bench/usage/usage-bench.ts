@@ -28,6 +28,10 @@ interface Measured {
   unusedRows: number;
   deniedRequests: number;
   progressEvents: number;
+  /** Distinct (verb, resource, namespace) rows kept, used and denied, over all principals. */
+  useRows: number;
+  /** Heap still in use after a full GC with the report alive: what the data holds, without garbage not yet collected. */
+  retainedHeapMiB: number;
 }
 
 /** The child: load the model, read the log, report figures on IPC. */
@@ -39,12 +43,15 @@ async function measure(model: string, log: string): Promise<void> {
   const report = await auditUsage(analysis, [log], { onProgress: () => progressEvents++ });
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
   const cpu = process.cpuUsage(cpu0);
+  (globalThis as { gc?: () => void }).gc?.();
+  const retainedHeapMiB = process.memoryUsage().heapUsed / 2 ** 20;
   const m: Measured = {
     wallMs, cpuMs: (cpu.user + cpu.system) / 1000, maxRssMiB: process.resourceUsage().maxRSS / 1024,
     counted: report.read.counted, lines: report.read.lines, malformed: Object.values(report.read.malformed).reduce((a, b) => a + b, 0),
     principals: report.principals.length, neverSeen: report.neverSeen.length,
     unusedRows: report.principals.reduce((n, p) => n + p.unused.length, 0),
     deniedRequests: report.principals.reduce((n, p) => n + p.denied, 0), progressEvents,
+    useRows: report.principals.reduce((n, p) => n + p.used.length + p.deniedRequests.length, 0), retainedHeapMiB,
   };
   process.send!(m);
 }
@@ -63,7 +70,7 @@ async function main(): Promise<void> {
     const generateMs = Date.now() - g0;
     const logBytes = statSync(log).size;
     const loadBefore = os.loadavg();
-    const child = fork(__filename, ['--measure', model, '--measure', log], { stdio: 'inherit' });
+    const child = fork(__filename, ['--measure', model, '--measure', log], { stdio: 'inherit', execArgv: ['--expose-gc'] });
     const m = await new Promise<Measured>((resolve, reject) => {
       child.once('message', (msg) => resolve(msg as Measured));
       child.once('exit', (code) => reject(new Error(`measuring process exited with ${code}`)));
@@ -87,7 +94,7 @@ Result: **${pass ? 'PASS' : 'FAIL'}** — ${(m.wallMs / 1000).toFixed(1)} s wall
 ## How it was measured
 - Log: bench/usage/generate-audit-log.ts, seed ${o.seed}: ${o.lines} lines (${(logBytes / 2 ** 20).toFixed(0)} MiB, plain JSON lines as kube-apiserver's \`--audit-log-path\` writes them at Metadata level; 90% of requests with the IAM authenticator's \`user.extra\` keys, the rest by username; ~4% RequestReceived stage events, 0.1% garbage lines), generated in ${(generateMs / 1000).toFixed(1)} s (not timed).
 - Model: one aws-auth ConfigMap mapping the ${o.principals} roles, a Role and RoleBinding per namespace, one ClusterRole(Binding); the Kubernetes bootstrap policy included (as \`eks-access usage\` does by default).
-- Timed: \`AccessAnalysis.load\` + \`auditUsage\` (lib/usage/usage.ts, what \`eks-access usage\` runs) in a child process of its own; peak RSS is that process's \`maxRSS\`. ${m.progressEvents} progress events through \`onProgress\`.
+- Timed: \`AccessAnalysis.load\` + \`auditUsage\` (lib/usage/usage.ts, what \`eks-access usage\` runs) in a child process of its own; peak RSS is that process's \`maxRSS\`; the heap still in use after a full GC at the end, with the report alive, was ${m.retainedHeapMiB.toFixed(0)} MiB for ${m.useRows} (verb, resource, namespace) rows over all principals (the rest of the peak is transient: garbage not yet collected — a parsed event object per line — and the reader's window of recent auditIDs). ${m.progressEvents} progress events through \`onProgress\`.
 - Load average (1/5/15 min) before ${loadBefore.map(f).join(' / ')}, after ${loadAfter.map(f).join(' / ')}: a ${os.cpus().length}-core VM shared with other engineers' builds and tests (a CI run was going).
 
 Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()} ${os.arch()}. Written ${figures.written}.
