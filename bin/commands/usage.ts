@@ -69,7 +69,7 @@ export function renderText(report: UsageReport): string {
   const head = [
     `audit log: ${r.files.length} file(s), ${r.lines} lines, ${r.counted} requests counted (${r.duplicates} duplicate(s), ${r.otherStages} event(s) at other stages), ${bad} malformed line(s)`,
     report.window ? `window: ${report.window.first} to ${report.window.last}` : 'window: no request in the log',
-    ...malformed.map(([reason, n]) => `  malformed: ${n} × ${reason}`),
+    ...malformed.map(([reason, n]) => `  malformed: ${n} × ${reason} (first at ${r.malformedFirstAt[reason] ?? '?'})`),
     ...(report.droppedRequests ? [`${report.droppedRequests} request(s) not kept: more distinct principals than the limit`] : []),
   ];
   let out = safeLines(head);

@@ -52,9 +52,18 @@ export interface AuditReadStats {
   otherStages: number;
   /** Events whose auditID was already counted. */
   duplicates: number;
-  /** Malformed lines by reason (`not JSON`, `line longer than N bytes`, `no user.username`...). */
+  /**
+   * Malformed lines by reason (`not JSON`, `line longer than N bytes`, `no user.username`...). Reasons quoting the
+   * input (a wrong `kind`) are distinct per value, so at most {@link MAX_REASONS} are kept; the rest are counted under
+   * {@link OTHER_REASON}.
+   */
   readonly malformed: Record<string, number>;
+  /** Where each reason was first seen (`file:line`), to find an example. */
+  readonly malformedFirstAt: Record<string, string>;
 }
+
+export const MAX_REASONS = 100;
+export const OTHER_REASON = 'other malformed lines (more distinct reasons than kept)';
 
 export interface ReadAuditOptions {
   /** @default 1 MiB: an audit event at `Metadata` level is a few KiB. */
@@ -254,12 +263,18 @@ export async function* readAuditRequests(paths: readonly string[], stats: AuditR
   const max = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const every = opts.progressEvery ?? 10000;
   const recent = new RecentIds(Math.max(1, Math.floor((opts.dedupWindow ?? 262144) / 2)));
-  const bad = (reason: string) => {
+  let where = '';
+  const bad = (why: string) => {
+    const reason = why in stats.malformed || Object.keys(stats.malformed).length < MAX_REASONS ? why : OTHER_REASON;
+    if (!(reason in stats.malformed)) stats.malformedFirstAt[reason] = `${where}:${stats.lines - fileStart}`;
     stats.malformed[reason] = (stats.malformed[reason] ?? 0) + 1;
   };
+  let fileStart = 0;
   const files = await auditFiles(paths);
   for (const file of files) {
     stats.files.push(file);
+    where = file;
+    fileStart = stats.lines;
     const raw = createReadStream(file);
     const gz = /\.gz$/i.test(file);
     const stream = gz ? raw.pipe(createGunzip()) : raw;
@@ -308,5 +323,5 @@ export async function* readAuditRequests(paths: readonly string[], stats: AuditR
 }
 
 export function emptyStats(): AuditReadStats {
-  return { files: [], lines: 0, counted: 0, otherStages: 0, duplicates: 0, malformed: {} };
+  return { files: [], lines: 0, counted: 0, otherStages: 0, duplicates: 0, malformed: {}, malformedFirstAt: {} };
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { AuditRequest, emptyStats, readAuditRequests } from '../../lib/usage/audit-log';
+import { AuditRequest, emptyStats, MAX_REASONS, OTHER_REASON, readAuditRequests } from '../../lib/usage/audit-log';
 import { auditEvent, jsonLines } from './audit-events';
 
 async function readAll(paths: string[], opts = {}): Promise<{ reqs: AuditRequest[]; stats: ReturnType<typeof emptyStats> }> {
@@ -72,6 +72,17 @@ describe('audit log reader', () => {
     const { reqs, stats } = await readAll([d], { maxLineBytes: 64 * 1024 });
     expect(reqs.map((r) => r.auditID)).toEqual(['after']);
     expect(stats.malformed['line longer than 65536 bytes']).toBe(1);
+  });
+
+  it('keeps at most MAX_REASONS distinct reasons (a hostile log varies the quoted kind per line) and says where each was first seen', async () => {
+    const d = dir();
+    const lines = Array.from({ length: MAX_REASONS + 50 }, (_, i) => JSON.stringify({ kind: `K${i}`, apiVersion: 'v1' }));
+    writeFileSync(join(d, 'a.log'), `${lines.join('\n')}\n`);
+    const { stats } = await readAll([d]);
+    expect(Object.keys(stats.malformed)).toHaveLength(MAX_REASONS + 1);
+    expect(stats.malformed[OTHER_REASON]).toBe(50);
+    expect(stats.malformedFirstAt['not an audit.k8s.io/v1 Event (kind "K1", apiVersion "v1")']).toBe(`${join(d, 'a.log')}:2`);
+    expect(stats.malformedFirstAt[OTHER_REASON]).toBe(`${join(d, 'a.log')}:${MAX_REASONS + 1}`);
   });
 
   it('names the path that does not exist', async () => {

@@ -37,6 +37,15 @@ describe('eks-access usage', () => {
     expect(r.stdout).toContain('evil\\x1b[2J\\u202euser');
   });
 
+  it('reports malformed lines grouped, with where each reason was first seen', async () => {
+    const log = `${fx.log}.bad`;
+    writeFileSync(log, `{oops\n${jsonLines([auditEvent({ auditID: 'z', verb: 'get', username: 'u', resource: 'pods', namespace: 'n' })])}{oops\n`);
+    const r = await runEksAccess('usage', '--from', fx.model, '--audit-log', log, '--no-bootstrap');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`2 malformed line(s)`);
+    expect(r.stdout).toContain(`  malformed: 2 × not JSON (first at ${log}:1)`);
+  });
+
   it('requires --audit-log and names a missing path', async () => {
     const none = await runEksAccess('usage', '--from', fx.model);
     expect(none.code).toBe(2);
