@@ -19,6 +19,7 @@ import { AccessAnalysis, AnalysedPrincipal } from '../analysis/access-analysis';
 import { IamPrincipalResolver } from '../analysis/iam-principals';
 import { ANY_ACCOUNT } from '../analysis/inputs/cfn-intrinsics';
 import { accessMatrix, knownResources, ResourceRef, resourceName } from '../analysis/matrix';
+import { PolicyRule } from '../analysis/rbac-types';
 import { isClusterScoped } from '../analysis/resource-catalogue';
 import { REQUEST_VERBS } from '../model/rbac-vocabulary';
 import { AuditReadStats, AuditRequest, emptyStats, readAuditRequests, ReadAuditOptions } from './audit-log';
@@ -271,6 +272,9 @@ export function unusedGrants(analysis: AccessAnalysis, principal: AnalysedPrinci
   const usedAnywhere = new Set<string>();
   const usedIn = new Set<string>();
   const namespaces = new Set<string>(grantNamespaces(analysis));
+  // knownResources lists what the RBAC roles name; the rules of the principal's access policies (evaluated by EKS, not
+  // RBAC objects) may name others, in every namespace they are scoped to.
+  for (const ns of ['', ...namespaces]) addExplicitResources(resources, analysis.effectiveRules(principal, ns));
   for (const r of used) {
     if (r.nonResource) continue;
     const ref = { apiGroup: r.apiGroup, resource: r.subresource ? `${r.resource}/${r.subresource}` : r.resource };
@@ -296,6 +300,19 @@ export function unusedGrants(analysis: AccessAnalysis, principal: AnalysedPrinci
     });
   }
   return out;
+}
+
+function addExplicitResources(into: Map<string, ResourceRef>, rules: readonly PolicyRule[]): void {
+  for (const rule of rules) {
+    for (const apiGroup of rule.apiGroups) {
+      if (apiGroup === '*') continue;
+      for (const resource of rule.resources) {
+        if (resource.startsWith('*')) continue;
+        const ref = { apiGroup, resource };
+        into.set(resourceName(ref), ref);
+      }
+    }
+  }
 }
 
 /** Namespaces where the inputs grant something: RoleBindings' and namespace-scoped access policies'. */
