@@ -25,7 +25,7 @@ export const HELP: CommandHelp = {
     ...COMMON_FLAG_HELP.slice(0, -1),
     {
       name: 'audit-log', value: 'PATH', repeatable: true, required: true,
-      meaning: 'audit events: kube-apiserver --audit-log-path files (JSON lines), .gz files, folders of them, or CloudWatch Logs records/S3 exports of /aws/eks/<cluster>/cluster',
+      meaning: 'audit events: kube-apiserver --audit-log-path files (JSON lines), .gz files, folders of them, or CloudWatch Logs of /aws/eks/<cluster>/cluster (aws logs filter-log-events output, its events one per line, or an S3 export)',
     },
     ...COMMON_FLAG_HELP.slice(-1),
   ],

@@ -3,7 +3,11 @@
  * - kube-apiserver's log backend (`--audit-log-path`): one `audit.k8s.io/v1` `Event` as JSON per line;
  * - CloudWatch Logs, where EKS ships the same events (log group `/aws/eks/<cluster>/cluster`, streams
  *   `kube-apiserver-audit-*`): a JSON record whose `message` string is the event JSON (one `events[]` item of
- *   `aws logs filter-log-events`, e.g. after `jq -c '.events[]'`), or an S3 export line `<ISO timestamp> <event JSON>`.
+ *   `aws logs filter-log-events`, e.g. after `jq -c '.events[]'`), an S3 export line `<ISO timestamp> <event JSON>`,
+ *   or the CLI's own indented output of `FilterLogEvents` (`{"events": [...], "searchedLogStreams": [...],
+ *   "nextToken": ...}`; AWS CLI `logs filter-log-events`): read line by line, without parsing the document whole, by
+ *   taking each `"message": "<JSON string>"` line (the CLI's JSON writer puts each member on its own line, and a
+ *   string literal cannot span lines) and skipping the document's other lines.
  * Files, folders (recursively, sorted) and gzip (`.gz`) are read as streams with bounded memory: lines longer than
  * `maxLineBytes` are dropped while being read (readline would buffer a newline-free line whole, so the splitter is
  * our own), and malformed lines are counted per reason, never fatal.
@@ -80,6 +84,8 @@ export const DEFAULT_MAX_LINE_BYTES = 1 << 20;
 const AUDIT_API_VERSION = 'audit.k8s.io/v1';
 /** An S3 export line: the CloudWatch timestamp, one space, the message. */
 const EXPORT_LINE = /^\d{4}-\d{2}-\d{2}T[0-9:.]+Z /;
+/** A member line of the AWS CLI's indented JSON output carrying a log event's message. */
+const MESSAGE_MEMBER = /^\s*"message":\s*("(?:[^"\\]|\\.)*")\s*,?\s*$/;
 /** Text a malformed-line reason quotes from input is cut to this. */
 const MAX_REASON_VALUE = 40;
 
@@ -168,9 +174,18 @@ function extraOf(v: unknown): Record<string, string[]> {
   return out;
 }
 
-/** One parsed line → the event object, or a malformed-line reason. */
-function eventObject(line: string): { event: Record<string, unknown> } | { reason: string } {
+/** One parsed line → the event object, or a malformed-line reason (`document`: inside a CLI JSON document). */
+function eventObject(line: string, document: boolean): { event: Record<string, unknown> } | { reason: string } | { skip: true } {
   let text = line.trim();
+  if (document) {
+    const m = MESSAGE_MEMBER.exec(line);
+    if (!m) return { skip: true };
+    try {
+      text = JSON.parse(m[1]) as string;
+    } catch {
+      return { reason: 'CloudWatch record whose message is not a JSON string' };
+    }
+  }
   if (EXPORT_LINE.test(text)) text = text.slice(text.indexOf(' ') + 1);
   let doc: unknown;
   try {
@@ -277,6 +292,8 @@ export async function* readAuditRequests(paths: readonly string[], stats: AuditR
     fileStart = stats.lines;
     const raw = createReadStream(file);
     const gz = /\.gz$/i.test(file);
+    // The AWS CLI's indented output of FilterLogEvents starts with a line holding only `{`; a JSON-lines log never does.
+    let document: boolean | undefined;
     const stream = gz ? raw.pipe(createGunzip()) : raw;
     if (gz) raw.on('error', (err) => stream.destroy(err));
     try {
@@ -288,7 +305,9 @@ export async function* readAuditRequests(paths: readonly string[], stats: AuditR
           continue;
         }
         if (line.trim() === '') continue;
-        const parsed = eventObject(line);
+        document ??= line.trim() === '{';
+        const parsed = eventObject(line, document);
+        if ('skip' in parsed) continue;
         if ('reason' in parsed) {
           bad(parsed.reason);
           continue;

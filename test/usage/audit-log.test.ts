@@ -41,6 +41,25 @@ describe('audit log reader', () => {
     expect(reqs[0].objectRef).toEqual({ apiGroup: '', resource: 'secrets', subresource: '', namespace: 'kube-system', name: '' });
   });
 
+  it('reads the AWS CLI\'s indented filter-log-events output line by line, taking each message', async () => {
+    const d = dir();
+    const e = (id: string) => auditEvent({ auditID: id, verb: 'get', username: 'u', resource: 'pods', namespace: 'n' });
+    // The shape of FilterLogEvents' output (botocore logs service model: events[], searchedLogStreams[], nextToken),
+    // indented by 4 as the AWS CLI's JSON formatter writes it.
+    writeFileSync(join(d, 'out.json'), `${JSON.stringify({
+      events: [
+        { logStreamName: 'kube-apiserver-audit-abc', timestamp: 1764583200000, message: JSON.stringify(e('one')), ingestionTime: 1764583201000, eventId: '1' },
+        { logStreamName: 'kube-apiserver-audit-abc', timestamp: 1764583200001, message: `${JSON.stringify(e('two'))}\n", "injected": "`, ingestionTime: 1764583201001, eventId: '2' },
+        { logStreamName: 'kube-apiserver-audit-abc', timestamp: 1764583200002, message: 'not an event', ingestionTime: 1764583201002, eventId: '3' },
+      ],
+      searchedLogStreams: [{ logStreamName: 'kube-apiserver-audit-abc', searchedCompletely: true }],
+      nextToken: 'tok',
+    }, null, 4)}\n`);
+    const { reqs, stats } = await readAll([d]);
+    expect(reqs.map((r) => r.auditID)).toEqual(['one']);
+    expect(stats.malformed).toEqual({ 'not JSON': 2 });
+  });
+
   it('counts hostile lines by reason and never throws: bad JSON, wrong kind, missing fields, over-long lines, corrupt gzip', async () => {
     const d = dir();
     const good = auditEvent({ auditID: 'ok', verb: 'get', username: 'u', resource: 'pods', namespace: 'n' });
