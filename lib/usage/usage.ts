@@ -272,9 +272,6 @@ export function unusedGrants(analysis: AccessAnalysis, principal: AnalysedPrinci
   const usedAnywhere = new Set<string>();
   const usedIn = new Set<string>();
   const namespaces = new Set<string>(grantNamespaces(analysis));
-  // knownResources lists what the RBAC roles name; the rules of the principal's access policies (evaluated by EKS, not
-  // RBAC objects) may name others, in every namespace they are scoped to.
-  for (const ns of ['', ...namespaces]) addExplicitResources(resources, analysis.effectiveRules(principal, ns));
   for (const r of used) {
     if (r.nonResource) continue;
     const ref = { apiGroup: r.apiGroup, resource: r.subresource ? `${r.resource}/${r.subresource}` : r.resource };
@@ -284,6 +281,11 @@ export function unusedGrants(analysis: AccessAnalysis, principal: AnalysedPrinci
     usedIn.add(`${r.verb} ${name} ${r.namespace}`);
     if (r.namespace) namespaces.add(r.namespace);
   }
+  // Namespaces where the principal holds more than its cluster-wide rules; elsewhere the cluster-wide matrix answers.
+  const own = [...namespaces].filter((ns) => analysis.hasNamespaceGrants(principal, ns)).sort();
+  // knownResources lists what the RBAC roles name; the rules of the principal's access policies (evaluated by EKS, not
+  // RBAC objects) may name others, in every namespace they are scoped to.
+  for (const ns of ['', ...own]) addExplicitResources(resources, analysis.effectiveRules(principal, ns));
   const list = [...resources.values()].sort((a, b) => resourceName(a).localeCompare(resourceName(b)));
   const out: UnusedGrant[] = [];
   const cluster = accessMatrix(analysis, principal, '', list);
@@ -291,8 +293,7 @@ export function unusedGrants(analysis: AccessAnalysis, principal: AnalysedPrinci
     const verbs = REQUEST_VERBS.filter((v) => row.verbs[v] && !usedAnywhere.has(`${v} ${resourceName(row)}`));
     if (verbs.length) out.push({ namespace: '', apiGroup: row.apiGroup, resource: row.resource, verbs });
   });
-  for (const ns of [...namespaces].sort()) {
-    if (!analysis.hasNamespaceGrants(principal, ns)) continue;
+  for (const ns of own) {
     accessMatrix(analysis, principal, ns, list).forEach((row, i) => {
       if (!row.namespaced) return;
       const verbs = REQUEST_VERBS.filter((v) => row.verbs[v] && !cluster[i].verbs[v] && !usedIn.has(`${v} ${resourceName(row)} ${ns}`));
