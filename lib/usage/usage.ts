@@ -5,8 +5,9 @@
  * principals of the inputs never seen at all.
  *
  * Attribution reads the `user.extra` keys the IAM authenticator puts on the user it returns to kube-apiserver
- * (kubernetes-sigs/aws-iam-authenticator `pkg/server/server.go`, `authenticateEndpoint`: `arn`, `canonicalArn`,
- * `sessionName`, `accessKeyId`, `principalId`; EKS access entries set the same keys), `canonicalArn` first. Without
+ * (kubernetes-sigs/aws-iam-authenticator v0.7.18 `pkg/server/server.go`, `/authenticate`: `arn`, `canonicalArn`,
+ * `sessionName`, `accessKeyId`, `principalId`; our webhook writes them from the same table, `USER_EXTRA_KEYS` in
+ * authenticator/server/token-review.ts), `canonicalArn` first, then `arn`. Without
  * them (a certificate or service-account user, or a scrubbed account), the request is matched to the principal whose
  * mapping gives that Kubernetes username, and the principal says so (`attribution: "username"`); when no principal
  * maps that username, the request stays with the Kubernetes user (`attribution: "kubernetes-user"`).
@@ -15,6 +16,7 @@
  * (verb, resource, namespace) rows each; what does not fit is counted as dropped, never silently lost.
  */
 import { classifyArn, stripPath } from '../../authenticator/arn';
+import { USER_EXTRA_KEYS } from '../../authenticator/server/token-review';
 import { AccessAnalysis, AnalysedPrincipal } from '../analysis/access-analysis';
 import { IamPrincipalResolver } from '../analysis/iam-principals';
 import { ANY_ACCOUNT } from '../analysis/inputs/cfn-intrinsics';
@@ -172,7 +174,7 @@ export async function auditUsage(analysis: AccessAnalysis, paths: readonly strin
   let lastTime: string | undefined;
 
   const attribute = (req: AuditRequest): { key: string; make: () => PrincipalUsage; known?: Known; byArn: boolean } => {
-    const arn = first(req.user.extra, 'canonicalArn') ?? first(req.user.extra, 'arn');
+    const arn = first(req.user.extra, USER_EXTRA_KEYS.canonicalArn) ?? first(req.user.extra, USER_EXTRA_KEYS.arn);
     if (arn) {
       const known = index.byIamArn(arn);
       const name = known?.arn ?? canonical(arn);
