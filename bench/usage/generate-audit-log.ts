@@ -14,6 +14,7 @@ import { createWriteStream, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { createGzip } from 'node:zlib';
+import { prng } from '../lib/prng';
 
 export interface GenerateOptions {
   readonly lines: number;
@@ -36,18 +37,6 @@ export const ACCOUNT = '123456789012';
 export const roleArn = (i: number) => `arn:aws:iam::${ACCOUNT}:role/p${i}`;
 const VERBS = ['get', 'list', 'watch', 'create', 'delete'];
 const RESOURCES: Array<[string, string, string]> = [['', 'pods', ''], ['', 'pods', 'log'], ['', 'configmaps', ''], ['apps', 'deployments', ''], ['', 'secrets', '']];
-
-/** mulberry32: a small seeded PRNG, so the same seed gives the same log. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function modelYaml(o: Pick<GenerateOptions, 'principals' | 'namespaces'>): string {
   const rows: string[] = [];
