@@ -16,6 +16,7 @@ export const COMMANDS: CommandTable = {
   'who-can': { summary: 'Offline: which subjects may do VERB on RESOURCE?', load: () => import('./commands/who-can') },
   'matrix': { summary: 'Offline: access matrix of one subject', load: () => import('./commands/matrix') },
   'risks': { summary: 'Offline: dangerous permissions and who holds them', load: () => import('./commands/risks') },
+  'usage': { summary: 'Offline: grants used, unused and denied, from the audit log', load: () => import('./commands/usage') },
   'report': { summary: 'Offline: self-contained HTML access report', load: () => import('./commands/report') },
   'snapshot': { summary: 'Read a live cluster\'s access (EKS, aws-auth, RBAC, IAM trust) into a folder', load: () => import('./commands/snapshot') },
   'diff': { summary: 'Drift between the code (cdk.out, manifests) and a live cluster or snapshot', load: () => import('./commands/diff') },

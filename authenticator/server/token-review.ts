@@ -95,6 +95,19 @@ export function denialReview(apiVersion: TokenReviewVersion, reason: string): To
 }
 
 /**
+ * The `user.extra` keys of a successful review (the reference's `/authenticate`, link below). Kubernetes copies them
+ * into every audit event of the user (`user.extra`), which is how `eks-access usage` (lib/usage) tells IAM principals apart.
+ */
+export const USER_EXTRA_KEYS = {
+  arn: 'arn',
+  canonicalArn: 'canonicalArn',
+  sessionName: 'sessionName',
+  accessKeyId: 'accessKeyId',
+  principalId: 'principalId',
+  principalIdQualified: 'sigs.k8s.io/aws-iam-authenticator/principalId',
+} as const;
+
+/**
  * uid and extra exactly as the reference (`/authenticate` in
  * https://github.com/kubernetes-sigs/aws-iam-authenticator/blob/v0.7.18/pkg/server/server.go).
  */
@@ -110,12 +123,12 @@ export function successReview(
     // The reference omits empty groups (omitempty); so do we.
     ...(user.groups.length > 0 ? { groups: [...user.groups] } : {}),
     extra: {
-      'arn': [identity.arn],
-      'canonicalArn': [identity.canonicalArn],
-      'sessionName': [identity.sessionName],
-      'accessKeyId': [identity.accessKeyId],
-      'principalId': [identity.userId],
-      'sigs.k8s.io/aws-iam-authenticator/principalId': [identity.userId],
+      [USER_EXTRA_KEYS.arn]: [identity.arn],
+      [USER_EXTRA_KEYS.canonicalArn]: [identity.canonicalArn],
+      [USER_EXTRA_KEYS.sessionName]: [identity.sessionName],
+      [USER_EXTRA_KEYS.accessKeyId]: [identity.accessKeyId],
+      [USER_EXTRA_KEYS.principalId]: [identity.userId],
+      [USER_EXTRA_KEYS.principalIdQualified]: [identity.userId],
     },
   };
   return envelope(apiVersion, {
