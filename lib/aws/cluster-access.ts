@@ -10,11 +10,10 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import {
-  AccessEntryJson, AccessModel, AuthenticationMode, AwsAuthRows, PrincipalJson, PrincipalOrigin, ServiceAccountMechanism,
-  SystemMastersHandling, UNCATALOGUED_ACCESS_POLICY_WARNING, ValidationNoteKind, accessEntries, awsAuthRows, clusterPrincipals,
+  AccessEntryJson, AccessModel, AwsAuthRows, PrincipalJson, PrincipalOrigin, ServiceAccountMechanism,
+  UNCATALOGUED_ACCESS_POLICY_WARNING, ValidationNoteKind, accessEntries, awsAuthRows, clusterPrincipals, systemMastersWarnings,
   hasUnresolvedToken, validationNotes,
 } from '../model';
-import { SYSTEM_MASTERS } from '../../authenticator/mapper/eks-rules';
 import { assertValidModel } from '../model/assert-valid-model';
 import { RuleError } from '../model/rule-error';
 import { claimAccessEntries, warnAboutModel } from './cluster-access-checks';
@@ -263,24 +262,9 @@ export class ClusterAccess extends Construct {
     }
   }
 
-  /**
-   * `system:masters` in `kubernetesGroups` makes a principal cluster admin without the word "admin" in sight: on an
-   * access entry it becomes AmazonEKSClusterAdminPolicy (EKS refuses `system:` groups), in aws-auth it is the group
-   * that bypasses RBAC entirely (Kubernetes RBAC docs, "Default roles and role bindings": no binding can revoke it).
-   * Documented, but silent until now: warn, naming the principal and the explicit way to say it.
-   */
+  /** The model's `system:masters` warnings (lib/model/model-warnings.ts), at this construct's path. */
   private warnAboutSystemMasters(): void {
-    if (this.model.systemMasters === SystemMastersHandling.REFUSE) return; // validation refuses the group then
-    const inAwsAuth = this.model.authenticationMode === AuthenticationMode.CONFIG_MAP;
-    const becomes = inAwsAuth
-      ? 'the group system:masters in aws-auth, which bypasses RBAC and which no binding can take back'
-      : 'AmazonEKSClusterAdminPolicy at cluster scope on its access entry';
-    for (const p of clusterPrincipals(this.model).filter((x) => x.kubernetesGroups.includes(SYSTEM_MASTERS))) {
-      Annotations.of(this).addWarningV2('cdk-eks-access:system-masters', `${this.node.path}/${p.id}: kubernetes group `
-        + `system:masters makes this principal cluster admin (${becomes}); if that is meant, say so with accessPolicies: `
-        + `[AccessPolicy.AMAZON_EKS_CLUSTER_ADMIN_POLICY.atClusterScope()], else bind a group of your own with addGroupGrant `
-        + `(systemMasters: SystemMastersHandling.REFUSE refuses the group)`);
-    }
+    for (const w of systemMastersWarnings(this.model)) Annotations.of(this).addWarningV2(w.ruleId, `${this.node.path}/${w.subject}: ${w.message}`);
   }
 
   /** Created principals that only assume roles (no access entry) still need their IAM user/role; `direct` reach the cluster. */

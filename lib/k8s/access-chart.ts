@@ -7,10 +7,11 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { AwsAuthRows } from '../../authenticator/mapper/types';
-import { AccessModel, authenticatorMappingRows, rbacRuleFromJson, awsAuthRows, AuthenticationMode, GroupGrantJson, ServiceAccountMechanism } from '../model';
+import { AccessModel, authenticatorMappingRows, rbacRuleFromJson, awsAuthRows, AuthenticationMode, GroupGrantJson, ServiceAccountMechanism, systemMastersWarnings } from '../model';
 import { ACCESS_MODEL_RULE, assertValidModel } from '../model/assert-valid-model';
 import { RuleError } from '../model/rule-error';
 import { renderAccessPolicyRbac } from './access-policy-rbac';
+import { warnAt } from './chart-warnings';
 import { AwsAuthConfigMap } from './aws-auth-config-map';
 import { IamIdentityMapping, IamIdentityMappingCrd } from './iam-identity-mapping';
 import { RbacChart, RoleKind } from './rbac-chart';
@@ -100,6 +101,7 @@ export class AccessChart extends RbacChart {
         },
       });
     }
+    for (const w of systemMastersWarnings(model)) warnAt(this, w.ruleId, `${w.subject}: ${w.message}`);
     if (rendersAwsAuth(model, props.awsAuth, this.node.path)) this.awsAuth = awsAuthConfigMapOf(this, model);
     if (props.iamIdentityMappings) {
       if (props.includeIamIdentityMappingCrd ?? true) new IamIdentityMappingCrd(this, 'IamIdentityMappingCrd');

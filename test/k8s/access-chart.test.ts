@@ -6,6 +6,7 @@ import { AccessChart } from '../../lib/k8s';
 import { AccessEntryType, AccessModel, AccessPolicy, AuthenticationMode } from '../../lib/model';
 import { authenticatorMappingRows } from '../../lib/model';
 import { registerCrd, validateAll } from './validate-manifest';
+import { CHART_WARNING_METADATA } from '../../lib/k8s/chart-warnings';
 
 function synth(model: AccessModel, props: Partial<ConstructorParameters<typeof AccessChart>[2]> = {}) {
   const chart = new AccessChart(Testing.app(), 'access', { model, ...props });
@@ -125,5 +126,27 @@ describe('AccessChart (rendered from the access model)', () => {
       wildcard.importRole('ops', 'arn:aws:iam::111122223333:role/ops', { accessPolicies: [AccessPolicy.AMAZON_EKS_EDIT_POLICY.inNamespaces('team-*')] });
       expect(() => synth(wildcard, { iamIdentityMappings: true })).toThrow(/^access: principal "ops": access policy AmazonEKSEditPolicy in namespaces "team-\*": RBAC cannot bind a wildcard namespace/);
     });
+  });
+});
+
+describe('AccessChart: system:masters in kubernetesGroups', () => {
+  const warningsOf = (chart: AccessChart) => chart.node.findAll()
+    .flatMap((c) => c.node.metadata.filter((m) => m.type === CHART_WARNING_METADATA).map((m) => m.data as { id: string; message: string }))
+    .filter((w) => w.id === 'cdk-eks-access:system-masters');
+
+  it('warns at the chart, naming the principal and the explicit access policy (as ClusterAccess does)', () => {
+    const model = new AccessModel({ accountId: '111122223333', authenticationMode: AuthenticationMode.CONFIG_MAP });
+    model.importRole('ops', 'arn:aws:iam::111122223333:role/ops', { kubernetesGroups: ['system:masters'] });
+    const chart = new AccessChart(Testing.app(), 'Access', { model });
+    const warnings = warningsOf(chart);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0].message).toMatch(/^Access: ops: kubernetes group system:masters makes this principal cluster admin \(the group system:masters in aws-auth/);
+    expect(warnings[0].message).toContain('AccessPolicy.AMAZON_EKS_CLUSTER_ADMIN_POLICY.atClusterScope()');
+  });
+
+  it('says nothing for the explicit access policy', () => {
+    const model = new AccessModel({ accountId: '111122223333', authenticationMode: AuthenticationMode.CONFIG_MAP });
+    model.importRole('ops', 'arn:aws:iam::111122223333:role/ops', { accessPolicies: [AccessPolicy.AMAZON_EKS_CLUSTER_ADMIN_POLICY.atClusterScope()] });
+    expect(warningsOf(new AccessChart(Testing.app(), 'Access', { model }))).toEqual([]);
   });
 });
