@@ -1,0 +1,146 @@
+/**
+ * `eks-access usage --propose OUT.ts`: the tighter access as code. From a usage report (usage.ts), each IAM principal
+ * of the inputs that was seen gets
+ *
+ * - an access entry with one Kubernetes group of its own (`usage-proposed:<id>`) instead of its old groups, and its
+ *   access policies narrowed to the namespaces its allowed requests used (a cluster-scoped association becomes a
+ *   namespace-scoped one; an association with none of those namespaces is dropped);
+ * - RBAC that covers exactly its observed allowed requests, collapsed to resource-level rules as audit2rbac does
+ *   (liggitt/audit2rbac `pkg/audit2rbac/audit2rbac.go`, v0.10.0: requests grouped by API group + resource(/subresource),
+ *   verbs of a group merged into one rule, one namespaced Role + RoleBinding per namespace, a ClusterRole +
+ *   ClusterRoleBinding for cluster-scoped resources and non-resource URLs). No rule holds `*`: every verb, group,
+ *   resource and URL is one that was observed;
+ * - a NOTE per removed grant (the report's unused grants, the dropped groups and associations).
+ *
+ * The module is written by the SAME emitter as `eks-access import` (lib/live/import/generate.ts over
+ * code-literal.ts): the proposal is assembled as the snapshot-shaped sources the emitter reads, so every value read
+ * from the audit log (usernames, resources, namespaces, URLs — attacker-controlled) becomes a literal or a sanitized
+ * comment, never code. Nothing is applied.
+ */
+import { AccessAnalysis } from '../analysis/access-analysis';
+import { AccessEntryRecord, AccessPolicyAssociation } from '../analysis/access-entries';
+import { AccessSources } from '../analysis/inputs/load-sources';
+import { SNAPSHOT_API_VERSION, SNAPSHOT_KIND, LiveSnapshot } from '../analysis/inputs/snapshot-format';
+import { KubeObject } from '../analysis/normalize';
+import { SourcedObject } from '../analysis/rbac-from-objects';
+import { IdAllocator } from '../live/import/code-literal';
+import { GeneratedImport, generateImport } from '../live/import/generate';
+import { AccessEntryType, AuthenticationMode } from '../model';
+import { UsageReport, UseRow } from './usage';
+
+/** Prefix of the group, roles and bindings the proposal writes for a principal (never `system:`, `eks:`, `eks-access:`). */
+export const PROPOSED_PREFIX = 'usage-proposed:';
+
+export interface ProposeOptions {
+  /** Module the generated code imports the API from. @default 'cdk-eks-access' */
+  readonly moduleName?: string;
+  /** Cluster name written as `CLUSTER_NAME`. @default the snapshot's, else 'my-cluster' */
+  readonly clusterName?: string;
+  /** Account of the model. @default - the account of the first proposed principal */
+  readonly accountId?: string;
+}
+
+export interface Proposal extends GeneratedImport {
+  /** The sources the code was written from (access entries and RBAC objects), for evaluating the proposal offline. */
+  readonly sources: AccessSources;
+}
+
+interface Rule { apiGroups?: string[]; resources?: string[]; nonResourceURLs?: string[]; verbs: string[] }
+
+/**
+ * audit2rbac's compaction: one rule per (apiGroup, resource[/subresource]) with the verbs seen on it, and one rule
+ * per non-resource URL with its verbs. Sorted, so the same log always gives the same code.
+ */
+export function collapseRules(rows: readonly UseRow[]): Rule[] {
+  const byKey = new Map<string, { rule: Rule; verbs: Set<string> }>();
+  for (const r of rows) {
+    const resource = r.subresource ? `${r.resource}/${r.subresource}` : r.resource;
+    const key = JSON.stringify(r.nonResource ? ['url', resource] : ['res', r.apiGroup, resource]);
+    let g = byKey.get(key);
+    if (!g) {
+      const rule: Rule = r.nonResource ? { nonResourceURLs: [resource], verbs: [] } : { apiGroups: [r.apiGroup], resources: [resource], verbs: [] };
+      g = { rule, verbs: new Set() };
+      byKey.set(key, g);
+    }
+    g.verbs.add(r.verb);
+  }
+  return [...byKey.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([, g]) => ({ ...g.rule, verbs: [...g.verbs].sort() }));
+}
+
+/** Whether a value read from the log may stand in a proposed rule: a `*` would widen it to everything. */
+function hasWildcard(r: UseRow): boolean {
+  return [r.verb, r.apiGroup, r.resource, r.subresource].some((v) => v.includes('*'));
+}
+
+function policyName(arn: string): string {
+  return arn.split('/').pop() ?? arn;
+}
+
+/** The proposal for `report` (from `auditUsage(analysis, ...)`), as a TypeScript module and the sources it holds. */
+export function proposeAccess(analysis: AccessAnalysis, report: UsageReport, opts: ProposeOptions = {}): Proposal {
+  const window = report.window ? `${report.window.first} to ${report.window.last}` : 'an empty window';
+  const notes: string[] = [`proposal from the audit log (${window}); nothing was applied. Review each NOTE: it says what would be taken away.`];
+  const entries: AccessEntryRecord[] = [];
+  const objects: SourcedObject[] = [];
+  const groupIds = new IdAllocator();
+  const origin = 'usage --propose';
+  for (const p of report.principals) {
+    if (p.attribution === 'kubernetes-user' || !p.mappedBy) {
+      notes.push(`not proposed: ${p.principal} (${p.attribution}): no access entry or mapping of the inputs names it.`);
+      continue;
+    }
+    const current = analysis.accessEntries.find((e) => e.principalArn === p.principal);
+    const group = `${PROPOSED_PREFIX}${groupIds.allocate(p.principal.split(/[:/]/).pop() ?? '', 'principal')}`;
+    for (const g of current?.kubernetesGroups ?? []) notes.push(`removed from ${p.principal}: Kubernetes group ${g} (replaced by ${group}, which holds only what was used).`);
+    const allowed = p.used.filter((r) => {
+      if (!hasWildcard(r)) return true;
+      notes.push(`not proposed for ${p.principal}: ${r.verb} on ${r.resource} holds a "*", which would widen a rule to everything.`);
+      return false;
+    });
+    const usedNamespaces = [...new Set(allowed.filter((r) => r.namespace).map((r) => r.namespace))].sort();
+    const policies: AccessPolicyAssociation[] = [];
+    for (const a of current?.accessPolicies ?? []) {
+      const inScope = a.scope.type === 'namespace' ? usedNamespaces.filter((ns) => a.scope.type === 'namespace' && a.scope.namespaces.includes(ns)) : usedNamespaces;
+      if (!inScope.length) {
+        notes.push(`removed from ${p.principal}: access policy ${policyName(a.policyArn)} (${a.scope.type} scope): no request in its namespaces.`);
+        continue;
+      }
+      if (a.scope.type === 'cluster' || inScope.length < a.scope.namespaces.length) {
+        notes.push(`narrowed for ${p.principal}: access policy ${policyName(a.policyArn)} from ${a.scope.type === 'cluster' ? 'cluster scope' : a.scope.namespaces.join(',')} to namespaces ${inScope.join(',')}.`);
+      }
+      policies.push({ policyArn: a.policyArn, scope: { type: 'namespace', namespaces: inScope } });
+    }
+    for (const u of p.unused) {
+      notes.push(`removed from ${p.principal}: ${u.verbs.join(',')} on ${u.apiGroup ? `${u.apiGroup}/` : ''}${u.resource} ${u.namespace ? `in namespace ${u.namespace}` : 'cluster-wide'} (not used in the window).`);
+    }
+    entries.push({
+      principalArn: p.principal, type: current?.type ?? AccessEntryType.STANDARD,
+      // The mapped username (a template such as `dev:{{SessionName}}` stays a template); the log's name otherwise.
+      username: current?.username ?? p.kubernetesUser, kubernetesGroups: [group], accessPolicies: policies, origin,
+    });
+    const subjects = [{ kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: group }];
+    const byNamespace = new Map<string, UseRow[]>();
+    for (const r of allowed) byNamespace.set(r.namespace, [...(byNamespace.get(r.namespace) ?? []), r]);
+    for (const [ns, rows] of [...byNamespace.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
+      const rules = collapseRules(rows);
+      const role = ns ? 'Role' : 'ClusterRole';
+      const metadata = ns ? { name: group, namespace: ns } : { name: group };
+      const rbac = (o: Record<string, unknown>) => objects.push({ object: { apiVersion: 'rbac.authorization.k8s.io/v1', ...o } as unknown as KubeObject, origin });
+      rbac({ kind: role, metadata, rules });
+      rbac({ kind: ns ? 'RoleBinding' : 'ClusterRoleBinding', metadata, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: role, name: group }, subjects });
+    }
+  }
+  for (const arn of report.neverSeen) notes.push(`removed: ${arn}, never seen in the window; its access entry or mapping is not proposed.`);
+  const first = analysis.sources.snapshots?.[0];
+  const snapshot: LiveSnapshot = {
+    apiVersion: SNAPSHOT_API_VERSION, kind: SNAPSHOT_KIND, takenAt: window,
+    cluster: { name: opts.clusterName ?? first?.cluster.name ?? 'my-cluster', authenticationMode: AuthenticationMode.API },
+    accessEntries: entries.map(({ origin: _o, ...e }) => e), iamRoles: [], problems: [],
+  };
+  const sources: AccessSources = { objects, accessEntries: entries, warnings: [], files: [], snapshots: [snapshot] };
+  const generated = generateImport(sources, {
+    extraNotes: notes, moduleName: opts.moduleName, accountId: opts.accountId,
+    sourceDescription: `\`eks-access usage --propose\`: the access used in the audit log (${window})`,
+  });
+  return { ...generated, sources };
+}

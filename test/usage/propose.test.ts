@@ -1,0 +1,182 @@
+/**
+ * `eks-access usage --propose` (issue 28): on a small generated audit log against a snapshot, the proposal is a module
+ * of only the import emitter's statement shapes that loads nothing outside the library; evaluated with the offline
+ * analysis engine it allows every observed allowed request and denies previously allowed unused verbs; hostile strings
+ * from the log never become code.
+ */
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { App } from 'cdk8s';
+import { emittedShapeProblems, runEmitted } from '../../harness/emitted-module';
+import { AccessAnalysis, AnalysedPrincipal } from '../../lib/analysis/access-analysis';
+import { loadSources } from '../../lib/analysis/inputs/load-sources';
+import { RequestAttributes } from '../../lib/analysis/rbac-types';
+import { collapseRules, proposeAccess } from '../../lib/usage/propose';
+import { auditUsage, UseRow } from '../../lib/usage/usage';
+import { auditEvent, EventSpec, jsonLines } from './audit-events';
+
+const ACCOUNT = '111122223333';
+const DEV = `arn:aws:iam::${ACCOUNT}:role/dev`;
+const OPS = `arn:aws:iam::${ACCOUNT}:role/ops`;
+const VIEW = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy';
+const LIB = resolve(__dirname, '..', '..', 'lib', 'index');
+const HOSTILE = ['\u2028', '*/', '\u001b[31m', '"', "'", '`${process.exit(1)}`', '\u202e'];
+
+const RBAC = `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: { name: pod-editor, namespace: team-a }
+rules:
+  - apiGroups: [""]
+    resources: [pods, pods/log]
+    verbs: [get, list, watch, create, delete]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: { name: dev-pods, namespace: team-a }
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: Role, name: pod-editor }
+subjects: [{ kind: Group, name: dev-team, apiGroup: rbac.authorization.k8s.io }]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: { name: secret-admin }
+rules:
+  - apiGroups: [""]
+    resources: [secrets]
+    verbs: [get, list, delete]
+  - apiGroups: [""]
+    resources: [namespaces]
+    verbs: [get, list]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: { name: ops-secrets }
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: secret-admin }
+subjects: [{ kind: Group, name: ops, apiGroup: rbac.authorization.k8s.io }]
+`;
+
+function snapshotDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'usage-propose-'));
+  mkdirSync(join(dir, 'kubernetes'));
+  writeFileSync(join(dir, 'kubernetes', 'rbac.yaml'), RBAC);
+  writeFileSync(join(dir, 'cluster.json'), JSON.stringify({
+    apiVersion: 'cdk-eks-access.io/v1alpha1', kind: 'LiveSnapshot', takenAt: '2026-12-01T00:00:00Z',
+    cluster: { name: 'prod', authenticationMode: 'API' },
+    accessEntries: [
+      { principalArn: DEV, type: 'STANDARD', username: 'dev', kubernetesGroups: ['dev-team'], accessPolicies: [{ policyArn: VIEW, scope: { type: 'cluster', namespaces: [] } }] },
+      { principalArn: OPS, type: 'STANDARD', username: 'ops', kubernetesGroups: ['ops'], accessPolicies: [] },
+    ],
+    iamRoles: [], problems: [],
+  }));
+  return dir;
+}
+
+const dev = { account: ACCOUNT, role: 'dev', session: 'alice' };
+const ops = { account: ACCOUNT, role: 'ops', session: 'bob' };
+
+/** A small generated log: a fixed set of request shapes, each repeated, with denied ones and hostile strings. */
+function generatedLog(extra: EventSpec[] = []): { path: string; specs: EventSpec[] } {
+  const shapes: Array<Omit<EventSpec, 'auditID'>> = [
+    { verb: 'get', username: 'dev', assumedRole: dev, resource: 'pods', namespace: 'team-a', name: 'p' },
+    { verb: 'list', username: 'dev', assumedRole: dev, resource: 'pods', namespace: 'team-a' },
+    { verb: 'get', username: 'dev', assumedRole: dev, resource: 'pods', subresource: 'log', namespace: 'team-a', name: 'p' },
+    { verb: 'list', username: 'dev', assumedRole: dev, resource: 'configmaps', namespace: 'team-b' },
+    { verb: 'delete', username: 'dev', assumedRole: dev, resource: 'secrets', namespace: 'team-a', name: 's', code: 403 },
+    { verb: 'list', username: 'ops', assumedRole: ops, resource: 'secrets', namespace: 'kube-system' },
+    { verb: 'get', username: 'ops', assumedRole: ops, resource: 'namespaces', name: 'kube-system', requestURI: '/api/v1/namespaces/kube-system' },
+  ];
+  const specs: EventSpec[] = [];
+  for (let round = 0; round < 5; round++) {
+    shapes.forEach((s, i) => specs.push({ ...s, auditID: `g-${round}-${i}`, time: `2026-12-0${1 + round}T10:00:0${i}.000000Z` }));
+  }
+  specs.push(...extra);
+  const path = join(mkdtempSync(join(tmpdir(), 'usage-propose-log-')), 'audit.log');
+  writeFileSync(path, jsonLines(specs.map(auditEvent)));
+  return { path, specs };
+}
+
+async function propose(extra: EventSpec[] = []) {
+  const analysis = await AccessAnalysis.load([snapshotDir()], { includeBootstrap: false });
+  const log = generatedLog(extra);
+  const report = await auditUsage(analysis, [log.path]);
+  return { analysis, report, log, proposal: proposeAccess(analysis, report, { moduleName: LIB }) };
+}
+
+function request(r: UseRow): RequestAttributes {
+  return r.nonResource ? { verb: r.verb, path: r.resource } : { verb: r.verb, apiGroup: r.apiGroup, resource: r.resource, subresource: r.subresource, name: '', namespace: r.namespace };
+}
+
+describe('usage --propose', () => {
+  it('collapses requests to resource-level rules as audit2rbac does: verbs merged per apiGroup+resource(/subresource)', () => {
+    const row = (verb: string, resource: string, subresource = '', apiGroup = ''): UseRow => ({ verb, apiGroup, resource, subresource, namespace: 'a', count: 1, lastSeen: '' });
+    expect(collapseRules([row('list', 'pods'), row('get', 'pods'), row('get', 'pods', 'log'), row('get', 'deployments', '', 'apps')])).toEqual([
+      { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] },
+      { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
+      { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get'] },
+    ]);
+  });
+
+  it('(a) writes a module of only the emitter\'s statement shapes that loads nothing outside the library', async () => {
+    const { proposal } = await propose();
+    expect(emittedShapeProblems(proposal.source, [LIB])).toEqual([]);
+    expect(runEmitted(proposal.source, () => new App())).toEqual({ forbiddenModules: [], manifests: expect.any(String) });
+    expect(proposal.source).not.toMatch(/"\*"/);
+    expect(proposal.source).toMatch(/\/\/ NOTE removed from arn:aws:iam::111122223333:role\/dev: Kubernetes group dev-team/);
+    expect(proposal.source).toMatch(/\/\/ NOTE narrowed for arn:aws:iam::111122223333:role\/dev: access policy AmazonEKSViewPolicy from cluster scope to namespaces team-a,team-b/);
+  });
+
+  it('(b) evaluated offline, allows every observed allowed request and denies previously allowed unused verbs', async () => {
+    const { analysis, report, proposal } = await propose();
+    const outdir = mkdtempSync(join(tmpdir(), 'usage-propose-synth-'));
+    const ran = runEmitted(proposal.source, () => new App({ outdir }), { synth: true });
+    expect(ran.error).toBeUndefined();
+    // The RBAC as the emitted module renders it, the access entries as proposed.
+    const rendered = await loadSources([outdir]);
+    const after = new AccessAnalysis({ ...rendered, accessEntries: proposal.sources.accessEntries }, { includeBootstrap: false });
+    const principal = (a: AccessAnalysis, arn: string): AnalysedPrincipal => {
+      const entry = a.accessEntries.find((e) => e.principalArn === arn)!;
+      return { display: arn, user: { name: entry.username!, groups: entry.kubernetesGroups }, accessEntry: entry };
+    };
+    let observed = 0;
+    for (const arn of [DEV, OPS]) {
+      const usage = report.principals.find((p) => p.principal === arn)!;
+      for (const r of usage.used) {
+        observed++;
+        expect([arn, r.verb, r.resource, r.namespace, after.decide(principal(after, arn), request(r)).allowed]).toEqual([arn, r.verb, r.resource, r.namespace, true]);
+      }
+    }
+    expect(observed).toBe(6);
+    const taken = [
+      [DEV, { verb: 'delete', apiGroup: '', resource: 'pods', subresource: '', name: 'p', namespace: 'team-a' }],
+      [OPS, { verb: 'delete', apiGroup: '', resource: 'secrets', subresource: '', name: 's', namespace: 'kube-system' }],
+      [OPS, { verb: 'get', apiGroup: '', resource: 'secrets', subresource: '', name: 's', namespace: 'team-a' }],
+      [DEV, { verb: 'list', apiGroup: '', resource: 'pods', subresource: '', name: '', namespace: 'default' }],
+    ] as const;
+    for (const [arn, req] of taken) {
+      expect([arn, req, analysis.decide(principal(analysis, arn), req).allowed]).toEqual([arn, req, true]);
+      expect([arn, req, after.decide(principal(after, arn), req).allowed]).toEqual([arn, req, false]);
+    }
+  });
+
+  it('(c) hostile usernames, resources and namespaces from the log never become code', async () => {
+    const extra: EventSpec[] = HOSTILE.flatMap((h, i) => [
+      { auditID: `h-u-${i}`, verb: 'get', username: `evil${h}user`, resource: 'pods', namespace: 'team-a' },
+      { auditID: `h-r-${i}`, verb: 'get', username: 'dev', assumedRole: dev, resource: `pods${h}x`, namespace: 'team-a' },
+      { auditID: `h-n-${i}`, verb: 'list', username: 'ops', assumedRole: ops, resource: 'secrets', namespace: `ns${h}x` },
+      { auditID: `h-v-${i}`, verb: `get${h}`, username: 'ops', assumedRole: ops, resource: 'secrets', namespace: 'kube-system' },
+    ]);
+    const { proposal } = await propose(extra);
+    if (process.env.PEEK) console.log(proposal.source);
+    expect(emittedShapeProblems(proposal.source, [LIB])).toEqual([]);
+    expect(proposal.source).not.toMatch(/[\u2028\u2029\u001b\u202e\r]/);
+    // Each hostile string appears only escaped inside a string literal or a NOTE.
+    for (const line of proposal.source.split('\n')) {
+      if (/^\s*\/\/|^\s*\*|^\s*\/\*\*/.test(line)) expect(line).not.toMatch(/\*\/./);
+    }
+    expect(runEmitted(proposal.source, () => new App()).forbiddenModules).toEqual([]);
+    // A wildcard from the log would widen a rule to everything: it is a NOTE, never a rule.
+    expect(proposal.source).not.toMatch(/"[^"]*\*[^"]*"\]/);
+    expect(proposal.notes.some((n) => n.startsWith('not proposed for') && n.includes('"*"'))).toBe(true);
+  });
+});
