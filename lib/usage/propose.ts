@@ -25,7 +25,9 @@ import { KubeObject } from '../analysis/normalize';
 import { SourcedObject } from '../analysis/rbac-from-objects';
 import { IdAllocator } from '../live/import/code-literal';
 import { GeneratedImport, generateImport } from '../live/import/generate';
+import { checkNamespace } from '../k8s/rbac-chart';
 import { AccessEntryType, AuthenticationMode } from '../model';
+import { NON_RESOURCE_VERBS, RESOURCE_VERBS } from '../model/rbac-vocabulary';
 import { UsageReport, UseRow } from './usage';
 
 /** Prefix of the group, roles and bindings the proposal writes for a principal (never `system:`, `eks:`, `eks-access:`). */
@@ -67,9 +69,38 @@ export function collapseRules(rows: readonly UseRow[]): Rule[] {
   return [...byKey.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([, g]) => ({ ...g.rule, verbs: [...g.verbs].sort() }));
 }
 
-/** Whether a value read from the log may stand in a proposed rule: a `*` would widen it to everything. */
-function hasWildcard(r: UseRow): boolean {
-  return [r.verb, r.apiGroup, r.resource, r.subresource].some((v) => v.includes('*'));
+/** Resource names: CRD plurals must be DNS-1035 labels, built-in resources are too (k8s.io/apiextensions-apiserver
+ * pkg/apis/apiextensions/validation/validation.go `ValidateCustomResourceDefinitionNames`, v0.33.0). */
+const RESOURCE_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+/** API groups: DNS-1123 subdomains, or `''` for the core group (same file, `spec.group`). */
+const API_GROUP = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$/;
+/** Non-resource URLs as kube-apiserver serves them: a path of printable ASCII without `*` (a `*` would be a prefix rule). */
+const NON_RESOURCE_URL = /^\/[\x21-\x29\x2b-\x7e]*$/;
+
+/**
+ * Why a row read from the log cannot stand in a proposed rule (undefined: it can). The log is attacker-controlled; a
+ * `*` would widen a rule to everything, and a verb, resource, group or namespace no API server accepts is not access
+ * anyone used. The row is then a NOTE, never a rule.
+ */
+export function unproposableReason(r: UseRow): string | undefined {
+  if (r.nonResource) {
+    if (!NON_RESOURCE_VERBS.has(r.verb) || r.verb === '*') return `verb ${JSON.stringify(r.verb)} is not one of ${[...NON_RESOURCE_VERBS].filter((v) => v !== '*').join(', ')}`;
+    if (!NON_RESOURCE_URL.test(r.resource)) return `URL ${JSON.stringify(r.resource)} is not a path of printable ASCII without "*"`;
+    return undefined;
+  }
+  if (!RESOURCE_VERBS.has(r.verb) || r.verb === '*') return `verb ${JSON.stringify(r.verb)} is not one of ${[...RESOURCE_VERBS].filter((v) => v !== '*').join(', ')}`;
+  if (!RESOURCE_NAME.test(r.resource) || (r.subresource && !RESOURCE_NAME.test(r.subresource))) {
+    return `resource ${JSON.stringify(r.subresource ? `${r.resource}/${r.subresource}` : r.resource)} is not a resource name (a DNS-1035 label, never "*")`;
+  }
+  if (!API_GROUP.test(r.apiGroup)) return `API group ${JSON.stringify(r.apiGroup)} is not a DNS subdomain`;
+  if (r.namespace) {
+    try {
+      checkNamespace('usage', r.namespace);
+    } catch (e) {
+      return (e as Error).message;
+    }
+  }
+  return undefined;
 }
 
 function policyName(arn: string): string {
@@ -93,9 +124,9 @@ export function proposeAccess(analysis: AccessAnalysis, report: UsageReport, opt
     const group = `${PROPOSED_PREFIX}${groupIds.allocate(p.principal.split(/[:/]/).pop() ?? '', 'principal')}`;
     for (const g of current?.kubernetesGroups ?? []) notes.push(`removed from ${p.principal}: Kubernetes group ${g} (replaced by ${group}, which holds only what was used).`);
     const allowed = p.used.filter((r) => {
-      if (!hasWildcard(r)) return true;
-      notes.push(`not proposed for ${p.principal}: ${r.verb} on ${r.resource} holds a "*", which would widen a rule to everything.`);
-      return false;
+      const reason = unproposableReason(r);
+      if (reason) notes.push(`not proposed for ${p.principal}: a request from the log: ${reason}.`);
+      return !reason;
     });
     const usedNamespaces = [...new Set(allowed.filter((r) => r.namespace).map((r) => r.namespace))].sort();
     const policies: AccessPolicyAssociation[] = [];

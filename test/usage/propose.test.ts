@@ -167,7 +167,6 @@ describe('usage --propose', () => {
       { auditID: `h-v-${i}`, verb: `get${h}`, username: 'ops', assumedRole: ops, resource: 'secrets', namespace: 'kube-system' },
     ]);
     const { proposal } = await propose(extra);
-    if (process.env.PEEK) console.log(proposal.source);
     expect(emittedShapeProblems(proposal.source, [LIB])).toEqual([]);
     expect(proposal.source).not.toMatch(/[\u2028\u2029\u001b\u202e\r]/);
     // Each hostile string appears only escaped inside a string literal or a NOTE.
@@ -175,8 +174,17 @@ describe('usage --propose', () => {
       if (/^\s*\/\/|^\s*\*|^\s*\/\*\*/.test(line)) expect(line).not.toMatch(/\*\/./);
     }
     expect(runEmitted(proposal.source, () => new App()).forbiddenModules).toEqual([]);
-    // A wildcard from the log would widen a rule to everything: it is a NOTE, never a rule.
+    // A row no API server would accept (a "*", a hostile verb, resource or namespace) is a NOTE, never a rule; the
+    // valid rows of the same principal and namespace are still proposed.
     expect(proposal.source).not.toMatch(/"[^"]*\*[^"]*"\]/);
-    expect(proposal.notes.some((n) => n.startsWith('not proposed for') && n.includes('"*"'))).toBe(true);
+    const rules = proposal.sources.objects.flatMap((o) => ((o.object as { rules?: Array<Record<string, string[]>> }).rules ?? []));
+    expect(rules.flatMap((r) => [...r.verbs, ...(r.resources ?? []), ...(r.apiGroups ?? [])]).filter((v) => !/^[a-z/]*$/.test(v))).toEqual([]);
+    const namespaces = proposal.sources.objects.map((o) => o.object.metadata?.namespace).filter((ns) => ns !== undefined);
+    expect([...new Set(namespaces)].sort()).toEqual(['kube-system', 'team-a', 'team-b']);
+    expect(proposal.source).toContain('chart.addRole("Role-kube-system-usage-proposed-ops", { name: "usage-proposed:ops", namespace: "kube-system", rules: [{ "verbs": ["list"], "apiGroups": [""], "resources": ["secrets"] }] });');
+    const refused = proposal.notes.filter((n) => n.startsWith('not proposed for'));
+    expect(refused.filter((n) => n.includes('is not a resource name'))).toHaveLength(HOSTILE.length);
+    expect(refused.filter((n) => n.includes('is not a valid namespace name'))).toHaveLength(HOSTILE.length);
+    expect(refused.filter((n) => n.includes('verb '))).toHaveLength(HOSTILE.length);
   });
 });
