@@ -17,6 +17,8 @@
  * from the audit log (usernames, resources, namespaces, URLs — attacker-controlled) becomes a literal or a sanitized
  * comment, never code. Nothing is applied.
  */
+import { stripPath } from '../../authenticator/arn';
+import { isAwsAuthConfigMap, parseMappingDocument } from '../../authenticator/mapper/aws-auth';
 import { AccessAnalysis } from '../analysis/access-analysis';
 import { AccessEntryRecord, AccessPolicyAssociation } from '../analysis/access-entries';
 import { AccessSources } from '../analysis/inputs/load-sources';
@@ -103,6 +105,35 @@ export function unproposableReason(r: UseRow): string | undefined {
   return undefined;
 }
 
+/** What the inputs give a principal today: the Kubernetes username (templates kept) and groups it is mapped to. */
+interface CurrentMapping { readonly username?: string; readonly groups: readonly string[]; readonly entry?: AccessEntryRecord; readonly row?: string }
+
+/**
+ * The access entry of `arn`, else its aws-auth row (mapRoles by role ARN, mapUsers by user ARN; the authenticator
+ * matches role rows without the IAM path, so both sides are compared path-less). Rows are read with the authenticator's
+ * own parser (authenticator/mapper/aws-auth.ts), so a row means here what it means to the webhook.
+ */
+function currentMapping(analysis: AccessAnalysis, arn: string): CurrentMapping {
+  const entry = analysis.accessEntries.find((e) => e.principalArn === arn);
+  if (entry) return { username: entry.username, groups: entry.kubernetesGroups, entry };
+  const key = pathless(arn);
+  for (const o of analysis.sources.objects) {
+    if (!isAwsAuthConfigMap(o.object)) continue;
+    const rows = parseMappingDocument(o.object);
+    const row = rows.roles.find((r) => r.roleArn && pathless(r.roleArn) === key) ?? rows.users.find((u) => pathless(u.userArn) === key);
+    if (row) return { username: row.username, groups: row.groups, row: row.source ?? 'aws-auth' };
+  }
+  return { groups: [] };
+}
+
+function pathless(arn: string): string {
+  try {
+    return stripPath(arn);
+  } catch {
+    return arn;
+  }
+}
+
 function policyName(arn: string): string {
   return arn.split('/').pop() ?? arn;
 }
@@ -120,9 +151,11 @@ export function proposeAccess(analysis: AccessAnalysis, report: UsageReport, opt
       notes.push(`not proposed: ${p.principal} (${p.attribution}): no access entry or mapping of the inputs names it.`);
       continue;
     }
-    const current = analysis.accessEntries.find((e) => e.principalArn === p.principal);
+    const mapping = currentMapping(analysis, p.principal);
+    const current = mapping.entry;
     const group = `${PROPOSED_PREFIX}${groupIds.allocate(p.principal.split(/[:/]/).pop() ?? '', 'principal')}`;
-    for (const g of current?.kubernetesGroups ?? []) notes.push(`removed from ${p.principal}: Kubernetes group ${g} (replaced by ${group}, which holds only what was used).`);
+    if (mapping.row) notes.push(`moved ${p.principal}: from aws-auth ${mapping.row} to an access entry (the proposal writes access entries only).`);
+    for (const g of mapping.groups) notes.push(`removed from ${p.principal}: Kubernetes group ${g} (replaced by ${group}, which holds only what was used).`);
     const allowed = p.used.filter((r) => {
       const reason = unproposableReason(r);
       if (reason) notes.push(`not proposed for ${p.principal}: a request from the log: ${reason}.`);
@@ -147,7 +180,7 @@ export function proposeAccess(analysis: AccessAnalysis, report: UsageReport, opt
     entries.push({
       principalArn: p.principal, type: current?.type ?? AccessEntryType.STANDARD,
       // The mapped username (a template such as `dev:{{SessionName}}` stays a template); the log's name otherwise.
-      username: current?.username ?? p.kubernetesUser, kubernetesGroups: [group], accessPolicies: policies, origin,
+      username: mapping.username ?? p.kubernetesUser, kubernetesGroups: [group], accessPolicies: policies, origin,
     });
     const subjects = [{ kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: group }];
     const byNamespace = new Map<string, UseRow[]>();
@@ -170,8 +203,8 @@ export function proposeAccess(analysis: AccessAnalysis, report: UsageReport, opt
   };
   const sources: AccessSources = { objects, accessEntries: entries, warnings: [], files: [], snapshots: [snapshot] };
   const generated = generateImport(sources, {
-    extraNotes: notes, moduleName: opts.moduleName, accountId: opts.accountId,
-    sourceDescription: `\`eks-access usage --propose\`: the access used in the audit log (${window})`,
+    extraNotes: notes, moduleName: opts.moduleName, accountId: opts.accountId, generator: 'eks-access usage --propose',
+    sourceDescription: `the access used in the audit log (${window})`,
   });
   return { ...generated, sources };
 }
