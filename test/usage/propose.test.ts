@@ -4,16 +4,18 @@
  * analysis engine it allows every observed allowed request and denies previously allowed unused verbs; hostile strings
  * from the log never become code.
  */
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { App } from 'cdk8s';
 import { emittedShapeProblems, runEmitted } from '../../harness/emitted-module';
 import { AccessAnalysis, AnalysedPrincipal } from '../../lib/analysis/access-analysis';
-import { loadSources } from '../../lib/analysis/inputs/load-sources';
+import { IamPrincipalResolver } from '../../lib/analysis/iam-principals';
 import { RequestAttributes } from '../../lib/analysis/rbac-types';
 import { collapseRules, proposeAccess } from '../../lib/usage/propose';
-import { auditUsage, UseRow } from '../../lib/usage/usage';
+import { auditUsage, UsageReport, UseRow } from '../../lib/usage/usage';
+import { runEksAccess } from '../analysis/run-cli';
+import { synthImported } from '../live/synth-imported';
 import { auditEvent, EventSpec, jsonLines } from './audit-events';
 
 const ACCOUNT = '111122223333';
@@ -21,6 +23,7 @@ const DEV = `arn:aws:iam::${ACCOUNT}:role/dev`;
 const OPS = `arn:aws:iam::${ACCOUNT}:role/ops`;
 const VIEW = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy';
 const LIB = resolve(__dirname, '..', '..', 'lib', 'index');
+const WORK = resolve(__dirname, '..', '..', 'test-artifacts', 'usage-propose');
 const HOSTILE = ['\u2028', '*/', '\u001b[31m', '"', "'", '`${process.exit(1)}`', '\u202e'];
 
 const RBAC = `
@@ -56,8 +59,11 @@ roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: secret-
 subjects: [{ kind: Group, name: ops, apiGroup: rbac.authorization.k8s.io }]
 `;
 
+let snapshot = '';
+
 function snapshotDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'usage-propose-'));
+  snapshot = dir;
   mkdirSync(join(dir, 'kubernetes'));
   writeFileSync(join(dir, 'kubernetes', 'rbac.yaml'), RBAC);
   writeFileSync(join(dir, 'cluster.json'), JSON.stringify({
@@ -126,37 +132,63 @@ describe('usage --propose', () => {
     expect(proposal.source).toMatch(/\/\/ NOTE narrowed for arn:aws:iam::111122223333:role\/dev: access policy AmazonEKSViewPolicy from cluster scope to namespaces team-a,team-b/);
   });
 
-  it('(b) evaluated offline, allows every observed allowed request and denies previously allowed unused verbs', async () => {
-    const { analysis, report, proposal } = await propose();
-    const outdir = mkdtempSync(join(tmpdir(), 'usage-propose-synth-'));
-    const ran = runEmitted(proposal.source, () => new App({ outdir }), { synth: true });
-    expect(ran.error).toBeUndefined();
-    // The RBAC as the emitted module renders it, the access entries as proposed.
-    const rendered = await loadSources([outdir]);
-    const after = new AccessAnalysis({ ...rendered, accessEntries: proposal.sources.accessEntries }, { includeBootstrap: false });
-    const principal = (a: AccessAnalysis, arn: string): AnalysedPrincipal => {
-      const entry = a.accessEntries.find((e) => e.principalArn === arn)!;
-      return { display: arn, user: { name: entry.username!, groups: entry.kubernetesGroups }, accessEntry: entry };
-    };
-    let observed = 0;
-    for (const arn of [DEV, OPS]) {
-      const usage = report.principals.find((p) => p.principal === arn)!;
-      for (const r of usage.used) {
-        observed++;
-        expect([arn, r.verb, r.resource, r.namespace, after.decide(principal(after, arn), request(r)).allowed]).toEqual([arn, r.verb, r.resource, r.namespace, true]);
+  describe('the proposal synthesized as its header says (ClusterAccess in a stack, liveKubernetes in a cdk8s app)', () => {
+    let analysis: AccessAnalysis;
+    let report: UsageReport;
+    let desired: string[];
+    beforeAll(async () => {
+      const p = await propose();
+      ({ analysis, report } = p);
+      rmSync(WORK, { recursive: true, force: true });
+      mkdirSync(WORK, { recursive: true });
+      const file = join(WORK, 'proposed.ts');
+      writeFileSync(file, p.proposal.source);
+      desired = synthImported(file, join(WORK, 'synth'));
+    }, 120_000);
+
+    it('(b) evaluated offline, allows every observed allowed request and denies previously allowed unused verbs', async () => {
+      // The synthesized cdk.out (access entries) and manifests (RBAC), read back as any `--from` input is.
+      const after = await AccessAnalysis.load(desired, { includeBootstrap: false });
+      const principal = async (a: AccessAnalysis, arn: string): Promise<AnalysedPrincipal> =>
+        (await new IamPrincipalResolver(a.accessEntries, a.sources.objects).resolve(arn, 'alice'))!;
+      let observed = 0;
+      for (const arn of [DEV, OPS]) {
+        const who = await principal(after, arn);
+        expect(who.user.groups).toContain(arn === DEV ? 'usage-proposed:dev' : 'usage-proposed:ops');
+        for (const r of report.principals.find((p) => p.principal === arn)!.used) {
+          observed++;
+          expect([arn, r.verb, r.resource, r.namespace, after.decide(who, request(r)).allowed]).toEqual([arn, r.verb, r.resource, r.namespace, true]);
+        }
       }
-    }
-    expect(observed).toBe(6);
-    const taken = [
-      [DEV, { verb: 'delete', apiGroup: '', resource: 'pods', subresource: '', name: 'p', namespace: 'team-a' }],
-      [OPS, { verb: 'delete', apiGroup: '', resource: 'secrets', subresource: '', name: 's', namespace: 'kube-system' }],
-      [OPS, { verb: 'get', apiGroup: '', resource: 'secrets', subresource: '', name: 's', namespace: 'team-a' }],
-      [DEV, { verb: 'list', apiGroup: '', resource: 'pods', subresource: '', name: '', namespace: 'default' }],
-    ] as const;
-    for (const [arn, req] of taken) {
-      expect([arn, req, analysis.decide(principal(analysis, arn), req).allowed]).toEqual([arn, req, true]);
-      expect([arn, req, after.decide(principal(after, arn), req).allowed]).toEqual([arn, req, false]);
-    }
+      expect(observed).toBe(6);
+      const taken = [
+        [DEV, { verb: 'delete', apiGroup: '', resource: 'pods', subresource: '', name: 'p', namespace: 'team-a' }],
+        [DEV, { verb: 'list', apiGroup: '', resource: 'pods', subresource: '', name: '', namespace: 'default' }],
+        [OPS, { verb: 'delete', apiGroup: '', resource: 'secrets', subresource: '', name: 's', namespace: 'kube-system' }],
+        [OPS, { verb: 'get', apiGroup: '', resource: 'secrets', subresource: '', name: 's', namespace: 'team-a' }],
+        [OPS, { verb: 'list', apiGroup: '', resource: 'namespaces', subresource: '', name: '', namespace: '' }],
+      ] as const;
+      for (const [arn, req] of taken) {
+        expect([arn, req, analysis.decide(await principal(analysis, arn), req).allowed]).toEqual([arn, req, true]);
+        expect([arn, req, after.decide(await principal(after, arn), req).allowed]).toEqual([arn, req, false]);
+      }
+    });
+
+    it('(d) `diff` of the synthesized proposal against the snapshot lists what it would take away', async () => {
+      const r = await runEksAccess('diff', ...desired.flatMap((d) => ['--desired', d]), '--live', snapshot, '--output', 'json');
+      const out = JSON.parse(r.stdout) as { items: Array<{ area: string; key: string; change: string; fields: Array<{ field: string }> }>; cannotTell: string[] };
+      expect(out.cannotTell).toEqual([]);
+      expect(r.code).toBe(1);
+      // diff reads "live vs code": `added` = held today and not in the proposal (taken away), `removed` = new in it.
+      expect(out.items.filter((i) => i.change !== 'removed').map((i) => `${i.area} ${i.key} ${i.change} ${i.fields.map((f) => f.field).join(',')}`)).toEqual([
+        `access-entry ${DEV} changed groups,policies`,
+        `access-entry ${OPS} changed groups`,
+        'rbac ClusterRole secret-admin added rules,aggregationRule',
+        'rbac ClusterRoleBinding ops-secrets added roleRef,subjects',
+        'rbac Role team-a/pod-editor added rules,aggregationRule',
+        'rbac RoleBinding team-a/dev-pods added roleRef,subjects',
+      ]);
+    });
   });
 
   it('(c) hostile usernames, resources and namespaces from the log never become code', async () => {
