@@ -121,7 +121,7 @@ function currentMapping(analysis: AccessAnalysis, arn: string): CurrentMapping {
     if (!isAwsAuthConfigMap(o.object)) continue;
     const rows = parseMappingDocument(o.object);
     const row = rows.roles.find((r) => r.roleArn && pathless(r.roleArn) === key) ?? rows.users.find((u) => pathless(u.userArn) === key);
-    if (row) return { username: row.username, groups: row.groups, row: row.source ?? 'aws-auth' };
+    if (row) return { username: row.username, groups: row.groups, row: row.source ?? 'row' };
   }
   return { groups: [] };
 }
