@@ -19,6 +19,7 @@
  */
 import { stripPath } from '../../authenticator/arn';
 import { isAwsAuthConfigMap, parseMappingDocument } from '../../authenticator/mapper/aws-auth';
+import { nodeTypeOfRow } from '../../authenticator/mapper/eks-rules';
 import { AccessAnalysis } from '../analysis/access-analysis';
 import { AccessEntryRecord, AccessPolicyAssociation } from '../analysis/access-entries';
 import { AccessSources } from '../analysis/inputs/load-sources';
@@ -126,6 +127,12 @@ function currentMapping(analysis: AccessAnalysis, arn: string): CurrentMapping {
   return { groups: [] };
 }
 
+/** The node entry type of a mapping (an access entry of a node type, or an aws-auth row of a node's identity), if it is one. */
+function nodeTypeOf(mapping: CurrentMapping): string | undefined {
+  if (mapping.entry) return mapping.entry.type !== AccessEntryType.STANDARD ? mapping.entry.type : undefined;
+  return mapping.row ? nodeTypeOfRow({ username: mapping.username ?? '', groups: mapping.groups }) : undefined;
+}
+
 function pathless(arn: string): string {
   try {
     return stripPath(arn);
@@ -146,13 +153,24 @@ export function proposeAccess(analysis: AccessAnalysis, report: UsageReport, opt
   const objects: SourcedObject[] = [];
   const groupIds = new IdAllocator();
   const origin = 'usage --propose';
+  const keepNode = (arn: string, type: string, entry: AccessEntryRecord | undefined, why: string) => {
+    notes.push(`kept as is: ${arn} (${type}): ${why}a node's identity and access are fixed by EKS, not narrowed from its use.`);
+    entries.push({ principalArn: arn, type, kubernetesGroups: [], accessPolicies: entry?.accessPolicies ?? [], origin });
+  };
   for (const p of report.principals) {
-    if (p.attribution === 'kubernetes-user' || !p.mappedBy) {
+    const mapping = p.attribution === 'kubernetes-user' ? { groups: [] } : currentMapping(analysis, p.principal);
+    if (!p.mappedBy && !mapping.entry && !mapping.row) {
       notes.push(`not proposed: ${p.principal} (${p.attribution}): no access entry or mapping of the inputs names it.`);
       continue;
     }
-    const mapping = currentMapping(analysis, p.principal);
     const current = mapping.entry;
+    // Nodes: EKS fixes a node entry's username and groups and the Node authorizer its access (EKS user guide, "Create
+    // access entries": EC2_LINUX, EC2_WINDOWS, FARGATE_LINUX, HYBRID_LINUX); their use says nothing to narrow.
+    const nodeType = nodeTypeOf(mapping);
+    if (nodeType) {
+      keepNode(p.principal, nodeType, current, '');
+      continue;
+    }
     const group = `${PROPOSED_PREFIX}${groupIds.allocate(p.principal.split(/[:/]/).pop() ?? '', 'principal')}`;
     if (mapping.row) notes.push(`moved ${p.principal}: from aws-auth ${mapping.row} to an access entry (the proposal writes access entries only).`);
     for (const g of mapping.groups) notes.push(`removed from ${p.principal}: Kubernetes group ${g} (replaced by ${group}, which holds only what was used).`);
@@ -194,7 +212,15 @@ export function proposeAccess(analysis: AccessAnalysis, report: UsageReport, opt
       rbac({ kind: ns ? 'RoleBinding' : 'ClusterRoleBinding', metadata, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: role, name: group }, subjects });
     }
   }
-  for (const arn of report.neverSeen) notes.push(`removed: ${arn}, never seen in the window; its access entry or mapping is not proposed.`);
+  for (const arn of report.neverSeen) {
+    const nodeType = nodeTypeOf(currentMapping(analysis, arn));
+    if (nodeType) keepNode(arn, nodeType, currentMapping(analysis, arn).entry, 'not seen in the window, ');
+    else notes.push(`removed: ${arn}, never seen in the window; its access entry or mapping is not proposed.`);
+  }
+  // Node entries the report does not list (EKS, not the mapping, gives them their identity): kept whether seen or not.
+  for (const e of analysis.accessEntries) {
+    if (e.type !== AccessEntryType.STANDARD && !entries.some((x) => x.principalArn === e.principalArn)) keepNode(e.principalArn, e.type, e, 'not seen in the window, ');
+  }
   const first = analysis.sources.snapshots?.[0];
   const snapshot: LiveSnapshot = {
     apiVersion: SNAPSHOT_API_VERSION, kind: SNAPSHOT_KIND, takenAt: window,

@@ -21,6 +21,8 @@ import { auditEvent, EventSpec, jsonLines } from './audit-events';
 const ACCOUNT = '111122223333';
 const DEV = `arn:aws:iam::${ACCOUNT}:role/dev`;
 const OPS = `arn:aws:iam::${ACCOUNT}:role/ops`;
+const NODES = `arn:aws:iam::${ACCOUNT}:role/nodes`;
+const FARGATE = `arn:aws:iam::${ACCOUNT}:role/fargate-pods`;
 const VIEW = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy';
 const LIB = resolve(__dirname, '..', '..', 'lib', 'index');
 const WORK = resolve(__dirname, '..', '..', 'test-artifacts', 'usage-propose');
@@ -72,6 +74,8 @@ function snapshotDir(): string {
     accessEntries: [
       { principalArn: DEV, type: 'STANDARD', username: 'dev', kubernetesGroups: ['dev-team'], accessPolicies: [{ policyArn: VIEW, scope: { type: 'cluster', namespaces: [] } }] },
       { principalArn: OPS, type: 'STANDARD', username: 'ops', kubernetesGroups: ['ops'], accessPolicies: [] },
+      { principalArn: NODES, type: 'EC2_LINUX', kubernetesGroups: [], accessPolicies: [] },
+      { principalArn: FARGATE, type: 'FARGATE_LINUX', kubernetesGroups: [], accessPolicies: [] },
     ],
     iamRoles: [], problems: [],
   }));
@@ -91,6 +95,8 @@ function generatedLog(extra: EventSpec[] = []): { path: string; specs: EventSpec
     { verb: 'delete', username: 'dev', assumedRole: dev, resource: 'secrets', namespace: 'team-a', name: 's', code: 403 },
     { verb: 'list', username: 'ops', assumedRole: ops, resource: 'secrets', namespace: 'kube-system' },
     { verb: 'get', username: 'ops', assumedRole: ops, resource: 'namespaces', name: 'kube-system', requestURI: '/api/v1/namespaces/kube-system' },
+    // A node: EKS fixes its username and groups (and the Node authorizer its access); never narrowed to RBAC.
+    { verb: 'get', username: 'system:node:ip-10-0-0-1.ec2.internal', groups: ['system:nodes'], assumedRole: { account: ACCOUNT, role: 'nodes', session: 'i-0abc' }, resource: 'nodes', name: 'ip-10-0-0-1.ec2.internal', requestURI: '/api/v1/nodes/ip-10-0-0-1.ec2.internal' },
   ];
   const specs: EventSpec[] = [];
   for (let round = 0; round < 5; round++) {
@@ -129,6 +135,11 @@ describe('usage --propose', () => {
     expect(runEmitted(proposal.source, () => new App())).toEqual({ forbiddenModules: [], manifests: expect.any(String) });
     expect(proposal.source).not.toMatch(/"\*"/);
     expect(proposal.source).toMatch(/\/\/ NOTE removed from arn:aws:iam::111122223333:role\/dev: Kubernetes group dev-team/);
+    expect(proposal.source).toContain(`model.addNodeRole("nodes", "${NODES}", { entryType: AccessEntryType.EC2_LINUX });`);
+    expect(proposal.source).toContain(`// NOTE kept as is: ${NODES} (EC2_LINUX)`);
+    // A node entry not seen in the window is kept too: removing it would stop its nodes from joining.
+    expect(proposal.source).toContain(`model.addNodeRole("fargate-pods", "${FARGATE}", { entryType: AccessEntryType.FARGATE_LINUX });`);
+    expect(proposal.sources.objects.map((o) => o.object.metadata?.name)).not.toContain('usage-proposed:nodes');
     expect(proposal.source).toMatch(/\/\/ NOTE narrowed for arn:aws:iam::111122223333:role\/dev: access policy AmazonEKSViewPolicy from cluster scope to namespaces team-a,team-b/);
   });
 
