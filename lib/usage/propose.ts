@@ -230,6 +230,7 @@ export function proposeAccess(analysis: AccessAnalysis, report: UsageReport, opt
   const sources: AccessSources = { objects, accessEntries: entries, warnings: [], files: [], snapshots: [snapshot] };
   const generated = generateImport(sources, {
     extraNotes: notes, moduleName: opts.moduleName, accountId: opts.accountId, generator: 'eks-access usage --propose',
+    notesMark: 'what the proposal takes away or could not propose',
     sourceDescription: `the access used in the audit log (${window})`,
   });
   return { ...generated, sources };
