@@ -6,11 +6,18 @@
  *   access policies narrowed to the namespaces its allowed requests used (a cluster-scoped association becomes a
  *   namespace-scoped one; an association with none of those namespaces is dropped);
  * - RBAC that covers exactly its observed allowed requests, collapsed to resource-level rules as audit2rbac does
- *   (liggitt/audit2rbac `pkg/audit2rbac/audit2rbac.go`, v0.10.0: requests grouped by API group + resource(/subresource),
- *   verbs of a group merged into one rule, one namespaced Role + RoleBinding per namespace, a ClusterRole +
- *   ClusterRoleBinding for cluster-scoped resources and non-resource URLs). No rule holds `*`: every verb, group,
- *   resource and URL is one that was observed;
- * - a NOTE per removed grant (the report's unused grants, the dropped groups and associations).
+ *   (liggitt/audit2rbac `pkg/process.go` `Generator.Generate` at commit 069cc12: one Role + RoleBinding per namespace
+ *   (`ensureNamespacedRoleAndBinding`), one ClusterRole + ClusterRoleBinding for cluster-scoped resources and
+ *   non-resource URLs (`ensureClusterRoleAndBinding`); `pkg/util.go` `attributesToResourceRule`/`compactRules`: a rule
+ *   per API group + resource(/subresource), the verbs seen on it merged). Deliberately narrower than audit2rbac's
+ *   defaults: no `VerbExpansions` (a `watch` does not add `get`/`list`), no `ExpandMultipleNamespacesToClusterScoped`
+ *   (use in two namespaces stays two Roles), and rules of different resources are not merged into one. Rules carry no
+ *   `resourceNames` (the usage rows do not keep object names; the grant is per resource, as audit2rbac's
+ *   `ExpandMultipleNamesToUnnamed`). No rule holds `*`: every verb, group, resource and URL is one that was observed;
+ * - a NOTE per removed grant (the report's unused grants, the dropped groups and associations, principals never seen).
+ *
+ * An aws-auth row becomes an access entry with the row's username template; node identities (node-type access
+ * entries, aws-auth node rows) are kept as they are, seen or not: EKS, not the mapping, decides what a node may do.
  *
  * The module is written by the SAME emitter as `eks-access import` (lib/live/import/generate.ts over
  * code-literal.ts): the proposal is assembled as the snapshot-shaped sources the emitter reads, so every value read
@@ -53,8 +60,9 @@ export interface Proposal extends GeneratedImport {
 interface Rule { apiGroups?: string[]; resources?: string[]; nonResourceURLs?: string[]; verbs: string[] }
 
 /**
- * audit2rbac's compaction: one rule per (apiGroup, resource[/subresource]) with the verbs seen on it, and one rule
- * per non-resource URL with its verbs. Sorted, so the same log always gives the same code.
+ * audit2rbac's compaction at resource level (`pkg/util.go` `compactRules`): one rule per (apiGroup,
+ * resource[/subresource]) with the verbs seen on it, and one rule per non-resource URL with its verbs. Sorted, so the
+ * same log always gives the same code.
  */
 export function collapseRules(rows: readonly UseRow[]): Rule[] {
   const byKey = new Map<string, { rule: Rule; verbs: Set<string> }>();
