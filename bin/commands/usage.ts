@@ -1,9 +1,10 @@
 /**
- * `eks-access usage --from PATH... --audit-log PATH... [-o text|json|yaml]`: least privilege from real use. Reads
+ * `eks-access usage --from PATH... --audit-log PATH... [--propose FILE.ts] [-o text|json|yaml]`: least privilege from real use. Reads
  * Kubernetes audit events (kube-apiserver `--audit-log-path` files, gzip, folders, CloudWatch Logs exports; see
  * lib/usage/audit-log.ts), attributes each request to an IAM principal of the inputs, and prints per principal what
  * it used, what it was denied (403) and which grants it never used, then the principals never seen.
  */
+import { writeFileSync } from 'node:fs';
 import { COMMON_OPTIONS, analysisCommand, loadAnalysis, noPositionals, printWarnings } from './analysis-command';
 import { COMMON_FLAG_HELP } from './analysis-flags';
 import { UsageError } from './cli-flags';
@@ -13,9 +14,10 @@ import { printStructured } from './structured-output';
 import { renderTable } from './text-table';
 import { safeLines } from './terminal-text';
 import { resourceName } from '../../lib/analysis/matrix';
+import { proposeAccess } from '../../lib/usage/propose';
 import { auditUsage, PrincipalUsage, UsageReport, UseRow } from '../../lib/usage/usage';
 
-export const OPTIONS = { ...COMMON_OPTIONS, 'audit-log': { type: 'string', multiple: true } } as const;
+export const OPTIONS = { ...COMMON_OPTIONS, 'audit-log': { type: 'string', multiple: true }, propose: { type: 'string' }, module: { type: 'string' } } as const;
 
 export const HELP: CommandHelp = {
   name: 'usage',
@@ -27,6 +29,11 @@ export const HELP: CommandHelp = {
       name: 'audit-log', value: 'PATH', repeatable: true, required: true,
       meaning: 'audit events: kube-apiserver --audit-log-path files (JSON lines), .gz files, folders of them, or CloudWatch Logs of /aws/eks/<cluster>/cluster (aws logs filter-log-events output, its events one per line, or an S3 export)',
     },
+    {
+      name: 'propose', value: 'FILE.ts',
+      meaning: 'also write the tighter access as code (an AccessModel and an RbacChart, as `import` writes them): RBAC rules covering exactly the allowed requests seen, access policies narrowed to the namespaces used, a NOTE per removed grant; nothing is applied',
+    },
+    { name: 'module', value: 'NAME', default: 'cdk-eks-access', meaning: 'with --propose: module the generated code imports the library from' },
     ...COMMON_FLAG_HELP.slice(-1),
   ],
   notes: 'Exit codes: 0 answered, 2 usage or input error. Malformed audit lines are counted and reported, never fatal.',
@@ -40,12 +47,18 @@ export const run = analysisCommand(HELP, OPTIONS, async ({ values, positionals }
   // Progress only on a terminal and never with -o json|yaml (progress.ts decides); lib/usage reports lines read.
   const progress = createProgress({ quiet: output !== 'text' });
   const report = await auditUsage(analysis, logs, { onProgress: progress.update }).finally(() => progress.done());
+  if (values.module !== undefined && values.propose === undefined) throw new UsageError('--module goes with --propose FILE.ts');
+  const proposal = values.propose !== undefined ? proposeAccess(analysis, report, { moduleName: values.module, accountId: values.account }) : undefined;
+  if (proposal) writeFileSync(values.propose!, proposal.source);
+  const proposed = proposal ? { file: values.propose!, notes: proposal.notes } : undefined;
   if (output !== 'text') {
-    printStructured(report, output);
+    printStructured(proposed ? { ...report, proposal: proposed } : report, output);
     return 0;
   }
   printWarnings(analysis.sources.warnings, HELP.name);
   process.stdout.write(renderText(report));
+  // The NOTEs are in the file, beside the code they concern; here only where to find them.
+  if (proposed) process.stdout.write(safeLines(['', `wrote ${proposed.file} with ${proposed.notes.length} NOTE(s): each says what the proposal takes away or could not propose; nothing was applied`]));
   return 0;
 });
 

@@ -1,5 +1,9 @@
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import YAML from 'yaml';
+import { App } from 'cdk8s';
+import { emittedShapeProblems, runEmitted } from '../../harness/emitted-module';
 import { runEksAccess } from '../analysis/run-cli';
 import { auditEvent, jsonLines } from './audit-events';
 import { DEV, IDLE, writeFixture } from './fixture';
@@ -52,5 +56,25 @@ describe('eks-access usage', () => {
     expect(none.stderr).toContain('--audit-log PATH is required');
     const missing = await runEksAccess('usage', '--from', fx.model, '--audit-log', '/nonexistent/x.log', '-o', 'json');
     expect(JSON.parse(missing.stdout).error).toEqual({ type: 'AuditLogError', message: expect.stringContaining('--audit-log /nonexistent/x.log: no such file') });
+  });
+
+  it('--propose FILE.ts writes the used access as code through the import emitter, with its NOTEs in -o json', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'usage-propose-cli-')), 'proposed.ts');
+    const lib = resolve(__dirname, '..', '..', 'lib', 'index');
+    const r = await runEksAccess('usage', '--from', fx.model, '--audit-log', fx.log, '--no-bootstrap', '--propose', out, '--module', lib);
+    expect(r.code).toBe(0);
+    const source = readFileSync(out, 'utf8');
+    expect(r.stdout).toMatch(/wrote \S+proposed\.ts with \d+ NOTE\(s\)/);
+    expect(emittedShapeProblems(source, [lib])).toEqual([]);
+    expect(runEmitted(source, () => new App())).toEqual({ forbiddenModules: [], manifests: expect.any(String) });
+    // The aws-auth row's username template is kept (not the one session the log saw), its groups are a NOTE.
+    expect(source).toContain('username: "dev:{{SessionName}}", kubernetesGroups: ["usage-proposed:dev"]');
+    expect(source).toContain('// NOTE moved arn:aws:iam::111122223333:role/dev: from aws-auth mapRoles[0] to an access entry');
+    expect(source).toContain('// NOTE removed from arn:aws:iam::111122223333:role/dev: Kubernetes group dev-team');
+    expect(source).toContain(`// NOTE removed: ${IDLE}, never seen in the window`);
+    const j = await runEksAccess('usage', '--from', fx.model, '--audit-log', fx.log, '--no-bootstrap', '--propose', out, '-o', 'json');
+    expect(JSON.parse(j.stdout).proposal).toEqual({ file: out, notes: expect.arrayContaining([expect.stringContaining('removed from arn:aws:iam::111122223333:role/ops: get on secrets cluster-wide')]) });
+    const stray = await runEksAccess('usage', '--from', fx.model, '--audit-log', fx.log, '--module', lib);
+    expect([stray.code, stray.stderr]).toEqual([2, expect.stringContaining('--module goes with --propose FILE.ts')]);
   });
 });
