@@ -63,10 +63,21 @@ export interface Question {
   readonly namespace: string;
 }
 
-/** The identities the fixture's bindings name, as the authenticator would present them. */
-export function identitiesFromSubjects(subjects: readonly Subject[]): Array<{ user: string; groups: string[] }> {
-  const seen = new Map<string, { user: string; groups: string[] }>();
-  for (const s of subjects) {
+/** An identity as the authenticator presents it, with the namespaces its bindings are in ('' = a ClusterRoleBinding). */
+export interface Identity {
+  readonly user: string;
+  readonly groups: string[];
+  readonly boundIn: string[];
+}
+
+/**
+ * The identities the fixture's bindings name, as the authenticator would present them. `bound` pairs each subject
+ * with the namespace of its binding, so questions can be drawn where the identity has something (otherwise nearly
+ * every sampled answer is "no" and agreement says little).
+ */
+export function identitiesFromSubjects(bound: ReadonlyArray<{ subject: Subject; namespace: string }>): Identity[] {
+  const seen = new Map<string, Identity>();
+  for (const { subject: s, namespace } of bound) {
     let id: { user: string; groups: string[] };
     if (s.kind === 'User') id = { user: s.name, groups: ['system:authenticated'] };
     else if (s.kind === 'Group') id = { user: `member-of-${s.name}`, groups: [s.name, 'system:authenticated'] };
@@ -74,7 +85,10 @@ export function identitiesFromSubjects(subjects: readonly Subject[]): Array<{ us
       // The groups the service-account token authenticator gives (k8s.io/apiserver pkg/authentication/serviceaccount/util.go).
       id = { user: `system:serviceaccount:${s.namespace}:${s.name}`, groups: ['system:serviceaccounts', `system:serviceaccounts:${s.namespace}`, 'system:authenticated'] };
     } else continue;
-    seen.set(`${id.user}\u0000${id.groups.join(',')}`, id);
+    const key = `${id.user}\u0000${id.groups.join(',')}`;
+    const known = seen.get(key) ?? { ...id, boundIn: [] };
+    if (!known.boundIn.includes(namespace)) known.boundIn.push(namespace);
+    seen.set(key, known);
   }
   return [...seen.values()];
 }
@@ -90,14 +104,17 @@ export const RESOURCES: ReadonlyArray<readonly [string, string, string, boolean]
 ];
 
 /** `n` questions drawn deterministically for `seed` (same seed, same questions). */
-export function sampleQuestions(identities: ReadonlyArray<{ user: string; groups: readonly string[] }>, namespaces: readonly string[], n: number, seed: number): Question[] {
+export function sampleQuestions(identities: ReadonlyArray<{ user: string; groups: readonly string[]; boundIn?: readonly string[] }>, namespaces: readonly string[], n: number, seed: number): Question[] {
   if (identities.length === 0 || namespaces.length === 0) throw new Error('sampleQuestions: need at least one identity and one namespace');
   const rnd = prng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
   return Array.from({ length: n }, () => {
     const id = pick(identities);
     const [group, resource, subresource, clusterScoped] = pick(RESOURCES);
-    return { user: id.user, groups: id.groups, verb: pick(VERBS), group, resource, subresource, namespace: clusterScoped ? '' : pick(namespaces) };
+    // Three in four namespaced questions ask in a namespace the identity is bound in.
+    const own = (id.boundIn ?? []).filter((n) => n !== '');
+    const namespace = clusterScoped ? '' : own.length > 0 && rnd() < 0.75 ? pick(own) : pick(namespaces);
+    return { user: id.user, groups: id.groups, verb: pick(VERBS), group, resource, subresource, namespace };
   });
 }
 
@@ -247,7 +264,7 @@ async function main(): Promise<void> {
     const { roles, bindings } = splitRbac([...bootstrapObjects(), ...rbac.map((object) => ({ object, origin: 'fixture' }))]);
     const ours = new RbacAuthorizer(roles, bindings);
     const buildOursMs = now() - t;
-    const identities = identitiesFromSubjects(bindings.filter((b) => b.origin === 'fixture').flatMap((b) => b.subjects));
+    const identities = identitiesFromSubjects(bindings.filter((b) => b.origin === 'fixture').flatMap((b) => b.subjects.map((subject) => ({ subject, namespace: b.namespace }))));
     const questions = sampleQuestions(identities, fixture.namespaces, nQuestions, seed);
 
     const sarMs: number[] = [];
@@ -382,7 +399,8 @@ export function markdown(r: LiveCompareResult): string {
     '|---|---|---|---|---|',
     ...rows,
     '',
-    `Ours in-process is ${r.speedupInProcessVsSar}× faster than the apiserver's SubjectAccessReview per question (median). The process figures include Node/kubectl start-up and, for ours, reading and indexing the snapshot.`,
+    `Ours in-process is ${r.speedupInProcessVsSar}× faster than the apiserver's SubjectAccessReview (the fastest live answer) per question (median): the goal of ≥ 10× is ${r.speedupInProcessVsSar >= 10 ? 'met' : 'NOT met'} in-process.`,
+    `As a process, \`eks-access can-i\` is slower than \`kubectl auth can-i\`: each run starts Node and reads and indexes the whole snapshot (~1 MB of YAML for 3,000 principals), where kubectl sends one request to a server that already holds everything indexed; the goal is not met that way, and the in-process figure is what a batch of questions (report, matrix, who-can tables) pays per question.`,
     '',
     '## Who-can',
     '',

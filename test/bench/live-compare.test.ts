@@ -11,17 +11,26 @@ const RBAC = 'rbac.authorization.k8s.io';
 describe('live-compare', () => {
   test('identities carry the groups the authenticators give, one per distinct identity', () => {
     const ids = identitiesFromSubjects([
-      { kind: 'User', apiGroup: RBAC, name: 'alice' },
-      { kind: 'User', apiGroup: RBAC, name: 'alice' },
-      { kind: 'Group', apiGroup: RBAC, name: 'team-001:dev' },
-      { kind: 'ServiceAccount', name: 'ci', namespace: 'team-002' },
-      { kind: 'ServiceAccount', name: 'no-namespace' },
+      { subject: { kind: 'User', apiGroup: RBAC, name: 'alice' }, namespace: 'team-001' },
+      { subject: { kind: 'User', apiGroup: RBAC, name: 'alice' }, namespace: '' },
+      { subject: { kind: 'User', apiGroup: RBAC, name: 'alice' }, namespace: 'team-001' },
+      { subject: { kind: 'Group', apiGroup: RBAC, name: 'team-001:dev' }, namespace: 'team-001' },
+      { subject: { kind: 'ServiceAccount', name: 'ci', namespace: 'team-002' }, namespace: 'team-003' },
+      { subject: { kind: 'ServiceAccount', name: 'no-namespace' }, namespace: 'team-003' },
     ]);
     expect(ids).toEqual([
-      { user: 'alice', groups: ['system:authenticated'] },
-      { user: 'member-of-team-001:dev', groups: ['team-001:dev', 'system:authenticated'] },
-      { user: 'system:serviceaccount:team-002:ci', groups: ['system:serviceaccounts', 'system:serviceaccounts:team-002', 'system:authenticated'] },
+      { user: 'alice', groups: ['system:authenticated'], boundIn: ['team-001', ''] },
+      { user: 'member-of-team-001:dev', groups: ['team-001:dev', 'system:authenticated'], boundIn: ['team-001'] },
+      { user: 'system:serviceaccount:team-002:ci', groups: ['system:serviceaccounts', 'system:serviceaccounts:team-002', 'system:authenticated'], boundIn: ['team-003'] },
     ]);
+  });
+
+  test('questions lean towards the namespaces an identity is bound in', () => {
+    const namespaces = Array.from({ length: 50 }, (_, i) => `n${i}`);
+    const qs = sampleQuestions([{ user: 'a', groups: [], boundIn: ['n7', ''] }], namespaces, 400, 3).filter((q) => q.namespace !== '');
+    const own = qs.filter((q) => q.namespace === 'n7').length / qs.length;
+    expect(own).toBeGreaterThan(0.6);
+    expect(own).toBeLessThan(0.9);
   });
 
   test('sampling is deterministic for a seed, differs across seeds, and cluster-scoped resources have no namespace', () => {
