@@ -140,6 +140,14 @@ export function resourceArg(q: Pick<Question, 'group' | 'resource' | 'subresourc
   return `${q.resource}${q.group ? `.${q.group}` : ''}${q.subresource ? `/${q.subresource}` : ''}`;
 }
 
+/**
+ * `kubectl auth can-i`'s arguments for `q`: unlike `eks-access can-i`, kubectl reads `TYPE/NAME`, so a subresource
+ * goes in `--subresource` (kubernetes/kubectl pkg/cmd/auth/cani.go); `pods/exec` there would ask about a pod named exec.
+ */
+export function kubectlCanIArgs(q: Pick<Question, 'verb' | 'group' | 'resource' | 'subresource'>): string[] {
+  return [q.verb, resourceArg({ ...q, subresource: '' }), ...(q.subresource ? [`--subresource=${q.subresource}`] : [])];
+}
+
 /** The REST collection path an object is created at (only the kinds the fixture loads). */
 export function collectionPath(o: { apiVersion?: unknown; kind?: unknown; metadata?: { namespace?: unknown } }): string {
   const ns = typeof o.metadata?.namespace === 'string' ? o.metadata.namespace : '';
@@ -293,7 +301,7 @@ async function main(): Promise<void> {
       const groupArgs = q.groups.flatMap((g) => ['--as-group', g]);
       const nsArgs = q.namespace ? ['-n', q.namespace] : [];
       let t0 = now();
-      const k = spawnSync(cp!.bins.kubectl, [`--kubeconfig=${cp!.api.adminKubeconfig}`, 'auth', 'can-i', q.verb, resourceArg(q), ...nsArgs, '--as', q.user, ...groupArgs], { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: work } });
+      const k = spawnSync(cp!.bins.kubectl, [`--kubeconfig=${cp!.api.adminKubeconfig}`, 'auth', 'can-i', ...kubectlCanIArgs(q), ...nsArgs, '--as', q.user, ...groupArgs], { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: work } });
       kubectlMs.push(now() - t0);
       const kAllowed = k.stdout.trim() === 'yes';
       if (k.status !== 0 && k.stdout.trim() !== 'no') differences.push(`kubectl failed (${k.status}): ${k.stderr.trim().slice(0, 200)}: ${describe(q)}`);

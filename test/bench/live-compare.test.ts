@@ -3,7 +3,7 @@
  * kube-apiserver, runs only from `npm run bench:live-compare`.
  */
 import {
-  collectionPath, identitiesFromSubjects, resourceArg, sampleQuestions, stats, subjectAccessReview,
+  collectionPath, identitiesFromSubjects, kubectlCanIArgs, resourceArg, sampleQuestions, stats, subjectAccessReview,
 } from '../../bench/analysis/live-compare';
 
 const RBAC = 'rbac.authorization.k8s.io';
@@ -52,12 +52,15 @@ describe('live-compare', () => {
       spec: { user: 'u', groups: ['g'], resourceAttributes: { verb: 'create', group: 'apps', resource: 'deployments', subresource: 'scale', namespace: 'ns' } },
     });
     expect(resourceArg(q)).toBe('deployments.apps/scale');
+    // kubectl would read `deployments.apps/scale` as the deployment named scale.
+    expect(kubectlCanIArgs(q)).toEqual(['create', 'deployments.apps', '--subresource=scale']);
     const core = { ...q, group: '', subresource: '', namespace: '' };
     expect(subjectAccessReview(core)).toEqual({
       apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview',
       spec: { user: 'u', groups: ['g'], resourceAttributes: { verb: 'create', group: '', resource: 'deployments' } },
     });
     expect(resourceArg(core)).toBe('deployments');
+    expect(kubectlCanIArgs(core)).toEqual(['create', 'deployments']);
   });
 
   test('collection paths: namespaced kinds need a namespace, which is escaped; other kinds are refused', () => {
