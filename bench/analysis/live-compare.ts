@@ -17,7 +17,7 @@
  * 4. Who-can: ours in-process for every verb of a resource (the whole table) against one live who-can answer (the
  *    apiserver's SAR for every distinct subject the cluster's bindings name; plus the four list GETs that
  *    kubectl-who-can starts with, aquasecurity/kubectl-who-can pkg/cmd/who_can.go).
- * kubectl-who-can and rbac-tool are built with `go install` when the Go module proxy serves them; when it refuses,
+ * kubectl-who-can, rbac-tool and rakkess are built with `go install` when the Go module proxy serves them; when it refuses,
  * the results say so (no figures are invented for them).
  *
  * Figures go to bench/results/live-compare.{json,md} with the machine's load (the machine is shared).
@@ -207,7 +207,7 @@ function goInstall(module: string, gobin: string): { ok: boolean; binary?: strin
   const r = spawnSync('go', ['install', module], { env: { ...process.env, GOBIN: gobin }, encoding: 'utf8', timeout: 300_000 });
   const name = module.split('@')[0].split('/').pop()!;
   if (r.status === 0 && existsSync(path.join(gobin, name))) return { ok: true, binary: path.join(gobin, name), note: 'built' };
-  return { ok: false, note: `go install ${module} failed (exit ${r.status}): ${(r.stderr || String(r.error ?? '')).trim().split('\n').slice(-2).join(' ')}` };
+  return { ok: false, note: `go install ${module} failed (exit ${r.status}): ${(r.stderr || String(r.error ?? '')).trim().split('\n').slice(-2).join(' ').replace(/\s+/g, ' ')}` };
 }
 
 async function main(): Promise<void> {
@@ -227,6 +227,7 @@ async function main(): Promise<void> {
     const tools = {
       'kubectl-who-can': goInstall('github.com/aquasecurity/kubectl-who-can/cmd/kubectl-who-can@latest', gobin),
       'rbac-tool': goInstall('github.com/alcideio/rbac-tool@latest', gobin),
+      rakkess: goInstall('github.com/corneliusweig/rakkess@latest', gobin),
     };
     process.stderr.write(`tools: ${JSON.stringify(tools)}\n`);
 
@@ -347,6 +348,7 @@ async function main(): Promise<void> {
         'ours: eks-access can-i (process, reads the snapshot)': stats(cliMs),
         'kubectl-who-can (aquasecurity)': tools['kubectl-who-can'].ok ? 'built but not timed' : tools['kubectl-who-can'].note,
         'rbac-tool (alcideio)': tools['rbac-tool'].ok ? 'built but not timed' : tools['rbac-tool'].note,
+        'rakkess (corneliusweig)': tools.rakkess.ok ? 'built but not timed' : tools.rakkess.note,
       },
       speedupInProcessVsSar: round(sarS.medianMs / stats(libMs).medianMs),
       whoCan: {
