@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { generateToken } from '../../authenticator/token';
 import { startStsStandIn, StsStandIn } from '../../harness/sts-standin';
-import { ControlPlane, startControlPlane } from './harness/control-plane';
+import { ControlPlane, startControlPlane } from '../../harness/control-plane';
 import { ConnectProxy, startConnectProxy } from '../../harness/connect-proxy';
 import { RunningGoAuthenticator, startGoAuthenticator } from '../../harness/go-authenticator';
 import { RunningWebhook, startEksAccessWebhook, writeMapping } from '../../harness/eks-access-webhook';

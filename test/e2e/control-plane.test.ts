@@ -3,7 +3,7 @@
  * EKS-supported version, Debian's etcd, RBAC, and the aggregation controller.
  */
 import { KUBERNETES_VERSION } from '../../harness/binaries';
-import { ControlPlane, startControlPlane } from './harness/control-plane';
+import { ControlPlane, startControlPlane } from '../../harness/control-plane';
 import { runOk } from '../../harness/run-process';
 
 let cp: ControlPlane;

@@ -19,7 +19,7 @@ import { accessEntries, AuthenticationMode } from '../../lib/model';
 import { EksStandIn, startEksStandIn } from '../../harness/eks-standin';
 import { startStsStandIn, StsStandIn } from '../../harness/sts-standin';
 import { synthImported, typeErrors } from '../live/synth-imported';
-import { ControlPlane, startControlPlane } from './harness/control-plane';
+import { ControlPlane, startControlPlane } from '../../harness/control-plane';
 import { CLI, eksAccess } from '../../harness/eks-access-process';
 import { RunningWebhook, startEksAccessWebhook } from '../../harness/eks-access-webhook';
 import { ExampleObject, examplePrincipal, iamNameAndPath, namespacesOf, synthesizeExample } from './harness/example';

@@ -25,7 +25,7 @@ import { eksAccessInit, InitResult } from '../../harness/eks-access-webhook';
 import { ManagedProcess, startProcess, stopAll } from '../../harness/processes';
 import { freePort } from '../../harness/free-port';
 import { httpsCall, waitUntil } from '../../harness/net';
-import { ControlPlane, startControlPlane } from './harness/control-plane';
+import { ControlPlane, startControlPlane } from '../../harness/control-plane';
 import { Creds, tokenClientEnv } from './harness/tokens';
 
 const CLUSTER = 'prod';

@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { normalizeRule } from '../../lib/analysis/normalize';
 import { AuthenticationMode } from '../../lib/model';
-import { ControlPlane, startControlPlane } from './harness/control-plane';
+import { ControlPlane, startControlPlane } from '../../harness/control-plane';
 import { exampleManifests, namespacesOf } from './harness/example';
 import { eksAccess } from '../../harness/eks-access-process';
 import { offlineAllowed, offlineAuthorizer } from './harness/evaluator';

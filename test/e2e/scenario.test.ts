@@ -10,7 +10,7 @@ import { encodeAwsAuth, parseAwsAuth, ParsedAwsAuth } from '../../authenticator/
 import { mergeAwsAuth } from '../../lib/k8s/aws-auth-merge';
 import { AuthenticationMode } from '../../lib/model';
 import { startStsStandIn, StsStandIn } from '../../harness/sts-standin';
-import { ControlPlane, startControlPlane } from './harness/control-plane';
+import { ControlPlane, startControlPlane } from '../../harness/control-plane';
 import { CLI } from '../../harness/eks-access-process';
 import { RunningWebhook, startEksAccessWebhook, writeMapping } from '../../harness/eks-access-webhook';
 import { ExampleObject, examplePrincipal, iamNameAndPath, namespacesOf, synthesizeExample } from './harness/example';

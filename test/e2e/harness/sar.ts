@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { httpsCall } from '../../../harness/net';
-import type { RunningKubeApiserver } from './apiserver';
+import type { RunningKubeApiserver } from '../../../harness/apiserver';
 import type { AccessCase } from './random-rbac';
 
 /** The body of an authorization.k8s.io/v1 SubjectAccessReview asking `c`. */

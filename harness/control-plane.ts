@@ -1,13 +1,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { e2eBinaries, E2eBinaries } from '../../../harness/binaries';
+import { e2eBinaries, E2eBinaries } from './binaries';
 import { startEtcd, RunningEtcd } from './etcd';
 import { startKubeApiserver, RunningKubeApiserver } from './apiserver';
 import { startAggregationController } from './controller-manager';
-import { ManagedProcess } from '../../../harness/processes';
-import { run, RunResult, runOk } from '../../../harness/run-process';
-import { waitUntil } from '../../../harness/net';
+import { ManagedProcess } from './processes';
+import { run, RunResult, runOk } from './run-process';
+import { waitUntil } from './net';
 
 export interface ControlPlaneOptions {
   /** Passed to kube-apiserver (see apiserver.ts). */

@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'node:http';
-import { ManagedProcess, startProcess } from '../../../harness/processes';
-import { freePort } from '../../../harness/free-port';
-import { waitUntil } from '../../../harness/net';
+import { ManagedProcess, startProcess } from './processes';
+import { freePort } from './free-port';
+import { waitUntil } from './net';
 
 export interface RunningEtcd {
   /** http://127.0.0.1:PORT, for kube-apiserver's --etcd-servers. */

@@ -1,10 +1,10 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createCertificateAuthority, issueServerCertificate } from '../../../authenticator/certs';
-import { ManagedProcess, startProcess } from '../../../harness/processes';
-import { freePort } from '../../../harness/free-port';
-import { httpsCall, waitUntil } from '../../../harness/net';
+import { createCertificateAuthority, issueServerCertificate } from '../authenticator/certs';
+import { ManagedProcess, startProcess } from './processes';
+import { freePort } from './free-port';
+import { httpsCall, waitUntil } from './net';
 
 export interface KubeApiserverOptions {
   readonly binary: string;

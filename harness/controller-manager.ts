@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ManagedProcess, startProcess } from '../../../harness/processes';
+import { ManagedProcess, startProcess } from './processes';
 
 /**
  * kube-controller-manager running only the clusterrole-aggregation controller, so the built-in aggregated roles
