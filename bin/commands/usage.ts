@@ -30,7 +30,7 @@ export const HELP: CommandHelp = {
       meaning: 'audit events: kube-apiserver --audit-log-path files (JSON lines), .gz files, folders of them, or CloudWatch Logs of /aws/eks/<cluster>/cluster (aws logs filter-log-events output, its events one per line, or an S3 export)',
     },
     {
-      name: 'propose', value: 'FILE.ts',
+      name: 'propose', value: 'FILE.ts', default: 'none (no code is written)',
       meaning: 'also write the tighter access as code (an AccessModel and an RbacChart, as `import` writes them): RBAC rules covering exactly the allowed requests seen, access policies narrowed to the namespaces used, a NOTE per removed grant; nothing is applied',
     },
     { name: 'module', value: 'NAME', default: 'cdk-eks-access', meaning: 'with --propose: module the generated code imports the library from' },
@@ -43,11 +43,11 @@ export const run = analysisCommand(HELP, OPTIONS, async ({ values, positionals }
   noPositionals(positionals, HELP);
   const logs = values['audit-log'];
   if (!logs?.length) throw new UsageError('--audit-log PATH is required (an audit log file, .gz file or folder; repeatable)');
+  if (values.module !== undefined && values.propose === undefined) throw new UsageError('--module goes with --propose FILE.ts');
   const analysis = await loadAnalysis(values);
   // Progress only on a terminal and never with -o json|yaml (progress.ts decides); lib/usage reports lines read.
   const progress = createProgress({ quiet: output !== 'text' });
   const report = await auditUsage(analysis, logs, { onProgress: progress.update }).finally(() => progress.done());
-  if (values.module !== undefined && values.propose === undefined) throw new UsageError('--module goes with --propose FILE.ts');
   const proposal = values.propose !== undefined ? proposeAccess(analysis, report, { moduleName: values.module, accountId: values.account }) : undefined;
   if (proposal) writeFileSync(values.propose!, proposal.source);
   const proposed = proposal ? { file: values.propose!, notes: proposal.notes } : undefined;

@@ -97,7 +97,7 @@ export function sameAccount(from: IConstruct, home: IConstruct): boolean {
 export function dependOnIdentity(from: IConstruct, home: IConstruct): void {
   const a = topLevel(Stack.of(from));
   const b = topLevel(Stack.of(home));
-  if (a !== b && Stage.of(a) === Stage.of(b)) a.addDependency(b, 'the IAM principals it grants are created there');
+  if (a !== b && Stage.of(a) === Stage.of(b)) a.addStackDependency(b, 'the IAM principals it grants are created there');
 }
 
 function topLevel(stack: Stack): Stack {
