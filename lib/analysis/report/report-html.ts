@@ -13,7 +13,7 @@ export function escapeHtml(s: string): string {
 const CSS = `
 body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#1b1f24;max-width:100%}
 h1{font-size:1.4em;margin:0 0 .3em} h2{font-size:1.1em;margin:1.4em 0 .4em} h3{font-size:1em;margin:1em 0 .2em}
-.meta{color:#57606a;font-size:.9em}
+.meta{color:#57606a;font-size:.9em} p,li,h1,h2,h3,summary,code{overflow-wrap:anywhere}
 table{border-collapse:collapse;width:100%} th,td{border:1px solid #d0d7de;padding:3px 6px;text-align:left;vertical-align:top} td{overflow-wrap:anywhere}
 th{background:#f6f8fa;position:sticky;top:0} td.v{text-align:center;width:3.2em}
 tr.risk td{background:#fff1f0} tr.risk td.r{color:#a40e26;font-weight:600}
@@ -37,7 +37,8 @@ svg rect.n{fill:#f6f8fa;stroke:#57606a} svg text{font:12px system-ui,sans-serif;
 svg line.e{stroke:#57606a;stroke-width:1.5}
 @media (max-width:700px){body{margin:.6em} table.stack thead{display:none} table.stack tr{display:block;border-top:2px solid #57606a;margin-bottom:.3em}
  table.stack td{display:block;border:none;border-bottom:1px solid #eaeef2} table.stack td.v{display:inline-block;width:auto}
- table.stack td.v:empty{display:none} }
+ table.stack td.v:empty{display:none} table.stack td[data-label]:before{content:attr(data-label) ': ';color:#57606a}
+ table.stack th,table.stack td{overflow-wrap:anywhere} }
 `;
 
 /**
@@ -115,12 +116,12 @@ export function renderReportHtml(data: ReportData): string {
     const anchor = g.role !== undefined ? roleAnchor.get(g.role) : undefined;
     return `<li>${e(g.scope)}: ${anchor ? `<a href="#${anchor}">${e(g.what)}</a>` : e(g.what)}</li>`;
   };
-  const summaryRows = data.riskSummary.map((s) => `<tr><td><span class="sev-${e(s.severity)}">${e(s.severity)}</span></td><td title="${e(s.why)}">${e(s.title)} <small>(${e(s.risk)})</small><br><small>${e(s.why)}</small></td><td>${s.findings}</td><td>${s.holders}</td></tr>`).join('\n');
+  const summaryRows = data.riskSummary.map((s) => `<tr><td><span class="sev-${e(s.severity)}">${e(s.severity)}</span></td><td title="${e(s.why)}">${e(s.title)} <small>(${e(s.risk)})</small><br><small>${e(s.why)}</small></td><td data-label="findings">${s.findings}</td><td data-label="holders">${s.holders}</td></tr>`).join('\n');
   const findingRows = data.riskGroups.map((g) => {
     const holders = g.holders.length > 3
       ? `<details class="holders"><summary>${g.holders.length} holders: ${e(g.holders.slice(0, 2).join(', '))}…</summary>${e(g.holders.join(', '))}</details>`
       : e(g.holders.join(', '));
-    return `<tr><td><span class="sev-${e(g.severity)}">${e(g.severity)}</span></td><td>${e(g.title)}</td><td>${holders}</td><td>${e(g.scope)}</td><td>${e(g.via)}</td></tr>`;
+    return `<tr><td><span class="sev-${e(g.severity)}">${e(g.severity)}</span></td><td>${e(g.title)}</td><td>${holders}</td><td data-label="scope">${e(g.scope)}</td><td data-label="granted by">${e(g.via)}</td></tr>`;
   }).join('\n');
   const principalRows = data.principals.map((p) => {
     return `<tr${p.risks.length ? ' class="risk"' : ''}><td>${e(p.principal)}</td><td>${e(p.kind)}</td><td>${e(p.user)}${p.groups.length ? `<br><small>${e(p.groups.join(', '))}</small>` : ''}</td><td>${p.grants.length ? `<ul class="grants">${p.grants.map(grantItem).join('')}</ul>` : '<small>only what every authenticated user has</small>'}</td><td class="r">${e(p.risks.join(', '))}</td></tr>`;
@@ -150,7 +151,7 @@ ${accessRows}
 <p class="meta">Generated ${e(data.generatedAt)} by eks-access, offline, from: ${data.inputs.map(e).join(', ') || '(no input files)'}.
 Built-in roles: ${e(data.bootstrap)}. ${data.findings.length} risk finding(s), ${data.principals.length} principal(s), ${data.rows.length} access row(s).</p>
 <h2>Risks</h2>
-${data.findings.length ? `<table id="risk-summary"><thead><tr><th scope="col">Severity</th><th scope="col">Risk</th><th scope="col">Findings</th><th scope="col">Holders</th></tr></thead><tbody>\n${summaryRows}\n</tbody></table>
+${data.findings.length ? `<table id="risk-summary" class="stack"><thead><tr><th scope="col">Severity</th><th scope="col">Risk</th><th scope="col">Findings</th><th scope="col">Holders</th></tr></thead><tbody>\n${summaryRows}\n</tbody></table>
 <h3>Findings</h3>
 ${controls('risk-filter', 'Filter: risk, holder, namespace, binding…', 'Filter risks')}
 <table id="risks" class="stack"><thead><tr>${['Severity', 'Risk', 'Holder', 'Scope', 'Granted by'].map(sortable).join('')}</tr></thead><tbody>\n${findingRows}\n</tbody></table>` : '<p>No risky permissions found.</p>'}
