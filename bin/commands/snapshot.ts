@@ -5,7 +5,7 @@
  * Exit codes: 0 every source read; 1 snapshot written but some sources could not be read (listed, with why);
  * 2 usage error.
  */
-import { OutputFormat, UsageError } from './cli-flags';
+import { OutputFormat, UsageError, wholeNumberFlag } from './cli-flags';
 import { KUBE_CLIENT_DEFAULTS, KubeClientLimits } from '../../lib/live/kube/client';
 import { SnapshotProblem } from '../../lib/live/snapshot/format';
 import { groupProblems } from '../../lib/live/snapshot/problems';
@@ -52,12 +52,6 @@ export const HELP: CommandHelp = {
   notes: 'Exit codes: 0 every source read, 1 written but some sources could not be read (listed, with why), 2 usage error.',
 };
 
-function wholeNumber(flag: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^[1-9]\d*$/.test(text) || !Number.isSafeInteger(Number(text))) throw new UsageError(`--${flag}: '${text}' is not a whole number ≥ 1`);
-  return Number(text);
-}
-
 /**
  * The problems as text lines: one line per cause, `N × operation: reason (e.g. first source)` when a cause repeats
  * (400 roles behind one unreachable endpoint are one line, not 400); the JSON output and cluster.json keep every one.
@@ -73,7 +67,7 @@ export const run = liveCommand(HELP, OPTIONS, async (values, _json, format) => {
   if (!values.out) throw new UsageError('--out DIR is required');
   const kubeLimits: Record<string, number> = {};
   for (const l of LIMIT_FLAGS) {
-    const v = wholeNumber(l.flag, values[l.flag]);
+    const v = wholeNumberFlag(l.flag, values[l.flag]);
     if (v !== undefined) kubeLimits[l.option] = v;
   }
   const progress = createProgress({ quiet: format !== 'text' || values.quiet === true });
@@ -81,7 +75,7 @@ export const run = liveCommand(HELP, OPTIONS, async (values, _json, format) => {
   try {
     taken = await takeSnapshot({
       clusterName: values.cluster, region: values.region, kubeconfig: values.kubeconfig, context: values.context,
-      concurrency: wholeNumber('concurrency', values.concurrency), kubeLimits: kubeLimits as KubeClientLimits, onProgress: progress.update,
+      concurrency: wholeNumberFlag('concurrency', values.concurrency), kubeLimits: kubeLimits as KubeClientLimits, onProgress: progress.update,
     });
   } finally {
     progress.done();

@@ -24,7 +24,8 @@ import { accessMatrix, knownResources, ResourceRef, resourceName } from '../anal
 import { PolicyRule } from '../analysis/rbac-types';
 import { isClusterScoped } from '../analysis/resource-catalogue';
 import { REQUEST_VERBS } from '../model/rbac-vocabulary';
-import { AuditReadStats, AuditRequest, emptyStats, readAuditRequests, ReadAuditOptions } from './audit-log';
+import { AuditEventCounter, AuditReadStats, AuditRequest, emptyStats, readAuditRequests, ReadAuditOptions } from './audit-log';
+import { CloudWatchAuditSource, readCloudWatchRequests } from './cloudwatch';
 
 /** How a principal's requests were recognised. */
 export type Attribution = 'iam-arn' | 'username' | 'kubernetes-user';
@@ -162,10 +163,27 @@ function rowKey(r: { verb: string; apiGroup: string; resource: string; subresour
   return JSON.stringify([r.verb, r.apiGroup, r.resource, r.subresource, r.namespace]);
 }
 
-/** Builds the usage report from audit logs, streamed, against the principals and grants of `analysis`. */
-export async function auditUsage(analysis: AccessAnalysis, paths: readonly string[], opts: UsageOptions = {}): Promise<UsageReport> {
+/** Where the audit events come from: files (and folders, gzip) and log groups read live; one counter for all. */
+export interface AuditSources {
+  readonly files?: readonly string[];
+  readonly logGroups?: readonly CloudWatchAuditSource[];
+}
+
+/** Every counted request of the sources, files first, then each log group; a request in two of them counted once. */
+async function* auditRequests(sources: AuditSources, stats: AuditReadStats, opts: ReadAuditOptions): AsyncGenerator<AuditRequest> {
+  const counter = new AuditEventCounter(stats, opts);
+  if (sources.files?.length) yield* readAuditRequests(sources.files, stats, opts, counter);
+  for (const group of sources.logGroups ?? []) yield* readCloudWatchRequests(group, stats, opts, counter);
+}
+
+/**
+ * Builds the usage report from audit logs (`paths`: files, or {@link AuditSources}), streamed, against the principals
+ * and grants of `analysis`.
+ */
+export async function auditUsage(analysis: AccessAnalysis, paths: readonly string[] | AuditSources, opts: UsageOptions = {}): Promise<UsageReport> {
   const index = await PrincipalIndex.build(analysis);
   const stats = emptyStats();
+  const sources: AuditSources = isFileList(paths) ? { files: paths } : paths;
   const maxPrincipals = opts.maxPrincipals ?? 100000;
   const maxRows = opts.maxRowsPerPrincipal ?? 10000;
   const byPrincipal = new Map<string, { usage: PrincipalUsage; rows: Map<string, UseRow>; deniedRows: Map<string, UseRow>; known?: Known }>();
@@ -185,7 +203,7 @@ export async function auditUsage(analysis: AccessAnalysis, paths: readonly strin
     return { key: `user\u0000${req.user.username}`, byArn: false, make: () => newUsage(req.user.username, 'kubernetes-user', req.user.username) };
   };
 
-  for await (const req of readAuditRequests(paths, stats, opts)) {
+  for await (const req of auditRequests(sources, stats, opts)) {
     const who = attribute(req);
     let entry = byPrincipal.get(who.key);
     if (!entry) {
@@ -237,6 +255,10 @@ export async function auditUsage(analysis: AccessAnalysis, paths: readonly strin
   const seen = new Set([...byPrincipal.values()].flatMap((e) => (e.known ? [e.known.arn] : [])));
   const neverSeen = index.all.filter((k) => !seen.has(k.arn)).map((k) => k.arn).sort();
   return { read: stats, ...(firstTime && lastTime ? { window: { first: firstTime, last: lastTime } } : {}), principals, neverSeen, droppedRequests: dropped };
+}
+
+function isFileList(p: readonly string[] | AuditSources): p is readonly string[] {
+  return Array.isArray(p);
 }
 
 /** Says how the principal's requests were recognised, in numbers. */

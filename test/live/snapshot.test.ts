@@ -14,7 +14,8 @@ import { AssociateAccessPolicyCommand, CreateAccessEntryCommand, EKSClient } fro
 import { IAMClient } from '@aws-sdk/client-iam';
 import { AccessAnalysis } from '../../lib/analysis';
 import { groupProblems } from '../../lib/live/snapshot/problems';
-import { SNAPSHOT_AWS_RETRY, takeSnapshot, writeSnapshot } from '../../lib/live/snapshot/take-snapshot';
+import { AWS_BULK_READ_RETRY } from '../../lib/live/aws-retry';
+import { takeSnapshot, writeSnapshot } from '../../lib/live/snapshot/take-snapshot';
 import { problemLines, run as snapshotCommand } from '../../bin/commands/snapshot';
 import { FakeApiServer, startFakeApiServer } from '../../harness/fake-apiserver';
 import { EksStandIn, startEksStandIn } from '../../harness/eks-standin';
@@ -141,7 +142,7 @@ describe('eks-access snapshot (EKS stand-in, moto IAM, Kubernetes list API)', ()
   });
 
   it('retries throttled calls (SDK adaptive retry mode, 6 attempts): an entry throttled 4 times in a row is still read', async () => {
-    const adaptive = new EKSClient({ ...SNAPSHOT_AWS_RETRY, region: 'us-east-1', endpoint: eksStandIn.endpoint, credentials: creds });
+    const adaptive = new EKSClient({ ...AWS_BULK_READ_RETRY, region: 'us-east-1', endpoint: eksStandIn.endpoint, credentials: creds });
     try {
       expect(await adaptive.config.retryStrategy()).toMatchObject({ mode: 'adaptive' });
       eksStandIn.resetStats();

@@ -10,7 +10,8 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ESCAPES[c]);
 }
 
-const CSS = `
+/** The report's style sheet; the usage page (lib/usage/usage-html.ts) uses it as is. */
+export const REPORT_CSS = `
 body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#1b1f24;max-width:100%}
 h1{font-size:1.4em;margin:0 0 .3em} h2{font-size:1.1em;margin:1.4em 0 .4em} h3{font-size:1em;margin:1em 0 .2em}
 .meta{color:#57606a;font-size:.9em} p,li,h1,h2,h3,summary,code{overflow-wrap:anywhere}
@@ -50,7 +51,21 @@ svg line.e{stroke:#57606a;stroke-width:1.5}
 /** With JavaScript, rows shown at once per table (the rest behind "show all"); without it, every row is there. */
 const SHOWN_ROWS = 500;
 
-const SCRIPT = `
+/** A table the script makes filterable and sortable: its id, the filter input's, the "only risky" box's, the count's. */
+export interface ScriptTable {
+  readonly table: string;
+  readonly filter: string;
+  readonly only?: string;
+  readonly count: string;
+}
+
+/** The page's script for these tables (see above). */
+export function tableScript(tables: readonly ScriptTable[]): string {
+  const setups = tables.map((t) => `  setup(${JSON.stringify(t.table)},${JSON.stringify(t.filter)},${t.only ? JSON.stringify(t.only) : 'null'},${JSON.stringify(t.count)});`).join('\n');
+  return SCRIPT_BODY.replace('/*SETUPS*/', setups);
+}
+
+const SCRIPT_BODY = `
 (function(){
   document.documentElement.className+=' js';
   Array.prototype.forEach.call(document.querySelectorAll('.controls[hidden]'),function(c){c.hidden=false});
@@ -97,16 +112,21 @@ const SCRIPT = `
       th.addEventListener('keydown',function(ev){if(ev.key==='Enter'||ev.key===' '){ev.preventDefault();sort()}});
     });
   }
-  setup('risks','risk-filter',null,'risk-count');
-  setup('principals','principal-filter','principal-risky','principal-count');
-  setup('access','filter','only-risky','visible-count');
+/*SETUPS*/
 })();
 `;
 
-function controls(prefix: string, placeholder: string, label: string, risky?: string): string {
+const SCRIPT = tableScript([
+  { table: 'risks', filter: 'risk-filter', count: 'risk-count' },
+  { table: 'principals', filter: 'principal-filter', only: 'principal-risky', count: 'principal-count' },
+  { table: 'access', filter: 'filter', only: 'only-risky', count: 'visible-count' },
+]);
+
+/** The filter box (and "only risky rows" box) above a table, hidden until the script runs; the count is `<prefix minus -filter>-count`. */
+export function controls(prefix: string, placeholder: string, label: string, risky?: string, riskyLabel = 'only risky rows'): string {
   const e = escapeHtml;
   const count = `${prefix === 'filter' ? 'visible' : prefix.replace(/-filter$/, '')}-count`;
-  return `<div class="controls" hidden><input id="${prefix}" type="search" placeholder="${e(placeholder)}" aria-label="${e(label)}">${risky ? `<label><input id="${risky}" type="checkbox"> only risky rows</label>` : ''}<span id="${count}" class="count" aria-live="polite"></span><button type="button" id="${count}-all" hidden>show all</button></div>`;
+  return `<div class="controls" hidden><input id="${prefix}" type="search" placeholder="${e(placeholder)}" aria-label="${e(label)}">${risky ? `<label><input id="${risky}" type="checkbox"> ${e(riskyLabel)}</label>` : ''}<span id="${count}" class="count" aria-live="polite"></span><button type="button" id="${count}-all" hidden>show all</button></div>`;
 }
 
 export function renderReportHtml(data: ReportData): string {
@@ -145,7 +165,7 @@ ${accessRows}
 </tbody></table>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>EKS access report</title><style>${CSS}</style></head>
+<title>EKS access report</title><style>${REPORT_CSS}</style></head>
 <body>
 <h1>EKS access report</h1>
 <p class="meta">Generated ${e(data.generatedAt)} by eks-access, offline, from: ${data.inputs.map(e).join(', ') || '(no input files)'}.

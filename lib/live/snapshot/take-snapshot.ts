@@ -16,6 +16,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { stringify } from 'yaml';
 import { isIamRoleArn } from '../../../authenticator/arn';
 import { parseAwsAuth } from '../../../authenticator/mapper/aws-auth';
+import { bulkReadClientConfig } from '../aws-retry';
 import { KubeClient, KubeClientLimits, LiveObject } from '../kube/client';
 import { KUBERNETES_DIR, LiveSnapshot, SNAPSHOT_API_VERSION, SNAPSHOT_FILE, SNAPSHOT_KIND } from './format';
 import { limiter, SnapshotProgressEvent } from './limiter';
@@ -27,13 +28,6 @@ import { KubeState, readKube } from './read-kube';
 /** Access entries (two EKS calls each) and IAM roles (one call each) read at a time, when not told otherwise. */
 export const DEFAULT_SNAPSHOT_CONCURRENCY = 8;
 
-/**
- * How the snapshot's AWS clients retry: the adaptive mode (a client-side token bucket that slows down when the service
- * throttles, on top of the standard mode's backoff; @smithy/util-retry AdaptiveRetryStrategy) and more attempts than
- * the default 3, since a bulk read of thousands of entries is exactly what trips an account's request rate.
- */
-export const SNAPSHOT_AWS_RETRY = { retryMode: 'adaptive', maxAttempts: 6 } as const;
-
 export interface SnapshotOptions {
   readonly clusterName: string;
   readonly region?: string;
@@ -41,7 +35,7 @@ export interface SnapshotOptions {
   readonly context?: string;
   /**
    * Clients to use instead of the default ones (which read the environment: credentials, `AWS_ENDPOINT_URL_*`, and
-   * retry with {@link SNAPSHOT_AWS_RETRY}).
+   * retry with AWS_BULK_READ_RETRY, lib/live/aws-retry.ts).
    */
   readonly eksClient?: EKSClient;
   readonly iamClient?: IAMClient;
@@ -83,8 +77,8 @@ export async function takeSnapshot(options: SnapshotOptions): Promise<TakenSnaps
   const eksLimit = limiter(concurrency);
   const iamLimit = limiter(concurrency);
   const progress = options.onProgress ?? (() => undefined);
-  const eks = options.eksClient ?? new EKSClient({ ...SNAPSHOT_AWS_RETRY, ...(region ? { region } : {}) });
-  const iam = options.iamClient ?? new IAMClient({ ...SNAPSHOT_AWS_RETRY, ...(region ? { region } : {}) });
+  const eks = options.eksClient ?? new EKSClient(bulkReadClientConfig(region));
+  const iam = options.iamClient ?? new IAMClient(bulkReadClientConfig(region));
   try {
     const warnings: string[] = [];
     const readKubernetes = async (): Promise<KubeState> => {
