@@ -50,10 +50,10 @@ describe('eks-access usage', () => {
     expect(r.stdout).toContain(`  malformed: 2 × not JSON (first at ${log}:1)`);
   });
 
-  it('requires --audit-log and names a missing path', async () => {
+  it('requires --audit-log or --log-group and names a missing path', async () => {
     const none = await runEksAccess('usage', '--from', fx.model);
     expect(none.code).toBe(2);
-    expect(none.stderr).toContain('--audit-log PATH is required');
+    expect(none.stderr).toContain('give --audit-log PATH (an audit log file, .gz file or folder; repeatable), --log-group NAME --since WHEN (CloudWatch Logs, live), or both');
     const missing = await runEksAccess('usage', '--from', fx.model, '--audit-log', '/nonexistent/x.log', '-o', 'json');
     expect(JSON.parse(missing.stdout).error).toEqual({ type: 'AuditLogError', message: expect.stringContaining('--audit-log /nonexistent/x.log: no such file') });
   });
