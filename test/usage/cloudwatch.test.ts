@@ -5,10 +5,12 @@
  * `violations()`), with each request's SigV4 signature recomputed. The SDK finds it through
  * `AWS_ENDPOINT_URL_CLOUDWATCH_LOGS`, as it would find any endpoint override.
  */
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { runEksAccess } from '../analysis/run-cli';
 import { auditEvent } from './audit-events';
 import { DEV, writeFixture } from './fixture';
+import { CLI } from '../../harness/eks-access-process';
 import { LogsStandIn, startLogsStandIn, StandInLogEvent } from '../../harness/logs-standin';
 import { AccessAnalysis } from '../../lib/analysis/access-analysis';
 import { timeSlices } from '../../lib/usage/cloudwatch';
@@ -143,6 +145,31 @@ describe('usage --log-group (CloudWatch Logs, live)', () => {
     expect(logs.maxInFlight()).toBe(4);
     expect(progress.filter((p) => p.phase === `reading ${GROUP} (4 time slice(s))`).map((p) => p.done).pop()).toBe(9);
   });
+
+  it('draws progress on stderr only when it is a terminal (a real pty through script(1)), never in a pipe or with -q', async () => {
+    if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first (npm test does)`);
+    // The stand-in answers in this process: the CLI runs asynchronously beside it.
+    const run = (file: string, args: string[]) => new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+      const child = spawn(file, args, { env: process.env });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+      child.on('close', (code) => resolve({ code, out, err }));
+    });
+    const argv = [CLI, 'usage', '--from', fx.model, '--log-group', GROUP, ...DAY, '--no-bootstrap'];
+    const command = (extra: string) => [process.execPath, ...argv, extra].filter(Boolean).map((a) => `'${a}'`).join(' ');
+    const tty = await run('script', ['-qec', command(''), '/dev/null']);
+    expect(tty.code).toBe(0);
+    expect(tty.out).toContain('\r\u001b[2K');
+    expect(tty.out).toMatch(/reading \/aws\/eks\/prod\/cluster \(4 time slice\(s\)\) \d+/);
+    const quiet = await run('script', ['-qec', command('-q'), '/dev/null']);
+    expect(quiet.code).toBe(0);
+    expect(quiet.out).not.toMatch(/time slice/);
+    const piped = await run(process.execPath, argv);
+    expect(piped.code).toBe(0);
+    expect(piped.err).not.toMatch(/time slice/);
+  }, 60_000);
 
   it('retries throttling with the adaptive mode and still reads everything', async () => {
     logs.throttle(2);

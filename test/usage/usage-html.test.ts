@@ -37,11 +37,11 @@ it('shows per principal the grants used (count, last seen), the denied requests 
   const page = await browser!.newPage({ viewport: { width: 1280, height: 800 } });
   await page.goto(`file://${html}`);
   // The summary: one row per principal seen, in the report's order, with its numbers.
-  const summary = await page.locator('#usage-principals tbody tr').evaluateAll((rows) => rows.map((tr) => [...(tr as HTMLTableRowElement).cells].map((c) => c.textContent)));
+  const summary = await page.locator('#usage-principals tbody tr').evaluateAll((rows) => rows.map((tr) => Array.from((tr as unknown as { cells: ArrayLike<{ textContent: string | null }> }).cells, (c) => c.textContent)));
   expect(summary).toEqual(report.principals.map((p) => [p.principal, String(p.requests), String(p.denied), String(p.used.length), String(p.unused.length), p.lastSeen ?? '-']));
   // Per principal: its rows by status, as the report lists them.
   const dev = report.principals.findIndex((p) => p.principal === DEV);
-  const rows = await page.locator(`#p-${dev} tbody tr`).evaluateAll((trs) => trs.map((tr) => [...(tr as HTMLTableRowElement).cells].map((c) => c.textContent)));
+  const rows = await page.locator(`#p-${dev} tbody tr`).evaluateAll((trs) => trs.map((tr) => Array.from((tr as unknown as { cells: ArrayLike<{ textContent: string | null }> }).cells, (c) => c.textContent)));
   expect(rows).toEqual([
     ['used', 'get', 'pods', 'team-a', '2', '2026-12-01T11:00:00.000000Z'],
     ['used', 'get', 'pods/log', 'team-a', '1', '2026-12-01T10:00:00.000000Z'],
