@@ -86,6 +86,8 @@ export interface LogsStandInOptions {
   readonly latencyMs?: number;
 }
 
+/** The most message bytes of one page. */
+const PAGE_BYTES = 1_000_000;
 const SIGV4 = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/;
 
 export async function startLogsStandIn(opts: LogsStandInOptions = {}): Promise<LogsStandIn> {
@@ -154,10 +156,20 @@ export async function startLogsStandIn(opts: LogsStandInOptions = {}): Promise<L
     const token = input[LOGS_WIRE.pagination.input_token] as string | undefined;
     const from = token === undefined ? 0 : Number(Buffer.from(token, 'base64url').toString('utf8').replace(/^offset:/, ''));
     if (token !== undefined && (!Number.isInteger(from) || from < 0 || from > matching.length)) return error(res, 'InvalidParameterException', 'The nextToken is invalid');
-    const page = matching.slice(from, from + limit);
+    // As many events as fit in 1 MB, up to the limit (API reference, FilterLogEvents: "as many matching log events as
+    // can fit in 1 MB (up to 10,000 log events)"); one event at least, however large.
+    const page: StandInLogEvent[] = [];
+    let bytes = 0;
+    for (let i = from; i < matching.length && page.length < limit; i++) {
+      const size = Buffer.byteLength(matching[i].message, 'utf8');
+      if (page.length && bytes + size > PAGE_BYTES) break;
+      page.push(matching[i]);
+      bytes += size;
+    }
+    const next = from + page.length;
     const body = {
       events: page.map((e, i) => ({ logStreamName: e.logStreamName, timestamp: e.timestamp, message: e.message, ingestionTime: e.timestamp + 1000, eventId: `${e.timestamp}-${from + i}` })),
-      ...(from + limit < matching.length ? { [LOGS_WIRE.pagination.output_token]: Buffer.from(`offset:${from + limit}`).toString('base64url') } : {}),
+      ...(next < matching.length ? { [LOGS_WIRE.pagination.output_token]: Buffer.from(`offset:${next}`).toString('base64url') } : {}),
     };
     violations.push(...validateShape(model as never, op.output.shape, body, 'FilterLogEvents response'));
     call.events = page.length;
