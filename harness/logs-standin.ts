@@ -237,7 +237,7 @@ export async function startLogsStandIn(opts: LogsStandInOptions = {}): Promise<L
     calls: () => calls.map((c) => ({ ...c })),
     put: (group, events) => {
       const list = groups.get(group) ?? [];
-      list.push(...events);
+      for (const e of events) list.push(e);
       // The service returns events in timestamp order.
       list.sort((a, b) => a.timestamp - b.timestamp);
       groups.set(group, list);

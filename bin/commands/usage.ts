@@ -21,7 +21,7 @@ import { resourceName } from '../../lib/analysis/matrix';
 import { proposeAccess } from '../../lib/usage/propose';
 import { CloudWatchAuditSource, DEFAULT_LOG_CONCURRENCY, DEFAULT_LOG_STREAM_PREFIX } from '../../lib/usage/cloudwatch';
 import { renderUsageHtml } from '../../lib/usage/usage-html';
-import { auditUsage, PrincipalUsage, UsageReport, UseRow } from '../../lib/usage/usage';
+import { auditUsage, PrincipalUsage, UsageReport, useRowResource, useRowNamespace, unusedGrantNamespace } from '../../lib/usage/usage';
 
 export const OPTIONS = {
   ...COMMON_OPTIONS, 'audit-log': { type: 'string', multiple: true },
@@ -92,7 +92,7 @@ const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 8
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
 
 /** `--since`/`--until`: a duration ago (`90d`) or an RFC 3339 time → ms since the epoch. */
-export function timeFlag(flag: string, text: string, now: number): number {
+function timeFlag(flag: string, text: string, now: number): number {
   const d = DURATION.exec(text);
   if (d) return now - Number(d[1]) * UNIT_MS[d[2]];
   if (RFC3339.test(text) && !Number.isNaN(Date.parse(text))) return Date.parse(text);
@@ -116,14 +116,12 @@ function logGroupSources(values: { 'log-group'?: string[]; 'log-stream-prefix'?:
   return groups.map((logGroup) => ({ logGroup, logStreamPrefix: values['log-stream-prefix'], startTime, endTime, region: values.region, concurrency }));
 }
 
-const where = (ns: string) => ns || '(cluster)';
-const resourceOf = (r: UseRow) => (r.nonResource ? r.resource : resourceName({ apiGroup: r.apiGroup, resource: r.subresource ? `${r.resource}/${r.subresource}` : r.resource }));
 
 function principalTable(p: PrincipalUsage): string {
   const rows: string[][] = [
-    ...p.used.map((r) => ['used', r.verb, resourceOf(r), where(r.namespace), String(r.count), r.lastSeen]),
-    ...p.deniedRequests.map((r) => ['DENIED', r.verb, resourceOf(r), where(r.namespace), String(r.count), r.lastSeen]),
-    ...p.unused.map((g) => ['unused', g.verbs.join(','), resourceName(g), g.namespace || '(all namespaces / cluster)', '0', '-']),
+    ...p.used.map((r) => ['used', r.verb, useRowResource(r), useRowNamespace(r.namespace), String(r.count), r.lastSeen]),
+    ...p.deniedRequests.map((r) => ['DENIED', r.verb, useRowResource(r), useRowNamespace(r.namespace), String(r.count), r.lastSeen]),
+    ...p.unused.map((g) => ['unused', g.verbs.join(','), resourceName(g), unusedGrantNamespace(g.namespace), '0', '-']),
   ];
   return rows.length ? renderTable(['', 'VERB', 'RESOURCE', 'NAMESPACE', 'COUNT', 'LAST SEEN'], rows) : '';
 }

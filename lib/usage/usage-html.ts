@@ -8,7 +8,7 @@
  */
 import { controls, escapeHtml as e, REPORT_CSS, tableScript } from '../analysis/report/report-html';
 import { resourceName } from '../analysis/matrix';
-import { PrincipalUsage, UsageReport, UseRow } from './usage';
+import { PrincipalUsage, UsageReport, useRowResource, useRowNamespace, unusedGrantNamespace } from './usage';
 
 export interface UsageHtmlOptions {
   /** The `--from` inputs, named in the header. */
@@ -24,17 +24,15 @@ tr.unused td{color:#57606a} tr.unused td.s{font-weight:600}
 section.principal{margin-top:1.2em}
 `;
 
-const resourceOf = (r: UseRow): string => (r.nonResource ? r.resource : resourceName({ apiGroup: r.apiGroup, resource: r.subresource ? `${r.resource}/${r.subresource}` : r.resource }));
-const where = (ns: string): string => ns || '(cluster)';
 
 /** One cell with the label a stacked (narrow) table shows before it. */
 const cell = (label: string, text: string, cls = ''): string => `<td data-label="${e(label)}"${cls ? ` class="${cls}"` : ''}>${e(text)}</td>`;
 
 function principalSection(p: PrincipalUsage, i: number): string {
   const rows = [
-    ...p.used.map((r) => ({ status: 'used', verb: r.verb, resource: resourceOf(r), ns: where(r.namespace), count: String(r.count), last: r.lastSeen })),
-    ...p.deniedRequests.map((r) => ({ status: 'denied', verb: r.verb, resource: resourceOf(r), ns: where(r.namespace), count: String(r.count), last: r.lastSeen })),
-    ...p.unused.map((g) => ({ status: 'unused', verb: g.verbs.join(', '), resource: resourceName(g), ns: g.namespace || '(all namespaces / cluster)', count: '0', last: '-' })),
+    ...p.used.map((r) => ({ status: 'used', verb: r.verb, resource: useRowResource(r), ns: useRowNamespace(r.namespace), count: String(r.count), last: r.lastSeen })),
+    ...p.deniedRequests.map((r) => ({ status: 'denied', verb: r.verb, resource: useRowResource(r), ns: useRowNamespace(r.namespace), count: String(r.count), last: r.lastSeen })),
+    ...p.unused.map((g) => ({ status: 'unused', verb: g.verbs.join(', '), resource: resourceName(g), ns: unusedGrantNamespace(g.namespace), count: '0', last: '-' })),
   ];
   const body = rows.map((r) => `<tr class="${r.status}">${cell('status', r.status === 'denied' ? 'DENIED' : r.status, 's')}${cell('verb', r.verb)}${cell('resource', r.resource)}${cell('namespace', r.ns)}${cell('count', r.count)}${cell('last seen', r.last)}</tr>`).join('\n');
   const mapped = p.mappedBy ? `, mapped by ${p.mappedBy}` : '';

@@ -281,6 +281,21 @@ function newUsage(principal: string, attribution: Attribution, username: string,
   };
 }
 
+/** How a row's namespace is shown (`''`: a cluster-scoped resource or a URL). */
+export function useRowNamespace(ns: string): string {
+  return ns || '(cluster)';
+}
+
+/** How an unused grant's namespace is shown (`''`: granted cluster-wide, in every namespace for a namespaced resource). */
+export function unusedGrantNamespace(ns: string): string {
+  return ns || '(all namespaces / cluster)';
+}
+
+/** How a row's resource is shown: `resource[/subresource][.group]` as `matrix` names it, or the non-resource URL. */
+export function useRowResource(r: UseRow): string {
+  return r.nonResource ? r.resource : resourceName({ apiGroup: r.apiGroup, resource: r.subresource ? `${r.resource}/${r.subresource}` : r.resource });
+}
+
 function compareRows(a: UseRow, b: UseRow): number {
   return b.count - a.count || rowKey(a).localeCompare(rowKey(b));
 }
