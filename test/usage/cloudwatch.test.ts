@@ -81,6 +81,14 @@ describe('usage --log-group (CloudWatch Logs, live)', () => {
     expect(text.stdout).toMatch(new RegExp(`${DEV}: 6 request\\(s\\), 2 denied`));
   });
 
+  it('finds the endpoint through AWS_ENDPOINT_URL too, as the SDK does for every service', async () => {
+    setEnv({ AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: undefined, AWS_ENDPOINT_URL: logs.endpoint });
+    const r = await runEksAccess('usage', '--from', fx.model, '--log-group', GROUP, ...DAY, '--no-bootstrap', '-o', 'json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).read.counted).toBe(9);
+    expect(logs.calls()).toHaveLength(4);
+  });
+
   it('follows nextToken over several pages until the service returns none', async () => {
     logs.setPageSize(2);
     const r = await runEksAccess('usage', '--from', fx.model, '--log-group', GROUP, ...DAY, '--concurrency', '1', '--no-bootstrap', '-o', 'json');
