@@ -358,7 +358,28 @@ describe('--propose applied to the same apiserver', () => {
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout) as { cannotTell: string[]; items: Array<{ area: string; key: string; change: string }> };
     expect(out.cannotTell).toEqual([]);
-    // `added`: held by today's code, not by the proposal.
-    expect(out.items.filter((i) => i.change !== 'removed').map((i) => `${i.area} ${i.key} ${i.change}`)).toEqual([]);
+    const account = standIn.accountId;
+    const list = (change: string) => out.items.filter((i) => i.change === change).map((i) => `${i.area} ${i.key}`);
+    // `added`: held by today's code, not by the proposal — every aws-auth row (the seen principals move to access
+    // entries; testuser, never seen, with its system:masters, is dropped) and the walkthrough's grants.
+    expect(list('added')).toEqual([
+      `aws-auth role arn:aws:iam::${account}:role/demo-developer`,
+      `aws-auth role arn:aws:iam::${account}:role/demo-read-only`,
+      `aws-auth user arn:aws:iam::${account}:user/demo-pod-admin-user`,
+      `aws-auth user arn:aws:iam::${account}:user/demo-pod-viewer-user`,
+      `aws-auth user arn:aws:iam::${account}:user/testuser`,
+      'rbac ClusterRole eks-access:pod-admin',
+      'rbac ClusterRole eks-access:pod-viewer',
+      'rbac ClusterRoleBinding eks-access:pod-admin',
+      'rbac ClusterRoleBinding eks-access:pod-viewer',
+      'rbac ClusterRoleBinding eks-access:read-only:view',
+      `rbac RoleBinding ${NS}/eks-access:developer:edit`,
+    ]);
+    // `removed`: new in the proposal — an access entry per seen principal, and its own roles and bindings.
+    expect(list('removed').filter((k) => k.startsWith('access-entry'))).toEqual(
+      ['developer', 'readOnly', 'podAdmin', 'viewer'].map((w) => `access-entry ${actors[w as keyof typeof actors].principal}`),
+    );
+    expect(list('removed').filter((k) => k.startsWith('rbac')).every((k) => k.includes('usage-proposed:'))).toBe(true);
+    expect(list('changed')).toEqual([]);
   });
 });
