@@ -81,9 +81,12 @@ async function as(who: keyof typeof actors, step: string, args: string[]): Promi
   results[step] = { code: r.code, stderr: r.stderr };
 }
 
+/** The fields of an audit.k8s.io/v1 Event these tests read (k8s.io/apiserver pkg/apis/audit/v1/types.go). */
+interface LoggedEvent { readonly stage: string; readonly user: { readonly username: string; readonly extra?: Record<string, string[]> } }
+
 /** ResponseComplete events in the audit log of users other than the admin and the control plane's own. */
-function loggedUserRequests(): Array<Record<string, any>> {
-  return readFileSync(cp.api.auditLogFile!, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l))
+function loggedUserRequests(): LoggedEvent[] {
+  return readFileSync(cp.api.auditLogFile!, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as LoggedEvent)
     .filter((e) => e.stage === 'ResponseComplete' && e.user?.username !== 'e2e-admin' && !String(e.user?.username).startsWith('system:'));
 }
 
