@@ -269,7 +269,7 @@ function compareRows(a: UseRow, b: UseRow): number {
  * per cell) over the resources the inputs name plus those the log shows, evaluated once cluster-wide and once per
  * namespace where it holds namespace grants. A cluster-wide cell of a namespaced resource counts as used when it was
  * used in any namespace; a namespace cell only when used in that namespace (and not already granted cluster-wide).
- * What every authenticated user holds (the bootstrap policy's discovery and self reviews, or any binding to
+ * What every authenticated user holds (the bootstrap policy's self reviews, or any binding to
  * `system:authenticated`) is not listed: it is not the principal's grant, and no proposal can take it away.
  */
 export function unusedGrants(analysis: AccessAnalysis, principal: AnalysedPrincipal, used: readonly UseRow[]): UnusedGrant[] {
