@@ -294,13 +294,13 @@ export function unusedGrants(analysis: AccessAnalysis, principal: AnalysedPrinci
   const list = [...resources.values()].sort((a, b) => resourceName(a).localeCompare(resourceName(b)));
   const out: UnusedGrant[] = [];
   const cluster = accessMatrix(analysis, principal, '', list);
-  const anyoneCluster = accessMatrix(analysis, ANY_AUTHENTICATED_USER, '', list);
+  const anyoneCluster = anyoneMatrix(analysis, '', list);
   cluster.forEach((row, i) => {
     const verbs = REQUEST_VERBS.filter((v) => row.verbs[v] && !anyoneCluster[i].verbs[v] && !usedAnywhere.has(`${v} ${resourceName(row)}`));
     if (verbs.length) out.push({ namespace: '', apiGroup: row.apiGroup, resource: row.resource, verbs });
   });
   for (const ns of own) {
-    const anyone = accessMatrix(analysis, ANY_AUTHENTICATED_USER, ns, list);
+    const anyone = anyoneMatrix(analysis, ns, list);
     accessMatrix(analysis, principal, ns, list).forEach((row, i) => {
       if (!row.namespaced) return;
       const verbs = REQUEST_VERBS.filter((v) => row.verbs[v] && !cluster[i].verbs[v] && !anyone[i].verbs[v] && !usedIn.has(`${v} ${resourceName(row)} ${ns}`));
@@ -316,6 +316,18 @@ export function unusedGrants(analysis: AccessAnalysis, principal: AnalysedPrinci
  * to everyone (subjects.ts `withImplicitGroups`), no access entry.
  */
 const ANY_AUTHENTICATED_USER: AnalysedPrincipal = { display: 'any authenticated user', user: withImplicitGroups('', []) };
+
+/** What any authenticated user may do per resource of `list` in `namespace`, computed once per analysis and cell. */
+const anyoneCache = new WeakMap<AccessAnalysis, Map<string, Map<string, Record<string, boolean>>>>();
+function anyoneMatrix(analysis: AccessAnalysis, namespace: string, list: readonly ResourceRef[]): Array<{ verbs: Record<string, boolean> }> {
+  let perNamespace = anyoneCache.get(analysis);
+  if (!perNamespace) anyoneCache.set(analysis, (perNamespace = new Map()));
+  let cells = perNamespace.get(namespace);
+  if (!cells) perNamespace.set(namespace, (cells = new Map()));
+  const missing = list.filter((r) => !cells!.has(resourceName(r)));
+  if (missing.length) accessMatrix(analysis, ANY_AUTHENTICATED_USER, namespace, missing).forEach((row, i) => cells!.set(resourceName(missing[i]), row.verbs));
+  return list.map((r) => ({ verbs: cells!.get(resourceName(r))! }));
+}
 
 function addExplicitResources(into: Map<string, ResourceRef>, rules: readonly PolicyRule[]): void {
   for (const rule of rules) {
