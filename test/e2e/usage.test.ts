@@ -158,6 +158,11 @@ beforeAll(async () => {
   await as('readOnly', 'read-only reads the pod status', ['get', 'pod', 'web-0', '-n', NS, '--subresource=status']);
   await as('readOnly', 'read-only creates a configmap', ['create', 'configmap', 'x', '-n', NS, '--from-literal=a=b', '--validate=false']);
   await as('readOnly', 'read-only reads /version', ['get', '--raw', '/version']);
+  // Watches: logged at ResponseStarted and again at ResponseComplete, the refused one too (k8s.io/apiserver
+  // pkg/endpoints/filters/audit.go: a long-running request's writer emits ResponseStarted at its first WriteHeader, and
+  // authorization runs inside the audit filter, so a 403 is written through it); usage must count each once.
+  await as('readOnly', 'read-only watches deployments', ['get', '--raw', `/apis/apps/v1/namespaces/${NS}/deployments?watch=true&timeoutSeconds=1`]);
+  await as('readOnly', 'read-only watches secrets', ['get', '--raw', `/api/v1/namespaces/${NS}/secrets?watch=true&timeoutSeconds=1`]);
   await as('developer', 'developer creates a deployment', ['create', 'deployment', 'web', '--image=registry.k8s.io/pause:3.10', '-n', NS, '--validate=false']);
   await as('developer', 'developer scales it', ['scale', 'deployment', 'web', '--replicas=2', '-n', NS]);
   await as('developer', 'developer lists pods in default', ['get', 'pods', '-n', 'default']);
@@ -194,6 +199,8 @@ test('the commands had the outcomes the walkthrough grants give them (denied one
     'read-only reads the pod status': 'ok',
     'read-only creates a configmap': 'forbidden',
     'read-only reads /version': 'ok',
+    'read-only watches deployments': 'ok',
+    'read-only watches secrets': 'forbidden',
     'developer creates a deployment': 'ok',
     'developer scales it': 'ok',
     'developer lists pods in default': 'forbidden',
@@ -239,8 +246,8 @@ test('usage reports exactly the requests made: verbs, resources with subresource
   ]);
   const readOnly = principalOf(actors.readOnly.principal);
   expect([used(readOnly), denied(readOnly)]).toEqual([
-    ['get /version - ×1', 'get pods/status dev ×1', 'list apps/deployments - ×1'],
-    ['create configmaps dev ×1'],
+    ['get /version - ×1', 'get pods/status dev ×1', 'list apps/deployments - ×1', 'watch apps/deployments dev ×1'],
+    ['create configmaps dev ×1', 'watch secrets dev ×1'],
   ]);
   const developer = principalOf(actors.developer.principal);
   expect([used(developer), denied(developer)]).toEqual([
@@ -287,6 +294,10 @@ test('attribution: IAM ARN from user.extra for the webhook\'s users, username fo
   const admin = principalOf('e2e-admin');
   expect(admin.attribution).toBe('kubernetes-user');
   expect(admin.requests).toBeGreaterThan(0);
+  // Nobody else is taken for an IAM principal: the rest are the admin and the control plane's own users.
+  const iam = new Set(Object.values(actors).map((a) => a.principal));
+  expect(report.principals.filter((p) => !iam.has(p.principal)).map((p) => [p.attribution, p.principal === 'e2e-admin' || p.principal.startsWith('system:')]))
+    .toEqual(report.principals.filter((p) => !iam.has(p.principal)).map(() => ['kubernetes-user', true]));
   // testuser (system:masters in the walkthrough) made no request.
   expect(report.neverSeen).toEqual([`arn:aws:iam::${standIn.accountId}:user/testuser`]);
   expect(Object.values(report.read.malformed)).toEqual([]);
