@@ -13,7 +13,9 @@ import { DEV, writeFixture } from './fixture';
 import { CLI } from '../../harness/eks-access-process';
 import { LogsStandIn, startLogsStandIn, StandInLogEvent } from '../../harness/logs-standin';
 import { AccessAnalysis } from '../../lib/analysis/access-analysis';
-import { timeSlices } from '../../lib/usage/cloudwatch';
+import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { AuditEventCounter, emptyStats } from '../../lib/usage/audit-log';
+import { readCloudWatchRequests, timeSlices } from '../../lib/usage/cloudwatch';
 import { auditUsage } from '../../lib/usage/usage';
 
 const GROUP = '/aws/eks/prod/cluster';
@@ -178,6 +180,34 @@ describe('usage --log-group (CloudWatch Logs, live)', () => {
     expect(piped.code).toBe(0);
     expect(piped.err).not.toMatch(/time slice/);
   }, 60_000);
+
+  it('holds at most one page per slice ahead of the one being counted, however slow the counting', async () => {
+    // An in-memory client (not the stand-in): it answers at once, so only the reader's own design keeps it from running
+    // ahead; the counting side waits many event-loop turns after each request to give it every chance.
+    const t0 = Date.parse('2026-12-01T00:00:00Z');
+    let calls = 0;
+    const client = {
+      send: async (cmd: FilterLogEventsCommand) => {
+        calls++;
+        const { startTime, nextToken } = cmd.input;
+        const n = Number(nextToken ?? 0);
+        const event = auditEvent({ auditID: `${startTime}-${n}`, verb: 'get', username: 'u', resource: 'pods', namespace: 'n', time: new Date(startTime!).toISOString() });
+        return { events: [{ logStreamName: STREAM, timestamp: startTime, message: JSON.stringify(event), eventId: `${startTime}-${n}` }], ...(n < 9 ? { nextToken: String(n + 1) } : {}) };
+      },
+    } as unknown as CloudWatchLogsClient;
+    const stats = emptyStats();
+    const concurrency = 3;
+    let ahead = 0;
+    let counted = 0;
+    for await (const req of readCloudWatchRequests({ logGroup: GROUP, startTime: t0, endTime: t0 + 2, concurrency, client }, stats, {}, new AuditEventCounter(stats))) {
+      expect(req.verb).toBe('get');
+      counted++;
+      for (let i = 0; i < 50; i++) await new Promise((r) => setImmediate(r));
+      ahead = Math.max(ahead, calls - stats.logGroups[0].pages);
+    }
+    // 3 slices × 10 pages of one event each; never more than one page per slice asked for beyond those counted.
+    expect({ counted, calls, ahead }).toEqual({ counted: 30, calls: 30, ahead: concurrency });
+  });
 
   it('retries throttling with the adaptive mode and still reads everything', async () => {
     logs.throttle(2);
