@@ -91,6 +91,16 @@ describe('usage --log-group (CloudWatch Logs, live)', () => {
     expect(logs.calls()).toHaveLength(4);
   });
 
+  it('the stand-in\'s signature check can fail: a request signed with another secret is a violation', async () => {
+    await logs.stop();
+    logs = await startLogsStandIn({ credentials: { ...CREDS, secretAccessKey: 'another-secret' } });
+    setEnv({ AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: logs.endpoint });
+    logs.put(GROUP, fixtureEvents());
+    await runEksAccess('usage', '--from', fx.model, '--log-group', GROUP, ...DAY, '--concurrency', '1', '--no-bootstrap', '-o', 'json');
+    expect(logs.verifiedSignatures()).toBe(0);
+    expect(logs.violations()).toEqual([expect.stringMatching(/^SigV4 signature does not match/)]);
+  });
+
   it('follows nextToken over several pages until the service returns none', async () => {
     logs.setPageSize(2);
     const r = await runEksAccess('usage', '--from', fx.model, '--log-group', GROUP, ...DAY, '--concurrency', '1', '--no-bootstrap', '-o', 'json');
