@@ -10,7 +10,8 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ESCAPES[c]);
 }
 
-const CSS = `
+/** The report's style sheet; the fleet report (fleet-report-html.ts) uses it too. */
+export const REPORT_CSS = `
 body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#1b1f24;max-width:100%}
 h1{font-size:1.4em;margin:0 0 .3em} h2{font-size:1.1em;margin:1.4em 0 .4em} h3{font-size:1em;margin:1em 0 .2em}
 .meta{color:#57606a;font-size:.9em} p,li,h1,h2,h3,summary,code{overflow-wrap:anywhere}
@@ -145,7 +146,7 @@ ${accessRows}
 </tbody></table>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>EKS access report</title><style>${CSS}</style></head>
+<title>EKS access report</title><style>${REPORT_CSS}</style></head>
 <body>
 <h1>EKS access report</h1>
 <p class="meta">Generated ${e(data.generatedAt)} by eks-access, offline, from: ${data.inputs.map(e).join(', ') || '(no input files)'}.

@@ -18,6 +18,7 @@ import { SourcedObject } from '../../analysis/rbac-from-objects';
 import { compareAccess, DriftItem } from '../diff/compare';
 import { accessState } from '../diff/state';
 import { SNAPSHOT_FILE } from '../snapshot/format';
+import { fleetClusterDir } from '../../analysis/inputs/fleet-snapshot-format';
 import { limiter } from '../snapshot/limiter';
 import { Fleet, FleetCluster } from './fleet-file';
 
@@ -74,7 +75,7 @@ export async function driftFleet(fleet: Fleet, desiredPaths: readonly string[], 
   const limit = limiter(opts.concurrency ?? 4);
   const clusters = await Promise.all(fleet.clusters.map((c) => limit(async (): Promise<FleetClusterDrift> => {
     const base = { name: c.name, account: c.account, region: c.region };
-    const dir = join(liveDir, c.name);
+    const dir = fleetClusterDir(liveDir, c.name);
     if (!existsSync(join(dir, SNAPSHOT_FILE))) {
       return { ...base, status: 'cannot-tell', items: [], unknown: [`${dir} holds no ${SNAPSHOT_FILE} (the cluster's snapshot is missing or failed)`] };
     }

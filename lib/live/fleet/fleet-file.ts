@@ -27,6 +27,7 @@ import { isAccountId, isIamRoleArn, parseIamArn } from '../../../authenticator/a
 import { findPartition, partitionOfRegion } from '../../../authenticator/mapper/eks-rules';
 import { labelProblems } from '../../model/rbac-vocabulary';
 import { RuleError } from '../../model/rule-error';
+import { FLEET_CLUSTER_NAME } from '../../analysis/inputs/fleet-snapshot-format';
 
 /** Rule id of a fleet file that is not of the documented shape (unknown key, wrong type, missing field, size). */
 const FLEET_FILE_RULE = 'eks-access:fleet-file';
@@ -38,12 +39,6 @@ export const MAX_FLEET_FILE_BYTES = 1024 * 1024;
 /** Clusters of one fleet at most. */
 export const MAX_FLEET_CLUSTERS = 2000;
 
-/**
- * The EKS cluster-name grammar (botocore eks/2017-11-01 service-2.json, shape `ClusterName`: 1-100 characters,
- * pattern `^[0-9A-Za-z][A-Za-z0-9\-_]*`; the CreateCluster documentation: "alphanumeric characters (case-sensitive),
- * hyphens, and underscores"). A name of that grammar is also a safe folder name: no `/`, no `.`, no `..`.
- */
-const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
 /** STS AssumeRole `ExternalId` (botocore sts/2011-06-15 shape `externalIdType`: 2-1224 of `[\w+=,.@:\/-]`). */
 const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 
@@ -105,11 +100,11 @@ function clusterProblems(c: unknown, at: string, out: Array<[string, string]>): 
     return v;
   };
   const name = str('name', true);
-  if (name !== undefined && !CLUSTER_NAME.test(name)) {
+  if (name !== undefined && !FLEET_CLUSTER_NAME.test(name)) {
     out.push([FLEET_CLUSTER_NAME_RULE, `${at}.name ${shown(name)} is not an EKS cluster name: 1-100 letters, digits, "-" or "_", starting with a letter or digit (it also names the cluster's snapshot folder)`]);
   }
   const clusterName = str('clusterName', false);
-  if (clusterName !== undefined && !CLUSTER_NAME.test(clusterName)) {
+  if (clusterName !== undefined && !FLEET_CLUSTER_NAME.test(clusterName)) {
     out.push([FLEET_CLUSTER_NAME_RULE, `${at}.clusterName ${shown(clusterName)} is not an EKS cluster name: 1-100 letters, digits, "-" or "_", starting with a letter or digit`]);
   }
   const account = str('account', true);

@@ -14,48 +14,22 @@ import { join } from 'node:path';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { KubeClientLimits } from '../kube/client';
-import { SnapshotProblem } from '../snapshot/format';
 import { limiter, SnapshotProgressEvent } from '../snapshot/limiter';
 import { problemOf } from '../snapshot/problems';
 import { SNAPSHOT_AWS_RETRY, takeSnapshot, writeSnapshot } from '../snapshot/take-snapshot';
 import { Fleet, FleetCluster } from './fleet-file';
+import {
+  FLEET_SNAPSHOT_FILE, FLEET_SNAPSHOT_KIND, FleetClusterSnapshot, FleetSnapshotSummary, fleetClusterDir,
+} from '../../analysis/inputs/fleet-snapshot-format';
+
+export { FLEET_SNAPSHOT_FILE } from '../../analysis/inputs/fleet-snapshot-format';
+export type { FleetSnapshotSummary, FleetClusterSnapshot } from '../../analysis/inputs/fleet-snapshot-format';
 
 /** Clusters snapshotted at a time, when not told otherwise (each one already reads `concurrency` entries at a time). */
 export const DEFAULT_FLEET_CONCURRENCY = 4;
-/** The file of a fleet snapshot folder that lists its clusters and how each one was read. */
-export const FLEET_SNAPSHOT_FILE = 'fleet.json';
-export const FLEET_SNAPSHOT_KIND = 'FleetSnapshot';
 /** The session name of the read role's sessions (CloudTrail shows it): who read. */
 export const FLEET_READ_SESSION_NAME = 'eks-access-snapshot';
-
-/** How one cluster's snapshot went: `complete` every source read, `partial` some not (listed), `failed` none written. */
-export type FleetClusterStatus = 'complete' | 'partial' | 'failed';
-
-export interface FleetClusterSnapshot {
-  readonly name: string;
-  readonly clusterName: string;
-  readonly account: string;
-  readonly region: string;
-  readonly labels: Readonly<Record<string, string>>;
-  /** Folder of the snapshot, relative to the fleet folder (the cluster's name). */
-  readonly dir: string;
-  readonly status: FleetClusterStatus;
-  readonly problems: readonly SnapshotProblem[];
-  /** Input-derived text (TLS verification off): escape it for a terminal. */
-  readonly warnings: readonly string[];
-  readonly accessEntries: number;
-  readonly rbacObjects: number;
-  readonly iamRoles: number;
-}
-
-export interface FleetSnapshotSummary {
-  readonly kind: typeof FLEET_SNAPSHOT_KIND;
-  readonly fleetFile: string;
-  readonly takenAt: string;
-  readonly clusters: readonly FleetClusterSnapshot[];
-}
 
 export interface FleetSnapshotOptions {
   readonly fleet: Fleet;
@@ -71,7 +45,7 @@ export interface FleetSnapshotOptions {
 }
 
 /** The credentials of a cluster's reads: its read role's, assumed from the caller's own, or the caller's. */
-export function readCredentials(cluster: FleetCluster): AwsCredentialIdentityProvider | undefined {
+export function readCredentials(cluster: FleetCluster): ReturnType<typeof fromTemporaryCredentials> | undefined {
   if (!cluster.readRoleArn) return undefined;
   return fromTemporaryCredentials({
     params: {
@@ -83,8 +57,8 @@ export function readCredentials(cluster: FleetCluster): AwsCredentialIdentityPro
 }
 
 async function snapshotOne(c: FleetCluster, opts: FleetSnapshotOptions, report: (e: SnapshotProgressEvent) => void): Promise<FleetClusterSnapshot> {
-  const dir = join(opts.out, c.name);
-  const base = { name: c.name, clusterName: c.clusterName, account: c.account, region: c.region, labels: c.labels, dir: c.name };
+  const dir = fleetClusterDir(opts.out, c.name);
+  const base = { name: c.name, clusterName: c.clusterName, account: c.account, region: c.region, labels: c.labels };
   const credentials = readCredentials(c);
   const clientConfig = { ...SNAPSHOT_AWS_RETRY, region: c.region, ...(credentials ? { credentials } : {}) };
   const eks = new EKSClient(clientConfig);
