@@ -18,6 +18,10 @@ import { RequestAttributes } from './rbac-types';
 import { buildReportData, ReportData } from './report/report-data';
 import { RISKS, Severity } from './risk-catalogue';
 import { whoCan, WhoCanResult } from './who-can';
+import { accessMatrix, resourceName } from './matrix';
+import { ANY_NAMESPACE } from './risks';
+import { withImplicitGroups } from './subjects';
+import { REQUEST_VERBS } from '../model/rbac-vocabulary';
 
 export interface FleetAnalysisOptions {
   /** Add the default roles and bindings of the pinned Kubernetes release. @default true */
@@ -154,11 +158,23 @@ function worst(risks: readonly string[]): Severity | undefined {
   return SEVERITY_ORDER.find((s) => found.includes(s));
 }
 
+/**
+ * `resource verb` pairs every authenticated user has in the cluster (the bootstrap policy's `system:basic-user` creates
+ * selfsubjectaccessreviews, for one): not what sets a principal apart, so left out of its level.
+ */
+function everyonesAccess(analysis: AccessAnalysis): Set<string> {
+  const everyone = { display: 'every authenticated user', user: withImplicitGroups('eks-access:every-authenticated-user', []) };
+  return new Set(accessMatrix(analysis, everyone, ANY_NAMESPACE).flatMap((r) => REQUEST_VERBS.filter((v) => r.verbs[v]).map((v) => `${resourceName(r)} ${v}`)));
+}
+
 /** Each principal's cell in one cluster's report. */
-function cellsOf(report: ReportData): Map<string, { kind: string; cell: FleetCell }> {
+function cellsOf(report: ReportData, everyone: ReadonlySet<string>): Map<string, { kind: string; cell: FleetCell }> {
   const cells = new Map<string, { kind: string; cell: FleetCell }>();
   for (const p of report.principals) {
-    const rows = report.rows.filter((r) => r.principal === p.principal && r.kind === p.kind);
+    const rows = report.rows
+      .filter((r) => r.principal === p.principal && r.kind === p.kind)
+      .map((r) => ({ ...r, verbs: r.verbs.filter((v) => !everyone.has(`${r.resource} ${v}`)) }))
+      .filter((r) => r.verbs.length);
     const verbs = new Set(rows.flatMap((r) => r.verbs));
     const level = report.rowsOmitted ? 'unknown' : [...verbs].some((v) => WRITE_VERBS.has(v)) ? 'write' : verbs.size ? 'read' : 'none';
     const namespaces = new Set(rows.filter((r) => r.scope !== 'cluster-wide').map((r) => r.scope));
@@ -190,7 +206,7 @@ export async function fleetReportData(summary: FleetSnapshotSummary, clusters: r
     }
     const report = await buildReportData(analysis, resolver, now);
     out.push({ ...base, report });
-    const cells = cellsOf(report);
+    const cells = cellsOf(report, everyonesAccess(analysis));
     for (const [key, { kind, cell }] of cells) add(key.slice(kind.length + 1), kind, cluster.name, cell);
     // Who gets in by assuming a mapped role (hub principals through their spoke roles): the role's cell, marked.
     for (const chain of report.chains) {

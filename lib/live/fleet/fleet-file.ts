@@ -80,7 +80,7 @@ const shown = (v: unknown) => {
 /** The problems of one cluster entry, each naming its field path. */
 function clusterProblems(c: unknown, at: string, out: Array<[string, string]>): FleetCluster | undefined {
   if (!isRecord(c)) {
-    out.push([FLEET_FILE_RULE, `${at} must be a mapping with name, account and region`]);
+    out.push([FLEET_FILE_RULE, `${at} must be an object with name, account and region`]);
     return undefined;
   }
   const before = out.length;
@@ -130,7 +130,7 @@ function clusterProblems(c: unknown, at: string, out: Array<[string, string]>): 
   const labels: Record<string, string> = {};
   const rawLabels = own(c, 'labels');
   if (rawLabels !== undefined && rawLabels !== null) {
-    if (!isRecord(rawLabels)) out.push([FLEET_FILE_RULE, `${at}.labels must be a mapping of label keys to string values, e.g. { env: prod }`]);
+    if (!isRecord(rawLabels)) out.push([FLEET_FILE_RULE, `${at}.labels must be an object of label keys to string values, e.g. { env: prod }`]);
     else {
       for (const [k, v] of Object.entries(rawLabels)) {
         if (typeof v !== 'string') out.push([FLEET_FILE_RULE, `${at}.labels.${shown(k).slice(1, -1)} must be a string (quote it: "true")`]);
@@ -165,7 +165,7 @@ export function parseFleet(text: string, file: string): Fleet {
     throw new RuleError(FLEET_FILE_RULE, file, `not valid YAML: ${(e as Error).message.split('\n')[0]}`);
   }
   const problems: Array<[string, string]> = [];
-  if (!isRecord(data)) throw new RuleError(FLEET_FILE_RULE, file, 'must be a mapping with `clusters:` (a list of clusters with name, account and region)');
+  if (!isRecord(data)) throw new RuleError(FLEET_FILE_RULE, file, 'must be an object with `clusters:` (a list of clusters with name, account and region)');
   for (const k of Object.keys(data)) {
     if (!(TOP_KEYS as readonly string[]).includes(k)) problems.push([FLEET_FILE_RULE, `${shown(k).slice(1, -1)} is not a field of a fleet file (valid: ${TOP_KEYS.join(', ')})`]);
   }
