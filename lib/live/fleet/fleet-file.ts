@@ -194,7 +194,9 @@ export function parseFleet(text: string, file: string): Fleet {
   if (problems.length) {
     const shownProblems = problems.slice(0, 10).map(([, p]) => p);
     const more = problems.length > 10 ? ` (and ${problems.length - 10} more)` : '';
-    throw new RuleError(problems[0][0], file, `${shownProblems.join('; ')}${more}`);
+    const detail = `${shownProblems.join('; ')}${more}`;
+    // The first problem's rule names the error.
+    throw problems[0][0] === FLEET_CLUSTER_NAME_RULE ? new RuleError(FLEET_CLUSTER_NAME_RULE, file, detail) : new RuleError(FLEET_FILE_RULE, file, detail);
   }
   return { file, clusters };
 }
