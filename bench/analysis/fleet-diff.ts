@@ -104,7 +104,7 @@ function main(): void {
     const md = [
       `# \`diff --fleet\` of ${nClusters} snapshots`,
       '',
-      `Median of ${runs} runs, one \`eks-access\` process each: **${f('4').medianWallS.toFixed(1)} s wall, ${f('4').medianCpuS.toFixed(1)} s CPU, ${f('4').maxPeakRssMiB} MiB peak RSS** at \`--fleet-concurrency 4\` (the default); ${f('1').medianWallS.toFixed(1)} s wall, ${f('1').medianCpuS.toFixed(1)} s CPU, ${f('1').maxPeakRssMiB} MiB at \`--fleet-concurrency 1\`. Per cluster: ${(f('4').medianWallS / nClusters).toFixed(2)} s wall.${loaded ? ' The machine was loaded (1-minute load average above 2 on 2 cores): these are upper bounds.' : ''}`,
+      `Median of ${runs} runs, one \`eks-access\` process each: **${f('4').medianWallS.toFixed(1)} s wall, ${f('4').medianCpuS.toFixed(1)} s CPU, ${f('4').maxPeakRssMiB} MiB peak RSS** at \`--fleet-concurrency 4\` (the default); ${f('1').medianWallS.toFixed(1)} s wall, ${f('1').medianCpuS.toFixed(1)} s CPU, ${f('1').maxPeakRssMiB} MiB at \`--fleet-concurrency 1\`. Per cluster: ${(f('4').medianWallS / nClusters).toFixed(2)} s wall, ${(f('4').medianCpuS / nClusters).toFixed(2)} s CPU; the process had a core ${Math.round((100 * f('4').medianCpuS) / f('4').medianWallS)} % of the time, so on this shared machine the CPU figure is the one to compare.${loaded ? ' The machine was loaded (1-minute load average above 2 on 2 cores): these are upper bounds.' : ''}`,
       '',
       `Answer checked on every run: exit 1 (drift); clusters by status ${JSON.stringify(statuses)} (${nClusters - drifted} clean, ${drifted} drifted expected).`,
       '',
