@@ -114,7 +114,7 @@ export const run = liveCommand(HELP, OPTIONS, async (values, _json, format) => {
     return runFleet(values, format);
   }
   if (values['fleet-concurrency'] !== undefined || values.quiet) throw new UsageError(`--${values.quiet ? 'quiet' : 'fleet-concurrency'} goes with --fleet`);
-  if (!values.live === !values.cluster) throw new UsageError('give exactly one of --live DIR or --cluster NAME');
+  if (!values.live === !values.cluster) throw new UsageError('give exactly one of --live DIR or --cluster NAME (or --fleet FILE, with or without --live)');
   const opts = { account: values.account };
   const report = values.live
     ? await driftBetween(values.desired, values.live, opts)

@@ -5,7 +5,7 @@
  * written here from the code's own resources (what a clean cluster holds), in the format `snapshot --fleet` writes
  * (its reader checks it); the e2e test (test/e2e/fleet.test.ts) takes it from two real apiservers instead.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -147,6 +147,20 @@ describe('diff --fleet', () => {
     const r = await cli('diff', '--fleet', onlyAlpha, '--desired', cdkOut, '--live', snap);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/resource\(s\) of the code are for cluster beta \(222222222222\/us-east-1\), which is not in the fleet file/);
+  });
+
+  it('snapshot refuses the single-cluster flags with --fleet and a bad --fleet-concurrency (exit 2, nothing read)', async () => {
+    const out = join(dir, 'never');
+    for (const [argv, message] of [
+      [['--fleet', fleetFile, '--region', 'eu-west-1'], "--region goes with --cluster; with --fleet each cluster's region is in the fleet file"],
+      [['--fleet', fleetFile, '--cluster', 'x'], 'give exactly one of --cluster NAME or --fleet FILE'],
+      [['--cluster', 'x', '--fleet-concurrency', '2'], '--fleet-concurrency goes with --fleet'],
+      [['--fleet', fleetFile, '--fleet-concurrency', '0'], "--fleet-concurrency: '0' is not a whole number ≥ 1"],
+    ] as const) {
+      const r = await cli('snapshot', ...argv, '--out', out);
+      expect({ code: r.code, stderr: r.stderr.split('\n')[0] }).toEqual({ code: 2, stderr: `eks-access snapshot: ${message}` });
+    }
+    expect(existsSync(out)).toBe(false);
   });
 
   it('refuses flags of the single-cluster form with --fleet, and a bad fleet file with its rule id', async () => {

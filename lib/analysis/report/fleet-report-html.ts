@@ -2,7 +2,8 @@
  * The fleet report page: one row per principal, one column per cluster, each cell what the principal can do there at
  * a glance (write / read, cluster-wide or in N namespaces, the worst risk's severity; "via role" for a principal that
  * gets in by assuming a mapped role), linking to that cluster's own report page (report-html.ts), whose style sheet
- * and escaping it shares. Self-contained and readable without JavaScript, like the cluster pages.
+ * and escaping it shares. Self-contained and readable without JavaScript, like the cluster pages. With dozens of
+ * clusters the table is wider than a phone: it scrolls sideways inside its box, the page itself does not.
  */
 import type { FleetCell, FleetReportData } from '../fleet';
 import { escapeHtml, REPORT_CSS } from './report-html';
@@ -11,6 +12,7 @@ import { escapeHtml, REPORT_CSS } from './report-html';
 const FLEET_CSS = `
 td.lv-write{background:#fff8c5} td.lv-read{background:#f0f7ff} td.lv-none{color:#8c959f}
 #fleet th:first-child{width:24em} #fleet td small{color:#57606a}
+div.wide{overflow-x:auto;max-width:100%} #fleet{width:auto;min-width:100%}
 `;
 
 function cellHtml(c: FleetCell | undefined, href: string | undefined): string {
@@ -48,10 +50,10 @@ ${data.clusters.length} cluster(s), ${data.principals.length} principal(s). Each
 (write: creates, updates, patches or deletes something; read: only gets, lists or watches), where (cluster-wide or in how many
 namespaces), and the severity of the worst catalogued risk it holds there; "via role" when it gets in by assuming a role mapped
 into the cluster (its trust policy). A cell links to the cluster's own report.</p>
-<table id="fleet"><thead><tr><th scope="col">Principal</th>${head}</tr></thead>
+<div class="wide"><table id="fleet"><thead><tr><th scope="col">Principal</th>${head}</tr></thead>
 <tbody>
 ${rows}
-</tbody></table>
+</tbody></table></div>
 ${problems ? `<h2>Not read</h2><ul>${problems}</ul>` : ''}
 </body></html>
 `;
