@@ -8,6 +8,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { chromium } from 'playwright-core';
 import { stringify } from 'yaml';
 import { runCli } from '../../bin/cli-main';
 import { isAwsAuthConfigMap } from '../../authenticator/mapper/aws-auth';
@@ -224,6 +225,26 @@ describe('who-can --fleet and report --fleet', () => {
     }
     const json = JSON.parse((await cli('report', '--fleet', snap, '-o', 'json')).stdout);
     expect(json.clusters.map((c: { name: string; labels: object }) => [c.name, c.labels])).toEqual([['alpha', { env: 'prod' }], ['beta', { env: 'dev' }]]);
+  });
+
+  it('in a real browser (headless Chromium) at 390 px: the page does not overflow, the table scrolls in its box, a cell opens the cluster page, no markup from input', async () => {
+    const out = join(dir, 'fleet-report.html');
+    expect((await cli('report', '--fleet', snap, '--out', out)).code).toBe(0);
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 390, height: 800 } });
+      await page.goto(`file://${out}`);
+      expect(await page.locator('h1').innerText()).toBe('EKS fleet access report');
+      expect(await page.evaluate('document.documentElement.scrollWidth - window.innerWidth')).toBeLessThanOrEqual(0);
+      expect(await page.evaluate("(() => { const d = document.querySelector('div.wide'); return d.scrollWidth > d.clientWidth; })()")).toBe(true);
+      expect(await page.locator('img').count()).toBe(0);
+      await page.locator('#fleet tbody tr', { hasText: HUB_USER }).locator('a').click();
+      await page.waitForURL(/fleet-report\.beta\.html$/);
+      expect(await page.locator('h1').innerText()).toBe('EKS access report');
+      expect(await page.locator('img').count()).toBe(0);
+    } finally {
+      await browser.close();
+    }
   });
 
   it('a fleet.json naming a folder outside DIR is refused with its rule id', async () => {
