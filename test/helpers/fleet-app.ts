@@ -5,7 +5,8 @@
  * synthesized by aws-cdk-lib into a real cloud assembly. Beta's admin is a spoke role of account B that a hub user of
  * account A may assume (the trust policy is the role's, read live by snapshot; here the code only maps the role).
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Stack, Stage } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ClusterAccess, ClusterTarget } from '../../lib/aws';
@@ -34,8 +35,8 @@ export function betaModel(): AccessModel {
   return m;
 }
 
-function clusterStack(app: App, id: string, name: string, account: string, region: string, mode: eks.AuthenticationMode, model: AccessModel): void {
-  const stack = new Stack(app, id, { env: { account, region } });
+function clusterStack(scope: Construct, id: string, name: string, account: string, region: string, mode: eks.AuthenticationMode, model: AccessModel): void {
+  const stack = new Stack(scope, id, { env: { account, region } });
   const cluster = new eks.Cluster(stack, 'Cluster', {
     clusterName: name,
     version: eks.KubernetesVersion.V1_31,
@@ -52,5 +53,16 @@ export function synthFleetApp(outdir: string): void {
   const app = new App({ outdir });
   clusterStack(app, 'AlphaAccess', 'alpha', ACCOUNT_A, 'eu-west-1', eks.AuthenticationMode.CONFIG_MAP, alphaModel());
   clusterStack(app, 'BetaAccess', 'beta', ACCOUNT_B, 'us-east-1', eks.AuthenticationMode.API, betaModel());
+  app.synth();
+}
+
+/**
+ * The same two clusters, each stack in a `Stage` of its account and region (as CDK Pipelines waves deploy them): the
+ * templates land in nested assemblies `assembly-Prod/` and `assembly-Dev/`, each with its own manifest.json.
+ */
+export function synthFleetAppInStages(outdir: string): void {
+  const app = new App({ outdir });
+  clusterStack(new Stage(app, 'Prod', { env: { account: ACCOUNT_A, region: 'eu-west-1' } }), 'AlphaAccess', 'alpha', ACCOUNT_A, 'eu-west-1', eks.AuthenticationMode.CONFIG_MAP, alphaModel());
+  clusterStack(new Stage(app, 'Dev', { env: { account: ACCOUNT_B, region: 'us-east-1' } }), 'BetaAccess', 'beta', ACCOUNT_B, 'us-east-1', eks.AuthenticationMode.API, betaModel());
   app.synth();
 }

@@ -18,7 +18,7 @@ import { SNAPSHOT_API_VERSION, SNAPSHOT_KIND } from '../../lib/analysis/inputs/s
 import { desiredForCluster, isForCluster } from '../../lib/live/fleet/fleet-diff';
 import { FleetCluster, parseFleet } from '../../lib/live/fleet/fleet-file';
 import { captureCli } from '../helpers/cli-output';
-import { ACCOUNT_A, ACCOUNT_B, HUB_USER, SPOKE_ROLE, synthFleetApp } from '../helpers/fleet-app';
+import { ACCOUNT_A, ACCOUNT_B, HUB_USER, SPOKE_ROLE, synthFleetApp, synthFleetAppInStages } from '../helpers/fleet-app';
 
 const cli = (...argv: string[]) => captureCli(runCli, argv);
 let dir: string;
@@ -94,6 +94,19 @@ describe('placing the code on clusters', () => {
     // Every resource of the code named its cluster (the Ref to the cluster resolved to its name).
     expect([...desired.accessEntries, ...desired.objects].filter((r) => r.clusterName === undefined)).toEqual([]);
   });
+
+  it('stacks in Stages (nested cloud assemblies, as CDK Pipelines deploys them) are placed by their stage\'s environment too', async () => {
+    const staged = join(dir, 'cdk.out.stages');
+    synthFleetAppInStages(staged);
+    const sources = await loadSources([staged]);
+    expect(sources.accessEntries.length).toBe(2);
+    expect(sources.accessEntries.every((e) => e.stackEnvironment?.account === ACCOUNT_B && e.stackEnvironment.region === 'us-east-1')).toBe(true);
+    const alpha = desiredForCluster(sources, cluster('alpha'));
+    expect(alpha.objects.some((o) => isAwsAuthConfigMap(o.object))).toBe(true);
+    expect(alpha.objects.every((o) => o.origin?.includes('assembly-Prod') && o.stackEnvironment?.account === ACCOUNT_A)).toBe(true);
+    // The same name in account A is not beta: the nested manifest's environment decides.
+    expect(desiredForCluster(sources, { ...cluster('beta'), account: ACCOUNT_A }).accessEntries).toEqual([]);
+  }, 60_000);
 
   it('a cluster of the same name in another account or region is another cluster', () => {
     const entry = desired.accessEntries[0];
