@@ -2,7 +2,7 @@
 import { runEksAccess } from '../analysis/run-cli';
 
 it.each([
-  [['snapshot', '--out', 'x'], /--cluster NAME is required/],
+  [['snapshot', '--out', 'x'], /give exactly one of --cluster NAME or --fleet FILE/],
   [['snapshot', '--cluster', 'c'], /--out DIR is required/],
   [['diff', '--live', 'x'], /--desired PATH is required/],
   [['diff', '--desired', 'x'], /exactly one of --live DIR, --cluster NAME or --current PATH/],

@@ -34,7 +34,7 @@ export interface SnapshotIamRole {
 }
 
 /** An access entry as the snapshot records it (no `origin`: the loader adds `cluster.json#<principal ARN>`). */
-export type SnapshotAccessEntry = Omit<AccessEntryRecord, 'origin' | 'clusterName'>;
+export type SnapshotAccessEntry = Omit<AccessEntryRecord, 'origin' | 'clusterName' | 'stackEnvironment'>;
 
 export interface LiveSnapshot {
   readonly apiVersion: typeof SNAPSHOT_API_VERSION;

@@ -10,7 +10,7 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ESCAPES[c]);
 }
 
-/** The report's style sheet; the usage page (lib/usage/usage-html.ts) uses it as is. */
+/** The report's style sheet; the usage page (lib/usage/usage-html.ts) and the fleet report (fleet-report-html.ts) use it as is. */
 export const REPORT_CSS = `
 body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#1b1f24;max-width:100%}
 h1{font-size:1.4em;margin:0 0 .3em} h2{font-size:1.1em;margin:1.4em 0 .4em} h3{font-size:1em;margin:1em 0 .2em}
