@@ -4,7 +4,7 @@
  * real IAM (trust policies), and the Kubernetes list API imitation. The snapshot folder is then read back by the
  * analysis (`--from DIR`). The real kube-apiserver run is test/e2e/live.test.ts.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'node:https';
@@ -14,6 +14,7 @@ import { AssociateAccessPolicyCommand, CreateAccessEntryCommand, EKSClient } fro
 import { IAMClient } from '@aws-sdk/client-iam';
 import { AccessAnalysis } from '../../lib/analysis';
 import { groupProblems } from '../../lib/live/snapshot/problems';
+import { SNAPSHOT_KUBE_FILES } from '../../lib/live/snapshot/format';
 import { SNAPSHOT_AWS_RETRY, takeSnapshot, writeSnapshot } from '../../lib/live/snapshot/take-snapshot';
 import { problemLines, run as snapshotCommand } from '../../bin/commands/snapshot';
 import { FakeApiServer, startFakeApiServer } from '../../harness/fake-apiserver';
@@ -79,6 +80,9 @@ describe('eks-access snapshot (EKS stand-in, moto IAM, Kubernetes list API)', ()
   it('reads mode, every access entry page, policies and scopes, aws-auth, RBAC and trust policies; analysis reads it back', async () => {
     const taken = await takeSnapshot({ clusterName: CLUSTER, kubeconfig, eksClient: eks, iamClient: iam });
     const out = join(dir, 'snap');
+    // A folder that held a snapshot of the earlier layout (RBAC as YAML): its files must not survive beside the new ones.
+    mkdirSync(join(out, 'kubernetes'), { recursive: true });
+    writeFileSync(join(out, 'kubernetes', 'rbac.yaml'), 'apiVersion: v1\nkind: List\nitems:\n- {apiVersion: rbac.authorization.k8s.io/v1, kind: ClusterRole, metadata: {name: gone-live}, rules: []}\n');
     writeSnapshot(out, taken);
     const s = taken.snapshot;
     expect(s.cluster).toEqual({ name: CLUSTER, authenticationMode: 'API_AND_CONFIG_MAP' });
@@ -95,12 +99,19 @@ describe('eks-access snapshot (EKS stand-in, moto IAM, Kubernetes list API)', ()
     const awsAuth = readFileSync(join(out, 'kubernetes', 'aws-auth.yaml'), 'utf8');
     expect(awsAuth).toContain('role/legacy');
     expect(awsAuth).not.toContain('managedFields');
-    expect(existsSync(join(out, 'kubernetes', 'rbac.yaml'))).toBe(true);
+    // RBAC and IAMIdentityMappings as JSON Lists (`kubectl get -o json`): the analysis reads them with JSON.parse, which at
+    // 2,000 RBAC objects takes ms where a YAML parse took most of a second (bench/results/analysis-size.md).
+    const rbac = JSON.parse(readFileSync(join(out, 'kubernetes', SNAPSHOT_KUBE_FILES.rbac), 'utf8'));
+    expect(rbac).toMatchObject({ apiVersion: 'v1', kind: 'List' });
+    expect(rbac.items.map((o: { metadata: { name: string } }) => o.metadata.name)).toContain('dev-reader');
+    expect(SNAPSHOT_KUBE_FILES).toEqual({ awsAuth: 'aws-auth.yaml', rbac: 'rbac.json', iamIdentityMappings: 'iamidentitymappings.json' });
+    expect(existsSync(join(out, 'kubernetes', 'rbac.yaml'))).toBe(false);
 
     const analysis = await AccessAnalysis.load([out]);
     const alice = analysis.accessEntries.find((e) => e.principalArn.endsWith(':user/alice'));
     expect(alice).toMatchObject({ username: 'alice', origin: `${join(out, 'cluster.json')}#${alice?.principalArn}` });
     expect(analysis.sources.objects.map((o) => o.object.metadata?.name)).toEqual(expect.arrayContaining(['aws-auth', 'dev-reader']));
+    expect(analysis.sources.objects.map((o) => o.object.metadata?.name)).not.toContain('gone-live');
     expect(analysis.sources.warnings.join('\n')).toContain('could not read iam:GetRole arn:aws:iam::111122223333:role/legacy');
   });
 
