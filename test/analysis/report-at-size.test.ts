@@ -16,6 +16,7 @@ import { AccessAnalysis } from '../../lib/analysis/access-analysis';
 import { IamPrincipalResolver } from '../../lib/analysis/iam-principals';
 import { AnalysisProgress } from '../../lib/analysis/progress';
 import { ACCESS_ROW_LIMIT, buildReportData } from '../../lib/analysis/report/report-data';
+import { SHOWN_ROWS } from '../../lib/analysis/report/report-html';
 
 const CHROMIUM = '/usr/bin/chromium';
 const WALKTHROUGH = path.join(__dirname, 'fixtures', 'walkthrough');
@@ -124,6 +125,53 @@ it('filters every table, sorts from the keyboard with aria-sort, and stays insid
   expect(await label('#risk-summary tbody td[data-label]')).toMatch(/findings/);
   await page.close();
 });
+
+it('at size, an interaction touches only the rows whose visibility changes; sort order holds through later filters', async () => {
+  const fixture = generateLargeCluster(path.join(dir, 'page'), { principals: 600, namespaces: 20, rbacObjects: 500, seed: 3 });
+  const html = path.join(dir, 'page.html');
+  expect((await runEksAccess('report', '--from', fixture.dir, '--out', html)).code).toBe(0);
+  const page = await browser!.newPage({ viewport: { width: 1440, height: 900 } });
+  await page.goto(`file://${html}`);
+  const total = await page.locator('#principals tbody tr').count();
+  expect(total).toBeGreaterThan(SHOWN_ROWS);
+  expect(await page.locator('#principals tbody tr:visible').count()).toBe(SHOWN_ROWS);
+  expect(await page.locator('#principal-count').innerText()).toBe(`first ${SHOWN_ROWS} of ${total} matching rows (${total} in all)`);
+  // Records the DOM changes of one interaction and which rows were shown before and after it.
+  const interact = async (action: string) => page.evaluate(`(async () => {
+    const body = document.querySelector('#principals tbody'), rows = Array.from(body.rows);
+    const before = rows.map((r) => !r.hidden);
+    const log = { childList: 0, hidden: 0 };
+    const mo = new MutationObserver((ms) => ms.forEach((m) => { if (m.type === 'childList') log.childList++; else if (m.attributeName === 'hidden') log.hidden++; }));
+    mo.observe(body, { childList: true, subtree: true, attributes: true, attributeFilter: ['hidden'] });
+    ${action};
+    await new Promise((r) => setTimeout(r, 0));
+    mo.disconnect();
+    const after = rows.map((r) => !r.hidden);
+    return { ...log, changed: rows.filter((_, i) => before[i] !== after[i]).length, shown: Array.from(body.rows).filter((r) => !r.hidden).map((r) => r.cells[0].textContent) };
+  })()`) as Promise<{ childList: number; hidden: number; changed: number; shown: string[] }>;
+  const filter = (term: string) => `var i=document.getElementById('principal-filter');i.value=${JSON.stringify(term)};i.dispatchEvent(new Event('input'))`;
+  // A filter moves no row and sets `hidden` only on rows that appear or disappear (a keystroke that keeps the shown
+  // rows costs nothing): the rows laid out again are at most those, whatever the table's size.
+  for (const term of ['t', 'te', 'ae-01', 'ae-012', '']) {
+    const r = await interact(filter(term));
+    expect(r.childList).toBe(0);
+    expect(r.hidden).toBe(r.changed);
+    expect(r.shown.length).toBeLessThanOrEqual(SHOWN_ROWS);
+  }
+  expect((await interact(filter('t'))).hidden).toBe(0); // '' → 't': every principal ARN has a t, the same rows stay
+  // A sort shows the first rows of the new order; a later filter keeps that order.
+  const sorted = await interact("document.querySelectorAll('#principals th.sortable')[0].click()");
+  const collator = new Intl.Collator();
+  expect(sorted.shown).toEqual([...sorted.shown].sort(collator.compare));
+  const desc = await interact("document.querySelectorAll('#principals th.sortable')[0].click()");
+  expect(desc.shown).toEqual([...desc.shown].sort(collator.compare).reverse());
+  const narrowed = await interact(filter('ae-01'));
+  expect(narrowed.childList).toBe(0);
+  expect(narrowed.shown.length).toBeGreaterThan(1);
+  expect(narrowed.shown).toEqual([...narrowed.shown].sort(collator.compare).reverse());
+  expect(narrowed.shown.every((t) => t.toLowerCase().includes('ae-01'))).toBe(true);
+  await page.close();
+}, 180_000);
 
 it('escapes every field of the new page parts: grants, role titles and rules, risk groups and holders', async () => {
   const evil = '"><img src=x onerror=alert(1)><script>alert(2)</script>';

@@ -41,43 +41,46 @@ svg line.e{stroke:#57606a;stroke-width:1.5}
  table.stack th,table.stack td{overflow-wrap:anywhere} }
 `;
 
-/**
- * Filter and sort for every table marked `data-filter` (the input of the same id prefix) and every sortable header.
- * Rows are kept in arrays with their search text precomputed, and re-appended once per sort through a fragment, so an
- * interaction costs one pass over the rows even at thousands of them. Controls are hidden until this runs: without
- * JavaScript the page is plain tables and links, with no control that does nothing.
- */
 /** With JavaScript, rows shown at once per table (the rest behind "show all"); without it, every row is there. */
-const SHOWN_ROWS = 500;
+export const SHOWN_ROWS = 500;
 
+/**
+ * Filter and sort for every table with a filter input and every sortable header. Rows stay in the DOM (the page
+ * without JavaScript shows them all); the script keeps, per table, each row's search text, risk flag and visibility in
+ * arrays, so a keystroke is one pass over strings and then sets `hidden` only on the rows that appear or disappear:
+ * no row moves, and at most {@link SHOWN_ROWS} rows are laid out whatever the table's size. A sort reorders the rows in
+ * the DOM once (hidden rows cost no layout) with keys read once per column and compared by one Intl.Collator, which
+ * is several times faster than String#localeCompare per comparison (same order: both use the default locale's
+ * collation, ECMA-402 §19.1.3). Controls are hidden until this runs: without JavaScript the page is plain tables and
+ * links, with no control that does nothing.
+ */
 const SCRIPT = `
 (function(){
   document.documentElement.className+=' js';
   Array.prototype.forEach.call(document.querySelectorAll('.controls[hidden]'),function(c){c.hidden=false});
-  var LIMIT=${SHOWN_ROWS};
+  var LIMIT=${SHOWN_ROWS}, collator=new Intl.Collator();
   function setup(tableId,filterId,onlyId,countId){
     var table=document.getElementById(tableId); if(!table) return;
     var body=table.tBodies[0], input=document.getElementById(filterId), only=onlyId&&document.getElementById(onlyId), count=document.getElementById(countId);
     var more=document.getElementById(countId+'-all'), limit=LIMIT;
-    var rows=Array.prototype.slice.call(body.rows), text=rows.map(function(r){return r.getAttribute('data-search')||r.textContent.toLowerCase()});
-    var order=rows.map(function(_,i){return i}), shown=order.slice();
+    var rows=Array.prototype.slice.call(body.rows), n=rows.length;
+    var text=rows.map(function(r){return r.getAttribute('data-search')||r.textContent.toLowerCase()});
+    var risk=rows.map(function(r){return r.classList.contains('risk')});
+    var order=rows.map(function(_,i){return i}), visible=new Uint8Array(n).fill(1), keys=[], last=null;
     function apply(){
-      var terms=input.value.toLowerCase().split(/\\s+/).filter(Boolean), risky=only&&only.checked, matches=[];
+      var terms=input.value.toLowerCase().split(/\\s+/).filter(Boolean), risky=!!(only&&only.checked), matches=0, next=new Uint8Array(n);
       for(var k=0;k<order.length;k++){
-        var i=order[k], t=text[i], ok=(!risky||rows[i].classList.contains('risk'));
+        var i=order[k], t=text[i], ok=(!risky||risk[i]);
         for(var j=0;ok&&j<terms.length;j++) if(t.indexOf(terms[j])<0) ok=false;
-        if(ok) matches.push(i);
+        if(ok){ if(!limit||matches<limit) next[i]=1; matches++; }
       }
-      // Only the first rows are laid out; the rest stay hidden until asked for, so an interaction touches at most
-      // a few hundred rows whatever the table's size. Hidden rows cost no layout, so their place in the DOM is free.
-      var show=limit&&matches.length>limit?matches.slice(0,limit):matches, next=new Uint8Array(rows.length);
-      show.forEach(function(i){next[i]=1});
-      shown.forEach(function(i){if(!next[i]) rows[i].hidden=true});
-      var f=document.createDocumentFragment();
-      show.forEach(function(i){rows[i].hidden=false; f.appendChild(rows[i])});
-      body.appendChild(f); shown=show;
-      count.textContent=show.length<matches.length?'first '+show.length+' of '+matches.length+' matching rows ('+rows.length+' in all)':matches.length+' of '+rows.length+' rows';
-      if(more) more.hidden=show.length>=matches.length;
+      // The DOM order is the sort order, so showing a row in place keeps it; only changed rows are touched.
+      for(var r=0;r<n;r++) if(next[r]!==visible[r]) rows[r].hidden=!next[r];
+      visible=next;
+      var shown=limit&&matches>limit?limit:matches;
+      var label=shown<matches?'first '+shown+' of '+matches+' matching rows ('+n+' in all)':matches+' of '+n+' rows';
+      if(label!==last){count.textContent=label; last=label}
+      if(more) more.hidden=shown>=matches;
     }
     input.addEventListener('input',apply); if(only) only.addEventListener('change',apply);
     if(more) more.addEventListener('click',function(){limit=0; apply()});
@@ -89,8 +92,11 @@ const SCRIPT = `
         var dir=th.getAttribute('aria-sort')==='ascending'?-1:1;
         Array.prototype.forEach.call(table.querySelectorAll('th.sortable'),function(o){o.setAttribute('aria-sort','none')});
         th.setAttribute('aria-sort',dir===1?'ascending':'descending');
-        var keys=rows.map(function(r){return r.cells[col].textContent});
-        order=rows.map(function(_,i){return i}).sort(function(a,b){return dir*keys[a].localeCompare(keys[b])||(a-b)});
+        var key=keys[col]||(keys[col]=rows.map(function(r){return r.cells[col].textContent}));
+        order=rows.map(function(_,i){return i}).sort(function(a,b){return dir*collator.compare(key[a],key[b])||(a-b)});
+        var f=document.createDocumentFragment();
+        for(var k=0;k<n;k++) f.appendChild(rows[order[k]]);
+        body.appendChild(f);
         apply();
       }
       th.addEventListener('click',sort);
