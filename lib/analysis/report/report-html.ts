@@ -21,7 +21,7 @@ tr.risk td{background:#fff1f0} tr.risk td.r{color:#a40e26;font-weight:600}
 .sev-critical{color:#fff;background:#a40e26;padding:0 4px;border-radius:3px}
 .sev-high{color:#fff;background:#d1242f;padding:0 4px;border-radius:3px}
 .sev-medium{background:#f5c542;padding:0 4px;border-radius:3px} .sev-low{background:#ddf4ff;padding:0 4px;border-radius:3px}
-.controls[hidden]{display:none} .controls{margin:.6em 0;display:flex;flex-wrap:wrap;gap:.6em 1em;align-items:center} .controls input[type=search]{font-size:1em;padding:4px 8px;width:28em;max-width:100%}
+[hidden],.controls[hidden]{display:none!important} .controls{margin:.6em 0;display:flex;flex-wrap:wrap;gap:.6em 1em;align-items:center} .controls input[type=search]{font-size:1em;padding:4px 8px;width:28em;max-width:100%}
 .count{color:#57606a}
 tr.group-start td{border-top:3px solid #57606a}
 .js th.sortable{cursor:pointer} .js th.sortable:after{content:' \\2195';color:#8c959f}
@@ -48,11 +48,12 @@ export const SHOWN_ROWS = 500;
  * Filter and sort for every table with a filter input and every sortable header. Rows stay in the DOM (the page
  * without JavaScript shows them all); the script keeps, per table, each row's search text, risk flag and visibility in
  * arrays, so a keystroke is one pass over strings and then sets `hidden` only on the rows that appear or disappear:
- * no row moves, and at most {@link SHOWN_ROWS} rows are laid out whatever the table's size. A sort reorders the rows in
- * the DOM once (hidden rows cost no layout) with keys read once per column and compared by one Intl.Collator, which
- * is several times faster than String#localeCompare per comparison (same order: both use the default locale's
- * collation, ECMA-402 §19.1.3). Controls are hidden until this runs: without JavaScript the page is plain tables and
- * links, with no control that does nothing.
+ * no row moves, and at most {@link SHOWN_ROWS} rows are laid out whatever the table's size. A sort reorders the rows
+ * while their tbody is out of the document (one removal, one insertion; hidden rows cost no layout), with keys read
+ * once per column and compared by one Intl.Collator, several times faster than String#localeCompare per comparison
+ * and the same order (both the default locale's collation, ECMA-402 §19.1.3). `[hidden]` is restated in the CSS since
+ * author rules (the stacked rows' `display:block` on phones) beat the user agent's. Controls are hidden until this
+ * runs: without JavaScript the page is plain tables and links, with no control that does nothing.
  */
 const SCRIPT = `
 (function(){
@@ -94,10 +95,11 @@ const SCRIPT = `
         th.setAttribute('aria-sort',dir===1?'ascending':'descending');
         var key=keys[col]||(keys[col]=rows.map(function(r){return r.cells[col].textContent}));
         order=rows.map(function(_,i){return i}).sort(function(a,b){return dir*collator.compare(key[a],key[b])||(a-b)});
-        var f=document.createDocumentFragment();
-        for(var k=0;k<n;k++) f.appendChild(rows[order[k]]);
-        body.appendChild(f);
+        // Out of the document while it is reordered and filtered: one removal and one insertion for the page.
+        var at=body.nextSibling; table.removeChild(body);
+        for(var k=0;k<n;k++) body.appendChild(rows[order[k]]);
         apply();
+        table.insertBefore(body,at);
       }
       th.addEventListener('click',sort);
       th.addEventListener('keydown',function(ev){if(ev.key==='Enter'||ev.key===' '){ev.preventDefault();sort()}});
