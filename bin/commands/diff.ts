@@ -15,6 +15,7 @@ import { CommandHelp } from './help';
 import { LIVE_FLAG_HELP, LIVE_OPTIONS, liveCommand } from './live-command';
 import { printWarnings } from './command-frame';
 import { terminalSafe } from './terminal-text';
+import { createProgress } from './progress';
 
 export const OPTIONS = {
   desired: { type: 'string', multiple: true }, live: { type: 'string' }, cluster: { type: 'string' }, region: { type: 'string' },
@@ -48,10 +49,13 @@ function text(report: DriftReport): string {
 export const run = liveCommand(HELP, OPTIONS, async (values, _json, format) => {
   if (!values.desired?.length) throw new UsageError('--desired PATH is required (cdk.out and/or manifest folders)');
   if (!values.live === !values.cluster) throw new UsageError('give exactly one of --live DIR or --cluster NAME');
-  const opts = { account: values.account };
-  const report = values.live
-    ? await driftBetween(values.desired, values.live, opts)
-    : await driftAgainstCluster(values.desired, { clusterName: values.cluster!, region: values.region, kubeconfig: values.kubeconfig, context: values.context }, opts);
+  // Progress only on a terminal and never with -o json|yaml (progress.ts decides): --cluster takes a whole snapshot.
+  const progress = createProgress({ quiet: format !== 'text' });
+  const opts = { account: values.account, onProgress: progress.update };
+  const report = await (values.live
+    ? driftBetween(values.desired, values.live, opts)
+    : driftAgainstCluster(values.desired, { clusterName: values.cluster!, region: values.region, kubeconfig: values.kubeconfig, context: values.context }, opts)
+  ).finally(() => progress.done());
   printWarnings((report.warnings ?? []).map(terminalSafe), 'diff'); // the Kubernetes client's (TLS verification off)
   const code = report.unknown.length ? 2 : report.items.length ? 1 : 0;
   if (format !== 'text') printStructured({ drift: code === 1, cannotTell: report.unknown, items: report.items }, format);

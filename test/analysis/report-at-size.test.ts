@@ -215,3 +215,21 @@ it('draws progress on stderr only when it is a terminal (a real pty through scri
   expect(piped.status).toBe(0);
   expect(piped.stderr).not.toMatch(/each principal/);
 }, 240_000);
+
+it('import draws progress on a terminal (a real pty through script(1)), never in a pipe', () => {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first (npm test does)`);
+  const fixture = generateLargeCluster(path.join(dir, 'import'), { principals: 300, namespaces: 10, rbacObjects: 200, seed: 6 });
+  const out = path.join(dir, 'imported.ts');
+  const tty = spawnSync('script', ['-qec', `"${process.execPath}" "${CLI}" import --from "${fixture.dir}" --out "${out}"`, '/dev/null'], { encoding: 'utf8', timeout: 120_000 });
+  expect(tty.status).toBe(0);
+  expect(tty.stdout).toMatch(/import: reading the snapshot 1\/3/);
+  expect(tty.stdout).toMatch(/import: generating code 2\/3/);
+  expect(tty.stdout).toContain('\r\u001b[2K');
+  expect(readFileSync(out, 'utf8')).toContain('AwsAuthConfigMap');
+  const piped = spawnSync(process.execPath, [CLI, 'import', '--from', fixture.dir, '--out', out], { encoding: 'utf8', timeout: 120_000 });
+  expect(piped.status).toBe(0);
+  expect(piped.stderr).not.toMatch(/import: /);
+  const json = spawnSync('script', ['-qec', `"${process.execPath}" "${CLI}" import --from "${fixture.dir}" --out "${out}" -o json`, '/dev/null'], { encoding: 'utf8', timeout: 120_000 });
+  expect(json.status).toBe(0);
+  expect(json.stdout).not.toMatch(/import: /);
+}, 240_000);

@@ -18,6 +18,8 @@ import { SNAPSHOT_KUBE_FILES } from '../../lib/live/snapshot/format';
 import { SNAPSHOT_AWS_RETRY, takeSnapshot, writeSnapshot } from '../../lib/live/snapshot/take-snapshot';
 import { problemLines, run as snapshotCommand } from '../../bin/commands/snapshot';
 import { FakeApiServer, startFakeApiServer } from '../../harness/fake-apiserver';
+import { CLI } from '../../harness/eks-access-process';
+import { run } from '../../harness/run-process';
 import { EksStandIn, startEksStandIn } from '../../harness/eks-standin';
 import { startStsStandIn, StsStandIn } from '../../harness/sts-standin';
 
@@ -113,6 +115,28 @@ describe('eks-access snapshot (EKS stand-in, moto IAM, Kubernetes list API)', ()
     expect(analysis.sources.objects.map((o) => o.object.metadata?.name)).toEqual(expect.arrayContaining(['aws-auth', 'dev-reader']));
     expect(analysis.sources.objects.map((o) => o.object.metadata?.name)).not.toContain('gone-live');
     expect(analysis.sources.warnings.join('\n')).toContain('could not read iam:GetRole arn:aws:iam::111122223333:role/legacy');
+  });
+
+  it('diff --cluster draws progress on a terminal (a real pty through script(1)): the snapshot it takes, then the comparison; nothing in a pipe', async () => {
+    if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first (npm test does)`);
+    const desired = join(dir, 'desired.yaml');
+    writeFileSync(desired, 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: dev-reader}\nrules: [{apiGroups: [""], resources: [pods], verbs: [get]}]\n');
+    const env = { ...process.env, ...moto.env(creds), AWS_ENDPOINT_URL_EKS: eksStandIn.endpoint, AWS_ENDPOINT_URL_IAM: moto.endpoint };
+    const args = ['diff', '--desired', desired, '--cluster', CLUSTER, '--kubeconfig', kubeconfig];
+    // Asynchronous children: the stand-ins answer from this process. script gives the command a terminal on
+    // stdin/stdout/stderr and copies what it wrote to its stdout.
+    const tty = await run('script', ['-qec', [process.execPath, CLI, ...args].map((a) => `'${a}'`).join(' '), '/dev/null'], { env, timeoutMs: 120_000 });
+    // Exit 2, "cannot tell": the snapshot could not read some roles' trust policies (legacy and ci-* are not in IAM).
+    expect(tty.stdout).toContain('drifted item(s)');
+    expect(tty.stdout).toContain('cannot tell: ');
+    expect(tty.code).toBe(2);
+    expect(tty.stdout).toMatch(/reading access entries and IAM roles \d+\/\d+/);
+    expect(tty.stdout).toMatch(/diff: comparing 3\/3/);
+    expect(tty.stdout).toContain('\r\u001b[2K');
+    const piped = await run(process.execPath, [CLI, ...args], { env, timeoutMs: 120_000 });
+    expect(piped.code).toBe(2);
+    expect(piped.stderr).not.toMatch(/reading access entries|diff: /);
+    expect(piped.stderr).not.toContain('\u001b');
   });
 
   it('reports a denied source by name and reason, and still reads the others', async () => {
