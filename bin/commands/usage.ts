@@ -31,7 +31,7 @@ export const HELP: CommandHelp = {
     },
     {
       name: 'propose', value: 'FILE.ts', default: 'none (no code is written)',
-      meaning: 'also write the tighter access as code (an AccessModel and an RbacChart, as `import` writes them): RBAC rules covering exactly the allowed requests seen, access policies narrowed to the namespaces used, a NOTE per removed grant; nothing is applied',
+      meaning: 'also write the tighter access as code (an AccessModel and an RbacChart, as `import` writes them): RBAC rules covering exactly the allowed requests seen, access policies narrowed to the namespaces used, a NOTE per removed grant; nothing is applied (`diff --desired <its synth> --current <--from>` lists what it takes away)',
     },
     { name: 'module', value: 'NAME', default: 'cdk-eks-access', meaning: 'with --propose: module the generated code imports the library from' },
     ...COMMON_FLAG_HELP.slice(-1),
@@ -58,7 +58,14 @@ export const run = analysisCommand(HELP, OPTIONS, async ({ values, positionals }
   printWarnings(analysis.sources.warnings, HELP.name);
   process.stdout.write(renderText(report));
   // The NOTEs are in the file, beside the code they concern; here only where to find them.
-  if (proposed) process.stdout.write(safeLines(['', `wrote ${proposed.file} with ${proposed.notes.length} NOTE(s): each says what the proposal takes away or could not propose; nothing was applied`]));
+  if (proposed) {
+    process.stdout.write(safeLines([
+      '',
+      `wrote ${proposed.file} with ${proposed.notes.length} NOTE(s): each says what the proposal takes away or could not propose; nothing was applied`,
+      // diff --current compares code with code (or with this snapshot): its `added` rows are what the proposal takes away.
+      `what it takes away, once synthesized: eks-access diff --desired <its cdk.out> --desired <its manifests> ${values.from!.map((f) => `--current ${f}`).join(' ')}`,
+    ]));
+  }
   return 0;
 });
 

@@ -23,6 +23,7 @@ import { ANY_ACCOUNT } from '../analysis/inputs/cfn-intrinsics';
 import { accessMatrix, knownResources, ResourceRef, resourceName } from '../analysis/matrix';
 import { PolicyRule } from '../analysis/rbac-types';
 import { isClusterScoped } from '../analysis/resource-catalogue';
+import { withImplicitGroups } from '../analysis/subjects';
 import { REQUEST_VERBS } from '../model/rbac-vocabulary';
 import { AuditReadStats, AuditRequest, emptyStats, readAuditRequests, ReadAuditOptions } from './audit-log';
 
@@ -268,6 +269,8 @@ function compareRows(a: UseRow, b: UseRow): number {
  * per cell) over the resources the inputs name plus those the log shows, evaluated once cluster-wide and once per
  * namespace where it holds namespace grants. A cluster-wide cell of a namespaced resource counts as used when it was
  * used in any namespace; a namespace cell only when used in that namespace (and not already granted cluster-wide).
+ * What every authenticated user holds (the bootstrap policy's self reviews, or any binding to
+ * `system:authenticated`) is not listed: it is not the principal's grant, and no proposal can take it away.
  */
 export function unusedGrants(analysis: AccessAnalysis, principal: AnalysedPrincipal, used: readonly UseRow[]): UnusedGrant[] {
   const resources = new Map<string, ResourceRef>(knownResources(analysis).map((r) => [resourceName(r), r]));
@@ -291,18 +294,39 @@ export function unusedGrants(analysis: AccessAnalysis, principal: AnalysedPrinci
   const list = [...resources.values()].sort((a, b) => resourceName(a).localeCompare(resourceName(b)));
   const out: UnusedGrant[] = [];
   const cluster = accessMatrix(analysis, principal, '', list);
-  cluster.forEach((row) => {
-    const verbs = REQUEST_VERBS.filter((v) => row.verbs[v] && !usedAnywhere.has(`${v} ${resourceName(row)}`));
+  const anyoneCluster = anyoneMatrix(analysis, '', list);
+  cluster.forEach((row, i) => {
+    const verbs = REQUEST_VERBS.filter((v) => row.verbs[v] && !anyoneCluster[i].verbs[v] && !usedAnywhere.has(`${v} ${resourceName(row)}`));
     if (verbs.length) out.push({ namespace: '', apiGroup: row.apiGroup, resource: row.resource, verbs });
   });
   for (const ns of own) {
+    const anyone = anyoneMatrix(analysis, ns, list);
     accessMatrix(analysis, principal, ns, list).forEach((row, i) => {
       if (!row.namespaced) return;
-      const verbs = REQUEST_VERBS.filter((v) => row.verbs[v] && !cluster[i].verbs[v] && !usedIn.has(`${v} ${resourceName(row)} ${ns}`));
+      const verbs = REQUEST_VERBS.filter((v) => row.verbs[v] && !cluster[i].verbs[v] && !anyone[i].verbs[v] && !usedIn.has(`${v} ${resourceName(row)} ${ns}`));
       if (verbs.length) out.push({ namespace: ns, apiGroup: row.apiGroup, resource: row.resource, verbs });
     });
   }
   return out;
+}
+
+/**
+ * Any authenticated user: no name a binding could hold (the API server refuses a subject with an empty name:
+ * kubernetes pkg/apis/rbac/validation/validation.go `ValidateRoleBindingSubject`), only the group authentication adds
+ * to everyone (subjects.ts `withImplicitGroups`), no access entry.
+ */
+const ANY_AUTHENTICATED_USER: AnalysedPrincipal = { display: 'any authenticated user', user: withImplicitGroups('', []) };
+
+/** What any authenticated user may do per resource of `list` in `namespace`, computed once per analysis and cell. */
+const anyoneCache = new WeakMap<AccessAnalysis, Map<string, Map<string, Record<string, boolean>>>>();
+function anyoneMatrix(analysis: AccessAnalysis, namespace: string, list: readonly ResourceRef[]): Array<{ verbs: Record<string, boolean> }> {
+  let perNamespace = anyoneCache.get(analysis);
+  if (!perNamespace) anyoneCache.set(analysis, (perNamespace = new Map()));
+  let cells = perNamespace.get(namespace);
+  if (!cells) perNamespace.set(namespace, (cells = new Map()));
+  const missing = list.filter((r) => !cells!.has(resourceName(r)));
+  if (missing.length) accessMatrix(analysis, ANY_AUTHENTICATED_USER, namespace, missing).forEach((row, i) => cells!.set(resourceName(missing[i]), row.verbs));
+  return list.map((r) => ({ verbs: cells!.get(resourceName(r))! }));
 }
 
 function addExplicitResources(into: Map<string, ResourceRef>, rules: readonly PolicyRule[]): void {

@@ -65,6 +65,7 @@ describe('eks-access usage', () => {
     expect(r.code).toBe(0);
     const source = readFileSync(out, 'utf8');
     expect(r.stdout).toMatch(/wrote \S+proposed\.ts with \d+ NOTE\(s\)/);
+    expect(r.stdout).toContain(`what it takes away, once synthesized: eks-access diff --desired <its cdk.out> --desired <its manifests> --current ${fx.model}\n`);
     expect(emittedShapeProblems(source, [lib])).toEqual([]);
     expect(runEmitted(source, () => new App())).toEqual({ forbiddenModules: [], manifests: expect.any(String) });
     // The aws-auth row's username template is kept (not the one session the log saw), its groups are a NOTE.

@@ -24,6 +24,22 @@ export async function driftBetween(desiredPaths: readonly string[], liveDir: str
   return { items: compareAccess(accessState(desired), accessState(live)), unknown };
 }
 
+/**
+ * Code against code: `desiredPaths` (e.g. a synthesized `usage --propose` module) against `currentPaths` (the code as
+ * it is today: cdk.out and/or manifests), with the same comparison, so `added` = held by the current code and not by
+ * the desired one (what applying it would take away; aws-auth rows too, when only the current code manages the
+ * ConfigMap). No snapshot is needed on either side.
+ */
+export async function driftBetweenCode(desiredPaths: readonly string[], currentPaths: readonly string[], opts: DriftOptions = {}): Promise<DriftReport> {
+  const step = (done: number, phase: string) => opts.onProgress?.({ phase: `diff: ${phase}`, done, total: 3 });
+  step(1, 'reading the code');
+  const desired = await loadSources(desiredPaths, opts);
+  step(2, 'reading the current code');
+  const current = await loadSources(currentPaths, opts);
+  step(3, 'comparing');
+  return { items: compareAccess(accessState(desired), accessState(current), { otherIsCode: true }), unknown: [...current.warnings, ...desired.warnings] };
+}
+
 /** Snapshots the cluster into a temporary folder, then compares. */
 export async function driftAgainstCluster(desiredPaths: readonly string[], cluster: SnapshotOptions, opts: DriftOptions = {}): Promise<DriftReport> {
   const dir = mkdtempSync(join(tmpdir(), 'eks-access-live-'));
