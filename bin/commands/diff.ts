@@ -29,6 +29,7 @@ import { CommandHelp } from './help';
 import { LIVE_FLAG_HELP, LIVE_OPTIONS, liveCommand } from './live-command';
 import { printWarnings } from './command-frame';
 import { terminalSafe } from './terminal-text';
+import { createProgress } from './progress';
 
 export const OPTIONS = {
   desired: { type: 'string', multiple: true }, live: { type: 'string' }, cluster: { type: 'string' }, current: { type: 'string', multiple: true }, fleet: { type: 'string' },
@@ -122,13 +123,16 @@ export const run = liveCommand(HELP, OPTIONS, async (values, _json, format) => {
   if ([values.live, values.cluster, values.current].filter((v) => v !== undefined).length !== 1) {
     throw new UsageError('give exactly one of --live DIR, --cluster NAME or --current PATH... (or --fleet FILE, with or without --live)');
   }
-  const opts = { account: values.account };
+  // Progress only on a terminal and never with -o json|yaml (progress.ts decides): --cluster takes a whole snapshot.
+  const progress = createProgress({ quiet: format !== 'text' });
+  const opts = { account: values.account, onProgress: progress.update };
   // With --current both sides are code; the JSON keeps its one shape (`live` holds the --current side's values).
-  const report = values.current
-    ? await driftBetweenCode(values.desired, values.current, opts)
+  const report = await (values.current
+    ? driftBetweenCode(values.desired, values.current, opts)
     : values.live
-      ? await driftBetween(values.desired, values.live, opts)
-      : await driftAgainstCluster(values.desired, { clusterName: values.cluster!, region: values.region, kubeconfig: values.kubeconfig, context: values.context }, opts);
+      ? driftBetween(values.desired, values.live, opts)
+      : driftAgainstCluster(values.desired, { clusterName: values.cluster!, region: values.region, kubeconfig: values.kubeconfig, context: values.context }, opts)
+  ).finally(() => progress.done());
   printWarnings((report.warnings ?? []).map(terminalSafe), 'diff'); // the Kubernetes client's (TLS verification off)
   const code = report.unknown.length ? 2 : report.items.length ? 1 : 0;
   if (format !== 'text') printStructured({ drift: code === 1, cannotTell: report.unknown, items: report.items }, format);

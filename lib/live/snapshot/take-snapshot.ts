@@ -18,7 +18,7 @@ import { isIamRoleArn } from '../../../authenticator/arn';
 import { parseAwsAuth } from '../../../authenticator/mapper/aws-auth';
 import { bulkReadClientConfig } from '../aws-retry';
 import { KubeClient, KubeClientLimits, LiveObject } from '../kube/client';
-import { KUBERNETES_DIR, LiveSnapshot, SNAPSHOT_API_VERSION, SNAPSHOT_FILE, SNAPSHOT_KIND } from './format';
+import { KUBERNETES_DIR, LiveSnapshot, SNAPSHOT_API_VERSION, SNAPSHOT_FILE, SNAPSHOT_FORMER_KUBE_FILES, SNAPSHOT_KIND, SNAPSHOT_KUBE_FILES } from './format';
 import { limiter, SnapshotProgressEvent } from './limiter';
 import { problemOf } from './problems';
 import { describeAccessEntries, listAccessEntries } from './read-eks';
@@ -132,18 +132,20 @@ export async function takeSnapshot(options: SnapshotOptions): Promise<TakenSnaps
   }
 }
 
-const list = (items: LiveObject[]) => stringify({ apiVersion: 'v1', kind: 'List', items });
+/** A Kubernetes `List` as `kubectl get -o json` prints it (format.ts, SNAPSHOT_KUBE_FILES: why JSON). */
+const list = (items: LiveObject[]) => `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items }, null, 2)}\n`;
 
 /** Writes the folder; returns the files written. */
 export function writeSnapshot(dir: string, taken: TakenSnapshot): string[] {
   const kubeDir = join(dir, KUBERNETES_DIR);
   mkdirSync(kubeDir, { recursive: true });
-  // A folder re-used for a new snapshot must not keep an object that is gone live (aws-auth deleted, CRD removed).
-  for (const f of ['aws-auth.yaml', 'rbac.yaml', 'iamidentitymappings.yaml']) rmSync(join(kubeDir, f), { force: true });
+  // A folder re-used for a new snapshot must not keep an object that is gone live (aws-auth deleted, CRD removed),
+  // nor the files of an earlier layout, which `--from DIR` would read beside the new ones.
+  for (const f of [...Object.values(SNAPSHOT_KUBE_FILES), ...SNAPSHOT_FORMER_KUBE_FILES]) rmSync(join(kubeDir, f), { force: true });
   const files: Array<[string, string]> = [[join(dir, SNAPSHOT_FILE), `${JSON.stringify(taken.snapshot, null, 2)}\n`]];
-  if (taken.kube.awsAuth) files.push([join(kubeDir, 'aws-auth.yaml'), stringify(taken.kube.awsAuth)]);
-  files.push([join(kubeDir, 'rbac.yaml'), list(taken.kube.rbac)]);
-  if (taken.kube.iamIdentityMappings) files.push([join(kubeDir, 'iamidentitymappings.yaml'), list(taken.kube.iamIdentityMappings)]);
+  if (taken.kube.awsAuth) files.push([join(kubeDir, SNAPSHOT_KUBE_FILES.awsAuth), stringify(taken.kube.awsAuth)]);
+  files.push([join(kubeDir, SNAPSHOT_KUBE_FILES.rbac), list(taken.kube.rbac)]);
+  if (taken.kube.iamIdentityMappings) files.push([join(kubeDir, SNAPSHOT_KUBE_FILES.iamIdentityMappings), list(taken.kube.iamIdentityMappings)]);
   for (const [file, text] of files) writeFileSync(file, text);
   return files.map(([f]) => f);
 }
