@@ -22,14 +22,12 @@ import { OutputFormat, UsageError, wholeNumberFlag } from './cli-flags';
 import { createProgress } from './progress';
 import { renderTable } from './text-table';
 import { printStructured } from './structured-output';
-import { safeLines } from './terminal-text';
+import { safeLines, terminalSafe } from './terminal-text';
 import { DriftReport } from '../../lib/live/diff/compare';
 import { driftAgainstCluster, driftBetween, driftBetweenCode } from '../../lib/live/diff/drift';
 import { CommandHelp } from './help';
 import { LIVE_FLAG_HELP, LIVE_OPTIONS, liveCommand } from './live-command';
 import { printWarnings } from './command-frame';
-import { terminalSafe } from './terminal-text';
-import { createProgress } from './progress';
 
 export const OPTIONS = {
   desired: { type: 'string', multiple: true }, live: { type: 'string' }, cluster: { type: 'string' }, current: { type: 'string', multiple: true }, fleet: { type: 'string' },
@@ -51,7 +49,7 @@ export const HELP: CommandHelp = {
     },
     { name: 'fleet', value: 'FILE', default: 'none; one of --live, --cluster, --current, --fleet is required', meaning: "a fleet file: every cluster against its part of the code (resources placed by their ClusterName and their stack's account and region), one row per cluster; with --live DIR the fleet snapshot folder, else snapshots taken now" },
     { name: 'fleet-concurrency', value: 'N', default: String(DEFAULT_FLEET_CONCURRENCY), meaning: 'with --fleet: clusters read and compared at a time' },
-    { name: 'quiet', short: 'q', meaning: 'no progress line while --fleet takes snapshots (there is none anyway unless stderr is a terminal)' },
+    { name: 'quiet', short: 'q', meaning: 'no progress line (there is none anyway unless stderr is a terminal, nor with -o json|yaml)' },
     { name: 'region', value: 'REGION', default: "the AWS SDK's region", meaning: 'region of --cluster' },
     { name: 'kubeconfig', value: 'FILE', default: '$KUBECONFIG, then ~/.kube/config', meaning: 'kubeconfig for --cluster' },
     { name: 'context', value: 'NAME', default: "the kubeconfig's current context", meaning: 'kubeconfig context for --cluster' },
@@ -119,12 +117,12 @@ export const run = liveCommand(HELP, OPTIONS, async (values, _json, format) => {
     }
     return runFleet(values, format);
   }
-  if (values['fleet-concurrency'] !== undefined || values.quiet) throw new UsageError(`--${values.quiet ? 'quiet' : 'fleet-concurrency'} goes with --fleet`);
+  if (values['fleet-concurrency'] !== undefined) throw new UsageError('--fleet-concurrency goes with --fleet');
   if ([values.live, values.cluster, values.current].filter((v) => v !== undefined).length !== 1) {
     throw new UsageError('give exactly one of --live DIR, --cluster NAME or --current PATH... (or --fleet FILE, with or without --live)');
   }
   // Progress only on a terminal and never with -o json|yaml (progress.ts decides): --cluster takes a whole snapshot.
-  const progress = createProgress({ quiet: format !== 'text' });
+  const progress = createProgress({ quiet: format !== 'text' || values.quiet === true });
   const opts = { account: values.account, onProgress: progress.update };
   // With --current both sides are code; the JSON keeps its one shape (`live` holds the --current side's values).
   const report = await (values.current
