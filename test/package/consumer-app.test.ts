@@ -236,7 +236,7 @@ app.synth();
       ['platform-admin', [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::999988887777:role/platform-admin' }, Condition: { StringEquals: { 'sts:ExternalId': 'fleet' } } }]],
       ['platform-admin', [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::999988887777:role/platform-admin' }, Condition: { StringEquals: { 'sts:ExternalId': 'fleet' } } }]],
     ]);
-    const entries = templates.flatMap(resources).filter((r) => r.Type === 'AWS::EKS::AccessEntry').map((r) => [r.Properties.ClusterName, JSON.stringify(r.Properties.PrincipalArn)]);
+    const entries = templates.flatMap(resources).filter((r) => r.Type === 'AWS::EKS::AccessEntry').map((r) => [r.Properties.ClusterName, JSON.stringify(r.Properties.PrincipalArn)] as [unknown, string]);
     expect(entries.filter(([, arn]) => arn.includes('ImportValue')).map(([c]) => c).sort()).toEqual(['dev', 'prod']);
     expect(entries.filter(([, arn]) => arn.includes('auditors')).map(([c]) => c)).toEqual(['prod']);
     expect(await cfnLint(templates)).toEqual([]);
