@@ -23,7 +23,7 @@
  * principal": "If your Principal element in a role trust policy contains an ARN that points to a specific IAM role,
  * then that ARN transforms to the role's unique principal ID when you save the policy").
  */
-import { Annotations, Stack, Stage } from 'aws-cdk-lib';
+import { Annotations, CfnResource, Stack, Stage } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import {
   AccessModel, AuthenticationMode, ClusterGrantProps, GroupGrantProps, parseIamArn, ssoPermissionSetOf,
@@ -370,11 +370,15 @@ export class AccessFleet extends Construct {
     return this.cluster(clusterName, 'stageOf').stage;
   }
 
-  /** The identity stack of an account (where its created principals, e.g. spoke roles, live). */
+  /**
+   * The identity stack of an account (where its created principals, e.g. spoke roles, live). Once the fleet is
+   * rendered, an account in which the fleet creates nothing has none (an empty template cannot be deployed).
+   */
   public identityStackOf(account: string): Stack {
     const stack = this.identityStacks.get(account);
     if (!stack) {
-      throw new RuleError(FLEET_CLUSTER_RULE, `${this.node.path}.identityStackOf`, `no cluster of the fleet is in account '${account}' (accounts: ${[...this.identityStacks.keys()].join(', ')})`);
+      throw new RuleError(FLEET_CLUSTER_RULE, `${this.node.path}.identityStackOf`, `no identity stack for account '${account}': no cluster of the fleet is `
+        + `in it, or the fleet creates no principal there (accounts with one: ${[...this.identityStacks.keys()].join(', ') || 'none'})`);
     }
     return stack;
   }
@@ -404,7 +408,21 @@ export class AccessFleet extends Construct {
       for (const name of g.clusters?._names() ?? []) this.cluster(name, 'ClusterSelector.named');
     }
     for (const c of this.clusters.values()) this.renderCluster(c);
+    this.dropEmptyIdentityStacks();
     this.warnAboutIdentityStages();
+  }
+
+  /**
+   * An account whose grants only name existing principals (imported hub roles) has nothing to create: its identity
+   * stack would be an empty template, which CloudFormation refuses ("At least one Resources member must be defined")
+   * and a pipeline would still try to deploy. Such a stack is removed before anything synthesizes it.
+   */
+  private dropEmptyIdentityStacks(): void {
+    for (const [account, stack] of [...this.identityStacks]) {
+      if (stack.node.findAll().some((c) => CfnResource.isCfnResource(c))) continue;
+      stack.node.scope!.node.tryRemoveChild(stack.node.id);
+      this.identityStacks.delete(account);
+    }
   }
 
   private renderCluster(c: FleetCluster): void {
@@ -451,7 +469,8 @@ export class AccessFleet extends Construct {
   private warnAboutIdentityStages(): void {
     const warned = new Set<Stage>();
     for (const c of this.clusters.values()) {
-      const identityStage = Stage.of(this.identityStacks.get(c.props.account)!)!;
+      const identity = this.identityStacks.get(c.props.account);
+      const identityStage = identity ? Stage.of(identity)! : c.stage;
       if (identityStage === c.stage || warned.has(c.stage)) continue;
       warned.add(c.stage);
       Annotations.of(c.stack).addWarningV2(FLEET_IDENTITY_STAGE_WARNING, `${c.stage.node.path}: the IAM principals of account ${c.props.account} `

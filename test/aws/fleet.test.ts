@@ -151,6 +151,18 @@ describe('a spoke role on a CONFIG_MAP cluster', () => {
   });
 });
 
+describe('a fleet that only grants existing principals', () => {
+  it('has no identity stack (an empty template cannot be deployed), only the access stacks', () => {
+    const fleet = new AccessFleet(new App(), 'Fleet');
+    fleet.addCluster({ clusterName: 'dev', account: NONPROD, region: 'us-east-1' });
+    fleet.importRole('developers', `arn:aws:iam::${HUB}:role/developers`, { accessPolicies: [EDIT.inNamespaces('apps')] });
+    const [stage] = fleet.stages;
+    expect(stage.synth().stacks.map((s) => s.stackName)).toEqual([`${stage.stageName}-Access-dev`]);
+    expect(() => fleet.identityStackOf(NONPROD)).toThrow(/no identity stack for account '111122223333'.*\[eks-access:fleet-cluster\]$/);
+    templateOf(stage, 'Access-dev').resourceCountIs('AWS::EKS::AccessEntry', 1);
+  });
+});
+
 describe('one account in two regions', () => {
   it('keeps one identity stack (first region) and warns on the other region\'s stage to deploy after it', () => {
     const fleet = new AccessFleet(new App(), 'Fleet');
