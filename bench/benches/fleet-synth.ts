@@ -67,7 +67,16 @@ const fmt = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 function main(): void {
   const cases = parseCases(process.argv.slice(2));
   const loadBefore = os.loadavg();
-  const results = cases.map(runCase);
+  const results: CaseResult[] = [];
+  // Written after each case, so a long last case that is stopped still leaves the figures of the earlier ones.
+  for (const c of cases) {
+    results.push(runCase(c));
+    write(results, loadBefore, cases.length);
+  }
+  process.stderr.write(`bench: wrote bench/results/fleet-synth.{md,json}\n`);
+}
+
+function write(results: CaseResult[], loadBefore: number[], planned: number): void {
   const loadAfter = os.loadavg();
   const machine = machineFacts();
   const loaded = Math.max(loadBefore[0], loadAfter[0]) > 2;
@@ -89,9 +98,8 @@ ${loaded ? '**Figures are upper bounds**: the machine was loaded by other engine
 - Each figure is the median over the runs; fleet and separate apps alternate. Wall and CPU are measured around the work inside each process: Node's start and the top-level imports are not counted (so the separate apps' C start-ups are under-counted: a lower bound for them), but aws-cdk-lib loads most of its modules lazily on first use, which falls inside the timed work on both sides — once for the fleet, once per app for the separate apps. CPU is user + system of the worker; peak RSS is the process's maxRSS.
 - Load average (1/5/15 min) before ${loadBefore.map((x) => x.toFixed(2)).join(' / ')}, after ${loadAfter.map((x) => x.toFixed(2)).join(' / ')}.
 
-Machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}. Written ${machine.date}.
+Machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}. Written ${machine.date}${results.length < planned ? ` after ${results.length} of ${planned} cases` : ''}.
 `);
-  process.stderr.write(`bench: wrote bench/results/fleet-synth.{md,json}\n`);
 }
 
 main();

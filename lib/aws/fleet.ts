@@ -407,6 +407,7 @@ export class AccessFleet extends Construct {
     for (const g of [...this.grants.map((x) => x.props), ...this.groupGrants]) {
       for (const name of g.clusters?._names() ?? []) this.cluster(name, 'ClusterSelector.named');
     }
+    for (const key of this.overrides.keys()) this.cluster(key.split('\n')[0], 'overrideGrant');
     for (const c of this.clusters.values()) this.renderCluster(c);
     this.dropEmptyIdentityStacks();
     this.warnAboutIdentityStages();

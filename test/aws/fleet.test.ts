@@ -206,6 +206,11 @@ describe('fleet errors name the call or construct and what would be valid', () =
     other.importRole('a', HUB_ADMIN, { accessPolicies: [VIEW.atClusterScope()] });
     other.overrideGrant('dev', 'b', { accessPolicies: [EDIT.atClusterScope()] });
     expect(() => other.render()).toThrow(/overrideGrant names principal 'b', which no grant of the fleet gives on cluster dev \[eks-access:fleet-grant\]$/);
+    const third = new AccessFleet(new App(), 'Third');
+    third.addCluster({ clusterName: 'dev', account: NONPROD, region: 'us-east-1' });
+    third.importRole('a', HUB_ADMIN, { accessPolicies: [VIEW.atClusterScope()] });
+    third.overrideGrant('prd', 'a', { accessPolicies: [EDIT.atClusterScope()] });
+    expect(() => third.render()).toThrow(/^Third\.overrideGrant: no cluster 'prd' in the fleet \(clusters: dev\) \[eks-access:fleet-cluster\]$/);
   });
 
   it('refuses declarations after the fleet is rendered, and a principal id granted twice', () => {
