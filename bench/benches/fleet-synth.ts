@@ -7,7 +7,7 @@
  *
  * Usage: node dist/bench/benches/fleet-synth.js [CLUSTERSxPRINCIPALS[:RUNS] ...]   (default: 10x300:3 50x3000:1)
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { join } from 'node:path';
 import { machineFacts } from '../lib/machine';
@@ -65,6 +65,12 @@ function runCase(c: Case): CaseResult {
 const fmt = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 function main(): void {
+  // `--render`: rewrite the .md from the .json of the last run (after editing the text), without measuring again.
+  if (process.argv[2] === '--render') {
+    const saved = JSON.parse(readFileSync(join(RESULTS, 'fleet-synth.json'), 'utf8')) as Saved;
+    writeMarkdown(saved, saved.results.length);
+    return;
+  }
   const cases = parseCases(process.argv.slice(2));
   const loadBefore = os.loadavg();
   const results: CaseResult[] = [];
@@ -76,12 +82,31 @@ function main(): void {
   process.stderr.write(`bench: wrote bench/results/fleet-synth.{md,json}\n`);
 }
 
+const RESULTS = join(__dirname, '..', '..', '..', 'bench', 'results');
+
+interface Saved {
+  readonly machine: ReturnType<typeof machineFacts>;
+  readonly loadBefore: number[];
+  readonly loadAfter: number[];
+  readonly results: CaseResult[];
+}
+
 function write(results: CaseResult[], loadBefore: number[], planned: number): void {
-  const loadAfter = os.loadavg();
-  const machine = machineFacts();
+  const saved: Saved = { machine: machineFacts(), loadBefore, loadAfter: os.loadavg(), results };
+  writeFileSync(join(RESULTS, 'fleet-synth.json'), `${JSON.stringify(saved, null, 2)}\n`);
+  writeMarkdown(saved, planned);
+}
+
+function writeMarkdown({ machine, loadBefore, loadAfter, results }: Saved, planned: number): void {
   const loaded = Math.max(loadBefore[0], loadAfter[0]) > 2;
-  const dir = join(__dirname, '..', '..', '..', 'bench', 'results');
-  writeFileSync(join(dir, 'fleet-synth.json'), `${JSON.stringify({ machine, loadBefore, loadAfter, results }, null, 2)}\n`);
+  const dir = RESULTS;
+  const largest = results[results.length - 1];
+  const reading = largest === undefined ? '' : `At ${largest.clusters} × ${largest.principals.toLocaleString('en')}, the fleet app used `
+    + `${(largest.separateApps.cpuMs / largest.fleet.cpuMs).toFixed(1)}× less CPU than the ${largest.clusters} separate apps together (each separate app loads and `
+    + `warms up aws-cdk-lib and this library again, the fleet once: the likely main difference, not measured apart) and its peak RSS was ${(largest.fleet.maxRssMiB / largest.separateApps.maxRssMiB).toFixed(1)}× `
+    + `the largest separate app's: one process holds every cluster's constructs until \`app.synth()\` has written them. A fleet that outgrows the `
+    + `machine's memory can be split into several apps by account (each an \`AccessFleet\` of its own, so each account's identity stack stays `
+    + `in one app); hub roles are shared by ARN whatever the split.\n\n`;
   const rows = results.map((r) => `| ${r.clusters} × ${r.principals.toLocaleString('en')} | ${r.runs} | ${fmt(r.fleet.ms)} | ${fmt(r.separateApps.ms)} | `
     + `${fmt(r.fleet.cpuMs)} | ${fmt(r.separateApps.cpuMs)} | ${r.fleet.maxRssMiB.toFixed(0)} MiB | ${r.separateApps.maxRssMiB.toFixed(0)} MiB | `
     + `${fmt(r.singleAppMs.min)}–${fmt(r.singleAppMs.max)} |`);
@@ -91,7 +116,7 @@ function write(results: CaseResult[], loadBefore: number[], planned: number): vo
 |---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
-${loaded ? '**Figures are upper bounds**: the machine was loaded by other engineers\' jobs (load average above 2 on 2 cores, below), which stretches wall time most; CPU time is the steadier figure.\n\n' : ''}## How it was measured
+${reading}${loaded ? '**Figures are upper bounds**: the machine was loaded by other engineers\' jobs (load average above 2 on 2 cores, below), which stretches wall time most; CPU time is the steadier figure.\n\n' : ''}## How it was measured
 - Grants: P IAM roles of a hub account (\`arn:aws:iam::999988887777:role/team-<i>\`), each granted on every cluster with AmazonEKSViewPolicy in one of 50 namespaces (identities shared: the roles exist once, in the hub; per cluster only the access entry and its \`eks:DescribeCluster\` grant are made). Clusters: 5 per account, all in us-east-1, so C clusters are C/5 stages.
 - Fleet: bench/workers/fleet-synth.ts — one Node process builds the \`AccessFleet\` (\`addCluster\` × C, \`importRole\` × P), renders it and runs \`app.synth()\` to a cloud assembly on disk (one nested assembly per stage; each cluster's \`ClusterAccess\` shards its entries into nested stacks as usual).
 - Separate apps: bench/workers/fleet-synth-app.ts — per cluster, a fresh Node process with an App, a Stack, an \`AccessModel\` with the same P grants and a \`ClusterAccess\`, synthesized; run one after another, wall and CPU summed (what C \`cdk synth\` runs cost; a CI running them in parallel pays the same CPU), RSS the largest single app.
