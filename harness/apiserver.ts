@@ -15,7 +15,30 @@ export interface KubeApiserverOptions {
   readonly webhookKubeconfig?: string;
   /** TokenReview version the webhook speaks (default v1; the Go aws-iam-authenticator answers v1beta1). */
   readonly webhookVersion?: 'v1' | 'v1beta1';
+  /**
+   * Write an audit log, as EKS does: every request at `Metadata` level (user with its `extra`, verb, objectRef,
+   * response code; no bodies), `audit.k8s.io/v1` Event JSON lines in `<dir>/audit.log`. Off by default: only the tests
+   * that read the log pay for it.
+   */
+  readonly auditLog?: boolean;
+  /**
+   * More rows of --token-auth-file beside the admin's: static bearer tokens for users that carry no `user.extra` (as
+   * a certificate or token-file user would), e.g. to give a request a username some IAM principal is mapped to.
+   */
+  readonly staticTokens?: ReadonlyArray<{ readonly token: string; readonly username: string; readonly groups: readonly string[] }>;
 }
+
+/**
+ * The audit policy of {@link KubeApiserverOptions.auditLog}: one rule, `Metadata` for everything (k8s.io/apiserver
+ * pkg/apis/audit/v1/types.go `Policy`, `PolicyRule`), the level issue 28 states for the EKS control plane's audit log.
+ * No `omitStages`: every request logs `RequestReceived` and `ResponseComplete` (a watch also `ResponseStarted`), as
+ * a log reader must expect.
+ */
+export const METADATA_AUDIT_POLICY = {
+  apiVersion: 'audit.k8s.io/v1',
+  kind: 'Policy',
+  rules: [{ level: 'Metadata' }],
+} as const;
 
 export interface RunningKubeApiserver {
   /** https://127.0.0.1:PORT */
@@ -27,6 +50,8 @@ export interface RunningKubeApiserver {
   /** kubeconfig for the admin. */
   readonly adminKubeconfig: string;
   readonly process: ManagedProcess;
+  /** With `auditLog`: the JSON-lines audit log file kube-apiserver writes (blocking mode: see startKubeApiserver). */
+  readonly auditLogFile?: string;
   /** Writes a kubeconfig for this apiserver whose user is `user` (a kubeconfig `users[].user` object). */
   writeKubeconfig(name: string, user: Record<string, unknown>): string;
 }
@@ -59,7 +84,12 @@ export async function startKubeApiserver(opts: KubeApiserverOptions): Promise<Ru
 
   const adminToken = randomBytes(24).toString('hex');
   const tokenFile = join(dir, 'tokens.csv');
-  writeFileSync(tokenFile, `${adminToken},e2e-admin,e2e-admin-uid,"system:masters"\n`, { mode: 0o600 });
+  // Token file rows: token,user,uid,"group1,group2" (kubernetes docs, "Authenticating": static token file).
+  const tokenRows = [
+    `${adminToken},e2e-admin,e2e-admin-uid,"system:masters"`,
+    ...(opts.staticTokens ?? []).map((t) => `${t.token},${t.username},${t.username}-uid,"${t.groups.join(',')}"`),
+  ];
+  writeFileSync(tokenFile, `${tokenRows.join('\n')}\n`, { mode: 0o600 });
 
   const args = [
     `--etcd-servers=${opts.etcdUrl}`,
@@ -85,8 +115,31 @@ export async function startKubeApiserver(opts: KubeApiserverOptions): Promise<Ru
     args.push(
       `--authentication-token-webhook-config-file=${opts.webhookKubeconfig}`,
       `--authentication-token-webhook-version=${opts.webhookVersion ?? 'v1'}`,
-      // Every request reaches the webhook, so mapping changes show up at once (production keeps the 2 min default).
+      // No webhook-level cache (production keeps the 2 min default), but this does NOT send every request to the
+      // webhook: kube-apiserver also caches successful token authentications for 10 s in front of all its token
+      // authenticators (kubernetes pkg/kubeapiserver/options/authentication.go `NewBuiltInAuthenticationOptions`:
+      // `TokenSuccessCacheTTL: 10 * time.Second`, `TokenFailureCacheTTL: 0`, applied in
+      // pkg/kubeapiserver/authenticator/config.go through staging/src/k8s.io/apiserver/pkg/authentication/token/cache;
+      // not a flag). A token that succeeded keeps its user for up to 10 s after a mapping change; a failed one is
+      // asked again at once. Tests that change the mapping poll until the new answer shows.
       '--authentication-token-webhook-cache-ttl=0s',
+    );
+  }
+  let auditLogFile: string | undefined;
+  if (opts.auditLog) {
+    const policyFile = join(dir, 'audit-policy.json');
+    writeFileSync(policyFile, JSON.stringify(METADATA_AUDIT_POLICY));
+    auditLogFile = join(dir, 'audit.log');
+    args.push(
+      `--audit-policy-file=${policyFile}`,
+      `--audit-log-path=${auditLogFile}`,
+      '--audit-log-format=json',
+      // blocking: each event is written by the request's own goroutine before it finishes (no batch buffer to flush);
+      // the write may still land just after the client has its response, so readers poll the file for the events
+      // they expect (waitUntil), never sleep.
+      '--audit-log-mode=blocking',
+      // No rotation during a test.
+      '--audit-log-maxsize=0',
     );
   }
   const proc = startProcess('kube-apiserver', opts.binary, args, join(dir, 'kube-apiserver.log'));
@@ -111,5 +164,5 @@ export async function startKubeApiserver(opts: KubeApiserverOptions): Promise<Ru
     return file;
   };
   const adminKubeconfig = writeKubeconfig('admin', { token: adminToken });
-  return { url, caFile, adminToken, adminKubeconfig, process: proc, writeKubeconfig };
+  return { url, caFile, adminToken, adminKubeconfig, process: proc, writeKubeconfig, ...(auditLogFile ? { auditLogFile } : {}) };
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { e2eBinaries, E2eBinaries } from './binaries';
 import { startEtcd, RunningEtcd } from './etcd';
-import { startKubeApiserver, RunningKubeApiserver } from './apiserver';
+import { KubeApiserverOptions, startKubeApiserver, RunningKubeApiserver } from './apiserver';
 import { startAggregationController } from './controller-manager';
 import { ManagedProcess } from './processes';
 import { run, RunResult, runOk } from './run-process';
@@ -13,6 +13,8 @@ export interface ControlPlaneOptions {
   /** Passed to kube-apiserver (see apiserver.ts). */
   readonly webhookKubeconfig?: string;
   readonly webhookVersion?: 'v1' | 'v1beta1';
+  readonly auditLog?: boolean;
+  readonly staticTokens?: KubeApiserverOptions['staticTokens'];
 }
 
 export interface ControlPlane {

@@ -14,7 +14,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
-import { KUBERNETES_DIR, LiveSnapshot, SNAPSHOT_API_VERSION, SNAPSHOT_FILE, SNAPSHOT_KIND } from '../../lib/live/snapshot/format';
+import { KUBERNETES_DIR, LiveSnapshot, SNAPSHOT_API_VERSION, SNAPSHOT_FILE, SNAPSHOT_KIND, SNAPSHOT_KUBE_FILES } from '../../lib/live/snapshot/format';
 import { prng } from '../lib/prng';
 
 export interface FixtureSize {
@@ -206,9 +206,10 @@ export function generateLargeCluster(dir: string, size: FixtureSize = {}): Fixtu
   const kubeDir = path.join(dir, KUBERNETES_DIR);
   mkdirSync(kubeDir, { recursive: true });
   writeFileSync(path.join(dir, SNAPSHOT_FILE), `${JSON.stringify(snapshot, null, 2)}\n`);
-  writeFileSync(path.join(kubeDir, 'aws-auth.yaml'), stringify(awsAuth));
-  writeFileSync(path.join(kubeDir, 'rbac.yaml'), stringify({ apiVersion: 'v1', kind: 'List', items: rbac }));
-  writeFileSync(path.join(kubeDir, 'iamidentitymappings.yaml'), stringify({ apiVersion: 'v1', kind: 'List', items: identityMappings }));
+  // The files `snapshot` writes (lib/analysis/inputs/snapshot-format.ts): aws-auth as YAML, the Lists as JSON.
+  writeFileSync(path.join(kubeDir, SNAPSHOT_KUBE_FILES.awsAuth), stringify(awsAuth));
+  writeFileSync(path.join(kubeDir, SNAPSHOT_KUBE_FILES.rbac), `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: rbac }, null, 2)}\n`);
+  writeFileSync(path.join(kubeDir, SNAPSHOT_KUBE_FILES.iamIdentityMappings), `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: identityMappings }, null, 2)}\n`);
   return {
     dir, accessEntries: nEntries, awsAuthRows: nMapRoles + nMapUsers, identityMappings: nCrd, namespaces, rbacObjects: rbac.length, seed,
     samplePrincipals: [accessEntries[1].principalArn, mapRoles[5].rolearn, mapUsers[0].userarn, identityMappings[0].spec.arn],

@@ -28,13 +28,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'no
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { parse } from 'yaml';
 import { bootstrapObjects } from '../../lib/analysis/bootstrap-policy';
 import { splitRbac } from '../../lib/analysis/rbac-from-objects';
 import { RbacAuthorizer } from '../../lib/analysis/rbac-authorizer';
 import type { KubeObject } from '../../lib/analysis/normalize';
 import type { RequestAttributes, Subject } from '../../lib/analysis/rbac-types';
-import { KUBERNETES_DIR } from '../../lib/live/snapshot/format';
+import { KUBERNETES_DIR, SNAPSHOT_KUBE_FILES } from '../../lib/live/snapshot/format';
 import { ControlPlane, startControlPlane } from '../../harness/control-plane';
 import { httpsCall } from '../../harness/net';
 import { generateLargeCluster } from './large-cluster';
@@ -234,7 +233,7 @@ async function main(): Promise<void> {
     // --- 1. fixture + control plane ---------------------------------------------------------------------------
     const fixtureDir = path.join(work, 'snapshot');
     const fixture = generateLargeCluster(fixtureDir, { seed });
-    const rbac = (parse(readFileSync(path.join(fixtureDir, KUBERNETES_DIR, 'rbac.yaml'), 'utf8')) as { items: KubeObject[] }).items;
+    const rbac = (JSON.parse(readFileSync(path.join(fixtureDir, KUBERNETES_DIR, SNAPSHOT_KUBE_FILES.rbac), 'utf8')) as { items: KubeObject[] }).items;
     let t = now();
     cp = await startControlPlane();
     const startS = (now() - t) / 1000;

@@ -19,7 +19,8 @@ import * as os from 'node:os';
 import { parseArgs } from 'node:util';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { IAMClient } from '@aws-sdk/client-iam';
-import { DEFAULT_SNAPSHOT_CONCURRENCY, SNAPSHOT_AWS_RETRY, takeSnapshot } from '../../lib/live/snapshot/take-snapshot';
+import { AWS_BULK_READ_RETRY } from '../../lib/live/aws-retry';
+import { DEFAULT_SNAPSHOT_CONCURRENCY, takeSnapshot } from '../../lib/live/snapshot/take-snapshot';
 import { startFakeApiServer } from '../../harness/fake-apiserver';
 import { botocoreDir, readModelFile, startEksStandIn, StandInAccessEntry } from '../../harness/eks-standin';
 import { runMain, writeReport } from '../hardening/report';
@@ -177,8 +178,8 @@ export async function measure(options: SnapshotSizeOptions): Promise<SnapshotSiz
   const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 100);
   try {
     const ready = await ask<PeersReady>(child, 'ready');
-    eks = new EKSClient({ ...SNAPSHOT_AWS_RETRY, region: 'us-east-1', endpoint: ready.eks, credentials: creds });
-    iam = new IAMClient({ ...SNAPSHOT_AWS_RETRY, region: 'us-east-1', endpoint: ready.iam, credentials: creds });
+    eks = new EKSClient({ ...AWS_BULK_READ_RETRY, region: 'us-east-1', endpoint: ready.eks, credentials: creds });
+    iam = new IAMClient({ ...AWS_BULK_READ_RETRY, region: 'us-east-1', endpoint: ready.iam, credentials: creds });
     writeFileSync(kubeconfig, JSON.stringify({
       apiVersion: 'v1', kind: 'Config', 'current-context': 'c',
       clusters: [{ name: 'c', cluster: { server: ready.api.server, 'certificate-authority-data': Buffer.from(ready.api.caPem).toString('base64') } }],

@@ -24,6 +24,15 @@ export const COMMON_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/** `--fleet DIR` (report, who-can): a fleet snapshot folder instead of `--from`. */
+export const FLEET_OPTIONS = { fleet: { type: 'string' } } as const;
+
+/** Checks `--fleet` against `--from` and `--account` (each cluster's account is in the fleet folder). */
+export function checkFleetFlags(values: { from?: string[]; fleet?: string; account?: string }): void {
+  if (values.fleet !== undefined && values.from?.length) throw new UsageError('give --from PATH or --fleet DIR, not both');
+  if (values.fleet !== undefined && values.account !== undefined) throw new UsageError("--account goes with --from; with --fleet each cluster's account is in the fleet folder");
+}
+
 /** Options that name who is asking. */
 export const PRINCIPAL_OPTIONS = {
   as: { type: 'string' },

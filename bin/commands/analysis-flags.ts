@@ -23,3 +23,13 @@ export const NAMESPACE_FLAG_HELP: FlagHelp[] = [
   { name: 'namespace', short: 'n', value: 'NS', default: 'default', meaning: 'the namespace of the request' },
   { name: 'all-namespaces', short: 'A', meaning: 'ask across all namespaces (cluster-wide grants only)' },
 ];
+
+/** `--fleet DIR` of `report` and `who-can` (FLEET_OPTIONS): a fleet snapshot folder instead of `--from`. */
+export const FLEET_FLAG_HELP: FlagHelp = {
+  name: 'fleet', value: 'DIR', default: 'none; --from or --fleet is required',
+  meaning: 'a folder written by snapshot --fleet: every cluster of it, side by side (instead of --from)',
+};
+
+/** `COMMON_FLAG_HELP` of a command that takes `--from` or `--fleet`: `--from` is then not required on its own. */
+export const COMMON_FLAG_HELP_WITH_FLEET: FlagHelp[] = COMMON_FLAG_HELP.map((f) =>
+  (f.name === 'from' ? { ...f, required: false, default: 'none; --from or --fleet is required' } : f));

@@ -12,6 +12,13 @@ export class UsageError extends Error {
   }
 }
 
+/** The value of a flag that takes a whole number ≥ 1 (`--concurrency N`), or undefined when the flag is absent. */
+export function wholeNumberFlag(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^[1-9]\d*$/.test(text) || !Number.isSafeInteger(Number(text))) throw new UsageError(`--${flag}: '${text}' is not a whole number ≥ 1`);
+  return Number(text);
+}
+
 /** The one `-o/--output` vocabulary: `text` for people, `json` and `yaml` for programs (kubectl's `-o json|yaml`). */
 export const OUTPUT_FORMATS = ['text', 'json', 'yaml'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];

@@ -9,6 +9,7 @@ import { loadSources } from '../../lib/analysis/inputs/load-sources';
 import { generateImport } from '../../lib/live/import/generate';
 import { generateAwsAuthImport } from '../../lib/live/import/aws-auth-file';
 import { readDocument } from './read-input';
+import { createProgress } from './progress';
 import { CommandHelp } from './help';
 import { printStructured } from './structured-output';
 import { safeLines } from './terminal-text';
@@ -50,10 +51,25 @@ export const run = liveCommand(HELP, OPTIONS, async (values, _json, format) => {
   if (!values.out || (values.from === undefined) === (awsAuth === undefined)) throw new UsageError('either --from DIR or --aws-auth FILE, and --out FILE, are required');
   if (values.from !== undefined && (values.mode !== undefined || values.cluster !== undefined)) throw new UsageError('--mode and --cluster go with --aws-auth (a snapshot has its own)');
   const options = { accountId: values.account, moduleName: values.module };
-  const generated = awsAuth !== undefined
-    ? generateAwsAuthImport(readDocument(awsAuth), awsAuth === '-' ? 'stdin' : awsAuth, { ...options, authenticationMode: values.mode, clusterName: values.cluster })
-    : generateImport(await loadSources([values.from!]), options);
-  writeFileSync(values.out, generated.source);
+  // Progress only on a terminal and never with -o json|yaml (progress.ts decides): at thousands of principals the
+  // snapshot's read and the generation take seconds.
+  const progress = createProgress({ quiet: format !== 'text' });
+  const step = (done: number, phase: string) => progress.update({ phase: `import: ${phase}`, done, total: 3 });
+  let generated;
+  try {
+    if (awsAuth !== undefined) {
+      generated = generateAwsAuthImport(readDocument(awsAuth), awsAuth === '-' ? 'stdin' : awsAuth, { ...options, authenticationMode: values.mode, clusterName: values.cluster });
+    } else {
+      step(1, 'reading the snapshot');
+      const sources = await loadSources([values.from!]);
+      step(2, 'generating code');
+      generated = generateImport(sources, options);
+    }
+    step(3, `writing ${values.out}`);
+    writeFileSync(values.out, generated.source);
+  } finally {
+    progress.done();
+  }
   if (format !== 'text') printStructured({ file: values.out, notes: generated.notes }, format);
   else {
     process.stdout.write(safeLines(wroteCodeLines(values.out, generated.notes)));

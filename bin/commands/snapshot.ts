@@ -2,14 +2,19 @@
  * `eks-access snapshot --cluster NAME [--region R] [--kubeconfig F] [--context C] --out DIR [-o text|json|yaml]`: reads the
  * cluster's live access (EKS access entries and policies, aws-auth, RBAC, IAMIdentityMappings, IAM trust policies)
  * into DIR (lib/live/snapshot/format.ts), which every analysis command reads with `--from DIR`.
- * Exit codes: 0 every source read; 1 snapshot written but some sources could not be read (listed, with why);
- * 2 usage error.
+ * `--fleet FILE` instead of `--cluster`: every cluster of the fleet file (lib/live/fleet/fleet-file.ts), each into
+ * DIR/<name>/ in the same format, `--fleet-concurrency` clusters at a time (lib/live/fleet/fleet-snapshot.ts).
+ * Exit codes: 0 every source read; 1 snapshot written but some sources could not be read (listed, with why; with
+ * --fleet: of any cluster); 2 usage error.
  */
-import { OutputFormat, UsageError } from './cli-flags';
+import { OutputFormat, UsageError, wholeNumberFlag } from './cli-flags';
 import { KUBE_CLIENT_DEFAULTS, KubeClientLimits } from '../../lib/live/kube/client';
 import { SnapshotProblem } from '../../lib/live/snapshot/format';
 import { groupProblems } from '../../lib/live/snapshot/problems';
 import { DEFAULT_SNAPSHOT_CONCURRENCY, takeSnapshot, writeSnapshot } from '../../lib/live/snapshot/take-snapshot';
+import { readFleet } from '../../lib/live/fleet/fleet-file';
+import { DEFAULT_FLEET_CONCURRENCY, FLEET_SNAPSHOT_FILE, FleetSnapshotSummary, snapshotFleet } from '../../lib/live/fleet/fleet-snapshot';
+import { renderTable } from './text-table';
 import { printWarnings } from './command-frame';
 import { CommandHelp } from './help';
 import { LIVE_FLAG_HELP, LIVE_OPTIONS, liveCommand } from './live-command';
@@ -27,7 +32,7 @@ const LIMIT_FLAGS = [
 ] as const satisfies ReadonlyArray<{ flag: string; option: keyof typeof KUBE_CLIENT_DEFAULTS; value: string; meaning: string }>;
 
 export const OPTIONS = {
-  cluster: { type: 'string' }, region: { type: 'string' }, kubeconfig: { type: 'string' }, context: { type: 'string' }, out: { type: 'string' },
+  cluster: { type: 'string' }, fleet: { type: 'string' }, 'fleet-concurrency': { type: 'string' }, region: { type: 'string' }, kubeconfig: { type: 'string' }, context: { type: 'string' }, out: { type: 'string' },
   concurrency: { type: 'string' }, quiet: { type: 'boolean', short: 'q' },
   'max-list-pages': { type: 'string' }, 'max-response-bytes': { type: 'string' }, 'max-snapshot-bytes': { type: 'string' },
   'request-timeout-ms': { type: 'string' }, 'request-deadline-ms': { type: 'string' },
@@ -36,10 +41,12 @@ export const OPTIONS = {
 
 export const HELP: CommandHelp = {
   name: 'snapshot',
-  synopsis: '--cluster NAME --out DIR [options]',
+  synopsis: '(--cluster NAME | --fleet FILE) --out DIR [options]',
   summary: "Read a cluster's live access (access entries and policies, aws-auth, RBAC, IAMIdentityMappings, IAM trust policies) into DIR.",
   flags: [
-    { name: 'cluster', value: 'NAME', required: true, meaning: 'the EKS cluster (AWS credentials and kubeconfig needed)' },
+    { name: 'cluster', value: 'NAME', default: 'none; --cluster or --fleet is required', meaning: 'the EKS cluster (AWS credentials and kubeconfig needed)' },
+    { name: 'fleet', value: 'FILE', default: 'none; --cluster or --fleet is required', meaning: 'a fleet file (YAML: clusters with name, account, region, readRoleArn, kubeconfig, context): every cluster, each into DIR/<name>/, plus DIR/fleet.json' },
+    { name: 'fleet-concurrency', value: 'N', default: String(DEFAULT_FLEET_CONCURRENCY), meaning: 'with --fleet: clusters read at a time' },
     { name: 'region', value: 'REGION', default: "the AWS SDK's region", meaning: 'region of the cluster' },
     { name: 'kubeconfig', value: 'FILE', default: '$KUBECONFIG (every file, merged as kubectl merges them), then ~/.kube/config', meaning: 'kubeconfig for the Kubernetes reads' },
     { name: 'context', value: 'NAME', default: "the kubeconfig's current context", meaning: 'kubeconfig context' },
@@ -49,14 +56,8 @@ export const HELP: CommandHelp = {
     ...LIMIT_FLAGS.map((l) => ({ name: l.flag, value: l.value, default: String(KUBE_CLIENT_DEFAULTS[l.option]), meaning: l.meaning })),
     ...LIVE_FLAG_HELP,
   ],
-  notes: 'Exit codes: 0 every source read, 1 written but some sources could not be read (listed, with why), 2 usage error.',
+  notes: 'Exit codes: 0 every source read, 1 written but some sources could not be read (listed, with why; with --fleet: of any cluster), 2 usage error.',
 };
-
-function wholeNumber(flag: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^[1-9]\d*$/.test(text) || !Number.isSafeInteger(Number(text))) throw new UsageError(`--${flag}: '${text}' is not a whole number ≥ 1`);
-  return Number(text);
-}
 
 /**
  * The problems as text lines: one line per cause, `N × operation: reason (e.g. first source)` when a cause repeats
@@ -69,19 +70,32 @@ export function problemLines(problems: readonly SnapshotProblem[]): string[] {
 }
 
 export const run = liveCommand(HELP, OPTIONS, async (values, _json, format) => {
-  if (!values.cluster) throw new UsageError('--cluster NAME is required');
+  if (!values.cluster === !values.fleet) throw new UsageError('give exactly one of --cluster NAME or --fleet FILE');
   if (!values.out) throw new UsageError('--out DIR is required');
+  if (values['fleet-concurrency'] !== undefined && !values.fleet) throw new UsageError('--fleet-concurrency goes with --fleet');
   const kubeLimits: Record<string, number> = {};
   for (const l of LIMIT_FLAGS) {
-    const v = wholeNumber(l.flag, values[l.flag]);
+    const v = wholeNumberFlag(l.flag, values[l.flag]);
     if (v !== undefined) kubeLimits[l.option] = v;
   }
   const progress = createProgress({ quiet: format !== 'text' || values.quiet === true });
+  if (values.fleet) {
+    for (const f of ['region', 'kubeconfig', 'context'] as const) {
+      if (values[f] !== undefined) throw new UsageError(`--${f} goes with --cluster; with --fleet each cluster's ${f} is in the fleet file`);
+    }
+    const fleet = readFleet(values.fleet);
+    const fleetConcurrency = wholeNumberFlag('fleet-concurrency', values['fleet-concurrency']);
+    const concurrency = wholeNumberFlag('concurrency', values.concurrency);
+    const summary = await snapshotFleet({ fleet, out: values.out, fleetConcurrency, concurrency, kubeLimits: kubeLimits as KubeClientLimits, onProgress: progress.update })
+      .finally(() => progress.done());
+    printFleetSnapshotResult(values.out, summary, format);
+    return summary.clusters.some((c) => c.status !== 'complete') ? 1 : 0;
+  }
   let taken;
   try {
     taken = await takeSnapshot({
-      clusterName: values.cluster, region: values.region, kubeconfig: values.kubeconfig, context: values.context,
-      concurrency: wholeNumber('concurrency', values.concurrency), kubeLimits: kubeLimits as KubeClientLimits, onProgress: progress.update,
+      clusterName: values.cluster!, region: values.region, kubeconfig: values.kubeconfig, context: values.context,
+      concurrency: wholeNumberFlag('concurrency', values.concurrency), kubeLimits: kubeLimits as KubeClientLimits, onProgress: progress.update,
     });
   } finally {
     progress.done();
@@ -103,4 +117,20 @@ export function printSnapshotResult(out: string, taken: Taken, files: unknown, f
   process.stdout.write(safeLines([`wrote ${out}: ${snapshot.accessEntries.length} access entries, aws-auth ${taken.kube.awsAuth ? 'present' : 'absent'}, ${taken.kube.rbac.length} RBAC objects, ${taken.kube.iamIdentityMappings?.length ?? 0} IAMIdentityMappings, ${snapshot.iamRoles.length} IAM trust policies`]));
   printWarnings(taken.warnings, 'snapshot');
   for (const line of problemLines(snapshot.problems)) process.stderr.write(`${line}\n`);
+}
+
+/** What `snapshot --fleet` prints: one row per cluster, then each cluster's warnings and problems (escaped: input). */
+export function printFleetSnapshotResult(out: string, summary: FleetSnapshotSummary, format: OutputFormat): void {
+  if (format !== 'text') {
+    printStructured({ file: FLEET_SNAPSHOT_FILE, ...summary }, format);
+    return;
+  }
+  const rows = summary.clusters.map((c) => [c.name, c.account, c.region, c.status, String(c.accessEntries), String(c.rbacObjects), String(c.iamRoles), String(c.problems.length)]);
+  process.stdout.write(renderTable(['CLUSTER', 'ACCOUNT', 'REGION', 'STATUS', 'ACCESS ENTRIES', 'RBAC OBJECTS', 'IAM ROLES', 'UNREADABLE'], rows));
+  const complete = summary.clusters.filter((c) => c.status === 'complete').length;
+  process.stdout.write(safeLines([`wrote ${out}: ${summary.clusters.length} cluster(s), ${complete} complete; ${FLEET_SNAPSHOT_FILE} lists them`]));
+  for (const c of summary.clusters) {
+    printWarnings(c.warnings.map((w) => `${c.name}: ${w}`), 'snapshot');
+    for (const line of problemLines(c.problems)) process.stderr.write(`${terminalSafe(c.name)}: ${line}\n`);
+  }
 }

@@ -33,3 +33,8 @@ export type { RiskFinding } from './risks';
 export { buildReportData } from './report/report-data';
 export type { ReportData } from './report/report-data';
 export { renderReportHtml } from './report/report-html';
+export { loadFleetAnalyses, whoCanFleet, fleetReportData, hubPrincipalOf } from './fleet';
+export type { FleetAnalysisOptions, FleetClusterAnalysis, FleetWhoCanCluster, HubPrincipal, FleetCell, FleetReportData, FleetReportPrincipal, FleetReportCluster } from './fleet';
+export { renderFleetReportHtml } from './report/fleet-report-html';
+export { readFleetSnapshot, FLEET_SNAPSHOT_FILE } from './inputs/fleet-snapshot-format';
+export type { FleetSnapshotSummary, FleetClusterSnapshot, FleetClusterStatus } from './inputs/fleet-snapshot-format';

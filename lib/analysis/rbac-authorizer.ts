@@ -207,7 +207,13 @@ export class RbacAuthorizer {
 
   /** True when RoleBindings of `namespace` name the user (or its groups): its rules there differ from cluster-wide. */
   hasNamespaceSteps(user: UserInfo, namespace: string): boolean {
-    return namespace !== '' && this.scopes.has(namespace) && this.cachedSteps(user, namespace).length > 0;
+    const index = namespace === '' ? undefined : this.scopes.get(namespace);
+    if (!index) return false;
+    // Most (user, namespace) pairs have no binding naming the user or its groups: answered from the index (the keys
+    // scopeSteps looks up) without building and keeping an empty rule set — `risks` asks 3,000 principals × 100
+    // namespaces.
+    if (!index.byKey.has(`u:${user.name}`) && !user.groups.some((g) => index.byKey.has(`g:${g}`))) return false;
+    return this.cachedSteps(user, namespace).length > 0;
   }
 
   /** Every binding, cluster-wide then per namespace, that names the user or one of its groups, with the subject that matched. */

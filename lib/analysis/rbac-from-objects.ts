@@ -1,4 +1,5 @@
 /** Builds an `RbacAuthorizer` from parsed Kubernetes objects, ignoring every kind that is not RBAC. */
+import type { StackEnvironment } from './access-entries';
 import { KubeObject, isRbacBindingObject, isRbacRoleObject, normalizeBinding, normalizeRole } from './normalize';
 import { RbacAuthorizer } from './rbac-authorizer';
 import { RbacBinding, RbacRole } from './rbac-types';
@@ -7,6 +8,13 @@ import { RbacBinding, RbacRole } from './rbac-types';
 export interface SourcedObject {
   readonly object: KubeObject;
   readonly origin?: string;
+  /**
+   * The cluster a template applies it to (the resolved `ClusterName` of its `Custom::AWSCDK-EKS-KubernetesResource`);
+   * absent for a manifest file, which names no cluster.
+   */
+  readonly clusterName?: string;
+  /** The account and region of the stack that applies it, when the stack has them. */
+  readonly stackEnvironment?: StackEnvironment;
 }
 
 export function splitRbac(objects: readonly SourcedObject[]): { roles: RbacRole[]; bindings: RbacBinding[] } {

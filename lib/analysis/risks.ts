@@ -117,6 +117,10 @@ export async function findRisks(analysis: AccessAnalysis, resolver: IamPrincipal
     onProgress?.({ phase: 'risks of each principal', done, total: holders.length });
     // Scopes where the holder has wildcard full access: it implies every other permission risk there.
     const fullAccess = new Set<string>();
+    // Without a RoleBinding or access policy in a namespace, its answers are the cluster-wide ones, which did not hold:
+    // skipping it changes nothing and keeps risks linear in the grants rather than in the namespaces. Asked once per
+    // holder, not once per risk (it was a fifth of `risks` at 3,000 principals × 100 namespaces).
+    let ownNamespaces: string[] | undefined;
     for (const risk of RISKS) {
       const base = { risk: risk.id, title: risk.title, severity: risk.severity, why: risk.why, reference: risk.reference };
       if (fullAccess.has(ANY_NAMESPACE)) break;
@@ -128,10 +132,9 @@ export async function findRisks(analysis: AccessAnalysis, resolver: IamPrincipal
       }
       const clusterOnly = risk.allOf.every((g) => g.every((p) => p.clusterScoped));
       if (clusterOnly) continue;
-      for (const ns of namespaces) {
-        // Without a RoleBinding or access policy there, the namespace's answers are the cluster-wide ones, which did
-        // not hold: skipping it changes nothing and keeps risks linear in the grants rather than in the namespaces.
-        if (fullAccess.has(ns) || !analysis.hasNamespaceGrants(holder.principal, ns)) continue;
+      ownNamespaces ??= namespaces.filter((ns) => analysis.hasNamespaceGrants(holder.principal, ns));
+      for (const ns of ownNamespaces) {
+        if (fullAccess.has(ns)) continue;
         const via = holds(analysis, holder, risk, ns);
         if (via && risk.id === FULL_ACCESS) fullAccess.add(ns);
         // Namespace-limited rights are one step less severe than the same rights everywhere.

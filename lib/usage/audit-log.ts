@@ -47,8 +47,23 @@ export interface AuditUser {
   readonly extra: Readonly<Record<string, readonly string[]>>;
 }
 
+/** What was read from one CloudWatch Logs log group (lib/usage/cloudwatch.ts). */
+export interface LogGroupRead {
+  readonly logGroup: string;
+  readonly logStreamPrefix: string;
+  /** The window asked for, both ends included (FilterLogEvents `startTime`/`endTime`), RFC 3339. */
+  readonly startTime: string;
+  readonly endTime: string;
+  /** Log events received (each one line for the counter), and FilterLogEvents pages. */
+  events: number;
+  pages: number;
+}
+
 export interface AuditReadStats {
   readonly files: string[];
+  /** Log groups read live, in the order given. */
+  readonly logGroups: LogGroupRead[];
+  /** Lines of files plus log events of log groups. */
   lines: number;
   /** Events at their counting stage, counted once. */
   counted: number;
@@ -271,25 +286,83 @@ class RecentIds {
 }
 
 /**
- * Every counted request of the audit logs at `paths`, streamed; `stats` is filled as it goes (complete when the
- * iteration ends).
+ * The one path every line of a file and every CloudWatch Logs message takes: parsed, validated, counted once at its
+ * counting stage, a repeated auditID dropped. One counter serves every source of a run, so an event exported to a
+ * file and also read live from its log group is counted once.
  */
-export async function* readAuditRequests(paths: readonly string[], stats: AuditReadStats, opts: ReadAuditOptions = {}): AsyncGenerator<AuditRequest> {
-  const max = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-  const every = opts.progressEvery ?? 10000;
-  const recent = new RecentIds(Math.max(1, Math.floor((opts.dedupWindow ?? 262144) / 2)));
-  let where = '';
-  const bad = (why: string) => {
+export class AuditEventCounter {
+  private readonly recent: RecentIds;
+  readonly maxLineBytes: number;
+  private readonly every: number;
+
+  constructor(private readonly stats: AuditReadStats, private readonly opts: ReadAuditOptions = {}) {
+    this.maxLineBytes = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+    this.every = opts.progressEvery ?? 10000;
+    this.recent = new RecentIds(Math.max(1, Math.floor((opts.dedupWindow ?? 262144) / 2)));
+  }
+
+  /** A malformed line: counted under its reason; `where` (called only for a new reason) says where it was first seen. */
+  bad(why: string, where: () => string): void {
+    const { stats } = this;
     const reason = why in stats.malformed || Object.keys(stats.malformed).length < MAX_REASONS ? why : OTHER_REASON;
-    if (!(reason in stats.malformed)) stats.malformedFirstAt[reason] = `${where}:${stats.lines - fileStart}`;
+    if (!(reason in stats.malformed)) stats.malformedFirstAt[reason] = where();
     stats.malformed[reason] = (stats.malformed[reason] ?? 0) + 1;
-  };
-  let fileStart = 0;
+  }
+
+  /**
+   * One line (`undefined`: longer than `maxLineBytes`, already dropped) → the request it counts, or nothing (a blank
+   * line, a malformed one, another stage, a duplicate; each counted in the stats). `document`: inside the AWS CLI's
+   * JSON output, where only `"message"` member lines carry events.
+   */
+  take(line: string | undefined, document: boolean, where: () => string): AuditRequest | undefined {
+    const { stats } = this;
+    stats.lines++;
+    if (this.opts.onProgress && stats.lines % this.every === 0) this.opts.onProgress({ phase: 'reading audit events', done: stats.lines });
+    if (line === undefined) {
+      this.bad(`line longer than ${this.maxLineBytes} bytes`, where);
+      return undefined;
+    }
+    if (line.trim() === '') return undefined;
+    const parsed = eventObject(line, document);
+    if ('skip' in parsed) return undefined;
+    if ('reason' in parsed) {
+      this.bad(parsed.reason, where);
+      return undefined;
+    }
+    const req = auditRequestOf(parsed.event);
+    if ('reason' in req) {
+      this.bad(req.reason, where);
+      return undefined;
+    }
+    const counts = countingStage(parsed.event.stage, req.verb);
+    if (counts === undefined) {
+      this.bad(`unknown stage ${short(String(parsed.event.stage ?? ''))}`, where);
+      return undefined;
+    }
+    if (!counts) {
+      stats.otherStages++;
+      return undefined;
+    }
+    if (this.recent.seen(req.auditID)) {
+      stats.duplicates++;
+      return undefined;
+    }
+    stats.counted++;
+    return req;
+  }
+}
+
+/**
+ * Every counted request of the audit logs at `paths`, streamed; `stats` is filled as it goes (complete when the
+ * iteration ends). `counter`: shared with the other sources of the same run (see {@link AuditEventCounter}).
+ */
+export async function* readAuditRequests(paths: readonly string[], stats: AuditReadStats, opts: ReadAuditOptions = {}, counter = new AuditEventCounter(stats, opts)): AsyncGenerator<AuditRequest> {
+  const max = counter.maxLineBytes;
   const files = await auditFiles(paths);
   for (const file of files) {
     stats.files.push(file);
-    where = file;
-    fileStart = stats.lines;
+    const fileStart = stats.lines;
+    const where = () => `${file}:${stats.lines - fileStart}`;
     const raw = createReadStream(file);
     const gz = /\.gz$/i.test(file);
     // The AWS CLI's indented output of FilterLogEvents starts with a line holding only `{`; a JSON-lines log never does.
@@ -298,49 +371,18 @@ export async function* readAuditRequests(paths: readonly string[], stats: AuditR
     if (gz) raw.on('error', (err) => stream.destroy(err));
     try {
       for await (const line of boundedLines(stream as AsyncIterable<Buffer>, max)) {
-        stats.lines++;
-        if (opts.onProgress && stats.lines % every === 0) opts.onProgress({ phase: 'reading audit events', done: stats.lines });
-        if (line === undefined) {
-          bad(`line longer than ${max} bytes`);
-          continue;
-        }
-        if (line.trim() === '') continue;
-        document ??= line.trim() === '{';
-        const parsed = eventObject(line, document);
-        if ('skip' in parsed) continue;
-        if ('reason' in parsed) {
-          bad(parsed.reason);
-          continue;
-        }
-        const req = auditRequestOf(parsed.event);
-        if ('reason' in req) {
-          bad(req.reason);
-          continue;
-        }
-        const counts = countingStage(parsed.event.stage, req.verb);
-        if (counts === undefined) {
-          bad(`unknown stage ${short(String(parsed.event.stage ?? ''))}`);
-          continue;
-        }
-        if (!counts) {
-          stats.otherStages++;
-          continue;
-        }
-        if (recent.seen(req.auditID)) {
-          stats.duplicates++;
-          continue;
-        }
-        stats.counted++;
-        yield req;
+        if (line !== undefined && line.trim() !== '') document ??= line.trim() === '{';
+        const req = counter.take(line, document ?? false, where);
+        if (req) yield req;
       }
     } catch (e) {
       // A truncated or corrupt gzip member, or a read error: the rest of this file is lost, the others still count.
-      bad(`${gz ? 'gzip stream' : 'file'} unreadable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message.split('\n')[0].slice(0, MAX_REASON_VALUE)})`);
+      counter.bad(`${gz ? 'gzip stream' : 'file'} unreadable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message.split('\n')[0].slice(0, MAX_REASON_VALUE)})`, where);
     }
     opts.onProgress?.({ phase: 'reading audit events', done: stats.lines });
   }
 }
 
 export function emptyStats(): AuditReadStats {
-  return { files: [], lines: 0, counted: 0, otherStages: 0, duplicates: 0, malformed: {}, malformedFirstAt: {} };
+  return { files: [], logGroups: [], lines: 0, counted: 0, otherStages: 0, duplicates: 0, malformed: {}, malformedFirstAt: {} };
 }

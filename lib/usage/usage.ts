@@ -23,8 +23,10 @@ import { ANY_ACCOUNT } from '../analysis/inputs/cfn-intrinsics';
 import { accessMatrix, knownResources, ResourceRef, resourceName } from '../analysis/matrix';
 import { PolicyRule } from '../analysis/rbac-types';
 import { isClusterScoped } from '../analysis/resource-catalogue';
+import { withImplicitGroups } from '../analysis/subjects';
 import { REQUEST_VERBS } from '../model/rbac-vocabulary';
-import { AuditReadStats, AuditRequest, emptyStats, readAuditRequests, ReadAuditOptions } from './audit-log';
+import { AuditEventCounter, AuditReadStats, AuditRequest, emptyStats, readAuditRequests, ReadAuditOptions } from './audit-log';
+import { CloudWatchAuditSource, readCloudWatchRequests } from './cloudwatch';
 
 /** How a principal's requests were recognised. */
 export type Attribution = 'iam-arn' | 'username' | 'kubernetes-user';
@@ -162,10 +164,27 @@ function rowKey(r: { verb: string; apiGroup: string; resource: string; subresour
   return JSON.stringify([r.verb, r.apiGroup, r.resource, r.subresource, r.namespace]);
 }
 
-/** Builds the usage report from audit logs, streamed, against the principals and grants of `analysis`. */
-export async function auditUsage(analysis: AccessAnalysis, paths: readonly string[], opts: UsageOptions = {}): Promise<UsageReport> {
+/** Where the audit events come from: files (and folders, gzip) and log groups read live; one counter for all. */
+export interface AuditSources {
+  readonly files?: readonly string[];
+  readonly logGroups?: readonly CloudWatchAuditSource[];
+}
+
+/** Every counted request of the sources, files first, then each log group; a request in two of them counted once. */
+async function* auditRequests(sources: AuditSources, stats: AuditReadStats, opts: ReadAuditOptions): AsyncGenerator<AuditRequest> {
+  const counter = new AuditEventCounter(stats, opts);
+  if (sources.files?.length) yield* readAuditRequests(sources.files, stats, opts, counter);
+  for (const group of sources.logGroups ?? []) yield* readCloudWatchRequests(group, stats, opts, counter);
+}
+
+/**
+ * Builds the usage report from audit logs (`paths`: files, or {@link AuditSources}), streamed, against the principals
+ * and grants of `analysis`.
+ */
+export async function auditUsage(analysis: AccessAnalysis, paths: readonly string[] | AuditSources, opts: UsageOptions = {}): Promise<UsageReport> {
   const index = await PrincipalIndex.build(analysis);
   const stats = emptyStats();
+  const sources: AuditSources = isFileList(paths) ? { files: paths } : paths;
   const maxPrincipals = opts.maxPrincipals ?? 100000;
   const maxRows = opts.maxRowsPerPrincipal ?? 10000;
   const byPrincipal = new Map<string, { usage: PrincipalUsage; rows: Map<string, UseRow>; deniedRows: Map<string, UseRow>; known?: Known }>();
@@ -185,7 +204,7 @@ export async function auditUsage(analysis: AccessAnalysis, paths: readonly strin
     return { key: `user\u0000${req.user.username}`, byArn: false, make: () => newUsage(req.user.username, 'kubernetes-user', req.user.username) };
   };
 
-  for await (const req of readAuditRequests(paths, stats, opts)) {
+  for await (const req of auditRequests(sources, stats, opts)) {
     const who = attribute(req);
     let entry = byPrincipal.get(who.key);
     if (!entry) {
@@ -239,6 +258,10 @@ export async function auditUsage(analysis: AccessAnalysis, paths: readonly strin
   return { read: stats, ...(firstTime && lastTime ? { window: { first: firstTime, last: lastTime } } : {}), principals, neverSeen, droppedRequests: dropped };
 }
 
+function isFileList(p: readonly string[] | AuditSources): p is readonly string[] {
+  return Array.isArray(p);
+}
+
 /** Says how the principal's requests were recognised, in numbers. */
 function attributionNote(u: PrincipalUsage, known: boolean): string {
   if (u.attribution === 'kubernetes-user') return 'no IAM ARN in user.extra and no principal of the inputs maps this username: shown as the Kubernetes user';
@@ -259,6 +282,21 @@ function newUsage(principal: string, attribution: Attribution, username: string,
   };
 }
 
+/** How a row's namespace is shown (`''`: a cluster-scoped resource or a URL). */
+export function useRowNamespace(ns: string): string {
+  return ns || '(cluster)';
+}
+
+/** How an unused grant's namespace is shown (`''`: granted cluster-wide, in every namespace for a namespaced resource). */
+export function unusedGrantNamespace(ns: string): string {
+  return ns || '(all namespaces / cluster)';
+}
+
+/** How a row's resource is shown: `resource[/subresource][.group]` as `matrix` names it, or the non-resource URL. */
+export function useRowResource(r: UseRow): string {
+  return r.nonResource ? r.resource : resourceName({ apiGroup: r.apiGroup, resource: r.subresource ? `${r.resource}/${r.subresource}` : r.resource });
+}
+
 function compareRows(a: UseRow, b: UseRow): number {
   return b.count - a.count || rowKey(a).localeCompare(rowKey(b));
 }
@@ -268,6 +306,8 @@ function compareRows(a: UseRow, b: UseRow): number {
  * per cell) over the resources the inputs name plus those the log shows, evaluated once cluster-wide and once per
  * namespace where it holds namespace grants. A cluster-wide cell of a namespaced resource counts as used when it was
  * used in any namespace; a namespace cell only when used in that namespace (and not already granted cluster-wide).
+ * What every authenticated user holds (the bootstrap policy's self reviews, or any binding to
+ * `system:authenticated`) is not listed: it is not the principal's grant, and no proposal can take it away.
  */
 export function unusedGrants(analysis: AccessAnalysis, principal: AnalysedPrincipal, used: readonly UseRow[]): UnusedGrant[] {
   const resources = new Map<string, ResourceRef>(knownResources(analysis).map((r) => [resourceName(r), r]));
@@ -291,18 +331,39 @@ export function unusedGrants(analysis: AccessAnalysis, principal: AnalysedPrinci
   const list = [...resources.values()].sort((a, b) => resourceName(a).localeCompare(resourceName(b)));
   const out: UnusedGrant[] = [];
   const cluster = accessMatrix(analysis, principal, '', list);
-  cluster.forEach((row) => {
-    const verbs = REQUEST_VERBS.filter((v) => row.verbs[v] && !usedAnywhere.has(`${v} ${resourceName(row)}`));
+  const anyoneCluster = anyoneMatrix(analysis, '', list);
+  cluster.forEach((row, i) => {
+    const verbs = REQUEST_VERBS.filter((v) => row.verbs[v] && !anyoneCluster[i].verbs[v] && !usedAnywhere.has(`${v} ${resourceName(row)}`));
     if (verbs.length) out.push({ namespace: '', apiGroup: row.apiGroup, resource: row.resource, verbs });
   });
   for (const ns of own) {
+    const anyone = anyoneMatrix(analysis, ns, list);
     accessMatrix(analysis, principal, ns, list).forEach((row, i) => {
       if (!row.namespaced) return;
-      const verbs = REQUEST_VERBS.filter((v) => row.verbs[v] && !cluster[i].verbs[v] && !usedIn.has(`${v} ${resourceName(row)} ${ns}`));
+      const verbs = REQUEST_VERBS.filter((v) => row.verbs[v] && !cluster[i].verbs[v] && !anyone[i].verbs[v] && !usedIn.has(`${v} ${resourceName(row)} ${ns}`));
       if (verbs.length) out.push({ namespace: ns, apiGroup: row.apiGroup, resource: row.resource, verbs });
     });
   }
   return out;
+}
+
+/**
+ * Any authenticated user: no name a binding could hold (the API server refuses a subject with an empty name:
+ * kubernetes pkg/apis/rbac/validation/validation.go `ValidateRoleBindingSubject`), only the group authentication adds
+ * to everyone (subjects.ts `withImplicitGroups`), no access entry.
+ */
+const ANY_AUTHENTICATED_USER: AnalysedPrincipal = { display: 'any authenticated user', user: withImplicitGroups('', []) };
+
+/** What any authenticated user may do per resource of `list` in `namespace`, computed once per analysis and cell. */
+const anyoneCache = new WeakMap<AccessAnalysis, Map<string, Map<string, Record<string, boolean>>>>();
+function anyoneMatrix(analysis: AccessAnalysis, namespace: string, list: readonly ResourceRef[]): Array<{ verbs: Record<string, boolean> }> {
+  let perNamespace = anyoneCache.get(analysis);
+  if (!perNamespace) anyoneCache.set(analysis, (perNamespace = new Map()));
+  let cells = perNamespace.get(namespace);
+  if (!cells) perNamespace.set(namespace, (cells = new Map()));
+  const missing = list.filter((r) => !cells!.has(resourceName(r)));
+  if (missing.length) accessMatrix(analysis, ANY_AUTHENTICATED_USER, namespace, missing).forEach((row, i) => cells!.set(resourceName(missing[i]), row.verbs));
+  return list.map((r) => ({ verbs: cells!.get(resourceName(r))! }));
 }
 
 function addExplicitResources(into: Map<string, ResourceRef>, rules: readonly PolicyRule[]): void {

@@ -16,6 +16,7 @@ import { AccessAnalysis } from '../../lib/analysis/access-analysis';
 import { IamPrincipalResolver } from '../../lib/analysis/iam-principals';
 import { AnalysisProgress } from '../../lib/analysis/progress';
 import { ACCESS_ROW_LIMIT, buildReportData } from '../../lib/analysis/report/report-data';
+import { SHOWN_ROWS } from '../../lib/analysis/report/report-html';
 
 const CHROMIUM = '/usr/bin/chromium';
 const WALKTHROUGH = path.join(__dirname, 'fixtures', 'walkthrough');
@@ -125,6 +126,62 @@ it('filters every table, sorts from the keyboard with aria-sort, and stays insid
   await page.close();
 });
 
+it('at size, an interaction touches only the rows that appear or disappear; sort order holds through later filters', async () => {
+  const fixture = generateLargeCluster(path.join(dir, 'page'), { principals: 600, namespaces: 20, rbacObjects: 500, seed: 3 });
+  const html = path.join(dir, 'page.html');
+  expect((await runEksAccess('report', '--from', fixture.dir, '--out', html)).code).toBe(0);
+  // Without JavaScript every row is in the page.
+  const table = /<table id="principals"[\s\S]*?<\/table>/.exec(readFileSync(html, 'utf8'))![0];
+  const total = (table.match(/<tr[ >]/g) ?? []).length - 1;
+  expect(total).toBeGreaterThan(SHOWN_ROWS);
+  // With it, the first SHOWN_ROWS are in the document and the count says so.
+  const page = await browser!.newPage({ viewport: { width: 1440, height: 900 } });
+  await page.goto(`file://${html}`);
+  expect(await page.locator('#principals tbody tr').count()).toBe(SHOWN_ROWS);
+  expect(await page.locator('#principal-count').innerText()).toBe(`first ${SHOWN_ROWS} of ${total} matching rows (${total} in all)`);
+  // Records the DOM changes of one interaction and which rows were shown before and after it.
+  const interact = async (action: string) => page.evaluate(`(async () => {
+    const body = document.querySelector('#principals tbody'), before = new Set(body.rows);
+    let nodes = 0;
+    const mo = new MutationObserver((ms) => ms.forEach((m) => { nodes += m.addedNodes.length + m.removedNodes.length; }));
+    mo.observe(body, { childList: true });
+    ${action};
+    await new Promise((r) => setTimeout(r, 0));
+    mo.disconnect();
+    const after = new Set(body.rows);
+    const changed = [...before].filter((r) => !after.has(r)).length + [...after].filter((r) => !before.has(r)).length;
+    return { nodes, changed, shown: Array.from(body.rows).map((r) => r.cells[0].textContent) };
+  })()`) as Promise<{ nodes: number; changed: number; shown: string[] }>;
+  const filter = (term: string) => `var i=document.getElementById('principal-filter');i.value=${JSON.stringify(term)};i.dispatchEvent(new Event('input'))`;
+  // A filter moves no row: it removes the rows that no longer match and inserts those that now do, so the rows laid
+  // out again are at most the window, whatever the table's size (a keystroke that keeps the shown rows costs nothing).
+  for (const term of ['t', 'te', 'ae-01', 'ae-012', '']) {
+    const r = await interact(filter(term));
+    expect(r.nodes).toBe(r.changed);
+    expect(r.shown.length).toBeLessThanOrEqual(SHOWN_ROWS);
+  }
+  expect((await interact(filter('t'))).nodes).toBe(0); // '' → 't': every principal ARN has a t, the same rows stay
+  // A sort shows the first rows of the new order; a later filter keeps that order.
+  const collator = new Intl.Collator();
+  const sorted = await interact("document.querySelectorAll('#principals th.sortable')[0].click()");
+  expect(sorted.shown).toHaveLength(SHOWN_ROWS);
+  expect(sorted.shown).toEqual([...sorted.shown].sort(collator.compare));
+  expect(sorted.nodes).toBeLessThanOrEqual(2 * SHOWN_ROWS);
+  const desc = await interact("document.querySelectorAll('#principals th.sortable')[0].click()");
+  expect(desc.shown).toEqual([...desc.shown].sort(collator.compare).reverse());
+  const narrowed = await interact(filter('ae-01'));
+  expect(narrowed.nodes).toBe(narrowed.changed);
+  expect(narrowed.shown.length).toBeGreaterThan(1);
+  expect(narrowed.shown).toEqual([...narrowed.shown].sort(collator.compare).reverse());
+  expect(narrowed.shown.every((t) => t.toLowerCase().includes('ae-01'))).toBe(true);
+  // "show all" puts every match back.
+  await interact(filter(''));
+  await page.click('#principal-count-all');
+  expect(await page.locator('#principals tbody tr').count()).toBe(total);
+  expect(await page.locator('#principal-count-all').isHidden()).toBe(true);
+  await page.close();
+}, 180_000);
+
 it('escapes every field of the new page parts: grants, role titles and rules, risk groups and holders', async () => {
   const evil = '"><img src=x onerror=alert(1)><script>alert(2)</script>';
   const rbac = 'rbac.authorization.k8s.io';
@@ -157,4 +214,22 @@ it('draws progress on stderr only when it is a terminal (a real pty through scri
   const piped = spawnSync(process.execPath, [CLI, 'report', '--from', fixture.dir, '--out', out], { encoding: 'utf8', timeout: 120_000 });
   expect(piped.status).toBe(0);
   expect(piped.stderr).not.toMatch(/each principal/);
+}, 240_000);
+
+it('import draws progress on a terminal (a real pty through script(1)), never in a pipe', () => {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first (npm test does)`);
+  const fixture = generateLargeCluster(path.join(dir, 'import'), { principals: 300, namespaces: 10, rbacObjects: 200, seed: 6 });
+  const out = path.join(dir, 'imported.ts');
+  const tty = spawnSync('script', ['-qec', `"${process.execPath}" "${CLI}" import --from "${fixture.dir}" --out "${out}"`, '/dev/null'], { encoding: 'utf8', timeout: 120_000 });
+  expect(tty.status).toBe(0);
+  expect(tty.stdout).toMatch(/import: reading the snapshot 1\/3/);
+  expect(tty.stdout).toMatch(/import: generating code 2\/3/);
+  expect(tty.stdout).toContain('\r\u001b[2K');
+  expect(readFileSync(out, 'utf8')).toContain('AwsAuthConfigMap');
+  const piped = spawnSync(process.execPath, [CLI, 'import', '--from', fixture.dir, '--out', out], { encoding: 'utf8', timeout: 120_000 });
+  expect(piped.status).toBe(0);
+  expect(piped.stderr).not.toMatch(/import: /);
+  const json = spawnSync('script', ['-qec', `"${process.execPath}" "${CLI}" import --from "${fixture.dir}" --out "${out}" -o json`, '/dev/null'], { encoding: 'utf8', timeout: 120_000 });
+  expect(json.status).toBe(0);
+  expect(json.stdout).not.toMatch(/import: /);
 }, 240_000);

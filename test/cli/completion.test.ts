@@ -63,6 +63,16 @@ describe('bash', () => {
     expect(answers[8]).toEqual(expect.arrayContaining(['-q', '--quiet', '--explain', '-o', '--output', '--as-arn']));
   });
 
+  it('offers the fleet flags (issue 26) of snapshot, diff, report and who-can', async () => {
+    const answers = await complete([
+      ['eks-access', 'snapshot', '--fle'],
+      ['eks-access', 'diff', '--fleet-'],
+      ['eks-access', 'report', '--fl'],
+      ['eks-access', 'who-can', 'get', 'pods', '--fle'],
+    ]);
+    expect(answers).toEqual([['--fleet', '--fleet-concurrency'], ['--fleet-concurrency'], ['--fleet'], ['--fleet']]);
+  });
+
   it('offers every flag of every command (from the same HELP the frame parses with)', async () => {
     const cases: string[][] = [];
     const expected: string[][] = [];

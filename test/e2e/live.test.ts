@@ -156,7 +156,7 @@ test('snapshot (exec plugin user) → import → synth → diff: no drift; then 
   expect(cluster.iamRoles.map((x: { arn: string }) => x.arn).sort()).toEqual([examplePrincipal('developer').arn, examplePrincipal('read-only').arn, `arn:aws:iam::${account}:role/eks-node-group`].sort());
   expect(readFileSync(join(snap1, 'kubernetes', 'aws-auth.yaml'), 'utf8')).toContain('contractor');
   expect(r.stdout).toContain(`${mappings} IAMIdentityMappings`);
-  expect(readFileSync(join(snap1, 'kubernetes', 'iamidentitymappings.yaml'), 'utf8')).toContain('kind: IAMIdentityMapping');
+  expect(readFileSync(join(snap1, 'kubernetes', 'iamidentitymappings.json'), 'utf8')).toContain('"kind": "IAMIdentityMapping"');
 
   // The IAM hop from the snapshot's trust policies (moto's IAM): the user may assume the mapped read-only role, with MFA.
   const who = await eksAccess(['who-can', 'list', 'pods', '-A', '--from', snap1, '--output', 'json']);

@@ -2,11 +2,12 @@
 import { runEksAccess } from '../analysis/run-cli';
 
 it.each([
-  [['snapshot', '--out', 'x'], /--cluster NAME is required/],
+  [['snapshot', '--out', 'x'], /give exactly one of --cluster NAME or --fleet FILE/],
   [['snapshot', '--cluster', 'c'], /--out DIR is required/],
   [['diff', '--live', 'x'], /--desired PATH is required/],
-  [['diff', '--desired', 'x'], /exactly one of --live DIR or --cluster NAME/],
-  [['diff', '--desired', 'x', '--live', 'y', '--cluster', 'c'], /exactly one of --live DIR or --cluster NAME/],
+  [['diff', '--desired', 'x'], /exactly one of --live DIR, --cluster NAME or --current PATH/],
+  [['diff', '--desired', 'x', '--live', 'y', '--cluster', 'c'], /exactly one of --live DIR, --cluster NAME or --current PATH/],
+  [['diff', '--desired', 'x', '--live', 'y', '--current', 'z'], /exactly one of --live DIR, --cluster NAME or --current PATH/],
   [['import', '--from', 'x'], /either --from DIR or --aws-auth FILE, and --out FILE, are required/],
   [['diff', '--desired', 'x', '--live', 'y', '--output', 'xml'], /--output must be text, json or yaml, not 'xml'/],
   [['import', '--bogus'], /Unknown option '--bogus'/],

@@ -4,7 +4,7 @@
  * real IAM (trust policies), and the Kubernetes list API imitation. The snapshot folder is then read back by the
  * analysis (`--from DIR`). The real kube-apiserver run is test/e2e/live.test.ts.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'node:https';
@@ -14,9 +14,13 @@ import { AssociateAccessPolicyCommand, CreateAccessEntryCommand, EKSClient } fro
 import { IAMClient } from '@aws-sdk/client-iam';
 import { AccessAnalysis } from '../../lib/analysis';
 import { groupProblems } from '../../lib/live/snapshot/problems';
-import { SNAPSHOT_AWS_RETRY, takeSnapshot, writeSnapshot } from '../../lib/live/snapshot/take-snapshot';
+import { AWS_BULK_READ_RETRY } from '../../lib/live/aws-retry';
+import { takeSnapshot, writeSnapshot } from '../../lib/live/snapshot/take-snapshot';
+import { SNAPSHOT_KUBE_FILES } from '../../lib/live/snapshot/format';
 import { problemLines, run as snapshotCommand } from '../../bin/commands/snapshot';
 import { FakeApiServer, startFakeApiServer } from '../../harness/fake-apiserver';
+import { CLI } from '../../harness/eks-access-process';
+import { run } from '../../harness/run-process';
 import { EksStandIn, startEksStandIn } from '../../harness/eks-standin';
 import { startStsStandIn, StsStandIn } from '../../harness/sts-standin';
 
@@ -79,6 +83,9 @@ describe('eks-access snapshot (EKS stand-in, moto IAM, Kubernetes list API)', ()
   it('reads mode, every access entry page, policies and scopes, aws-auth, RBAC and trust policies; analysis reads it back', async () => {
     const taken = await takeSnapshot({ clusterName: CLUSTER, kubeconfig, eksClient: eks, iamClient: iam });
     const out = join(dir, 'snap');
+    // A folder that held a snapshot of the earlier layout (RBAC as YAML): its files must not survive beside the new ones.
+    mkdirSync(join(out, 'kubernetes'), { recursive: true });
+    writeFileSync(join(out, 'kubernetes', 'rbac.yaml'), 'apiVersion: v1\nkind: List\nitems:\n- {apiVersion: rbac.authorization.k8s.io/v1, kind: ClusterRole, metadata: {name: gone-live}, rules: []}\n');
     writeSnapshot(out, taken);
     const s = taken.snapshot;
     expect(s.cluster).toEqual({ name: CLUSTER, authenticationMode: 'API_AND_CONFIG_MAP' });
@@ -95,13 +102,42 @@ describe('eks-access snapshot (EKS stand-in, moto IAM, Kubernetes list API)', ()
     const awsAuth = readFileSync(join(out, 'kubernetes', 'aws-auth.yaml'), 'utf8');
     expect(awsAuth).toContain('role/legacy');
     expect(awsAuth).not.toContain('managedFields');
-    expect(existsSync(join(out, 'kubernetes', 'rbac.yaml'))).toBe(true);
+    // RBAC and IAMIdentityMappings as JSON Lists (`kubectl get -o json`): the analysis reads them with JSON.parse, which at
+    // 2,000 RBAC objects takes ms where a YAML parse took most of a second (bench/results/analysis-size.md).
+    const rbac = JSON.parse(readFileSync(join(out, 'kubernetes', SNAPSHOT_KUBE_FILES.rbac), 'utf8'));
+    expect(rbac).toMatchObject({ apiVersion: 'v1', kind: 'List' });
+    expect(rbac.items.map((o: { metadata: { name: string } }) => o.metadata.name)).toContain('dev-reader');
+    expect(SNAPSHOT_KUBE_FILES).toEqual({ awsAuth: 'aws-auth.yaml', rbac: 'rbac.json', iamIdentityMappings: 'iamidentitymappings.json' });
+    expect(existsSync(join(out, 'kubernetes', 'rbac.yaml'))).toBe(false);
 
     const analysis = await AccessAnalysis.load([out]);
     const alice = analysis.accessEntries.find((e) => e.principalArn.endsWith(':user/alice'));
     expect(alice).toMatchObject({ username: 'alice', origin: `${join(out, 'cluster.json')}#${alice?.principalArn}` });
     expect(analysis.sources.objects.map((o) => o.object.metadata?.name)).toEqual(expect.arrayContaining(['aws-auth', 'dev-reader']));
+    expect(analysis.sources.objects.map((o) => o.object.metadata?.name)).not.toContain('gone-live');
     expect(analysis.sources.warnings.join('\n')).toContain('could not read iam:GetRole arn:aws:iam::111122223333:role/legacy');
+  });
+
+  it('diff --cluster draws progress on a terminal (a real pty through script(1)): the snapshot it takes, then the comparison; nothing in a pipe', async () => {
+    if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first (npm test does)`);
+    const desired = join(dir, 'desired.yaml');
+    writeFileSync(desired, 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: dev-reader}\nrules: [{apiGroups: [""], resources: [pods], verbs: [get]}]\n');
+    const env = { ...process.env, ...moto.env(creds), AWS_ENDPOINT_URL_EKS: eksStandIn.endpoint, AWS_ENDPOINT_URL_IAM: moto.endpoint };
+    const args = ['diff', '--desired', desired, '--cluster', CLUSTER, '--kubeconfig', kubeconfig];
+    // Asynchronous children: the stand-ins answer from this process. script gives the command a terminal on
+    // stdin/stdout/stderr and copies what it wrote to its stdout.
+    const tty = await run('script', ['-qec', [process.execPath, CLI, ...args].map((a) => `'${a}'`).join(' '), '/dev/null'], { env, timeoutMs: 120_000 });
+    // Exit 2, "cannot tell": the snapshot could not read some roles' trust policies (legacy and ci-* are not in IAM).
+    expect(tty.stdout).toContain('drifted item(s)');
+    expect(tty.stdout).toContain('cannot tell: ');
+    expect(tty.code).toBe(2);
+    expect(tty.stdout).toMatch(/reading access entries and IAM roles \d+\/\d+/);
+    expect(tty.stdout).toMatch(/diff: comparing 3\/3/);
+    expect(tty.stdout).toContain('\r\u001b[2K');
+    const piped = await run(process.execPath, [CLI, ...args], { env, timeoutMs: 120_000 });
+    expect(piped.code).toBe(2);
+    expect(piped.stderr).not.toMatch(/reading access entries|diff: /);
+    expect(piped.stderr).not.toContain('\u001b');
   });
 
   it('reports a denied source by name and reason, and still reads the others', async () => {
@@ -141,7 +177,7 @@ describe('eks-access snapshot (EKS stand-in, moto IAM, Kubernetes list API)', ()
   });
 
   it('retries throttled calls (SDK adaptive retry mode, 6 attempts): an entry throttled 4 times in a row is still read', async () => {
-    const adaptive = new EKSClient({ ...SNAPSHOT_AWS_RETRY, region: 'us-east-1', endpoint: eksStandIn.endpoint, credentials: creds });
+    const adaptive = new EKSClient({ ...AWS_BULK_READ_RETRY, region: 'us-east-1', endpoint: eksStandIn.endpoint, credentials: creds });
     try {
       expect(await adaptive.config.retryStrategy()).toMatchObject({ mode: 'adaptive' });
       eksStandIn.resetStats();

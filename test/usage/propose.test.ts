@@ -17,6 +17,7 @@ import { auditUsage, UsageReport, UseRow } from '../../lib/usage/usage';
 import { runEksAccess } from '../analysis/run-cli';
 import { synthImported } from '../live/synth-imported';
 import { auditEvent, EventSpec, jsonLines } from './audit-events';
+import { IDLE, writeFixture } from './fixture';
 
 const ACCOUNT = '111122223333';
 const DEV = `arn:aws:iam::${ACCOUNT}:role/dev`;
@@ -202,6 +203,26 @@ describe('usage --propose', () => {
         'rbac Role team-a/pod-editor added rules,aggregationRule',
         'rbac RoleBinding team-a/dev-pods added roleRef,subjects',
       ]);
+    });
+    it('(e) `diff --current` compares code with code: against the snapshot folder as --live does, against itself no drift, and an aws-auth only the current code manages is listed', async () => {
+      const desiredArgs = desired.flatMap((d) => ['--desired', d]);
+      const json = (r: { stdout: string }) => JSON.parse(r.stdout) as { drift: boolean; cannotTell: string[]; items: Array<{ area: string; key: string; change: string }> };
+      const live = await runEksAccess('diff', ...desiredArgs, '--live', snapshot, '--output', 'json');
+      const current = await runEksAccess('diff', ...desiredArgs, '--current', snapshot, '--output', 'json');
+      expect([current.code, json(current)]).toEqual([live.code, json(live)]);
+      const same = await runEksAccess('diff', ...desiredArgs, ...desired.flatMap((d) => ['--current', d]));
+      expect([same.code, same.stdout]).toEqual([0, 'no drift\n']);
+      // Today's code with an aws-auth ConfigMap (the usage fixture's model): its rows are what the proposal stops
+      // holding (against a cluster, an aws-auth the code does not manage is no drift).
+      const withAwsAuth = await runEksAccess('diff', ...desiredArgs, '--current', writeFixture().model);
+      expect(withAwsAuth.code).toBe(1);
+      const rows = withAwsAuth.stdout.split('\n').filter((l) => l.startsWith('aws-auth')).map((l) => l.split(/\s{2,}/).slice(0, 3).join(' | '));
+      expect(rows).toEqual([
+        `aws-auth | role ${DEV} | added`,
+        `aws-auth | role ${IDLE} | added`,
+        `aws-auth | role ${OPS} | added`,
+      ]);
+      expect(withAwsAuth.stdout).toContain('CHANGE (CURRENT VS CODE)');
     });
   });
 

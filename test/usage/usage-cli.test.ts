@@ -50,10 +50,10 @@ describe('eks-access usage', () => {
     expect(r.stdout).toContain(`  malformed: 2 × not JSON (first at ${log}:1)`);
   });
 
-  it('requires --audit-log and names a missing path', async () => {
+  it('requires --audit-log or --log-group and names a missing path', async () => {
     const none = await runEksAccess('usage', '--from', fx.model);
     expect(none.code).toBe(2);
-    expect(none.stderr).toContain('--audit-log PATH is required');
+    expect(none.stderr).toContain('give --audit-log PATH (an audit log file, .gz file or folder; repeatable), --log-group NAME --since WHEN (CloudWatch Logs, live), or both');
     const missing = await runEksAccess('usage', '--from', fx.model, '--audit-log', '/nonexistent/x.log', '-o', 'json');
     expect(JSON.parse(missing.stdout).error).toEqual({ type: 'AuditLogError', message: expect.stringContaining('--audit-log /nonexistent/x.log: no such file') });
   });
@@ -65,6 +65,7 @@ describe('eks-access usage', () => {
     expect(r.code).toBe(0);
     const source = readFileSync(out, 'utf8');
     expect(r.stdout).toMatch(/wrote \S+proposed\.ts with \d+ NOTE\(s\)/);
+    expect(r.stdout).toContain(`what it takes away, once synthesized: eks-access diff --desired <its cdk.out> --desired <its manifests> --current ${fx.model}\n`);
     expect(emittedShapeProblems(source, [lib])).toEqual([]);
     expect(runEmitted(source, () => new App())).toEqual({ forbiddenModules: [], manifests: expect.any(String) });
     // The aws-auth row's username template is kept (not the one session the log saw), its groups are a NOTE.

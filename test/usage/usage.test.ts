@@ -33,6 +33,15 @@ describe('auditUsage: use against grants', () => {
     expect(of(OPS).unused).toEqual([{ namespace: '', apiGroup: '', resource: 'secrets', verbs: ['get'] }]);
   });
 
+  it('does not list as unused what every authenticated user holds (bootstrap discovery, self reviews): no proposal can take it away', async () => {
+    // Found on the e2e apiserver's real log (test/e2e/usage.test.ts): with the bootstrap policy loaded, as the CLI does
+    // by default, `create selfsubjectaccessreviews` & co. were listed against each principal and NOTEd as removed.
+    const withBootstrap = await auditUsage(await AccessAnalysis.load([fx.model], { includeBootstrap: true }), [fx.log]);
+    const dev = withBootstrap.principals.find((x) => x.principal === DEV)!;
+    expect(dev.unused).toEqual(of(DEV).unused);
+    expect(withBootstrap.principals.find((x) => x.principal === OPS)!.unused).toEqual(of(OPS).unused);
+  });
+
   it('falls back to the Kubernetes username and says so; unmapped users and ARNs stay visible', () => {
     expect(of(OPS)).toMatchObject({ attribution: 'username', attributionNote: expect.stringContaining('matched by Kubernetes username "ops"') });
     expect(of('admin-cert')).toMatchObject({ attribution: 'kubernetes-user', requests: 1, unused: [] });

@@ -39,6 +39,12 @@ function refOf(id: string, ctx: TemplateContext): string {
   const props = res?.Properties;
   if (res?.Type === 'AWS::IAM::Role' && props?.RoleName !== undefined) return String(resolveValue(props.RoleName, ctx));
   if (res?.Type === 'AWS::IAM::User' && props?.UserName !== undefined) return String(resolveValue(props.UserName, ctx));
+  // A cluster of the same template: its name where the template fixes it (aws-eks-v2 and CloudFormation's own
+  // AWS::EKS::Cluster `Name`; aws-cdk-lib aws-eks's cluster custom resource `Config.name`), so access entries and
+  // manifests name the cluster they are for.
+  if (res?.Type === 'AWS::EKS::Cluster' && props?.Name !== undefined) return String(resolveValue(props.Name, ctx));
+  const config = props?.Config as { name?: unknown } | undefined;
+  if (res?.Type === 'Custom::AWSCDK-EKS-Cluster' && config?.name !== undefined) return String(resolveValue(config.name, ctx));
   return `\${${id}}`;
 }
 

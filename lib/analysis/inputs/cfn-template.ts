@@ -41,6 +41,10 @@ export function readTemplate(template: CfnTemplate, file: string, env: { account
     region: env.region,
     partition: env.region ? partitionOfRegion(env.region).id : 'aws',
   };
+  // Which cluster of which account a resource is for (diff --fleet matches clusters by it).
+  const stackEnvironment = env.account !== undefined || env.region !== undefined
+    ? { stackEnvironment: { ...(env.account !== undefined ? { account: env.account } : {}), ...(env.region !== undefined ? { region: env.region } : {}) } }
+    : {};
   const out: TemplateContents = { accessEntries: [], objects: [], warnings: [], trustedRoles: [], iamUsers: [] };
   for (const [id, res] of Object.entries(resources)) {
     const origin = `${file}#${id}`;
@@ -65,13 +69,15 @@ export function readTemplate(template: CfnTemplate, file: string, env: { account
         kubernetesGroups: list(p.KubernetesGroups).map(String),
         accessPolicies: policies,
         ...(p.ClusterName !== undefined ? { clusterName: String(p.ClusterName) } : {}),
+        ...stackEnvironment,
         origin,
       });
     } else if (res.Type && KUBERNETES_RESOURCE_TYPES.test(res.Type)) {
       const manifest = resolveValue(res.Properties?.Manifest, ctx);
+      const clusterName = res.Properties?.ClusterName !== undefined ? { clusterName: String(resolveValue(res.Properties.ClusterName, ctx)) } : {};
       try {
         const docs = typeof manifest === 'string' ? JSON.parse(manifest) : manifest;
-        for (const doc of list(docs)) out.objects.push({ object: doc as KubeObject, origin });
+        for (const doc of list(docs)) out.objects.push({ object: doc as KubeObject, origin, ...clusterName, ...stackEnvironment });
       } catch (e) {
         out.warnings.push(`${origin}: Manifest is not JSON after resolving intrinsics (${(e as Error).message}); skipped`);
       }

@@ -49,16 +49,25 @@ export interface LoadOptions {
 
 interface StackEnv { account?: string; region?: string }
 
-/** Stack environments from a cloud assembly's manifest.json, keyed by template file name. */
-async function assemblyEnvironments(dir: string): Promise<Map<string, StackEnv>> {
-  const envs = new Map<string, StackEnv>();
-  let manifest: { artifacts?: Record<string, { type?: string; environment?: string; properties?: { templateFile?: string } }> };
+/**
+ * Stack environments from a cloud assembly's manifest.json, keyed by template file name, including those of nested
+ * assemblies (a `Stage`'s stacks live in `assembly-<stage>/` with a manifest of their own: artifact type
+ * `cdk:cloud-assembly`, `properties.directoryName`; aws-cdk-lib cloud-assembly-schema). `depth` bounds the nesting.
+ */
+async function assemblyEnvironments(dir: string, envs = new Map<string, StackEnv>(), depth = 0): Promise<Map<string, StackEnv>> {
+  let manifest: { artifacts?: Record<string, { type?: string; environment?: string; properties?: { templateFile?: string; directoryName?: string } }> };
   try {
     manifest = JSON.parse(await fs.readFile(path.join(dir, 'manifest.json'), 'utf8'));
   } catch {
     return envs;
   }
   for (const a of Object.values(manifest.artifacts ?? {})) {
+    const nested = a.properties?.directoryName;
+    // Only a folder inside this one (the name is the manifest's, i.e. input).
+    if (a.type === 'cdk:cloud-assembly' && typeof nested === 'string' && depth < 8 && !path.isAbsolute(nested) && !nested.split(/[\\/]/).includes('..')) {
+      await assemblyEnvironments(path.join(dir, nested), envs, depth + 1);
+      continue;
+    }
     const file = a.properties?.templateFile;
     const m = /^aws:\/\/([^/]+)\/(.+)$/.exec(a.environment ?? '');
     if (!file || !m) continue;

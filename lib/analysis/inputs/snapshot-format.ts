@@ -5,8 +5,9 @@
  * - `cluster.json` — `kind: LiveSnapshot`: cluster name, region, authentication mode, the access entries with their
  *   associated policies and scopes (the same record shape the analysis reads from `AWS::EKS::AccessEntry`), the trust
  *   policies of the IAM roles that appear, and `problems`: every source that could not be read, and why.
- * - `kubernetes/aws-auth.yaml`, `kubernetes/rbac.yaml`, `kubernetes/iamidentitymappings.yaml` — the objects as
- *   the API returned them, minus server bookkeeping (managedFields, uid, resourceVersion, timestamps).
+ * - `kubernetes/aws-auth.yaml`, `kubernetes/rbac.json`, `kubernetes/iamidentitymappings.json` — the objects as
+ *   the API returned them, minus server bookkeeping (managedFields, uid, resourceVersion, timestamps); see
+ *   {@link SNAPSHOT_KUBE_FILES} for why which is JSON.
  */
 import type { AccessEntryRecord } from '../access-entries';
 import { RuleError } from '../../model/rule-error';
@@ -18,6 +19,16 @@ export const SNAPSHOT_API_VERSION = 'cdk-eks-access.io/v1alpha1';
 export const SNAPSHOT_KIND = 'LiveSnapshot';
 export const SNAPSHOT_FILE = 'cluster.json';
 export const KUBERNETES_DIR = 'kubernetes';
+/**
+ * The files under {@link KUBERNETES_DIR}. RBAC and IAMIdentityMappings are JSON `List`s (what `kubectl get -o json`
+ * prints): at 2,000 RBAC objects the YAML parser took 0.5–1 s of every one-question command (`who-can`, `can-i`), and
+ * JSON.parse takes milliseconds (bench/results/analysis-size.md). The aws-auth ConfigMap stays YAML: it is small, its
+ * `mapRoles`/`mapUsers` are YAML text anyway, and it is the file people read. Snapshots of the earlier layout
+ * (`rbac.yaml`, `iamidentitymappings.yaml`) are still read: `--from` takes any manifest file.
+ */
+export const SNAPSHOT_KUBE_FILES = { awsAuth: 'aws-auth.yaml', rbac: 'rbac.json', iamIdentityMappings: 'iamidentitymappings.json' } as const;
+/** Files of earlier layouts a new snapshot removes from the folder it writes to, so that no object is read twice. */
+export const SNAPSHOT_FORMER_KUBE_FILES = ['rbac.yaml', 'iamidentitymappings.yaml'] as const;
 
 /** One source (an API call or a collection) that could not be read. */
 export interface SnapshotProblem {
@@ -34,7 +45,7 @@ export interface SnapshotIamRole {
 }
 
 /** An access entry as the snapshot records it (no `origin`: the loader adds `cluster.json#<principal ARN>`). */
-export type SnapshotAccessEntry = Omit<AccessEntryRecord, 'origin' | 'clusterName'>;
+export type SnapshotAccessEntry = Omit<AccessEntryRecord, 'origin' | 'clusterName' | 'stackEnvironment'>;
 
 export interface LiveSnapshot {
   readonly apiVersion: typeof SNAPSHOT_API_VERSION;

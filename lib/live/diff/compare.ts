@@ -54,12 +54,18 @@ function compareMaps<T>(area: string, desired: Map<string, T>, live: Map<string,
   return items;
 }
 
-export function compareAccess(desired: AccessState, live: AccessState): DriftItem[] {
+/**
+ * `otherIsCode`: the `live` side is code too (`diff --current`), so an aws-auth ConfigMap it manages and `desired` does
+ * not is compared as well: its rows are what `desired` stops holding (e.g. the rows `usage --propose` moves to access
+ * entries, or drops).
+ */
+export function compareAccess(desired: AccessState, live: AccessState, opts: { otherIsCode?: boolean } = {}): DriftItem[] {
   const rbacDetails = (v: string) => JSON.parse(v) as object;
+  const compareAwsAuth = desired.awsAuthRows || (opts.otherIsCode && live.awsAuthRows);
   return [
     ...compareMaps<ComparedAccessEntry>('access-entry', desired.accessEntries, live.accessEntries, (e) => e),
-    // No aws-auth in the code: the code does not manage it, so its rows are not drift.
-    ...(desired.awsAuthRows ? compareMaps<ComparedAwsAuthRow>('aws-auth', desired.awsAuthRows, live.awsAuthRows ?? new Map(), (r) => r) : []),
+    // No aws-auth in the code: against a cluster, the code does not manage it, so its rows are not drift.
+    ...(compareAwsAuth ? compareMaps<ComparedAwsAuthRow>('aws-auth', desired.awsAuthRows ?? new Map(), live.awsAuthRows ?? new Map(), (r) => r) : []),
     ...compareMaps<string>('rbac', desired.rbac, live.rbac, rbacDetails),
   ];
 }

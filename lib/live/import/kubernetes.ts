@@ -129,10 +129,21 @@ export function importAwsAuth(configMap: LiveObject | undefined): ImportedCall |
   const notes = parsed.errors.map((e) => `live: aws-auth has a row the authenticator cannot read (${e.message}); done instead: left out.`);
   const props: Required<Pick<AwsAuthConfigMapProps, AwsAuthList>> = { nodeRoles: [], roles: [], users: [], accounts: [] };
   const code: Record<AwsAuthList, string[]> = { nodeRoles: [], roles: [], users: [], accounts: [] };
+  // Each row is checked by the construct itself (AwsAuthConfigMap with the rows taken so far plus this one), so what
+  // it refuses becomes a NOTE. One construction per row is quadratic — 3,000 rows took 20 s of YAML encoding — so the
+  // whole list is tried once first; only when the construct refuses it are the rows taken one at a time to find which.
+  // (The construct refuses a row for itself or for a clash with an earlier row — a duplicate ARN —, so a list it
+  // accepts whole has every prefix accepted too: the same code and notes either way.)
+  interface Candidate { list: AwsAuthList; value: unknown; itemCode: string; what: string }
+  const candidates: Candidate[] = [];
+  const construct = (p: typeof props) => new AwsAuthConfigMap(new RbacChart(new App(), 'scratch'), 'AwsAuth', p);
   const take = <L extends AwsAuthList>(list: L, value: NonNullable<AwsAuthConfigMapProps[L]>[number], itemCode: string, what: string) => {
+    candidates.push({ list, value, itemCode, what });
+  };
+  const takeOne = ({ list, value, itemCode, what }: Candidate) => {
     const tried = { ...props, [list]: [...props[list], value] };
     try {
-      new AwsAuthConfigMap(new RbacChart(new App(), 'scratch'), 'AwsAuth', tried);
+      construct(tried);
     } catch (e) {
       notes.push(`live: aws-auth ${what}; AwsAuthConfigMap refuses it: ${(e as Error).message.replace(/^scratch\/AwsAuth: /, '')}. done instead: left out.`);
       return;
@@ -154,6 +165,19 @@ export function importAwsAuth(configMap: LiveObject | undefined): ImportedCall |
   }
   for (const u of parsed.users) take('users', { userArn: u.userArn, username: u.username, groups: u.groups }, `{ userArn: ${lit(u.userArn)}, username: ${lit(u.username)}, groups: ${lit(u.groups)} }`, `user row ${u.userArn}`);
   for (const a of parsed.accounts) take('accounts', a, lit(a), `account ${a}`);
+  const whole = { nodeRoles: [], roles: [], users: [], accounts: [] } as typeof props;
+  for (const c of candidates) (whole[c.list] as unknown[]).push(c.value);
+  let acceptedWhole = false;
+  if (candidates.length) {
+    try {
+      construct(whole);
+      acceptedWhole = true;
+    } catch {
+      // some row is refused: found below, one row at a time
+    }
+  }
+  if (acceptedWhole) for (const c of candidates) code[c.list].push(c.itemCode);
+  else candidates.forEach(takeOne);
   if (Object.values(code).every((c) => c.length === 0)) {
     return { code: [], notes: [...notes, 'live: aws-auth exists but maps nobody; done instead: not rendered (AwsAuthConfigMap refuses an empty ConfigMap).'] };
   }

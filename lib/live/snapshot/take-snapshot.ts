@@ -16,8 +16,9 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { stringify } from 'yaml';
 import { isIamRoleArn } from '../../../authenticator/arn';
 import { parseAwsAuth } from '../../../authenticator/mapper/aws-auth';
+import { bulkReadClientConfig } from '../aws-retry';
 import { KubeClient, KubeClientLimits, LiveObject } from '../kube/client';
-import { KUBERNETES_DIR, LiveSnapshot, SNAPSHOT_API_VERSION, SNAPSHOT_FILE, SNAPSHOT_KIND } from './format';
+import { KUBERNETES_DIR, LiveSnapshot, SNAPSHOT_API_VERSION, SNAPSHOT_FILE, SNAPSHOT_FORMER_KUBE_FILES, SNAPSHOT_KIND, SNAPSHOT_KUBE_FILES } from './format';
 import { limiter, SnapshotProgressEvent } from './limiter';
 import { problemOf } from './problems';
 import { describeAccessEntries, listAccessEntries } from './read-eks';
@@ -27,13 +28,6 @@ import { KubeState, readKube } from './read-kube';
 /** Access entries (two EKS calls each) and IAM roles (one call each) read at a time, when not told otherwise. */
 export const DEFAULT_SNAPSHOT_CONCURRENCY = 8;
 
-/**
- * How the snapshot's AWS clients retry: the adaptive mode (a client-side token bucket that slows down when the service
- * throttles, on top of the standard mode's backoff; @smithy/util-retry AdaptiveRetryStrategy) and more attempts than
- * the default 3, since a bulk read of thousands of entries is exactly what trips an account's request rate.
- */
-export const SNAPSHOT_AWS_RETRY = { retryMode: 'adaptive', maxAttempts: 6 } as const;
-
 export interface SnapshotOptions {
   readonly clusterName: string;
   readonly region?: string;
@@ -41,7 +35,7 @@ export interface SnapshotOptions {
   readonly context?: string;
   /**
    * Clients to use instead of the default ones (which read the environment: credentials, `AWS_ENDPOINT_URL_*`, and
-   * retry with {@link SNAPSHOT_AWS_RETRY}).
+   * retry with AWS_BULK_READ_RETRY, lib/live/aws-retry.ts).
    */
   readonly eksClient?: EKSClient;
   readonly iamClient?: IAMClient;
@@ -83,8 +77,8 @@ export async function takeSnapshot(options: SnapshotOptions): Promise<TakenSnaps
   const eksLimit = limiter(concurrency);
   const iamLimit = limiter(concurrency);
   const progress = options.onProgress ?? (() => undefined);
-  const eks = options.eksClient ?? new EKSClient({ ...SNAPSHOT_AWS_RETRY, ...(region ? { region } : {}) });
-  const iam = options.iamClient ?? new IAMClient({ ...SNAPSHOT_AWS_RETRY, ...(region ? { region } : {}) });
+  const eks = options.eksClient ?? new EKSClient(bulkReadClientConfig(region));
+  const iam = options.iamClient ?? new IAMClient(bulkReadClientConfig(region));
   try {
     const warnings: string[] = [];
     const readKubernetes = async (): Promise<KubeState> => {
@@ -138,18 +132,20 @@ export async function takeSnapshot(options: SnapshotOptions): Promise<TakenSnaps
   }
 }
 
-const list = (items: LiveObject[]) => stringify({ apiVersion: 'v1', kind: 'List', items });
+/** A Kubernetes `List` as `kubectl get -o json` prints it (format.ts, SNAPSHOT_KUBE_FILES: why JSON). */
+const list = (items: LiveObject[]) => `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items }, null, 2)}\n`;
 
 /** Writes the folder; returns the files written. */
 export function writeSnapshot(dir: string, taken: TakenSnapshot): string[] {
   const kubeDir = join(dir, KUBERNETES_DIR);
   mkdirSync(kubeDir, { recursive: true });
-  // A folder re-used for a new snapshot must not keep an object that is gone live (aws-auth deleted, CRD removed).
-  for (const f of ['aws-auth.yaml', 'rbac.yaml', 'iamidentitymappings.yaml']) rmSync(join(kubeDir, f), { force: true });
+  // A folder re-used for a new snapshot must not keep an object that is gone live (aws-auth deleted, CRD removed),
+  // nor the files of an earlier layout, which `--from DIR` would read beside the new ones.
+  for (const f of [...Object.values(SNAPSHOT_KUBE_FILES), ...SNAPSHOT_FORMER_KUBE_FILES]) rmSync(join(kubeDir, f), { force: true });
   const files: Array<[string, string]> = [[join(dir, SNAPSHOT_FILE), `${JSON.stringify(taken.snapshot, null, 2)}\n`]];
-  if (taken.kube.awsAuth) files.push([join(kubeDir, 'aws-auth.yaml'), stringify(taken.kube.awsAuth)]);
-  files.push([join(kubeDir, 'rbac.yaml'), list(taken.kube.rbac)]);
-  if (taken.kube.iamIdentityMappings) files.push([join(kubeDir, 'iamidentitymappings.yaml'), list(taken.kube.iamIdentityMappings)]);
+  if (taken.kube.awsAuth) files.push([join(kubeDir, SNAPSHOT_KUBE_FILES.awsAuth), stringify(taken.kube.awsAuth)]);
+  files.push([join(kubeDir, SNAPSHOT_KUBE_FILES.rbac), list(taken.kube.rbac)]);
+  if (taken.kube.iamIdentityMappings) files.push([join(kubeDir, SNAPSHOT_KUBE_FILES.iamIdentityMappings), list(taken.kube.iamIdentityMappings)]);
   for (const [file, text] of files) writeFileSync(file, text);
   return files.map(([f]) => f);
 }
