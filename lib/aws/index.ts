@@ -4,3 +4,4 @@ export * from './cluster-target';
 export * from './errors';
 export * from './sharding';
 export * from './authenticator-function';
+export * from './fleet';

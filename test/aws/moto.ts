@@ -7,14 +7,31 @@ import { join } from 'node:path';
 
 export interface Moto {
   readonly endpoint: string;
-  /** Runs `aws <args> --output json` against moto and parses the answer. */
-  aws(args: string[]): Promise<unknown>;
+  /**
+   * Runs `aws <args> --output json` against moto and parses the answer; with `credentials` (e.g. an AssumeRole
+   * answer's), as that session — moto acts in the account of the assumed role.
+   */
+  aws(args: string[], credentials?: SessionCredentials): Promise<unknown>;
   stop(): Promise<void>;
 }
 
-export async function startMoto(accountId: string): Promise<Moto> {
+/** The `Credentials` of an STS AssumeRole answer. */
+export interface SessionCredentials {
+  readonly AccessKeyId: string;
+  readonly SecretAccessKey: string;
+  readonly SessionToken: string;
+}
+
+/**
+ * `accountId`: the one account of every request. Without it, requests without a session act in moto's default account
+ * (123456789012) and a session from AssumeRole acts in its role's account — what a multi-account test needs (with
+ * MOTO_ACCOUNT_ID set, moto 5.2's server answers every request in that account, sessions included).
+ */
+export async function startMoto(accountId?: string): Promise<Moto> {
+  const motoEnv: NodeJS.ProcessEnv = { ...process.env, MOTO_ACCOUNT_ID: accountId };
+  if (accountId === undefined) delete motoEnv.MOTO_ACCOUNT_ID;
   const child: ChildProcess = spawn('python3', [join(__dirname, 'moto_server.py')], {
-    env: { ...process.env, MOTO_ACCOUNT_ID: accountId },
+    env: motoEnv,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -34,8 +51,11 @@ export async function startMoto(accountId: string): Promise<Moto> {
   delete env.AWS_PROFILE;
   return {
     endpoint,
-    aws: (args) => new Promise((resolve, reject) => {
-      execFile('aws', [...args, '--endpoint-url', endpoint, '--output', 'json'], { env, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, err) => {
+    aws: (args, credentials) => new Promise((resolve, reject) => {
+      const session = credentials
+        ? { ...env, AWS_ACCESS_KEY_ID: credentials.AccessKeyId, AWS_SECRET_ACCESS_KEY: credentials.SecretAccessKey, AWS_SESSION_TOKEN: credentials.SessionToken }
+        : env;
+      execFile('aws', [...args, '--endpoint-url', endpoint, '--output', 'json'], { env: session, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, err) => {
         if (error) {
           const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
           reject(new Error(missing ? 'awscli is not installed: pip install awscli' : `aws ${args.join(' ')} failed: ${err}`));

@@ -203,6 +203,45 @@ app.synth();
     ]);
   }, 6 * 60_000);
 
+  // Issue 26: a two-cluster, two-account fleet in the fresh app, through the package's public API only.
+  it('builds a two-cluster fleet: one stage per account, the spoke role created in each, its access entries naming it', async () => {
+    writeFileSync(join(appA, 'fleet-app.js'), `
+const { App } = require('aws-cdk-lib');
+const { AccessFleet, AccessPolicy, ClusterSelector, HubPrincipal } = require('cdk-eks-access');
+
+const app = new App({ outdir: process.argv[2] });
+const fleet = new AccessFleet(app, 'Fleet');
+fleet.addCluster({ clusterName: 'dev', account: '111122223333', region: 'us-east-1', labels: { env: 'dev' } });
+fleet.addCluster({ clusterName: 'prod', account: '444455556666', region: 'eu-west-1', labels: { env: 'prod' } });
+fleet.addSpokeRole('platform-admin', {
+  trustedPrincipals: [HubPrincipal.role('arn:aws:iam::999988887777:role/platform-admin')],
+  externalIds: ['fleet'],
+  accessPolicies: [AccessPolicy.AMAZON_EKS_CLUSTER_ADMIN_POLICY.atClusterScope()],
+});
+fleet.importRole('auditors', 'arn:aws:iam::999988887777:role/auditors', {
+  clusters: ClusterSelector.labels({ env: 'prod' }), accessPolicies: [AccessPolicy.AMAZON_EKS_VIEW_POLICY.atClusterScope()],
+});
+fleet.render();
+app.synth();
+`);
+    const outdir = join(appA, 'cdk.out-fleet');
+    const synthRun = await run(process.execPath, ['fleet-app.js', outdir], appA, consumerEnv(), 5 * 60_000);
+    expect({ code: synthRun.code, stderr: synthRun.code === 0 ? '' : tail(synthRun.stderr) }).toEqual({ code: 0, stderr: '' });
+    const stages = readdirSync(outdir).filter((f) => f.startsWith('assembly-')).sort();
+    expect(stages).toEqual(['assembly-Fleet-Account-111122223333-us-east-1', 'assembly-Fleet-Account-444455556666-eu-west-1']);
+    const templates = stages.flatMap((s) => readdirSync(join(outdir, s)).filter((f) => f.endsWith('.template.json')).map((f) => join(outdir, s, f)));
+    const resources = (file: string) => Object.values((JSON.parse(readFileSync(file, 'utf8')) as ReturnType<typeof template>).Resources);
+    const roles = templates.flatMap(resources).filter((r) => r.Type === 'AWS::IAM::Role');
+    expect(roles.map((r) => [r.Properties.RoleName, (r.Properties.AssumeRolePolicyDocument as { Statement: unknown[] }).Statement])).toEqual([
+      ['platform-admin', [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::999988887777:role/platform-admin' }, Condition: { StringEquals: { 'sts:ExternalId': 'fleet' } } }]],
+      ['platform-admin', [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::999988887777:role/platform-admin' }, Condition: { StringEquals: { 'sts:ExternalId': 'fleet' } } }]],
+    ]);
+    const entries = templates.flatMap(resources).filter((r) => r.Type === 'AWS::EKS::AccessEntry').map((r) => [r.Properties.ClusterName, JSON.stringify(r.Properties.PrincipalArn)] as [unknown, string]);
+    expect(entries.filter(([, arn]) => arn.includes('ImportValue')).map(([c]) => c).sort()).toEqual(['dev', 'prod']);
+    expect(entries.filter(([, arn]) => arn.includes('auditors')).map(([c]) => c)).toEqual(['prod']);
+    expect(await cfnLint(templates)).toEqual([]);
+  }, 6 * 60_000);
+
   describe('with the Lambda webhook (AuthenticatorFunction)', () => {
     let outdirA: string;
 

@@ -42,7 +42,7 @@ function repositoryFiles(): string[] {
 }
 
 /** Contributor material (and the example app with its scenario, docs/walkthrough.md): in the repository, never in the tarball. */
-const CONTRIBUTOR_ONLY = /^(docs\/(contributing|e2e|benchmarks|releasing|architecture|walkthrough)\.md$|bench\/|test\/|scripts\/|\.ci\/|examples\/app\/)/;
+const CONTRIBUTOR_ONLY = /^(docs\/(contributing|e2e|benchmarks|releasing|architecture|walkthrough)\.md$|bench\/|test\/|scripts\/|\.ci\/|examples\/app\/|examples\/fleet\/)/;
 
 describe('the published package', () => {
   it('holds LICENSE (Apache-2.0 text), NOTICE, README and the docs and example config the README links', () => {
