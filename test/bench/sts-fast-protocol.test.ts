@@ -42,7 +42,7 @@ async function start(args: string[]): Promise<{ https: string; stats: string; ch
   return { https: m[1], stats: m[2], child };
 }
 
-function negotiated(address: string): Promise<string | false> {
+function negotiated(address: string): Promise<string | false | null> {
   const [host, port] = address.split(':');
   return new Promise((resolve, reject) => {
     const s = tls.connect({ host, port: Number(port), servername: 'sts.us-east-1.amazonaws.com', ca: ca.certPem, ALPNProtocols: ['h2', 'http/1.1'] }, () => {
