@@ -203,7 +203,7 @@ class H2Connection {
     let stream: http2.ClientHttp2Stream;
     try {
       stream = session.request(call.x.h2Headers, { endStream: true });
-    } catch (e) {
+    } catch {
       this.active.delete(call);
       // The session went away between the check and the request: try the next one.
       this.drain();
