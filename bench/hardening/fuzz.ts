@@ -28,6 +28,8 @@ export interface FuzzOptions {
   readonly inProcessParallel?: number;
   readonly httpsParallel?: number;
   readonly onProgress?: (done: number) => void;
+  /** Verify over h2 (an h2-only front before the stand-in), the STS client's other protocol. @default false */
+  readonly stsH2?: boolean;
 }
 
 export interface FuzzFigures {
@@ -52,6 +54,9 @@ export interface FuzzFigures {
   readonly outboundHosts: Record<string, number>;
   readonly nonAllowListedCalls: number;
   readonly stsCalls: number;
+  /** With `stsH2`: the STS calls that went over h2, and the h2 connections they used. */
+  readonly stsH2Calls?: number;
+  readonly stsH2Connections?: number;
   readonly durationS: number;
   readonly casesPerSecond: number;
   /** Cases whose token passed the local checks (so they needed an STS round trip), and the share of them kept. */
@@ -80,7 +85,7 @@ async function signAll(target: Target): Promise<SignedToken[]> {
 
 export async function runFuzz(opts: FuzzOptions): Promise<FuzzFigures> {
   // The stand-in is single-threaded Python: more concurrent STS calls only make each one slower.
-  const target = await startTarget({ users: 8, sts: { maxConcurrent: 4 } });
+  const target = await startTarget({ users: 8, sts: { maxConcurrent: 4 }, stsH2: opts.stsH2 });
   const outbound = recordOutboundHosts();
   const crashes: string[] = [];
   const onUnhandled = (e: unknown) => crashes.push(`unhandled rejection: ${String(e)}`.slice(0, 300));
@@ -207,6 +212,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzFigures> {
   outbound.stop();
   process.off('unhandledRejection', onUnhandled);
   const stsCalls = target.standIn.requests() - stsBefore;
+  const [stsH2Calls, stsH2Connections] = [target.standIn.h2?.requests(), target.standIn.h2?.connections()];
   await target.stop();
 
   const allowed = allowedStsHosts('aws', undefined);
@@ -217,7 +223,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzFigures> {
     cases: done, inProcessCases: sentInProcess, httpsCases: sentHttps, seed: opts.seed, byKind, accepted,
     falseAccepts: falseAccepts.length, falseAcceptExamples: falseAccepts.slice(0, 10),
     crashes: crashes.length, crashExamples: crashes.slice(0, 10), unanswered, pastDeadline, pastDeadlineExamples: slow, pastDeadlinePlus1s, deadlineMs: target.deadlineMs,
-    maxAnswerMs: Math.round(maxAnswerMs), byStatus, outboundHosts, nonAllowListedCalls, stsCalls,
+    maxAnswerMs: Math.round(maxAnswerMs), byStatus, outboundHosts, nonAllowListedCalls, stsCalls, stsH2Calls, stsH2Connections,
     durationS: Math.round(durationS), casesPerSecond: Math.round(done / durationS),
     stsBoundCases: stsBound, stsBoundKeep: STS_BOUND_KEEP,
     eventLoopDelayP99Ms: Math.round(lag.percentile(99) / 1e6), eventLoopDelayMaxMs: Math.round(lag.max / 1e6),
