@@ -5,7 +5,7 @@
  * `--workers 1` one process; a worker that cannot start stopping the primary with exit 2.
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
@@ -42,7 +42,6 @@ describe('worker count', () => {
   test('reads cpu.max of the process\'s own cgroup (v2), else the root one, else cgroup v1', () => {
     const root = mkdtempSync(join(tmpdir(), 'cgroup-'));
     const proc = join(root, 'self-cgroup');
-    const { mkdirSync } = require('node:fs') as typeof import('node:fs');
     mkdirSync(join(root, 'kubepods', 'pod1'), { recursive: true });
     writeFileSync(join(root, 'kubepods', 'pod1', 'cpu.max'), '250000 100000\n');
     writeFileSync(join(root, 'cpu.max'), 'max 100000\n');
