@@ -21,6 +21,7 @@ const BENCHES: readonly Bench[] = [
   { name: 'webhook', load: () => import('./benches/webhook') },
   { name: 'webhook-sts-bound', load: () => import('./benches/webhook-sts-bound') },
   { name: 'verify-cpu', load: () => import('./benches/verify-cpu') },
+  { name: 'cluster-ipc', load: () => import('./benches/cluster-ipc') },
   { name: 'synth', load: () => import('./benches/synth') },
   { name: 'cdk8s', load: () => import('./benches/cdk8s') },
   { name: 'lambda', load: () => import('./benches/lambda') },
