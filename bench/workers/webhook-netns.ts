@@ -16,7 +16,7 @@ import { createCertificateAuthority, issueServerCertificate } from '../../authen
 import { startEksAccessWebhook } from '../../harness/eks-access-webhook';
 import { startGoAuthenticator } from '../../harness/go-authenticator';
 import { FastPresigner } from '../lib/fast-presign';
-import { processCpuMs } from '../lib/process-cpu';
+import { processTreeCpuMs } from '../lib/process-cpu';
 import { TokenSource } from '../lib/token-pool';
 
 export interface NetnsConfig {
@@ -31,6 +31,12 @@ export interface NetnsConfig {
   readonly profileDir?: string;
   /** The stand-in's protocol variants, run in turn (issue 27): HTTP/1.1 only (STS as it is taken to be), h2 offered. */
   readonly stsVariants: readonly StsVariant[];
+  /**
+   * CPUs of the servers under test (taskset list). Default '0': one core each. '0,1': both cores of this machine
+   * (issue 27, "every core"): ours with `serve --workers auto` (2 here), Go with GOMAXPROCS 2 (its affinity); wrk and
+   * the stand-in stay on CPU 1, so they compete with the servers there.
+   */
+  readonly serverCpus?: string;
 }
 
 export type StsVariant = 'http/1.1' | 'h2';
@@ -60,7 +66,7 @@ const USERS = 4000;
 const TOKENS_PER_SECOND_OF_RUN = 9000;
 const STATS_PORT = 8399;
 const FLOOR_PORT = 8398;
-const SERVER_CPU = '0';
+let SERVER_CPU = '0';
 const LOAD_CPU = '1';
 const WRK_SCRIPT = path.resolve(__dirname, '..', '..', '..', 'bench', 'wrk', 'review.lua');
 
@@ -144,6 +150,7 @@ async function wrk(url: string, connections: number, seconds: number, tokensFile
 
 async function main(): Promise<void> {
   const config = JSON.parse(readFileSync(process.argv[2], 'utf8')) as NetnsConfig;
+  SERVER_CPU = config.serverCpus ?? '0';
   writeStandInCertificates(config);
   const runs: NetnsRun[] = [];
   // One stand-in variant at a time, each with freshly started servers (no STS connection outlives its stand-in).
@@ -180,9 +187,9 @@ async function runVariant(config: NetnsConfig, variant: StsVariant): Promise<Net
         ? await sources.get(t.server)!.pool(TOKENS_PER_SECOND_OF_RUN * seconds)
         : users.slice(0, 10).map((u) => presigner.token(u, new Date(Math.floor(Date.now() / 1000) * 1000)));
       writeFileSync(tokensFile, tokens.join('\n') + '\n');
-      const [stsBefore, cpuBefore] = [await stsStats(), processCpuMs(t.pid)];
+      const [stsBefore, cpuBefore] = [await stsStats(), processTreeCpuMs(t.pid)];
       const w = await wrk(t.url, connections, seconds, tokensFile, mode);
-      const [stsAfter, cpuAfter] = [await stsStats(), processCpuMs(t.pid)];
+      const [stsAfter, cpuAfter] = [await stsStats(), processTreeCpuMs(t.pid)];
       if (w.reused > 0) throw new Error(`bench: ${t.server} c=${connections} sent more requests than its ${tokens.length} unique tokens; raise TOKENS_PER_SECOND_OF_RUN`);
       return {
         server: t.server, mode, sts: variant, connections,
