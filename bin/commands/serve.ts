@@ -9,7 +9,7 @@ import { ConfigError, loadConfigFile } from '../../authenticator/config';
 import { READY_MESSAGE, runClusterPrimary, serveMetricsToPrimary, SHUTDOWN_MESSAGE } from '../../authenticator/server/cluster-primary';
 import { autoWorkerCount } from '../../authenticator/server/cpu-count';
 import { createWebhookLogger } from '../../authenticator/server/logger';
-import { startWebhookServer } from '../../authenticator/server/webhook-server';
+import { readStartFiles, startWebhookServer } from '../../authenticator/server/webhook-server';
 
 import { CliError, UsageError } from './cli-flags';
 import { errorType, strictCommand } from './command-frame';
@@ -56,6 +56,8 @@ export const run = strictCommand(HELP, OPTIONS, { allowPositionals: false }, asy
   let config;
   try {
     config = loadConfigFile(configPath);
+    // Before forking: a file no worker could read fails here, once, without starting any.
+    if (workers > 1) readStartFiles(config);
   } catch (e) {
     throw startError(e, configPath);
   }

@@ -201,12 +201,29 @@ describe('serve --workers (real processes)', () => {
     expect(s.output()).not.toMatch(/starting workers/);
   });
 
-  test('a worker that cannot start (unreadable certificate) stops the primary with exit 2, no restart loop', async () => {
+  test('an unreadable certificate is refused before any worker starts (exit 2)', async () => {
     const s = await serve('2', { server: { address: '127.0.0.1', port: await freePort(), tlsCertFile: '/nonexistent/cert.pem', tlsKeyFile: tls.keyFile } });
-    const code = await s.exited;
+    expect(await s.exited).toBe(2);
     expect(s.output()).toMatch(/cannot read \/nonexistent\/cert\.pem/);
-    expect(s.output()).not.toMatch(/starting a replacement/);
-    expect(code).toBe(2);
+    expect(s.output()).not.toMatch(/starting workers/);
+  });
+
+  test('workers that cannot start (the port in use) stop the primary with their exit code 2, no restart loop', async () => {
+    const { createServer } = await import('node:net');
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const s = await serve('2', { server: { address: '127.0.0.1', port, tlsCertFile: tls.certFile, tlsKeyFile: tls.keyFile } });
+      const code = await s.exited;
+      expect(s.output()).toMatch(/starting workers/);
+      expect(s.output()).toMatch(/EADDRINUSE/);
+      expect(s.output()).toMatch(/a worker exited before serving; stopping/);
+      expect(s.output()).not.toMatch(/starting a replacement/);
+      expect(code).toBe(2);
+    } finally {
+      taken.close();
+    }
   });
 
   test('--workers 0 is a usage error (exit 2)', async () => {
