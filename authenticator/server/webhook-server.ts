@@ -73,6 +73,7 @@ export async function startWebhookServer(config: AuthenticatorConfig, options: W
     timeoutMs: config.sts.attemptTimeoutMs,
     stsConnectTo: config.sts.connectTo,
     stsCaPem,
+    stsHttp2: config.sts.http2,
   });
   const resolver = new IdentityResolver({
     verifier,

@@ -27,6 +27,8 @@ export interface VerifyOptions {
   readonly stsConnectTo?: string;
   /** Extra CA trusted for the STS TLS connection. */
   readonly stsCaPem?: string | Buffer;
+  /** Offer h2 to STS by ALPN and multiplex when it accepts (sts-origin.ts); `false`: HTTP/1.1 only. @default true */
+  readonly stsHttp2?: boolean;
 }
 
 export interface VerifyCallOptions {
@@ -70,6 +72,7 @@ export class TokenVerifier {
       timeoutMs: opts.timeoutMs,
       connectTo: opts.stsConnectTo,
       caPem: opts.stsCaPem,
+      http2: opts.stsHttp2,
     });
   }
 

@@ -54,3 +54,14 @@ test('a token with a forged signature is refused by STS over h2, and the error n
     v.close();
   }
 });
+
+test('stsHttp2: false (config sts.http2: false) offers HTTP/1.1 only: the h2-only front refuses the connection', async () => {
+  const v = new TokenVerifier({ clusterId: CLUSTER, stsConnectTo: standIn.connectTo, stsCaPem: standIn.caPem, timeoutMs: 5_000, stsHttp2: false });
+  const requests = standIn.h2!.requests();
+  try {
+    await expect(v.verify(await tokenOf(users[0]))).rejects.toBeInstanceOf(STSError);
+    expect(standIn.h2!.requests()).toBe(requests);
+  } finally {
+    v.close();
+  }
+});
