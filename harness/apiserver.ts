@@ -15,6 +15,8 @@ export interface KubeApiserverOptions {
   readonly webhookKubeconfig?: string;
   /** TokenReview version the webhook speaks (default v1; the Go aws-iam-authenticator answers v1beta1). */
   readonly webhookVersion?: 'v1' | 'v1beta1';
+  /** --authentication-token-webhook-cache-ttl. @default '0s' (tests: mapping changes show at once) */
+  readonly webhookCacheTtl?: string;
 }
 
 export interface RunningKubeApiserver {
@@ -86,7 +88,7 @@ export async function startKubeApiserver(opts: KubeApiserverOptions): Promise<Ru
       `--authentication-token-webhook-config-file=${opts.webhookKubeconfig}`,
       `--authentication-token-webhook-version=${opts.webhookVersion ?? 'v1'}`,
       // Every request reaches the webhook, so mapping changes show up at once (production keeps the 2 min default).
-      '--authentication-token-webhook-cache-ttl=0s',
+      `--authentication-token-webhook-cache-ttl=${opts.webhookCacheTtl ?? '0s'}`,
     );
   }
   const proc = startProcess('kube-apiserver', opts.binary, args, join(dir, 'kube-apiserver.log'));

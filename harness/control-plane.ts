@@ -13,6 +13,7 @@ export interface ControlPlaneOptions {
   /** Passed to kube-apiserver (see apiserver.ts). */
   readonly webhookKubeconfig?: string;
   readonly webhookVersion?: 'v1' | 'v1beta1';
+  readonly webhookCacheTtl?: string;
 }
 
 export interface ControlPlane {
