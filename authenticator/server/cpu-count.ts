@@ -47,8 +47,30 @@ export function cgroupCpuLimit(root = '/sys/fs/cgroup', procSelfCgroup = '/proc/
   return quota !== undefined && period !== undefined ? cfsLimit(quota, period) : undefined;
 }
 
-/** Worker processes for `serve --workers auto`: the CPUs given, the cgroup limit rounded up, at least 1. */
-export function autoWorkerCount(available = os.availableParallelism(), limit = cgroupCpuLimit()): number {
+/**
+ * Memory one worker may need: its peak RSS under load, 108 MiB measured for the image's server bundle
+ * (bench/results/RESULTS.md, container), rounded up. `auto` starts no more workers than the cgroup memory limit holds:
+ * the chart's pod (500m CPU, 192 Mi) gets one, and a pod whose CPU limit is raised without its memory limit is not
+ * OOM-killed over and over by workers it cannot hold.
+ */
+export const WORKER_MEMORY_BYTES = 128 * 1024 * 1024;
+
+/** The cgroup memory limit of this process in bytes (v2 memory.max, v1 memory.limit_in_bytes), or undefined. */
+export function cgroupMemoryLimit(root = '/sys/fs/cgroup', procSelfCgroup = '/proc/self/cgroup'): number | undefined {
+  const own = (read(procSelfCgroup) ?? '').split('\n').find((l) => l.startsWith('0::'))?.slice(3).trim();
+  const candidates = own && own.startsWith('/') && !own.split('/').includes('..') ? [path.join(root, own, 'memory.max')] : [];
+  for (const file of [...candidates, path.join(root, 'memory.max'), path.join(root, 'memory', 'memory.limit_in_bytes')]) {
+    const text = read(file)?.trim();
+    if (text === undefined) continue;
+    // v1 reports "no limit" as a huge number (PAGE_COUNTER_MAX pages); anything past 2^60 is no limit.
+    return /^\d+$/.test(text) && Number(text) > 0 && Number(text) < 2 ** 60 ? Number(text) : undefined;
+  }
+  return undefined;
+}
+
+/** Worker processes for `serve --workers auto`: the CPUs given, the cgroup CPU limit rounded up, no more than the memory limit holds, at least 1. */
+export function autoWorkerCount(available = os.availableParallelism(), limit = cgroupCpuLimit(), memoryLimit = cgroupMemoryLimit()): number {
   const byLimit = limit === undefined ? Infinity : Math.ceil(limit - 1e-9);
-  return Math.max(1, Math.min(available, byLimit));
+  const byMemory = memoryLimit === undefined ? Infinity : Math.floor(memoryLimit / WORKER_MEMORY_BYTES);
+  return Math.max(1, Math.min(available, byLimit, byMemory));
 }

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { autoWorkerCount, cfsLimit, cgroupCpuLimit, cpuMaxLimit } from '../../../authenticator/server/cpu-count';
+import { autoWorkerCount, cfsLimit, cgroupCpuLimit, cgroupMemoryLimit, cpuMaxLimit } from '../../../authenticator/server/cpu-count';
 import { generateToken } from '../../../authenticator/token';
 import { workerCountOf } from '../../../bin/commands/serve';
 import { CLI_FROM_SOURCE, eksAccess } from '../../../harness/eks-access-process';
@@ -58,12 +58,33 @@ describe('worker count', () => {
     expect(cgroupCpuLimit(v1, join(v1, 'none'))).toBe(1);
   });
 
-  test('auto: the CPUs given, bounded by the limit rounded up, at least 1', () => {
-    expect(autoWorkerCount(4, undefined)).toBe(4);
-    expect(autoWorkerCount(4, 2)).toBe(2);
-    expect(autoWorkerCount(4, 1.5)).toBe(2);
-    expect(autoWorkerCount(4, 0.25)).toBe(1);
-    expect(autoWorkerCount(2, 8)).toBe(2);
+  test('auto: the CPUs given, bounded by the limit rounded up and by what the memory limit holds, at least 1', () => {
+    const MiB = 1024 * 1024;
+    expect(autoWorkerCount(4, undefined, undefined)).toBe(4);
+    expect(autoWorkerCount(4, 2, undefined)).toBe(2);
+    expect(autoWorkerCount(4, 1.5, undefined)).toBe(2);
+    expect(autoWorkerCount(4, 0.25, undefined)).toBe(1);
+    expect(autoWorkerCount(2, 8, undefined)).toBe(2);
+    expect(autoWorkerCount(4, 4, 192 * MiB)).toBe(1); // the chart's pod memory limit holds one worker
+    expect(autoWorkerCount(4, 4, 512 * MiB)).toBe(4);
+    expect(autoWorkerCount(4, 4, 64 * MiB)).toBe(1);
+  });
+
+  test('reads the memory limit: cgroup v2 memory.max ("max": none), v1 memory.limit_in_bytes (huge: none)', () => {
+    const root = mkdtempSync(join(tmpdir(), 'cgroup-mem-'));
+    const proc = join(root, 'self-cgroup');
+    mkdirSync(join(root, 'pod'), { recursive: true });
+    writeFileSync(proc, '0::/pod\n');
+    writeFileSync(join(root, 'pod', 'memory.max'), '201326592\n');
+    expect(cgroupMemoryLimit(root, proc)).toBe(201326592);
+    writeFileSync(join(root, 'pod', 'memory.max'), 'max\n');
+    expect(cgroupMemoryLimit(root, proc)).toBeUndefined();
+    const v1 = mkdtempSync(join(tmpdir(), 'cgroup-mem-v1-'));
+    mkdirSync(join(v1, 'memory'));
+    writeFileSync(join(v1, 'memory', 'memory.limit_in_bytes'), '9223372036854771712\n');
+    expect(cgroupMemoryLimit(v1, join(v1, 'none'))).toBeUndefined();
+    writeFileSync(join(v1, 'memory', 'memory.limit_in_bytes'), '536870912\n');
+    expect(cgroupMemoryLimit(v1, join(v1, 'none'))).toBe(536870912);
   });
 
   test('--workers: auto, or 1..256', () => {
