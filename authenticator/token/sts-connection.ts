@@ -164,6 +164,12 @@ export class TlsKeepAlivePool {
     this.release(c, true);
   }
 
+  /** Dials one connection ahead of the first request (kept idle, as any), unless one is open already. */
+  preconnect(): void {
+    if (this.closed || this.open.size > 0) return;
+    this.release(this.connect(), true);
+  }
+
   /** Closes every connection; requests in progress fail. */
   close(): void {
     this.closed = true;

@@ -103,6 +103,11 @@ export class StsClient {
     }
   }
 
+  /** Opens a connection to `host` (an allow-listed STS host) before any call needs it; anything else is ignored. */
+  preconnect(host: string): void {
+    if (this.options.allowedHosts.has(host)) this.originFor(host).preconnect();
+  }
+
   close(): void {
     for (const origin of this.origins.values()) origin.close();
     this.origins.clear();

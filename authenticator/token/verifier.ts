@@ -2,7 +2,7 @@
 import type { Identity } from '../identity';
 import { findPartition, PARTITIONS, REGION_SYNTAX } from '../partitions';
 import { StsClient } from './sts';
-import { allowedStsHosts } from './hosts';
+import { allowedStsHosts, stsHostForRegion } from './hosts';
 import { parseToken, ParsedToken } from './parse';
 import { identityFromSts } from './identity-from-sts';
 import { DEFAULT_MAX_FUTURE_SKEW_SECONDS, DEFAULT_MAX_TOKEN_BYTES } from './constants';
@@ -101,6 +101,20 @@ export class TokenVerifier {
       signal: call.signal,
     });
     return identityFromSts(reply, parsed.accessKeyId, parsed.host);
+  }
+
+  /**
+   * Opens the STS connection for `region`'s regional endpoint (default: the verifier's region) before the first
+   * verification needs it — tokens from `aws eks get-token` and `eks-access token` are signed for the regional
+   * endpoint of the caller's region. Nothing happens for a host outside the allow-list or without a region.
+   */
+  preconnect(region = this.opts.region): void {
+    if (!region) return;
+    try {
+      this.sts.preconnect(stsHostForRegion(region));
+    } catch {
+      // a region of no known partition: nothing to dial
+    }
   }
 
   close(): void {

@@ -279,3 +279,33 @@ test('a connect that fails (nothing listening) fails every waiting call with the
     client.close();
   }
 });
+
+test.each([['h2', () => h2], ['http/1.1', () => h1]] as const)('preconnect (%s): the connection is open before the first call, which uses it', async (_name, server) => {
+  const sts = server();
+  sts.setReply(USER_REPLY);
+  const v = verifierOf(sts, { region: 'us-east-1' });
+  const connections = sts.connections();
+  try {
+    v.preconnect();
+    await waitUntil('the preconnected TLS connection', () => sts.connections() === connections + 1);
+    for (let i = 0; i < 3; i++) await expect(v.verify(tokenFor())).resolves.toMatchObject({ userId: 'AIDAALICE' });
+    expect(sts.connections() - connections).toBe(1);
+  } finally {
+    v.close();
+  }
+});
+
+test('preconnect dials nothing without a region, or for a region of no known partition', async () => {
+  const connections = h2.connections();
+  const v = verifierOf(h2);
+  try {
+    v.preconnect();
+    v.preconnect('xx-nowhere-1');
+    // A connection, had one been dialled, would be accepted well within a round trip of a real call.
+    h2.setReply(USER_REPLY);
+    await v.verify(tokenFor());
+    expect(h2.connections() - connections).toBe(1); // the call's own
+  } finally {
+    v.close();
+  }
+});
