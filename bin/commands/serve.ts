@@ -31,8 +31,8 @@ export const HELP: CommandHelp = {
   flags: [
     { name: 'config', short: 'c', value: 'FILE', required: true, meaning: 'YAML/JSON config (README, section "The config file"; `eks-access init` writes a starter)' },
     {
-      name: 'workers', value: 'N|auto',
-      meaning: 'webhook processes sharing the port (default auto: the CPUs this process may use, bounded by its cgroup CPU limit; 1: one process)',
+      name: 'workers', value: 'N|auto', default: 'auto',
+      meaning: 'webhook processes sharing the port (auto: the CPUs this process may use, bounded by its cgroup CPU and memory limits; 1: one process)',
     },
     HELP_FLAG,
   ],
