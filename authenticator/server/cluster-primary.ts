@@ -1,8 +1,10 @@
 /**
  * `eks-access serve --workers N` (N > 1): the primary of a node:cluster of N webhook processes sharing one listening
- * port. Node v20 has no `reusePort` listen option (added in v22.12 / v23.1, nodejs/node#55403), so the port is
- * shared the cluster way: the primary holds the listening socket and hands each accepted connection to a worker in
- * turn (cluster.SCHED_RR, Node's default on Linux; docs: "Cluster, How it works"). Connections are kept alive (the
+ * port. The `reusePort` listen option (SO_REUSEPORT; Node v22.12 / v23.1, nodejs/node#55403) is not used: the package
+ * supports Node >= 22.0 (package.json engines) and the benchmark machine runs Node 20, and a primary is needed anyway
+ * to replace dead workers and aggregate their metrics. So the port is shared the cluster way: the primary holds the
+ * listening socket and hands each accepted connection to a worker in turn (cluster.SCHED_RR, Node's default on Linux;
+ * docs: "Cluster, How it works"). Connections are kept alive (the
  * kube-apiserver keeps its own), so the primary's hand-off costs a little per connection, nothing per review.
  *
  * What each worker holds is its own: the verified-identity cache, the STS connections and the connection caps
