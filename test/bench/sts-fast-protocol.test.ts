@@ -11,6 +11,8 @@ import * as path from 'node:path';
 import * as tls from 'node:tls';
 import { buildGoProgram } from '../../bench/lib/go-build';
 import { createCertificateAuthority, issueServerCertificate } from '../../authenticator/certs';
+import { StsClient } from '../../authenticator/token/sts';
+import { FastPresigner } from '../../bench/lib/fast-presign';
 
 jest.setTimeout(120_000);
 
@@ -73,6 +75,24 @@ test.each([
     expect(await negotiated(s.https)).toBe(protocol);
     expect(await accepts(s.stats)).toBe(2);
   } finally {
+    s.child.kill('SIGKILL');
+  }
+});
+
+test.each([
+  [['-h2'], 'h2'],
+  [[], 'http/1.1'],
+])('our STS client against sts-fast %j negotiates %s and reads the canned identity', async (args, protocol) => {
+  const s = await start(args);
+  const host = 'sts.us-east-1.amazonaws.com';
+  const client = new StsClient({ allowedHosts: new Set([host]), connectTo: s.https, caPem: ca.certPem });
+  try {
+    const url = Buffer.from(new FastPresigner('c').token({ accessKeyId: 'AKIABENCH', secretAccessKey: 's' }, new Date()).slice(11), 'base64url').toString();
+    const identity = await client.getCallerIdentity({ host, path: url.slice(`https://${host}`.length), clusterId: 'c' });
+    expect(identity.arn).toBe('arn:aws:iam::123456789012:user/AKIABENCH');
+    expect(client.negotiatedProtocol(host)).toBe(protocol);
+  } finally {
+    client.close();
     s.child.kill('SIGKILL');
   }
 });
