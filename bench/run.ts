@@ -30,6 +30,7 @@ const BENCHES: readonly Bench[] = [
   { name: 'webhook-sts-bound', load: () => import('./benches/webhook-sts-bound') },
   { name: 'verify-cpu', load: () => import('./benches/verify-cpu') },
   { name: 'cluster-ipc', load: () => import('./benches/cluster-ipc') },
+  { name: 'sts-client', load: () => import('./benches/sts-client') },
   // Long (four control-plane starts): runs only with BENCH_KUBE_APISERVER=1, else reports itself skipped.
   { name: 'kube-apiserver-client', load: () => import('./benches/kube-apiserver-client') },
   { name: 'synth', load: () => import('./benches/synth') },
