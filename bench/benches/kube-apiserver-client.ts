@@ -186,9 +186,9 @@ export function explainKasRow(r: BenchRow, oursCpuPer1000: number, goCpuPer1000:
   if (r.case.includes('reused')) {
     return `with reused tokens kube-apiserver answers from its own token cache: the webhooks spent ${oursCpuPer1000.toFixed(1)} ms ` +
       `(ours) and ${goCpuPer1000.toFixed(1)} ms (Go) of CPU per 1,000 user requests, ${(oursCpuPer1000 * r.ours / 1e4).toFixed(1)}% ` +
-      'of a core at our rate, so ' +
-      'the rate is kube-apiserver\'s and etcd\'s on the 2 shared cores (and the other jobs\'), not the webhook\'s; the ' +
-      'difference is within what runs on this loaded machine vary by';
+      'of a core at our rate: the webhook does not bound this rate. What does — kube-apiserver, etcd, the load generator ' +
+      'and the other jobs on the 2 shared cores — was not profiled, and runs of this cell vary widely (0.91× and 0.53× ' +
+      'at TTL 0s, 0.96× and 1.12× at 2m in the runs of 2026-12-06)';
   }
   return 'the webhook\'s CPU per review bounds the rate (the CPU row); see the webhook table for where it goes';
 }
