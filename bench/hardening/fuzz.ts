@@ -241,14 +241,16 @@ function tokenOf(body: string | Buffer): string | undefined {
 
 async function main(): Promise<void> {
   copyTestAssets();
-  const { values } = parseArgs({ options: { cases: { type: 'string', default: '1000000' }, https: { type: 'string', default: '100000' }, seed: { type: 'string', default: '20261129' } } });
+  const { values } = parseArgs({ options: { cases: { type: 'string', default: '1000000' }, https: { type: 'string', default: '100000' }, seed: { type: 'string', default: '20261129' },
+    // --sts-h2: verify over h2 (an h2-only front before the stand-in); the report goes to bench/results/fuzz-h2.{md,json}.
+    'sts-h2': { type: 'boolean', default: false } } });
   const figures = await runFuzz({
-    cases: Number(values.cases), httpsCases: Number(values.https), seed: Number(values.seed),
+    cases: Number(values.cases), httpsCases: Number(values.https), seed: Number(values.seed), stsH2: values['sts-h2'],
     onProgress: (n) => process.stderr.write(`fuzz: ${n} cases\n`),
   });
   const ok = figures.crashes === 0 && figures.falseAccepts === 0 && figures.nonAllowListedCalls === 0 && figures.pastDeadline === 0 && figures.unanswered === 0;
-  writeReport('fuzz', figures, [
-    `# Fuzz run: ${figures.cases.toLocaleString('en')} generated and mutated TokenReviews`,
+  writeReport(values['sts-h2'] ? 'fuzz-h2' : 'fuzz', figures, [
+    `# Fuzz run: ${figures.cases.toLocaleString('en')} generated and mutated TokenReviews${values['sts-h2'] ? ', STS over h2' : ''}`,
     '',
     `Result: **${ok ? 'PASS' : 'FAIL'}** — ${figures.crashes} crashes, ${figures.falseAccepts} false accepts, `
       + `${figures.nonAllowListedCalls} requests to hosts outside the STS allow-list, ${figures.pastDeadline} answers past the `
@@ -256,6 +258,8 @@ async function main(): Promise<void> {
       + `${figures.unanswered} unanswered HTTPS reviews.`,
     '',
     '## How it was measured',
+    ...(values['sts-h2'] ? [`- STS over h2: an h2-only TLS front (harness/sts-h2-front.ts) before the stand-in; ${figures.stsH2Calls} `
+      + `calls over ${figures.stsH2Connections} h2 connection(s).`] : []),
     `- \`npm run fuzz\` (bench/hardening/fuzz.ts, cases from bench/hardening/fuzz-cases.ts, seed ${figures.seed}).`,
     `- ${figures.inProcessCases.toLocaleString('en')} cases through the server's own review decision in-process `
       + '(`WebhookServer.review`, the code behind POST /authenticate; up to 512 in flight, 16 started per event-loop turn) and '
