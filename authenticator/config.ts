@@ -98,6 +98,8 @@ export interface StsSettings {
   readonly connectTo?: string;
   /** TEST ONLY: extra CA (PEM file) trusted for the STS TLS connection. */
   readonly caFile?: string;
+  /** Offer h2 to STS by ALPN and multiplex the calls when the endpoint accepts; false: HTTP/1.1 only. @default true */
+  readonly http2: boolean;
 }
 
 export interface CacheSettings {
@@ -242,6 +244,7 @@ export function parseConfig(doc: unknown, baseDir = process.cwd()): Authenticato
     retryMaxMs: st.integer('retryMaxMs', 2000, 1, 60000),
     connectTo: st.string('connectTo', { pattern: HOST_PORT, hint: 'host:port' }),
     caFile: file(st, 'caFile', false),
+    http2: st.boolean('http2', true),
   };
   st.rejectUnknown();
   if (server.tlsHandshakeTimeoutMs > server.headersTimeoutMs) {

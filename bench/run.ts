@@ -18,9 +18,21 @@ interface Bench {
 }
 
 const BENCHES: readonly Bench[] = [
-  { name: 'webhook', load: () => import('./benches/webhook') },
+  { name: 'webhook', load: async () => {
+    process.env.BENCH_WEBHOOK_CORES = '1';
+    return import('./benches/webhook');
+  } },
+  // The same benchmark with the servers on both cores (BENCH_WEBHOOK_CORES=2, set by this entry).
+  { name: 'webhook-2cores', load: async () => {
+    process.env.BENCH_WEBHOOK_CORES = '2';
+    return import('./benches/webhook');
+  } },
   { name: 'webhook-sts-bound', load: () => import('./benches/webhook-sts-bound') },
   { name: 'verify-cpu', load: () => import('./benches/verify-cpu') },
+  { name: 'cluster-ipc', load: () => import('./benches/cluster-ipc') },
+  { name: 'sts-client', load: () => import('./benches/sts-client') },
+  // Long (four control-plane starts): runs only with BENCH_KUBE_APISERVER=1, else reports itself skipped.
+  { name: 'kube-apiserver-client', load: () => import('./benches/kube-apiserver-client') },
   { name: 'synth', load: () => import('./benches/synth') },
   { name: 'cdk8s', load: () => import('./benches/cdk8s') },
   { name: 'lambda', load: () => import('./benches/lambda') },

@@ -15,6 +15,7 @@ export interface ControlPlaneOptions {
   readonly webhookVersion?: 'v1' | 'v1beta1';
   readonly auditLog?: boolean;
   readonly staticTokens?: KubeApiserverOptions['staticTokens'];
+  readonly webhookCacheTtl?: string;
 }
 
 export interface ControlPlane {

@@ -53,6 +53,10 @@ export interface WebhookOptions {
   readonly mapping: object;
   /** Mapping backends in precedence order; default: only the file written from `mapping`. */
   readonly backends?: object[];
+  /** `serve --workers` (default: serve's own default, auto). */
+  readonly workers?: number | 'auto';
+  /** Merged into the config's `server` section (e.g. `{ http2: true }`). */
+  readonly server?: Record<string, unknown>;
 }
 
 /** Replaces the watched mapping file: written to a temporary name, then renamed, so a reload never sees half a file. */
@@ -73,9 +77,11 @@ export async function startEksAccessWebhook(opts: WebhookOptions): Promise<Runni
   const config = parse(readFileSync(init.files.config, 'utf8'));
   config.sts = { ...config.sts, ...(opts.stsConnectTo ? { connectTo: opts.stsConnectTo } : {}), caFile: opts.stsCaFile };
   if (opts.backends) config.mapping = { ...config.mapping, backends: opts.backends };
+  if (opts.server) config.server = { ...config.server, ...opts.server };
   writeFileSync(init.files.config, stringify(config));
 
-  const [command, args] = pinned(opts.cpus, process.execPath, [...(opts.nodeArgs ?? []), opts.serveScript ?? CLI, 'serve', `--config=${init.files.config}`]);
+  const [command, args] = pinned(opts.cpus, process.execPath, [...(opts.nodeArgs ?? []), opts.serveScript ?? CLI, 'serve', `--config=${init.files.config}`,
+    ...(opts.workers === undefined ? [] : ['--workers', String(opts.workers)])]);
   const proc = startProcess('eks-access serve', command, args, join(opts.dir, 'eks-access-serve.log'), {
     env: { PATH: process.env.PATH, HOME: opts.dir },
   });

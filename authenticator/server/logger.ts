@@ -13,11 +13,19 @@ import { PLAIN_LINES, PlainLineWriter } from './log-line';
  * ~8% (bench/results/RESULTS.md, webhook). Lines still pending when the process exits are written by the 'exit'
  * handler.
  */
+/**
+ * POSIX makes a pipe write atomic only up to PIPE_BUF bytes (4096 on Linux, pipe(7)): when several worker processes
+ * of `serve --workers` share one stdout pipe (a container's log pipe), a longer write may interleave with another
+ * worker's mid-line. Their batches are therefore cut at line ends into writes of at most this many bytes.
+ */
+export const PIPE_BUF = 4096;
+
 export class TurnBatchedDestination implements DestinationStream {
   private pending: string[] = [];
   private readonly flushSoon = () => this.flush();
 
-  constructor(readonly out: DestinationStream = pino.destination({ dest: 1, sync: true })) {}
+  /** @param atomicWrites cut each batch into whole-line writes of at most PIPE_BUF bytes (stdout shared by processes). */
+  constructor(readonly out: DestinationStream = pino.destination({ dest: 1, sync: true }), private readonly atomicWrites = false) {}
 
   write(line: string): void {
     if (this.pending.length === 0) {
@@ -29,10 +37,26 @@ export class TurnBatchedDestination implements DestinationStream {
 
   flush(): void {
     if (this.pending.length === 0) return;
-    const lines = this.pending.length === 1 ? this.pending[0] : this.pending.join('');
+    const pending = this.pending;
     this.pending = [];
     waiting.delete(this);
-    this.out.write(lines);
+    if (this.atomicWrites) return this.writeAtomically(pending);
+    this.out.write(pending.length === 1 ? pending[0] : pending.join(''));
+  }
+
+  private writeAtomically(lines: readonly string[]): void {
+    let batch: string[] = [];
+    let bytes = 0;
+    for (const line of lines) {
+      const size = Buffer.byteLength(line);
+      if (bytes + size > PIPE_BUF && batch.length > 0) {
+        this.out.write(batch.join(''));
+        [batch, bytes] = [[], 0];
+      }
+      batch.push(line);
+      bytes += size;
+    }
+    if (batch.length > 0) this.out.write(batch.join(''));
   }
 }
 
@@ -58,7 +82,7 @@ export function createWebhookLogger(level: string, destination?: DestinationStre
       paths: ['token', '*.token', 'spec.token', 'url', '*.url', 'headers.authorization', '*.headers.authorization'],
       censor: '<redacted>',
     },
-  }, destination ?? new TurnBatchedDestination());
+  }, destination ?? new TurnBatchedDestination(undefined, process.env.NODE_UNIQUE_ID !== undefined)); // NODE_UNIQUE_ID: a node:cluster worker
   // No custom serializers, formatters or hooks: logInfo may build this logger's (and its children's) info lines itself,
   // unless the destination wants pino's per-line metadata (pino.multistream routes lines by it).
   const internals = logger as unknown as Record<symbol, unknown>;

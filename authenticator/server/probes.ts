@@ -18,6 +18,8 @@ export interface ProbeContext {
   readonly metrics: WebhookMetrics;
   /** `/readyz` answers 200 only while this returns true. */
   readonly isReady: () => boolean;
+  /** What `/metrics` answers, when not `metrics.registry` (a cluster primary: its workers' figures, aggregated). */
+  readonly metricsText?: () => Promise<string>;
 }
 
 /** Answers GET/HEAD /healthz, /readyz, /metrics and 405/404 otherwise. */
@@ -32,7 +34,7 @@ export async function answerProbe(req: IncomingMessage, res: ServerResponse, pat
     case '/readyz':
       return ctx.isReady() ? send(res, 200, 'text/plain', 'ok\n') : send(res, 503, 'text/plain', 'not ready\n');
     case '/metrics':
-      return send(res, 200, ctx.metrics.registry.contentType, await ctx.metrics.registry.metrics());
+      return send(res, 200, ctx.metrics.registry.contentType, await (ctx.metricsText ?? (() => ctx.metrics.registry.metrics()))());
     default:
       ctx.metrics.rejectedRequests.inc({ reason: 'not_found' });
       return send(res, 404, 'text/plain', 'not found\n');

@@ -42,7 +42,8 @@ export interface WebhookServer {
   close(): Promise<void>;
 }
 
-function readFile(path: string, field: string): string {
+/** Reads a file the config names; a failure is the ConfigError of that field. */
+export function readFile(path: string, field: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (e) {
@@ -50,11 +51,18 @@ function readFile(path: string, field: string): string {
   }
 }
 
+/** The files the webhook reads at start (TLS, STS CA), read now: a `serve --workers` primary checks them before forking. */
+export function readStartFiles(config: AuthenticatorConfig): { certPem: string; keyPem: string; stsCaPem?: string } {
+  return {
+    certPem: readFile(config.server.tlsCertFile, 'server.tlsCertFile'),
+    keyPem: readFile(config.server.tlsKeyFile, 'server.tlsKeyFile'),
+    stsCaPem: config.sts.caFile ? readFile(config.sts.caFile, 'sts.caFile') : undefined,
+  };
+}
+
 export async function startWebhookServer(config: AuthenticatorConfig, options: WebhookServerOptions = {}): Promise<WebhookServer> {
   const logger = createWebhookLogger(config.logLevel, options.logDestination);
-  const certPem = readFile(config.server.tlsCertFile, 'server.tlsCertFile');
-  const keyPem = readFile(config.server.tlsKeyFile, 'server.tlsKeyFile');
-  const stsCaPem = config.sts.caFile ? readFile(config.sts.caFile, 'sts.caFile') : undefined;
+  const { certPem, keyPem, stsCaPem } = readStartFiles(config);
   if (config.sts.connectTo) logger.warn({ connectTo: config.sts.connectTo }, 'TEST ONLY: STS calls are redirected (sts.connectTo)');
 
   const metrics = new WebhookMetrics();
@@ -65,6 +73,7 @@ export async function startWebhookServer(config: AuthenticatorConfig, options: W
     timeoutMs: config.sts.attemptTimeoutMs,
     stsConnectTo: config.sts.connectTo,
     stsCaPem,
+    stsHttp2: config.sts.http2,
   });
   const resolver = new IdentityResolver({
     verifier,

@@ -16,7 +16,7 @@ import * as tls from 'node:tls';
 import { HttpReplyParser } from './http-reply';
 
 /** Idle connections are closed after this long (Go's http.Transport keeps them 90 s). */
-const IDLE_TIMEOUT_MS = 60_000;
+export const IDLE_TIMEOUT_MS = 60_000;
 
 export interface Endpoint {
   /** Address dialled (the STS host itself, or a test-only override). */
@@ -32,6 +32,8 @@ export interface Exchange {
   readonly request: string;
   readonly maxBodyBytes: number;
   readonly timeoutMs: number;
+  /** The whole deadline, when `timeoutMs` is what is left of it (a call handed over from an h2 connect): for the message. */
+  readonly deadlineMs?: number;
   readonly signal?: AbortSignal;
 }
 
@@ -142,10 +144,30 @@ export class TlsKeepAlivePool {
         conn = undefined;
         this.acquire(use);
       };
-      const timer = setTimeout(() => fail(`timed out after ${x.timeoutMs} ms`), x.timeoutMs);
+      const timer = setTimeout(() => fail(`timed out after ${x.deadlineMs ?? x.timeoutMs} ms`), x.timeoutMs);
       x.signal?.addEventListener('abort', onAbort, { once: true });
       this.acquire(use);
     });
+  }
+
+  /**
+   * Takes over a connected TLS socket whose server chose http/1.1 by ALPN (sts-origin.ts dials offering h2 first):
+   * it serves a waiting request or joins the idle connections, so the handshake is not wasted.
+   */
+  adopt(socket: tls.TLSSocket): void {
+    if (this.closed) {
+      socket.destroy();
+      return;
+    }
+    const c = new Connection(socket, (closed) => this.forget(closed));
+    this.open.add(c);
+    this.release(c, true);
+  }
+
+  /** Dials one connection ahead of the first request (kept idle, as any), unless one is open already. */
+  preconnect(): void {
+    if (this.closed || this.open.size > 0) return;
+    this.release(this.connect(), true);
   }
 
   /** Closes every connection; requests in progress fail. */

@@ -1,8 +1,9 @@
 /**
  * The one outbound call of the verifier: GET the validated presigned GetCallerIdentity URL on an allow-listed STS host.
  *
- * - Keep-alive connections per STS host (sts-connection.ts: HTTP/1.1 written by hand on a TLS socket, measured ~5×
- *   cheaper in CPU per call than node:https; the reference uses Go's default transport, 2 idle per host).
+ * - One origin per STS host (sts-origin.ts): h2 when the host offers it by ALPN, one multiplexed session; otherwise
+ *   keep-alive HTTP/1.1 connections (sts-connection.ts: written by hand on a TLS socket, measured ~5× cheaper in CPU
+ *   per call than node:https; the reference uses Go's default transport, 2 idle per host, h2 when offered).
  * - Redirects are never followed (a 3xx is an STSError).
  * - No proxy is picked up from the environment, system TLS roots are kept (plus an optional extra CA for tests).
  * - The presigned URL and the token never appear in errors: only the host's region and STS's sanitized reply do.
@@ -16,7 +17,7 @@ import { stsError, stsThrottling } from './messages';
 import { CallerIdentity, parseCallerIdentity, parseErrorReply, sanitizeStsMessage } from './sts-reply';
 import { regionOfStsHost } from './hosts';
 import { CLUSTER_ID_HEADER, DEFAULT_STS_TIMEOUT_MS } from './constants';
-import { TlsKeepAlivePool } from './sts-connection';
+import { StsOrigin } from './sts-origin';
 import { ConfigError } from '../errors';
 
 export type { CallerIdentity } from './sts-reply';
@@ -30,8 +31,13 @@ export interface StsClientOptions {
   readonly connectTo?: string;
   /** Extra CA (PEM) trusted for the STS TLS connection, in addition to the system roots. */
   readonly caPem?: string | Buffer;
-  /** @default 64 */
+  /** HTTP/1.1 connections per STS host at most. @default 64 */
   readonly maxSockets?: number;
+  /**
+   * Offer h2 by ALPN and multiplex the calls to a host that accepts it; `false` offers http/1.1 only.
+   * @default true
+   */
+  readonly http2?: boolean;
 }
 
 export interface StsCall {
@@ -69,7 +75,7 @@ const REQUEST_PATH = /^\/\?[\x21-\x7e]*$/;
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 export class StsClient {
-  private readonly pools = new Map<string, TlsKeepAlivePool>();
+  private readonly origins = new Map<string, StsOrigin>();
   private readonly secureContext?: tls.SecureContext;
   private readonly timeoutMs: number;
   private readonly dial?: { host: string; port: number };
@@ -97,9 +103,19 @@ export class StsClient {
     }
   }
 
+  /** Opens a connection to `host` (an allow-listed STS host) before any call needs it; anything else is ignored. */
+  preconnect(host: string): void {
+    if (this.options.allowedHosts.has(host)) this.originFor(host).preconnect();
+  }
+
   close(): void {
-    for (const pool of this.pools.values()) pool.close();
-    this.pools.clear();
+    for (const origin of this.origins.values()) origin.close();
+    this.origins.clear();
+  }
+
+  /** The protocol `host` was last seen to negotiate (undefined before the first call to it). */
+  negotiatedProtocol(host: string): 'h2' | 'http/1.1' | undefined {
+    return this.origins.get(host)?.negotiated;
   }
 
   private classifyFailure(status: number, body: string, region: string): Error {
@@ -110,15 +126,15 @@ export class StsClient {
     return stsError(`error from AWS (expected 200, got ${status}) on ${region} endpoint: ${detail}`, status);
   }
 
-  /** The keep-alive connections to `host` (an allow-listed STS host). */
-  private poolFor(host: string): TlsKeepAlivePool {
-    let pool = this.pools.get(host);
-    if (!pool) {
+  /** The connections to `host` (an allow-listed STS host). */
+  private originFor(host: string): StsOrigin {
+    let origin = this.origins.get(host);
+    if (!origin) {
       const endpoint = { host: this.dial?.host ?? host, port: this.dial?.port ?? 443, servername: host, secureContext: this.secureContext };
-      pool = new TlsKeepAlivePool(endpoint, this.options.maxSockets ?? 64);
-      this.pools.set(host, pool);
+      origin = new StsOrigin(endpoint, this.options.maxSockets ?? 64, this.options.http2 ?? true);
+      this.origins.set(host, origin);
     }
-    return pool;
+    return origin;
   }
 
   private async get(call: StsCall, region: string): Promise<{ status: number; body: string }> {
@@ -130,7 +146,11 @@ export class StsClient {
       'Accept: application/json\r\nUser-Agent: cdk-eks-access\r\n\r\n';
     if (requestChannel.hasSubscribers) requestChannel.publish({ host: call.host });
     try {
-      return await this.poolFor(call.host).exchange({ request, maxBodyBytes: MAX_REPLY_BYTES, timeoutMs: this.timeoutMs, signal: call.signal });
+      const h2Headers = {
+        ':method': 'GET', ':scheme': 'https', ':authority': call.host, ':path': call.path,
+        [CLUSTER_ID_HEADER]: call.clusterId, 'accept': 'application/json', 'user-agent': 'cdk-eks-access',
+      };
+      return await this.originFor(call.host).exchange({ request, h2Headers, maxBodyBytes: MAX_REPLY_BYTES, timeoutMs: this.timeoutMs, signal: call.signal });
     } catch (e) {
       // Node's messages for socket and TLS errors name the dialled address, never the request path.
       throw fail((e as Error).message);

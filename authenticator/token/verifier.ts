@@ -2,7 +2,7 @@
 import type { Identity } from '../identity';
 import { findPartition, PARTITIONS, REGION_SYNTAX } from '../partitions';
 import { StsClient } from './sts';
-import { allowedStsHosts } from './hosts';
+import { allowedStsHosts, stsHostForRegion } from './hosts';
 import { parseToken, ParsedToken } from './parse';
 import { identityFromSts } from './identity-from-sts';
 import { DEFAULT_MAX_FUTURE_SKEW_SECONDS, DEFAULT_MAX_TOKEN_BYTES } from './constants';
@@ -27,6 +27,8 @@ export interface VerifyOptions {
   readonly stsConnectTo?: string;
   /** Extra CA trusted for the STS TLS connection. */
   readonly stsCaPem?: string | Buffer;
+  /** Offer h2 to STS by ALPN and multiplex when it accepts (sts-origin.ts); `false`: HTTP/1.1 only. @default true */
+  readonly stsHttp2?: boolean;
 }
 
 export interface VerifyCallOptions {
@@ -70,6 +72,7 @@ export class TokenVerifier {
       timeoutMs: opts.timeoutMs,
       connectTo: opts.stsConnectTo,
       caPem: opts.stsCaPem,
+      http2: opts.stsHttp2,
     });
   }
 
@@ -98,6 +101,20 @@ export class TokenVerifier {
       signal: call.signal,
     });
     return identityFromSts(reply, parsed.accessKeyId, parsed.host);
+  }
+
+  /**
+   * Opens the STS connection for `region`'s regional endpoint (default: the verifier's region) before the first
+   * verification needs it — tokens from `aws eks get-token` and `eks-access token` are signed for the regional
+   * endpoint of the caller's region. Nothing happens for a host outside the allow-list or without a region.
+   */
+  preconnect(region = this.opts.region): void {
+    if (!region) return;
+    try {
+      this.sts.preconnect(stsHostForRegion(region));
+    } catch {
+      // a region of no known partition: nothing to dial
+    }
   }
 
   close(): void {

@@ -44,6 +44,8 @@ export async function run(): Promise<BenchResult> {
       for (const [name, script] of Object.entries(bundles)) {
         const server = await startEksAccessWebhook({
           dir: path.join(dir, `${name}-${r}`), clusterId: CLUSTER, stsConnectTo: standIn.connectTo, stsCaFile: standIn.caFile, mapping: { mapUsers }, serveScript: script,
+          // One process, as the chart runs it in a pod limited to one CPU, and as the RSS figures were always taken.
+          workers: 1,
         });
         try {
           const pid = server.process.child.pid!;

@@ -141,6 +141,7 @@ export async function run(): Promise<BenchResult> {
     const mapUsers = users.map((u, i) => ({ userarn: u.arn, username: `bench-${i}`, groups: ['bench'] }));
     const ours = await startEksAccessWebhook({
       dir: path.join(dir, 'ours'), clusterId: CLUSTER, stsConnectTo: standIn.connectTo, stsCaFile: standIn.caFile, mapping: { mapUsers },
+      workers: 1, // one process, measured by its pid, as this table always was
     });
     stops.push(() => ours.stop());
     const proxy = await startConnectProxy(standIn.connectTo);

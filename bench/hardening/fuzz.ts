@@ -28,6 +28,8 @@ export interface FuzzOptions {
   readonly inProcessParallel?: number;
   readonly httpsParallel?: number;
   readonly onProgress?: (done: number) => void;
+  /** Verify over h2 (an h2-only front before the stand-in), the STS client's other protocol. @default false */
+  readonly stsH2?: boolean;
 }
 
 export interface FuzzFigures {
@@ -52,6 +54,9 @@ export interface FuzzFigures {
   readonly outboundHosts: Record<string, number>;
   readonly nonAllowListedCalls: number;
   readonly stsCalls: number;
+  /** With `stsH2`: the STS calls that went over h2, and the h2 connections they used. */
+  readonly stsH2Calls?: number;
+  readonly stsH2Connections?: number;
   readonly durationS: number;
   readonly casesPerSecond: number;
   /** Cases whose token passed the local checks (so they needed an STS round trip), and the share of them kept. */
@@ -80,7 +85,7 @@ async function signAll(target: Target): Promise<SignedToken[]> {
 
 export async function runFuzz(opts: FuzzOptions): Promise<FuzzFigures> {
   // The stand-in is single-threaded Python: more concurrent STS calls only make each one slower.
-  const target = await startTarget({ users: 8, sts: { maxConcurrent: 4 } });
+  const target = await startTarget({ users: 8, sts: { maxConcurrent: 4 }, stsH2: opts.stsH2 });
   const outbound = recordOutboundHosts();
   const crashes: string[] = [];
   const onUnhandled = (e: unknown) => crashes.push(`unhandled rejection: ${String(e)}`.slice(0, 300));
@@ -207,6 +212,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzFigures> {
   outbound.stop();
   process.off('unhandledRejection', onUnhandled);
   const stsCalls = target.standIn.requests() - stsBefore;
+  const [stsH2Calls, stsH2Connections] = [target.standIn.h2?.requests(), target.standIn.h2?.connections()];
   await target.stop();
 
   const allowed = allowedStsHosts('aws', undefined);
@@ -217,7 +223,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzFigures> {
     cases: done, inProcessCases: sentInProcess, httpsCases: sentHttps, seed: opts.seed, byKind, accepted,
     falseAccepts: falseAccepts.length, falseAcceptExamples: falseAccepts.slice(0, 10),
     crashes: crashes.length, crashExamples: crashes.slice(0, 10), unanswered, pastDeadline, pastDeadlineExamples: slow, pastDeadlinePlus1s, deadlineMs: target.deadlineMs,
-    maxAnswerMs: Math.round(maxAnswerMs), byStatus, outboundHosts, nonAllowListedCalls, stsCalls,
+    maxAnswerMs: Math.round(maxAnswerMs), byStatus, outboundHosts, nonAllowListedCalls, stsCalls, stsH2Calls, stsH2Connections,
     durationS: Math.round(durationS), casesPerSecond: Math.round(done / durationS),
     stsBoundCases: stsBound, stsBoundKeep: STS_BOUND_KEEP,
     eventLoopDelayP99Ms: Math.round(lag.percentile(99) / 1e6), eventLoopDelayMaxMs: Math.round(lag.max / 1e6),
@@ -235,14 +241,16 @@ function tokenOf(body: string | Buffer): string | undefined {
 
 async function main(): Promise<void> {
   copyTestAssets();
-  const { values } = parseArgs({ options: { cases: { type: 'string', default: '1000000' }, https: { type: 'string', default: '100000' }, seed: { type: 'string', default: '20261129' } } });
+  const { values } = parseArgs({ options: { cases: { type: 'string', default: '1000000' }, https: { type: 'string', default: '100000' }, seed: { type: 'string', default: '20261129' },
+    // --sts-h2: verify over h2 (an h2-only front before the stand-in); the report goes to bench/results/fuzz-h2.{md,json}.
+    'sts-h2': { type: 'boolean', default: false } } });
   const figures = await runFuzz({
-    cases: Number(values.cases), httpsCases: Number(values.https), seed: Number(values.seed),
+    cases: Number(values.cases), httpsCases: Number(values.https), seed: Number(values.seed), stsH2: values['sts-h2'],
     onProgress: (n) => process.stderr.write(`fuzz: ${n} cases\n`),
   });
   const ok = figures.crashes === 0 && figures.falseAccepts === 0 && figures.nonAllowListedCalls === 0 && figures.pastDeadline === 0 && figures.unanswered === 0;
-  writeReport('fuzz', figures, [
-    `# Fuzz run: ${figures.cases.toLocaleString('en')} generated and mutated TokenReviews`,
+  writeReport(values['sts-h2'] ? 'fuzz-h2' : 'fuzz', figures, [
+    `# Fuzz run: ${figures.cases.toLocaleString('en')} generated and mutated TokenReviews${values['sts-h2'] ? ', STS over h2' : ''}`,
     '',
     `Result: **${ok ? 'PASS' : 'FAIL'}** — ${figures.crashes} crashes, ${figures.falseAccepts} false accepts, `
       + `${figures.nonAllowListedCalls} requests to hosts outside the STS allow-list, ${figures.pastDeadline} answers past the `
@@ -250,6 +258,8 @@ async function main(): Promise<void> {
       + `${figures.unanswered} unanswered HTTPS reviews.`,
     '',
     '## How it was measured',
+    ...(values['sts-h2'] ? [`- STS over h2: an h2-only TLS front (harness/sts-h2-front.ts) before the stand-in; ${figures.stsH2Calls} `
+      + `calls over ${figures.stsH2Connections} h2 connection(s).`] : []),
     `- \`npm run fuzz\` (bench/hardening/fuzz.ts, cases from bench/hardening/fuzz-cases.ts, seed ${figures.seed}).`,
     `- ${figures.inProcessCases.toLocaleString('en')} cases through the server's own review decision in-process `
       + '(`WebhookServer.review`, the code behind POST /authenticate; up to 512 in flight, 16 started per event-loop turn) and '

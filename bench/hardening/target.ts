@@ -23,6 +23,8 @@ export interface TargetOptions {
   /** Merged into the `server` section (port, timeouts, caps). */
   readonly server?: Record<string, unknown>;
   readonly sts?: Record<string, unknown>;
+  /** STS over h2: an h2-only front before the moto stand-in (harness/sts-h2-front.ts). @default false: moto's HTTP/1.1 */
+  readonly stsH2?: boolean;
   readonly cache?: Record<string, unknown>;
   readonly review?: Record<string, unknown>;
 }
@@ -76,7 +78,7 @@ function listening(child: ChildProcess): Promise<{ port: number; metricsPort: nu
 }
 
 export async function startTarget(opts: TargetOptions = {}): Promise<Target> {
-  const standIn = await startStsStandIn();
+  const standIn = await startStsStandIn({ h2: opts.stsH2 });
   const dir = mkdtempSync(join(tmpdir(), 'hardening-'));
   const users = await Promise.all(Array.from({ length: opts.users ?? 8 }, (_, i) => standIn.createUser(`bench-user-${i}`)));
   const usernames = new Map(users.map((u, i) => [u.arn, `bench-user-${i}`]));

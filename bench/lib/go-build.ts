@@ -1,11 +1,13 @@
 /** Builds one of the benchmarks' Go programs (bench/go/NAME) into the user cache; the Go build cache makes reruns quick. */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
 export function buildGoProgram(name: string): string {
-  const source = path.resolve(__dirname, '..', '..', '..', 'bench', 'go', name);
+  // From dist/bench/lib (npm run bench) or bench/lib (ts-jest): the first ancestor holding bench/go/NAME.
+  const source = [path.resolve(__dirname, '..', '..', '..'), path.resolve(__dirname, '..', '..')]
+    .map((root) => path.join(root, 'bench', 'go', name)).find((p) => existsSync(p)) ?? path.resolve(__dirname, '..', '..', '..', 'bench', 'go', name);
   const binDir = path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'cdk-eks-access', 'bin');
   mkdirSync(binDir, { recursive: true });
   const out = path.join(binDir, `bench-${name}`);

@@ -1,5 +1,5 @@
 /** CPU time (user + system) a process has used so far, from /proc (Linux): to compare servers' CPU per request. */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 const TICKS_PER_SECOND = 100; // USER_HZ, 100 on Linux x86-64 and arm64
 
@@ -8,4 +8,41 @@ export function processCpuMs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+}
+
+/**
+ * CPU time of a process and all its descendants (a `serve --workers` primary and its workers): each one's own
+ * utime + stime, plus the primary's cutime + cstime (children it has reaped, e.g. a replaced worker).
+ */
+export function processTreeCpuMs(pid: number): number {
+  const parentOf = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  const inTree = (p: number): boolean => {
+    for (let q: number | undefined = p, hops = 0; q !== undefined && q > 1 && hops < 64; q = parentOf.get(q), hops++) if (q === pid) return true;
+    return false;
+  };
+  let total = reapedChildrenCpuMs(pid);
+  for (const p of parentOf.keys()) {
+    if (!inTree(p)) continue;
+    try {
+      total += processCpuMs(p);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return total;
+}
+
+function reapedChildrenCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[13]) + Number(fields[14])) * 1000) / TICKS_PER_SECOND;
 }

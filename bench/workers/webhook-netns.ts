@@ -8,7 +8,7 @@
  *
  * Usage: node webhook-netns.js CONFIG.json — writes the runs as JSON to the config's `out`.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
@@ -16,7 +16,7 @@ import { createCertificateAuthority, issueServerCertificate } from '../../authen
 import { startEksAccessWebhook } from '../../harness/eks-access-webhook';
 import { startGoAuthenticator } from '../../harness/go-authenticator';
 import { FastPresigner } from '../lib/fast-presign';
-import { processCpuMs } from '../lib/process-cpu';
+import { processTreeCpuMs } from '../lib/process-cpu';
 import { TokenSource } from '../lib/token-pool';
 
 export interface NetnsConfig {
@@ -29,12 +29,24 @@ export interface NetnsConfig {
   readonly concurrency: readonly number[];
   /** When set, our server runs under `node --cpu-prof` writing its profile here (BENCH_WEBHOOK_PROFILE_DIR). */
   readonly profileDir?: string;
+  /** The stand-in's protocol variants, run in turn (issue 27): HTTP/1.1 only (STS as it is taken to be), h2 offered. */
+  readonly stsVariants: readonly StsVariant[];
+  /**
+   * CPUs of the servers under test (taskset list). Default '0': one core each. '0,1': both cores of this machine
+   * (issue 27, "every core"): ours with `serve --workers auto` (2 here), Go with GOMAXPROCS 2 (its affinity); wrk and
+   * the stand-in stay on CPU 1, so they compete with the servers there.
+   */
+  readonly serverCpus?: string;
 }
+
+export type StsVariant = 'http/1.1' | 'h2';
 
 export interface NetnsRun {
   /** `floor`: a bare Node HTTPS server answering a canned review (bench/workers/https-floor.ts), repeated mode only. */
   readonly server: 'ours' | 'go' | 'floor';
   readonly mode: 'unique' | 'repeated';
+  /** What the STS stand-in offered by ALPN in this run. */
+  readonly sts: StsVariant;
   readonly connections: number;
   readonly reqPerSec: number;
   readonly p50Ms: number;
@@ -54,7 +66,7 @@ const USERS = 4000;
 const TOKENS_PER_SECOND_OF_RUN = 9000;
 const STATS_PORT = 8399;
 const FLOOR_PORT = 8398;
-const SERVER_CPU = '0';
+let SERVER_CPU = '0';
 const LOAD_CPU = '1';
 const WRK_SCRIPT = path.resolve(__dirname, '..', '..', '..', 'bench', 'wrk', 'review.lua');
 
@@ -69,7 +81,7 @@ function stsStats(): Promise<{ accepts: number; requests: number; rejected: numb
 }
 
 /** The Node HTTPS floor (https-floor.ts), pinned like the servers under test, with a certificate of its own. */
-async function startFloor(config: NetnsConfig): Promise<{ url: string; pid: number; stop: () => void }> {
+async function startFloor(config: NetnsConfig): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
   const ca = createCertificateAuthority('bench floor CA');
   const leaf = issueServerCertificate(ca, { dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] });
   const [cert, key] = [path.join(config.dir, 'floor-cert.pem'), path.join(config.dir, 'floor-key.pem')];
@@ -81,17 +93,21 @@ async function startFloor(config: NetnsConfig): Promise<{ url: string; pid: numb
     child.stderr!.on('data', (d: Buffer) => d.toString().includes('listening') && resolve());
     child.on('exit', (code) => reject(new Error(`bench: the HTTPS floor server exited ${code}`)));
   });
-  return { url: `https://127.0.0.1:${FLOOR_PORT}/authenticate`, pid: child.pid!, stop: () => child.kill('SIGKILL') };
+  return { url: `https://127.0.0.1:${FLOOR_PORT}/authenticate`, pid: child.pid!, stop: () => killAndWait(child) };
 }
 
-async function startStandIn(config: NetnsConfig): Promise<() => void> {
+function writeStandInCertificates(config: NetnsConfig): void {
   const ca = createCertificateAuthority('bench fast STS stand-in CA');
   const leaf = issueServerCertificate(ca, { dnsNames: ['sts.us-east-1.amazonaws.com'] });
   writeFileSync(path.join(config.dir, 'sts-ca.pem'), ca.certPem);
   writeFileSync(path.join(config.dir, 'sts-cert.pem'), leaf.certPem);
   writeFileSync(path.join(config.dir, 'sts-key.pem'), leaf.keyPem, { mode: 0o600 });
+}
+
+async function startStandIn(config: NetnsConfig, variant: StsVariant): Promise<() => void> {
   const child = spawn('taskset', ['-c', LOAD_CPU, config.stsFast, '-addr', '127.0.0.1:443', '-stats', `127.0.0.1:${STATS_PORT}`,
-    '-cert', path.join(config.dir, 'sts-cert.pem'), '-key', path.join(config.dir, 'sts-key.pem'), '-account', ACCOUNT], { stdio: ['ignore', 'ignore', 'pipe'] });
+    '-cert', path.join(config.dir, 'sts-cert.pem'), '-key', path.join(config.dir, 'sts-key.pem'), '-account', ACCOUNT,
+    ...(variant === 'h2' ? ['-h2'] : [])], { stdio: ['ignore', 'ignore', 'pipe'] });
   await new Promise<void>((resolve, reject) => {
     let log = '';
     child.stderr!.on('data', (d: Buffer) => {
@@ -100,7 +116,13 @@ async function startStandIn(config: NetnsConfig): Promise<() => void> {
     });
     child.on('exit', (code) => reject(new Error(`bench: fast STS stand-in exited ${code}: ${log}`)));
   });
-  return () => child.kill('SIGKILL');
+  return () => killAndWait(child);
+}
+
+/** Ports are reused by the next variant's processes: wait until this one is gone. */
+function killAndWait(child: ChildProcess): Promise<void> {
+  child.kill('SIGKILL');
+  return new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
 }
 
 interface WrkResult {
@@ -128,16 +150,25 @@ async function wrk(url: string, connections: number, seconds: number, tokensFile
 
 async function main(): Promise<void> {
   const config = JSON.parse(readFileSync(process.argv[2], 'utf8')) as NetnsConfig;
-  const stopStandIn = await startStandIn(config);
+  SERVER_CPU = config.serverCpus ?? '0';
+  writeStandInCertificates(config);
+  const runs: NetnsRun[] = [];
+  // One stand-in variant at a time, each with freshly started servers (no STS connection outlives its stand-in).
+  for (const variant of config.stsVariants) runs.push(...(await runVariant(config, variant)));
+  writeFileSync(config.out, JSON.stringify(runs));
+}
+
+async function runVariant(config: NetnsConfig, variant: StsVariant): Promise<NetnsRun[]> {
+  const stopStandIn = await startStandIn(config, variant);
   const stops: Array<() => Promise<void> | void> = [stopStandIn];
   try {
     const users = Array.from({ length: USERS }, (_, i) => ({ accessKeyId: `AKIAB${String(i).padStart(15, '0')}`, secretAccessKey: `bench-secret-${i}` }));
     const mapUsers = users.map((u, i) => ({ userarn: `arn:aws:iam::${ACCOUNT}:user/${u.accessKeyId}`, username: `bench-${i}`, groups: ['bench'] }));
     const caFile = path.join(config.dir, 'sts-ca.pem');
-    const ours = await startEksAccessWebhook({ dir: path.join(config.dir, 'ours'), clusterId: CLUSTER, stsCaFile: caFile, mapping: { mapUsers }, cpus: SERVER_CPU,
+    const ours = await startEksAccessWebhook({ dir: path.join(config.dir, `ours-${variant === 'h2' ? 'h2' : 'h1'}`), clusterId: CLUSTER, stsCaFile: caFile, mapping: { mapUsers }, cpus: SERVER_CPU,
       nodeArgs: config.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${config.profileDir}`] : undefined });
     stops.push(() => ours.stop());
-    const go = await startGoAuthenticator({ binary: config.goAuthenticator, dir: path.join(config.dir, 'go'), clusterId: CLUSTER, stsCaFile: caFile, mapping: { mapUsers }, cpus: SERVER_CPU });
+    const go = await startGoAuthenticator({ binary: config.goAuthenticator, dir: path.join(config.dir, `go-${variant === 'h2' ? 'h2' : 'h1'}`), clusterId: CLUSTER, stsCaFile: caFile, mapping: { mapUsers }, cpus: SERVER_CPU });
     stops.push(() => go.stop());
     const floor = await startFloor(config);
     stops.push(floor.stop);
@@ -156,12 +187,12 @@ async function main(): Promise<void> {
         ? await sources.get(t.server)!.pool(TOKENS_PER_SECOND_OF_RUN * seconds)
         : users.slice(0, 10).map((u) => presigner.token(u, new Date(Math.floor(Date.now() / 1000) * 1000)));
       writeFileSync(tokensFile, tokens.join('\n') + '\n');
-      const [stsBefore, cpuBefore] = [await stsStats(), processCpuMs(t.pid)];
+      const [stsBefore, cpuBefore] = [await stsStats(), processTreeCpuMs(t.pid)];
       const w = await wrk(t.url, connections, seconds, tokensFile, mode);
-      const [stsAfter, cpuAfter] = [await stsStats(), processCpuMs(t.pid)];
+      const [stsAfter, cpuAfter] = [await stsStats(), processTreeCpuMs(t.pid)];
       if (w.reused > 0) throw new Error(`bench: ${t.server} c=${connections} sent more requests than its ${tokens.length} unique tokens; raise TOKENS_PER_SECOND_OF_RUN`);
       return {
-        server: t.server, mode, connections,
+        server: t.server, mode, sts: variant, connections,
         reqPerSec: w.requests / (w.durationUs / 1e6),
         p50Ms: w.p50Us / 1000,
         p99Ms: w.p99Us / 1000,
@@ -188,7 +219,7 @@ async function main(): Promise<void> {
         }
       }
     }
-    writeFileSync(config.out, JSON.stringify(runs));
+    return runs;
   } finally {
     for (const stop of stops.reverse()) await Promise.resolve(stop()).catch(() => undefined);
   }

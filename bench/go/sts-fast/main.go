@@ -4,11 +4,18 @@
 // stand-in of test/fixtures does; this one is for throughput only). It counts the TLS connections it accepts
 // (http.Server.ConnState StateNew), served with the request count as JSON on a plain-HTTP stats listener.
 //
+// Protocol: HTTP/1.1 only by default — what STS, a query-protocol API, is taken to negotiate (aws/aws-sdk-go#2984
+// lists the us-east-1 endpoints that offer h2: newer REST services; DynamoDB, like STS a query-era API, stays on
+// HTTP/1.1). `-h2` offers h2 by ALPN as well, the labelled variant: net/http's ServeTLS does that by default, and Go's
+// client then multiplexes every call over one connection. With h2 off, TLSNextProto is an empty map and the TLS
+// config offers only "http/1.1" (net/http docs, Server.TLSNextProto: "a non-nil, empty map disables HTTP/2").
+//
 // Reply shape: the GetCallerIdentity JSON answer as aws-iam-authenticator v0.7.10 parses it
 // (pkg/token/token.go, getCallerIdentityWrapper), with Arn arn:aws:iam::ACCOUNT:user/<access key id>.
 package main
 
 import (
+	"crypto/tls"
 	"encoding/json"
 	"flag"
 	"log"
@@ -24,6 +31,7 @@ func main() {
 	cert := flag.String("cert", "", "server certificate (PEM)")
 	key := flag.String("key", "", "server key (PEM)")
 	account := flag.String("account", "123456789012", "account of every identity")
+	h2 := flag.Bool("h2", false, "offer h2 by ALPN as well as http/1.1 (default: http/1.1 only)")
 	flag.Parse()
 
 	var accepts, requests, rejected atomic.Int64
@@ -51,6 +59,10 @@ func main() {
 			}
 		},
 	}
+	if !*h2 {
+		server.TLSNextProto = map[string]func(*http.Server, *tls.Conn, http.Handler){}
+		server.TLSConfig = &tls.Config{NextProtos: []string{"http/1.1"}}
+	}
 	statsListener, err := net.Listen("tcp", *statsAddr)
 	if err != nil {
 		log.Fatal(err)
@@ -65,6 +77,6 @@ func main() {
 		log.Fatal(err)
 	}
 	// The readiness line the benchmark waits for: both addresses, once both listen.
-	log.Printf("listening https=%s stats=%s", listener.Addr(), statsListener.Addr())
+	log.Printf("listening https=%s stats=%s h2=%t", listener.Addr(), statsListener.Addr(), *h2)
 	log.Fatal(server.ServeTLS(listener, *cert, *key))
 }

@@ -35,6 +35,12 @@ describe('config', () => {
     expect(c.review.deadlineMs).toBeLessThan(10000);
   });
 
+  it('sts.http2: h2 offered to STS by default, false for HTTP/1.1 only, anything else refused', () => {
+    expect(parseConfig(minimal).sts.http2).toBe(true);
+    expect(parseConfig({ ...minimal, sts: { http2: false } }).sts.http2).toBe(false);
+    expect(() => parseConfig({ ...minimal, sts: { http2: 'yes' } })).toThrow(/sts\.http2/);
+  });
+
   it('lowers the per-peer and body defaults to the caps they sit under', () => {
     const c = parseConfig({ ...minimal, server: { ...minimal.server, maxConnections: 40, headersTimeoutMs: 1000, requestTimeoutMs: 2000 } });
     expect(c.server).toMatchObject({ maxConnectionsPerPeer: 40, bodyTimeoutMs: 2000 });

@@ -64,3 +64,34 @@ test('logInfo leaves to pino a line carrying a field pino redacts, a disabled le
   logInfo({ info, isLevelEnabled: () => true } as unknown as pino.Logger, { a: 'b' }, 'elsewhere');
   expect(info).toHaveBeenCalledWith({ a: 'b' }, 'elsewhere');
 });
+
+test('shared stdout (serve --workers): a turn\'s lines leave in whole-line writes of at most PIPE_BUF bytes, in order', async () => {
+  // POSIX makes pipe writes atomic up to PIPE_BUF only: a longer write could interleave mid-line with another worker's.
+  const { PIPE_BUF } = await import('../../../authenticator/server/logger');
+  const sink = capture();
+  const logger = createWebhookLogger('info', new TurnBatchedDestination(sink.stream as never, true));
+  const sent: string[] = [];
+  for (let i = 0; i < 200; i++) {
+    const msg = `line ${i} ${'é'.repeat(i % 50)}`; // multi-byte characters: the bound is in bytes, not characters
+    sent.push(msg);
+    logger.info(msg);
+  }
+  await nextTurn();
+  expect(sink.writes.length).toBeGreaterThan(1);
+  for (const w of sink.writes) {
+    expect(Buffer.byteLength(w)).toBeLessThanOrEqual(PIPE_BUF);
+    expect(w.endsWith('\n')).toBe(true);
+  }
+  expect(sink.writes.join('').trim().split('\n').map((l) => JSON.parse(l).msg)).toEqual(sent);
+});
+
+test('a cluster worker\'s default logger cuts its writes at PIPE_BUF; a single process does not', () => {
+  const atomic = (l: unknown) => ((l as Record<symbol, unknown>)[pino.symbols.streamSym] as unknown as { atomicWrites: boolean }).atomicWrites;
+  expect(atomic(createWebhookLogger('info'))).toBe(false);
+  process.env.NODE_UNIQUE_ID = '1';
+  try {
+    expect(atomic(createWebhookLogger('info'))).toBe(true);
+  } finally {
+    delete process.env.NODE_UNIQUE_ID;
+  }
+});

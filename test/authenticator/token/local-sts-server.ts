@@ -4,7 +4,9 @@
  * tests. Its certificate (from authenticator/certs.ts, CA made at test time) names the real STS hosts, so the
  * verifier's TLS checks run against the validated host name exactly as in production.
  */
+import * as http2 from 'node:http2';
 import * as https from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { allowedStsHosts, PARTITIONS } from '../../../authenticator/token';
@@ -21,6 +23,8 @@ export interface LocalReply {
   readonly hang?: boolean;
   /** Send headers and part of the body, then never finish. */
   readonly hangMidBody?: boolean;
+  /** h2 only: after answering, send GOAWAY (NO_ERROR) naming this request's stream as the last one processed. */
+  readonly goawayAfter?: boolean;
 }
 
 export interface RecordedRequest {
@@ -30,6 +34,8 @@ export interface RecordedRequest {
   readonly headers: Record<string, string | string[] | undefined>;
   readonly method: string;
   readonly body: string;
+  /** '1.1' or '2.0' */
+  readonly httpVersion: string;
 }
 
 export interface LocalSts {
@@ -46,39 +52,55 @@ export interface LocalSts {
 /** Every allow-listed STS host of every partition, so any token the verifier accepts finds a valid certificate. */
 const STS_NAMES = PARTITIONS.flatMap((p) => [...allowedStsHosts(p.id)]);
 
-export async function startLocalSts(extraDnsNames: readonly string[] = []): Promise<LocalSts> {
+export interface LocalStsOptions {
+  /** Offer h2 by ALPN (node:http2 secure server, HTTP/1.1 still allowed); the default offers HTTP/1.1 only. */
+  readonly h2?: boolean;
+}
+
+export async function startLocalSts(extraDnsNames: readonly string[] = [], options: LocalStsOptions = {}): Promise<LocalSts> {
   const ca = createCertificateAuthority('local STS test CA');
   const leaf = issueServerCertificate(ca, { dnsNames: [...new Set([...STS_NAMES, ...extraDnsNames])], ipAddresses: ['127.0.0.1'] });
   const requests: RecordedRequest[] = [];
   let reply: LocalReply | ((req: RecordedRequest) => LocalReply) = { status: 500, body: 'no reply configured' };
-  const server = https.createServer({ cert: leaf.certPem, key: leaf.keyPem }, (req, res) => {
+  const handler = (req: IncomingMessage | http2.Http2ServerRequest, res: ServerResponse | http2.Http2ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const recorded: RecordedRequest = {
         servername: (req.socket as TLSSocket).servername ?? false,
-        host: req.headers.host,
+        host: req.headers.host ?? (req.headers[':authority'] as string | undefined),
         path: req.url ?? '',
         headers: req.headers,
         method: req.method ?? '',
         body: Buffer.concat(chunks).toString(),
+        httpVersion: req.httpVersion,
       };
       requests.push(recorded);
       const r = typeof reply === 'function' ? reply(recorded) : reply;
       if (r.reset) {
-        req.socket.destroy();
+        if ('stream' in req) req.stream.session?.destroy();
+        else req.socket.destroy();
         return;
       }
       if (r.hang) return;
       const body = typeof r.body === 'string' ? r.body : r.body === undefined ? '' : JSON.stringify(r.body);
       res.writeHead(r.status ?? 200, { 'content-type': r.contentType ?? 'application/json', ...r.headers });
       if (r.hangMidBody) {
-        res.write(body.slice(0, 1) || '{');
+        (res as ServerResponse).write(body.slice(0, 1) || '{');
         return;
       }
       res.end(body);
+      if (r.goawayAfter && 'stream' in req) req.stream.session?.goaway(http2.constants.NGHTTP2_NO_ERROR, req.stream.id);
     });
-  });
+  };
+  const tlsOptions = { cert: leaf.certPem, key: leaf.keyPem };
+  const sessions = new Set<http2.ServerHttp2Session>();
+  const server = options.h2
+    ? http2.createSecureServer({ ...tlsOptions, allowHTTP1: true }, handler).on('session', (s: http2.ServerHttp2Session) => {
+      sessions.add(s);
+      s.on('close', () => sessions.delete(s));
+    })
+    : https.createServer(tlsOptions, handler);
   let connections = 0;
   server.on('secureConnection', () => connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -93,7 +115,8 @@ export async function startLocalSts(extraDnsNames: readonly string[] = []): Prom
     },
     close: () =>
       new Promise<void>((resolve) => {
-        server.closeAllConnections();
+        if (server instanceof https.Server) server.closeAllConnections();
+        for (const s of sessions) s.destroy();
         server.close(() => resolve());
       }),
   };
