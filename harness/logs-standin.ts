@@ -21,6 +21,7 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { botocoreDir, readModelFile, validateShape } from './eks-standin';
+import { InFlightCounter } from './net';
 
 /** What the stand-in assumes of the wire format, as data: the test checks each item against the model. */
 export const LOGS_WIRE = {
@@ -102,8 +103,7 @@ export async function startLogsStandIn(opts: LogsStandInOptions = {}): Promise<L
   let throttledCount = 0;
   let denied = false;
   let verified = 0;
-  let inFlight = 0;
-  let maxInFlight = 0;
+  const inFlight = new InFlightCounter();
 
   const checkSignature = async (req: IncomingMessage, raw: string, port: number): Promise<void> => {
     const m = SIGV4.exec(String(req.headers.authorization ?? ''));
@@ -182,15 +182,7 @@ export async function startLogsStandIn(opts: LogsStandInOptions = {}): Promise<L
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => void (async () => {
       const raw = Buffer.concat(chunks).toString('utf8');
-      inFlight++;
-      maxInFlight = Math.max(maxInFlight, inFlight);
-      let counted = true;
-      const out = () => {
-        if (counted) inFlight--;
-        counted = false;
-      };
-      res.on('finish', out);
-      res.on('close', out);
+      inFlight.enter(res);
       const target = String(req.headers['x-amz-target'] ?? '');
       const type = String(req.headers['content-type'] ?? '');
       if (req.method !== 'POST' || req.url !== '/' || target !== `${model.metadata.targetPrefix}.${LOGS_WIRE.operation}` || type !== `application/x-amz-json-${model.metadata.jsonVersion}`) {
@@ -247,7 +239,7 @@ export async function startLogsStandIn(opts: LogsStandInOptions = {}): Promise<L
     throttled: () => throttledCount,
     deny: (on) => (denied = on),
     verifiedSignatures: () => verified,
-    maxInFlight: () => maxInFlight,
+    maxInFlight: () => inFlight.max,
     stop: () => new Promise<void>((r) => {
       server.closeAllConnections();
       server.close(() => r());

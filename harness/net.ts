@@ -1,8 +1,9 @@
 /**
- * The one HTTPS client and the one poller of the tests and the benchmarks (harness/ is what both share; it imports
- * nothing from test/ or bench/).
+ * The one HTTPS client, the one poller and the one in-flight counter of the tests and the benchmarks (harness/ is what
+ * both share; it imports nothing from test/ or bench/).
  */
 import { request as httpsRequest } from 'node:https';
+import type { ServerResponse } from 'node:http';
 
 export interface HttpAnswer {
   readonly status: number;
@@ -88,4 +89,36 @@ export async function waitUntil(what: string, probe: () => boolean | Promise<boo
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 50));
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (${lastError})` : ''}\n${opts.describe?.() ?? ''}`.trimEnd());
+}
+
+/**
+ * Calls a stand-in is answering at once, and the most there were: how tests check a client's bounded concurrency
+ * (`snapshot --concurrency`, `usage --concurrency`). A call counts from {@link enter} until its answer is handed over
+ * ('finish', before the client can see it and send the next call) or the connection closes, once either way.
+ */
+export class InFlightCounter {
+  private now = 0;
+  private most = 0;
+
+  public enter(res: ServerResponse): void {
+    this.now++;
+    this.most = Math.max(this.most, this.now);
+    let counted = true;
+    const out = () => {
+      if (counted) this.now--;
+      counted = false;
+    };
+    res.on('finish', out);
+    res.on('close', out);
+  }
+
+  /** The most calls in flight at once since the start or the last {@link reset}. */
+  public get max(): number {
+    return this.most;
+  }
+
+  /** Starts a new measurement from the calls in flight now. */
+  public reset(): void {
+    this.most = this.now;
+  }
 }
