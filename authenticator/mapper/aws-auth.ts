@@ -8,6 +8,7 @@ import YAML from 'yaml';
 import { describe, isPlainObject } from './row-reader';
 import { MappingConfigError, MappingRowError } from './row-error';
 import { AWS_AUTH_KEYS, encodeRowLists, misspelledKeys, ParsedAwsAuth, readRows } from './mapping-lists';
+import { parseAwsAuthTextFast } from './aws-auth-fast-path';
 import type { AwsAuthRows } from './types';
 
 export { AWS_AUTH_KEYS, encodeRowLists } from './mapping-lists';
@@ -39,9 +40,18 @@ const BLANK_VALUES = new Set(['', '``', '""', "''"]);
 
 /**
  * Parses YAML or JSON with the failsafe schema: every scalar stays a string, so `accountID: 012345678912` keeps its
- * leading zero and `groups: [yes]` is the group "yes", as with the reference's `[]string` decoding.
+ * leading zero and `groups: [yes]` is the group "yes", as with the reference's `[]string` decoding. Text in the common
+ * shapes (JSON of strings, a plain block list of rows) is read by a fast path that returns the same value or defers
+ * to this parse (aws-auth-fast-path.ts).
  */
 export function parseYamlText(text: string): unknown {
+  const fast = parseAwsAuthTextFast(text);
+  if (fast !== undefined) return fast;
+  return parseYamlTextFull(text);
+}
+
+/** The full YAML parse, without the fast paths: what they are checked against. */
+export function parseYamlTextFull(text: string): unknown {
   const doc = YAML.parseDocument(text, { schema: 'failsafe', uniqueKeys: false });
   if (doc.errors.length > 0) {
     const e = doc.errors[0];

@@ -143,7 +143,7 @@ export async function run(): Promise<void> {
     const pageBytes = statSync(html).size;
     const pages = [await measurePage(html, 1440), await measurePage(html, 390)];
     const result = {
-      machine: { ...machineFacts(), conditions: `1-min/5-min/15-min load averages at start ${loadStart.map((l) => l.toFixed(1)).join('/')}, at end ${os.loadavg().map((l) => l.toFixed(1)).join('/')} on ${os.cpus().length} cores shared with other engineers' builds and tests: figures are upper bounds` },
+      machine: { ...machineFacts(), conditions: `1-min/5-min/15-min load averages at start ${loadStart.map((l) => l.toFixed(1)).join('/')}, at end ${os.loadavg().map((l) => l.toFixed(1)).join('/')} on ${os.cpus().length} cores shared with other engineers' builds and tests, this run at nice ${os.getPriority()}: figures are upper bounds` },
       method: `${RUNS} runs per command of \`node dist/bin/eks-access.js\` under GNU time; the figures (wall, user+sys CPU, max RSS) are those of the run with the least wall time, all walls in analysis-size.json; the fixture is generated with seed 24 (bench/analysis/large-cluster.ts). Chromium: headless system Chromium via playwright-core; first render = first-contentful-paint, the least of ${RUNS} loads; an interaction = setting a filter or clicking a sort header in the page, timed to the next animation frame; with JavaScript each table holds a window of its first ${SHOWN_ROWS} matching rows (lib/analysis/report/report-html.ts).`,
       fixture: { ...fixture, namespaces: fixture.namespaces.length, dir: undefined },
       commands,

@@ -85,8 +85,19 @@ export async function loadAnalysis(values: { from?: string[]; account?: string; 
   return analysis;
 }
 
+/**
+ * One resolver per analysis: building one parses every aws-auth ConfigMap of the inputs, and `who-can` and `can-i` ask
+ * for it twice (the answer, then the role-assumption chains) — on 1,200 aws-auth rows that second parse was the
+ * largest cost left in those commands (test/analysis/aws-auth-read-once.test.ts).
+ */
+const resolvers = new WeakMap<AccessAnalysis, IamPrincipalResolver>();
 export function resolverOf(analysis: AccessAnalysis): IamPrincipalResolver {
-  return new IamPrincipalResolver(analysis.accessEntries, analysis.sources.objects);
+  let resolver = resolvers.get(analysis);
+  if (!resolver) {
+    resolver = new IamPrincipalResolver(analysis.accessEntries, analysis.sources.objects);
+    resolvers.set(analysis, resolver);
+  }
+  return resolver;
 }
 
 /** `--as USER [--as-group G]...` or `--as-arn ARN [--session-name S]` → the principal. */

@@ -3,7 +3,7 @@
  * kube-apiserver, runs only from `npm run bench:live-compare`.
  */
 import {
-  collectionPath, identitiesFromSubjects, kubectlCanIArgs, resourceArg, sampleQuestions, stats, subjectAccessReview,
+  collectionPath, identitiesFromSubjects, kubectlCanIArgs, processComparison, resourceArg, sampleQuestions, stats, subjectAccessReview,
 } from '../../bench/analysis/live-compare';
 
 const RBAC = 'rbac.authorization.k8s.io';
@@ -74,5 +74,18 @@ describe('live-compare', () => {
     const s = stats(Array.from({ length: 100 }, (_, i) => 100 - i));
     expect(s).toEqual({ n: 100, medianMs: 50, p95Ms: 95, meanMs: 50.5 });
     expect(Number.isNaN(stats([]).medianMs)).toBe(true);
+  });
+
+  test('the process comparison follows the figures (slower or faster, by how much, the snapshot read) rather than a fixed claim', () => {
+    const method = { seed: 1, questions: 1, processQuestions: 1, rbacObjects: 1, namespaces: 1, identities: 1, apiserver: 'x', snapshotFiles: { 'cluster.json': 2 ** 20, 'kubernetes/rbac.json': 2 ** 19 } };
+    const perQuestion = (ours: number, kubectl: number) => ({
+      'kubectl auth can-i --as (process)': { n: 40, medianMs: kubectl, p95Ms: kubectl, meanMs: kubectl },
+      'ours: eks-access can-i (process, reads the snapshot)': { n: 40, medianMs: ours, p95Ms: ours, meanMs: ours },
+    });
+    const slower = processComparison({ method, perQuestion: perQuestion(200, 50) });
+    expect(slower).toMatch(/is 4\.0× slower than `kubectl auth can-i` \(50 ms\)/);
+    expect(slower).toContain('1.50 MiB: cluster.json 1024 KiB, kubernetes/rbac.json 512 KiB');
+    expect(processComparison({ method, perQuestion: perQuestion(25, 50) })).toMatch(/is 2\.0× faster than/);
+    expect(processComparison({ method, perQuestion: { 'kubectl auth can-i --as (process)': 'not run: x' } })).toMatch(/was not compared/);
   });
 });
