@@ -84,7 +84,7 @@ export async function startLocalSts(extraDnsNames: readonly string[] = [], optio
       }
       if (r.hang) return;
       const body = typeof r.body === 'string' ? r.body : r.body === undefined ? '' : JSON.stringify(r.body);
-      res.writeHead(r.status ?? 200, { 'content-type': r.contentType ?? 'application/json', ...r.headers });
+      (res as ServerResponse).writeHead(r.status ?? 200, { 'content-type': r.contentType ?? 'application/json', ...r.headers });
       if (r.hangMidBody) {
         (res as ServerResponse).write(body.slice(0, 1) || '{');
         return;
