@@ -172,3 +172,49 @@ describe('the example fleet\'s cloud assembly read by the fleet commands', () =>
     expect(entries).toEqual([['other', '${Fn::ImportValue}'], ['same', spoke(NONPROD_ACCOUNT, 'spoke')]]);
   });
 });
+
+describe('-l/--selector of the fleet commands (labels of the fleet file, kubectl equality syntax)', () => {
+  let drifted: string;
+  beforeAll(() => {
+    drifted = join(dir, 'live-select');
+    writeSnapshotFolder(drifted, (c) => (c.name !== 'prod' ? deployedEntries(c) : deployedEntries(c).map((e) => (e.principalArn === spoke(PROD_ACCOUNT, 'developer')
+      ? { ...e, accessPolicies: [policy('AmazonEKSEditPolicy', ['apps'])] } : e))));
+  });
+  const rows = (stdout: string) => (JSON.parse(stdout) as { clusters: Array<{ name: string; status: string }> }).clusters.map((c) => `${c.name} ${c.status}`);
+
+  it('diff --fleet compares the selected clusters only: env=prod finds the drift, env!=prod (and -l with ==) passes, no "outside the fleet" warning', async () => {
+    const prod = await cli('diff', '--fleet', fleetFile, '--desired', cdkOut, '--live', drifted, '-l', 'env=prod', '-o', 'json');
+    expect([prod.code, rows(prod.stdout)]).toEqual([1, ['prod drift']]);
+    const others = await cli('diff', '--fleet', fleetFile, '--desired', cdkOut, '--live', drifted, '--selector', 'env!=prod', '-o', 'json');
+    expect([others.code, rows(others.stdout), others.stderr]).toEqual([0, ['dev clean', 'staging clean'], '']);
+    const dev = await cli('diff', '--fleet', fleetFile, '--desired', cdkOut, '--live', drifted, '-l', 'env==dev');
+    expect(dev.code).toBe(0);
+    expect(dev.stdout).toMatch(/^CLUSTER .*\ndev +111122223333 +us-east-1 +clean +0\n$/);
+    expect(dev.stderr).toBe('');
+  });
+
+  it('who-can --fleet and report --fleet answer for the selected clusters only', async () => {
+    const who = await cli('who-can', 'delete', 'pods', '-n', 'apps', '--fleet', drifted, '-l', 'env=prod', '-o', 'json');
+    expect(who.code).toBe(0);
+    expect((JSON.parse(who.stdout) as { clusters: Array<{ name: string }> }).clusters.map((c) => c.name)).toEqual(['prod']);
+    const report = await cli('report', '--fleet', drifted, '-l', 'env!=prod', '-o', 'json');
+    expect(report.code).toBe(0);
+    expect((JSON.parse(report.stdout) as { clusters: Array<{ name: string }> }).clusters.map((c) => c.name)).toEqual(['dev', 'staging']);
+  });
+
+  it('usage errors (exit 2, nothing read): a malformed or set-based selector, one that selects nothing, -l without --fleet', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['diff', '--fleet', fleetFile, '--desired', cdkOut, '--live', drifted, '-l', 'env in (prod)'], /-l\/--selector: 'env in \(prod\)' is not key=value.*set-based/],
+      [['who-can', 'get', 'pods', '--fleet', drifted, '-l', 'env=qa'], /-l env=qa: no cluster of .* matches \(labels there: env=dev, env=prod, env=staging\)/],
+      [['snapshot', '--fleet', fleetFile, '--out', join(dir, 'never'), '-l', 'env=qa'], /-l env=qa: no cluster of .*fleet\.yaml matches/],
+      [['report', '--from', cdkOut, '-l', 'env=prod'], /-l\/--selector goes with --fleet/],
+      [['diff', '--desired', cdkOut, '--live', drifted, '-l', 'env=prod'], /-l\/--selector goes with --fleet/],
+      [['snapshot', '--cluster', 'x', '--out', join(dir, 'never'), '-l', 'env=prod'], /-l\/--selector goes with --fleet/],
+    ];
+    for (const [argv, message] of cases) {
+      const r = await cli(...argv);
+      expect({ argv, code: r.code, stderr: r.stderr.split('\n')[0] }).toEqual({ argv, code: 2, stderr: expect.stringMatching(message) });
+    }
+  });
+});
+
