@@ -29,7 +29,7 @@ function threeClusterFleet(app = new App()) {
   fleet.addCluster({ clusterName: 'staging', account: NONPROD, region: 'us-east-1', labels: { env: 'staging' } });
   fleet.addCluster({ clusterName: 'prod', account: PROD, region: 'eu-west-1', labels: { env: 'prod' } });
   fleet.addSpokeRole('platform-admin', {
-    trustedPrincipals: [HubPrincipal.role(HUB_ADMIN), HubPrincipal.permissionSetRole(HUB_SSO)],
+    trustedPrincipals: [HubPrincipal.role(HUB_ADMIN)],
     requireMfa: true,
     externalIds: ['fleet-2026'],
     organizationId: 'o-abcdef1234',
@@ -82,7 +82,7 @@ describe('a three-cluster, two-account fleet', () => {
           {
             Action: 'sts:AssumeRole',
             Effect: 'Allow',
-            Principal: { AWS: [HUB_ADMIN, HUB_SSO] },
+            Principal: { AWS: HUB_ADMIN },
             Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' }, StringEquals: { 'sts:ExternalId': 'fleet-2026' } },
           },
           {
@@ -227,6 +227,21 @@ describe('fleet errors name the call or construct and what would be valid', () =
     expect(() => HubPrincipal.role(`arn:aws:iam::${HUB}:user/bob`)).toThrow(/is not an IAM role ARN/);
     expect(() => HubPrincipal.account('42')).toThrow(/'42' is not a 12-digit AWS account id/);
     expect(() => ClusterSelector.labels({})).toThrow(/needs at least one label/);
+  });
+
+  it('refuses requireMfa on a spoke role trusting an IAM Identity Center permission-set role (its sessions never carry MFA), by either factory', () => {
+    const fleet = new AccessFleet(new App(), 'Fleet');
+    fleet.addCluster({ clusterName: 'dev', account: NONPROD, region: 'us-east-1' });
+    for (const hub of [HubPrincipal.permissionSetRole(HUB_SSO), HubPrincipal.role(HUB_SSO)]) {
+      const e = ruleErrorOf(() => fleet.addSpokeRole('admins', { trustedPrincipals: [HubPrincipal.role(HUB_ADMIN), hub], requireMfa: true }));
+      expect(e.message).toMatch(new RegExp(`^Fleet/admins: requireMfa cannot be met by the IAM Identity Center permission-set role\\(s\\) it trusts \\(${HUB_SSO.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\)`));
+      expect(e.message).toMatch(/Require MFA at the Identity Center sign-in instead .* \[eks-access:fleet-spoke-mfa\]$/);
+    }
+    // The same principals without requireMfa, and requireMfa on hub IAM roles and accounts, are fine.
+    const accessPolicies = [ADMIN.atClusterScope()];
+    fleet.addSpokeRole('sso-admins', { trustedPrincipals: [HubPrincipal.permissionSetRole(HUB_SSO)], accessPolicies });
+    fleet.addSpokeRole('break-glass', { trustedPrincipals: [HubPrincipal.role(HUB_ADMIN), HubPrincipal.account(HUB)], requireMfa: true, accessPolicies });
+    expect(fleet.modelOf('dev').principal('break-glass')).toBeDefined();
   });
 
   it('refuses an AccessFleet inside a stack (it makes stages)', () => {

@@ -46,6 +46,7 @@ function entry(principalArn: string, ...accessPolicies: ReturnType<typeof policy
 function deployedEntries(c: ExampleCluster): SnapshotAccessEntry[] {
   const entries = [
     entry(spoke(c.account, 'platform-admin'), policy('AmazonEKSClusterAdminPolicy')),
+    entry(spoke(c.account, 'break-glass'), policy('AmazonEKSClusterAdminPolicy')),
     entry(spoke(c.account, 'developer'), policy(c.name === 'prod' ? 'AmazonEKSViewPolicy' : 'AmazonEKSEditPolicy', ['apps'])),
   ];
   if (c.name === 'prod') entries.push(entry(`arn:aws:iam::${HUB_ACCOUNT}:role/auditors`, policy('AmazonEKSAdminViewPolicy')));
@@ -97,11 +98,14 @@ describe('the example fleet\'s cloud assembly read by the fleet commands', () =>
     const code = await loadSources([cdkOut]);
     const placed = code.accessEntries.map((e) => `${e.clusterName} ${e.stackEnvironment?.account}/${e.stackEnvironment?.region} ${e.principalArn}`).sort();
     expect(placed).toEqual([
+      `dev ${NONPROD_ACCOUNT}/us-east-1 ${spoke(NONPROD_ACCOUNT, 'break-glass')}`,
       `dev ${NONPROD_ACCOUNT}/us-east-1 ${spoke(NONPROD_ACCOUNT, 'developer')}`,
       `dev ${NONPROD_ACCOUNT}/us-east-1 ${spoke(NONPROD_ACCOUNT, 'platform-admin')}`,
       `prod ${PROD_ACCOUNT}/eu-west-1 arn:aws:iam::${HUB_ACCOUNT}:role/auditors`,
+      `prod ${PROD_ACCOUNT}/eu-west-1 ${spoke(PROD_ACCOUNT, 'break-glass')}`,
       `prod ${PROD_ACCOUNT}/eu-west-1 ${spoke(PROD_ACCOUNT, 'developer')}`,
       `prod ${PROD_ACCOUNT}/eu-west-1 ${spoke(PROD_ACCOUNT, 'platform-admin')}`,
+      `staging ${NONPROD_ACCOUNT}/us-east-1 ${spoke(NONPROD_ACCOUNT, 'break-glass')}`,
       `staging ${NONPROD_ACCOUNT}/us-east-1 ${spoke(NONPROD_ACCOUNT, 'developer')}`,
       `staging ${NONPROD_ACCOUNT}/us-east-1 ${spoke(NONPROD_ACCOUNT, 'platform-admin')}`,
     ].sort());
@@ -138,8 +142,8 @@ describe('the example fleet\'s cloud assembly read by the fleet commands', () =>
     const hops = (name: string) => out.clusters.find((c) => c.name === name)!.hubPrincipals.map((h) => `${h.principalArn} → ${h.spokeRoleArn} [${h.conditions.join(', ')}]`).sort();
     for (const c of CLUSTERS) {
       const expected = [
-        `${HUB_BREAK_GLASS_ROLE} → ${spoke(c.account, 'platform-admin')} [MFA required]`,
-        `${HUB_PLATFORM_SSO_ROLE} → ${spoke(c.account, 'platform-admin')} [MFA required]`,
+        `${HUB_BREAK_GLASS_ROLE} → ${spoke(c.account, 'break-glass')} [MFA required]`,
+        `${HUB_PLATFORM_SSO_ROLE} → ${spoke(c.account, 'platform-admin')} []`,
         // Developers edit (delete pods) in apps on dev and staging; on prod they only view. The developer spoke role also
         // trusts the whole organization (aws:PrincipalOrgID), so every hub role of it reaches it under that condition.
         ...(c.name === 'prod' ? [] : [
