@@ -2,9 +2,18 @@
  * `AccessFleet`: one access policy for many clusters in many accounts (issue 26). Clusters are declared with their
  * account, region, authentication mode and labels; grants go to all clusters, to clusters selected by label, or to
  * named clusters, with per-cluster overrides. The fleet renders through the CDK's own multi-account machinery: one
- * `cdk.Stage` per account and region (what `pipelines.CodePipeline` deploys as a unit: `wave.addStage(stage)`), holding
- * an identity stack per account and a cluster-access stack per cluster, each stack a plain `ClusterAccess` with its
- * own `AccessModel`. Nothing is fanned out by hand: principals are created once per account by the `identityScope`
+ * `cdk.Stage` per account (what `pipelines.CodePipeline` deploys as a unit: `wave.addStage(stage)`), named after the
+ * account and its first declared region, holding the account's identity stack and a cluster-access stack per cluster
+ * (each in its cluster's own region), each stack a plain `ClusterAccess` with its own `AccessModel`.
+ *
+ * Why a stage per account rather than per account and region: IAM is global, so an account's principals are created
+ * once, by one identity stack in one region, and the access entries of every region need them first. The CDK orders
+ * stacks by dependency only inside one cloud assembly (a stage): CDK Pipelines runs a stage's stacks in dependency
+ * order (RunOrder), runs the stages of one wave in parallel, and knows no dependency between stages. An access stack
+ * in another region of the same stage depends on the identity stack (principal-identities.ts adds the dependency and
+ * builds the ARN from the name, as CloudFormation exports do not cross regions), so the order is the pipeline's own,
+ * not a note to the user. A stage may hold stacks of several regions: each stack keeps its own `env`, and the pipeline
+ * deploys it with that account and region's CDK deploy role (test/aws/fleet-pipeline.test.ts). Nothing is fanned out by hand: principals are created once per account by the `identityScope`
  * machinery of `ClusterAccess` (lib/aws/principal-identities.ts), deploy order inside a stage is CDK stack
  * dependencies, and order across stages is the pipeline's waves.
  *
@@ -23,7 +32,7 @@
  * principal": "If your Principal element in a role trust policy contains an ARN that points to a specific IAM role,
  * then that ARN transforms to the role's unique principal ID when you save the policy").
  */
-import { Annotations, CfnResource, Stack, Stage } from 'aws-cdk-lib';
+import { CfnResource, Stack, Stage } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import {
   AccessModel, AuthenticationMode, ClusterGrantProps, GroupGrantProps, parseIamArn, ssoPermissionSetOf,
@@ -51,8 +60,6 @@ const HUB_PRINCIPAL_RULE = 'eks-access:hub-principal';
  * Identity Center User Guide), and keep `requireMfa` for spoke roles that trust hub IAM roles or accounts only.
  */
 const SPOKE_MFA_RULE = 'eks-access:fleet-spoke-mfa';
-/** Warning: a stage whose account's identity stack is in another stage (another region of the same account). */
-export const FLEET_IDENTITY_STAGE_WARNING = 'cdk-eks-access:fleet-identity-stage';
 
 /** Which clusters of a fleet a grant applies to. */
 export class ClusterSelector {
@@ -245,7 +252,7 @@ export interface FleetGroupGrantProps extends GroupGrantProps {
 /** Properties of `AccessFleet`. */
 export interface AccessFleetProps {
   /**
-   * Id of the identity stack of each account (inside the stage of that account's first declared region).
+   * Id of the identity stack of each account (in that account's stage, in the account's first declared region).
    * @default 'Identities'
    */
   readonly identityStackId?: string;
@@ -267,10 +274,11 @@ interface FleetGrant {
   readonly spoke?: SpokeRoleProps;
 }
 
-/** One access policy for many clusters in many accounts, rendered as one `Stage` per account and region. */
+/** One access policy for many clusters in many accounts, rendered as one `Stage` per account. */
 export class AccessFleet extends Construct {
   private readonly clusters = new Map<string, FleetCluster>();
-  private readonly stageByEnv = new Map<string, Stage>();
+  /** The stage of each account (see the module comment: one per account, named after its first region). */
+  private readonly stageByAccount = new Map<string, Stage>();
   private readonly identityStacks = new Map<string, Stack>();
   private readonly grants: FleetGrant[] = [];
   private readonly groupGrants: FleetGroupGrantProps[] = [];
@@ -292,7 +300,8 @@ export class AccessFleet extends Construct {
   }
 
   /**
-   * Adds a cluster: it gets a cluster-access stack in the stage of its account and region (made on first use).
+   * Adds a cluster: it gets a cluster-access stack, in its own region, in the stage of its account (made on first
+   * use, named after the account and that first cluster's region).
    * @returns the stage holding the cluster's access stack
    */
   public addCluster(props: FleetClusterProps): Stage {
@@ -313,7 +322,7 @@ export class AccessFleet extends Construct {
       throw new RuleError(FLEET_CLUSTER_RULE, where, `cluster '${props.clusterName}' is already in the fleet (${existing.props.account}/${existing.props.region}); `
         + `cluster names are the fleet's keys for selectors and overrides, so give each cluster one entry`);
     }
-    const stage = this.stageOfEnvironment(props.account, props.region);
+    const stage = this.stageOfAccount(props.account, props.region);
     if (!this.identityStacks.has(props.account)) {
       this.identityStacks.set(props.account, new Stack(stage, this.identityStackId, {
         env: { account: props.account, region: props.region },
@@ -378,7 +387,7 @@ export class AccessFleet extends Construct {
   /** Every stage of the fleet (renders the fleet): stages holding identity stacks first, then in declaration order. */
   public get stages(): Stage[] {
     this.render();
-    const all = [...this.stageByEnv.values()];
+    const all = [...this.stageByAccount.values()];
     const identity = new Set([...this.identityStacks.values()].map((s) => Stage.of(s)!));
     return [...all.filter((s) => identity.has(s)), ...all.filter((s) => !identity.has(s))];
   }
@@ -434,7 +443,6 @@ export class AccessFleet extends Construct {
     for (const key of this.overrides.keys()) this.cluster(key.split('\n')[0], 'overrideGrant');
     for (const c of this.clusters.values()) this.renderCluster(c);
     this.dropEmptyIdentityStacks();
-    this.warnAboutIdentityStages();
   }
 
   /**
@@ -487,22 +495,6 @@ export class AccessFleet extends Construct {
     }));
   }
 
-  /**
-   * A cluster in another region of an account whose identity stack is in another stage: CDK orders stacks only within
-   * a stage, so that stage must deploy after the identity stage (an earlier wave). Said once per such stage.
-   */
-  private warnAboutIdentityStages(): void {
-    const warned = new Set<Stage>();
-    for (const c of this.clusters.values()) {
-      const identity = this.identityStacks.get(c.props.account);
-      const identityStage = identity ? Stage.of(identity)! : c.stage;
-      if (identityStage === c.stage || warned.has(c.stage)) continue;
-      warned.add(c.stage);
-      Annotations.of(c.stack).addWarningV2(FLEET_IDENTITY_STAGE_WARNING, `${c.stage.node.path}: the IAM principals of account ${c.props.account} `
-        + `are created in stage ${identityStage.node.path} (its first region); deploy that stage in an earlier pipeline wave than this one`);
-    }
-  }
-
   private addGrant(grant: FleetGrant): void {
     this.assertOpen(grant.kind);
     if (this.grants.some((g) => g.id === grant.id)) {
@@ -512,13 +504,13 @@ export class AccessFleet extends Construct {
     this.grants.push(grant);
   }
 
-  private stageOfEnvironment(account: string, region: string): Stage {
-    const key = `${account}-${region}`;
-    let stage = this.stageByEnv.get(key);
+  private stageOfAccount(account: string, region: string): Stage {
+    let stage = this.stageByAccount.get(account);
     if (!stage) {
-      // Stage names start with a letter (aws-cdk-lib core stage.ts); the name is also the pipeline stage's name.
-      stage = new Stage(this, `Account-${key}`, { env: { account, region } });
-      this.stageByEnv.set(key, stage);
+      // Stage names start with a letter (aws-cdk-lib core stage.ts); the name is also the pipeline stage's name. The
+      // stage's env is only the default of stacks without one: every fleet stack names its own region.
+      stage = new Stage(this, `Account-${account}-${region}`, { env: { account, region } });
+      this.stageByAccount.set(account, stage);
     }
     return stage;
   }
