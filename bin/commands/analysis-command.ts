@@ -3,6 +3,11 @@
  * options, their frame (command-frame.ts), loading the inputs, the request and namespace flags, and resolving
  * `--as`/`--as-arn` to a principal.
  */
+import { SELECTOR_OPTIONS, selectClusters, selectorFlag } from './fleet-selector';
+import type { FleetAnalysisOptions } from '../../lib/analysis/fleet';
+
+/** The `-l` of report/who-can --fleet, as `loadFleetAnalyses` takes it (undefined: every cluster). */
+export type FleetClusterSelection = FleetAnalysisOptions['selectClusters'];
 import { isAccountId } from '../../authenticator/arn';
 import { AccessAnalysis, AnalysedPrincipal } from '../../lib/analysis/access-analysis';
 import { IamPrincipalResolver } from '../../lib/analysis/iam-principals';
@@ -25,12 +30,14 @@ export const COMMON_OPTIONS = {
 } as const;
 
 /** `--fleet DIR` (report, who-can): a fleet snapshot folder instead of `--from`. */
-export const FLEET_OPTIONS = { fleet: { type: 'string' } } as const;
+export const FLEET_OPTIONS = { fleet: { type: 'string' }, ...SELECTOR_OPTIONS } as const;
 
 /** Checks `--fleet` against `--from` and `--account` (each cluster's account is in the fleet folder). */
-export function checkFleetFlags(values: { from?: string[]; fleet?: string; account?: string }): void {
+export function checkFleetFlags(values: { from?: string[]; fleet?: string; account?: string; selector?: string }): FleetClusterSelection {
   if (values.fleet !== undefined && values.from?.length) throw new UsageError('give --from PATH or --fleet DIR, not both');
   if (values.fleet !== undefined && values.account !== undefined) throw new UsageError("--account goes with --from; with --fleet each cluster's account is in the fleet folder");
+  const selector = selectorFlag(values);
+  return selector ? (clusters) => selectClusters(clusters, selector, values.fleet!) : undefined;
 }
 
 /** Options that name who is asking. */

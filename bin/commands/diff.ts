@@ -15,6 +15,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFleet } from '../../lib/live/fleet/fleet-file';
+import { SELECTOR_FLAG_HELP, SELECTOR_OPTIONS, selectClusters, selectorFlag } from './fleet-selector';
 import { driftFleet, FleetDrift } from '../../lib/live/fleet/fleet-diff';
 import { DEFAULT_FLEET_CONCURRENCY, snapshotFleet } from '../../lib/live/fleet/fleet-snapshot';
 import { EXIT } from './exit-codes';
@@ -30,7 +31,7 @@ import { LIVE_FLAG_HELP, LIVE_OPTIONS, liveCommand } from './live-command';
 import { printWarnings } from './command-frame';
 
 export const OPTIONS = {
-  desired: { type: 'string', multiple: true }, live: { type: 'string' }, cluster: { type: 'string' }, current: { type: 'string', multiple: true }, fleet: { type: 'string' },
+  desired: { type: 'string', multiple: true }, live: { type: 'string' }, cluster: { type: 'string' }, current: { type: 'string', multiple: true }, fleet: { type: 'string' }, ...SELECTOR_OPTIONS,
   'fleet-concurrency': { type: 'string' }, quiet: { type: 'boolean', short: 'q' }, region: { type: 'string' },
   kubeconfig: { type: 'string' }, context: { type: 'string' }, account: { type: 'string' }, ...LIVE_OPTIONS,
 } as const;
@@ -48,6 +49,7 @@ export const HELP: CommandHelp = {
       meaning: 'other code in place of the cluster (cdk.out and/or manifests), e.g. today\'s code when --desired is the synthesized `usage --propose` module: rows `added` are what --desired takes away',
     },
     { name: 'fleet', value: 'FILE', default: 'none; one of --live, --cluster, --current, --fleet is required', meaning: "a fleet file: every cluster against its part of the code (resources placed by their ClusterName and their stack's account and region), one row per cluster; with --live DIR the fleet snapshot folder, else snapshots taken now" },
+    SELECTOR_FLAG_HELP,
     { name: 'fleet-concurrency', value: 'N', default: String(DEFAULT_FLEET_CONCURRENCY), meaning: 'with --fleet: clusters read and compared at a time' },
     { name: 'quiet', short: 'q', meaning: 'no progress line (there is none anyway unless stderr is a terminal, nor with -o json|yaml)' },
     { name: 'region', value: 'REGION', default: "the AWS SDK's region", meaning: 'region of --cluster' },
@@ -88,8 +90,10 @@ function printFleet(drift: FleetDrift, format: OutputFormat): void {
   }
 }
 
-async function runFleet(values: { desired?: string[]; live?: string; fleet?: string; 'fleet-concurrency'?: string; account?: string; quiet?: boolean }, format: OutputFormat): Promise<number> {
+async function runFleet(values: { desired?: string[]; live?: string; fleet?: string; selector?: string; 'fleet-concurrency'?: string; account?: string; quiet?: boolean }, format: OutputFormat): Promise<number> {
   const fleet = readFleet(values.fleet!);
+  // Only the selected clusters are read and compared; code for the others is theirs, not "outside the fleet".
+  const selected = selectClusters(fleet.clusters, selectorFlag(values), values.fleet!);
   const concurrency = wholeNumberFlag('fleet-concurrency', values['fleet-concurrency']);
   let live = values.live;
   let temp: string | undefined;
@@ -97,10 +101,10 @@ async function runFleet(values: { desired?: string[]; live?: string; fleet?: str
     if (!live) {
       temp = mkdtempSync(join(tmpdir(), 'eks-access-fleet-'));
       const progress = createProgress({ quiet: format !== 'text' || values.quiet === true });
-      await snapshotFleet({ fleet, out: temp, fleetConcurrency: concurrency, onProgress: progress.update }).finally(() => progress.done());
+      await snapshotFleet({ fleet: { ...fleet, clusters: selected }, out: temp, fleetConcurrency: concurrency, onProgress: progress.update }).finally(() => progress.done());
       live = temp;
     }
-    const drift = await driftFleet(fleet, values.desired!, live, { account: values.account, concurrency });
+    const drift = await driftFleet(fleet, values.desired!, live, { account: values.account, concurrency, clusters: selected });
     printFleet(drift, format);
     return fleetExitCode(drift);
   } finally {
@@ -118,6 +122,7 @@ export const run = liveCommand(HELP, OPTIONS, async (values, _json, format) => {
     return runFleet(values, format);
   }
   if (values['fleet-concurrency'] !== undefined) throw new UsageError('--fleet-concurrency goes with --fleet');
+  selectorFlag(values); // -l goes with --fleet
   if ([values.live, values.cluster, values.current].filter((v) => v !== undefined).length !== 1) {
     throw new UsageError('give exactly one of --live DIR, --cluster NAME or --current PATH... (or --fleet FILE, with or without --live)');
   }

@@ -10,13 +10,14 @@ import { basename, dirname, extname, join } from 'node:path';
 import { fleetReportData, loadFleetAnalyses } from '../../lib/analysis/fleet';
 import { renderFleetReportHtml } from '../../lib/analysis/report/fleet-report-html';
 import { fleetClusterDir } from '../../lib/analysis/inputs/fleet-snapshot-format';
-import { COMMON_OPTIONS, FLEET_OPTIONS, analysisCommand, checkFleetFlags, loadAnalysis, noPositionals, printWarnings, resolverOf } from './analysis-command';
+import { COMMON_OPTIONS, FLEET_OPTIONS, FleetClusterSelection, analysisCommand, checkFleetFlags, loadAnalysis, noPositionals, printWarnings, resolverOf } from './analysis-command';
 import { buildReportData } from '../../lib/analysis/report/report-data';
 import { renderReportHtml } from '../../lib/analysis/report/report-html';
 import { printStructured } from './structured-output';
 import { safeLines } from './terminal-text';
 
 import { COMMON_FLAG_HELP_WITH_FLEET, FLEET_FLAG_HELP } from './analysis-flags';
+import { SELECTOR_FLAG_HELP } from './fleet-selector';
 import { createProgress } from './progress';
 import { CommandHelp } from './help';
 import { OutputFormat } from './cli-flags';
@@ -30,6 +31,7 @@ export const HELP: CommandHelp = {
   flags: [
     ...COMMON_FLAG_HELP_WITH_FLEET.slice(0, -1),
     FLEET_FLAG_HELP,
+    SELECTOR_FLAG_HELP,
     { name: 'out', value: 'FILE', default: 'access-report.html', meaning: 'where to write the page (with --fleet: the fleet page, each cluster\'s page beside it as FILE-stem.CLUSTER.html; with -o json or yaml the report data goes to stdout instead)' },
     ...COMMON_FLAG_HELP_WITH_FLEET.slice(-1),
   ],
@@ -38,8 +40,8 @@ export const HELP: CommandHelp = {
 
 export const run = analysisCommand(HELP, OPTIONS, async ({ values, positionals }, _json, output) => {
   noPositionals(positionals, HELP);
-  checkFleetFlags(values);
-  if (values.fleet !== undefined) return fleetReport(values.fleet, values.out, !values['no-bootstrap'], output);
+  const selectClusters = checkFleetFlags(values);
+  if (values.fleet !== undefined) return fleetReport(values.fleet, values.out, !values['no-bootstrap'], output, selectClusters);
   const analysis = await loadAnalysis(values);
   const resolver = resolverOf(analysis);
   // Progress only on a terminal and never with -o json|yaml (bin/commands/progress.ts decides); lib reports phases.
@@ -56,8 +58,8 @@ export const run = analysisCommand(HELP, OPTIONS, async ({ values, positionals }
   return 0;
 });
 
-async function fleetReport(dir: string, outFlag: string | undefined, includeBootstrap: boolean, output: OutputFormat): Promise<number> {
-  const { summary, clusters } = await loadFleetAnalyses(dir, { includeBootstrap });
+async function fleetReport(dir: string, outFlag: string | undefined, includeBootstrap: boolean, output: OutputFormat, selectClusters: FleetClusterSelection): Promise<number> {
+  const { summary, clusters } = await loadFleetAnalyses(dir, { includeBootstrap, selectClusters });
   const progress = createProgress({ quiet: output !== 'text' });
   const data = await fleetReportData(summary, clusters, new Date(), progress.update).finally(() => progress.done());
   const unread = data.clusters.flatMap((c) => (c.status === 'complete' ? [] : [`${c.name}: snapshot ${c.status}: ${c.problems.length} source(s) not read`]));

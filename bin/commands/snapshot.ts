@@ -13,6 +13,7 @@ import { SnapshotProblem } from '../../lib/live/snapshot/format';
 import { groupProblems } from '../../lib/live/snapshot/problems';
 import { DEFAULT_SNAPSHOT_CONCURRENCY, takeSnapshot, writeSnapshot } from '../../lib/live/snapshot/take-snapshot';
 import { readFleet } from '../../lib/live/fleet/fleet-file';
+import { SELECTOR_FLAG_HELP, SELECTOR_OPTIONS, selectClusters, selectorFlag } from './fleet-selector';
 import { DEFAULT_FLEET_CONCURRENCY, FLEET_SNAPSHOT_FILE, FleetSnapshotSummary, snapshotFleet } from '../../lib/live/fleet/fleet-snapshot';
 import { renderTable } from './text-table';
 import { printWarnings } from './command-frame';
@@ -32,7 +33,7 @@ const LIMIT_FLAGS = [
 ] as const satisfies ReadonlyArray<{ flag: string; option: keyof typeof KUBE_CLIENT_DEFAULTS; value: string; meaning: string }>;
 
 export const OPTIONS = {
-  cluster: { type: 'string' }, fleet: { type: 'string' }, 'fleet-concurrency': { type: 'string' }, region: { type: 'string' }, kubeconfig: { type: 'string' }, context: { type: 'string' }, out: { type: 'string' },
+  cluster: { type: 'string' }, fleet: { type: 'string' }, ...SELECTOR_OPTIONS, 'fleet-concurrency': { type: 'string' }, region: { type: 'string' }, kubeconfig: { type: 'string' }, context: { type: 'string' }, out: { type: 'string' },
   concurrency: { type: 'string' }, quiet: { type: 'boolean', short: 'q' },
   'max-list-pages': { type: 'string' }, 'max-response-bytes': { type: 'string' }, 'max-snapshot-bytes': { type: 'string' },
   'request-timeout-ms': { type: 'string' }, 'request-deadline-ms': { type: 'string' },
@@ -46,6 +47,7 @@ export const HELP: CommandHelp = {
   flags: [
     { name: 'cluster', value: 'NAME', default: 'none; --cluster or --fleet is required', meaning: 'the EKS cluster (AWS credentials and kubeconfig needed)' },
     { name: 'fleet', value: 'FILE', default: 'none; --cluster or --fleet is required', meaning: 'a fleet file (YAML: clusters with name, account, region, readRoleArn, kubeconfig, context): every cluster, each into DIR/<name>/, plus DIR/fleet.json' },
+    SELECTOR_FLAG_HELP,
     { name: 'fleet-concurrency', value: 'N', default: String(DEFAULT_FLEET_CONCURRENCY), meaning: 'with --fleet: clusters read at a time' },
     { name: 'region', value: 'REGION', default: "the AWS SDK's region", meaning: 'region of the cluster' },
     { name: 'kubeconfig', value: 'FILE', default: '$KUBECONFIG (every file, merged as kubectl merges them), then ~/.kube/config', meaning: 'kubeconfig for the Kubernetes reads' },
@@ -73,6 +75,7 @@ export const run = liveCommand(HELP, OPTIONS, async (values, _json, format) => {
   if (!values.cluster === !values.fleet) throw new UsageError('give exactly one of --cluster NAME or --fleet FILE');
   if (!values.out) throw new UsageError('--out DIR is required');
   if (values['fleet-concurrency'] !== undefined && !values.fleet) throw new UsageError('--fleet-concurrency goes with --fleet');
+  const selector = selectorFlag(values);
   const kubeLimits: Record<string, number> = {};
   for (const l of LIMIT_FLAGS) {
     const v = wholeNumberFlag(l.flag, values[l.flag]);
@@ -83,7 +86,8 @@ export const run = liveCommand(HELP, OPTIONS, async (values, _json, format) => {
     for (const f of ['region', 'kubeconfig', 'context'] as const) {
       if (values[f] !== undefined) throw new UsageError(`--${f} goes with --cluster; with --fleet each cluster's ${f} is in the fleet file`);
     }
-    const fleet = readFleet(values.fleet);
+    const whole = readFleet(values.fleet);
+    const fleet = { ...whole, clusters: selectClusters(whole.clusters, selector, values.fleet) };
     const fleetConcurrency = wholeNumberFlag('fleet-concurrency', values['fleet-concurrency']);
     const concurrency = wholeNumberFlag('concurrency', values.concurrency);
     const summary = await snapshotFleet({ fleet, out: values.out, fleetConcurrency, concurrency, kubeLimits: kubeLimits as KubeClientLimits, onProgress: progress.update })

@@ -16,6 +16,7 @@ import { renderTable } from './text-table';
 import { printStructured } from './structured-output';
 import { subjectLabel, whoCan } from '../../lib/analysis/who-can';
 import { COMMON_FLAG_HELP_WITH_FLEET, FLEET_FLAG_HELP, NAMESPACE_FLAG_HELP } from './analysis-flags';
+import { SELECTOR_FLAG_HELP } from './fleet-selector';
 import { CommandHelp } from './help';
 
 export const OPTIONS = { ...COMMON_OPTIONS, ...NAMESPACE_OPTIONS, ...FLEET_OPTIONS } as const;
@@ -24,15 +25,15 @@ export const HELP: CommandHelp = {
   name: 'who-can',
   synopsis: 'VERB RESOURCE[/SUBRESOURCE] [NAME] (--from PATH... | --fleet DIR) [options]',
   summary: 'Offline kubectl-who-can: the IAM principals and Kubernetes subjects that may do VERB on RESOURCE, and what grants it.',
-  flags: [...COMMON_FLAG_HELP_WITH_FLEET.slice(0, -1), FLEET_FLAG_HELP, ...NAMESPACE_FLAG_HELP, ...COMMON_FLAG_HELP_WITH_FLEET.slice(-1)],
+  flags: [...COMMON_FLAG_HELP_WITH_FLEET.slice(0, -1), FLEET_FLAG_HELP, SELECTOR_FLAG_HELP, ...NAMESPACE_FLAG_HELP, ...COMMON_FLAG_HELP_WITH_FLEET.slice(-1)],
   notes: 'Exit codes: 0 answered, 2 usage or input error.',
 };
 
 export const run = analysisCommand(HELP, OPTIONS, async ({ values, positionals }, _json, format) => {
   const request = requestFrom(positionals, values, HELP);
-  checkFleetFlags(values);
+  const selectClusters = checkFleetFlags(values);
   if (values.fleet !== undefined) {
-    const { clusters } = await loadFleetAnalyses(values.fleet, { includeBootstrap: !values['no-bootstrap'] });
+    const { clusters } = await loadFleetAnalyses(values.fleet, { includeBootstrap: !values['no-bootstrap'], selectClusters });
     printFleet(request.attributes, await whoCanFleet(clusters, request.attributes), format, request.warnings);
     return 0;
   }

@@ -34,8 +34,15 @@ export function buildExampleFleet(app = new App()): ExampleFleet {
   fleet.addCluster({ clusterName: 'prod', account: PROD_ACCOUNT, region: 'eu-west-1', labels: { env: 'prod' } });
 
   // Spoke roles: one IAM role per cluster account, trusting hub principals; the access entries name the spoke role.
+  // The platform engineers sign in through IAM Identity Center, which asks for their MFA: a permission-set session
+  // never carries aws:MultiFactorAuthPresent, so requireMfa there would lock them out (eks-access:fleet-spoke-mfa).
   fleet.addSpokeRole('platform-admin', {
-    trustedPrincipals: [HubPrincipal.permissionSetRole(HUB_PLATFORM_SSO_ROLE), HubPrincipal.role(HUB_BREAK_GLASS_ROLE)],
+    trustedPrincipals: [HubPrincipal.permissionSetRole(HUB_PLATFORM_SSO_ROLE)],
+    accessPolicies: [AccessPolicy.AMAZON_EKS_CLUSTER_ADMIN_POLICY.atClusterScope()],
+  });
+  // Break glass: a plain IAM role of the hub, whose session can carry MFA, so the spoke requires it.
+  fleet.addSpokeRole('break-glass', {
+    trustedPrincipals: [HubPrincipal.role(HUB_BREAK_GLASS_ROLE)],
     requireMfa: true,
     accessPolicies: [AccessPolicy.AMAZON_EKS_CLUSTER_ADMIN_POLICY.atClusterScope()],
   });

@@ -26,6 +26,11 @@ import { REQUEST_VERBS } from '../model/rbac-vocabulary';
 export interface FleetAnalysisOptions {
   /** Add the default roles and bindings of the pinned Kubernetes release. @default true */
   readonly includeBootstrap?: boolean;
+  /**
+   * Which clusters of `fleet.json` to load (the CLI's `-l/--selector`); the summary returned lists those only.
+   * @default every cluster
+   */
+  readonly selectClusters?: (clusters: readonly FleetClusterSnapshot[]) => readonly FleetClusterSnapshot[];
 }
 
 /** One cluster of a fleet snapshot, analysed (or why it could not be). */
@@ -38,7 +43,8 @@ export interface FleetClusterAnalysis {
 
 /** Loads each cluster's snapshot of the fleet folder `dir`, one after the other (each is one cluster's size). */
 export async function loadFleetAnalyses(dir: string, opts: FleetAnalysisOptions = {}): Promise<{ summary: FleetSnapshotSummary; clusters: FleetClusterAnalysis[] }> {
-  const summary = readFleetSnapshot(dir);
+  const all = readFleetSnapshot(dir);
+  const summary: FleetSnapshotSummary = opts.selectClusters ? { ...all, clusters: opts.selectClusters(all.clusters) } : all;
   const clusters: FleetClusterAnalysis[] = [];
   for (const cluster of summary.clusters) {
     if (cluster.status === 'failed') {

@@ -2,9 +2,18 @@
  * `AccessFleet`: one access policy for many clusters in many accounts (issue 26). Clusters are declared with their
  * account, region, authentication mode and labels; grants go to all clusters, to clusters selected by label, or to
  * named clusters, with per-cluster overrides. The fleet renders through the CDK's own multi-account machinery: one
- * `cdk.Stage` per account and region (what `pipelines.CodePipeline` deploys as a unit: `wave.addStage(stage)`), holding
- * an identity stack per account and a cluster-access stack per cluster, each stack a plain `ClusterAccess` with its
- * own `AccessModel`. Nothing is fanned out by hand: principals are created once per account by the `identityScope`
+ * `cdk.Stage` per account (what `pipelines.CodePipeline` deploys as a unit: `wave.addStage(stage)`), named after the
+ * account and its first declared region, holding the account's identity stack and a cluster-access stack per cluster
+ * (each in its cluster's own region), each stack a plain `ClusterAccess` with its own `AccessModel`.
+ *
+ * Why a stage per account rather than per account and region: IAM is global, so an account's principals are created
+ * once, by one identity stack in one region, and the access entries of every region need them first. The CDK orders
+ * stacks by dependency only inside one cloud assembly (a stage): CDK Pipelines runs a stage's stacks in dependency
+ * order (RunOrder), runs the stages of one wave in parallel, and knows no dependency between stages. An access stack
+ * in another region of the same stage depends on the identity stack (principal-identities.ts adds the dependency and
+ * builds the ARN from the name, as CloudFormation exports do not cross regions), so the order is the pipeline's own,
+ * not a note to the user. A stage may hold stacks of several regions: each stack keeps its own `env`, and the pipeline
+ * deploys it with that account and region's CDK deploy role (test/aws/fleet-pipeline.test.ts). Nothing is fanned out by hand: principals are created once per account by the `identityScope`
  * machinery of `ClusterAccess` (lib/aws/principal-identities.ts), deploy order inside a stage is CDK stack
  * dependencies, and order across stages is the pipeline's waves.
  *
@@ -23,7 +32,7 @@
  * principal": "If your Principal element in a role trust policy contains an ARN that points to a specific IAM role,
  * then that ARN transforms to the role's unique principal ID when you save the policy").
  */
-import { Annotations, CfnResource, Stack, Stage } from 'aws-cdk-lib';
+import { CfnResource, Stack, Stage } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import {
   AccessModel, AuthenticationMode, ClusterGrantProps, GroupGrantProps, parseIamArn, ssoPermissionSetOf,
@@ -37,8 +46,20 @@ const FLEET_SELECTOR_RULE = 'eks-access:fleet-selector';
 const FLEET_GRANT_RULE = 'eks-access:fleet-grant';
 const FLEET_RENDERED_RULE = 'eks-access:fleet-rendered';
 const HUB_PRINCIPAL_RULE = 'eks-access:hub-principal';
-/** Warning: a stage whose account's identity stack is in another stage (another region of the same account). */
-export const FLEET_IDENTITY_STAGE_WARNING = 'cdk-eks-access:fleet-identity-stage';
+/**
+ * `requireMfa` on a spoke role that trusts an IAM Identity Center permission-set role: a trust that can never let that
+ * principal in. `aws:MultiFactorAuthPresent` says whether MFA validated the temporary credentials making the request
+ * (IAM User Guide, "AWS global condition context keys", aws:MultiFactorAuthPresent), and STS puts MFA into a session
+ * two ways only, neither open to a permission-set session: `AssumeRole`'s `SerialNumber` is "the MFA device that is
+ * associated with the user who is making the AssumeRole call", and `GetSessionToken` "must be called by using the
+ * long-term Amazon Web Services security credentials of an IAM user" (AWS STS API Reference, AssumeRole and
+ * GetSessionToken; the same text in botocore sts/2011-06-15 service-2.json). A permission-set session is a role
+ * session (sso:GetRoleCredentials), with no IAM user and no IAM MFA device, and the MFA of the Identity Center
+ * sign-in is Identity Center's, not an STS session's; so the spoke's `Bool aws:MultiFactorAuthPresent true` denies
+ * it every time. The alternative: require MFA where the person signs in (IAM Identity Center's MFA settings, IAM
+ * Identity Center User Guide), and keep `requireMfa` for spoke roles that trust hub IAM roles or accounts only.
+ */
+const SPOKE_MFA_RULE = 'eks-access:fleet-spoke-mfa';
 
 /** Which clusters of a fleet a grant applies to. */
 export class ClusterSelector {
@@ -231,7 +252,7 @@ export interface FleetGroupGrantProps extends GroupGrantProps {
 /** Properties of `AccessFleet`. */
 export interface AccessFleetProps {
   /**
-   * Id of the identity stack of each account (inside the stage of that account's first declared region).
+   * Id of the identity stack of each account (in that account's stage, in the account's first declared region).
    * @default 'Identities'
    */
   readonly identityStackId?: string;
@@ -253,10 +274,11 @@ interface FleetGrant {
   readonly spoke?: SpokeRoleProps;
 }
 
-/** One access policy for many clusters in many accounts, rendered as one `Stage` per account and region. */
+/** One access policy for many clusters in many accounts, rendered as one `Stage` per account. */
 export class AccessFleet extends Construct {
   private readonly clusters = new Map<string, FleetCluster>();
-  private readonly stageByEnv = new Map<string, Stage>();
+  /** The stage of each account (see the module comment: one per account, named after its first region). */
+  private readonly stageByAccount = new Map<string, Stage>();
   private readonly identityStacks = new Map<string, Stack>();
   private readonly grants: FleetGrant[] = [];
   private readonly groupGrants: FleetGroupGrantProps[] = [];
@@ -278,7 +300,8 @@ export class AccessFleet extends Construct {
   }
 
   /**
-   * Adds a cluster: it gets a cluster-access stack in the stage of its account and region (made on first use).
+   * Adds a cluster: it gets a cluster-access stack, in its own region, in the stage of its account (made on first
+   * use, named after the account and that first cluster's region).
    * @returns the stage holding the cluster's access stack
    */
   public addCluster(props: FleetClusterProps): Stage {
@@ -299,7 +322,7 @@ export class AccessFleet extends Construct {
       throw new RuleError(FLEET_CLUSTER_RULE, where, `cluster '${props.clusterName}' is already in the fleet (${existing.props.account}/${existing.props.region}); `
         + `cluster names are the fleet's keys for selectors and overrides, so give each cluster one entry`);
     }
-    const stage = this.stageOfEnvironment(props.account, props.region);
+    const stage = this.stageOfAccount(props.account, props.region);
     if (!this.identityStacks.has(props.account)) {
       this.identityStacks.set(props.account, new Stack(stage, this.identityStackId, {
         env: { account: props.account, region: props.region },
@@ -333,6 +356,16 @@ export class AccessFleet extends Construct {
     if (props.trustedPrincipals.length === 0 && props.organizationId === undefined) {
       throw new RuleError(FLEET_GRANT_RULE, `${this.node.path}/${id}`, 'a spoke role needs trustedPrincipals (HubPrincipal.role, .permissionSetRole, .account) or an organizationId');
     }
+    const permissionSetRoles = props.trustedPrincipals.flatMap((p) => {
+      const parsed = p.roleArn === undefined ? undefined : parseIamArn(p.roleArn, 'role');
+      return parsed && ssoPermissionSetOf(parsed) !== undefined ? [p.roleArn!] : [];
+    });
+    if (props.requireMfa && permissionSetRoles.length) {
+      throw new RuleError(SPOKE_MFA_RULE, `${this.node.path}/${id}`, `requireMfa cannot be met by the IAM Identity Center permission-set role(s) it trusts `
+        + `(${permissionSetRoles.join(', ')}): their sessions never carry aws:MultiFactorAuthPresent (no IAM user or MFA device to pass to sts:AssumeRole), `
+        + `so the trust would deny them every time. Require MFA at the Identity Center sign-in instead and leave requireMfa off for this spoke role; `
+        + `keep requireMfa on a separate spoke role that trusts hub IAM roles or accounts (HubPrincipal.role, HubPrincipal.account)`);
+    }
     this.addGrant({ kind: 'spokeRole', id, props, spoke: props });
   }
 
@@ -354,7 +387,7 @@ export class AccessFleet extends Construct {
   /** Every stage of the fleet (renders the fleet): stages holding identity stacks first, then in declaration order. */
   public get stages(): Stage[] {
     this.render();
-    const all = [...this.stageByEnv.values()];
+    const all = [...this.stageByAccount.values()];
     const identity = new Set([...this.identityStacks.values()].map((s) => Stage.of(s)!));
     return [...all.filter((s) => identity.has(s)), ...all.filter((s) => !identity.has(s))];
   }
@@ -410,7 +443,6 @@ export class AccessFleet extends Construct {
     for (const key of this.overrides.keys()) this.cluster(key.split('\n')[0], 'overrideGrant');
     for (const c of this.clusters.values()) this.renderCluster(c);
     this.dropEmptyIdentityStacks();
-    this.warnAboutIdentityStages();
   }
 
   /**
@@ -463,22 +495,6 @@ export class AccessFleet extends Construct {
     }));
   }
 
-  /**
-   * A cluster in another region of an account whose identity stack is in another stage: CDK orders stacks only within
-   * a stage, so that stage must deploy after the identity stage (an earlier wave). Said once per such stage.
-   */
-  private warnAboutIdentityStages(): void {
-    const warned = new Set<Stage>();
-    for (const c of this.clusters.values()) {
-      const identity = this.identityStacks.get(c.props.account);
-      const identityStage = identity ? Stage.of(identity)! : c.stage;
-      if (identityStage === c.stage || warned.has(c.stage)) continue;
-      warned.add(c.stage);
-      Annotations.of(c.stack).addWarningV2(FLEET_IDENTITY_STAGE_WARNING, `${c.stage.node.path}: the IAM principals of account ${c.props.account} `
-        + `are created in stage ${identityStage.node.path} (its first region); deploy that stage in an earlier pipeline wave than this one`);
-    }
-  }
-
   private addGrant(grant: FleetGrant): void {
     this.assertOpen(grant.kind);
     if (this.grants.some((g) => g.id === grant.id)) {
@@ -488,13 +504,13 @@ export class AccessFleet extends Construct {
     this.grants.push(grant);
   }
 
-  private stageOfEnvironment(account: string, region: string): Stage {
-    const key = `${account}-${region}`;
-    let stage = this.stageByEnv.get(key);
+  private stageOfAccount(account: string, region: string): Stage {
+    let stage = this.stageByAccount.get(account);
     if (!stage) {
-      // Stage names start with a letter (aws-cdk-lib core stage.ts); the name is also the pipeline stage's name.
-      stage = new Stage(this, `Account-${key}`, { env: { account, region } });
-      this.stageByEnv.set(key, stage);
+      // Stage names start with a letter (aws-cdk-lib core stage.ts); the name is also the pipeline stage's name. The
+      // stage's env is only the default of stacks without one: every fleet stack names its own region.
+      stage = new Stage(this, `Account-${account}-${region}`, { env: { account, region } });
+      this.stageByAccount.set(account, stage);
     }
     return stage;
   }

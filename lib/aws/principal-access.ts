@@ -40,9 +40,16 @@ export interface PrincipalAccessProps {
 
 /** @internal */
 export class PrincipalAccess extends Construct {
-  public readonly user?: iam.IUser;
-  public readonly role?: iam.IRole;
   public readonly accessKeySecret?: secretsmanager.ISecret;
+  private _user?: iam.IUser;
+  private _role?: iam.IRole;
+  /**
+   * An imported principal's ARN: its `iam.IRole`/`iam.IUser` is made on first read of `role`/`user` (for
+   * `ClusterAccess.role()`), not for every cluster × principal. The access entry needs the ARN only, and the two
+   * constructs `Role.fromRoleArn` makes (the import and its immutable wrapper) were half of a fleet's constructs and
+   * most of its memory: bench/results/fleet-synth.md.
+   */
+  private readonly imported?: { readonly kind: PrincipalKind; readonly arn: string };
   public readonly accessEntry?: eks.CfnAccessEntry;
 
   /** The identity this construct created (to be registered for the app), if it created one. */
@@ -52,7 +59,7 @@ export class PrincipalAccess extends Construct {
     super(scope, id);
     const p = props.principal;
     if (p.origin === PrincipalOrigin.CREATED && props.existing) {
-      ({ user: this.user, role: this.role, accessKeySecret: this.accessKeySecret } = this.referenceIdentity(props, props.existing));
+      ({ user: this._user, role: this._role, accessKeySecret: this.accessKeySecret } = this.referenceIdentity(props, props.existing));
     } else if (p.origin === PrincipalOrigin.CREATED) {
       // With an identity scope the IAM resources live there and only this cluster's permission stays here; without
       // one they live here as they always did (moving them would replace named IAM users in deployed stacks).
@@ -63,13 +70,23 @@ export class PrincipalAccess extends Construct {
       const accessKeySecret = p.user?.createAccessKey && user ? PrincipalAccess.createAccessKey(home, user) : undefined;
       this.created = { user, role, accessKeySecret, createdBy: props.createdBy, home, definition: props.definition };
       // In an identity scope, this construct uses the identity as any later ClusterAccess would (same rules).
-      ({ user: this.user, role: this.role, accessKeySecret: this.accessKeySecret } = home === this ? this.created : this.referenceIdentity(props, this.created));
-    } else if (p.kind === PrincipalKind.USER) {
-      this.user = iam.User.fromUserArn(this, 'User', p.arn);
-    } else if (p.kind === PrincipalKind.ROLE) {
-      this.role = iam.Role.fromRoleArn(this, 'Role', p.arn, { mutable: false });
+      ({ user: this._user, role: this._role, accessKeySecret: this.accessKeySecret } = home === this ? this.created : this.referenceIdentity(props, this.created));
+    } else if (p.kind === PrincipalKind.USER || p.kind === PrincipalKind.ROLE) {
+      this.imported = { kind: p.kind, arn: p.arn };
     }
     if (props.entry) this.accessEntry = this.createEntry(props, props.entry);
+  }
+
+  /** The IAM user of a user principal (created, referenced, or imported: then made on first read). */
+  public get user(): iam.IUser | undefined {
+    if (!this._user && this.imported?.kind === PrincipalKind.USER) this._user = iam.User.fromUserArn(this, 'User', this.imported.arn);
+    return this._user;
+  }
+
+  /** The IAM role of a role principal (created, referenced, or imported: then made on first read). */
+  public get role(): iam.IRole | undefined {
+    if (!this._role && this.imported?.kind === PrincipalKind.ROLE) this._role = iam.Role.fromRoleArn(this, 'Role', this.imported.arn, { mutable: false });
+    return this._role;
   }
 
   /**
@@ -153,7 +170,7 @@ export class PrincipalAccess extends Construct {
   }
 
   private createEntry(props: PrincipalAccessProps, entry: AccessEntryJson): eks.CfnAccessEntry {
-    const principalArn = this.role?.roleArn ?? this.user?.userArn ?? entry.principalArn;
+    const principalArn = this.imported?.arn ?? this._role?.roleArn ?? this._user?.userArn ?? entry.principalArn;
     const cfn = new eks.CfnAccessEntry(this, 'AccessEntry', {
       clusterName: props.clusterName,
       principalArn,

@@ -30,13 +30,17 @@ describe('the example fleet', () => {
     ]);
   });
 
-  it('creates both spoke roles once per account, trusting the hub principals', () => {
+  it('creates the three spoke roles once per account, trusting the hub principals (MFA only where a session can carry it)', () => {
     for (const account of [NONPROD_ACCOUNT, PROD_ACCOUNT]) {
       const identities = stackTemplate('Identities', account);
-      identities.resourceCountIs('AWS::IAM::Role', 2);
+      identities.resourceCountIs('AWS::IAM::Role', 3);
       identities.hasResourceProperties('AWS::IAM::Role', {
         RoleName: 'platform-admin',
-        AssumeRolePolicyDocument: { Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: [HUB_PLATFORM_SSO_ROLE, HUB_BREAK_GLASS_ROLE] }, Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } }] },
+        AssumeRolePolicyDocument: { Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: HUB_PLATFORM_SSO_ROLE } }] },
+      });
+      identities.hasResourceProperties('AWS::IAM::Role', {
+        RoleName: 'break-glass',
+        AssumeRolePolicyDocument: { Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: HUB_BREAK_GLASS_ROLE }, Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } }] },
       });
       identities.hasResourceProperties('AWS::IAM::Role', {
         RoleName: 'developer',
@@ -52,9 +56,9 @@ describe('the example fleet', () => {
     const policiesOf = (cluster: string, account: string) => Object.values(stackTemplate(`Access-${cluster}`, account).findResources('AWS::EKS::AccessEntry'))
       .map((r) => ((r as { Properties: { AccessPolicies: Array<{ PolicyArn: string }> } }).Properties.AccessPolicies.map((p) => p.PolicyArn.split('/').pop())).join())
       .sort();
-    expect(policiesOf('dev', NONPROD_ACCOUNT)).toEqual(['AmazonEKSClusterAdminPolicy', 'AmazonEKSEditPolicy']);
-    expect(policiesOf('staging', NONPROD_ACCOUNT)).toEqual(['AmazonEKSClusterAdminPolicy', 'AmazonEKSEditPolicy']);
-    expect(policiesOf('prod', PROD_ACCOUNT)).toEqual(['AmazonEKSAdminViewPolicy', 'AmazonEKSClusterAdminPolicy', 'AmazonEKSViewPolicy']);
+    expect(policiesOf('dev', NONPROD_ACCOUNT)).toEqual(['AmazonEKSClusterAdminPolicy', 'AmazonEKSClusterAdminPolicy', 'AmazonEKSEditPolicy']);
+    expect(policiesOf('staging', NONPROD_ACCOUNT)).toEqual(['AmazonEKSClusterAdminPolicy', 'AmazonEKSClusterAdminPolicy', 'AmazonEKSEditPolicy']);
+    expect(policiesOf('prod', PROD_ACCOUNT)).toEqual(['AmazonEKSAdminViewPolicy', 'AmazonEKSClusterAdminPolicy', 'AmazonEKSClusterAdminPolicy', 'AmazonEKSViewPolicy']);
   });
 });
 

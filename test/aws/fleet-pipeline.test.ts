@@ -90,6 +90,41 @@ describe('an AccessFleet in a pipelines.CodePipeline', () => {
   });
 });
 
+describe('an account with clusters in two regions, in a pipeline', () => {
+  it('is one pipeline stage: each stack deployed with its own region\'s deploy role, the other region\'s access stack after the identity stack', () => {
+    const app = new App();
+    const fleet = new AccessFleet(app, 'Fleet');
+    fleet.addCluster({ clusterName: 'use1', account: NONPROD, region: 'us-east-1' });
+    fleet.addCluster({ clusterName: 'euw1', account: NONPROD, region: 'eu-west-1' });
+    fleet.addSpokeRole('admin', { trustedPrincipals: [HubPrincipal.role(`arn:aws:iam::${HUB}:role/admin`)], accessPolicies: [AccessPolicy.AMAZON_EKS_CLUSTER_ADMIN_POLICY.atClusterScope()] });
+    const pipeline = new pipelines.CodePipeline(new Stack(app, 'Pipeline', { env: { account: HUB, region: 'us-east-1' } }), 'Pipeline', {
+      crossAccountKeys: true,
+      synth: new pipelines.ShellStep('Synth', {
+        input: pipelines.CodePipelineSource.connection('example/platform', 'main', {
+          connectionArn: `arn:aws:codeconnections:us-east-1:${HUB}:connection/00000000-0000-0000-0000-000000000000`,
+        }),
+        commands: ['npm ci', 'npx cdk synth'],
+      }),
+    });
+    const wave = pipeline.addWave('NonProd');
+    for (const stage of fleet.stagesFor(ClusterSelector.all())) wave.addStage(stage);
+    pipeline.buildPipeline();
+    const template = app.synth().getStackByName('Pipeline').template as { Resources: Record<string, { Type: string; Properties: { Stages: PipelineStage[] } }> };
+    const stages = Object.values(template.Resources).find((r) => r.Type === 'AWS::CodePipeline::Pipeline')!.Properties.Stages;
+    const name = `Account-${NONPROD}-us-east-1`;
+    expect(stages.map((s) => s.Name)).toEqual(['Source', 'Build', 'UpdatePipeline', name]);
+    const actions = stages[3].Actions;
+    const deploys = actions.filter((a) => a.Name.endsWith('.Deploy'))
+      .map((a) => [a.Name, JSON.stringify(a.RoleArn).match(/iam::(\d{12}):role\/cdk-[a-z0-9]+-deploy-role-\d{12}-([a-z0-9-]+)/)?.slice(1)]);
+    expect(deploys.sort()).toEqual([
+      ['Access-euw1.Deploy', [NONPROD, 'eu-west-1']], ['Access-use1.Deploy', [NONPROD, 'us-east-1']], ['Identities.Deploy', [NONPROD, 'us-east-1']],
+    ]);
+    const identity = actions.find((a) => a.Name === 'Identities.Deploy')!.RunOrder;
+    expect(actions.find((a) => a.Name === 'Access-euw1.Prepare')!.RunOrder).toBeGreaterThan(identity);
+    for (const stage of fleet.stages) lint.add(stage.synth().directory);
+  });
+});
+
 afterAll(async () => {
   expect(lint.size).toBeGreaterThan(0);
   expect(await lint.run()).toEqual([]);

@@ -29,7 +29,7 @@ function threeClusterFleet(app = new App()) {
   fleet.addCluster({ clusterName: 'staging', account: NONPROD, region: 'us-east-1', labels: { env: 'staging' } });
   fleet.addCluster({ clusterName: 'prod', account: PROD, region: 'eu-west-1', labels: { env: 'prod' } });
   fleet.addSpokeRole('platform-admin', {
-    trustedPrincipals: [HubPrincipal.role(HUB_ADMIN), HubPrincipal.permissionSetRole(HUB_SSO)],
+    trustedPrincipals: [HubPrincipal.role(HUB_ADMIN)],
     requireMfa: true,
     externalIds: ['fleet-2026'],
     organizationId: 'o-abcdef1234',
@@ -82,7 +82,7 @@ describe('a three-cluster, two-account fleet', () => {
           {
             Action: 'sts:AssumeRole',
             Effect: 'Allow',
-            Principal: { AWS: [HUB_ADMIN, HUB_SSO] },
+            Principal: { AWS: HUB_ADMIN },
             Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' }, StringEquals: { 'sts:ExternalId': 'fleet-2026' } },
           },
           {
@@ -164,19 +164,25 @@ describe('a fleet that only grants existing principals', () => {
 });
 
 describe('one account in two regions', () => {
-  it('keeps one identity stack (first region) and warns on the other region\'s stage to deploy after it', () => {
+  it('puts both regions in the account\'s one stage: the identity stack once (first region), the other region\'s access stack after it', () => {
     const fleet = new AccessFleet(new App(), 'Fleet');
     fleet.addCluster({ clusterName: 'use1', account: NONPROD, region: 'us-east-1' });
     fleet.addCluster({ clusterName: 'euw1', account: NONPROD, region: 'eu-west-1' });
     fleet.addSpokeRole('admin', { trustedPrincipals: [HubPrincipal.role(HUB_ADMIN)], accessPolicies: [ADMIN.atClusterScope()] });
-    const [first, second] = fleet.stages;
-    expect(first.synth().stacks.map((s) => s.stackName)).toContain(`${first.stageName}-Identities`);
-    expect(second.synth().stacks.map((s) => s.stackName)).not.toContain(`${second.stageName}-Identities`);
-    // Across stages the spoke role is named by its ARN, built from its name.
-    const template = templateOf(second, 'Access-euw1');
-    template.hasResourceProperties('AWS::EKS::AccessEntry', { PrincipalArn: `arn:aws:iam::${NONPROD}:role/admin` });
-    Annotations.fromStack(fleet.clusterAccessOf('euw1').node.scope as never)
-      .hasWarning('*', Match.stringLikeRegexp(`created in stage Fleet/${first.node.id}.*earlier pipeline wave`));
+    expect(fleet.stages).toHaveLength(1);
+    const [stage] = fleet.stages;
+    expect(fleet.stagesFor(ClusterSelector.named('euw1'))).toEqual([stage]);
+    const stacks = stage.synth().stacks;
+    expect(stacks.map((s) => [s.stackName.replace(`${stage.stageName}-`, ''), s.environment.region]).sort()).toEqual([
+      ['Access-euw1', 'eu-west-1'], ['Access-use1', 'us-east-1'], ['Identities', 'us-east-1'],
+    ]);
+    // The order is the CDK's: the eu-west-1 access stack depends on the identity stack (what the pipeline orders by).
+    const euw1 = stacks.find((s) => s.stackName.endsWith('Access-euw1'))!;
+    expect(euw1.dependencies.map((d) => d.id)).toContain(stacks.find((s) => s.stackName.endsWith('Identities'))!.id);
+    // Across regions the spoke role is named by its ARN, built from its name (exports are regional).
+    templateOf(stage, 'Access-euw1').hasResourceProperties('AWS::EKS::AccessEntry', { PrincipalArn: `arn:aws:iam::${NONPROD}:role/admin` });
+    // No warning left to heed: nothing to deploy by hand in another wave.
+    expect(Annotations.fromStack(fleet.clusterAccessOf('euw1').node.scope as never).findWarning('*', Match.anyValue())).toEqual([]);
   });
 });
 
@@ -227,6 +233,21 @@ describe('fleet errors name the call or construct and what would be valid', () =
     expect(() => HubPrincipal.role(`arn:aws:iam::${HUB}:user/bob`)).toThrow(/is not an IAM role ARN/);
     expect(() => HubPrincipal.account('42')).toThrow(/'42' is not a 12-digit AWS account id/);
     expect(() => ClusterSelector.labels({})).toThrow(/needs at least one label/);
+  });
+
+  it('refuses requireMfa on a spoke role trusting an IAM Identity Center permission-set role (its sessions never carry MFA), by either factory', () => {
+    const fleet = new AccessFleet(new App(), 'Fleet');
+    fleet.addCluster({ clusterName: 'dev', account: NONPROD, region: 'us-east-1' });
+    for (const hub of [HubPrincipal.permissionSetRole(HUB_SSO), HubPrincipal.role(HUB_SSO)]) {
+      const e = ruleErrorOf(() => fleet.addSpokeRole('admins', { trustedPrincipals: [HubPrincipal.role(HUB_ADMIN), hub], requireMfa: true }));
+      expect(e.message).toMatch(new RegExp(`^Fleet/admins: requireMfa cannot be met by the IAM Identity Center permission-set role\\(s\\) it trusts \\(${HUB_SSO.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\)`));
+      expect(e.message).toMatch(/Require MFA at the Identity Center sign-in instead .* \[eks-access:fleet-spoke-mfa\]$/);
+    }
+    // The same principals without requireMfa, and requireMfa on hub IAM roles and accounts, are fine.
+    const accessPolicies = [ADMIN.atClusterScope()];
+    fleet.addSpokeRole('sso-admins', { trustedPrincipals: [HubPrincipal.permissionSetRole(HUB_SSO)], accessPolicies });
+    fleet.addSpokeRole('break-glass', { trustedPrincipals: [HubPrincipal.role(HUB_ADMIN), HubPrincipal.account(HUB)], requireMfa: true, accessPolicies });
+    expect(fleet.modelOf('dev').principal('break-glass')).toBeDefined();
   });
 
   it('refuses an AccessFleet inside a stack (it makes stages)', () => {

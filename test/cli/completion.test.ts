@@ -73,6 +73,17 @@ describe('bash', () => {
     expect(answers).toEqual([['--fleet', '--fleet-concurrency'], ['--fleet-concurrency'], ['--fleet'], ['--fleet']]);
   });
 
+  it('offers -l/--selector (the fleet commands\' label selector) on snapshot, diff, report and who-can', async () => {
+    const answers = await complete([
+      ['eks-access', 'snapshot', '--sel'],
+      ['eks-access', 'diff', '--sel'],
+      ['eks-access', 'report', '--sel'],
+      ['eks-access', 'who-can', 'get', 'pods', '--sel'],
+      ['eks-access', 'can-i', '--sel'],
+    ]);
+    expect(answers).toEqual([['--selector'], ['--selector'], ['--selector'], ['--selector'], []]);
+  });
+
   it('offers every flag of every command (from the same HELP the frame parses with)', async () => {
     const cases: string[][] = [];
     const expected: string[][] = [];

@@ -10,6 +10,12 @@ export interface TemplateContext {
   readonly account?: string;
   readonly region?: string;
   readonly partition: string;
+  /**
+   * The value of `Fn::ImportValue` of an export name (the loader's, which sees every stack of the assembly: an
+   * `AccessFleet` access stack names its spoke role through its identity stack's export); without it, the import stays
+   * the placeholder `${Fn::ImportValue}`.
+   */
+  readonly importValue?: (exportName: string) => string;
 }
 
 /** Placeholder for the account of an environment-agnostic stack; `arnMatches` treats it as "any account". */
@@ -95,6 +101,9 @@ export function resolveValue(value: unknown, ctx: TemplateContext): unknown {
         const [sep, s] = arg as [string, unknown];
         return String(resolveValue(s, ctx)).split(sep);
       }
+      case 'Fn::ImportValue':
+        if (ctx.importValue) return ctx.importValue(String(resolveValue(arg, ctx)));
+        return '${Fn::ImportValue}';
       default:
         if (k.startsWith('Fn::')) return `\${${k}}`;
     }

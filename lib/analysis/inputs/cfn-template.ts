@@ -9,6 +9,7 @@ import { TemplateContext, resolveValue } from './cfn-intrinsics';
 export interface CfnTemplate {
   readonly Resources?: Record<string, { Type?: string; Properties?: Record<string, unknown> }>;
   readonly Parameters?: Record<string, { Default?: unknown }>;
+  readonly Outputs?: Record<string, { Value?: unknown; Export?: { Name?: unknown } }>;
 }
 
 /** The custom resource types through which aws-cdk-lib (aws-eks and aws-eks-v2) applies manifests. */
@@ -22,6 +23,8 @@ export interface TemplateContents {
   readonly trustedRoles: TrustedRole[];
   /** ARNs of the `AWS::IAM::User`s the template creates. */
   readonly iamUsers: string[];
+  /** The template's exports (`Outputs.*.Export.Name` → the output's value), resolved as far as offline allows. */
+  readonly exports: Array<{ readonly name: string; readonly value: string }>;
 }
 
 function list(value: unknown): unknown[] {
@@ -32,7 +35,7 @@ export function isCfnTemplate(doc: unknown): doc is CfnTemplate {
   return typeof doc === 'object' && doc !== null && typeof (doc as CfnTemplate).Resources === 'object';
 }
 
-export function readTemplate(template: CfnTemplate, file: string, env: { account?: string; region?: string }): TemplateContents {
+export function readTemplate(template: CfnTemplate, file: string, env: { account?: string; region?: string; importValue?: (exportName: string) => string }): TemplateContents {
   const resources = template.Resources ?? {};
   const ctx: TemplateContext = {
     resources,
@@ -40,12 +43,17 @@ export function readTemplate(template: CfnTemplate, file: string, env: { account
     account: env.account,
     region: env.region,
     partition: env.region ? partitionOfRegion(env.region).id : 'aws',
+    importValue: env.importValue,
   };
   // Which cluster of which account a resource is for (diff --fleet matches clusters by it).
   const stackEnvironment = env.account !== undefined || env.region !== undefined
     ? { stackEnvironment: { ...(env.account !== undefined ? { account: env.account } : {}), ...(env.region !== undefined ? { region: env.region } : {}) } }
     : {};
-  const out: TemplateContents = { accessEntries: [], objects: [], warnings: [], trustedRoles: [], iamUsers: [] };
+  const out: TemplateContents = { accessEntries: [], objects: [], warnings: [], trustedRoles: [], iamUsers: [], exports: [] };
+  for (const o of Object.values(template.Outputs ?? {})) {
+    if (o?.Export?.Name === undefined) continue;
+    out.exports.push({ name: String(resolveValue(o.Export.Name, ctx)), value: String(resolveValue(o.Value, ctx)) });
+  }
   for (const [id, res] of Object.entries(resources)) {
     const origin = `${file}#${id}`;
     if (res.Type === 'AWS::IAM::Role' && res.Properties?.AssumeRolePolicyDocument) {

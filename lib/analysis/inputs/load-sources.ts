@@ -103,8 +103,57 @@ async function walk(p: string, files: string[], explicit: boolean): Promise<void
   }
 }
 
+/**
+ * Cross-stack references (`Fn::ImportValue`). An `AccessFleet` access stack names its spoke roles through the identity
+ * stack's exports, and templates are read one at a time in file order (the importer may come first), so an import is
+ * first written as a marker naming the importer's account, region and export name, and replaced once every template
+ * was read. Exports are per account and region (CloudFormation User Guide, "Exporting stack output values": "Exported
+ * output names must be unique within your region"), so only an export of the importer's own environment answers; one
+ * that no template of the inputs exports stays the placeholder `${Fn::ImportValue}`, as before.
+ */
+const IMPORT_MARKER = /\$\{Fn::ImportValue:([^}]*)\}/g;
+
+class CrossStackImports {
+  private readonly exports = new Map<string, string>();
+  used = false;
+
+  private static key(account: string | undefined, region: string | undefined, name: string): string {
+    return [account ?? '', region ?? '', name].map(encodeURIComponent).join('|');
+  }
+
+  /** The marker of an import by a stack of this environment. */
+  importer(env: StackEnv): (exportName: string) => string {
+    return (name) => {
+      this.used = true;
+      return `\${Fn::ImportValue:${CrossStackImports.key(env.account, env.region, name)}}`;
+    };
+  }
+
+  add(env: StackEnv, exports: ReadonlyArray<{ name: string; value: string }>): void {
+    for (const e of exports) this.exports.set(CrossStackImports.key(env.account, env.region, e.name), e.value);
+  }
+
+  /** `v` with every marker replaced (the same object when it holds none). */
+  resolve<T>(v: T): T {
+    if (typeof v === 'string') {
+      return (v.includes('${Fn::ImportValue:') ? v.replace(IMPORT_MARKER, (_m, key: string) => this.exports.get(key) ?? '${Fn::ImportValue}') : v) as T;
+    }
+    if (Array.isArray(v)) {
+      const r = v.map((x) => this.resolve(x));
+      return (r.some((x, i) => x !== v[i]) ? r : v) as T;
+    }
+    if (v !== null && typeof v === 'object') {
+      const entries = Object.entries(v as Record<string, unknown>);
+      const r = entries.map(([k, x]) => [k, this.resolve(x)] as const);
+      return (r.some(([, x], i) => x !== entries[i][1]) ? Object.fromEntries(r) : v) as T;
+    }
+    return v;
+  }
+}
+
 export async function loadSources(paths: readonly string[], opts: LoadOptions = {}): Promise<AccessSources> {
   const out: Required<AccessSources> = { objects: [], accessEntries: [], warnings: [], files: [], snapshots: [], trustedRoles: [], iamUsers: [] };
+  const imports = new CrossStackImports();
   for (const root of paths) {
     const files: string[] = [];
     await walk(root, files, true);
@@ -133,8 +182,10 @@ export async function loadSources(paths: readonly string[], opts: LoadOptions = 
           out.warnings.push(...doc.problems.map((p) => `${file}: the snapshot could not read ${p.source}: ${p.reason}`));
           used = true;
         } else if (isCfnTemplate(doc)) {
-          const env = envs.get(path.resolve(file)) ?? {};
-          const t = readTemplate(doc, file, { account: env.account ?? opts.account, region: env.region });
+          const stackEnv = envs.get(path.resolve(file)) ?? {};
+          const env = { account: stackEnv.account ?? opts.account, region: stackEnv.region };
+          const t = readTemplate(doc, file, { ...env, importValue: imports.importer(env) });
+          imports.add(env, t.exports);
           out.accessEntries.push(...t.accessEntries);
           out.objects.push(...t.objects);
           out.warnings.push(...t.warnings);
@@ -148,6 +199,12 @@ export async function loadSources(paths: readonly string[], opts: LoadOptions = 
         }
       }
       if (used) out.files.push(file);
+    }
+  }
+  if (imports.used) {
+    // In place (no spread: a large assembly has more records than a call takes arguments).
+    for (const list of [out.accessEntries, out.objects, out.trustedRoles, out.iamUsers] as unknown[][]) {
+      for (let i = 0; i < list.length; i++) list[i] = imports.resolve(list[i]);
     }
   }
   return out;

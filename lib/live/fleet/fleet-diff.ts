@@ -69,11 +69,17 @@ export function unplacedWarnings(desired: AccessSources, fleet: Fleet): string[]
     `${origins.length} resource(s) of the code are for cluster ${cluster}, which is not in the fleet file (e.g. ${origins[0]}); not compared`);
 }
 
-/** Compares the code with each cluster's snapshot folder `liveDir/<name>`; `concurrency` clusters at a time. */
-export async function driftFleet(fleet: Fleet, desiredPaths: readonly string[], liveDir: string, opts: LoadOptions & { concurrency?: number } = {}): Promise<FleetDrift> {
+/**
+ * Compares the code with each cluster's snapshot folder `liveDir/<name>`; `concurrency` clusters at a time. With
+ * `clusters` (a label selection of the fleet) only those are compared, and code is "outside the fleet" only when it
+ * is for no cluster of the whole fleet file.
+ */
+export async function driftFleet(
+  fleet: Fleet, desiredPaths: readonly string[], liveDir: string, opts: LoadOptions & { concurrency?: number; clusters?: readonly FleetCluster[] } = {},
+): Promise<FleetDrift> {
   const desired = await loadSources(desiredPaths, opts);
   const limit = limiter(opts.concurrency ?? 4);
-  const clusters = await Promise.all(fleet.clusters.map((c) => limit(async (): Promise<FleetClusterDrift> => {
+  const clusters = await Promise.all((opts.clusters ?? fleet.clusters).map((c) => limit(async (): Promise<FleetClusterDrift> => {
     const base = { name: c.name, account: c.account, region: c.region };
     const dir = fleetClusterDir(liveDir, c.name);
     if (!existsSync(join(dir, SNAPSHOT_FILE))) {
