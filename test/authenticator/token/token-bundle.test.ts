@@ -45,3 +45,12 @@ test('the bundle holds the token path only', () => {
   for (const absent of ['TokenReview', 'pino', 'prom-client', 'node-forge', 'ClusterRoleBinding']) expect(code).not.toContain(absent);
   expect(code).not.toMatch(/sourceMappingURL/);
 });
+
+// The SDK's ES-module builds, tree-shaken (scripts/bundle-token.ts, MAIN_FIELDS): SigV4 without the rest of
+// @smithy/core (its serde and protocols, 130 KB of the CommonJS build's 164 KB), which every kubectl call would read.
+test('the bundle carries @smithy/core\'s SigV4 dependencies only, not its serde or protocols', () => {
+  const code = readFileSync(bundle, 'utf8');
+  for (const absent of ['NumericValue', 'LazyJsonString', 'HttpBindingProtocol', 'RpcProtocol', 'createChecksumStream']) expect(code).not.toContain(absent);
+  expect(code).toContain('AWS4-HMAC-SHA256');
+  expect(Buffer.byteLength(code)).toBeLessThan(64 * 1024);
+});
