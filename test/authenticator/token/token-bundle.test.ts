@@ -40,6 +40,36 @@ test('run(argv) from the bundle prints the library\'s token for the same second'
   expect(printed).toBe(expected.token);
 });
 
+/** Runs `script` in a fresh Node whose standard output is a pipe whose read end was closed before it started. */
+function withClosedStdout(script: string) {
+  const closedPipe = 'import os, subprocess, sys\nr, w = os.pipe()\nos.close(r)\n' +
+    'p = subprocess.run(sys.argv[1:], stdout=w, stderr=subprocess.PIPE, env=dict(os.environ, HOME=sys.argv[0]))\n' +
+    'sys.stdout.write(str(p.returncode) + "\\n" + p.stderr.decode())';
+  return spawnSync('python3', ['-c', closedPipe, process.execPath, '-e', script], { encoding: 'utf8', env: { ...ENV(), PATH: process.env.PATH } });
+}
+
+const ENV = () => ({
+  HOME: dir, AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+  AWS_REGION: 'eu-west-1', AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: join(dir, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'),
+});
+
+// kubectl starts `token` for every request without a cached credential: it prints with one write(2) and never creates
+// process.stdout, whose stream (net for a pipe, tty, a file stream) costs start-up time (node:crypto loads the stream base modules anyway) (bin/closed-pipe.ts, writeStdoutSync).
+test('the token is printed without creating process.stdout (no net, tty or file stream loaded)', () => {
+  const script = `require(${JSON.stringify(bundle)}).run(['-i', 'prod']).then((c) => {
+    const streams = process.moduleLoadList.filter((m) => ['NativeModule net', 'NativeModule tty', 'NativeModule internal/fs/sync_write_stream'].includes(m));
+    require('node:fs').writeSync(2, JSON.stringify({ code: c, streams }));
+  });`;
+  const res = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...ENV(), PATH: process.env.PATH } });
+  expect(JSON.parse(res.stderr)).toEqual({ code: 0, streams: [] });
+  expect(JSON.parse(res.stdout)).toMatchObject({ kind: 'ExecCredential', status: { token: expect.stringMatching(/^k8s-aws-v1\./) } });
+});
+
+test('a reader that closed the pipe before the token was printed: exit 0, nothing on stderr', () => {
+  const res = withClosedStdout(`require(${JSON.stringify(bundle)}).run(['-i', 'prod']).then((c) => { process.exitCode = c; })`);
+  expect(res.stdout).toBe('0\n');
+});
+
 test('the bundle holds the token path only', () => {
   const code = readFileSync(bundle, 'utf8');
   for (const absent of ['TokenReview', 'pino', 'prom-client', 'node-forge', 'ClusterRoleBinding']) expect(code).not.toContain(absent);
