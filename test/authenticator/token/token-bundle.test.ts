@@ -4,17 +4,22 @@
  * token as the library, and it carries none of the CLI's other parts (server, analysis, logging).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateToken } from '../../../authenticator/token';
+import { transformSync } from 'esbuild';
 import { bundleToken } from '../../../scripts/bundle-token';
 
 let dir: string;
 let bundle: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'token-bundle-'));
-  bundle = await bundleToken(dir);
+  // The package's layout: dist/bin/eks-access.js beside dist/token/ (the bin compiled alone, as tsc emits it).
+  bundle = await bundleToken(join(dir, 'token'));
+  mkdirSync(join(dir, 'bin'));
+  const bin = transformSync(readFileSync(join(__dirname, '../../../bin/eks-access.ts'), 'utf8'), { loader: 'ts', format: 'cjs', platform: 'node' });
+  writeFileSync(join(dir, 'bin', 'eks-access.js'), bin.code);
 }, 60_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -68,6 +73,23 @@ test('the token is printed without creating process.stdout (no net, tty or file 
 test('a reader that closed the pipe before the token was printed: exit 0, nothing on stderr', () => {
   const res = withClosedStdout(`require(${JSON.stringify(bundle)}).run(['-i', 'prod']).then((c) => { process.exitCode = c; })`);
   expect(res.stdout).toBe('0\n');
+});
+
+// kubectl's hot path: `eks-access token` loads the bin and ONE bundled entry through Node's module loader (the token
+// bundle itself is compiled through the code cache, not require), and a second run compiles from the cache.
+test('eks-access token loads two modules, keeps the CLI frame\'s usage error, and writes the code cache', () => {
+  const cli = (...args: string[]) => spawnSync(process.execPath, [join(dir, 'bin', 'eks-access.js'), 'token', ...args], {
+    encoding: 'utf8', env: { ...ENV(), PATH: process.env.PATH, NODE_DEBUG: 'module', EKS_ACCESS_CODE_CACHE_DIR: join(dir, 'code-cache') },
+  });
+  const first = cli('-i', 'prod');
+  expect(first.status).toBe(0);
+  expect(JSON.parse(first.stdout)).toMatchObject({ kind: 'ExecCredential', status: { token: expect.stringMatching(/^k8s-aws-v1\./) } });
+  const loaded = [...first.stderr.matchAll(/^MODULE \d+: load "([^"]+)"/gm)].map((m) => m[1]);
+  expect(loaded).toEqual([join(dir, 'bin', 'eks-access.js'), join(dir, 'token', 'eks-access-token-entry.js')]);
+  expect(readdirSync(join(dir, 'code-cache'))).toEqual([expect.stringMatching(/^eks-access-token\.js-.*\.v8cache$/)]);
+  const usage = cli();
+  expect(usage.status).toBe(2);
+  expect(usage.stderr).toMatch(/^eks-access token: cluster ID not specified \(-i\/--cluster-id\)\nusage: eks-access token -i CLUSTER_ID/m);
 });
 
 test('the bundle holds the token path only', () => {
