@@ -45,13 +45,29 @@ export function endQuietlyOnClosedPipeWhenUsed(name: 'stdout' | 'stderr'): void 
 }
 
 /**
+ * Set on `process` (a global symbol, so that the token entry and the token bundle, two bundles each with its own copy
+ * of this module, see the same) by a process entry that owns standard output: nothing else writes there before.
+ */
+const RAW_STDOUT = Symbol.for('cdk-eks-access.raw-stdout');
+
+/** The process entry owns standard output (bin/token-entry.ts): `writeStdoutSync` may write to descriptor 1 itself. */
+export function claimRawStdout(): void {
+  (process as unknown as Record<symbol, boolean>)[RAW_STDOUT] = true;
+}
+
+/**
  * Writes `text` to standard output with write(2) on descriptor 1, without creating `process.stdout` (see above), for
- * a command that prints once and exits (`token`). Same rules as the stream: a closed pipe (EPIPE) drops the text
- * quietly; a non-blocking descriptor that is full (EAGAIN: the reader is slow) hands the rest to `process.stdout`,
- * which queues it and flushes before the process exits. Only for output nothing was written before through
- * `process.stdout` (its queue would otherwise come after this).
+ * a command that prints once and exits (`token`), when the process entry claimed standard output (`claimRawStdout`);
+ * otherwise (the command called in-process: a test capturing `process.stdout.write`, a library caller) through
+ * `process.stdout`. Same rules as the stream: a closed pipe (EPIPE) drops the text quietly; a non-blocking descriptor
+ * that is full (EAGAIN: the reader is slow) hands the rest to `process.stdout`, which queues it and flushes before the
+ * process exits.
  */
 export function writeStdoutSync(text: string): void {
+  if (!(process as unknown as Record<symbol, boolean>)[RAW_STDOUT]) {
+    process.stdout.write(text);
+    return;
+  }
   const bytes = Buffer.from(text, 'utf8');
   let written = 0;
   try {

@@ -8,6 +8,7 @@
  * errors, exit codes); this is only how its code is loaded.
  */
 import { codeCacheDir, requireWithCodeCache } from './code-cache';
+import { claimRawStdout } from './closed-pipe';
 import { runAsProcess } from './run-process';
 
 /** The token bundle's entry point: bin/commands/token.ts `run`. */
@@ -17,6 +18,8 @@ interface TokenBundle {
 
 /** Runs `eks-access token ARGS` (`process.argv` after `token`) from `bundleFile` as the process. */
 export function runTokenProcess(bundleFile: string): void {
+  // Standard output is this process's own: the token is printed with one write(2), no stream (closed-pipe.ts).
+  claimRawStdout();
   runAsProcess(async (argv) => {
     const bundle = requireWithCodeCache<TokenBundle>(bundleFile, codeCacheDir());
     const code = await bundle.exports.run(argv.slice(1));

@@ -38,14 +38,21 @@ test('runAsProcess: a command that creates stdout after start-up still ends quie
 });
 
 test('writeStdoutSync: a closed pipe drops the text quietly', () => {
-  const script = `require(${JSON.stringify(CLOSED_PIPE)}).writeStdoutSync('token\\n'); process.exitCode = 4;`;
+  const script = `const p = require(${JSON.stringify(CLOSED_PIPE)}); p.claimRawStdout(); p.writeStdoutSync('token\\n'); process.exitCode = 4;`;
   expect(nodeOnPipe(script, 'closed')).toBe('4 0 ');
+});
+
+test('writeStdoutSync without claimRawStdout (the command run in-process) writes through process.stdout', () => {
+  const script = `const p = require(${JSON.stringify(CLOSED_PIPE)}); let seen = '';
+    process.stdout.write = (t) => { seen += t; return true; };
+    p.writeStdoutSync('token\\n'); require('node:fs').writeSync(2, JSON.stringify(seen));`;
+  expect(nodeOnPipe(script, 'closed')).toBe('0 0 "token\\n"');
 });
 
 // 4 MiB through a 64 KiB pipe whose reader is another process: write(2) on the non-blocking descriptor fails with
 // EAGAIN whenever the reader lags, and the rest goes through process.stdout's queue; every byte arrives either way.
 test('writeStdoutSync: a non-blocking pipe gets every byte, in order of one write', () => {
   const size = 4 * 1024 * 1024;
-  const script = `require(${JSON.stringify(CLOSED_PIPE)}).writeStdoutSync('x'.repeat(${size - 1}) + '\\n');`;
+  const script = `const p = require(${JSON.stringify(CLOSED_PIPE)}); p.claimRawStdout(); p.writeStdoutSync('x'.repeat(${size - 1}) + '\\n');`;
   expect(nodeOnPipe(script, 'non-blocking')).toBe(`0 ${size} `);
 });

@@ -58,20 +58,22 @@ const ENV = () => ({
   AWS_REGION: 'eu-west-1', AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: join(dir, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'),
 });
 
-// kubectl starts `token` for every request without a cached credential: it prints with one write(2) and never creates
-// process.stdout, whose stream (net for a pipe, tty, a file stream) costs start-up time (node:crypto loads the stream base modules anyway) (bin/closed-pipe.ts, writeStdoutSync).
-test('the token is printed without creating process.stdout (no net, tty or file stream loaded)', () => {
-  const script = `require(${JSON.stringify(bundle)}).run(['-i', 'prod']).then((c) => {
-    const streams = process.moduleLoadList.filter((m) => ['NativeModule net', 'NativeModule tty', 'NativeModule internal/fs/sync_write_stream'].includes(m));
-    require('node:fs').writeSync(2, JSON.stringify({ code: c, streams }));
-  });`;
-  const res = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...ENV(), PATH: process.env.PATH } });
+// kubectl starts `token` for every request without a cached credential: through the entry (bin/token-entry.ts, which
+// claims standard output) it prints with one write(2) and never creates process.stdout, whose stream (net for a pipe,
+// tty, a file stream) costs start-up time (node:crypto loads the stream base modules anyway).
+test('eks-access token prints without creating process.stdout (no net, tty or file stream loaded)', () => {
+  const probe = join(dir, 'probe.js');
+  writeFileSync(probe, `process.on('exit', (code) => require('node:fs').writeSync(2, JSON.stringify({ code, streams: process.moduleLoadList.filter((m) =>
+    ['NativeModule net', 'NativeModule tty', 'NativeModule internal/fs/sync_write_stream'].includes(m)) })));`);
+  const res = spawnSync(process.execPath, ['-r', probe, join(dir, 'bin', 'eks-access.js'), 'token', '-i', 'prod'], {
+    encoding: 'utf8', env: { ...ENV(), PATH: process.env.PATH, EKS_ACCESS_CODE_CACHE_DIR: join(dir, 'probe-cache') },
+  });
   expect(JSON.parse(res.stderr)).toEqual({ code: 0, streams: [] });
   expect(JSON.parse(res.stdout)).toMatchObject({ kind: 'ExecCredential', status: { token: expect.stringMatching(/^k8s-aws-v1\./) } });
 });
 
 test('a reader that closed the pipe before the token was printed: exit 0, nothing on stderr', () => {
-  const res = withClosedStdout(`require(${JSON.stringify(bundle)}).run(['-i', 'prod']).then((c) => { process.exitCode = c; })`);
+  const res = withClosedStdout(`process.argv = [process.execPath, 'eks-access', 'token', '-i', 'prod']; require(${JSON.stringify(join(dir, 'token', 'eks-access-token-entry.js'))}).runTokenProcess(${JSON.stringify(bundle)});`);
   expect(res.stdout).toBe('0\n');
 });
 
