@@ -48,7 +48,7 @@ test('run(argv) from the bundle prints the library\'s token for the same second'
 /** Runs `script` in a fresh Node whose standard output is a pipe whose read end was closed before it started. */
 function withClosedStdout(script: string) {
   const closedPipe = 'import os, subprocess, sys\nr, w = os.pipe()\nos.close(r)\n' +
-    'p = subprocess.run(sys.argv[1:], stdout=w, stderr=subprocess.PIPE, env=dict(os.environ, HOME=sys.argv[0]))\n' +
+    'p = subprocess.run(sys.argv[1:], stdout=w, stderr=subprocess.PIPE)\n' +
     'sys.stdout.write(str(p.returncode) + "\\n" + p.stderr.decode())';
   return spawnSync('python3', ['-c', closedPipe, process.execPath, '-e', script], { encoding: 'utf8', env: { ...ENV(), PATH: process.env.PATH } });
 }
