@@ -26,8 +26,9 @@ import { Endpoint, Exchange, IDLE_TIMEOUT_MS, Reply, TlsKeepAlivePool } from './
 
 /**
  * Whether an STS client offers h2 unless told (`StsClientOptions.http2`, `TokenVerifier`'s `stsHttp2`, the server
- * config's `sts.http2`): no. node:http2 costs our client 2.6–4.4× the CPU per call of the HTTP/1.1 keep-alive pool
- * (bench/results/RESULTS.md, sts-client: 0.066 against 0.025 ms at 64 calls in flight, 0.142 against 0.033 ms at one;
+ * config's `sts.http2`): no. node:http2 costs our client 2.3–4.4× the CPU per call of the HTTP/1.1 keep-alive pool
+ * (bench/results/RESULTS.md, sts-client, two runs of 2026-12-07 at load 7–14: 0.055–0.066 against 0.024–0.025 ms at
+ * 64 calls in flight, 0.097–0.142 against 0.025–0.033 ms at one;
  * a profile puts it in Node's own per-stream work — a Duplex ClientHttp2Stream, an AsyncResource bound per request,
  * header list conversion, nghttp2 framing — not in this file), and the pool never reconnects once warm, so h2 has
  * nothing to win back: the webhook with h2 negotiated (h2 stand-in) answered 0.52–0.64× the req/s of the same

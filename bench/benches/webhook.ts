@@ -146,7 +146,7 @@ export function explainWebhookRow(r: BenchRow, floorCpuMs?: number, cpuRatioToGo
       '(compare Go across the two tables: under STS HTTP/1.1 it opens ~1,000–2,000 TLS connections per run); ours, as shipped ' +
       '(`sts.http2` off by default: STS_HTTP2_DEFAULT in sts-origin.ts), offers HTTP/1.1 only and keeps its keep-alive pool, ' +
       'which never reconnects, because node:http2 costs more per call than that pool: measured apart (the sts-client table, ' +
-      'same stand-in), 2.6–4.4× the client CPU per call — stream objects, HPACK and nghttp2 framing against a request head ' +
+      'same stand-in), 2.3–4.4× the client CPU per call — stream objects, HPACK and nghttp2 framing against a request head ' +
       'written by hand; `sts.http2: true` negotiates h2. ' +
       `${PROFILE_UNIQUE}. The machine was shared with other jobs during the run: see the min–max`;
   }
