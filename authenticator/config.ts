@@ -8,6 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError, ObjectReader } from './config-reader';
 import { PARTITIONS } from './partitions';
+import { STS_HTTP2_DEFAULT } from './token/sts-origin';
 import { DEFAULT_IDENTITY_TTL_SECONDS } from './server/identity-resolver';
 import { AWS_AUTH_NAME, AWS_AUTH_NAMESPACE } from './mapper/aws-auth';
 
@@ -98,7 +99,7 @@ export interface StsSettings {
   readonly connectTo?: string;
   /** TEST ONLY: extra CA (PEM file) trusted for the STS TLS connection. */
   readonly caFile?: string;
-  /** Offer h2 to STS by ALPN and multiplex the calls when the endpoint accepts; false: HTTP/1.1 only. @default true */
+  /** Offer h2 to STS by ALPN and multiplex the calls when the endpoint accepts; false: HTTP/1.1 only. @default false (STS_HTTP2_DEFAULT: why) */
   readonly http2: boolean;
 }
 
@@ -244,7 +245,7 @@ export function parseConfig(doc: unknown, baseDir = process.cwd()): Authenticato
     retryMaxMs: st.integer('retryMaxMs', 2000, 1, 60000),
     connectTo: st.string('connectTo', { pattern: HOST_PORT, hint: 'host:port' }),
     caFile: file(st, 'caFile', false),
-    http2: st.boolean('http2', true),
+    http2: st.boolean('http2', STS_HTTP2_DEFAULT),
   };
   st.rejectUnknown();
   if (server.tlsHandshakeTimeoutMs > server.headersTimeoutMs) {

@@ -2,12 +2,12 @@
  * Runs a CLI entry as the process: closed pipes end quietly (`eks-access report | head`), the returned code becomes
  * the exit code, and an unexpected error is one line on stderr with exit 1, never a stack trace.
  */
-import { endQuietlyOnClosedPipe } from './closed-pipe';
+import { endQuietlyOnClosedPipeWhenUsed } from './closed-pipe';
 import { errorLine } from './commands/help';
 
 export function runAsProcess(main: (argv: string[]) => Promise<number>): void {
-  endQuietlyOnClosedPipe(process.stdout);
-  endQuietlyOnClosedPipe(process.stderr);
+  endQuietlyOnClosedPipeWhenUsed('stdout');
+  endQuietlyOnClosedPipeWhenUsed('stderr');
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

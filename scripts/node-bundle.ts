@@ -15,7 +15,7 @@ function packageVersionToBake(): string {
 }
 
 /** Where the two bundles differ: how source maps and licence comments ship. */
-export type NodeBundleOptions = Required<Pick<BuildOptions, 'sourcemap' | 'legalComments'>> & Pick<BuildOptions, 'external' | 'plugins'>;
+export type NodeBundleOptions = Required<Pick<BuildOptions, 'sourcemap' | 'legalComments'>> & Pick<BuildOptions, 'external' | 'plugins' | 'mainFields'>;
 
 /** Bundles `entry` into `<outDir>/<fileName>` and returns that path. */
 export async function bundleForNode22(entry: string, outDir: string, fileName: string, options: NodeBundleOptions): Promise<string> {

@@ -24,6 +24,21 @@ import * as http2 from 'node:http2';
 import * as tls from 'node:tls';
 import { Endpoint, Exchange, IDLE_TIMEOUT_MS, Reply, TlsKeepAlivePool } from './sts-connection';
 
+/**
+ * Whether an STS client offers h2 unless told (`StsClientOptions.http2`, `TokenVerifier`'s `stsHttp2`, the server
+ * config's `sts.http2`): no. node:http2 costs our client 2.3–4.4× the CPU per call of the HTTP/1.1 keep-alive pool
+ * (bench/results/RESULTS.md, sts-client, two runs of 2026-12-07 at load 7–14: 0.055–0.066 against 0.024–0.025 ms at
+ * 64 calls in flight, 0.097–0.142 against 0.025–0.033 ms at one;
+ * a profile puts it in Node's own per-stream work — a Duplex ClientHttp2Stream, an AsyncResource bound per request,
+ * header list conversion, nghttp2 framing — not in this file), and the pool never reconnects once warm, so h2 has
+ * nothing to win back: the webhook with h2 negotiated (h2 stand-in) answered 0.52–0.64× the req/s of the same
+ * webhook over the pool (HTTP/1.1 stand-in) at c=16/64, 0.68–0.80× at c=1 (RESULTS.md, webhook tables, ours: "STS h2"
+ * against "STS HTTP/1.1" rows, runs of 2026-12-06/07). Go's client gains from h2 because its
+ * default transport keeps 2 idle connections per host and reconnects otherwise; ours keeps up to 64.
+ * `true` still negotiates by ALPN and multiplexes when the endpoint accepts (issue 27).
+ */
+export const STS_HTTP2_DEFAULT: boolean = false;
+
 /** Streams in flight on one session at most (Go's http2 transport assumes 100 until the server says otherwise). */
 export const MAX_STREAMS = 100;
 /** How long an origin's "http/1.1" answer is trusted before a new connection offers h2 again. */

@@ -1,8 +1,8 @@
 /**
  * The one outbound call of the verifier: GET the validated presigned GetCallerIdentity URL on an allow-listed STS host.
  *
- * - One origin per STS host (sts-origin.ts): h2 when the host offers it by ALPN, one multiplexed session; otherwise
- *   keep-alive HTTP/1.1 connections (sts-connection.ts: written by hand on a TLS socket, measured ~5× cheaper in CPU
+ * - One origin per STS host (sts-origin.ts): with `http2` (off by default: STS_HTTP2_DEFAULT says why), h2 when the
+ *   host offers it by ALPN, one multiplexed session; otherwise keep-alive HTTP/1.1 connections (sts-connection.ts: written by hand on a TLS socket, measured ~5× cheaper in CPU
  *   per call than node:https; the reference uses Go's default transport, 2 idle per host, h2 when offered).
  * - Redirects are never followed (a 3xx is an STSError).
  * - No proxy is picked up from the environment, system TLS roots are kept (plus an optional extra CA for tests).
@@ -17,7 +17,7 @@ import { stsError, stsThrottling } from './messages';
 import { CallerIdentity, parseCallerIdentity, parseErrorReply, sanitizeStsMessage } from './sts-reply';
 import { regionOfStsHost } from './hosts';
 import { CLUSTER_ID_HEADER, DEFAULT_STS_TIMEOUT_MS } from './constants';
-import { StsOrigin } from './sts-origin';
+import { StsOrigin, STS_HTTP2_DEFAULT } from './sts-origin';
 import { ConfigError } from '../errors';
 
 export type { CallerIdentity } from './sts-reply';
@@ -35,7 +35,7 @@ export interface StsClientOptions {
   readonly maxSockets?: number;
   /**
    * Offer h2 by ALPN and multiplex the calls to a host that accepts it; `false` offers http/1.1 only.
-   * @default true
+   * @default false (sts-origin.ts, STS_HTTP2_DEFAULT, says why)
    */
   readonly http2?: boolean;
 }
@@ -131,7 +131,7 @@ export class StsClient {
     let origin = this.origins.get(host);
     if (!origin) {
       const endpoint = { host: this.dial?.host ?? host, port: this.dial?.port ?? 443, servername: host, secureContext: this.secureContext };
-      origin = new StsOrigin(endpoint, this.options.maxSockets ?? 64, this.options.http2 ?? true);
+      origin = new StsOrigin(endpoint, this.options.maxSockets ?? 64, this.options.http2 ?? STS_HTTP2_DEFAULT);
       this.origins.set(host, origin);
     }
     return origin;

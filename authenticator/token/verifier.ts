@@ -27,7 +27,7 @@ export interface VerifyOptions {
   readonly stsConnectTo?: string;
   /** Extra CA trusted for the STS TLS connection. */
   readonly stsCaPem?: string | Buffer;
-  /** Offer h2 to STS by ALPN and multiplex when it accepts (sts-origin.ts); `false`: HTTP/1.1 only. @default true */
+  /** Offer h2 to STS by ALPN and multiplex when it accepts (sts-origin.ts); `false`: HTTP/1.1 only. @default false (STS_HTTP2_DEFAULT) */
   readonly stsHttp2?: boolean;
 }
 

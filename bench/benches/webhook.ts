@@ -143,11 +143,11 @@ export function explainWebhookRow(r: BenchRow, floorCpuMs?: number, cpuRatioToGo
   }
   if ((r.metric === 'throughput' || r.metric === 'server CPU per request') && r.case.startsWith('STS h2')) {
     return 'with h2 offered, Go\'s client multiplexes its STS calls on one connection and its CPU per review drops by about half ' +
-      '(compare Go across the two tables: under STS HTTP/1.1 it opens ~1,000–2,000 TLS connections per run); ours negotiates h2 ' +
-      'too (sts-origin.ts) but gains nothing from it, as its HTTP/1.1 pool never reconnected either, and node:http2 costs more ' +
-      'per call than that pool: measured apart (the sts-client table, same stand-in), 0.049 against 0.020 ms of client CPU per ' +
-      'call at 64 in flight and 0.109 against 0.036 ms at one — stream objects, HPACK and nghttp2 framing against a request ' +
-      'head written by hand; `sts.http2: false` keeps the pool. ' +
+      '(compare Go across the two tables: under STS HTTP/1.1 it opens ~1,000–2,000 TLS connections per run); ours, as shipped ' +
+      '(`sts.http2` off by default: STS_HTTP2_DEFAULT in sts-origin.ts), offers HTTP/1.1 only and keeps its keep-alive pool, ' +
+      'which never reconnects, because node:http2 costs more per call than that pool: measured apart (the sts-client table, ' +
+      'same stand-in), 2.3–4.4× the client CPU per call — stream objects, HPACK and nghttp2 framing against a request head ' +
+      'written by hand; `sts.http2: true` negotiates h2. ' +
       `${PROFILE_UNIQUE}. The machine was shared with other jobs during the run: see the min–max`;
   }
   if (r.metric === 'throughput' || r.metric === 'server CPU per request') {

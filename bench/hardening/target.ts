@@ -93,7 +93,8 @@ export async function startTarget(opts: TargetOptions = {}): Promise<Target> {
     clusterId: CLUSTER,
     server: { port: 0, tlsCertFile: join(dir, 'cert.pem'), tlsKeyFile: join(dir, 'key.pem'), metricsPort: 0, ...opts.server },
     review: { ...opts.review },
-    sts: { connectTo: standIn.connectTo, caFile: standIn.caFile, ...opts.sts },
+    // With stsH2 the stand-in's front speaks h2 only: the client must offer it (sts.http2 is off by default).
+    sts: { connectTo: standIn.connectTo, caFile: standIn.caFile, ...(opts.stsH2 ? { http2: true } : {}), ...opts.sts },
     cache: { ...opts.cache },
     mapping: { backends: [{ type: 'file', path: join(dir, 'mapping.json') }] },
     logLevel: opts.child ? 'info' : 'silent',

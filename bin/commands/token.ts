@@ -9,6 +9,7 @@ import { EXIT } from './exit-codes';
 import { ParsedFlags, errorType, strictCommand } from './command-frame';
 import { CommandHelp, HELP_FLAG, errorLine } from './help';
 import { terminalSafe } from './terminal-text';
+import { writeStdoutSync } from '../closed-pipe';
 
 export const OPTIONS = {
   'cluster-id': { type: 'string', short: 'i' },
@@ -116,7 +117,7 @@ export const run = strictCommand(HELP, OPTIONS, { allowPositionals: false }, asy
   try {
     const { formatExecCredential } = await import('../../authenticator/token/exec-credential');
     const print = (token: string, expiration: Date) =>
-      process.stdout.write(`${opts['token-only'] ? token : formatExecCredential(token, expiration, process.env.KUBERNETES_EXEC_INFO)}\n`);
+      writeStdoutSync(`${opts['token-only'] ? token : formatExecCredential(token, expiration, process.env.KUBERNETES_EXEC_INFO)}\n`);
     const tokenCache = opts['cache-token'] ? await tokenCacheFor(opts) : undefined;
     const hit = tokenCache?.read();
     if (hit) {

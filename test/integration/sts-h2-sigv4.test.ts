@@ -23,7 +23,7 @@ afterAll(async () => standIn?.stop());
 const tokenOf = async (u: StandInUser) => (await generateToken({ clusterId: CLUSTER, region: 'us-east-1', credentials: u })).token;
 
 test('12 concurrent verifications of real presigned tokens over h2 open one connection and all verify', async () => {
-  const v = new TokenVerifier({ clusterId: CLUSTER, stsConnectTo: standIn.connectTo, stsCaPem: standIn.caPem, timeoutMs: 20_000 });
+  const v = new TokenVerifier({ clusterId: CLUSTER, stsConnectTo: standIn.connectTo, stsCaPem: standIn.caPem, timeoutMs: 20_000, stsHttp2: true });
   const [connections, requests, presigned] = [standIn.h2!.connections(), standIn.h2!.requests(), standIn.requests()];
   try {
     const tokens = await Promise.all(Array.from({ length: 12 }, (_, i) => tokenOf(users[i % users.length])));
@@ -38,7 +38,7 @@ test('12 concurrent verifications of real presigned tokens over h2 open one conn
 });
 
 test('a token with a forged signature is refused by STS over h2, and the error names neither token nor signature', async () => {
-  const v = new TokenVerifier({ clusterId: CLUSTER, stsConnectTo: standIn.connectTo, stsCaPem: standIn.caPem, timeoutMs: 20_000 });
+  const v = new TokenVerifier({ clusterId: CLUSTER, stsConnectTo: standIn.connectTo, stsCaPem: standIn.caPem, timeoutMs: 20_000, stsHttp2: true });
   try {
     const good = await tokenOf(users[0]);
     const url = new URL(Buffer.from(good.slice(11), 'base64url').toString());
@@ -55,8 +55,11 @@ test('a token with a forged signature is refused by STS over h2, and the error n
   }
 });
 
-test('stsHttp2: false (config sts.http2: false) offers HTTP/1.1 only: the h2-only front refuses the connection', async () => {
-  const v = new TokenVerifier({ clusterId: CLUSTER, stsConnectTo: standIn.connectTo, stsCaPem: standIn.caPem, timeoutMs: 5_000, stsHttp2: false });
+test.each([
+  ['stsHttp2: false (config sts.http2: false)', { stsHttp2: false }],
+  ['no stsHttp2 (the default, STS_HTTP2_DEFAULT)', {}],
+])('%s offers HTTP/1.1 only: the h2-only front refuses the connection', async (_, option) => {
+  const v = new TokenVerifier({ clusterId: CLUSTER, stsConnectTo: standIn.connectTo, stsCaPem: standIn.caPem, timeoutMs: 5_000, ...option });
   const requests = standIn.h2!.requests();
   try {
     await expect(v.verify(await tokenOf(users[0]))).rejects.toBeInstanceOf(STSError);

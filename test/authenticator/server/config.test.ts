@@ -35,8 +35,9 @@ describe('config', () => {
     expect(c.review.deadlineMs).toBeLessThan(10000);
   });
 
-  it('sts.http2: h2 offered to STS by default, false for HTTP/1.1 only, anything else refused', () => {
-    expect(parseConfig(minimal).sts.http2).toBe(true);
+  it('sts.http2: HTTP/1.1 only by default (STS_HTTP2_DEFAULT), true offers h2, anything else refused', () => {
+    expect(parseConfig(minimal).sts.http2).toBe(false);
+    expect(parseConfig({ ...minimal, sts: { http2: true } }).sts.http2).toBe(true);
     expect(parseConfig({ ...minimal, sts: { http2: false } }).sts.http2).toBe(false);
     expect(() => parseConfig({ ...minimal, sts: { http2: 'yes' } })).toThrow(/sts\.http2/);
   });

@@ -31,10 +31,11 @@ beforeAll(async () => {
 });
 afterAll(async () => Promise.all([h2.close(), h1.close()]));
 
+// h2 is offered only when asked for (STS_HTTP2_DEFAULT is false): these tests are about the h2 path, so they ask.
 const verifierOf = (sts: LocalSts, extra: Partial<ConstructorParameters<typeof TokenVerifier>[0]> = {}) =>
-  new TokenVerifier({ clusterId: 'c', stsConnectTo: sts.connectTo, stsCaPem: sts.caPem, ...extra });
+  new TokenVerifier({ clusterId: 'c', stsConnectTo: sts.connectTo, stsCaPem: sts.caPem, stsHttp2: true, ...extra });
 const clientOf = (sts: LocalSts, extra: Partial<ConstructorParameters<typeof StsClient>[0]> = {}) =>
-  new StsClient({ allowedHosts: new Set([HOST]), connectTo: sts.connectTo, caPem: sts.caPem, ...extra });
+  new StsClient({ allowedHosts: new Set([HOST]), connectTo: sts.connectTo, caPem: sts.caPem, http2: true, ...extra });
 
 test('h2 is negotiated by ALPN: 64 concurrent verifications share one connection, every request is HTTP/2 with the signed headers', async () => {
   h2.setReply(USER_REPLY);
@@ -55,9 +56,12 @@ test('h2 is negotiated by ALPN: 64 concurrent verifications share one connection
   }
 });
 
-test('http2: false offers http/1.1 only, and the same calls use the keep-alive pool', async () => {
+test.each([
+  ['http2: false', { http2: false }],
+  ['no http2 option (the default, STS_HTTP2_DEFAULT)', { http2: undefined }],
+])('%s offers http/1.1 only, and the same calls use the keep-alive pool', async (_, option) => {
   h2.setReply(USER_REPLY);
-  const client = clientOf(h2, { http2: false, maxSockets: 4 });
+  const client = clientOf(h2, { ...option, maxSockets: 4 });
   const [connections, requests] = [h2.connections(), h2.requests.length];
   try {
     await Promise.all(Array.from({ length: 16 }, () => client.getCallerIdentity({ host: HOST, path: pathOf(urlFor()), clusterId: 'c' })));
@@ -232,7 +236,7 @@ test('GOAWAY naming an earlier stream as the last: the refused calls are sent ag
       for (const s of held.slice(1)) s.close(http2.constants.NGHTTP2_REFUSED_STREAM);
     }
   });
-  const client = new StsClient({ allowedHosts: new Set([HOST]), connectTo: server.connectTo, caPem: server.caPem });
+  const client = new StsClient({ allowedHosts: new Set([HOST]), connectTo: server.connectTo, caPem: server.caPem, http2: true });
   try {
     const all = await Promise.all(Array.from({ length: 5 }, () => client.getCallerIdentity({ host: HOST, path: pathOf(urlFor()), clusterId: 'c' })));
     expect(all.map((r) => r.userId)).toEqual(Array(5).fill('AIDAALICE'));
@@ -249,7 +253,7 @@ test('streams in flight are bounded by the server\'s SETTINGS_MAX_CONCURRENT_STR
     liveSessions.add(session);
     setImmediate(() => answer(stream));
   });
-  const client = new StsClient({ allowedHosts: new Set([HOST]), connectTo: server.connectTo, caPem: server.caPem });
+  const client = new StsClient({ allowedHosts: new Set([HOST]), connectTo: server.connectTo, caPem: server.caPem, http2: true });
   try {
     const all = await Promise.all(Array.from({ length: 20 }, () => client.getCallerIdentity({ host: HOST, path: pathOf(urlFor()), clusterId: 'c' })));
     expect(all).toHaveLength(20);
@@ -266,7 +270,7 @@ test('a connect that fails (nothing listening) fails every waiting call with the
   const dead = await rawH2({}, () => undefined);
   const { connectTo, caPem } = dead;
   await dead.close();
-  const client = new StsClient({ allowedHosts: new Set([HOST]), connectTo, caPem, timeoutMs: 2000 });
+  const client = new StsClient({ allowedHosts: new Set([HOST]), connectTo, caPem, timeoutMs: 2000, http2: true });
   try {
     const results = await Promise.allSettled(Array.from({ length: 3 }, () => client.getCallerIdentity({ host: HOST, path: pathOf(urlFor()), clusterId: 'c' })));
     for (const r of results) {

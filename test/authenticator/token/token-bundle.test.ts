@@ -4,17 +4,22 @@
  * token as the library, and it carries none of the CLI's other parts (server, analysis, logging).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateToken } from '../../../authenticator/token';
+import { transformSync } from 'esbuild';
 import { bundleToken } from '../../../scripts/bundle-token';
 
 let dir: string;
 let bundle: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'token-bundle-'));
-  bundle = await bundleToken(dir);
+  // The package's layout: dist/bin/eks-access.js beside dist/token/ (the bin compiled alone, as tsc emits it).
+  bundle = await bundleToken(join(dir, 'token'));
+  mkdirSync(join(dir, 'bin'));
+  const bin = transformSync(readFileSync(join(__dirname, '../../../bin/eks-access.ts'), 'utf8'), { loader: 'ts', format: 'cjs', platform: 'node' });
+  writeFileSync(join(dir, 'bin', 'eks-access.js'), bin.code);
 }, 60_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -40,8 +45,66 @@ test('run(argv) from the bundle prints the library\'s token for the same second'
   expect(printed).toBe(expected.token);
 });
 
+/** Runs `script` in a fresh Node whose standard output is a pipe whose read end was closed before it started. */
+function withClosedStdout(script: string) {
+  const closedPipe = 'import os, subprocess, sys\nr, w = os.pipe()\nos.close(r)\n' +
+    'p = subprocess.run(sys.argv[1:], stdout=w, stderr=subprocess.PIPE)\n' +
+    'sys.stdout.write(str(p.returncode) + "\\n" + p.stderr.decode())';
+  return spawnSync('python3', ['-c', closedPipe, process.execPath, '-e', script], { encoding: 'utf8', env: { ...ENV(), PATH: process.env.PATH } });
+}
+
+const ENV = () => ({
+  HOME: dir, AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+  AWS_REGION: 'eu-west-1', AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: join(dir, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'),
+});
+
+// kubectl starts `token` for every request without a cached credential: through the entry (bin/token-entry.ts, which
+// claims standard output) it prints with one write(2) and never creates process.stdout, whose stream (net for a pipe,
+// tty, a file stream) costs start-up time (node:crypto loads the stream base modules anyway).
+test('eks-access token prints without creating process.stdout (no net, tty or file stream loaded)', () => {
+  const probe = join(dir, 'probe.js');
+  writeFileSync(probe, `process.on('exit', (code) => require('node:fs').writeSync(2, JSON.stringify({ code, streams: process.moduleLoadList.filter((m) =>
+    ['NativeModule net', 'NativeModule tty', 'NativeModule internal/fs/sync_write_stream'].includes(m)) })));`);
+  const res = spawnSync(process.execPath, ['-r', probe, join(dir, 'bin', 'eks-access.js'), 'token', '-i', 'prod'], {
+    encoding: 'utf8', env: { ...ENV(), PATH: process.env.PATH, EKS_ACCESS_CODE_CACHE_DIR: join(dir, 'probe-cache') },
+  });
+  expect(JSON.parse(res.stderr)).toEqual({ code: 0, streams: [] });
+  expect(JSON.parse(res.stdout)).toMatchObject({ kind: 'ExecCredential', status: { token: expect.stringMatching(/^k8s-aws-v1\./) } });
+});
+
+test('a reader that closed the pipe before the token was printed: exit 0, nothing on stderr', () => {
+  const res = withClosedStdout(`process.argv = [process.execPath, 'eks-access', 'token', '-i', 'prod']; require(${JSON.stringify(join(dir, 'token', 'eks-access-token-entry.js'))}).runTokenProcess(${JSON.stringify(bundle)});`);
+  expect(res.stdout).toBe('0\n');
+});
+
+// kubectl's hot path: `eks-access token` loads the bin and ONE bundled entry through Node's module loader (the token
+// bundle itself is compiled through the code cache, not require), and a second run compiles from the cache.
+test('eks-access token loads two modules, keeps the CLI frame\'s usage error, and writes the code cache', () => {
+  const cli = (...args: string[]) => spawnSync(process.execPath, [join(dir, 'bin', 'eks-access.js'), 'token', ...args], {
+    encoding: 'utf8', env: { ...ENV(), PATH: process.env.PATH, NODE_DEBUG: 'module', EKS_ACCESS_CODE_CACHE_DIR: join(dir, 'code-cache') },
+  });
+  const first = cli('-i', 'prod');
+  expect(first.status).toBe(0);
+  expect(JSON.parse(first.stdout)).toMatchObject({ kind: 'ExecCredential', status: { token: expect.stringMatching(/^k8s-aws-v1\./) } });
+  const loaded = [...first.stderr.matchAll(/^MODULE \d+: load "([^"]+)"/gm)].map((m) => m[1]);
+  expect(loaded).toEqual([join(dir, 'bin', 'eks-access.js'), join(dir, 'token', 'eks-access-token-entry.js')]);
+  expect(readdirSync(join(dir, 'code-cache'))).toEqual([expect.stringMatching(/^eks-access-token\.js-.*\.v8cache$/)]);
+  const usage = cli();
+  expect(usage.status).toBe(2);
+  expect(usage.stderr).toMatch(/^eks-access token: cluster ID not specified \(-i\/--cluster-id\)\nusage: eks-access token -i CLUSTER_ID/m);
+});
+
 test('the bundle holds the token path only', () => {
   const code = readFileSync(bundle, 'utf8');
   for (const absent of ['TokenReview', 'pino', 'prom-client', 'node-forge', 'ClusterRoleBinding']) expect(code).not.toContain(absent);
   expect(code).not.toMatch(/sourceMappingURL/);
+});
+
+// The SDK's ES-module builds, tree-shaken (scripts/bundle-token.ts, MAIN_FIELDS): SigV4 without the rest of
+// @smithy/core (its serde and protocols, 130 KB of the CommonJS build's 164 KB), which every kubectl call would read.
+test('the bundle carries @smithy/core\'s SigV4 dependencies only, not its serde or protocols', () => {
+  const code = readFileSync(bundle, 'utf8');
+  for (const absent of ['NumericValue', 'LazyJsonString', 'HttpBindingProtocol', 'RpcProtocol', 'createChecksumStream']) expect(code).not.toContain(absent);
+  expect(code).toContain('AWS4-HMAC-SHA256');
+  expect(Buffer.byteLength(code)).toBeLessThan(64 * 1024);
 });
