@@ -225,8 +225,9 @@ function createTlsServer(opts: HttpServerOptions, listener: (req: IncomingMessag
   server.requestTimeout = opts.requestTimeoutMs;
   server.keepAliveTimeout = opts.keepAliveTimeoutMs;
   server.maxHeadersCount = 100;
-  // What each connection negotiated (kube-apiserver's client-go offers h2 and http/1.1 over TLS).
-  server.on('secureConnection', (s: TLSSocket) => opts.metrics.connections.inc({ protocol: s.alpnProtocol || 'none' }));
+  // What each connection negotiated (kube-apiserver's client-go offers h2 and http/1.1 over TLS); a client offering
+  // no ALPN is served HTTP/1.1.
+  server.on('secureConnection', (s: TLSSocket) => opts.metrics.connections.inc({ protocol: s.alpnProtocol || 'http/1.1' }));
   return server;
 }
 

@@ -98,7 +98,7 @@ export class WebhookMetrics {
     });
     this.connections = new Counter({
       name: 'eks_access_webhook_connections_total',
-      help: 'TLS connections accepted on the webhook port, by the protocol ALPN negotiated (h2, http/1.1, none)',
+      help: 'TLS connections accepted on the webhook port, by the protocol ALPN negotiated (h2 or http/1.1; a client offering no ALPN is served http/1.1)',
       labelNames: ['protocol'], registers,
     });
     new Gauge({
