@@ -54,6 +54,12 @@ interface Cell {
   readonly alpn: string;
   /** Ours: TLS connections the webhook accepted during the cell, per 1,000 user requests, by negotiated protocol. */
   readonly webhookConnectionsPer1000?: Record<string, number>;
+  /** Ours: connections or h2 sessions/streams the webhook closed during the cell, by reason (closed_connections_total). */
+  readonly webhookClosed?: Record<string, number>;
+  /** kube-apiserver's CPU per 1,000 user requests (ms), the load generator's (this process), and the 1-min load at the start. */
+  readonly apiserverCpuMsPer1000: number;
+  readonly driverCpuMsPer1000: number;
+  readonly loadAtStart: number;
 }
 
 async function startStsFast(dir: string): Promise<{ addr: string; stats: () => Promise<{ requests: number }>; caFile: string; child: ChildProcess }> {
@@ -96,7 +102,7 @@ function alpnOf(url: string): Promise<string> {
   });
 }
 
-/** Our webhook's `eks_access_webhook_connections_total` by protocol, from the primary's aggregated metrics listener. */
+/** Our webhook's `eks_access_webhook_connections_total` by protocol and `…_closed_connections_total` by reason. */
 function connectionsByProtocol(metricsUrl: string): Promise<Record<string, number>> {
   return new Promise((resolve, reject) => {
     http.get(`${metricsUrl}/metrics`, (res) => {
@@ -105,6 +111,7 @@ function connectionsByProtocol(metricsUrl: string): Promise<Record<string, numbe
       res.on('end', () => {
         const out: Record<string, number> = {};
         for (const m of body.matchAll(/^eks_access_webhook_connections_total\{protocol="([^"]*)"\} (\S+)$/gm)) out[m[1]] = (out[m[1]] ?? 0) + Number(m[2]);
+        for (const m of body.matchAll(/^eks_access_webhook_closed_connections_total\{reason="([^"]*)"\} (\S+)$/gm)) out[`closed:${m[1]}`] = (out[`closed:${m[1]}`] ?? 0) + Number(m[2]);
         resolve(out);
       });
     }).on('error', reject);
@@ -191,17 +198,21 @@ export async function run(): Promise<BenchResult> {
             const tokenFor = mode === 'reused' ? (c: number) => fixed[c]
               : () => presigner.token(users[n % USERS], new Date((second + Math.floor(n++ / USERS)) * 1000));
             const conns0 = await s.connections?.();
-            const [cpu0, sts0] = [s.cpu(), (await sts.stats()).requests];
+            const loadAtStart = os.loadavg()[0];
+            const [cpu0, sts0, api0, me0] = [s.cpu(), (await sts.stats()).requests, processCpuMs(cp.api.process.child.pid!), process.cpuUsage()];
             const d = await drive(cp.api.url, caPem, tokenFor);
-            const [cpu1, sts1] = [s.cpu(), (await sts.stats()).requests];
+            const [cpu1, sts1, api1, me1] = [s.cpu(), (await sts.stats()).requests, processCpuMs(cp.api.process.child.pid!), process.cpuUsage(me0)];
             const conns1 = await s.connections?.();
+            const delta = conns1 && Object.entries(conns1).map(([p, n]) => [p, n - (conns0?.[p] ?? 0)] as const);
             if (mode === 'unique') second += Math.ceil(n / USERS) + 1;
             const k = d.latencies.length / 1000;
             const cell: Cell = {
               server: s.server, ttl, mode, requests: d.latencies.length, reqPerSec: d.latencies.length / d.seconds,
               p50Ms: percentile(d.latencies, 0.5), p99Ms: percentile(d.latencies, 0.99), unauthenticated: d.unauthenticated,
               webhookCpuMsPer1000: (cpu1 - cpu0) / k, stsCallsPer1000: (sts1 - sts0) / k, alpn,
-              webhookConnectionsPer1000: conns1 && Object.fromEntries(Object.entries(conns1).map(([p, n]) => [p, (n - (conns0?.[p] ?? 0)) / k])),
+              webhookConnectionsPer1000: delta && Object.fromEntries(delta.filter(([p]) => !p.startsWith('closed:')).map(([p, n]) => [p, n / k])),
+              webhookClosed: delta && Object.fromEntries(delta.filter(([p, n]) => p.startsWith('closed:') && n > 0).map(([p, n]) => [p.slice(7), n])),
+              apiserverCpuMsPer1000: (api1 - api0) / k, driverCpuMsPer1000: (me1.user + me1.system) / 1000 / k, loadAtStart,
             };
             process.stderr.write(`bench: kube-apiserver-client ${JSON.stringify(cell)}\n`);
             cells.push(cell);
@@ -239,7 +250,8 @@ const VARIANTS: ReadonlyArray<{ server: ServerName; label: string }> = [
 /** The protocols and counts of our webhook's connections in a cell, e.g. `h2 0.02` (per 1,000 user requests). */
 function connectionsText(c: Cell): string {
   const e = Object.entries(c.webhookConnectionsPer1000 ?? {}).filter(([, n]) => n > 0);
-  return e.length === 0 ? 'none opened' : e.map(([p, n]) => `${p} ${n.toFixed(3)}`).join(', ');
+  const closed = Object.entries(c.webhookClosed ?? {}).map(([r, n]) => `${r} ${n}`).join(', ');
+  return `${e.length === 0 ? 'none opened' : e.map(([p, n]) => `${p} ${n.toFixed(3)}`).join(', ')}${closed ? ` (closed by the webhook: ${closed})` : ''}`;
 }
 
 function rowsOf(cells: readonly Cell[]): BenchRow[] {
@@ -284,6 +296,9 @@ function notesOf(cells: readonly Cell[]): string[] {
       'with TTL 0, so reused tokens rarely reach the webhook either way.',
     `Webhook ALPN with a client offering h2 and http/1.1 (client-go over TLS): ours with server.http2 ${alpn('ours')}, ` +
       `ours with server.http2: false ${alpn('ours-h1')}, Go ${alpn('go')}.`,
+    'Where the CPU went, per 1,000 user requests (ms: webhook / kube-apiserver / load generator), and the 1-min load at ' +
+      `the cell's start: ${cells.map((c) => `${c.server} TTL ${c.ttl} ${c.mode}: ${c.webhookCpuMsPer1000.toFixed(1)} / ` +
+        `${c.apiserverCpuMsPer1000.toFixed(0)} / ${c.driverCpuMsPer1000.toFixed(0)}, load ${c.loadAtStart.toFixed(1)}`).join('; ')}.`,
     'TLS connections kube-apiserver opened to our webhook during each cell, per 1,000 user requests, by the protocol the ' +
       `webhook recorded for each (eks_access_webhook_connections_total): ${conns.join('; ')}.`,
     'Webhook CPU: the server\'s process tree (ours: the `serve --workers auto` primary and its workers) or process (Go, ' +
