@@ -18,7 +18,7 @@ import { httpsCall, makeTlsFiles, metricValue, TlsFiles, tokenReviewBody } from 
 const CLUSTER = 'h2-it';
 const { NGHTTP2_CANCEL, NGHTTP2_ENHANCE_YOUR_CALM, NGHTTP2_REFUSED_STREAM } = http2.constants;
 
-interface H2Answer { status: number; text: string }
+interface H2Answer { status: number; text: string; headers: http2.IncomingHttpHeaders }
 
 /** One request on `session`; resolves with the answer, rejects with the stream error (e.g. a reset). */
 function h2Request(session: http2.ClientHttp2Session, path: string, body?: string, headers: http2.OutgoingHttpHeaders = {}): Promise<H2Answer> {
@@ -26,9 +26,13 @@ function h2Request(session: http2.ClientHttp2Session, path: string, body?: strin
     const req = session.request({ ':path': path, ':method': body === undefined ? 'GET' : 'POST', ...headers });
     let status = 0;
     let text = '';
-    req.on('response', (h) => (status = Number(h[':status'])));
+    let answerHeaders: http2.IncomingHttpHeaders = {};
+    req.on('response', (h) => {
+      status = Number(h[':status']);
+      answerHeaders = h;
+    });
     req.on('data', (d: Buffer) => (text += d.toString()));
-    req.on('end', () => resolve({ status, text }));
+    req.on('end', () => resolve({ status, text, headers: answerHeaders }));
     req.on('error', reject);
     req.end(body);
   });
@@ -133,6 +137,28 @@ describe('webhook over h2', () => {
   it('with server.http2: false, a client offering h2 gets HTTP/1.1', async () => {
     const server = await start({ http2: false });
     expect(await alpnOf(server.port, ['h2', 'http/1.1'])).toBe('http/1.1');
+  }, 30000);
+
+  it('answers an h2 body over server.bodyLimitBytes 413 without a Connection header, and the session stays usable', async () => {
+    const server = await start({ bodyLimitBytes: 1024 });
+    const session = await h2Connect(server);
+    const big = await h2Request(session, '/authenticate', tokenReviewBody('x'.repeat(4096)));
+    expect(big.status).toBe(413);
+    // A connection-specific header makes an h2 response malformed (RFC 9113 §8.2.2); Go's client would reject it.
+    expect(big.headers).not.toHaveProperty('connection');
+    expect(JSON.parse(big.text).status.error).toMatch(/exceeds 1024 bytes/);
+    expect((await h2Request(session, '/healthz')).status).toBe(200);
+  }, 30000);
+
+  it('idle h2 sessions are evicted at server.maxConnections like idle keep-alive connections, so a newcomer is served', async () => {
+    const server = await start({ maxConnections: 4, maxConnectionsPerPeer: 4 });
+    const idle = await Promise.all(Array.from({ length: 4 }, () => h2Connect(server)));
+    for (const s of idle) expect((await h2Request(s, '/healthz')).status).toBe(200); // spoken, now idle
+    const gone = closed(idle[0]);
+    const newcomer = await h2Connect(server);
+    expect((await h2Request(newcomer, '/healthz')).status).toBe(200);
+    await gone; // the one idle longest made room
+    expect(metricValue(await metrics(server), 'eks_access_webhook_closed_connections_total', { reason: 'evicted_idle' })).toBeGreaterThanOrEqual(1);
   }, 30000);
 
   it('advertises server.http2MaxConcurrentStreams and refuses streams beyond it', async () => {
