@@ -251,6 +251,24 @@ function answerClientErrors(server: WebServer, logger: Logger): void {
   });
 }
 
+/** Resolves when every session in `sessions` has closed, or after `ms`. */
+function allClosed(sessions: ReadonlySet<{ on(e: 'close', f: () => void): unknown }>, ms: number): Promise<void> {
+  if (sessions.size === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    timer.unref();
+    let left = sessions.size;
+    for (const s of sessions) {
+      s.on('close', () => {
+        if (--left === 0) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    }
+  });
+}
+
 export async function startHttpServer(opts: HttpServerOptions): Promise<RunningHttpServer> {
   let closing = false;
   const inFlight = new InFlightRequests();
@@ -281,7 +299,11 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections?.();
       for (const s of sessions) s.close(); // GOAWAY: streams in flight finish, no new ones
+      const started = Date.now();
       await inFlight.settled(graceMs);
+      // An h2 answer is handed to nghttp2 and written later: a session closes (after its GOAWAY) once its streams'
+      // frames are out, so wait for that, within the same grace, before cutting what is left.
+      await allClosed(sessions, Math.max(0, graceMs - (Date.now() - started)));
       for (const s of sockets) s.destroy();
       guard.close();
       await closed;

@@ -80,7 +80,7 @@ describe('webhook over h2', () => {
       sts: { connectTo: standIn.connectTo, caFile: standIn.caFile, maxRetries: 0 },
       cache: { maxEntries: 0 },
       mapping: { backends: [{ type: 'file', path: mapping }] },
-      logLevel: 'silent',
+      logLevel: process.env.H2_DEBUG ? 'debug' : 'silent',
     }));
     servers.push(s);
     return s;
@@ -159,6 +159,32 @@ describe('webhook over h2', () => {
     expect((await h2Request(newcomer, '/healthz')).status).toBe(200);
     await gone; // the one idle longest made room
     expect(metricValue(await metrics(server), 'eks_access_webhook_closed_connections_total', { reason: 'evicted_idle' })).toBeGreaterThanOrEqual(1);
+  }, 30000);
+
+  it('on shutdown, a review in flight on an h2 session is answered and the session gets GOAWAY', async () => {
+    const server = await start();
+    const session = await h2Connect(server);
+    const done = closed(session);
+    const body = tokenReviewBody(await token());
+    const req = session.request({ ':path': '/authenticate', ':method': 'POST' });
+    const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      let status = 0;
+      let text = '';
+      req.on('response', (h) => (status = Number(h[':status'])));
+      req.on('data', (d: Buffer) => (text += d.toString()));
+      req.on('end', () => resolve({ status, text }));
+      req.on('error', reject);
+    });
+    req.write(body.slice(0, 20)); // in flight: its body is not in yet
+    // Frames of one connection arrive in order: once a later stream is answered, the server has this one.
+    expect((await h2Request(session, '/healthz')).status).toBe(200);
+    const closing = server.close();
+    req.end(body.slice(20));
+    const a = await answer;
+    expect(a.status).toBe(200);
+    expect(JSON.parse(a.text).status.authenticated).toBe(true);
+    expect((await done).goaway).toBe(http2.constants.NGHTTP2_NO_ERROR);
+    await closing;
   }, 30000);
 
   it('advertises server.http2MaxConcurrentStreams and refuses streams beyond it', async () => {
