@@ -80,7 +80,7 @@ describe('webhook over h2', () => {
       sts: { connectTo: standIn.connectTo, caFile: standIn.caFile, maxRetries: 0 },
       cache: { maxEntries: 0 },
       mapping: { backends: [{ type: 'file', path: mapping }] },
-      logLevel: process.env.H2_DEBUG ? 'debug' : 'silent',
+      logLevel: 'silent',
     }));
     servers.push(s);
     return s;
