@@ -208,6 +208,9 @@ function createTlsServer(opts: HttpServerOptions, listener: (req: IncomingMessag
         enablePush: false,
       },
       maxHeaderListPairs: H2_MAX_HEADER_PAIRS,
+      // Node's own per-session bounds, stated here so that they are ours: streams refused (over the concurrency
+      // limit) and invalid frames before the session is destroyed (defaults 100 and 1000; a well-behaved client sends
+      // none of either), unacknowledged PINGs we send (default 10). Node docs, http2.createSecureServer options.
       maxSessionRejectedStreams: 100,
       maxSessionInvalidFrames: 100,
       maxOutstandingPings: 10,
