@@ -6,7 +6,8 @@
  * silent and idle ones evicted at the caps (connection-guard.ts), a cap on reviews in flight (counted once the body
  * is read, so slow senders cannot hold it) answered with a fast 429, TLS 1.2 limited to ECDHE + AEAD suites, a bound on concurrent STS calls,
  * `/readyz` that is false until the mappers have started and during shutdown, and a graceful shutdown that lets
- * in-flight reviews finish.
+ * in-flight reviews finish. With `server.http2` (default) the port also offers h2, as the reference's Go server does,
+ * under the same bounds plus h2's own (h2-session-guard.ts).
  */
 import { createServer } from 'node:https';
 import { createSecureServer } from 'node:http2';
