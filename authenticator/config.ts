@@ -66,8 +66,16 @@ export interface ServerSettings {
    * @default 5000 (or requestTimeoutMs if lower)
    */
   readonly bodyTimeoutMs: number;
-  /** Idle keep-alive connections are closed after this. @default 30000 */
+  /** Idle keep-alive connections (and h2 sessions with no stream open) are closed after this. @default 30000 */
   readonly keepAliveTimeoutMs: number;
+  /**
+   * Offer h2 by ALPN besides HTTP/1.1 (clients offering only HTTP/1.1, or no ALPN, are served as before).
+   * kube-apiserver's webhook client (client-go) then sends every review over one multiplexed connection, as it does
+   * with the Go aws-iam-authenticator, whose Go server offers h2. @default true
+   */
+  readonly http2: boolean;
+  /** Streams one h2 session may have open at once (SETTINGS_MAX_CONCURRENT_STREAMS). @default 100 */
+  readonly http2MaxConcurrentStreams: number;
   /** On SIGTERM, in-flight reviews get this long to finish before the process exits. @default 20000 */
   readonly shutdownGraceMs: number;
 }
@@ -225,6 +233,8 @@ export function parseConfig(doc: unknown, baseDir = process.cwd()): Authenticato
     requestTimeoutMs: s.integer('requestTimeoutMs', 15000, 100, MAX_MS),
     bodyTimeoutMs: s.integer('bodyTimeoutMs', Math.min(5000, s.integer('requestTimeoutMs', 15000, 100, MAX_MS)), 100, MAX_MS),
     keepAliveTimeoutMs: s.integer('keepAliveTimeoutMs', 30000, 100, MAX_MS),
+    http2: s.boolean('http2', true),
+    http2MaxConcurrentStreams: s.integer('http2MaxConcurrentStreams', 100, 1, 10_000),
     shutdownGraceMs: s.integer('shutdownGraceMs', 20000, 0, MAX_MS),
   };
   s.rejectUnknown();

@@ -6,13 +6,17 @@
  * silent and idle ones evicted at the caps (connection-guard.ts), a cap on reviews in flight (counted once the body
  * is read, so slow senders cannot hold it) answered with a fast 429, TLS 1.2 limited to ECDHE + AEAD suites, a bound on concurrent STS calls,
  * `/readyz` that is false until the mappers have started and during shutdown, and a graceful shutdown that lets
- * in-flight reviews finish.
+ * in-flight reviews finish. With `server.http2` (default) the port also offers h2, as the reference's Go server does,
+ * under the same bounds plus h2's own (h2-session-guard.ts).
  */
-import { createServer, Server } from 'node:https';
+import { createServer } from 'node:https';
+import { createSecureServer } from 'node:http2';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Server as TlsServer, TLSSocket } from 'node:tls';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { ConnectionGuard } from './connection-guard';
+import { guardH2Sessions, H2_MAX_HEADER_LIST_BYTES, H2_MAX_HEADER_PAIRS } from './h2-session-guard';
 import { listen } from './listen';
 import { handleTokenReview, ReviewDeps } from './handle-token-review';
 import type { WebhookMetrics } from './metrics';
@@ -46,6 +50,10 @@ export interface HttpServerOptions {
   /** A review's body must arrive within this time of its headers, else 408 and the connection is closed. */
   readonly bodyTimeoutMs: number;
   readonly keepAliveTimeoutMs: number;
+  /** Offer h2 by ALPN besides HTTP/1.1 (h2-session-guard.ts bounds its sessions). */
+  readonly http2: boolean;
+  /** SETTINGS_MAX_CONCURRENT_STREAMS of an h2 session. */
+  readonly http2MaxConcurrentStreams: number;
   readonly review: ReviewDeps;
   readonly metrics: WebhookMetrics;
   readonly logger: Logger;
@@ -170,27 +178,65 @@ class InFlightRequests {
   }
 }
 
-function createTlsServer(opts: HttpServerOptions, listener: (req: IncomingMessage, res: ServerResponse) => void): Server {
-  const server = createServer({
+/** What both servers take: Node's https.Server and, with h2, http2.Http2SecureServer (allowHTTP1). */
+type WebServer = TlsServer & {
+  headersTimeout: number; requestTimeout: number; keepAliveTimeout: number; maxHeadersCount: number | null;
+  connectionsCheckingInterval?: number; closeIdleConnections?: () => void;
+};
+
+function createTlsServer(opts: HttpServerOptions, listener: (req: IncomingMessage, res: ServerResponse) => void): WebServer {
+  const tlsOptions = {
     cert: opts.certPem,
     key: opts.keyPem,
-    minVersion: 'TLSv1.2',
+    minVersion: 'TLSv1.2' as const,
     ciphers: TLS_CIPHERS,
     honorCipherOrder: true,
     handshakeTimeout: opts.tlsHandshakeTimeoutMs,
-    ALPNProtocols: ['http/1.1'],
-    // Node checks header/request timeouts only every connectionsCheckingInterval (default 30 s).
-    connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(opts.headersTimeoutMs / 4))),
-  }, listener);
+  };
+  // Node checks header/request timeouts only every connectionsCheckingInterval (default 30 s).
+  const connectionsCheckingInterval = Math.max(100, Math.min(1000, Math.floor(opts.headersTimeoutMs / 4)));
+  let server: WebServer;
+  if (opts.http2) {
+    // allowHTTP1: HTTP/1.1 clients (and clients offering no ALPN) get Node's HTTP/1.1 server on the same port, with
+    // the timeouts set below (node lib/internal/http2/core.js: Http2SecureServer sets up the HTTP/1.1 connection
+    // tracking from these properties on 'listening').
+    server = createSecureServer({
+      ...tlsOptions,
+      allowHTTP1: true,
+      settings: {
+        maxConcurrentStreams: opts.http2MaxConcurrentStreams,
+        maxHeaderListSize: H2_MAX_HEADER_LIST_BYTES,
+        enablePush: false,
+      },
+      maxHeaderListPairs: H2_MAX_HEADER_PAIRS,
+      // Node's own per-session bounds, stated here so that they are ours: streams refused (over the concurrency
+      // limit) and invalid frames before the session is destroyed (defaults 100 and 1000; a well-behaved client sends
+      // none of either), unacknowledged PINGs we send (default 10). Node docs, http2.createSecureServer options.
+      maxSessionRejectedStreams: 100,
+      maxSessionInvalidFrames: 100,
+      maxOutstandingPings: 10,
+    }, listener as never) as unknown as WebServer;
+    server.connectionsCheckingInterval = connectionsCheckingInterval;
+    guardH2Sessions(server as never, {
+      streamTimeoutMs: opts.requestTimeoutMs,
+      idleTimeoutMs: opts.keepAliveTimeoutMs,
+      onClosed: (reason) => opts.metrics.closedConnections.inc({ reason }),
+    });
+  } else {
+    server = createServer({ ...tlsOptions, ALPNProtocols: ['http/1.1'], connectionsCheckingInterval }, listener) as unknown as WebServer;
+  }
   server.headersTimeout = opts.headersTimeoutMs;
   server.requestTimeout = opts.requestTimeoutMs;
   server.keepAliveTimeout = opts.keepAliveTimeoutMs;
   server.maxHeadersCount = 100;
+  // What each connection negotiated (kube-apiserver's client-go offers h2 and http/1.1 over TLS); a client offering
+  // no ALPN is served HTTP/1.1.
+  server.on('secureConnection', (s: TLSSocket) => opts.metrics.connections.inc({ protocol: s.alpnProtocol || 'http/1.1' }));
   return server;
 }
 
 /** Every open socket, so that shutdown can cut what is left after the grace period. */
-function trackSockets(server: Server): Set<Socket> {
+function trackSockets(server: WebServer): Set<Socket> {
   const sockets = new Set<Socket>();
   server.on('connection', (s: Socket) => {
     sockets.add(s);
@@ -199,12 +245,31 @@ function trackSockets(server: Server): Set<Socket> {
   return sockets;
 }
 
-function answerClientErrors(server: Server, logger: Logger): void {
+function answerClientErrors(server: WebServer, logger: Logger): void {
   server.on('tlsClientError', (err) => logger.debug({ err: { message: err.message } }, 'TLS handshake failed'));
-  server.on('clientError', (err, socket) => {
+  server.on('sessionError', (err: Error) => logger.debug({ err: { message: err.message } }, 'bad HTTP/2 session'));
+  server.on('clientError', (err: Error, socket: Socket) => {
     logger.debug({ err: { message: err.message } }, 'bad HTTP request');
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
     else socket.destroy();
+  });
+}
+
+/** Resolves when every session in `sessions` has closed, or after `ms`. */
+function allClosed(sessions: ReadonlySet<{ on(e: 'close', f: () => void): unknown }>, ms: number): Promise<void> {
+  if (sessions.size === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    timer.unref();
+    let left = sessions.size;
+    for (const s of sessions) {
+      s.on('close', () => {
+        if (--left === 0) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    }
   });
 }
 
@@ -220,6 +285,12 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
     onClosed: (reason) => opts.metrics.closedConnections.inc({ reason }),
   });
   const sockets = trackSockets(server);
+  // h2 sessions, so that shutdown sends each a GOAWAY (Http2SecureServer.close() only stops accepting).
+  const sessions = new Set<{ close(): void; on(e: 'close', f: () => void): unknown }>();
+  server.on('session', (s: { close(): void; on(e: 'close', f: () => void): unknown }) => {
+    sessions.add(s);
+    s.on('close', () => sessions.delete(s));
+  });
   answerClientErrors(server, opts.logger);
   const { port, urlHost } = await listen(server, opts.address, opts.port);
 
@@ -230,8 +301,13 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
       if (closing) return;
       closing = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
+      server.closeIdleConnections?.();
+      for (const s of sessions) s.close(); // GOAWAY: streams in flight finish, no new ones
+      const started = Date.now();
       await inFlight.settled(graceMs);
+      // An h2 answer is handed to nghttp2 and written later: a session closes (after its GOAWAY) once its streams'
+      // frames are out, so wait for that, within the same grace, before cutting what is left.
+      await allClosed(sessions, Math.max(0, graceMs - (Date.now() - started)));
       for (const s of sockets) s.destroy();
       guard.close();
       await closed;

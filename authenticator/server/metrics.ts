@@ -29,6 +29,7 @@ export class WebhookMetrics {
   readonly responses: Counter<'code'>;
   readonly rejectedRequests: Counter<'reason'>;
   readonly closedConnections: Counter<'reason'>;
+  readonly connections: Counter<'protocol'>;
 
   constructor(opts: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -90,8 +91,15 @@ export class WebhookMetrics {
       help: 'Connections the server closed to bound them: silent_timeout (no request headers within '
         + 'server.headersTimeoutMs); at server.maxConnections, evicted (a silent one) or evicted_idle (an idle keep-alive '
         + 'one), whichever was inactive longest, or dropped (every one busy); at server.maxConnectionsPerPeer, '
-        + 'peer_evicted (that peer\'s own silent or idle one) or peer_dropped (all of that peer\'s busy)',
+        + 'peer_evicted (that peer\'s own silent or idle one) or peer_dropped (all of that peer\'s busy); with h2, '
+        + 'h2_rapid_reset and h2_settings_flood (a session over its reset or SETTINGS rate, closed) and h2_stream_timeout '
+        + '(a stream open longer than server.requestTimeoutMs, reset)',
       labelNames: ['reason'], registers,
+    });
+    this.connections = new Counter({
+      name: 'eks_access_webhook_connections_total',
+      help: 'TLS connections accepted on the webhook port, by the protocol ALPN negotiated (h2 or http/1.1; a client offering no ALPN is served http/1.1)',
+      labelNames: ['protocol'], registers,
     });
     new Gauge({
       name: 'eks_access_webhook_build_info',

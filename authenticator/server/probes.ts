@@ -9,7 +9,11 @@ export function send(res: ServerResponse, status: number, contentType: string, b
   if (res.headersSent || res.destroyed) return;
   // A flat [name, value, …] list: Node stores it as is, without the per-key work of a headers object.
   const list = ['Content-Type', contentType, 'Content-Length', String(Buffer.byteLength(body)), 'Cache-Control', 'no-store'];
-  if (headers) for (const name in headers) list.push(name, headers[name]);
+  // HTTP/2 has no Connection header (RFC 9113 §8.2.2: a message carrying it is malformed); an h2 stream ends on its
+  // own and the session's bounds are h2-session-guard.ts's. (Node 20's compatibility layer drops it as well, as
+  // test/authenticator/server/h2.test.ts observes; not setting it does not rely on that.)
+  const h2 = res.req?.httpVersionMajor === 2;
+  if (headers) for (const name in headers) if (!(h2 && name.toLowerCase() === 'connection')) list.push(name, headers[name]);
   res.writeHead(status, list);
   res.end(body);
 }

@@ -126,6 +126,8 @@ export async function startWebhookServer(config: AuthenticatorConfig, options: W
     requestTimeoutMs: config.server.requestTimeoutMs,
     bodyTimeoutMs: config.server.bodyTimeoutMs,
     keepAliveTimeoutMs: config.server.keepAliveTimeoutMs,
+    http2: config.server.http2,
+    http2MaxConcurrentStreams: config.server.http2MaxConcurrentStreams,
     review: reviewDeps,
     metrics,
     logger,

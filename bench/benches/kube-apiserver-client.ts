@@ -21,6 +21,7 @@ import { createCertificateAuthority, issueServerCertificate } from '../../authen
 import { startConnectProxy } from '../../harness/connect-proxy';
 import { startControlPlane } from '../../harness/control-plane';
 import { startEksAccessWebhook } from '../../harness/eks-access-webhook';
+import { freePort } from '../../harness/free-port';
 import { startGoAuthenticator } from '../../harness/go-authenticator';
 import { FastPresigner } from '../lib/fast-presign';
 import { buildGoProgram } from '../lib/go-build';
@@ -33,11 +34,15 @@ const ACCOUNT = '123456789012';
 const USERS = 2000;
 const CLIENTS = Number(process.env.BENCH_KAS_CLIENTS ?? 32);
 const SECONDS = Number(process.env.BENCH_KAS_SECONDS ?? 8);
-const TTLS = ['0s', '2m'] as const;
+/** BENCH_KAS_TTLS=0s runs only that TTL (a quicker re-run of one column). */
+const TTLS = (process.env.BENCH_KAS_TTLS ? process.env.BENCH_KAS_TTLS.split(',') : ['0s', '2m']) as ReadonlyArray<'0s' | '2m'>;
 const MODES = ['unique', 'reused'] as const;
 
+/** Ours with h2 offered (server.http2: true, the default), ours with HTTP/1.1 only, and the Go reference. */
+type ServerName = 'ours' | 'ours-h1' | 'go';
+
 interface Cell {
-  readonly server: 'ours' | 'go';
+  readonly server: ServerName;
   readonly ttl: string;
   readonly mode: (typeof MODES)[number];
   readonly requests: number;
@@ -48,6 +53,14 @@ interface Cell {
   readonly webhookCpuMsPer1000: number;
   readonly stsCallsPer1000: number;
   readonly alpn: string;
+  /** Ours: TLS connections the webhook accepted during the cell, per 1,000 user requests, by negotiated protocol. */
+  readonly webhookConnectionsPer1000?: Record<string, number>;
+  /** Ours: connections or h2 sessions/streams the webhook closed during the cell, by reason (closed_connections_total). */
+  readonly webhookClosed?: Record<string, number>;
+  /** kube-apiserver's CPU per 1,000 user requests (ms), the load generator's (this process), and the 1-min load at the start. */
+  readonly apiserverCpuMsPer1000: number;
+  readonly driverCpuMsPer1000: number;
+  readonly loadAtStart: number;
 }
 
 async function startStsFast(dir: string): Promise<{ addr: string; stats: () => Promise<{ requests: number }>; caFile: string; child: ChildProcess }> {
@@ -87,6 +100,22 @@ function alpnOf(url: string): Promise<string> {
       s.end();
     });
     s.on('error', () => resolve('error'));
+  });
+}
+
+/** Our webhook's `eks_access_webhook_connections_total` by protocol and `…_closed_connections_total` by reason. */
+function connectionsByProtocol(metricsUrl: string): Promise<Record<string, number>> {
+  return new Promise((resolve, reject) => {
+    http.get(`${metricsUrl}/metrics`, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => {
+        const out: Record<string, number> = {};
+        for (const m of body.matchAll(/^eks_access_webhook_connections_total\{protocol="([^"]*)"\} (\S+)$/gm)) out[m[1]] = (out[m[1]] ?? 0) + Number(m[2]);
+        for (const m of body.matchAll(/^eks_access_webhook_closed_connections_total\{reason="([^"]*)"\} (\S+)$/gm)) out[`closed:${m[1]}`] = (out[`closed:${m[1]}`] ?? 0) + Number(m[2]);
+        resolve(out);
+      });
+    }).on('error', reject);
   });
 }
 
@@ -132,16 +161,32 @@ export async function run(): Promise<BenchResult> {
     const users = Array.from({ length: USERS }, (_, i) => ({ accessKeyId: `AKIAK${String(i).padStart(15, '0')}`, secretAccessKey: `kas-secret-${i}` }));
     const mapUsers = users.map((u, i) => ({ userarn: `arn:aws:iam::${ACCOUNT}:user/${u.accessKeyId}`, username: `kas-${i}`, groups: ['kas'] }));
     const presigner = new FastPresigner(CLUSTER);
-    const ours = await startEksAccessWebhook({ dir: path.join(dir, 'ours'), clusterId: CLUSTER, stsConnectTo: sts.addr, stsCaFile: sts.caFile, mapping: { mapUsers }, workers: 'auto' });
-    stops.push(() => ours.stop());
+    const startOurs = async (name: string, http2: boolean) => {
+      const metricsPort = await freePort();
+      const w = await startEksAccessWebhook({
+        dir: path.join(dir, name), clusterId: CLUSTER, stsConnectTo: sts.addr, stsCaFile: sts.caFile, mapping: { mapUsers }, workers: 'auto',
+        server: { http2, metricsPort },
+      });
+      stops.push(() => w.stop());
+      return { w, metricsUrl: `http://127.0.0.1:${metricsPort}` };
+    };
+    const ours = await startOurs('ours', true);
+    const oursH1 = await startOurs('ours-h1', false);
     const proxy = await startConnectProxy(sts.addr);
     stops.push(() => proxy.close());
     const go = await startGoAuthenticator({ binary: goAuthenticatorBinary(), dir: path.join(dir, 'go'), clusterId: CLUSTER, stsProxyUrl: proxy.url, stsCaFile: sts.caFile, mapping: { mapUsers } });
     stops.push(() => go.stop());
+    const oursEntry = (server: ServerName, o: typeof ours) => ({
+      server, kubeconfig: o.w.webhookKubeconfig, version: 'v1' as const, url: o.w.url, cpu: () => processTreeCpuMs(o.w.process.child.pid!),
+      connections: () => connectionsByProtocol(o.metricsUrl),
+    });
     const servers = [
-      { server: 'ours' as const, kubeconfig: ours.webhookKubeconfig, version: 'v1' as const, url: ours.url, cpu: () => processTreeCpuMs(ours.process.child.pid!) },
-      { server: 'go' as const, kubeconfig: go.webhookKubeconfig, version: 'v1beta1' as const, url: go.url, cpu: () => processCpuMs(go.process.child.pid!) },
+      oursEntry('ours', ours),
+      oursEntry('ours-h1', oursH1),
+      { server: 'go' as const, kubeconfig: go.webhookKubeconfig, version: 'v1beta1' as const, url: go.url, cpu: () => processCpuMs(go.process.child.pid!), connections: undefined },
     ];
+    // BENCH_KAS_ORDER=reverse: Go first (the first control plane of a run is slower: see the notes).
+    if (process.env.BENCH_KAS_ORDER === 'reverse') servers.reverse();
     let second = Math.floor(Date.now() / 1000) - 30;
     for (const ttl of TTLS) {
       for (const s of servers) {
@@ -155,15 +200,22 @@ export async function run(): Promise<BenchResult> {
             let n = 0;
             const tokenFor = mode === 'reused' ? (c: number) => fixed[c]
               : () => presigner.token(users[n % USERS], new Date((second + Math.floor(n++ / USERS)) * 1000));
-            const [cpu0, sts0] = [s.cpu(), (await sts.stats()).requests];
+            const conns0 = await s.connections?.();
+            const loadAtStart = os.loadavg()[0];
+            const [cpu0, sts0, api0, me0] = [s.cpu(), (await sts.stats()).requests, processCpuMs(cp.api.process.child.pid!), process.cpuUsage()];
             const d = await drive(cp.api.url, caPem, tokenFor);
-            const [cpu1, sts1] = [s.cpu(), (await sts.stats()).requests];
+            const [cpu1, sts1, api1, me1] = [s.cpu(), (await sts.stats()).requests, processCpuMs(cp.api.process.child.pid!), process.cpuUsage(me0)];
+            const conns1 = await s.connections?.();
+            const delta = conns1 && Object.entries(conns1).map(([p, n]) => [p, n - (conns0?.[p] ?? 0)] as const);
             if (mode === 'unique') second += Math.ceil(n / USERS) + 1;
             const k = d.latencies.length / 1000;
             const cell: Cell = {
               server: s.server, ttl, mode, requests: d.latencies.length, reqPerSec: d.latencies.length / d.seconds,
               p50Ms: percentile(d.latencies, 0.5), p99Ms: percentile(d.latencies, 0.99), unauthenticated: d.unauthenticated,
               webhookCpuMsPer1000: (cpu1 - cpu0) / k, stsCallsPer1000: (sts1 - sts0) / k, alpn,
+              webhookConnectionsPer1000: delta && Object.fromEntries(delta.filter(([p]) => !p.startsWith('closed:')).map(([p, n]) => [p, n / k])),
+              webhookClosed: delta && Object.fromEntries(delta.filter(([p, n]) => p.startsWith('closed:') && n > 0).map(([p, n]) => [p.slice(7), n])),
+              apiserverCpuMsPer1000: (api1 - api0) / k, driverCpuMsPer1000: (me1.user + me1.system) / 1000 / k, loadAtStart,
             };
             process.stderr.write(`bench: kube-apiserver-client ${JSON.stringify(cell)}\n`);
             cells.push(cell);
@@ -180,47 +232,65 @@ export async function run(): Promise<BenchResult> {
   return { name: 'kube-apiserver-client', title: 'kube-apiserver as the webhook client: ours (serve --workers auto) vs Go aws-iam-authenticator', rows: rowsOf(cells), notes: notesOf(cells) };
 }
 
-/** The measured reason for a missed target, from the cell's own figures. */
-export function explainKasRow(r: BenchRow, oursCpuPer1000: number, goCpuPer1000: number): string | undefined {
+/** The measured reason for a missed target, from the cells' own figures (ours `o`, Go `g`). */
+export function explainKasRow(r: BenchRow, o: Cell, g: Cell): string | undefined {
   if (r.met !== false) return undefined;
   if (r.case.includes('reused')) {
-    return `with reused tokens kube-apiserver answers from its own token cache: the webhooks spent ${oursCpuPer1000.toFixed(1)} ms ` +
-      `(ours) and ${goCpuPer1000.toFixed(1)} ms (Go) of CPU per 1,000 user requests, ${(oursCpuPer1000 * r.ours / 1e4).toFixed(1)}% ` +
-      'of a core at our rate: the webhook does not bound this rate. What does — kube-apiserver, etcd, the load generator ' +
-      'and the other jobs on the 2 shared cores — was not profiled, and runs of this cell vary widely (0.91× and 0.53× ' +
-      'at TTL 0s, 0.96× and 1.12× at 2m in the runs of 2026-12-06)';
+    return `with reused tokens kube-apiserver answers from its own token cache: per 1,000 user requests the webhook spent ` +
+      `${o.webhookCpuMsPer1000.toFixed(1)} ms of CPU (Go ${g.webhookCpuMsPer1000.toFixed(1)}), kube-apiserver ` +
+      `${o.apiserverCpuMsPer1000.toFixed(0)} ms (${g.apiserverCpuMsPer1000.toFixed(0)} in Go's cell) and the load generator ` +
+      `${o.driverCpuMsPer1000.toFixed(0)} ms (${g.driverCpuMsPer1000.toFixed(0)}): kube-apiserver and the load generator ` +
+      `bound this rate on the 2 shared cores (load ${o.loadAtStart.toFixed(1)} at the cell's start, ${g.loadAtStart.toFixed(1)} at Go's), not the webhook`;
   }
   return 'the webhook\'s CPU per review bounds the rate (the CPU row); see the webhook table for where it goes';
+}
+
+const VARIANTS: ReadonlyArray<{ server: ServerName; label: string }> = [
+  { server: 'ours', label: 'ours h2 offered' },
+  { server: 'ours-h1', label: 'ours HTTP/1.1 only' },
+];
+
+/** The protocols and counts of our webhook's connections in a cell, e.g. `h2 0.02` (per 1,000 user requests). */
+function connectionsText(c: Cell): string {
+  const e = Object.entries(c.webhookConnectionsPer1000 ?? {}).filter(([, n]) => n > 0);
+  const closed = Object.entries(c.webhookClosed ?? {}).map(([r, n]) => `${r} ${n}`).join(', ');
+  return `${e.length === 0 ? 'none opened' : e.map(([p, n]) => `${p} ${n.toFixed(3)}`).join(', ')}${closed ? ` (closed by the webhook: ${closed})` : ''}`;
 }
 
 function rowsOf(cells: readonly Cell[]): BenchRow[] {
   const rows: BenchRow[] = [];
   for (const ttl of TTLS) {
     for (const mode of MODES) {
-      const [o, g] = [cells.find((c) => c.server === 'ours' && c.ttl === ttl && c.mode === mode), cells.find((c) => c.server === 'go' && c.ttl === ttl && c.mode === mode)];
-      if (!o || !g) continue;
-      const c = `cache TTL ${ttl}, ${mode} tokens, ${CLIENTS} users`;
-      const base = { case: c, baselineName: 'Go aws-iam-authenticator' };
-      rows.push(
-        withExplanation(row({ ...base, metric: 'user requests/s', unit: 'req/s', ours: o.reqPerSec, baseline: g.reqPerSec, target: { text: '≥ 1×', met: (r) => r >= 1 } }),
-          o.webhookCpuMsPer1000, g.webhookCpuMsPer1000),
-        row({ ...base, metric: 'webhook CPU per 1,000 user requests', unit: 'ms', ours: o.webhookCpuMsPer1000, baseline: g.webhookCpuMsPer1000 }),
-        row({ ...base, metric: 'STS calls per 1,000 user requests', unit: 'count', ours: o.stsCallsPer1000, baseline: g.stsCallsPer1000 }),
-        row({ ...base, metric: 'user-visible latency p50', unit: 'ms', ours: o.p50Ms, baseline: g.p50Ms }),
-        row({ ...base, metric: 'user-visible latency p99', unit: 'ms', ours: o.p99Ms, baseline: g.p99Ms }),
-        row({ ...base, metric: 'unauthenticated answers (401) per run', unit: 'count', ours: o.unauthenticated, baseline: g.unauthenticated }),
-      );
+      const g = cells.find((c) => c.server === 'go' && c.ttl === ttl && c.mode === mode);
+      for (const v of VARIANTS) {
+        const o = cells.find((c) => c.server === v.server && c.ttl === ttl && c.mode === mode);
+        if (!o || !g) continue;
+        const c = `cache TTL ${ttl}, ${mode} tokens, ${CLIENTS} users, ${v.label}`;
+        const base = { case: c, baselineName: 'Go aws-iam-authenticator' };
+        rows.push(
+          withExplanation(row({ ...base, metric: 'user requests/s', unit: 'req/s', ours: o.reqPerSec, baseline: g.reqPerSec, target: { text: '≥ 1×', met: (r) => r >= 1 } }), o, g),
+          row({ ...base, metric: 'webhook CPU per 1,000 user requests', unit: 'ms', ours: o.webhookCpuMsPer1000, baseline: g.webhookCpuMsPer1000 }),
+          row({ ...base, metric: 'STS calls per 1,000 user requests', unit: 'count', ours: o.stsCallsPer1000, baseline: g.stsCallsPer1000 }),
+          row({ ...base, metric: 'user-visible latency p50', unit: 'ms', ours: o.p50Ms, baseline: g.p50Ms }),
+          row({ ...base, metric: 'user-visible latency p99', unit: 'ms', ours: o.p99Ms, baseline: g.p99Ms }),
+          row({ ...base, metric: 'unauthenticated answers (401) per run', unit: 'count', ours: o.unauthenticated, baseline: g.unauthenticated }),
+          row({ ...base, metric: 'kube-apiserver CPU per 1,000 user requests', unit: 'ms', ours: o.apiserverCpuMsPer1000, baseline: g.apiserverCpuMsPer1000 }),
+          row({ ...base, metric: 'webhook h2 negotiated (1 yes, 0 no)', unit: 'count', ours: o.alpn === 'h2' ? 1 : 0, baseline: g.alpn === 'h2' ? 1 : 0 }),
+        );
+      }
     }
   }
   return rows;
 }
 
-function withExplanation(r: BenchRow, oursCpu: number, goCpu: number): BenchRow {
-  return { ...r, explanation: explainKasRow(r, oursCpu, goCpu) };
+function withExplanation(r: BenchRow, o: Cell, g: Cell): BenchRow {
+  return { ...r, explanation: explainKasRow(r, o, g) };
 }
 
 function notesOf(cells: readonly Cell[]): string[] {
   const alpn = (server: string) => cells.find((c) => c.server === server)?.alpn ?? '?';
+  const conns = cells.filter((c) => c.server !== 'go')
+    .map((c) => `${c.server === 'ours' ? 'h2 offered' : 'HTTP/1.1 only'}, TTL ${c.ttl}, ${c.mode}: ${connectionsText(c)}`);
   return [
     `Each cell: ${CLIENTS} concurrent users for ${SECONDS} s, each on one keep-alive HTTPS connection to kube-apiserver, GET ` +
       '/api/v1/namespaces/default/configmaps?limit=1 (403 when authenticated: no RBAC grants; 401 counted apart). Unique: a new ' +
@@ -228,8 +298,18 @@ function notesOf(cells: readonly Cell[]): string[] {
     'One control plane per server and TTL (etcd + kube-apiserver v1.33.13 + the aggregation controller, as the e2e tests run it), ' +
       '--authentication-token-webhook-cache-ttl 0s and 2m; kube-apiserver also caches successful reviews ~10 s by itself ' +
       'with TTL 0, so reused tokens rarely reach the webhook either way.',
-    `Webhook ALPN with a client offering h2 and http/1.1 (client-go over TLS): ours ${alpn('ours')}, Go ${alpn('go')}. ` +
-      'Ours serves HTTP/1.1 only (serving h2 is not implemented).',
+    `Webhook ALPN with a client offering h2 and http/1.1 (client-go over TLS): ours with server.http2 ${alpn('ours')}, ` +
+      `ours with server.http2: false ${alpn('ours-h1')}, Go ${alpn('go')}; for ours, what kube-apiserver itself ` +
+      'negotiated is the protocol of the connections below (recorded by the webhook per connection).',
+    'Where the CPU went, per 1,000 user requests (ms: webhook / kube-apiserver / load generator), and the 1-min load at ' +
+      `the cell's start: ${cells.map((c) => `${c.server} TTL ${c.ttl} ${c.mode}: ${c.webhookCpuMsPer1000.toFixed(1)} / ` +
+        `${c.apiserverCpuMsPer1000.toFixed(0)} / ${c.driverCpuMsPer1000.toFixed(0)}, load ${c.loadAtStart.toFixed(1)}`).join('; ')}.`,
+    'TLS connections kube-apiserver opened to our webhook during each cell, per 1,000 user requests, by the protocol the ' +
+      `webhook recorded for each (eks_access_webhook_connections_total): ${conns.join('; ')}. Over HTTP/1.1 client-go keeps ` +
+      'few idle connections per host and dials a new TLS connection whenever more reviews are in flight than it has idle, ' +
+      'in every cell; over h2 they all fall in the unique cell, which comes first on each fresh kube-apiserver, and the ' +
+      'reused cell after it opens none — consistent with the first concurrent reviews each dialing before one ' +
+      'connection is up (Go\'s http2 transport over net/http), not checked further.',
     'Webhook CPU: the server\'s process tree (ours: the `serve --workers auto` primary and its workers) or process (Go, ' +
       'GOMAXPROCS = the machine\'s cores), /proc ticks over the cell. STS calls: requests the stand-in (bench/go/sts-fast, ' +
       'HTTP/1.1) answered during the cell; Go reaches it through an HTTP CONNECT proxy in the benchmark process ' +

@@ -42,6 +42,13 @@ describe('config', () => {
     expect(() => parseConfig({ ...minimal, sts: { http2: 'yes' } })).toThrow(/sts\.http2/);
   });
 
+  it('server.http2: h2 offered by default with 100 concurrent streams per session; false, bad values and out-of-range streams refused', () => {
+    expect(parseConfig(minimal).server).toMatchObject({ http2: true, http2MaxConcurrentStreams: 100 });
+    expect(parseConfig({ ...minimal, server: { ...minimal.server, http2: false } }).server.http2).toBe(false);
+    expect(() => parseConfig({ ...minimal, server: { ...minimal.server, http2: 'yes' } })).toThrow(/server\.http2/);
+    expect(() => parseConfig({ ...minimal, server: { ...minimal.server, http2MaxConcurrentStreams: 0 } })).toThrow(/server\.http2MaxConcurrentStreams/);
+  });
+
   it('lowers the per-peer and body defaults to the caps they sit under', () => {
     const c = parseConfig({ ...minimal, server: { ...minimal.server, maxConnections: 40, headersTimeoutMs: 1000, requestTimeoutMs: 2000 } });
     expect(c.server).toMatchObject({ maxConnectionsPerPeer: 40, bodyTimeoutMs: 2000 });
