@@ -10,7 +10,6 @@
  * kube-apiserver caches successful reviews itself (~10 s even with TTL 0), so reused tokens mostly stop there.
  * Opt-in (long: four control-plane starts): BENCH_KUBE_APISERVER=1 npm run bench -- --only kube-apiserver-client.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -26,6 +25,7 @@ import { startGoAuthenticator } from '../../harness/go-authenticator';
 import { FastPresigner } from '../lib/fast-presign';
 import { buildGoProgram } from '../lib/go-build';
 import { processCpuMs, processTreeCpuMs } from '../lib/process-cpu';
+import { StsFast, startStsFast } from '../lib/sts-fast';
 import { BenchResult, BenchRow, row } from '../lib/result';
 import { goAuthenticatorBinary } from '../lib/tools';
 
@@ -63,32 +63,15 @@ interface Cell {
   readonly loadAtStart: number;
 }
 
-async function startStsFast(dir: string): Promise<{ addr: string; stats: () => Promise<{ requests: number }>; caFile: string; child: ChildProcess }> {
+/** The stand-in with a certificate for the STS host, and the CA file the webhooks trust it by. */
+async function startBenchSts(dir: string): Promise<StsFast & { caFile: string }> {
   const ca = createCertificateAuthority('kube-apiserver bench STS CA');
   const leaf = issueServerCertificate(ca, { dnsNames: ['sts.us-east-1.amazonaws.com'] });
   const [caFile, cert, key] = ['sts-ca.pem', 'sts-cert.pem', 'sts-key.pem'].map((f) => path.join(dir, f));
   writeFileSync(caFile, ca.certPem);
   writeFileSync(cert, leaf.certPem);
   writeFileSync(key, leaf.keyPem, { mode: 0o600 });
-  const child = spawn(buildGoProgram('sts-fast'), ['-addr', '127.0.0.1:0', '-stats', '127.0.0.1:0', '-cert', cert, '-key', key, '-account', ACCOUNT],
-    { stdio: ['ignore', 'ignore', 'pipe'] });
-  const line = await new Promise<string>((resolve, reject) => {
-    let log = '';
-    child.stderr!.on('data', (d: Buffer) => {
-      log += d.toString();
-      if (log.includes('listening')) resolve(log);
-    });
-    child.on('exit', (code) => reject(new Error(`bench: sts-fast exited ${code}: ${log}`)));
-  });
-  const [, addr, statsAddr] = /https=(\S+) stats=(\S+)/.exec(line)!;
-  const stats = () => new Promise<{ requests: number }>((resolve, reject) => {
-    http.get(`http://${statsAddr}/stats`, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve(JSON.parse(body)));
-    }).on('error', reject);
-  });
-  return { addr, stats, caFile, child };
+  return { ...(await startStsFast(buildGoProgram('sts-fast'), ['-cert', cert, '-key', key, '-account', ACCOUNT])), caFile };
 }
 
 /** What a client offering h2 and http/1.1 (client-go over TLS) negotiates with the webhook's port. */
@@ -156,7 +139,7 @@ export async function run(): Promise<BenchResult> {
   const stops: Array<() => Promise<void> | void> = [];
   const cells: Cell[] = [];
   try {
-    const sts = await startStsFast(dir);
+    const sts = await startBenchSts(dir);
     stops.push(() => void sts.child.kill('SIGKILL'));
     const users = Array.from({ length: USERS }, (_, i) => ({ accessKeyId: `AKIAK${String(i).padStart(15, '0')}`, secretAccessKey: `kas-secret-${i}` }));
     const mapUsers = users.map((u, i) => ({ userarn: `arn:aws:iam::${ACCOUNT}:user/${u.accessKeyId}`, username: `kas-${i}`, groups: ['kas'] }));
@@ -164,7 +147,7 @@ export async function run(): Promise<BenchResult> {
     const startOurs = async (name: string, http2: boolean) => {
       const metricsPort = await freePort();
       const w = await startEksAccessWebhook({
-        dir: path.join(dir, name), clusterId: CLUSTER, stsConnectTo: sts.addr, stsCaFile: sts.caFile, mapping: { mapUsers }, workers: 'auto',
+        dir: path.join(dir, name), clusterId: CLUSTER, stsConnectTo: sts.https, stsCaFile: sts.caFile, mapping: { mapUsers }, workers: 'auto',
         server: { http2, metricsPort },
       });
       stops.push(() => w.stop());
@@ -172,7 +155,7 @@ export async function run(): Promise<BenchResult> {
     };
     const ours = await startOurs('ours', true);
     const oursH1 = await startOurs('ours-h1', false);
-    const proxy = await startConnectProxy(sts.addr);
+    const proxy = await startConnectProxy(sts.https);
     stops.push(() => proxy.close());
     const go = await startGoAuthenticator({ binary: goAuthenticatorBinary(), dir: path.join(dir, 'go'), clusterId: CLUSTER, stsProxyUrl: proxy.url, stsCaFile: sts.caFile, mapping: { mapUsers } });
     stops.push(() => go.stop());
@@ -202,9 +185,9 @@ export async function run(): Promise<BenchResult> {
               : () => presigner.token(users[n % USERS], new Date((second + Math.floor(n++ / USERS)) * 1000));
             const conns0 = await s.connections?.();
             const loadAtStart = os.loadavg()[0];
-            const [cpu0, sts0, api0, me0] = [s.cpu(), (await sts.stats()).requests, processCpuMs(cp.api.process.child.pid!), process.cpuUsage()];
+            const [cpu0, sts0, api0, me0] = [s.cpu(), (await sts.readStats()).requests, processCpuMs(cp.api.process.child.pid!), process.cpuUsage()];
             const d = await drive(cp.api.url, caPem, tokenFor);
-            const [cpu1, sts1, api1, me1] = [s.cpu(), (await sts.stats()).requests, processCpuMs(cp.api.process.child.pid!), process.cpuUsage(me0)];
+            const [cpu1, sts1, api1, me1] = [s.cpu(), (await sts.readStats()).requests, processCpuMs(cp.api.process.child.pid!), process.cpuUsage(me0)];
             const conns1 = await s.connections?.();
             const delta = conns1 && Object.entries(conns1).map(([p, n]) => [p, n - (conns0?.[p] ?? 0)] as const);
             if (mode === 'unique') second += Math.ceil(n / USERS) + 1;

@@ -5,7 +5,6 @@
  * h2 path costs per call in CPU, apart from the webhook around it (issue 27: with h2 offered, Go's CPU per review
  * halves; does ours?).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -14,6 +13,7 @@ import { StsClient } from '../../authenticator/token/sts';
 import { FastPresigner } from '../lib/fast-presign';
 import { buildGoProgram } from '../lib/go-build';
 import { BenchResult, BenchRow, row } from '../lib/result';
+import { startStsFast } from '../lib/sts-fast';
 import { median } from '../lib/stats';
 
 const HOST = 'sts.us-east-1.amazonaws.com';
@@ -26,18 +26,8 @@ const cpuMs = () => {
 };
 
 async function measure(binary: string, dir: string, h2: boolean, inFlight: number): Promise<number> {
-  const child = spawn(binary, ['-addr', '127.0.0.1:0', '-stats', '127.0.0.1:0', '-cert', path.join(dir, 'c.pem'), '-key', path.join(dir, 'k.pem'),
-    ...(h2 ? ['-h2'] : [])], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const { https: addr, child } = await startStsFast(binary, ['-cert', path.join(dir, 'c.pem'), '-key', path.join(dir, 'k.pem'), ...(h2 ? ['-h2'] : [])]);
   try {
-    const line = await new Promise<string>((resolve, reject) => {
-      let log = '';
-      child.stderr!.on('data', (d: Buffer) => {
-        log += d.toString();
-        if (log.includes('listening')) resolve(log);
-      });
-      child.on('exit', (code) => reject(new Error(`bench: sts-fast exited ${code}`)));
-    });
-    const addr = /https=(\S+)/.exec(line)![1];
     const ca = readFileSync(path.join(dir, 'ca.pem'), 'utf8');
     // h2 is asked for (sts.http2 is off by default, STS_HTTP2_DEFAULT); the HTTP/1.1 runs use the default.
     const client = new StsClient({ allowedHosts: new Set([HOST]), connectTo: addr, caPem: ca, http2: h2 });

@@ -3,9 +3,7 @@
  * (issue 27: real STS is taken to speak HTTP/1.1; h2 is the labelled variant), and counts the TLS connections it
  * accepts. Checked with a real TLS client offering both protocols by ALPN, as our STS client and Go's do.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tls from 'node:tls';
@@ -13,6 +11,7 @@ import { buildGoProgram } from '../../bench/lib/go-build';
 import { createCertificateAuthority, issueServerCertificate } from '../../authenticator/certs';
 import { StsClient } from '../../authenticator/token/sts';
 import { FastPresigner } from '../../bench/lib/fast-presign';
+import { startStsFast } from '../../bench/lib/sts-fast';
 
 jest.setTimeout(120_000);
 
@@ -29,20 +28,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function start(args: string[]): Promise<{ https: string; stats: string; child: ChildProcess }> {
-  const child = spawn(binary, ['-addr', '127.0.0.1:0', '-stats', '127.0.0.1:0', '-cert', path.join(dir, 'cert.pem'), '-key', path.join(dir, 'key.pem'), ...args],
-    { stdio: ['ignore', 'ignore', 'pipe'] });
-  const line = await new Promise<string>((resolve, reject) => {
-    let log = '';
-    child.stderr!.on('data', (d: Buffer) => {
-      log += d.toString();
-      if (log.includes('listening')) resolve(log);
-    });
-    child.on('exit', (code) => reject(new Error(`sts-fast exited ${code}: ${log}`)));
-  });
-  const m = /https=(\S+) stats=(\S+)/.exec(line)!;
-  return { https: m[1], stats: m[2], child };
-}
+const start = (args: string[]) => startStsFast(binary, ['-cert', path.join(dir, 'cert.pem'), '-key', path.join(dir, 'key.pem'), ...args]);
 
 function negotiated(address: string): Promise<string | false | null> {
   const [host, port] = address.split(':');
@@ -55,16 +41,6 @@ function negotiated(address: string): Promise<string | false | null> {
   });
 }
 
-function accepts(stats: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    http.get(`http://${stats}/stats`, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve(JSON.parse(body).accepts));
-    }).on('error', reject);
-  });
-}
-
 test.each([
   [[], 'http/1.1'],
   [['-h2'], 'h2'],
@@ -73,7 +49,7 @@ test.each([
   try {
     expect(await negotiated(s.https)).toBe(protocol);
     expect(await negotiated(s.https)).toBe(protocol);
-    expect(await accepts(s.stats)).toBe(2);
+    expect((await s.readStats()).accepts).toBe(2);
   } finally {
     s.child.kill('SIGKILL');
   }
