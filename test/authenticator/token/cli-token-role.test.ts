@@ -3,6 +3,7 @@
  * in for STS through AWS_ENDPOINT_URL_STS, as AWS itself cannot run here) assumes the role, and the token is signed
  * with the role session's credentials. The moto-backed integration tests check the same against real SigV4.
  */
+import { createHash } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { LocalSts, RecordedRequest } from './local-sts-server';
@@ -15,6 +16,13 @@ let sts: LocalSts;
 let home: ReturnType<typeof isolatedAwsHome>;
 let caFile: string;
 let stop: () => Promise<void>;
+
+/**
+ * Each role session gets its own key id, as STS gives every AssumeRole its own temporary credentials. With one key for
+ * every role, two tokens signed in the same second would be equal whatever the cache did.
+ */
+const sessionKeyFor = (roleArn: string | null) =>
+  `ASIA${createHash('sha256').update(String(roleArn)).digest('hex').slice(0, 16).toUpperCase()}`;
 
 function answer(req: RecordedRequest) {
   const form = new URLSearchParams(req.body);
@@ -29,7 +37,7 @@ function answer(req: RecordedRequest) {
     return {
       status: 200,
       contentType: 'text/xml',
-      body: `<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>ASIAROLESESSION</AccessKeyId><SecretAccessKey>rolesecret</SecretAccessKey><SessionToken>role/session+token</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials><AssumedRoleUser><Arn>arn:aws:sts::123456789012:assumed-role/Deployer/${form.get('RoleSessionName')}</Arn><AssumedRoleId>AROADEPLOYER:${form.get('RoleSessionName')}</AssumedRoleId></AssumedRoleUser></AssumeRoleResult></AssumeRoleResponse>`,
+      body: `<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>${sessionKeyFor(form.get('RoleArn'))}</AccessKeyId><SecretAccessKey>rolesecret</SecretAccessKey><SessionToken>role/session+token</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials><AssumedRoleUser><Arn>arn:aws:sts::123456789012:assumed-role/Deployer/${form.get('RoleSessionName')}</Arn><AssumedRoleId>AROADEPLOYER:${form.get('RoleSessionName')}</AssumedRoleId></AssumedRoleUser></AssumeRoleResult></AssumeRoleResponse>`,
     };
   }
   return { status: 400, contentType: 'text/xml', body: '<ErrorResponse><Error><Code>InvalidAction</Code><Message>no</Message></Error></ErrorResponse>' };
@@ -69,7 +77,7 @@ test('-r with --session-name and --external-id assumes the role and signs with i
   const form = new URLSearchParams(sts.requests.find((q) => q.body.includes('AssumeRole'))!.body);
   expect(Object.fromEntries(form)).toMatchObject({ Action: 'AssumeRole', RoleArn: ROLE, RoleSessionName: 'deploy-42', ExternalId: 'ext-1' });
   const url = urlOf(r.stdout);
-  expect(url).toContain('X-Amz-Credential=ASIAROLESESSION%2F');
+  expect(url).toContain(`X-Amz-Credential=${sessionKeyFor(ROLE)}%2F`);
   expect(url).toContain('X-Amz-Security-Token=role%2Fsession%2Btoken&');
   expect(url.startsWith('https://sts.us-east-1.amazonaws.com/?')).toBe(true);
 }, 60_000);
@@ -116,6 +124,7 @@ test('--cache-token: the second call prints the same token without asking STS; a
   const other = await cli(['-i', 'c', '-r', `${ROLE}2`, '--cache-token']);
   expect(other.code).toBe(0);
   expect(sts.requests.length).toBe(1);
+  expect(urlOf(JSON.parse(other.stdout).status.token)).toContain(`X-Amz-Credential=${sessionKeyFor(`${ROLE}2`)}%2F`);
   expect(JSON.parse(other.stdout).status.token).not.toBe(JSON.parse(first.stdout).status.token);
   expect(readdirSync(dir)).toHaveLength(2);
 }, 60_000);
