@@ -106,6 +106,15 @@ export class IdentityCache {
     if (dropped) this.events.onSizeChange?.(this.entries.size);
   }
 
+  /** Removes the entry of `key` and returns it (outcome and expiry), unless it is absent or expired. */
+  take(key: string): { readonly outcome: CachedOutcome; readonly expiresAt: number } | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    this.remove(entry);
+    this.events.onSizeChange?.(this.entries.size);
+    return entry.expiresAt > this.now() ? { outcome: entry.outcome, expiresAt: entry.expiresAt } : undefined;
+  }
+
   delete(key: string): void {
     const entry = this.entries.get(key);
     if (!entry) return;

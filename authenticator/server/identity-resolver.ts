@@ -16,7 +16,7 @@ import { IdentityCache } from './identity-cache';
 import type { WebhookMetrics } from './metrics';
 import { stsRegionLabel } from './sts-region-label';
 import { Semaphore } from './semaphore';
-import { readTokenFacts, TokenFacts, tokenHash } from './token-facts';
+import { checkedTokenFacts, readTokenFacts, TokenFacts, tokenHash } from './token-facts';
 
 /**
  * Default life of a verified identity: kube-apiserver's own webhook cache (`--authentication-token-webhook-cache-ttl`,
@@ -138,8 +138,9 @@ export class IdentityResolver {
   /** A backend mapped `identity` (verified for `token`): it moves to the main cache. */
   confirm(token: string, identity: Identity, key = tokenHash(token)): void {
     if (this.cache.get(key)) return;
-    this.denials.delete(key);
-    this.cache.set(key, { kind: 'identity', identity }, this.identityExpiry(readTokenFacts(token)));
+    // Verified moments ago, it waits in `denials` with its expiry (identityExpiry at verification): moved as it is.
+    const verified = this.denials.take(key);
+    this.cache.set(key, { kind: 'identity', identity }, verified?.expiresAt ?? this.identityExpiry(readTokenFacts(token)));
   }
 
   async close(): Promise<void> {
@@ -153,7 +154,7 @@ export class IdentityResolver {
   }
 
   private async verifyWithRetries(token: string, checked: unknown, key: string, signal: AbortSignal): Promise<Identity> {
-    const facts = readTokenFacts(token);
+    const facts = checkedTokenFacts(token, checked);
     const region = stsRegionLabel(facts.host);
     for (let attempt = 0; ; attempt++) {
       try {

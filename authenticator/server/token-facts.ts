@@ -20,6 +20,19 @@ export function readTokenFacts(token: string): TokenFacts {
   return { host, expiresAt: Number.isFinite(signedAt) ? signedAt + PRESIGNED_URL_LIFETIME_MS : undefined };
 }
 
+/**
+ * The facts of a token the verifier's local checks passed (TokenVerifier.check returns the parsed token: its
+ * allow-listed host and its X-Amz-Date), without decoding the token again; any other `checked` (a verifier without
+ * `check`) falls back to reading the token.
+ */
+export function checkedTokenFacts(token: string, checked: unknown): TokenFacts {
+  const parsed = checked as { host?: unknown; signedAt?: unknown } | undefined;
+  if (typeof parsed?.host === 'string' && parsed.signedAt instanceof Date) {
+    return { host: parsed.host, expiresAt: parsed.signedAt.getTime() + PRESIGNED_URL_LIFETIME_MS };
+  }
+  return readTokenFacts(token);
+}
+
 /** One-shot `crypto.hash` (Node 20.12+): no Hash object per call, ~half the CPU of createHash for a token. */
 const oneShotHash = (crypto as { hash?: (algorithm: string, data: string) => string }).hash;
 

@@ -13,23 +13,38 @@ export interface QueryParameter {
 /** What SigV4 clients emit: unreserved characters, `%XX` escapes, `+` (space), `=` and `&`. */
 const RAW_QUERY_CHARACTERS = /^[A-Za-z0-9\-._~%+=&]*$/;
 
-function unescape(component: string): string {
-  if (/%(?![0-9A-Fa-f]{2})/.test(component)) throw new Error('invalid URL escape');
-  return decodeURIComponentStrict(component.replace(/\+/g, ' '));
+/** Value of one hex digit's character code, or -1. */
+function hexValue(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48; // 0-9
+  if (code >= 65 && code <= 70) return code - 55; // A-F
+  if (code >= 97 && code <= 102) return code - 87; // a-f
+  return -1;
 }
 
-/** Go unescapes `%XX` byte-wise into a string; invalid UTF-8 is kept as replacement characters rather than thrown. */
-function decodeURIComponentStrict(component: string): string {
-  const bytes: number[] = [];
-  for (let i = 0; i < component.length; i++) {
-    if (component[i] === '%') {
-      bytes.push(parseInt(component.slice(i + 1, i + 3), 16));
-      i += 2;
-    } else {
-      bytes.push(component.charCodeAt(i));
+/**
+ * Go's `url.QueryUnescape`: `+` is a space, `%XX` a byte; Go unescapes byte-wise into a string, and invalid UTF-8 is
+ * kept here as replacement characters rather than thrown. The component holds only RAW_QUERY_CHARACTERS (ASCII), so
+ * one without `%` decodes to itself (with `+` as space), which is most components of a presigned URL: no byte array
+ * is built for them (the webhook parses a query per unique token).
+ */
+function unescape(component: string): string {
+  const text = component.includes('+') ? component.replace(/\+/g, ' ') : component;
+  if (!text.includes('%')) return text;
+  const bytes = Buffer.allocUnsafe(text.length);
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code !== 37) { // '%'
+      bytes[n++] = code;
+      continue;
     }
+    const hi = hexValue(text.charCodeAt(i + 1));
+    const lo = hexValue(text.charCodeAt(i + 2));
+    if (hi < 0 || lo < 0) throw new Error('invalid URL escape');
+    bytes[n++] = hi * 16 + lo;
+    i += 2;
   }
-  return Buffer.from(bytes).toString('utf8');
+  return bytes.toString('utf8', 0, n);
 }
 
 /**

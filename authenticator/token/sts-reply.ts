@@ -14,14 +14,24 @@ export interface StsErrorReply {
   readonly message: string;
 }
 
-function lowerKeys(value: unknown): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.toLowerCase(), v]));
+/**
+ * Field `name` of a JSON object, matched case-insensitively as Go's encoding/json matches a struct field; when
+ * several keys match, the last one wins, as each overwrites the field in Go. Reads the keys in place (no re-keyed
+ * copy of the object: the webhook parses a reply per STS call).
+ */
+function fieldOf(node: unknown, name: string): unknown {
+  if (typeof node !== 'object' || node === null || Array.isArray(node)) return undefined;
+  const wanted = name.toLowerCase();
+  let value: unknown;
+  for (const key of Object.keys(node)) {
+    if (key === name || key.toLowerCase() === wanted) value = (node as Record<string, unknown>)[key];
+  }
+  return value;
 }
 
-/** Field of a nested JSON object, matched case-insensitively as Go's encoding/json does. */
+/** Field of a nested JSON object, each step matched as `fieldOf` does. */
 function jsonPath(root: unknown, ...path: string[]): unknown {
-  return path.reduce<unknown>((node, key) => lowerKeys(node)[key.toLowerCase()], root);
+  return path.reduce<unknown>((node, key) => fieldOf(node, key), root);
 }
 
 const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
@@ -37,10 +47,12 @@ function isXml(body: string): boolean {
 
 /** Throws a plain `Error` (message safe to show) when the body is not a usable GetCallerIdentity result. */
 export function parseCallerIdentity(body: string): CallerIdentity {
-  let fields: Record<string, unknown>;
+  let account: unknown;
+  let arn: unknown;
+  let userid: unknown;
   if (isXml(body)) {
     const result = /<GetCallerIdentityResult>([\s\S]*)<\/GetCallerIdentityResult>/.exec(body)?.[1] ?? '';
-    fields = { account: xmlText(result, 'Account'), arn: xmlText(result, 'Arn'), userid: xmlText(result, 'UserId') };
+    [account, arn, userid] = [xmlText(result, 'Account'), xmlText(result, 'Arn'), xmlText(result, 'UserId')];
   } else {
     let json: unknown;
     try {
@@ -48,9 +60,11 @@ export function parseCallerIdentity(body: string): CallerIdentity {
     } catch (e) {
       throw new Error(`invalid character in STS reply: ${(e as Error).message}`);
     }
-    fields = lowerKeys(jsonPath(json, 'GetCallerIdentityResponse', 'GetCallerIdentityResult'));
+    const result = jsonPath(json, 'GetCallerIdentityResponse', 'GetCallerIdentityResult');
+    account = fieldOf(result, 'Account');
+    arn = fieldOf(result, 'Arn');
+    userid = fieldOf(result, 'UserId');
   }
-  const { account, arn, userid } = fields;
   if (typeof arn !== 'string' || typeof userid !== 'string' || typeof account !== 'string') {
     throw new Error('STS reply lacks GetCallerIdentityResult Account, Arn or UserId');
   }

@@ -42,8 +42,12 @@ test.each([1, 3, 17])('evicts exactly the least recently used entries (bound %i)
     } else if (op < 0.9) {
       cache.set(key, outcome(step), 1);
       model.set(key);
-    } else if (op < 0.995) {
+    } else if (op < 0.95) {
       cache.delete(key);
+      model.delete(key);
+    } else if (op < 0.995) {
+      const present = model.order.includes(key);
+      expect(cache.take(key)?.expiresAt).toBe(present ? 1 : undefined);
       model.delete(key);
     } else {
       cache.clear();
@@ -54,4 +58,16 @@ test.each([1, 3, 17])('evicts exactly the least recently used entries (bound %i)
   for (const key of model.order) expect(cache.get(key)).toBeDefined();
   for (let i = 0; i < max + 5; i++) counted.set(`n${i}`, outcome(i), 1);
   expect([counted.size, evictions]).toEqual([max, 5]);
+});
+
+test('take returns an entry with its expiry and removes it; an expired one is removed and not returned', () => {
+  let now = 0;
+  const cache = new IdentityCache(10, () => now);
+  cache.set('a', outcome(1), 100);
+  cache.set('b', outcome(2), 50);
+  expect(cache.take('a')).toEqual({ outcome: outcome(1), expiresAt: 100 });
+  expect(cache.take('a')).toBeUndefined();
+  now = 60;
+  expect(cache.take('b')).toBeUndefined();
+  expect(cache.size).toBe(0);
 });

@@ -265,3 +265,18 @@ describe('IdentityResolver', () => {
     expect(Date.now() - started).toBeLessThan(1000);
   });
 });
+
+test('the facts of a checked token are those read from the token itself (host, X-Amz-Date + 15 min)', async () => {
+  const { checkedTokenFacts, readTokenFacts } = await import('../../../authenticator/server/token-facts');
+  const { generateToken, TokenVerifier } = await import('../../../authenticator/token');
+  const now = new Date(Date.UTC(2026, 11, 7, 1, 2, 3));
+  const verifier = new TokenVerifier({ clusterId: 'facts', region: 'eu-west-1', now: () => new Date(now.getTime() + 1000) });
+  for (const region of ['us-east-1', 'eu-west-1']) {
+    const { token } = await generateToken({ clusterId: 'facts', region, credentials: { accessKeyId: 'AKIAFACTS', secretAccessKey: 's' }, now });
+    const checked = verifier.check(token);
+    expect(checkedTokenFacts(token, checked)).toEqual(readTokenFacts(token));
+    expect(checkedTokenFacts(token, checked).expiresAt).toBe(now.getTime() + 15 * 60_000);
+  }
+  expect(checkedTokenFacts('k8s-aws-v1.x', undefined)).toEqual(readTokenFacts('k8s-aws-v1.x'));
+  await verifier.close?.();
+});
