@@ -2,35 +2,20 @@
  * The one place where text read from elsewhere (a cluster, a snapshot, a kubeconfig, a file, a peer) is made safe
  * for a terminal. Every command's table cell, note, warning, error and progress line passes input-derived strings
  * through {@link terminalSafe}; JSON and YAML output does not need it (their encoders escape control characters).
- *
- * What is escaped, and why:
- * - C0 controls (U+0000–U+001F, including `\n`, `\t` and `\r` inside a value: a value must not start a new line or
- *   rewrite the one it is on; the newlines between our own lines are written by the caller, never by a value) and DEL;
- * - C1 controls (U+0080–U+009F): U+009B is a one-byte CSI on terminals that honour 8-bit controls (ECMA-48 §5.3);
- * - U+2028/U+2029 (line and paragraph separators, new lines to many renderers);
- * - the bidirectional embeddings, overrides and isolates and the implicit marks (Unicode UAX #9 §2: U+061C, U+200E,
- *   U+200F, U+202A–U+202E, U+2066–U+2069), which reorder what is displayed ("Trojan Source", CVE-2021-42574).
- * Each becomes a visible escape (`\x1b`, `\u202e`), so the reader sees that the value held one.
+ * Which characters are escaped, and why, is lib/model/unsafe-text.ts (the HTML pages escape the same ones).
  */
-
-// eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-
-function escapeOne(ch: string): string {
-  const code = ch.charCodeAt(0);
-  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-}
+import { UNSAFE_TEXT, visibleEscape } from '../../lib/model/unsafe-text';
 
 /** `text` with every control, line-separator and bidi-control character written as a visible escape. */
 export function terminalSafe(text: string): string {
-  return text.replace(UNSAFE, escapeOne);
+  return text.replace(UNSAFE_TEXT, visibleEscape);
 }
 
 /** True when `text` holds a character that {@link terminalSafe} would escape. */
 export function hasUnsafeTerminalText(text: string): boolean {
-  UNSAFE.lastIndex = 0;
-  const found = UNSAFE.test(text);
-  UNSAFE.lastIndex = 0;
+  UNSAFE_TEXT.lastIndex = 0;
+  const found = UNSAFE_TEXT.test(text);
+  UNSAFE_TEXT.lastIndex = 0;
   return found;
 }
 
@@ -41,7 +26,7 @@ export function hasUnsafeTerminalText(text: string): boolean {
  */
 export function terminalSafeJson(json: string): string {
   // A raw newline in JSON text is indentation (strings carry theirs as \n): it stays.
-  return json.replace(UNSAFE, (ch) => (ch === '\n' ? ch : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  return json.replace(UNSAFE_TEXT, (ch) => (ch === '\n' ? ch : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }
 
 /**

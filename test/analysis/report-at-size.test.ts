@@ -183,7 +183,7 @@ it('at size, an interaction touches only the rows that appear or disappear; sort
 }, 180_000);
 
 it('escapes every field of the new page parts: grants, role titles and rules, risk groups and holders', async () => {
-  const evil = '"><img src=x onerror=alert(1)><script>alert(2)</script>';
+  const evil = '"><img src=x onerror=alert(1)><script>alert(2)</script>\u202e\u0007';
   const rbac = 'rbac.authorization.k8s.io';
   const objects = [
     { apiVersion: `${rbac}/v1`, kind: 'ClusterRole', metadata: { name: `role${evil}` }, rules: [{ apiGroups: [''], resources: [`secrets${evil}`, 'secrets'], verbs: ['get'] }] },
@@ -199,6 +199,9 @@ it('escapes every field of the new page parts: grants, role titles and rules, ri
   expect(html).not.toMatch(/<img|<script>alert/i);
   expect(html.match(/<script>/g)).toHaveLength(1);
   expect(html).toContain('&quot;&gt;&lt;img src=x onerror=alert(1)&gt;');
+  // A bidi override or a control character in a name is shown, never applied (lib/model/unsafe-text.ts).
+  expect(html).not.toMatch(/[\u202e\u0007]/);
+  expect(html).toContain('&lt;/script&gt;\\u202e\\x07');
 });
 
 it('draws progress on stderr only when it is a terminal (a real pty through script(1)), never in a pipe', () => {

@@ -3,11 +3,19 @@
  * JavaScript (the rows are static HTML); the script only filters rows as the reader types.
  */
 import { chainSvgs } from './assume-graph';
+import { UNSAFE_TEXT, visibleEscape } from '../../model/unsafe-text';
 import { ACCESS_ROW_LIMIT, ReportData, ReportGrant } from './report-data';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+/** Whitespace a browser shows as a space: left as it is (HTML collapses it); every other UNSAFE_TEXT character is escaped. */
+const HTML_WHITESPACE = new Set(['\t', '\n', '\r']);
+
+/**
+ * Text for an HTML page: markup characters as entities, and the controls and bidi overrides of lib/model/unsafe-text.ts
+ * as visible escapes, as on a terminal — a principal named with U+202E must not display as another's name.
+ */
 export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ESCAPES[c]);
+  return s.replace(/[&<>"']/g, (c) => ESCAPES[c]).replace(UNSAFE_TEXT, (c) => (HTML_WHITESPACE.has(c) ? c : visibleEscape(c)));
 }
 
 /** The report's style sheet; the usage page (lib/usage/usage-html.ts) and the fleet report (fleet-report-html.ts) use it as is. */
