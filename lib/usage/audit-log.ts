@@ -32,6 +32,8 @@ export interface AuditRequest {
   readonly user: AuditUser;
   /** `impersonatedUser.username` when the request impersonated someone. */
   readonly impersonatedUser?: string;
+  /** `impersonatedUser.groups` (strings only) when the request impersonated someone. */
+  readonly impersonatedGroups?: readonly string[];
   /** Absent for a non-resource request (`/healthz`, `/version`). */
   readonly objectRef?: { readonly apiGroup: string; readonly resource: string; readonly subresource: string; readonly namespace: string; readonly name: string };
   /** `requestURI` of a non-resource request (query stripped). */
@@ -250,11 +252,13 @@ export function auditRequestOf(e: Record<string, unknown>): AuditRequest | { rea
   }
   const status = e.responseStatus as Record<string, unknown> | undefined;
   const code = typeof status?.code === 'number' ? status.code : 0;
-  const imp = str((e.impersonatedUser as Record<string, unknown> | undefined)?.username);
+  const impersonated = e.impersonatedUser as Record<string, unknown> | undefined;
+  const imp = str(impersonated?.username);
+  const impGroups = Array.isArray(impersonated?.groups) ? (impersonated!.groups as unknown[]).filter((g): g is string => typeof g === 'string') : [];
   return {
     auditID, time, verb, code,
     user: { username, groups, extra: extraOf(u?.extra) },
-    ...(imp ? { impersonatedUser: imp } : {}),
+    ...(imp ? { impersonatedUser: imp, impersonatedGroups: impGroups } : {}),
     ...(objectRef ? { objectRef } : {}),
     ...(nonResourceURL ? { nonResourceURL } : {}),
   };

@@ -160,6 +160,28 @@ function first(extra: Readonly<Record<string, readonly string[]>>, key: string):
   return v ? v : undefined;
 }
 
+/** A use row without its counts. */
+type RowShape = Omit<UseRow, 'count' | 'lastSeen'>;
+
+/** The groups authentication adds to every impersonated user, which the sender need not be allowed to impersonate. */
+const ADDED_GROUPS = new Set(['system:authenticated', 'system:serviceaccounts']);
+
+/**
+ * What impersonating `username` with `groups` takes (the impersonation filter's checks): `impersonate` on the
+ * service account in its namespace for `system:serviceaccount:NS:NAME`, else on `users`; and on `groups` for each
+ * group asked for (not those authentication adds).
+ */
+function impersonationRows(username: string, groups: readonly string[]): RowShape[] {
+  const sa = /^system:serviceaccount:([^:]+):[^:]+$/.exec(username);
+  const rows: RowShape[] = [sa
+    ? { verb: 'impersonate', apiGroup: '', resource: 'serviceaccounts', subresource: '', namespace: sa[1] }
+    : { verb: 'impersonate', apiGroup: '', resource: 'users', subresource: '', namespace: '' }];
+  if (groups.some((g) => !ADDED_GROUPS.has(g) && !g.startsWith('system:serviceaccounts:'))) {
+    rows.push({ verb: 'impersonate', apiGroup: '', resource: 'groups', subresource: '', namespace: '' });
+  }
+  return rows;
+}
+
 function rowKey(r: { verb: string; apiGroup: string; resource: string; subresource: string; namespace: string }): string {
   return JSON.stringify([r.verb, r.apiGroup, r.resource, r.subresource, r.namespace]);
 }
@@ -204,13 +226,14 @@ export async function auditUsage(analysis: AccessAnalysis, paths: readonly strin
     return { key: `user\u0000${req.user.username}`, byArn: false, make: () => newUsage(req.user.username, 'kubernetes-user', req.user.username) };
   };
 
-  for await (const req of auditRequests(sources, stats, opts)) {
+  /** Counts one request of `req.user` with the use `shapes` (allowed, or denied when the request was answered 403). */
+  const count = (req: AuditRequest, shapes: readonly RowShape[]): void => {
     const who = attribute(req);
     let entry = byPrincipal.get(who.key);
     if (!entry) {
       if (byPrincipal.size >= maxPrincipals) {
         dropped++;
-        continue;
+        return;
       }
       entry = { usage: who.make(), rows: new Map(), deniedRows: new Map(), known: who.known };
       byPrincipal.set(who.key, entry);
@@ -218,29 +241,45 @@ export async function auditUsage(analysis: AccessAnalysis, paths: readonly strin
     const u = entry.usage;
     if (who.byArn) u.byArn++;
     else u.byUsername++;
-    if (!firstTime || req.time < firstTime) firstTime = req.time;
-    if (!lastTime || req.time > lastTime) lastTime = req.time;
     const deniedReq = req.code === 403;
     u.requests++;
     if (deniedReq) u.denied++;
     if (!u.lastSeen || req.time > u.lastSeen) u.lastSeen = req.time;
+    const rows = deniedReq ? entry.deniedRows : entry.rows;
+    for (const shape of shapes) {
+      const key = rowKey(shape);
+      const row = rows.get(key);
+      if (row) {
+        row.count++;
+        if (req.time > row.lastSeen) row.lastSeen = req.time;
+      } else if (rows.size >= maxRows) {
+        u.droppedRows++;
+      } else {
+        const created: UseRow = { ...shape, count: 1, lastSeen: req.time };
+        rows.set(key, created);
+        (deniedReq ? u.deniedRequests : u.used).push(created);
+      }
+    }
+  };
+
+  for await (const req of auditRequests(sources, stats, opts)) {
+    if (!firstTime || req.time < firstTime) firstTime = req.time;
+    if (!lastTime || req.time > lastTime) lastTime = req.time;
     const ref = req.objectRef;
-    const shape = ref
+    const shape: RowShape = ref
       ? { verb: req.verb, apiGroup: ref.apiGroup, resource: ref.resource, subresource: ref.subresource, namespace: isClusterScoped(ref.resource) ? '' : ref.namespace }
       : { verb: req.verb, apiGroup: '', resource: req.nonResourceURL ?? '', subresource: '', namespace: '', nonResource: true };
-    const rows = deniedReq ? entry.deniedRows : entry.rows;
-    const key = rowKey(shape);
-    const row = rows.get(key);
-    if (row) {
-      row.count++;
-      if (req.time > row.lastSeen) row.lastSeen = req.time;
-    } else if (rows.size >= maxRows) {
-      u.droppedRows++;
-    } else {
-      const created: UseRow = { ...shape, count: 1, lastSeen: req.time };
-      rows.set(key, created);
-      (deniedReq ? u.deniedRequests : u.used).push(created);
+    if (req.impersonatedUser === undefined || req.code === 403) {
+      // Refused with impersonation, the event cannot say whether the impersonation or the request was refused: the
+      // denial stays with who sent it, as what it tried and lacked.
+      count(req, [shape]);
+      continue;
     }
+    // An impersonated request is authorized as the impersonated user (kubernetes staging/src/k8s.io/apiserver
+    // pkg/endpoints/filters/impersonation.go, v1.33): its verb and resource are that user's use of its grants; the
+    // sender used only `impersonate` (https://kubernetes.io/docs/reference/access-authn-authz/authentication/#user-impersonation).
+    count(req, impersonationRows(req.impersonatedUser, req.impersonatedGroups ?? []));
+    count({ ...req, user: { username: req.impersonatedUser, groups: req.impersonatedGroups ?? [], extra: {} } }, [shape]);
   }
 
   const principals: PrincipalUsage[] = [];

@@ -1,5 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { AccessAnalysis } from '../../lib/analysis/access-analysis';
 import { auditUsage } from '../../lib/usage/usage';
+import { auditEvent, jsonLines } from './audit-events';
 import { ACCOUNT, DEV, IDLE, OPS, writeFixture } from './fixture';
 
 describe('auditUsage: use against grants', () => {
@@ -60,5 +64,40 @@ describe('auditUsage: use against grants', () => {
     expect(capped.principals).toHaveLength(1);
     expect(capped.droppedRequests).toBe(3);
     expect(capped.principals[0]).toMatchObject({ principal: DEV, droppedRows: 1 });
+  });
+});
+
+describe('auditUsage: impersonated requests', () => {
+  // An impersonated request is authorized as the impersonated user (k8s.io/apiserver pkg/endpoints/filters/
+  // impersonation.go): its use belongs to that user, and the sender used only `impersonate`.
+  const fx = writeFixture();
+  const impersonating = (e: Record<string, unknown>, user: string, groups?: string[]) => ({ ...e, impersonatedUser: { username: user, ...(groups ? { groups } : {}) } });
+  const opsArn = { account: ACCOUNT, role: 'ops', session: 'bob' };
+  let report: Awaited<ReturnType<typeof auditUsage>>;
+  beforeAll(async () => {
+    const log = join(mkdtempSync(join(tmpdir(), 'usage-imp-')), 'audit.log');
+    writeFileSync(log, jsonLines([
+      // ops, signed in through IAM, reads pods in team-a as idle (the username IDLE maps to), asking for a group
+      impersonating(auditEvent({ auditID: 'i1', verb: 'get', username: 'ops', groups: ['ops'], assumedRole: opsArn, resource: 'pods', namespace: 'team-a', name: 'p' }), 'idle', ['dev-team', 'system:authenticated']),
+      // …and lists secrets as a service account: impersonate serviceaccounts in its namespace
+      impersonating(auditEvent({ auditID: 'i2', verb: 'list', username: 'ops', groups: ['ops'], assumedRole: opsArn, resource: 'secrets', namespace: 'ci' }), 'system:serviceaccount:ci:deployer'),
+      // a refused impersonated request stays with its sender
+      impersonating(auditEvent({ auditID: 'i3', verb: 'delete', username: 'ops', groups: ['ops'], assumedRole: opsArn, resource: 'pods', namespace: 'team-a', name: 'p', code: 403 }), 'idle'),
+    ]));
+    report = await auditUsage(await AccessAnalysis.load([fx.model], { includeBootstrap: false }), [log]);
+  });
+  const rowsOf = (rows: ReadonlyArray<{ verb: string; resource: string; namespace: string }>) => rows.map((r) => `${r.verb} ${r.resource} ${r.namespace}`);
+
+  it('credits the request to the impersonated user, and only `impersonate` to its sender', () => {
+    const ops = report.principals.find((p) => p.principal === OPS)!;
+    expect(rowsOf(ops.used).sort()).toEqual(['impersonate groups ', 'impersonate serviceaccounts ci', 'impersonate users ']);
+    expect(rowsOf(ops.deniedRequests)).toEqual(['delete pods team-a']);
+    const idle = report.principals.find((p) => p.principal === IDLE)!;
+    expect(idle).toMatchObject({ attribution: 'username', requests: 1 });
+    expect(rowsOf(idle.used)).toEqual(['get pods team-a']);
+    expect(report.neverSeen).not.toContain(IDLE);
+    const sa = report.principals.find((p) => p.principal === 'system:serviceaccount:ci:deployer')!;
+    expect(sa).toMatchObject({ attribution: 'kubernetes-user' });
+    expect(rowsOf(sa.used)).toEqual(['list secrets ci']);
   });
 });
