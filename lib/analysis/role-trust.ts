@@ -8,7 +8,7 @@
  * a chain says "may assume if the conditions hold", never more.
  */
 import { isAccountId } from '../../authenticator/arn';
-import { parseIamArn } from '../model/iam-arn';
+import { parseIamArn, sessionsCanCarryMfa } from '../model/iam-arn';
 
 /** A role with its trust policy, from a template (`AWS::IAM::Role`) or a live snapshot (`iam:GetRole`). */
 export interface TrustedRole {
@@ -66,7 +66,25 @@ export function describeConditions(s: Statement, actions: readonly string[]): st
   return out;
 }
 
-/** How `principalArn` (an IAM user or role) may assume `role`, or undefined when its trust policy does not let it. */
+/**
+ * Whether a statement's conditions demand MFA of the caller's session outright: `Bool aws:MultiFactorAuthPresent true`
+ * or a `Numeric…` test of `aws:MultiFactorAuthAge` (without `IfExists`, a missing key fails the test: IAM User Guide,
+ * "IAM JSON policy elements: Condition operators").
+ */
+function demandsMfa(s: Statement): boolean {
+  return Object.entries(s.Condition ?? {}).some(([operator, keys]) => Object.entries(keys).some(([key, raw]) => {
+    const k = key.toLowerCase();
+    const op = operator.toLowerCase();
+    if (k === 'aws:multifactorauthpresent') return op === 'bool' && list(raw).map(String).includes('true');
+    return k === 'aws:multifactorauthage' && op.startsWith('numeric') && !op.endsWith('ifexists');
+  }));
+}
+
+/**
+ * How `principalArn` (an IAM user or role) may assume `role`, or undefined when its trust policy does not let it. A
+ * statement demanding MFA is no way in for a principal whose sessions cannot carry MFA (an IAM Identity Center
+ * permission-set role: `sessionsCanCarryMfa`): shown as "MFA required", it would be a path that is never open.
+ */
 export function assumptionBy(role: TrustedRole, principalArn: string): RoleAssumption | undefined {
   const root = /^arn:([^:]+):iam::(\d{12}):root$/.exec(principalArn);
   const principal = root ? { partition: root[1], accountId: root[2] } : parseIamArn(principalArn);
@@ -74,7 +92,9 @@ export function assumptionBy(role: TrustedRole, principalArn: string): RoleAssum
   const doc = role.trustPolicy as { Statement?: Statement | Statement[] } | null;
   const statements = list(doc?.Statement);
   const actions = statements.filter((s) => s.Effect === 'Allow').flatMap((s) => list(s.Action));
+  const mfaPossible = sessionsCanCarryMfa(principalArn);
   for (const s of statements.filter(allowsAssumeRole)) {
+    if (!mfaPossible && demandsMfa(s)) continue;
     const aws = typeof s.Principal === 'string' ? [s.Principal] : list(s.Principal?.AWS);
     const conditions = describeConditions(s, actions);
     const account = principal.accountId;

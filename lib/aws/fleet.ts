@@ -37,6 +37,7 @@ import { Construct } from 'constructs';
 import {
   AccessModel, AuthenticationMode, ClusterGrantProps, GroupGrantProps, parseIamArn, ssoPermissionSetOf,
 } from '../model';
+import { sessionsCanCarryMfa } from '../model/iam-arn';
 import { RuleError } from '../model/rule-error';
 import { ClusterAccess } from './cluster-access';
 import { ClusterTarget } from './cluster-target';
@@ -48,16 +49,9 @@ const FLEET_RENDERED_RULE = 'eks-access:fleet-rendered';
 const HUB_PRINCIPAL_RULE = 'eks-access:hub-principal';
 /**
  * `requireMfa` on a spoke role that trusts an IAM Identity Center permission-set role: a trust that can never let that
- * principal in. `aws:MultiFactorAuthPresent` says whether MFA validated the temporary credentials making the request
- * (IAM User Guide, "AWS global condition context keys", aws:MultiFactorAuthPresent), and STS puts MFA into a session
- * two ways only, neither open to a permission-set session: `AssumeRole`'s `SerialNumber` is "the MFA device that is
- * associated with the user who is making the AssumeRole call", and `GetSessionToken` "must be called by using the
- * long-term Amazon Web Services security credentials of an IAM user" (AWS STS API Reference, AssumeRole and
- * GetSessionToken; the same text in botocore sts/2011-06-15 service-2.json). A permission-set session is a role
- * session (sso:GetRoleCredentials), with no IAM user and no IAM MFA device, and the MFA of the Identity Center
- * sign-in is Identity Center's, not an STS session's; so the spoke's `Bool aws:MultiFactorAuthPresent true` denies
- * it every time. The alternative: require MFA where the person signs in (IAM Identity Center's MFA settings, IAM
- * Identity Center User Guide), and keep `requireMfa` for spoke roles that trust hub IAM roles or accounts only.
+ * principal in (why: `sessionsCanCarryMfa` in lib/model/iam-arn.ts). The alternative: require MFA where the person
+ * signs in (IAM Identity Center's MFA settings, IAM Identity Center User Guide), and keep `requireMfa` for spoke roles
+ * that trust hub IAM roles or accounts only.
  */
 const SPOKE_MFA_RULE = 'eks-access:fleet-spoke-mfa';
 
@@ -356,10 +350,7 @@ export class AccessFleet extends Construct {
     if (props.trustedPrincipals.length === 0 && props.organizationId === undefined) {
       throw new RuleError(FLEET_GRANT_RULE, `${this.node.path}/${id}`, 'a spoke role needs trustedPrincipals (HubPrincipal.role, .permissionSetRole, .account) or an organizationId');
     }
-    const permissionSetRoles = props.trustedPrincipals.flatMap((p) => {
-      const parsed = p.roleArn === undefined ? undefined : parseIamArn(p.roleArn, 'role');
-      return parsed && ssoPermissionSetOf(parsed) !== undefined ? [p.roleArn!] : [];
-    });
+    const permissionSetRoles = props.trustedPrincipals.flatMap((p) => (p.roleArn !== undefined && !sessionsCanCarryMfa(p.roleArn) ? [p.roleArn] : []));
     if (props.requireMfa && permissionSetRoles.length) {
       throw new RuleError(SPOKE_MFA_RULE, `${this.node.path}/${id}`, `requireMfa cannot be met by the IAM Identity Center permission-set role(s) it trusts `
         + `(${permissionSetRoles.join(', ')}): their sessions never carry aws:MultiFactorAuthPresent (no IAM user or MFA device to pass to sts:AssumeRole), `

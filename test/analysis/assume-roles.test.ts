@@ -76,3 +76,20 @@ it('reads trust from a snapshot: ExternalId and organization conditions', async 
   expect(assumptionBy({ roleArn: role, origin: 'x', trustPolicy: { Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-abcdefghij' } } }] } }, 'arn:aws:iam::555566667777:user/x'))
     .toEqual({ roleArn: role, kind: TrustKind.ORGANIZATION, conditions: ['organization o-abcdefghij'], origin: 'x' });
 });
+
+it('a trust demanding MFA is no way in for an IAM Identity Center permission-set role (its sessions never carry MFA)', () => {
+  const role = 'arn:aws:iam::444455556666:role/eks-spoke';
+  const sso = 'arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Admin_0123456789abcdef';
+  const hubRole = 'arn:aws:iam::111122223333:role/hub-admin';
+  const trust = (condition: Record<string, Record<string, string>>) => ({
+    roleArn: role, origin: 'x',
+    trustPolicy: { Statement: [{ Effect: 'Allow', Principal: { AWS: [sso, hubRole] }, Action: 'sts:AssumeRole', Condition: condition }] },
+  });
+  const mfa = trust({ Bool: { 'aws:MultiFactorAuthPresent': 'true' } });
+  expect(assumptionBy(mfa, sso)).toBeUndefined();
+  expect(assumptionBy(mfa, hubRole)).toMatchObject({ kind: TrustKind.PRINCIPAL, conditions: ['MFA required'] });
+  expect(assumptionBy(trust({ NumericLessThan: { 'aws:MultiFactorAuthAge': '3600' } }), sso)).toBeUndefined();
+  // With IfExists a missing key passes: the permission-set session gets in.
+  expect(assumptionBy(trust({ BoolIfExists: { 'aws:MultiFactorAuthPresent': 'true' } }), sso)).toMatchObject({ kind: TrustKind.PRINCIPAL });
+  expect(assumptionBy(trust({ NumericLessThanIfExists: { 'aws:MultiFactorAuthAge': '3600' } }), sso)).toMatchObject({ kind: TrustKind.PRINCIPAL });
+});
