@@ -52,7 +52,7 @@ export class AccessEntryMapper extends TableMapper {
     const errors: MappingRowError[] = [];
     const seen = new Map<string, number>();
     entries.forEach((entry, i) => {
-      const problems = validateEntry(entry, i);
+      const problems = accessEntryErrors(entry, i);
       errors.push(...problems);
       if (problems.length > 0) return;
       const key = entry.principalArn.toLowerCase();
@@ -70,7 +70,11 @@ export class AccessEntryMapper extends TableMapper {
   }
 }
 
-function validateEntry(e: AccessEntryRow, i: number): MappingRowError[] {
+/**
+ * What is wrong with access entry `e` (at index `i` of its list) as EKS would see it, field by field; empty when it is
+ * valid. The mapper's own check, for callers that check entries one at a time (offline analysis).
+ */
+export function accessEntryErrors(e: AccessEntryRow, i = 0): MappingRowError[] {
   const err = (field: string | undefined, msg: string) => new MappingRowError('accessEntries', i, field, msg);
   const out: MappingRowError[] = [];
   const type = e.type ?? AccessEntryType.STANDARD;

@@ -7,7 +7,8 @@
  */
 import { PrincipalKind, classifyArn, parseArn, parseIamArn, stripPath } from '../../authenticator/arn';
 import { Identity } from '../../authenticator/identity';
-import { AccessEntryMapper } from '../../authenticator/mapper/access-entry-mapper';
+import { AccessEntryMapper, accessEntryErrors } from '../../authenticator/mapper/access-entry-mapper';
+import { MappingConfigError } from '../../authenticator/mapper/row-error';
 import { isAwsAuthConfigMap, parseMappingDocument } from '../../authenticator/mapper/aws-auth';
 import { iamIdentityMappingRows } from '../../authenticator/mapper/crd-mapper';
 import { MapperChain } from '../../authenticator/mapper/chain';
@@ -95,13 +96,14 @@ export class IamPrincipalResolver {
     const entries: AccessEntryRecord[] = [];
     for (const e of this.standardEntries) {
       const principalArn = e.principalArn.split(ANY_ACCOUNT).join(accountId);
-      try {
-        new AccessEntryMapper([{ principalArn, type: 'STANDARD', username: e.username, kubernetesGroups: e.kubernetesGroups }]);
+      // The mapper's own check, entry by entry (a mapper per entry cost ~48 ms at 3,000 entries), worded as the mapper words it.
+      const errors = accessEntryErrors({ principalArn, type: 'STANDARD', username: e.username, kubernetesGroups: e.kubernetesGroups });
+      if (errors.length === 0) {
         entries.push({ ...e, principalArn });
-      } catch (err) {
-        const msg = `access entry ${e.origin}: ${(err as Error).message}`;
-        if (!this.problems.includes(msg)) this.problems.push(msg);
+        continue;
       }
+      const msg = `access entry ${e.origin}: ${new MappingConfigError('mapper access-entries: invalid access entries', errors).message}`;
+      if (!this.problems.includes(msg)) this.problems.push(msg);
     }
     if (!entries.length) return { entries };
     const mapper = new AccessEntryMapper(entries.map((e) => ({ principalArn: e.principalArn, type: 'STANDARD', username: e.username, kubernetesGroups: e.kubernetesGroups })), { name: ACCESS_ENTRIES });

@@ -196,3 +196,20 @@ describe('IAMIdentityMapping → rows: one reading (the CRD backend\'s) for the 
     expect(direct.errors.map((e) => e.location)).toEqual(['IAMIdentityMapping/c-bad.spec.arn']);
   });
 });
+
+describe('access entries: one check (the mapper\'s) for the webhook and the offline analysis', () => {
+  it('the analysis reports what the mapper refuses, in the mapper\'s words, and maps the valid entries', async () => {
+    const entry = (name: string, kubernetesGroups: string[]): AccessEntryRecord => ({ principalArn: `arn:aws:iam::${ACCT}:role/${name}`, type: 'STANDARD', kubernetesGroups, accessPolicies: [], origin: `t#${name}` });
+    const resolver = new IamPrincipalResolver([entry('good', ['devs']), entry('bad', ['system:masters'])], []);
+    expect((await resolver.resolve(`arn:aws:iam::${ACCT}:role/good`))?.user.groups).toContain('devs');
+    expect(await resolver.resolve(`arn:aws:iam::${ACCT}:role/bad`)).toBeUndefined();
+    let refused = '';
+    try {
+      new AccessEntryMapper([{ principalArn: `arn:aws:iam::${ACCT}:role/bad`, type: 'STANDARD', kubernetesGroups: ['system:masters'] }]);
+    } catch (e) {
+      refused = (e as Error).message;
+    }
+    expect(refused).toContain('kubernetesGroups[0]');
+    expect(resolver.mappingErrors()).toEqual([`access entry t#bad: ${refused}`]);
+  });
+});
