@@ -235,10 +235,18 @@ function createTlsServer(opts: HttpServerOptions, listener: (req: IncomingMessag
   return server;
 }
 
-/** Every open socket, so that shutdown can cut what is left after the grace period. */
+/**
+ * Every open socket, so that shutdown can cut what is left after the grace period. Each is also set TCP_NODELAY:
+ * Node's HTTP/1.1 servers do that by default (node lib/_http_server.js, `noDelay` defaults to true) but
+ * http2.createSecureServer, `server.http2`'s server, does not (a plain tls.Server: Nagle on), and an answer written
+ * in more than one segment — h2's HEADERS and DATA frames, which kube-apiserver's client reads — then waits for the
+ * peer's ACK of the first. Go's net package sets TCP_NODELAY on every TCP connection (net/tcpsock.go, "The default is
+ * true (no delay)"), so the reference's server and kube-apiserver's client never wait so.
+ */
 function trackSockets(server: WebServer): Set<Socket> {
   const sockets = new Set<Socket>();
   server.on('connection', (s: Socket) => {
+    s.setNoDelay(true);
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });

@@ -7,6 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as http2 from 'node:http2';
 import { join } from 'node:path';
+import { Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { parseConfig } from '../../../authenticator/config';
 import { startWebhookServer, WebhookServer } from '../../../authenticator/server';
@@ -133,6 +134,25 @@ describe('webhook over h2', () => {
     expect(metricValue(m, 'eks_access_webhook_connections_total', { protocol: 'h2' })).toBeGreaterThanOrEqual(1);
     expect(metricValue(m, 'eks_access_webhook_connections_total', { protocol: 'http/1.1' })).toBeGreaterThanOrEqual(1);
   }, 30000);
+
+  it.each([true, false])('sets TCP_NODELAY on every accepted connection (server.http2: %s), as Go and Node\'s HTTP/1.1 server do', async (http2On) => {
+    // http2.createSecureServer leaves Nagle on; an h2 answer (HEADERS, then DATA) would wait for the peer's ACK.
+    const calls: Array<{ remotePort?: number; enable?: boolean }> = [];
+    const original = Socket.prototype.setNoDelay;
+    const watch = jest.spyOn(Socket.prototype, 'setNoDelay').mockImplementation(function (this: Socket, enable?: boolean) {
+      calls.push({ remotePort: this.remotePort, enable });
+      return original.call(this, enable);
+    });
+    try {
+      const server = await start({ http2: http2On });
+      const client = tlsConnect({ port: Number(new URL(server.url).port), host: '127.0.0.1', ca: tls.caPem, servername: 'localhost', ALPNProtocols: ['h2', 'http/1.1'] });
+      await new Promise<void>((resolve, reject) => client.once('secureConnect', resolve).once('error', reject));
+      expect(calls).toContainEqual({ remotePort: client.localPort, enable: true });
+      client.destroy();
+    } finally {
+      watch.mockRestore();
+    }
+  });
 
   it('with server.http2: false, a client offering h2 gets HTTP/1.1', async () => {
     const server = await start({ http2: false });
