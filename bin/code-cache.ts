@@ -29,7 +29,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, unlinkSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import Module, { createRequire as createRequireOfNodeModule } from 'node:module';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
@@ -49,9 +49,28 @@ export interface LoadedModule<T> {
   readonly cache: 'hit' | 'miss' | 'off';
 }
 
+/**
+ * The user's home directory as `os.homedir()` finds it, without loading node:os (scripts/bundle-token.ts makes it lazy)
+ * on every `token` run: on POSIX libuv's `uv_os_homedir` answers `$HOME` when set (libuv src/unix/core.c), and
+ * node:os is asked only when it is not set or on Windows, where `USERPROFILE` comes first (libuv src/win/util.c).
+ */
+const homeDirectory = (env: NodeJS.ProcessEnv) => (process.platform !== 'win32' && env.HOME) || homedir();
+
 export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (env[NO_CODE_CACHE_ENV] === '1') return undefined;
-  return env[CODE_CACHE_DIR_ENV] || join(homedir(), '.kube', 'cache', 'eks-access', 'code-cache');
+  return env[CODE_CACHE_DIR_ENV] || join(homeDirectory(env), '.kube', 'cache', 'eks-access', 'code-cache');
+}
+
+/**
+ * node:module's `createRequire`, taken from the CommonJS loader's `Module` class, which a module Node's CommonJS loader
+ * loaded is an instance of (Node lib/internal/modules/cjs/loader.js, `Module.createRequire`): requiring the public
+ * node:module itself loads four more of Node's modules (the ES-module loader, source maps: lib/module.js), ~0.5 ms of
+ * every `token` run, so the bundled entry has it only as a lazy stand-in (scripts/bundle-token.ts), used where a
+ * module is not the loader's own (a test runner's registry).
+ */
+function createRequire(file: string): NodeJS.Require {
+  const loader = module.constructor as Partial<typeof Module>;
+  return typeof loader.createRequire === 'function' ? loader.createRequire(file) : createRequireOfNodeModule(file);
 }
 
 const cachePrefix = (file: string) => `${basename(file)}-`;

@@ -28,12 +28,14 @@ const LAZY_DEPENDENCIES = ['@aws-sdk/credential-providers', '@aws-sdk/client-sts
  * Node built-ins that modules in the bundles import but that a plain `token` run never calls (zlib: a CRC for response
  * checksums, ~3–8 ms to load; fs/promises: the shared config file reader, read only when a profile is; crypto: the
  * random names of the private files written (authenticator/token/private-file.ts), the `--cache-token` file name, and
- * the code cache's key of an unstamped file, ~2–4 ms to load with the node:stream modules its cipher module pulls in).
+ * the code cache's key of an unstamped file, ~2–4 ms to load with the node:stream modules its cipher module pulls in;
+ * os: the home directory when `$HOME` is not set (bin/code-cache.ts), and the cache files' keys; module: its
+ * `createRequire`, which bin/code-cache.ts takes from the loader's own `Module` class instead).
  * Each becomes a stand-in with the real module's property names (listed when bundling) as getters that load it on
  * first read. Getters, not a Proxy: esbuild's interop for a named import (`__toESM`) reads `__esModule`, which would
  * load the real module at once through a Proxy, then copies each own property as a getter of its own, which stays lazy.
  */
-const LAZY_BUILTINS = ['node:zlib', 'node:fs/promises', 'node:crypto'];
+const LAZY_BUILTINS = ['node:zlib', 'node:fs/promises', 'node:crypto', 'node:os', 'node:module'];
 
 /** A CommonJS module standing in for the built-in `name`, which it requires on the first read of a property. */
 function lazyBuiltinStandIn(name: string): string {
