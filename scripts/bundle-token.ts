@@ -31,17 +31,22 @@ const LAZY_DEPENDENCIES = ['@aws-sdk/credential-providers', '@aws-sdk/client-sts
  * the code cache's key of an unstamped file, ~2–4 ms to load with the node:stream modules its cipher module pulls in;
  * os: the home directory when `$HOME` is not set (bin/code-cache.ts), and the cache files' keys; module: its
  * `createRequire`, which bin/code-cache.ts takes from the loader's own `Module` class instead).
- * Each becomes a stand-in with the real module's property names (listed when bundling) as getters that load it on
- * first read. Getters, not a Proxy: esbuild's interop for a named import (`__toESM`) reads `__esModule`, which would
- * load the real module at once through a Proxy, then copies each own property as a getter of its own, which stays lazy.
+ * Each becomes an ES module that exports, for each function of the real module (listed when bundling), a function
+ * that requires the real module and calls its function: esbuild keeps only the exports the bundle imports, and the
+ * import binds to the stand-in's function directly (a CommonJS stand-in would go through esbuild's interop, which
+ * defines a getter per property on every run). A class, a constant or an object of a lazy built-in is not exported,
+ * so importing one fails the build ("No matching export") instead of loading the module at once.
  */
 const LAZY_BUILTINS = ['node:zlib', 'node:fs/promises', 'node:crypto', 'node:os', 'node:module'];
 
-/** A CommonJS module standing in for the built-in `name`, which it requires on the first read of a property. */
+/** An ES module standing in for the built-in `name`'s functions, which requires it on the first call. */
 function lazyBuiltinStandIn(name: string): string {
-  const keys = Object.keys(createRequire(__filename)(name) as object);
-  return `let real; const load = () => (real ??= require(${JSON.stringify(name)}));\n` +
-    `for (const key of ${JSON.stringify(keys)}) Object.defineProperty(exports, key, { enumerable: true, get: () => load()[key] });`;
+  const real = createRequire(__filename)(name) as Record<string, unknown>;
+  const functions = Object.keys(real).filter((key) => typeof real[key] === 'function' && /^[a-z]\w*$/.test(key));
+  return [
+    `let real; const load = () => (real ??= require(${JSON.stringify(name)}));`,
+    ...functions.map((key) => `export const ${key} = (...args) => load().${key}(...args);`),
+  ].join('\n');
 }
 
 const lazyBuiltins: Plugin = {

@@ -22,7 +22,7 @@ import { randomBytes } from 'node:crypto';
 import {
   closeSync, constants, fchmodSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, Stats, writeSync,
 } from 'node:fs';
-import * as path from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 /** A cache directory another user could write (or not ours) was refused. */
 export const CACHE_DIR_RULE = 'eks-access:cache-dir-not-private';
@@ -85,9 +85,9 @@ export interface PrivateReadOptions {
  * mode bit or is too large, and for an unsafe directory.
  */
 export function readPrivateFile(file: string, opts: PrivateReadOptions = {}): Buffer | undefined {
-  const dir = privateDirectoryIfExists(path.dirname(file));
+  const dir = privateDirectoryIfExists(dirname(file));
   if (dir === undefined) return undefined;
-  const target = path.join(dir, path.basename(file));
+  const target = join(dir, basename(file));
   let fd: number;
   try {
     fd = openSync(target, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
@@ -137,9 +137,9 @@ function privateDirectoryIfExists(dir: string): string | undefined {
  * one, and the file system's error otherwise (nothing is left behind).
  */
 export function writePrivateFile(file: string, data: string | Uint8Array): void {
-  const dir = privateDirectory(path.dirname(file), { create: true });
-  const target = path.join(dir, path.basename(file));
-  const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(12).toString('hex')}.tmp`);
+  const dir = privateDirectory(dirname(file), { create: true });
+  const target = join(dir, basename(file));
+  const tmp = join(dir, `.${basename(file)}.${randomBytes(12).toString('hex')}.tmp`);
   const fd = openSync(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600);
   try {
     try {
