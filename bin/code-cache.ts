@@ -27,13 +27,13 @@
  *   the module is compiled from source. `EKS_ACCESS_NO_CODE_CACHE=1` turns the cache off.
  * - Best effort: a missing, rejected or unwritable cache only costs the normal compile, never the command.
  */
-import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import Module, { createRequire as createRequireOfNodeModule } from 'node:module';
-import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
+import { homeDirectory } from '../authenticator/token/home-dir';
 import { privateDirectory, readPrivateFile, UnsafeCacheError, writePrivateFile } from '../authenticator/token/private-file';
+import { sha256Hex } from '../authenticator/token/sha256-hex';
 import { terminalSafe } from './commands/terminal-text';
 
 export const CODE_CACHE_DIR_ENV = 'EKS_ACCESS_CODE_CACHE_DIR';
@@ -49,16 +49,9 @@ export interface LoadedModule<T> {
   readonly cache: 'hit' | 'miss' | 'off';
 }
 
-/**
- * The user's home directory as `os.homedir()` finds it, without loading node:os (scripts/bundle-token.ts makes it lazy)
- * on every `token` run: on POSIX libuv's `uv_os_homedir` answers `$HOME` when set (libuv src/unix/core.c), and
- * node:os is asked only when it is not set or on Windows, where `USERPROFILE` comes first (libuv src/win/util.c).
- */
-const homeDirectory = (env: NodeJS.ProcessEnv) => (process.platform !== 'win32' && env.HOME) || homedir();
-
 export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (env[NO_CODE_CACHE_ENV] === '1') return undefined;
-  return env[CODE_CACHE_DIR_ENV] || join(homeDirectory(env), '.kube', 'cache', 'eks-access', 'code-cache');
+  return env[CODE_CACHE_DIR_ENV] || join(homeDirectory(), '.kube', 'cache', 'eks-access', 'code-cache');
 }
 
 /**
@@ -78,8 +71,6 @@ const cachePrefix = (file: string) => `${basename(file)}-`;
 /** The bundler's first line: the SHA-256 (hex) of every byte after it. A comment, so the file compiles unchanged. */
 const STAMP = /^\/\/ sha256:([0-9a-f]{64})\n/;
 const STAMP_LENGTH = '// sha256:\n'.length + 64;
-
-const sha256Hex = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 /** `source` with its SHA-256 stamped in a first line, as the token bundle is written (scripts/bundle-token.ts). */
 export function stampSourceDigest(source: Buffer): Buffer {

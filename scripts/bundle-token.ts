@@ -27,10 +27,10 @@ const LAZY_DEPENDENCIES = ['@aws-sdk/credential-providers', '@aws-sdk/client-sts
 /**
  * Node built-ins that modules in the bundles import but that a plain `token` run never calls (zlib: a CRC for response
  * checksums, ~3–8 ms to load; fs/promises: the shared config file reader, read only when a profile is; crypto: the
- * random names of the private files written (authenticator/token/private-file.ts), the `--cache-token` file name, and
- * the code cache's key of an unstamped file, ~2–4 ms to load with the node:stream modules its cipher module pulls in;
- * os: the home directory when `$HOME` is not set (bin/code-cache.ts), and the cache files' keys; module: its
- * `createRequire`, which bin/code-cache.ts takes from the loader's own `Module` class instead).
+ * random names of the private files written (authenticator/token/private-file.ts) and the code cache's key of an
+ * unstamped file, ~2–4 ms to load with the node:stream modules its cipher module pulls in;
+ * os: the home directory when `$HOME` is not set (authenticator/token/home-dir.ts); module: its `createRequire`,
+ * which bin/code-cache.ts takes from the loader's own `Module` class instead).
  * Each becomes an ES module that exports, for each function of the real module (listed when bundling), a function
  * that requires the real module and calls its function: esbuild keeps only the exports the bundle imports, and the
  * import binds to the stand-in's function directly (a CommonJS stand-in would go through esbuild's interop, which
@@ -60,15 +60,19 @@ const lazyBuiltins: Plugin = {
 };
 
 /**
- * SigV4's SHA-256: `@smithy/hash-node` (the constructor authenticator/token/presign.ts hands to SignatureV4) becomes
- * scripts/token-bundle/sha256-js-hash.ts, the same shape on @aws-crypto/sha256-js (pure JavaScript, what the SDK signs
- * with in browsers), so signing needs no node:crypto. The library outside the bundle keeps node:crypto's.
+ * SHA-256 in the token bundle: `@smithy/hash-node` (the constructor authenticator/token/presign.ts hands to
+ * SignatureV4) and authenticator/token/sha256-hex.ts (the `--cache-token` file names) become
+ * scripts/token-bundle/sha256-js.ts, the same shapes on @aws-crypto/sha256-js (pure JavaScript, what the SDK signs with
+ * in browsers), so neither needs node:crypto. The library, and the entry (only an unstamped file is hashed there), keep
+ * node:crypto's.
  */
-const SHA256_JS_HASH = resolve(__dirname, 'token-bundle', 'sha256-js-hash.ts');
-const sha256JsHash: Plugin = {
-  name: 'sha256-js-hash',
+const SHA256_JS = resolve(__dirname, 'token-bundle', 'sha256-js.ts');
+const SHA256_HEX = resolve(__dirname, '..', 'authenticator', 'token', 'sha256-hex');
+const sha256Js: Plugin = {
+  name: 'sha256-js',
   setup(build) {
-    build.onResolve({ filter: /^@smithy\/hash-node$/ }, () => ({ path: SHA256_JS_HASH }));
+    build.onResolve({ filter: /^@smithy\/hash-node$/ }, () => ({ path: SHA256_JS }));
+    build.onResolve({ filter: /[\\/]sha256-hex$/ }, (args) => (resolve(args.resolveDir, args.path) === SHA256_HEX ? { path: SHA256_JS } : undefined));
   },
 };
 
@@ -128,11 +132,9 @@ const MAIN_FIELDS = ['module', 'main'];
  * with its SHA-256 stamped in its first line, the key of its code cache (bin/code-cache.ts says why that is safe).
  */
 export async function bundleToken(outDir: string): Promise<string> {
-  const options: NodeBundleOptions = {
-    sourcemap: false, legalComments: 'none', external: LAZY_DEPENDENCIES, plugins: [lazyBuiltins, sha256JsHash, serdeSubset], mainFields: MAIN_FIELDS,
-  };
+  const options: NodeBundleOptions = { sourcemap: false, legalComments: 'none', external: LAZY_DEPENDENCIES, plugins: [lazyBuiltins], mainFields: MAIN_FIELDS };
   const [bundle] = await Promise.all([
-    bundleForNode22(TOKEN_COMMAND, outDir, TOKEN_BUNDLE_FILE, options),
+    bundleForNode22(TOKEN_COMMAND, outDir, TOKEN_BUNDLE_FILE, { ...options, plugins: [lazyBuiltins, sha256Js, serdeSubset] }),
     bundleForNode22(TOKEN_ENTRY, outDir, TOKEN_ENTRY_FILE, options),
   ]);
   writeFileSync(bundle, stampSourceDigest(readFileSync(bundle)));

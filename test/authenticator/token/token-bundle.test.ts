@@ -4,13 +4,15 @@
  * token as the library, and it carries none of the CLI's other parts (server, analysis, logging).
  */
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateToken } from '../../../authenticator/token';
 import { transformSync } from 'esbuild';
+import { sha256Hex } from '../../../authenticator/token/sha256-hex';
 import { bundleToken } from '../../../scripts/bundle-token';
+import { Hash as BundleHash, sha256Hex as bundleSha256Hex } from '../../../scripts/token-bundle/sha256-js';
 
 let dir: string;
 let bundle: string;
@@ -93,11 +95,28 @@ test('a plain eks-access token run loads neither node:crypto nor node:stream (no
   const plain = cli();
   expect(loaded(plain)).toEqual([]);
   expect(JSON.parse(plain.stdout)).toMatchObject({ status: { token: expect.stringMatching(/^k8s-aws-v1\./) } });
+  // Writing the token cache file loads it (its temporary file's random name); a hit, which only reads, does not.
   const written = cli('--cache-token');
   expect(loaded(written)).toContain('NativeModule crypto');
-  expect(readdirSync(join(dir, 'tokens'))).toHaveLength(1);
+  const [tokenFile] = readdirSync(join(dir, 'tokens'));
   const hit = cli('--cache-token');
-  expect(hit.stdout).toBe(written.stdout);
+  expect([loaded(hit), hit.stdout]).toEqual([[], written.stdout]);
+  expect(readdirSync(join(dir, 'tokens'))).toEqual([tokenFile]);
+});
+
+// The bundle's pure-JS SHA-256 (scripts/token-bundle/sha256-js.ts) in place of node:crypto's: the same digests.
+test('the bundle\'s SHA-256 stand-ins give node:crypto\'s digests', async () => {
+  const inputs = ['', 'abc', 'ü€𝄞 '.repeat(40), 'x'.repeat(1000)];
+  for (const input of inputs) {
+    expect(bundleSha256Hex(input)).toBe(sha256Hex(input));
+    expect(bundleSha256Hex(Buffer.from(input))).toBe(sha256Hex(input));
+    for (const key of ['k', 'k'.repeat(100)]) {
+      const ours = new BundleHash('sha256', key);
+      ours.update(input);
+      expect(Buffer.from(await ours.digest()).toString('hex')).toBe(createHmac('sha256', key).update(input).digest('hex'));
+    }
+  }
+  expect(() => new BundleHash('md5')).toThrow('sha256 only');
 });
 
 // The code cache's key (bin/code-cache.ts) is the bundle's first line, which the bundler writes: the SHA-256 of the rest.
