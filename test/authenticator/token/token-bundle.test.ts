@@ -76,8 +76,8 @@ test('eks-access token prints without creating process.stdout (no net, tty or fi
 });
 
 // node:crypto (with the node:stream modules its cipher module loads) was the largest part of a `token` run above Node's
-// own start-up: signing uses a pure-JS SHA-256, the code cache's key is stamped at build time, and what else needs
-// node:crypto (private files' random names, the --cache-token file name) loads it lazily (scripts/bundle-token.ts).
+// own start-up: signing and the --cache-token file name use a pure-JS SHA-256, the code cache's key is stamped at build
+// time, and what else needs node:crypto (private files' random names) loads it lazily (scripts/bundle-token.ts).
 test('a plain eks-access token run loads neither node:crypto nor node:stream (nor os, module); --cache-token still works', () => {
   const probe = join(dir, 'probe-crypto.js');
   writeFileSync(probe, `process.on('exit', () => require('node:fs').writeSync(2, JSON.stringify(process.moduleLoadList.filter((m) =>
