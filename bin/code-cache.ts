@@ -10,6 +10,15 @@
  *   (v8 src/snapshot/code-serializer.cc, `SerializedCodeData::SourceHash`), so a cache made from any other source of
  *   the same length would be run as if it were ours: a rebuilt bundle must never meet an old cache, and npm gives every
  *   installed file the same mtime (1985-10-26), so neither size nor mtime tells two builds apart.
+ * - The token bundle carries that SHA-256 in its first line, written by the bundler (`stampSourceDigest`,
+ *   scripts/bundle-token.ts), so kubectl's hot path neither hashes 38 KB nor loads node:crypto for it (loading
+ *   node:crypto alone, with the node:stream modules it pulls in, was the largest part of a `token` run above Node's
+ *   start-up: bench/results/RESULTS.md, token CLI). Why this keeps the property above: the stamp is the SHA-256 of the
+ *   rest of the same file, read in the same read as the source that is compiled, so a bundle and its key are never
+ *   out of step (no second file, no half-installed pair); a rebuilt bundle with any other content has another stamp,
+ *   hence another cache name, so a cache made for other source is never picked up; and only whoever can write the
+ *   package's own file could make the stamp lie, who can equally change the code it runs (the package directory is
+ *   trusted; the cache directory is the one checked below). A file without the stamp is hashed here as before.
  * - Under `$EKS_ACCESS_CODE_CACHE_DIR` or `~/.kube/cache/eks-access/code-cache`, read and written only through
  *   authenticator/token/private-file.ts: the directory must be the user's own and not writable by group or others
  *   (created 0700), the file is opened O_NOFOLLOW and checked (`fstat`: regular, ours, not writable by others) on the
@@ -18,13 +27,13 @@
  *   the module is compiled from source. `EKS_ACCESS_NO_CODE_CACHE=1` turns the cache off.
  * - Best effort: a missing, rejected or unwritable cache only costs the normal compile, never the command.
  */
-import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, unlinkSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { homedir } from 'node:os';
+import Module, { createRequire as createRequireOfNodeModule } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
+import { homeDirectory } from '../authenticator/token/home-dir';
 import { privateDirectory, readPrivateFile, UnsafeCacheError, writePrivateFile } from '../authenticator/token/private-file';
+import { sha256Hex } from '../authenticator/token/sha256-hex';
 import { terminalSafe } from './commands/terminal-text';
 
 export const CODE_CACHE_DIR_ENV = 'EKS_ACCESS_CODE_CACHE_DIR';
@@ -42,14 +51,39 @@ export interface LoadedModule<T> {
 
 export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (env[NO_CODE_CACHE_ENV] === '1') return undefined;
-  return env[CODE_CACHE_DIR_ENV] || join(homedir(), '.kube', 'cache', 'eks-access', 'code-cache');
+  return env[CODE_CACHE_DIR_ENV] || join(homeDirectory(), '.kube', 'cache', 'eks-access', 'code-cache');
+}
+
+/**
+ * node:module's `createRequire`, taken from the CommonJS loader's `Module` class, which a module Node's CommonJS loader
+ * loaded is an instance of (Node lib/internal/modules/cjs/loader.js, `Module.createRequire`): requiring the public
+ * node:module itself loads four more of Node's modules (the ES-module loader, source maps: lib/module.js), ~0.5 ms of
+ * every `token` run, so the bundled entry has it only as a lazy stand-in (scripts/bundle-token.ts), used where a
+ * module is not the loader's own (a test runner's registry).
+ */
+function createRequire(file: string): NodeJS.Require {
+  const loader = module.constructor as Partial<typeof Module>;
+  return typeof loader.createRequire === 'function' ? loader.createRequire(file) : createRequireOfNodeModule(file);
 }
 
 const cachePrefix = (file: string) => `${basename(file)}-`;
 
+/** The bundler's first line: the SHA-256 (hex) of every byte after it. A comment, so the file compiles unchanged. */
+const STAMP = /^\/\/ sha256:([0-9a-f]{64})\n/;
+const STAMP_LENGTH = '// sha256:\n'.length + 64;
+
+/** `source` with its SHA-256 stamped in a first line, as the token bundle is written (scripts/bundle-token.ts). */
+export function stampSourceDigest(source: Buffer): Buffer {
+  return Buffer.concat([Buffer.from(`// sha256:${sha256Hex(source)}\n`), source]);
+}
+
+/** The SHA-256 of the source: the stamp of a stamped file (no hashing at run time), else computed. */
+function sourceDigest(source: Buffer): string {
+  return STAMP.exec(source.toString('latin1', 0, STAMP_LENGTH))?.[1] ?? sha256Hex(source);
+}
+
 function cacheFileFor(file: string, dir: string, source: Buffer): string {
-  const sha = createHash('sha256').update(source).digest('hex');
-  return join(dir, `${cachePrefix(file)}${process.version}-${process.arch}-${sha}.v8cache`);
+  return join(dir, `${cachePrefix(file)}${process.version}-${process.arch}-${sourceDigest(source)}.v8cache`);
 }
 
 /** The cache file `requireWithCodeCache(file, dir)` reads and writes for the current contents of `file`. */

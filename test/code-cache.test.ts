@@ -9,7 +9,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { codeCacheDir, codeCacheFile, requireWithCodeCache } from '../bin/code-cache';
+import { codeCacheDir, codeCacheFile, requireWithCodeCache, stampSourceDigest } from '../bin/code-cache';
 
 let dir: string;
 let file: string;
@@ -152,6 +152,28 @@ test('the cache file is named after the SHA-256 of the source and the Node versi
   const name = basename(codeCacheFile(file, cacheDir));
   const sha = createHash('sha256').update(readFileSync(file)).digest('hex');
   expect(name).toBe(`mod.js-${process.version}-${process.arch}-${sha}.v8cache`);
+});
+
+// The token bundle is written with its SHA-256 in its first line (scripts/bundle-token.ts), read instead of hashed.
+test('a stamped file is keyed by its stamp, and a rebuild with other content of the same length by another one', () => {
+  const { genuine, forged: rebuilt } = sameLengthSources();
+  writeFileSync(file, stampSourceDigest(Buffer.from(genuine)));
+  const sha = createHash('sha256').update(genuine).digest('hex');
+  expect(readFileSync(file, 'utf8')).toBe(`// sha256:${sha}\n${genuine}`);
+  expect(basename(codeCacheFile(file, cacheDir))).toBe(`mod.js-${process.version}-${process.arch}-${sha}.v8cache`);
+  const first = requireWithCodeCache<{ run(): string }>(file, cacheDir);
+  expect([first.exports.run(), first.saveCache()]).toEqual([genuine.match(/'(.*)'/)![1], 'written']);
+  expect(requireWithCodeCache<{ run(): string }>(file, cacheDir).cache).toBe('hit');
+
+  writeFileSync(file, stampSourceDigest(Buffer.from(rebuilt)));
+  expect(basename(codeCacheFile(file, cacheDir))).toBe(`mod.js-${process.version}-${process.arch}-${createHash('sha256').update(rebuilt).digest('hex')}.v8cache`);
+  const next = requireWithCodeCache<{ run(): string }>(file, cacheDir);
+  expect([next.cache, next.exports.run()]).toEqual(['miss', rebuilt.match(/'(.*)'/)![1]]);
+});
+
+test('a first line that only looks like a stamp is hashed with the rest', () => {
+  writeFileSync(file, `// sha256:${'0'.repeat(63)}\nexports.run = () => 1;\n`);
+  expect(basename(codeCacheFile(file, cacheDir))).toBe(`mod.js-${process.version}-${process.arch}-${createHash('sha256').update(readFileSync(file)).digest('hex')}.v8cache`);
 });
 
 test('a symlink at the cache name is not followed, and saving replaces it with a file of our own', () => {

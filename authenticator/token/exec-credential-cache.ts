@@ -18,11 +18,11 @@
  *   warns once, `cacheDirectoryProblem`), a symlink or a file someone else owns at the name is a miss (and is replaced
  *   by a rename, never written through), and writes go through an O_EXCL|O_NOFOLLOW temporary file of random name.
  */
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { homeDirectory } from './home-dir';
 import { ANY_GROUP_OR_OTHER, readPrivateFile, writePrivateFile } from './private-file';
+import { sha256Hex } from './sha256-hex';
 
 export const TOKEN_CACHE_DIR_ENV = 'EKS_ACCESS_TOKEN_CACHE_DIR';
 export const DEFAULT_TOKEN_CACHE_MARGIN_MS = 60_000;
@@ -75,7 +75,7 @@ function fileStamp(file: string): string {
 
 /** The credentials' identity as far as the environment and the shared files tell it, without resolving them. */
 export function credentialSourceIdentity(env: NodeJS.ProcessEnv = process.env): string[] {
-  const home = os.homedir();
+  const home = homeDirectory();
   return [
     ...CREDENTIAL_ENV.map((name) => `${name}=${env[name] ?? ''}`),
     `config=${fileStamp(env.AWS_CONFIG_FILE || path.join(home, '.aws', 'config'))}`,
@@ -84,7 +84,7 @@ export function credentialSourceIdentity(env: NodeJS.ProcessEnv = process.env): 
 }
 
 export function defaultTokenCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env[TOKEN_CACHE_DIR_ENV] || path.join(os.homedir(), '.kube', 'cache', 'eks-access', 'tokens');
+  return env[TOKEN_CACHE_DIR_ENV] || path.join(homeDirectory(), '.kube', 'cache', 'eks-access', 'tokens');
 }
 
 /** The cache file of `key` for the credentials `identity` describes. */
@@ -93,7 +93,7 @@ export function tokenCacheFile(dir: string, key: TokenCacheKey, identity: readon
     key.clusterId, key.region, key.roleArn ?? '', key.externalId ?? '', key.sessionName ?? '', !!key.forwardSessionName,
     !!key.useGlobalEndpoint, !!key.useFipsEndpoint, !!key.useDualstackEndpoint, identity,
   ]);
-  return path.join(dir, `${createHash('sha256').update(material).digest('hex')}.json`);
+  return path.join(dir, `${sha256Hex(material)}.json`);
 }
 
 /** The cached token, if the file is private, well-formed and valid for at least `marginMs` more. */

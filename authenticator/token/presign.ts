@@ -4,8 +4,9 @@
  * (https://github.com/kubernetes-sigs/aws-iam-authenticator/blob/v0.7.18/pkg/token/token.go; golden vector in
  * test/conformance/token-golden-presign.json). Signing is @smithy/signature-v4's; only the final query string layout
  * (sorted keys, Go `QueryEscape`, signature last) is ours, because that is what the reference emits. The SHA-256 is the
- * SDK's node:crypto-backed `@smithy/hash-node` (what the SDK itself uses on Node), not the pure-JS
- * `@aws-crypto/sha256-js`, which costs module-loading time on kubectl's hot path (bench/results/RESULTS.md).
+ * SDK's node:crypto-backed `@smithy/hash-node` (what the SDK itself uses on Node). The `eks-access token` bundle puts
+ * the pure-JS `@aws-crypto/sha256-js` in its place (scripts/bundle-token.ts): there, on kubectl's hot path, loading
+ * node:crypto costs more than hashing a few hundred bytes in JavaScript (bench/results/RESULTS.md, token CLI).
  */
 import { SignatureV4 } from '@smithy/signature-v4';
 import { HttpRequest } from '@smithy/protocol-http';

@@ -19,17 +19,19 @@
  * systems guard a user's profile directory by ACL instead.
  */
 import { randomBytes } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import {
+  closeSync, constants, fchmodSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, Stats, writeSync,
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 
 /** A cache directory another user could write (or not ours) was refused. */
 export const CACHE_DIR_RULE = 'eks-access:cache-dir-not-private';
 /** A cache file that is a symlink, not a regular file, not ours, or open to others was refused. */
 export const CACHE_FILE_RULE = 'eks-access:cache-file-not-private';
 
-const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL } = fs.constants;
-const O_NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0;
-const O_NONBLOCK = fs.constants.O_NONBLOCK ?? 0;
+const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL } = constants;
+const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
+const O_NONBLOCK = constants.O_NONBLOCK ?? 0;
 
 /** Group- or other-writable: someone else could change it. */
 export const WRITABLE_BY_OTHERS = 0o022;
@@ -49,7 +51,7 @@ export class UnsafeCacheError extends Error {
 const currentUid = (): number | undefined => (typeof process.getuid === 'function' ? process.getuid() : undefined);
 const octal = (mode: number) => `0${(mode & 0o777).toString(8).padStart(3, '0')}`;
 
-function ownershipProblem(st: fs.Stats, forbiddenMode: number, what: string, valid: string): string | undefined {
+function ownershipProblem(st: Stats, forbiddenMode: number, what: string, valid: string): string | undefined {
   const uid = currentUid();
   if (uid !== undefined && st.uid !== uid) return `${what} is owned by uid ${st.uid}, not by the current user (uid ${uid})`;
   if ((st.mode & forbiddenMode) !== 0) return `${what} is not private: mode ${octal(st.mode)} has some of the bits ${octal(forbiddenMode)} (${valid})`;
@@ -61,9 +63,9 @@ function ownershipProblem(st: fs.Stats, forbiddenMode: number, what: string, val
  * Throws {@link UnsafeCacheError} when it is not the user's own or others may write it.
  */
 export function privateDirectory(dir: string, opts: { create?: boolean } = {}): string {
-  if (opts.create) fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const resolved = fs.realpathSync(dir);
-  const st = fs.statSync(resolved);
+  if (opts.create) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const resolved = realpathSync(dir);
+  const st = statSync(resolved);
   if (!st.isDirectory()) throw new UnsafeCacheError(CACHE_DIR_RULE, dir, 'the cache directory is not a directory');
   const problem = ownershipProblem(st, WRITABLE_BY_OTHERS, 'the cache directory', 'use a directory of your own, mode 0700');
   if (problem) throw new UnsafeCacheError(CACHE_DIR_RULE, dir, `${problem}; another user could replace the cache files in it`);
@@ -83,12 +85,12 @@ export interface PrivateReadOptions {
  * mode bit or is too large, and for an unsafe directory.
  */
 export function readPrivateFile(file: string, opts: PrivateReadOptions = {}): Buffer | undefined {
-  const dir = privateDirectoryIfExists(path.dirname(file));
+  const dir = privateDirectoryIfExists(dirname(file));
   if (dir === undefined) return undefined;
-  const target = path.join(dir, path.basename(file));
+  const target = join(dir, basename(file));
   let fd: number;
   try {
-    fd = fs.openSync(target, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+    fd = openSync(target, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
@@ -97,15 +99,15 @@ export function readPrivateFile(file: string, opts: PrivateReadOptions = {}): Bu
     throw e;
   }
   try {
-    const st = fs.fstatSync(fd);
+    const st = fstatSync(fd);
     if (!st.isFile()) throw new UnsafeCacheError(CACHE_FILE_RULE, file, 'the cache file is not a regular file');
     const problem = ownershipProblem(st, opts.forbiddenMode ?? WRITABLE_BY_OTHERS, 'the cache file', 'mode 0600 is what we write');
     if (problem) throw new UnsafeCacheError(CACHE_FILE_RULE, file, problem);
     const max = opts.maxBytes ?? DEFAULT_MAX_CACHE_FILE_BYTES;
     if (st.size > max) throw new UnsafeCacheError(CACHE_FILE_RULE, file, `the cache file has ${st.size} bytes, more than the ${max} a cache file may have`);
-    return fs.readFileSync(fd);
+    return readFileSync(fd);
   } finally {
-    fs.closeSync(fd);
+    closeSync(fd);
   }
 }
 
@@ -135,23 +137,23 @@ function privateDirectoryIfExists(dir: string): string | undefined {
  * one, and the file system's error otherwise (nothing is left behind).
  */
 export function writePrivateFile(file: string, data: string | Uint8Array): void {
-  const dir = privateDirectory(path.dirname(file), { create: true });
-  const target = path.join(dir, path.basename(file));
-  const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(12).toString('hex')}.tmp`);
-  const fd = fs.openSync(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600);
+  const dir = privateDirectory(dirname(file), { create: true });
+  const target = join(dir, basename(file));
+  const tmp = join(dir, `.${basename(file)}.${randomBytes(12).toString('hex')}.tmp`);
+  const fd = openSync(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600);
   try {
     try {
       // The umask may only have removed bits; set exactly 0600 on what we created (not on a path).
-      fs.fchmodSync(fd, 0o600);
+      fchmodSync(fd, 0o600);
       const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-      for (let at = 0; at < bytes.length;) at += fs.writeSync(fd, bytes, at, bytes.length - at);
-      fs.fsyncSync(fd);
+      for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at);
+      fsyncSync(fd);
     } finally {
-      fs.closeSync(fd);
+      closeSync(fd);
     }
-    fs.renameSync(tmp, target);
+    renameSync(tmp, target);
   } catch (e) {
-    fs.rmSync(tmp, { force: true });
+    rmSync(tmp, { force: true });
     throw e;
   }
 }

@@ -4,12 +4,15 @@
  * token as the library, and it carries none of the CLI's other parts (server, analysis, logging).
  */
 import { spawnSync } from 'node:child_process';
+import { createHash, createHmac } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateToken } from '../../../authenticator/token';
 import { transformSync } from 'esbuild';
+import { sha256Hex } from '../../../authenticator/token/sha256-hex';
 import { bundleToken } from '../../../scripts/bundle-token';
+import { Hash as BundleHash, sha256Hex as bundleSha256Hex } from '../../../scripts/token-bundle/sha256-js';
 
 let dir: string;
 let bundle: string;
@@ -70,6 +73,57 @@ test('eks-access token prints without creating process.stdout (no net, tty or fi
   });
   expect(JSON.parse(res.stderr)).toEqual({ code: 0, streams: [] });
   expect(JSON.parse(res.stdout)).toMatchObject({ kind: 'ExecCredential', status: { token: expect.stringMatching(/^k8s-aws-v1\./) } });
+});
+
+// node:crypto (with the node:stream modules its cipher module loads) was the largest part of a `token` run above Node's
+// own start-up: signing and the --cache-token file name use a pure-JS SHA-256, the code cache's key is stamped at build
+// time, and what else needs node:crypto (private files' random names) loads it lazily (scripts/bundle-token.ts).
+test('a plain eks-access token run loads neither node:crypto nor node:stream (nor os, module); --cache-token still works', () => {
+  const probe = join(dir, 'probe-crypto.js');
+  writeFileSync(probe, `process.on('exit', () => require('node:fs').writeSync(2, JSON.stringify(process.moduleLoadList.filter((m) =>
+    /^NativeModule (crypto|stream|zlib|fs\\/promises|os|module|internal\\/crypto\\/.*)$/.test(m)))));`);
+  const cli = (...args: string[]) => spawnSync(process.execPath, ['-r', probe, join(dir, 'bin', 'eks-access.js'), 'token', '-i', 'prod', ...args], {
+    encoding: 'utf8', env: { ...ENV(), PATH: process.env.PATH, EKS_ACCESS_CODE_CACHE_DIR: join(dir, 'crypto-cache'), EKS_ACCESS_TOKEN_CACHE_DIR: join(dir, 'tokens') },
+  });
+  const loaded = (res: ReturnType<typeof cli>) => {
+    expect(res.status).toBe(0);
+    return JSON.parse(res.stderr) as string[];
+  };
+  // The first run writes the code cache (a private file of random name: node:crypto's randomBytes, loaded then).
+  expect(loaded(cli())).toContain('NativeModule crypto');
+  expect(readdirSync(join(dir, 'crypto-cache'))).toHaveLength(1);
+  const plain = cli();
+  expect(loaded(plain)).toEqual([]);
+  expect(JSON.parse(plain.stdout)).toMatchObject({ status: { token: expect.stringMatching(/^k8s-aws-v1\./) } });
+  // Writing the token cache file loads it (its temporary file's random name); a hit, which only reads, does not.
+  const written = cli('--cache-token');
+  expect(loaded(written)).toContain('NativeModule crypto');
+  const [tokenFile] = readdirSync(join(dir, 'tokens'));
+  const hit = cli('--cache-token');
+  expect([loaded(hit), hit.stdout]).toEqual([[], written.stdout]);
+  expect(readdirSync(join(dir, 'tokens'))).toEqual([tokenFile]);
+});
+
+// The bundle's pure-JS SHA-256 (scripts/token-bundle/sha256-js.ts) in place of node:crypto's: the same digests.
+test('the bundle\'s SHA-256 stand-ins give node:crypto\'s digests', async () => {
+  const inputs = ['', 'abc', 'ü€𝄞 '.repeat(40), 'x'.repeat(1000)];
+  for (const input of inputs) {
+    expect(bundleSha256Hex(input)).toBe(sha256Hex(input));
+    expect(bundleSha256Hex(Buffer.from(input))).toBe(sha256Hex(input));
+    for (const key of ['k', 'k'.repeat(100)]) {
+      const ours = new BundleHash('sha256', key);
+      ours.update(input);
+      expect(Buffer.from(await ours.digest()).toString('hex')).toBe(createHmac('sha256', key).update(input).digest('hex'));
+    }
+  }
+  expect(() => new BundleHash('md5')).toThrow('sha256 only');
+});
+
+// The code cache's key (bin/code-cache.ts) is the bundle's first line, which the bundler writes: the SHA-256 of the rest.
+test('the bundle\'s first line is the SHA-256 of the rest of it', () => {
+  const code = readFileSync(bundle);
+  const newline = code.indexOf(10);
+  expect(code.subarray(0, newline).toString()).toBe(`// sha256:${createHash('sha256').update(code.subarray(newline + 1)).digest('hex')}`);
 });
 
 test('a reader that closed the pipe before the token was printed: exit 0, nothing on stderr', () => {
