@@ -1,8 +1,12 @@
 /**
  * `npm run bench [-- --only a,b]`: runs the benchmarks one after another (never concurrently: 2 cores) and writes
  * bench/results/latest.json and bench/results/RESULTS.md. With --only, earlier results of the other benchmarks are
- * kept, so one benchmark can be re-run without losing the rest.
+ * kept, so one benchmark can be re-run without losing the rest. Without --only, the analysis-size benchmark and the
+ * live comparison (bench/analysis/live-compare.ts; skipped with BENCH_SKIP_LIVE=1) follow, each writing its own
+ * bench/results files; `--only analysis-size` or `--only live-compare` runs one of them. (The npm script is this one
+ * command, so that npm's appended arguments reach it.)
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -42,6 +46,18 @@ const BENCHES: readonly Bench[] = [
 ];
 
 const RESULTS_DIR = path.resolve(__dirname, '..', '..', 'bench', 'results');
+const REPO = path.resolve(__dirname, '..', '..');
+
+/** Benchmarks with results files of their own (not latest.json), run after the others. */
+const OWN_FILES: ReadonlyArray<{ readonly name: string; run(): Promise<void> }> = [
+  { name: 'analysis-size', run: async () => (await import('./analysis/analysis-size')).run() },
+  { name: 'live-compare', run: async () => {
+    if (process.env.BENCH_SKIP_LIVE === '1') return void process.stderr.write('bench: live-compare skipped (BENCH_SKIP_LIVE=1)\n');
+    // Through ts-node from the sources, as `npm run bench:live-compare` runs it.
+    const r = spawnSync(path.join(REPO, 'node_modules', '.bin', 'ts-node'), ['--transpile-only', path.join(REPO, 'bench', 'analysis', 'live-compare.ts')], { cwd: REPO, stdio: 'inherit' });
+    if (r.status !== 0) throw new Error(`live-compare exited ${r.status ?? r.signal}`);
+  } },
+];
 
 function previousResults(): BenchResult[] {
   const file = path.join(RESULTS_DIR, 'latest.json');
@@ -52,9 +68,10 @@ function previousResults(): BenchResult[] {
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { only: { type: 'string' } } });
   const only = values.only ? new Set(values.only.split(',')) : undefined;
-  const unknown = [...(only ?? [])].filter((n) => !BENCHES.some((b) => b.name === n));
+  const known = [...BENCHES, ...OWN_FILES].map((b) => b.name);
+  const unknown = [...(only ?? [])].filter((n) => !known.includes(n));
   if (unknown.length > 0) {
-    throw new Error(`unknown benchmark(s) ${unknown.join(', ')}; valid: ${BENCHES.map((b) => b.name).join(', ')}`);
+    throw new Error(`unknown benchmark(s) ${unknown.join(', ')}; valid: ${known.join(', ')}`);
   }
   copyTestAssets();
   const fresh = new Map<string, BenchResult>();
@@ -72,7 +89,14 @@ async function main(): Promise<void> {
   loads.push(`end ${os.loadavg()[0].toFixed(1)}`);
   const conditions = `1-min load average of the ${os.cpus().length} cores as each benchmark started: ${loads.join(', ')} ` +
     '(a load above the core count means other jobs were competing for them).';
-  for (const file of writeResults(RESULTS_DIR, { ...machineFacts(), conditions }, results)) process.stderr.write(`bench: wrote ${file}\n`);
+  if (fresh.size > 0) {
+    for (const file of writeResults(RESULTS_DIR, { ...machineFacts(), conditions }, results)) process.stderr.write(`bench: wrote ${file}\n`);
+  }
+  for (const bench of OWN_FILES) {
+    if (only && !only.has(bench.name)) continue;
+    process.stderr.write(`bench: ${bench.name} …\n`);
+    await bench.run();
+  }
 }
 
 main().catch((err: unknown) => {
