@@ -6,13 +6,17 @@ import pino, { DestinationStream, Logger } from 'pino';
 import { PLAIN_LINES, PlainLineWriter } from './log-line';
 
 /**
- * stdout written synchronously, as Node itself writes process.stdout to pipes and files on Linux, but once per
- * event-loop turn: the lines logged during one turn (two per review; many reviews per turn under load) leave in one
- * write. pino's default destination (`pino.destination(1)`, asynchronous) hands every line to the libuv thread pool
- * and back, which cost ~17% of the server's CPU at one review at a time; one synchronous write per line still cost
- * ~8% (bench/results/RESULTS.md, webhook). Lines still pending when the process exits are written by the 'exit'
- * handler.
+ * stdout written synchronously, as Node itself writes process.stdout to pipes and files on Linux, but in batches: the
+ * lines logged within FLUSH_DELAY_MS (two per review; many reviews under load) leave in one write, or sooner once
+ * FLUSH_BYTES are pending. pino's default destination (`pino.destination(1)`, asynchronous) hands every line to the
+ * libuv thread pool and back, which cost ~17% of the server's CPU at one review at a time; one synchronous write per
+ * line still cost ~8%, one per event-loop turn ~6% (bench/results/RESULTS.md, webhook): at one review at a time a turn
+ * holds one review, so the batch is bounded by time instead. A line waits at most FLUSH_DELAY_MS; lines still pending
+ * when the process exits are written by the 'exit' handler (a SIGKILL loses at most that much).
  */
+export const FLUSH_DELAY_MS = 5;
+/** A batch this large is written at once, without waiting for the timer. */
+export const FLUSH_BYTES = 16 * 1024;
 /**
  * POSIX makes a pipe write atomic only up to PIPE_BUF bytes (4096 on Linux, pipe(7)): when several worker processes
  * of `serve --workers` share one stdout pipe (a container's log pipe), a longer write may interleave with another
@@ -20,25 +24,38 @@ import { PLAIN_LINES, PlainLineWriter } from './log-line';
  */
 export const PIPE_BUF = 4096;
 
-export class TurnBatchedDestination implements DestinationStream {
+export class BatchedDestination implements DestinationStream {
   private pending: string[] = [];
-  private readonly flushSoon = () => this.flush();
+  /** Characters pending: bytes up to UTF-8 (a character is 1–3 bytes here), a cheap bound for FLUSH_BYTES. */
+  private pendingChars = 0;
+  private timer?: ReturnType<typeof setTimeout>;
+  private readonly flushSoon = () => {
+    this.timer = undefined;
+    this.flush();
+  };
 
   /** @param atomicWrites cut each batch into whole-line writes of at most PIPE_BUF bytes (stdout shared by processes). */
   constructor(readonly out: DestinationStream = pino.destination({ dest: 1, sync: true }), private readonly atomicWrites = false) {}
 
   write(line: string): void {
     if (this.pending.length === 0) {
-      setImmediate(this.flushSoon);
+      // Unreferenced: a pending batch does not keep the process alive (the 'exit' handler writes it).
+      this.timer = setTimeout(this.flushSoon, FLUSH_DELAY_MS);
+      this.timer.unref();
       waiting.add(this);
     }
     this.pending.push(line);
+    this.pendingChars += line.length;
+    if (this.pendingChars >= FLUSH_BYTES) this.flush();
   }
 
   flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
     if (this.pending.length === 0) return;
     const pending = this.pending;
     this.pending = [];
+    this.pendingChars = 0;
     waiting.delete(this);
     if (this.atomicWrites) return this.writeAtomically(pending);
     this.out.write(pending.length === 1 ? pending[0] : pending.join(''));
@@ -61,7 +78,7 @@ export class TurnBatchedDestination implements DestinationStream {
 }
 
 /** Destinations with lines not yet written; one 'exit' handler writes them all. */
-const waiting = new Set<TurnBatchedDestination>();
+const waiting = new Set<BatchedDestination>();
 let exitHookInstalled = false;
 
 function installExitHook(): void {
@@ -82,7 +99,7 @@ export function createWebhookLogger(level: string, destination?: DestinationStre
       paths: ['token', '*.token', 'spec.token', 'url', '*.url', 'headers.authorization', '*.headers.authorization'],
       censor: '<redacted>',
     },
-  }, destination ?? new TurnBatchedDestination(undefined, process.env.NODE_UNIQUE_ID !== undefined)); // NODE_UNIQUE_ID: a node:cluster worker
+  }, destination ?? new BatchedDestination(undefined, process.env.NODE_UNIQUE_ID !== undefined)); // NODE_UNIQUE_ID: a node:cluster worker
   // No custom serializers, formatters or hooks: logInfo may build this logger's (and its children's) info lines itself,
   // unless the destination wants pino's per-line metadata (pino.multistream routes lines by it).
   const internals = logger as unknown as Record<symbol, unknown>;

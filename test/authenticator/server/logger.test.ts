@@ -1,12 +1,12 @@
 /**
- * The webhook logger: its default destination (stdout written synchronously, once per event-loop turn, never through
- * the libuv thread pool) and the hand-built info lines of logInfo, which must be exactly what pino would write.
+ * The webhook logger: its default destination (stdout written synchronously, in batches of at most FLUSH_DELAY_MS or
+ * FLUSH_BYTES, never through the libuv thread pool) and the hand-built info lines of logInfo, which must be exactly
+ * what pino would write.
  */
 import pino from 'pino';
 import { logInfo } from '../../../authenticator/server/log-line';
-import { createWebhookLogger, TurnBatchedDestination } from '../../../authenticator/server/logger';
+import { BatchedDestination, createWebhookLogger, FLUSH_BYTES, FLUSH_DELAY_MS } from '../../../authenticator/server/logger';
 
-const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 function capture() {
   const writes: string[] = [];
@@ -15,26 +15,47 @@ function capture() {
 
 test('the default destination writes stdout synchronously (pino\'s own default goes through the thread pool)', () => {
   // Seen in a CPU profile at one review at a time: two asynchronous fs.write round trips per request, ~17% of the CPU.
-  const logger = createWebhookLogger('info') as unknown as Record<symbol, TurnBatchedDestination>;
+  const logger = createWebhookLogger('info') as unknown as Record<symbol, BatchedDestination>;
   const stream = logger[pino.symbols.streamSym];
-  expect(stream).toBeInstanceOf(TurnBatchedDestination);
+  expect(stream).toBeInstanceOf(BatchedDestination);
   const out = stream.out as unknown as { fd: number; sync: boolean };
   expect([out.fd, out.sync]).toEqual([1, true]);
 });
 
-test('the lines of one event-loop turn leave in one write, in order, and nothing waits past the turn', async () => {
-  const sink = capture();
-  const logger = createWebhookLogger('info', new TurnBatchedDestination(sink.stream as never));
-  logger.info('one');
-  logger.warn({ result: 'x' }, 'two');
-  logInfo(logger, { a: 'b' }, 'three');
-  expect(sink.writes).toEqual([]);
-  await nextTurn();
-  expect(sink.writes).toHaveLength(1);
-  expect(sink.writes[0].split('\n').filter(Boolean).map((l) => JSON.parse(l).msg)).toEqual(['one', 'two', 'three']);
-  logger.info('four');
-  await nextTurn();
-  expect(sink.writes).toHaveLength(2);
+test('the lines of FLUSH_DELAY_MS leave in one write, in order; none waits longer; FLUSH_BYTES pending leave at once', () => {
+  jest.useFakeTimers();
+  try {
+    const sink = capture();
+    const logger = createWebhookLogger('info', new BatchedDestination(sink.stream as never));
+    logger.info('one');
+    logger.warn({ result: 'x' }, 'two');
+    logInfo(logger, { a: 'b' }, 'three');
+    jest.advanceTimersByTime(FLUSH_DELAY_MS - 1);
+    expect(sink.writes).toEqual([]);
+    jest.advanceTimersByTime(1);
+    expect(sink.writes).toHaveLength(1);
+    expect(sink.writes[0].split('\n').filter(Boolean).map((l) => JSON.parse(l).msg)).toEqual(['one', 'two', 'three']);
+    logger.info('four');
+    jest.advanceTimersByTime(FLUSH_DELAY_MS);
+    expect(sink.writes).toHaveLength(2);
+    // A large batch does not wait for the timer.
+    const long = 'x'.repeat(1000);
+    for (let i = 0; i * 1000 < FLUSH_BYTES; i++) logger.info(long);
+    expect(sink.writes).toHaveLength(3);
+    expect(Buffer.byteLength(sink.writes[2])).toBeGreaterThanOrEqual(FLUSH_BYTES);
+  } finally {
+    jest.useRealTimers();
+  }
+});
+
+test('a pending batch neither keeps the process alive nor is lost when it exits', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const logger = require.resolve('../../../authenticator/server/logger');
+  // A script that logs and returns at once: the unreferenced timer lets it exit, the 'exit' handler writes the line.
+  const r = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e',
+    `require(${JSON.stringify(logger)}).createWebhookLogger('info').info('last words')`], { encoding: 'utf8', timeout: 60_000 });
+  expect(r.status).toBe(0);
+  expect(JSON.parse(r.stdout.trim()).msg).toBe('last words');
 });
 
 test('logInfo writes byte for byte what pino writes (time aside), for the logger and its children', () => {
@@ -69,14 +90,15 @@ test('shared stdout (serve --workers): a turn\'s lines leave in whole-line write
   // POSIX makes pipe writes atomic up to PIPE_BUF only: a longer write could interleave mid-line with another worker's.
   const { PIPE_BUF } = await import('../../../authenticator/server/logger');
   const sink = capture();
-  const logger = createWebhookLogger('info', new TurnBatchedDestination(sink.stream as never, true));
+  const destination = new BatchedDestination(sink.stream as never, true);
+  const logger = createWebhookLogger('info', destination);
   const sent: string[] = [];
   for (let i = 0; i < 200; i++) {
     const msg = `line ${i} ${'é'.repeat(i % 50)}`; // multi-byte characters: the bound is in bytes, not characters
     sent.push(msg);
     logger.info(msg);
   }
-  await nextTurn();
+  destination.flush();
   expect(sink.writes.length).toBeGreaterThan(1);
   for (const w of sink.writes) {
     expect(Buffer.byteLength(w)).toBeLessThanOrEqual(PIPE_BUF);
