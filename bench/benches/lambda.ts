@@ -292,10 +292,12 @@ export async function run(): Promise<BenchResult> {
           case: `cold init with a ${MAX_PRINCIPALS}-principal mapping (${mappingKb.toFixed(0)} KB layer file)`, metric: 'wall above the RIC floor', unit: 'ms',
           ours: coldLarge - floor, baseline: floor, baselineName: 'RIC + empty handler', target: { text: `≤ ${COLD_TARGET_MS} ms`, met: (_r, o) => o <= COLD_TARGET_MS },
           explanation: `the mapping adds ${(coldLarge - cold).toFixed(0)} ms to the 1-row start in the same run; reading it in a fresh Node takes ` +
-            `${median(loadMapperMs).toFixed(1)} ms (next rows), of which ${median(parseMs).toFixed(1)} ms is JSON.parse of the file alone (native, ` +
-            `and its young-generation scavenges: every parsed row is live). The rest is one pass over the rows in not-yet-optimised code: the ` +
-            'plain-row check (authenticator/mapper/rows.ts) and the lookup key (arn-plain.ts) per row' +
-            (coldLarge - floor > COLD_TARGET_MS ? '; what bounds it is the RIC floor + the STS round trip + this pass, see the rows below' : ''),
+            `${median(loadMapperMs).toFixed(1)} ms (next row), of which ${median(parseMs).toFixed(1)} ms is JSON.parse of the file alone. The rest ` +
+            'is one pass over the rows in not-yet-optimised code (the plain-row check and lookup key per row) and the scavenges of the parsed ' +
+            'rows, all live (profile in the notes)' +
+            (coldLarge - floor > COLD_TARGET_MS
+              ? `; over the target, it is bound by the 1-row start (${(cold - floor).toFixed(0)} ms, of which the STS round trip ${sts.toFixed(0)} ms) plus this read`
+              : ''),
         }),
         row({
           case: `of which: reading the ${MAX_PRINCIPALS}-principal mapping in a fresh Node (loadMapper: read, JSON.parse, row checks, lookup table)`,
@@ -326,6 +328,17 @@ export async function run(): Promise<BenchResult> {
           'CPU rows: the RIC process\'s user + system time from /proc at the answer (10 ms ticks) and the scripts\' own process.cpuUsage(); CPU is ' +
           'much less affected than wall time by other work on the machine, so it is the steadier view of what the start itself costs. ' +
           'The machine is shared (2 cores, other builds and tests running): absolute figures are noisy, the floor of the same run is the reference.',
+        `Where the ${MAX_PRINCIPALS}-principal mapping's cold cost goes (node --cpu-prof of the handler's cold start in a fresh Node, ` +
+          'non-minified bundle, 15 starts each with this mapping and with an empty one, 2026-12-07). Before (main at ea1664b) it added ~26 ms: ' +
+          'each row went through the generic reader (a per-row field map for case-insensitive names, error bookkeeping) and classifyArn, whose ' +
+          'split/slice/join of the ARN the lookup table then did again (stripPath); timed one by one in a fresh Node, the row checks took ' +
+          '13-18 ms and the table 9-15 ms, JSON.parse 3 ms. Now rows of the shape every writer emits (encodeRowLists: rolearn/userarn, ' +
+          'username, groups, userid, nothing to trim, a plain IAM ARN) take a fast path that returns exactly what the full reader returns ' +
+          '(authenticator/mapper/rows.ts plainRoleRow, authenticator/arn-plain.ts; both checked against the full path by property tests), ' +
+          'and any other row still goes through the full reader: every row is checked at cold start as before, a bad one fails it. What the ' +
+          'profile shows left: the pass over the rows (row checks ~6 ms, lookup keys ~2 ms, in not-yet-optimised code), ~5 ms more young-' +
+          'generation GC than the empty mapping (every parsed row is live, so each scavenge copies it), JSON.parse ~1.5 ms. A lazier table ' +
+          '(index raw rows, build a row when it is looked up) would save part of the pass and of the GC, not the parse nor the per-row check.',
         `Mapping storage, ${MAX_PRINCIPALS} principals (${mappingKb.toFixed(0)} KB of JSON): AuthenticatorFunction ships it as a layer file, read from ` +
           'disk at cold start (no AWS call, no IAM grant, Lambda allows 250 MB unzipped). As compressed chunks in 8 KB Advanced SSM parameters it ' +
           `would take ${gzipChunks} (gzip -9, base64) or ${brotliChunks} (brotli) parameters of these synthetic, very repetitive names — real ` +
