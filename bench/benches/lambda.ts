@@ -294,7 +294,8 @@ export async function run(): Promise<BenchResult> {
           explanation: `the mapping adds ${(coldLarge - cold).toFixed(0)} ms to the 1-row start in the same run; reading it in a fresh Node takes ` +
             `${median(loadMapperMs).toFixed(1)} ms (next row), of which ${median(parseMs).toFixed(1)} ms is JSON.parse of the file alone. The rest ` +
             'is one pass over the rows in not-yet-optimised code (the plain-row check and lookup key per row) and the scavenges of the parsed ' +
-            'rows, all live (profile in the notes)' +
+            'rows, all live (profile in the notes); it adds less than that to the start because the handler dials STS first, and part of ' +
+            'the read overlaps the TLS handshake' +
             (coldLarge - floor > COLD_TARGET_MS
               ? `; over the target, it is bound by the 1-row start (${(cold - floor).toFixed(0)} ms, of which the STS round trip ${sts.toFixed(0)} ms) plus this read`
               : ''),
