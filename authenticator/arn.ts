@@ -2,6 +2,7 @@
  * ARN handling for identities (reference: pkg/arn). Canonicalization turns an STS assumed-role session ARN into the
  * IAM role ARN that mappings name; `stripPath` drops an IAM role path; `arnLike` is IAM's ArnLike condition operator.
  */
+import { plainIamPrincipalType } from './arn-plain';
 import { findPartition } from './partitions';
 
 /**
@@ -205,6 +206,8 @@ function parseIdentityArn(arn: string): ParsedArn {
 
 /** Canonical ARN and principal type of an identity ARN (reference: `arn.Canonicalize`). */
 export function classifyArn(arn: string): { readonly type: PrincipalKind; readonly canonicalArn: string } {
+  const plain = plainIamPrincipalType(arn); // the common shape, without splitting (arn-plain.ts)
+  if (plain !== undefined) return { type: plain === 'role' ? PrincipalKind.ROLE : PrincipalKind.USER, canonicalArn: arn };
   const parsed = parseIdentityArn(arn);
   const parts = parsed.resource.split('/');
   if (parsed.service === 'sts') {
@@ -243,6 +246,12 @@ export function canonicalizeArn(arn: string): string {
 
 /** `arn:<p>:iam::<acct>:role/<path>/<name>` → `arn:<p>:iam::<acct>:role/<name>`; other ARNs unchanged. */
 export function stripPath(arn: string): string {
+  if (plainIamPrincipalType(arn) === 'role') {
+    // `arn:<p>:iam::<acct>:role/` is the same prefix the full path rebuilds (region empty, no `:` in the resource).
+    const roleStart = arn.indexOf(':role/') + ':role/'.length;
+    const cut = arn.lastIndexOf('/');
+    return cut < roleStart ? arn : arn.slice(0, roleStart) + arn.slice(cut + 1);
+  }
   const parsed = parseIdentityArn(arn);
   const parts = parsed.resource.split('/');
   if (parsed.service !== 'iam' || parts[0] !== 'role' || parts.length <= 2) return arn;

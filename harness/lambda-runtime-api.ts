@@ -12,12 +12,19 @@ interface Pending {
   readonly id: string;
   readonly event: unknown;
   readonly deadlineMs: number;
+  /** process.hrtime.bigint() when the event was handed to the runtime. */
+  handedOut?: bigint;
   resolve(result: InvocationResult): void;
 }
 
 export interface InvocationResult {
   readonly kind: 'response' | 'error';
   readonly payload: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /**
+   * Ms from handing the event to the runtime (`/invocation/next` answered) to its `/response` or `/error`: the
+   * invocation's Duration as the Lambda service measures and bills it (before rounding up to 1 ms).
+   */
+  readonly durationMs: number;
 }
 
 const PREFIX = '/2018-06-01/runtime';
@@ -108,6 +115,7 @@ export class LocalRuntimeApi {
         'Lambda-Runtime-Invoked-Function-Arn': 'arn:aws:lambda:us-east-1:123456789012:function:eks-access-webhook',
         'Lambda-Runtime-Trace-Id': 'Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419;Sampled=1',
       });
+      next.handedOut = process.hrtime.bigint();
       res.end(JSON.stringify(next.event));
       return;
     }
@@ -115,7 +123,8 @@ export class LocalRuntimeApi {
     if (req.method === 'POST' && m) {
       const pending = this.inFlight.get(m[1]);
       this.inFlight.delete(m[1]);
-      pending?.resolve({ kind: m[2] as 'response' | 'error', payload: body ? JSON.parse(body) : undefined });
+      const durationMs = pending?.handedOut === undefined ? NaN : Number(process.hrtime.bigint() - pending.handedOut) / 1e6;
+      pending?.resolve({ kind: m[2] as 'response' | 'error', payload: body ? JSON.parse(body) : undefined, durationMs });
       res.writeHead(202).end('{"status":"OK"}');
       return;
     }

@@ -4,6 +4,7 @@
  * reference accepts and which can never match) is reported and the row is not applied.
  */
 import { classifyArn, isAccountId, PrincipalKind } from '../arn';
+import { plainIamPrincipalType } from '../arn-plain';
 import { findPartition } from '../partitions';
 import { describe, isPlainObject, RowReader } from './row-reader';
 import { MappingRowError } from './row-error';
@@ -35,8 +36,77 @@ function classify(arn: string): { type: PrincipalKind; canonicalArn: string } | 
   }
 }
 
+/** The result of a row without problems (shared: nobody writes to it). */
+const NO_ERRORS: readonly MappingRowError[] = [];
+
+/** A string the reader takes as it is: non-empty, nothing for `trim()` to remove. */
+function exact(v: unknown): v is string {
+  return typeof v === 'string' && v !== '' && v.trim() === v;
+}
+
+/** What `RowReader.stringList` returns for `v` when it finds nothing to report, else undefined. */
+function exactList(v: unknown): string[] | undefined {
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) return undefined;
+  // Indexed loops here and below: for-of's iterator protocol is slow in the not-yet-optimised code of a cold start.
+  for (let i = 0; i < v.length; i++) if (!exact(v[i])) return undefined;
+  return v.slice() as string[];
+}
+
+/**
+ * The row as the full reader below would return it, for the shape every writer emits (`encodeRowLists`, eksctl, the
+ * console): a plain object whose only fields are `<arnField>`, `username`, `groups` and `userid`, spelt so, holding
+ * values the reader would not trim or refuse, and an ARN of `plainIamPrincipalType`'s shape and type. Anything else
+ * (other spellings, unknown fields, `sso`, nulls, session ARNs…) is undefined and the full reader decides, so nothing
+ * is accepted that it would refuse. It skips the per-row field map, the case-folding and the error bookkeeping, which
+ * on a 3,000-row Lambda mapping were most of the cold start's mapping cost (bench/results/RESULTS.md, lambda);
+ * test/authenticator/mapper/rows-fast-path.test.ts checks it against the full reader on rows around its edges.
+ */
+function plainRow(value: unknown, arnField: 'rolearn' | 'userarn', type: 'role' | 'user'): { arn: string; username: string; groups: string[]; userId?: string } | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const obj = value as Record<string, unknown>;
+  let arn: unknown;
+  let username: unknown;
+  let groups: unknown;
+  let userId: unknown;
+  // Own enumerable fields only, as the full reader reads them (never an inherited property).
+  const names = Object.keys(obj);
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i];
+    if (name === arnField) arn = obj[name];
+    else if (name === 'username') username = obj[name];
+    else if (name === 'groups') groups = obj[name];
+    else if (name === 'userid') userId = obj[name];
+    else return undefined;
+  }
+  if (!exact(arn) || plainIamPrincipalType(arn) !== type || !exact(username)) return undefined;
+  if (userId !== undefined && !exact(userId)) return undefined;
+  const list = exactList(groups);
+  if (list === undefined) return undefined;
+  return { arn, username, groups: list, userId };
+}
+
+/** `readRoleRowFull`'s result for a row of `plainRow`'s shape, else undefined. */
+export function plainRoleRow(value: unknown, source: string): RowResult<RoleMapping> | undefined {
+  const plain = plainRow(value, 'rolearn', 'role');
+  if (plain === undefined) return undefined;
+  return { row: { roleArn: plain.arn, sso: undefined, username: plain.username, groups: plain.groups, userId: plain.userId, source }, errors: NO_ERRORS };
+}
+
+/** `readUserRowFull`'s result for a row of `plainRow`'s shape, else undefined. */
+export function plainUserRow(value: unknown, source: string): RowResult<UserMapping> | undefined {
+  const plain = plainRow(value, 'userarn', 'user');
+  if (plain === undefined) return undefined;
+  return { row: { userArn: plain.arn, username: plain.username, groups: plain.groups, userId: plain.userId, source }, errors: NO_ERRORS };
+}
+
 /** Reads one `mapRoles` row. A rolearn given as an `assumed-role` session ARN is canonicalized to the role ARN. */
 export function readRoleRow(value: unknown, key: string, index: number, source: string): RowResult<RoleMapping> {
+  return plainRoleRow(value, source) ?? readRoleRowFull(value, key, index, source);
+}
+
+/** `readRoleRow` without the fast path: what it is checked against. */
+export function readRoleRowFull(value: unknown, key: string, index: number, source: string): RowResult<RoleMapping> {
   const r = reader(value, key, index);
   if (r instanceof MappingRowError) return { errors: [r] };
   const rawArn = r.string('rolearn', false, 'an IAM role ARN');
@@ -90,6 +160,11 @@ function readSso(s: RowReader, row: RowReader): SsoRoleSelector | undefined {
 
 /** Reads one `mapUsers` row. */
 export function readUserRow(value: unknown, key: string, index: number, source: string): RowResult<UserMapping> {
+  return plainUserRow(value, source) ?? readUserRowFull(value, key, index, source);
+}
+
+/** `readUserRow` without the fast path: what it is checked against. */
+export function readUserRowFull(value: unknown, key: string, index: number, source: string): RowResult<UserMapping> {
   const r = reader(value, key, index);
   if (r instanceof MappingRowError) return { errors: [r] };
   const rawArn = r.string('userarn', true, 'an IAM user ARN');
