@@ -34,7 +34,7 @@ export function toMarkdown(machine: MachineFacts, results: readonly BenchResult[
     lines.push('| case | metric | ours | baseline | ratio | target | verdict |', '|---|---|---|---|---|---|---|');
     for (const r of result.rows) {
       lines.push(
-        `| ${r.case} | ${r.metric} (${r.unit}) | ${figure(r.ours, r.oursRange)} | ${figure(r.baseline, r.baselineRange)} (${r.baselineName}) | ${fmt(r.ratio)}× | ${r.target} | ${verdict(r)} |`,
+        `| ${r.case} | ${r.metric} (${r.unit}) | ${figure(r.ours, r.oursRange)} | ${figure(r.baseline, r.baselineRange)} (${r.baselineName}) | ${ratioText(r.ratio)} | ${r.target} | ${verdict(r)} |`,
       );
     }
     const explained = result.rows.filter((r) => r.explanation);
@@ -43,6 +43,14 @@ export function toMarkdown(machine: MachineFacts, results: readonly BenchResult[
     lines.push('');
   }
   return lines.join('\n');
+}
+
+/**
+ * A ratio as the table shows it; against a zero baseline (ours opened 3 STS connections, Go none) it is undefined,
+ * and latest.json holds it as null (JSON has no Infinity): shown as a dash.
+ */
+function ratioText(ratio: number | null): string {
+  return ratio === null || !Number.isFinite(ratio) ? '— (baseline 0)' : `${fmt(ratio)}×`;
 }
 
 export function writeResults(dir: string, machine: MachineFacts, results: readonly BenchResult[]): string[] {
