@@ -25,7 +25,6 @@ interface Entry {
 
 export interface IdentityCacheEvents {
   onEvict?(): void;
-  onSizeChange?(size: number): void;
 }
 
 /** How often `set` drops expired entries, so memory follows the live entries rather than the size bound. */
@@ -60,7 +59,6 @@ export class IdentityCache {
     if (!entry) return undefined;
     if (entry.expiresAt <= this.now()) {
       this.remove(entry);
-      this.events.onSizeChange?.(this.entries.size);
       return undefined;
     }
     this.makeNewest(entry);
@@ -85,7 +83,6 @@ export class IdentityCache {
       this.remove(this.oldest!);
       this.events.onEvict?.();
     }
-    this.events.onSizeChange?.(this.entries.size);
   }
 
   /**
@@ -96,14 +93,9 @@ export class IdentityCache {
     const now = this.now();
     if (now - this.lastSweep < SWEEP_EVERY_MS) return;
     this.lastSweep = now;
-    let dropped = false;
     for (const entry of this.entries.values()) {
-      if (entry.expiresAt <= now) {
-        this.remove(entry);
-        dropped = true;
-      }
+      if (entry.expiresAt <= now) this.remove(entry);
     }
-    if (dropped) this.events.onSizeChange?.(this.entries.size);
   }
 
   /** Removes the entry of `key` and returns it (outcome and expiry), unless it is absent or expired. */
@@ -111,7 +103,6 @@ export class IdentityCache {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     this.remove(entry);
-    this.events.onSizeChange?.(this.entries.size);
     return entry.expiresAt > this.now() ? { outcome: entry.outcome, expiresAt: entry.expiresAt } : undefined;
   }
 
@@ -119,13 +110,11 @@ export class IdentityCache {
     const entry = this.entries.get(key);
     if (!entry) return;
     this.remove(entry);
-    this.events.onSizeChange?.(this.entries.size);
   }
 
   clear(): void {
     this.entries.clear();
     this.oldest = this.newest = undefined;
-    this.events.onSizeChange?.(0);
   }
 
   private remove(entry: Entry): void {

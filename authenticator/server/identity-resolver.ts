@@ -92,12 +92,10 @@ export class IdentityResolver {
     this.now = opts.now ?? Date.now;
     this.random = opts.random ?? Math.random;
     this.semaphore = new Semaphore(opts.maxConcurrent);
-    const events = (cache: 'identity' | 'denial') => ({
-      onEvict: () => opts.metrics?.cacheEvictions.inc({ cache }),
-      onSizeChange: (n: number) => opts.metrics?.cacheEntries.set({ cache }, n),
-    });
+    const events = (cache: 'identity' | 'denial') => ({ onEvict: () => opts.metrics?.cacheEvictions.inc({ cache }) });
     this.cache = new IdentityCache(opts.cacheMaxEntries, this.now, events('identity'));
     this.denials = new IdentityCache(opts.denialMaxEntries ?? 1000, this.now, events('denial'));
+    opts.metrics?.watchCacheSizes(() => ({ identity: this.cache.size, denial: this.denials.size }));
   }
 
   /**

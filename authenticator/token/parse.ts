@@ -79,6 +79,23 @@ function checkParameters(params: readonly QueryParameter[]): Map<string, string>
   return values;
 }
 
+/** Each allow-list's own strings, by value (see internedHost). */
+const internedHosts = new WeakMap<ReadonlySet<string>, Map<string, string>>();
+
+/**
+ * The allow-list's own string for an allow-listed `host`. The host read from the token is a slice of the decoded URL,
+ * and V8 keeps a slice (a SlicedString) pointing into its whole parent: a verified identity cached with it
+ * (`Identity.stsEndpoint`) would keep the ~1 KB presigned URL alive for as long as the cache holds it.
+ */
+function internedHost(host: string, allowed: ReadonlySet<string>): string {
+  let byValue = internedHosts.get(allowed);
+  if (!byValue) {
+    byValue = new Map([...allowed].map((h) => [h, h]));
+    internedHosts.set(allowed, byValue);
+  }
+  return byValue.get(host) ?? host;
+}
+
 /** Runs every local check; throws `FormatError` naming the first one that fails. */
 export function parseToken(token: string, limits: ParseLimits): ParsedToken {
   const text = decodeUrl(token, limits.maxTokenBytes);
@@ -141,5 +158,5 @@ export function parseToken(token: string, limits: ParseLimits): ParsedToken {
       `X-Amz-Date parameter ${signedAt.toISOString()} is more than ${limits.maxFutureSkewSeconds} s in the future`,
     );
   }
-  return { host: url.authority, requestPath: `/?${url.rawQuery}`, accessKeyId, signedAt };
+  return { host: internedHost(url.authority, limits.allowedHosts), requestPath: `/?${url.rawQuery}`, accessKeyId, signedAt };
 }

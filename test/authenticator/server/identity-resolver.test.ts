@@ -92,6 +92,11 @@ describe('IdentityResolver', () => {
     expect(text).toMatch(/eks_access_webhook_identity_cache_hits_total\{kind="identity"\} 2/);
     expect(text).toMatch(/eks_access_webhook_identity_cache_misses_total 4/);
     expect(text).toMatch(/eks_access_webhook_identity_cache_evictions_total\{cache="identity"\} 2/);
+    // Sizes are read when scraped.
+    expect(text).toMatch(/eks_access_webhook_identity_cache_entries\{cache="identity"\} 2/);
+    expect(text).toMatch(/eks_access_webhook_identity_cache_entries\{cache="denial"\} 0/);
+    r.cache.clear();
+    expect(await metrics.registry.metrics()).toMatch(/eks_access_webhook_identity_cache_entries\{cache="identity"\} 0/);
   });
 
   it('keeps unmapped identities and denials in their own small LRU: they never evict mapped identities', async () => {
