@@ -21,6 +21,19 @@ interface PipelineStage { Name: string; Actions: Action[] }
 // E3703 "Prefer using Fn::Sub" on its Fn::Join ARNs, not this library's to fix).
 const lint = new CfnLintBatch();
 
+/** The hub account's pipeline (stack `Pipeline`), cross-account keys on, as examples/fleet builds its own. */
+function hubPipeline(app: App): pipelines.CodePipeline {
+  return new pipelines.CodePipeline(new Stack(app, 'Pipeline', { env: { account: HUB, region: 'us-east-1' } }), 'Pipeline', {
+    crossAccountKeys: true,
+    synth: new pipelines.ShellStep('Synth', {
+      input: pipelines.CodePipelineSource.connection('example/platform', 'main', {
+        connectionArn: `arn:aws:codeconnections:us-east-1:${HUB}:connection/00000000-0000-0000-0000-000000000000`,
+      }),
+      commands: ['npm ci', 'npx cdk synth'],
+    }),
+  });
+}
+
 function pipelineWithFleet() {
   const app = new App();
   const fleet = new AccessFleet(app, 'Fleet');
@@ -33,16 +46,7 @@ function pipelineWithFleet() {
     accessPolicies: [AccessPolicy.AMAZON_EKS_CLUSTER_ADMIN_POLICY.atClusterScope()],
   });
 
-  const pipelineStack = new Stack(app, 'Pipeline', { env: { account: HUB, region: 'us-east-1' } });
-  const pipeline = new pipelines.CodePipeline(pipelineStack, 'Pipeline', {
-    crossAccountKeys: true,
-    synth: new pipelines.ShellStep('Synth', {
-      input: pipelines.CodePipelineSource.connection('example/platform', 'main', {
-        connectionArn: `arn:aws:codeconnections:us-east-1:${HUB}:connection/00000000-0000-0000-0000-000000000000`,
-      }),
-      commands: ['npm ci', 'npx cdk synth'],
-    }),
-  });
+  const pipeline = hubPipeline(app);
   const nonprod = pipeline.addWave('NonProd');
   for (const stage of fleet.stagesFor(ClusterSelector.named('dev', 'staging'))) nonprod.addStage(stage);
   const prod = pipeline.addWave('Prod');
@@ -97,15 +101,7 @@ describe('an account with clusters in two regions, in a pipeline', () => {
     fleet.addCluster({ clusterName: 'use1', account: NONPROD, region: 'us-east-1' });
     fleet.addCluster({ clusterName: 'euw1', account: NONPROD, region: 'eu-west-1' });
     fleet.addSpokeRole('admin', { trustedPrincipals: [HubPrincipal.role(`arn:aws:iam::${HUB}:role/admin`)], accessPolicies: [AccessPolicy.AMAZON_EKS_CLUSTER_ADMIN_POLICY.atClusterScope()] });
-    const pipeline = new pipelines.CodePipeline(new Stack(app, 'Pipeline', { env: { account: HUB, region: 'us-east-1' } }), 'Pipeline', {
-      crossAccountKeys: true,
-      synth: new pipelines.ShellStep('Synth', {
-        input: pipelines.CodePipelineSource.connection('example/platform', 'main', {
-          connectionArn: `arn:aws:codeconnections:us-east-1:${HUB}:connection/00000000-0000-0000-0000-000000000000`,
-        }),
-        commands: ['npm ci', 'npx cdk synth'],
-      }),
-    });
+    const pipeline = hubPipeline(app);
     const wave = pipeline.addWave('NonProd');
     for (const stage of fleet.stagesFor(ClusterSelector.all())) wave.addStage(stage);
     pipeline.buildPipeline();
