@@ -48,5 +48,6 @@ COPY LICENSE NOTICE /app/
 USER 65532:65532
 ENV NODE_ENV=production
 EXPOSE 21362
-ENTRYPOINT ["/nodejs/bin/node", "/app/eks-access.js"]
+# The server's node flags: authenticator/server/node-flags.ts (test/k8s/container-bundle.test.ts checks they agree).
+ENTRYPOINT ["/nodejs/bin/node", "--single-threaded-gc", "/app/eks-access.js"]
 CMD ["serve", "--config", "/etc/eks-access/config.yaml"]

@@ -6,6 +6,7 @@ import { freePort } from './free-port';
 import { HttpAnswer, httpsCall, waitUntil } from './net';
 import { CLI } from './eks-access-process';
 import { runOk } from './run-process';
+import { SERVE_NODE_FLAGS } from '../authenticator/server/node-flags';
 
 export interface InitResult {
   readonly url: string;
@@ -57,6 +58,8 @@ export interface WebhookOptions {
   readonly workers?: number | 'auto';
   /** Merged into the config's `server` section (e.g. `{ http2: true }`). */
   readonly server?: Record<string, unknown>;
+  /** Top-level config sections merged over the rest (e.g. `{ cache: { maxEntries: 0 } }`), applied last. */
+  readonly config?: Record<string, unknown>;
 }
 
 /** Replaces the watched mapping file: written to a temporary name, then renamed, so a reload never sees half a file. */
@@ -78,9 +81,12 @@ export async function startEksAccessWebhook(opts: WebhookOptions): Promise<Runni
   config.sts = { ...config.sts, ...(opts.stsConnectTo ? { connectTo: opts.stsConnectTo } : {}), caFile: opts.stsCaFile };
   if (opts.backends) config.mapping = { ...config.mapping, backends: opts.backends };
   if (opts.server) config.server = { ...config.server, ...opts.server };
+  for (const [section, value] of Object.entries(opts.config ?? {})) {
+    config[section] = typeof value === 'object' && value !== null ? { ...config[section], ...value } : value;
+  }
   writeFileSync(init.files.config, stringify(config));
 
-  const [command, args] = pinned(opts.cpus, process.execPath, [...(opts.nodeArgs ?? []), opts.serveScript ?? CLI, 'serve', `--config=${init.files.config}`,
+  const [command, args] = pinned(opts.cpus, process.execPath, [...SERVE_NODE_FLAGS, ...(opts.nodeArgs ?? []), opts.serveScript ?? CLI, 'serve', `--config=${init.files.config}`,
     ...(opts.workers === undefined ? [] : ['--workers', String(opts.workers)])]);
   const proc = startProcess('eks-access serve', command, args, join(opts.dir, 'eks-access-serve.log'), {
     env: { PATH: process.env.PATH, HOME: opts.dir },

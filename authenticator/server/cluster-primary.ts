@@ -28,6 +28,7 @@ import type { Logger } from 'pino';
 import { AggregatorRegistry } from 'prom-client';
 import { WebhookMetrics } from './metrics';
 import { RunningMetricsListener, startMetricsListener } from './metrics-listener';
+import { withServeNodeFlags } from './node-flags';
 
 /** The message a worker takes as its first signal. */
 export const SHUTDOWN_MESSAGE = 'eks-access:shutdown';
@@ -126,7 +127,10 @@ export function runClusterPrimary(opts: ClusterPrimaryOptions): Promise<number> 
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
 
-    opts.logger.info({ workers: opts.workers }, 'starting workers');
+    // Each worker is one event loop on about one core: it runs with the server's node flags whatever the primary got.
+    const execArgv = withServeNodeFlags(process.execArgv);
+    cluster.setupPrimary({ execArgv });
+    opts.logger.info({ workers: opts.workers, nodeFlags: execArgv }, 'starting workers');
     for (let i = 0; i < opts.workers; i++) fork();
     if (opts.metricsListener) {
       const aggregator = new AggregatorRegistry();

@@ -13,6 +13,7 @@ import { FormatError, STSError, STSThrottling, TokenError } from '../errors';
 import type { Identity } from '../identity';
 import { raceAbort, raceAbortWithin, sleep } from './abortable';
 import { IdentityCache } from './identity-cache';
+import { IdentityPool } from './identity-pool';
 import type { WebhookMetrics } from './metrics';
 import { stsRegionLabel } from './sts-region-label';
 import { Semaphore } from './semaphore';
@@ -81,6 +82,8 @@ export class IdentityResolver {
   readonly cache: IdentityCache;
   /** Denials and verified identities not (yet) mapped. */
   readonly denials: IdentityCache;
+  /** One shared outcome per distinct mapped identity, for the entries of `cache`. */
+  private readonly pool: IdentityPool;
   private readonly semaphore: Semaphore;
   private readonly pending = new Map<string, Promise<Identity>>();
   /** Keys (token hashes) whose STS call is queued for a slot of the concurrency bound. */
@@ -95,6 +98,7 @@ export class IdentityResolver {
     const events = (cache: 'identity' | 'denial') => ({ onEvict: () => opts.metrics?.cacheEvictions.inc({ cache }) });
     this.cache = new IdentityCache(opts.cacheMaxEntries, this.now, events('identity'));
     this.denials = new IdentityCache(opts.denialMaxEntries ?? 1000, this.now, events('denial'));
+    this.pool = new IdentityPool(opts.cacheMaxEntries);
     opts.metrics?.watchCacheSizes(() => ({ identity: this.cache.size, denial: this.denials.size }));
   }
 
@@ -133,17 +137,21 @@ export class IdentityResolver {
     });
   }
 
-  /** A backend mapped `identity` (verified for `token`): it moves to the main cache. */
+  /**
+   * A backend mapped `identity` (verified for `token`): it moves to the main cache, as the pool's shared outcome for
+   * that identity (an entry then holds only its key).
+   */
   confirm(token: string, identity: Identity, key = tokenHash(token)): void {
     if (this.cache.get(key)) return;
     // Verified moments ago, it waits in `denials` with its expiry (identityExpiry at verification): moved as it is.
     const verified = this.denials.take(key);
-    this.cache.set(key, { kind: 'identity', identity }, verified?.expiresAt ?? this.identityExpiry(readTokenFacts(token)));
+    this.cache.set(key, this.pool.outcomeOf(identity), verified?.expiresAt ?? this.identityExpiry(readTokenFacts(token)));
   }
 
   async close(): Promise<void> {
     this.cache.clear();
     this.denials.clear();
+    this.pool.clear();
     await this.opts.verifier.close?.();
   }
 

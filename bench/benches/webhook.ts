@@ -24,7 +24,8 @@ const CONCURRENCY = process.env.BENCH_WEBHOOK_CONCURRENCY?.split(',').map(Number
 /**
  * BENCH_WEBHOOK_SECONDS / BENCH_WEBHOOK_REPEATS shorten a trial run; the figures in RESULTS.md use the defaults.
  * BENCH_WEBHOOK_PROFILE_DIR=DIR profiles our server (`node --cpu-prof`) over the whole run; BENCH_WEBHOOK_NODE_ARGS adds
- * `node` flags to it (e.g. `--trace-gc`: its lines land in the server's log under the run's temporary folder).
+ * `node` flags to it (e.g. `--trace-gc`: its lines land in the server's log under the run's temporary folder), and
+ * BENCH_WEBHOOK_CONFIG='{"cache":{"maxEntries":0}}' merges config sections over its defaults (logs kept likewise).
  */
 const DURATION_S = Number(process.env.BENCH_WEBHOOK_SECONDS ?? 10);
 const REPEATS = Number(process.env.BENCH_WEBHOOK_REPEATS ?? 3);
@@ -80,6 +81,7 @@ export async function run(): Promise<BenchResult> {
       dir, out: path.join(dir, 'runs.json'), goAuthenticator: goAuthenticatorBinary(), stsFast: buildGoProgram('sts-fast'),
       durationSeconds: DURATION_S, repeats: REPEATS, concurrency: CONCURRENCY, profileDir: process.env.BENCH_WEBHOOK_PROFILE_DIR,
       nodeArgs: process.env.BENCH_WEBHOOK_NODE_ARGS?.split(' ').filter(Boolean),
+      serverConfig: process.env.BENCH_WEBHOOK_CONFIG ? JSON.parse(process.env.BENCH_WEBHOOK_CONFIG) as Record<string, unknown> : undefined,
       stsVariants: STS_VARIANTS, serverCpus: CORES === 2 ? '0,1' : '0',
     };
     const configFile = path.join(dir, 'config.json');
@@ -96,7 +98,7 @@ export async function run(): Promise<BenchResult> {
       : { name: 'webhook', title: 'Webhook: eks-access serve vs Go aws-iam-authenticator server (fast STS stand-in, same route, pinned)', rows: rowsOf(runs), notes: NOTES };
   } finally {
     // With extra node flags the servers' logs are what the run was for: kept, and their folder named.
-    if (process.env.BENCH_WEBHOOK_NODE_ARGS) process.stderr.write(`bench: webhook logs kept in ${dir}\n`);
+    if (process.env.BENCH_WEBHOOK_NODE_ARGS || process.env.BENCH_WEBHOOK_CONFIG) process.stderr.write(`bench: webhook logs kept in ${dir}\n`);
     else rmSync(dir, { recursive: true, force: true });
   }
 }

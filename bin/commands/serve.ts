@@ -9,6 +9,7 @@ import { ConfigError, loadConfigFile } from '../../authenticator/config';
 import { READY_MESSAGE, runClusterPrimary, serveMetricsToPrimary, SHUTDOWN_MESSAGE } from '../../authenticator/server/cluster-primary';
 import { autoWorkerCount } from '../../authenticator/server/cpu-count';
 import { createWebhookLogger } from '../../authenticator/server/logger';
+import { missingServeNodeFlags } from '../../authenticator/server/node-flags';
 import { readStartFiles, startWebhookServer } from '../../authenticator/server/webhook-server';
 
 import { CliError, UsageError } from './cli-flags';
@@ -78,6 +79,11 @@ export const run = strictCommand(HELP, OPTIONS, { allowPositionals: false }, asy
     throw startError(e, configPath);
   }
   const running = server;
+  const missing = missingServeNodeFlags();
+  if (missing.length > 0) {
+    running.logger.warn({ missingNodeFlags: missing },
+      `node runs without ${missing.join(' ')}: the webhook's tail latency is measured with it; start the server as node ${missing.join(' ')} <eks-access> serve (the container image does)`);
+  }
   if (cluster.isWorker) {
     serveMetricsToPrimary(running.metrics);
     process.send!(READY_MESSAGE);

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { Testing } from 'cdk8s';
 import YAML from 'yaml';
 import { createCertificateAuthority, issueServerCertificate } from '../../authenticator/certs';
+import { SERVE_NODE_FLAGS } from '../../authenticator/server/node-flags';
 import { generateToken } from '../../authenticator/token';
 import { AuthenticatorBackend, AuthenticatorChart, AuthenticatorTls } from '../../lib/k8s';
 import { bundleServer } from '../../scripts/bundle-server';
@@ -56,8 +57,9 @@ describe('the container bundle', () => {
 
     bundle = await bundleServer(join(dir, 'app'));
     const entrypoint: string[] = JSON.parse(/^ENTRYPOINT (.+)$/m.exec(dockerfile)![1]);
-    expect(entrypoint).toEqual(['/nodejs/bin/node', '/app/eks-access.js']);
-    const args = [bundle, 'serve', '--config', join(dir, 'config.yaml')];
+    // The image runs node with the server's flags (one list, authenticator/server/node-flags.ts); so does this test.
+    expect(entrypoint).toEqual(['/nodejs/bin/node', ...SERVE_NODE_FLAGS, '/app/eks-access.js']);
+    const args = [...SERVE_NODE_FLAGS, bundle, 'serve', '--config', join(dir, 'config.yaml')];
     proc = spawn(process.execPath, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH, NODE_ENV: 'production' } });
     url = await new Promise<string>((resolve, reject) => {
       let out = '';

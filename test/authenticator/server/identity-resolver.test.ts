@@ -5,6 +5,7 @@
  */
 import { FormatError, STSError, STSThrottling } from '../../../authenticator/errors';
 import type { Identity } from '../../../authenticator/identity';
+import { IdentityPool } from '../../../authenticator/server/identity-pool';
 import { IdentityResolver, IdentityResolverOptions } from '../../../authenticator/server/identity-resolver';
 import { WebhookMetrics } from '../../../authenticator/server/metrics';
 import { tokenHash } from '../../../authenticator/server/token-facts';
@@ -284,4 +285,38 @@ test('the facts of a checked token are those read from the token itself (host, X
   }
   expect(checkedTokenFacts('k8s-aws-v1.x', undefined)).toEqual(readTokenFacts('k8s-aws-v1.x'));
   await verifier.close?.();
+});
+
+describe('IdentityPool (one cached outcome per mapped identity)', () => {
+  it('entries of tokens of one identity share one frozen identity, equal to what was verified', async () => {
+    const r = resolver(scripted([{ ...identity }]).verifier);
+    const [a, b] = ['pool-a', 'pool-b'].map((salt) => tokenSignedAt(new Date(), salt));
+    for (const t of [a, b]) r.confirm(t, await r.resolve(t, never));
+    const [first, second] = [r.cached(tokenHash(a)), r.cached(tokenHash(b))];
+    expect(first).toEqual(identity);
+    expect(second).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+  });
+
+  it('never shares between identities that differ in any field, even when the key separators are in the values', () => {
+    const pool = new IdentityPool(10);
+    const one = pool.outcomeOf(identity);
+    expect(pool.outcomeOf({ ...identity })).toBe(one);
+    for (const field of Object.keys(identity) as Array<keyof Identity>) {
+      expect(pool.outcomeOf({ ...identity, [field]: `${identity[field]}x` }).identity[field]).toBe(`${identity[field]}x`);
+    }
+    // Same key string, other fields: `a\nb` + `c` against `a` + `b\nc`.
+    const left = pool.outcomeOf({ ...identity, arn: 'arn:a\nb', userId: 'c' });
+    const right = pool.outcomeOf({ ...identity, arn: 'arn:a', userId: 'b\nc' });
+    expect([left.identity.arn, right.identity.arn]).toEqual(['arn:a\nb', 'arn:a']);
+  });
+
+  it('holds at most its bound (starting afresh when full), and nothing when the cache is off', () => {
+    const pool = new IdentityPool(3);
+    for (let i = 0; i < 10; i++) pool.outcomeOf({ ...identity, accessKeyId: `AKIA${i}` });
+    expect(pool.size).toBeLessThanOrEqual(3);
+    const off = new IdentityPool(0);
+    off.outcomeOf(identity);
+    expect(off.size).toBe(0);
+  });
 });

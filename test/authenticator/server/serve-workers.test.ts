@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
+import { missingServeNodeFlags, SERVE_NODE_FLAGS, withServeNodeFlags } from '../../../authenticator/server/node-flags';
 import { autoWorkerCount, cfsLimit, cgroupCpuLimit, cgroupMemoryLimit, cpuMaxLimit } from '../../../authenticator/server/cpu-count';
 import { generateToken } from '../../../authenticator/token';
 import { workerCountOf } from '../../../bin/commands/serve';
@@ -111,6 +112,13 @@ function childrenOf(pid: number): number[] {
   return kids;
 }
 
+test('the server\'s node flags: added once, before the rest; the missing ones named', () => {
+  expect(withServeNodeFlags(['--inspect'])).toEqual([...SERVE_NODE_FLAGS, '--inspect']);
+  expect(withServeNodeFlags([...SERVE_NODE_FLAGS, '--inspect'])).toEqual([...SERVE_NODE_FLAGS, '--inspect']);
+  expect(missingServeNodeFlags(['--inspect'])).toEqual([...SERVE_NODE_FLAGS]);
+  expect(missingServeNodeFlags([...SERVE_NODE_FLAGS])).toEqual([]);
+});
+
 describe('serve --workers (real processes)', () => {
   let standIn: StsStandIn;
   let alice: StandInUser;
@@ -170,6 +178,12 @@ describe('serve --workers (real processes)', () => {
     });
     const workers = childrenOf(s.child.pid!);
     expect(workers).toHaveLength(2);
+    // The primary was started by a bare `node`; its workers run with the server's node flags all the same.
+    for (const pid of workers) {
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      for (const flag of SERVE_NODE_FLAGS) expect(argv).toContain(flag);
+    }
+    expect(s.output()).not.toMatch(/node runs without/);
 
     // Each review on a fresh connection: the primary hands connections to the workers in turn.
     for (let i = 0; i < 6; i++) {
@@ -216,6 +230,8 @@ describe('serve --workers (real processes)', () => {
       timeoutMs: 60_000, intervalMs: 250, describe: s.output, abort: () => s.child.exitCode !== null,
     });
     expect(childrenOf(s.child.pid!)).toEqual([]);
+    // One process started by a bare `node` cannot take the flags any more: it says how to start it.
+    expect(s.output()).toMatch(/"missingNodeFlags":\["--single-threaded-gc"\].*node runs without --single-threaded-gc/);
     expect((await review(s.base, tls.caPem, await tokenAt(1))).status).toBe(200);
     s.child.kill('SIGTERM');
     expect(await s.exited).toBe(0);
