@@ -50,6 +50,8 @@ export interface WebhookOptions {
   readonly serveScript?: string;
   /** Extra `node` options for the server (e.g. `--cpu-prof`). */
   readonly nodeArgs?: string[];
+  /** The server's own node flags; default SERVE_NODE_FLAGS, as production runs it (a benchmark may measure without). */
+  readonly serveNodeFlags?: readonly string[];
   /** Initial mapping document: `{mapRoles, mapUsers, mapAccounts}` lists, or a whole aws-auth ConfigMap manifest. */
   readonly mapping: object;
   /** Mapping backends in precedence order; default: only the file written from `mapping`. */
@@ -86,7 +88,7 @@ export async function startEksAccessWebhook(opts: WebhookOptions): Promise<Runni
   }
   writeFileSync(init.files.config, stringify(config));
 
-  const [command, args] = pinned(opts.cpus, process.execPath, [...SERVE_NODE_FLAGS, ...(opts.nodeArgs ?? []), opts.serveScript ?? CLI, 'serve', `--config=${init.files.config}`,
+  const [command, args] = pinned(opts.cpus, process.execPath, [...(opts.serveNodeFlags ?? SERVE_NODE_FLAGS), ...(opts.nodeArgs ?? []), opts.serveScript ?? CLI, 'serve', `--config=${init.files.config}`,
     ...(opts.workers === undefined ? [] : ['--workers', String(opts.workers)])]);
   const proc = startProcess('eks-access serve', command, args, join(opts.dir, 'eks-access-serve.log'), {
     env: { PATH: process.env.PATH, HOME: opts.dir },

@@ -81,6 +81,8 @@ export async function run(): Promise<BenchResult> {
       dir, out: path.join(dir, 'runs.json'), goAuthenticator: goAuthenticatorBinary(), stsFast: buildGoProgram('sts-fast'),
       durationSeconds: DURATION_S, repeats: REPEATS, concurrency: CONCURRENCY, profileDir: process.env.BENCH_WEBHOOK_PROFILE_DIR,
       nodeArgs: process.env.BENCH_WEBHOOK_NODE_ARGS?.split(' ').filter(Boolean),
+      serveNodeFlags: process.env.BENCH_WEBHOOK_SERVE_FLAGS?.split(' ').filter(Boolean),
+      modes: process.env.BENCH_WEBHOOK_MODES?.split(',') as NetnsConfig['modes'],
       serverConfig: process.env.BENCH_WEBHOOK_CONFIG ? JSON.parse(process.env.BENCH_WEBHOOK_CONFIG) as Record<string, unknown> : undefined,
       stsVariants: STS_VARIANTS, serverCpus: CORES === 2 ? '0,1' : '0',
     };

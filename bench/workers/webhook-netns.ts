@@ -36,6 +36,10 @@ export interface NetnsConfig {
    * measure what a setting costs; the published rows use the defaults.
    */
   readonly serverConfig?: Record<string, unknown>;
+  /** Our server's own node flags instead of SERVE_NODE_FLAGS (BENCH_WEBHOOK_SERVE_FLAGS, space-separated; empty: none). */
+  readonly serveNodeFlags?: readonly string[];
+  /** The token modes to run (BENCH_WEBHOOK_MODES=unique for a trial run); RESULTS.md uses both. */
+  readonly modes?: ReadonlyArray<'unique' | 'repeated'>;
   /** The stand-in's protocol variants, run in turn (issue 27): HTTP/1.1 only (STS as it is taken to be), h2 offered. */
   readonly stsVariants: readonly StsVariant[];
   /**
@@ -183,7 +187,7 @@ async function runVariant(config: NetnsConfig, variant: StsVariant): Promise<Net
     const mapUsers = users.map((u, i) => ({ userarn: `arn:aws:iam::${ACCOUNT}:user/${u.accessKeyId}`, username: `bench-${i}`, groups: ['bench'] }));
     const caFile = path.join(config.dir, 'sts-ca.pem');
     const ours = await startEksAccessWebhook({ dir: path.join(config.dir, `ours-${variant === 'h2' ? 'h2' : 'h1'}`), clusterId: CLUSTER, stsCaFile: caFile, mapping: { mapUsers }, cpus: SERVER_CPU,
-      config: config.serverConfig, nodeArgs: [...(config.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${config.profileDir}`] : []), ...(config.nodeArgs ?? [])] });
+      config: config.serverConfig, serveNodeFlags: config.serveNodeFlags, nodeArgs: [...(config.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${config.profileDir}`] : []), ...(config.nodeArgs ?? [])] });
     stops.push(() => ours.stop());
     const go = await startGoAuthenticator({ binary: config.goAuthenticator, dir: path.join(config.dir, `go-${variant === 'h2' ? 'h2' : 'h1'}`), clusterId: CLUSTER, stsCaFile: caFile, mapping: { mapUsers }, cpus: SERVER_CPU });
     stops.push(() => go.stop());
@@ -225,7 +229,7 @@ async function runVariant(config: NetnsConfig, variant: StsVariant): Promise<Net
     }
     await measure(floorTarget, 'repeated', 16, 2);
     for (const c of config.concurrency) {
-      for (const mode of ['unique', 'repeated'] as const) {
+      for (const mode of config.modes ?? (['unique', 'repeated'] as const)) {
         for (let r = 0; r < config.repeats; r++) {
           // Ours and Go (and the floor, for repeated tokens) alternate run by run, so drifting machine load hits all alike.
           for (const t of mode === 'repeated' ? [...targets, floorTarget] : targets) {

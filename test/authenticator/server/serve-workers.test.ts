@@ -115,8 +115,12 @@ function childrenOf(pid: number): number[] {
 test('the server\'s node flags: added once, before the rest; the missing ones named', () => {
   expect(withServeNodeFlags(['--inspect'])).toEqual([...SERVE_NODE_FLAGS, '--inspect']);
   expect(withServeNodeFlags([...SERVE_NODE_FLAGS, '--inspect'])).toEqual([...SERVE_NODE_FLAGS, '--inspect']);
-  expect(missingServeNodeFlags(['--inspect'])).toEqual([...SERVE_NODE_FLAGS]);
-  expect(missingServeNodeFlags([...SERVE_NODE_FLAGS])).toEqual([]);
+  expect(missingServeNodeFlags(['--inspect'], '')).toEqual([...SERVE_NODE_FLAGS]);
+  expect(missingServeNodeFlags([...SERVE_NODE_FLAGS], '')).toEqual([]);
+  expect(missingServeNodeFlags([], '')).toEqual([...SERVE_NODE_FLAGS]);
+  // Another value is the operator's choice, on the command line or in NODE_OPTIONS.
+  expect(withServeNodeFlags(['--v8-pool-size=2'])).toEqual(['--v8-pool-size=2']);
+  expect(missingServeNodeFlags([], '--max-old-space-size=200 --v8-pool-size=2')).toEqual([]);
 });
 
 describe('serve --workers (real processes)', () => {
@@ -231,7 +235,7 @@ describe('serve --workers (real processes)', () => {
     });
     expect(childrenOf(s.child.pid!)).toEqual([]);
     // One process started by a bare `node` cannot take the flags any more: it says how to start it.
-    expect(s.output()).toMatch(/"missingNodeFlags":\["--single-threaded-gc"\].*node runs without --single-threaded-gc/);
+    expect(s.output()).toMatch(/"missingNodeFlags":\["--v8-pool-size=1"\].*node runs without --v8-pool-size=1/);
     expect((await review(s.base, tls.caPem, await tokenAt(1))).status).toBe(200);
     s.child.kill('SIGTERM');
     expect(await s.exited).toBe(0);
