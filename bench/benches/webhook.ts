@@ -134,18 +134,19 @@ const C1_THROUGHPUT =
   'repeated-token c=1 case shows ~0.1 ms per request for a canned answer alone, against ~0.05 ms per request under load';
 
 /**
- * Measured 2026-12-07 (quiet machine, load 1.3–1.8, Node 22, c=1, unique tokens, 3 runs of 6 s each way, the same
- * route): with the identity cache switched off (cache.maxEntries 0) ours' p99 was 1.4–1.8 ms against Go's 1.0–1.1 ms,
- * with it on (the default, these rows) 2.9–3.8 ms; `--single-threaded-gc` gave 2.1–2.2 ms.
+ * Measured 2026-12-07 (quiet machine, Node 22, c=1, unique tokens, the same route): `--trace-gc-nvp` on ours; A/B runs
+ * of the server's node flags (BENCH_WEBHOOK_SERVE_FLAGS, h2 stand-in, three runs of 6 s each way); the cache
+ * change measured with --trace-gc before and after. The figures are in authenticator/server/node-flags.ts.
  */
 const UNIQUE_C1_TAIL =
-  'the identity cache turns over: at ~3,700 unique tokens a second its 10,000 entries (cache.maxEntries) are replaced ' +
-  'every ~3 s, so each verified identity lives long enough to be promoted and then dies in V8\'s old space — a major GC ' +
-  'every 1.5–2 s (5–10 ms pauses, and concurrent marking competing with the event loop for the one pinned core). ' +
-  'Measured in the same conditions with the cache off (cache.maxEntries 0): p99 1.4–1.8 ms against Go\'s 1.0–1.1 ms ' +
-  '(with `--single-threaded-gc` instead: 2.1–2.2 ms); on two cores (the webhook-2cores table) the same case is at Go\'s p99, ' +
-  'the marking running beside the event loop. Tokens reused as kubectl reuses them (the repeated rows) do not ' +
-  'churn the cache; a server seeing only new tokens gains nothing from it and may run with cache.maxEntries 0';
+  'one review at a time on one pinned core, ours\' tail is its garbage collector\'s: V8 scavenges the young generation ' +
+  'every ~70 ms (0.5–0.9 ms pauses; ~46 KB allocated per review) and marks the old generation every few seconds, ' +
+  'its helper thread sharing the one core with the event loop; Go\'s collector is concurrent and does not move ' +
+  'objects. Done: identity-cache entries now hold only their key (~25 KB promoted per scavenge, was ~300 KB: each ' +
+  'verified identity outlived a scavenge, a 10,000-entry cache turning over every ~3 s), and serve runs with one V8 ' +
+  'helper instead of four (--v8-pool-size=1: p99 1.10–1.56 ms against 1.33–2.03 ms in A/B runs); with no helper ' +
+  '(--single-threaded-gc) the p99 was no better and c=64 lost a third of its req/s. The runs of this row spread ' +
+  'widely (its range); on two cores (the webhook-2cores table) the same case is at or below Go\'s p99';
 
 /** The measured reason for a missed target, from the row's own figures, the floor's and the profiles above. */
 export function explainWebhookRow(r: BenchRow, floorCpuMs?: number, cpuRatioToGo?: number): string | undefined {
@@ -247,7 +248,8 @@ const NOTE_2CORES = 'This table (BENCH_WEBHOOK_CORES=2): the servers under test 
 
 const NOTES = [
   `Each cell: median of ${REPEATS} wrk runs of ${DURATION_S} s (min–max in brackets), ours and Go alternating run by run, after a ` +
-    '2 s warm-up per server; wrk -t1 with a Lua script (bench/wrk/review.lua) that POSTs one TokenReview per request and counts ' +
+    '10 s warm-up per server (unique tokens at c=16: a steady state, as a server in production has); ours runs with its ' +
+    'node flags (authenticator/server/node-flags.ts: --v8-pool-size=1, as the container image does); wrk -t1 with a Lua script (bench/wrk/review.lua) that POSTs one TokenReview per request and counts ' +
     'every answer that is not 200 with "authenticated":true as an error. Latencies are wrk\'s (µs resolution).',
   'Route: both servers run in one `unshare -rnm` namespace (loopback only) with /etc/hosts bind-mounted so that ' +
     'sts.us-east-1.amazonaws.com resolves to 127.0.0.1; they dial port 443 as in production, ours trusting the stand-in\'s CA through ' +
