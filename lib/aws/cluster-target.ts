@@ -8,6 +8,10 @@ import * as eks from 'aws-cdk-lib/aws-eks';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
 import { AuthenticationMode } from '../model';
+import { RuleError } from '../model/rule-error';
+import { eksClusterNameProblem } from './eks-cluster-name';
+
+const CLUSTER_TARGET_RULE = 'eks-access:cluster-target';
 
 /**
  * What `ClusterTarget.fromCluster` reads of a cluster construct: the members aws-cdk-lib's `eks.ICluster` and the
@@ -44,8 +48,20 @@ export interface ClusterTargetAttributes {
 
 /** Where access is granted. Build with `ClusterTarget.fromClusterName` or `ClusterTarget.fromCluster`. */
 export class ClusterTarget {
-  /** A cluster known by name (imported, or managed elsewhere). */
+  /**
+   * A cluster known by name (imported, or managed elsewhere). The name may be a token; a literal one must be an EKS
+   * cluster name. Rule `eks-access:cluster-target`.
+   */
   public static fromClusterName(attrs: ClusterTargetAttributes): ClusterTarget {
+    // Untyped callers (JavaScript, or a string where the attributes go) would otherwise meet CloudFormation's
+    // "missing required property" at deploy time, far from the call.
+    const name: unknown = typeof attrs === 'object' && attrs !== null ? attrs.clusterName : undefined;
+    if (typeof attrs !== 'object' || attrs === null) {
+      throw new RuleError(CLUSTER_TARGET_RULE, 'ClusterTarget.fromClusterName',
+        `expects attributes { clusterName: '<EKS cluster name>' }, got ${attrs === null ? 'null' : `a ${typeof attrs}`}`);
+    }
+    const problem = typeof name === 'string' && Token.isUnresolved(name) ? undefined : eksClusterNameProblem(name);
+    if (problem) throw new RuleError(CLUSTER_TARGET_RULE, 'ClusterTarget.fromClusterName', `clusterName: ${problem}`);
     return new ClusterTarget(attrs.clusterName, attrs.authenticationMode, () => attrs.oidcIssuer === undefined ? undefined : { issuer: attrs.oidcIssuer }, undefined);
   }
 

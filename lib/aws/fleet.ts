@@ -41,6 +41,7 @@ import { sessionsCanCarryMfa } from '../model/iam-arn';
 import { RuleError } from '../model/rule-error';
 import { ClusterAccess } from './cluster-access';
 import { ClusterTarget } from './cluster-target';
+import { eksClusterNameProblem } from './eks-cluster-name';
 
 const FLEET_CLUSTER_RULE = 'eks-access:fleet-cluster';
 const FLEET_SELECTOR_RULE = 'eks-access:fleet-selector';
@@ -307,10 +308,8 @@ export class AccessFleet extends Construct {
     if (!/^[a-z]{2}(-[a-z]+)+-[0-9]+$/.test(props.region)) {
       throw new RuleError(FLEET_CLUSTER_RULE, where, `region '${props.region}' is not an AWS region name (e.g. us-east-1)`);
     }
-    // EKS cluster names: 1-100 characters, a letter or digit first, then letters, digits, '-' and '_' (EKS API CreateCluster.name).
-    if (!/^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/.test(props.clusterName)) {
-      throw new RuleError(FLEET_CLUSTER_RULE, where, `'${props.clusterName}' is not an EKS cluster name (1-100 letters, digits, '-' or '_', a letter or digit first)`);
-    }
+    const nameProblem = eksClusterNameProblem(props.clusterName);
+    if (nameProblem) throw new RuleError(FLEET_CLUSTER_RULE, where, nameProblem);
     const existing = this.clusters.get(props.clusterName);
     if (existing) {
       throw new RuleError(FLEET_CLUSTER_RULE, where, `cluster '${props.clusterName}' is already in the fleet (${existing.props.account}/${existing.props.region}); `

@@ -2,7 +2,7 @@
  * ClusterAccess on synthesized templates (aws-cdk-lib/assertions): principals, trust, access entries, modes,
  * service accounts, cluster targets. Every template synthesized here is linted by cfn-lint at the end.
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -12,6 +12,7 @@ import {
   AccessEntryType, AccessPolicy, AuthenticationMode, PolicyEffect, ServiceAccountMechanism,
 } from '../../lib/model';
 import { CfnLintBatch } from '../helpers/cfn-lint';
+import { ruleErrorOf } from '../helpers/rule-error';
 import { ACCOUNT, CLUSTER, accessOn, newModel, newStack, synth } from './fixtures';
 
 const lint = new CfnLintBatch();
@@ -391,5 +392,25 @@ describe('cfn-lint', () => {
   it('passes the templates with an aws-cdk-lib eks.Cluster with zero errors', async () => {
     expect(lintErrorsOnly.size).toBeGreaterThanOrEqual(1);
     expect(await lintErrorsOnly.run()).toEqual([]);
+  });
+});
+
+describe('ClusterTarget.fromClusterName: bad input at the call (rule eks-access:cluster-target)', () => {
+  it('refuses a bare string from untyped code, naming the attributes it expects', () => {
+    const untyped = ClusterTarget.fromClusterName as unknown as (attrs: unknown) => ClusterTarget;
+    const e = ruleErrorOf(() => untyped('prod'));
+    expect(e.ruleId).toBe('eks-access:cluster-target');
+    expect(e.message).toBe("ClusterTarget.fromClusterName: expects attributes { clusterName: '<EKS cluster name>' }, got a string [eks-access:cluster-target]");
+    expect(ruleErrorOf(() => untyped({})).message).toContain('clusterName: expected an EKS cluster name (a string), got undefined');
+  });
+
+  it('refuses a literal that is no EKS cluster name, accepts tokens and valid names', () => {
+    for (const bad of ['', 'has space', '-leading-dash', 'a'.repeat(101), 'dotted.name']) {
+      expect(ruleErrorOf(() => ClusterTarget.fromClusterName({ clusterName: bad })).message).toMatch(/is not an EKS cluster name .*\[eks-access:cluster-target\]$/);
+    }
+    const stack = new Stack(new App(), 'Names');
+    const token = new CfnParameter(stack, 'ClusterName').valueAsString;
+    expect(ClusterTarget.fromClusterName({ clusterName: token }).clusterName).toBe(token);
+    expect(ClusterTarget.fromClusterName({ clusterName: `P_1-${'x'.repeat(96)}` }).clusterName).toHaveLength(100);
   });
 });
