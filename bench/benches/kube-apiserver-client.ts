@@ -307,7 +307,10 @@ function withExplanation(r: BenchRow, o: Cell, g: Cell): BenchRow {
 /** One cell per server, TTL and mode (medians of its runs; its first run's connections, where h2 sessions open). */
 function groupedCells(runs: readonly Cell[]): Cell[] {
   const groups = new Map<string, Cell[]>();
-  for (const c of runs) groups.set(`${c.server} ${c.ttl} ${c.mode}`, [...(groups.get(`${c.server} ${c.ttl} ${c.mode}`) ?? []), c]);
+  for (const c of runs) {
+    const key = `${c.server} ${c.ttl} ${c.mode}`;
+    groups.set(key, [...(groups.get(key) ?? []), c]);
+  }
   return [...groups.values()].map(medianCell);
 }
 

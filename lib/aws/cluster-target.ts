@@ -55,11 +55,11 @@ export class ClusterTarget {
   public static fromClusterName(attrs: ClusterTargetAttributes): ClusterTarget {
     // Untyped callers (JavaScript, or a string where the attributes go) would otherwise meet CloudFormation's
     // "missing required property" at deploy time, far from the call.
-    const name: unknown = typeof attrs === 'object' && attrs !== null ? attrs.clusterName : undefined;
     if (typeof attrs !== 'object' || attrs === null) {
       throw new RuleError(CLUSTER_TARGET_RULE, 'ClusterTarget.fromClusterName',
         `expects attributes { clusterName: '<EKS cluster name>' }, got ${attrs === null ? 'null' : `a ${typeof attrs}`}`);
     }
+    const name: unknown = attrs.clusterName;
     const problem = typeof name === 'string' && Token.isUnresolved(name) ? undefined : eksClusterNameProblem(name);
     if (problem) throw new RuleError(CLUSTER_TARGET_RULE, 'ClusterTarget.fromClusterName', `clusterName: ${problem}`);
     return new ClusterTarget(attrs.clusterName, attrs.authenticationMode, () => attrs.oidcIssuer === undefined ? undefined : { issuer: attrs.oidcIssuer }, undefined);
