@@ -22,3 +22,13 @@ export function visibleEscape(ch: string): string {
   const code = ch.charCodeAt(0);
   return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }
+
+/**
+ * A value for a message (a rule error, a warning): in single quotes, cut to `max` characters (then `…`), each
+ * character of UNSAFE_TEXT as its visible escape, so a value carrying a newline or a bidi override cannot forge or
+ * reorder the message around it.
+ */
+export function quotedValue(value: string, max = 120): string {
+  const cut = value.length > max ? `${value.slice(0, max)}…` : value;
+  return `'${cut.replace(UNSAFE_TEXT, visibleEscape)}'`;
+}

@@ -413,4 +413,11 @@ describe('ClusterTarget.fromClusterName: bad input at the call (rule eks-access:
     expect(ClusterTarget.fromClusterName({ clusterName: token }).clusterName).toBe(token);
     expect(ClusterTarget.fromClusterName({ clusterName: `P_1-${'x'.repeat(96)}` }).clusterName).toHaveLength(100);
   });
+
+  it('shows a refused name with its control characters and bidi overrides escaped, cut to 120 characters', () => {
+    const message = ruleErrorOf(() => ClusterTarget.fromClusterName({ clusterName: 'prod\n[eks-access:ok]\u001b[2J\u202e' })).message;
+    expect(message).toContain("'prod\\x0a[eks-access:ok]\\x1b[2J\\u202e' is not an EKS cluster name");
+    for (const raw of ['\n', '\u001b', '\u202e']) expect(message).not.toContain(raw);
+    expect(ruleErrorOf(() => ClusterTarget.fromClusterName({ clusterName: 'é'.repeat(500) })).message).toContain(`'${'é'.repeat(120)}…' is not`);
+  });
 });
