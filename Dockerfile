@@ -49,5 +49,5 @@ USER 65532:65532
 ENV NODE_ENV=production
 EXPOSE 21362
 # The server's node flags: authenticator/server/node-flags.ts (test/k8s/container-bundle.test.ts checks they agree).
-ENTRYPOINT ["/nodejs/bin/node", "--v8-pool-size=1", "/app/eks-access.js"]
+ENTRYPOINT ["/nodejs/bin/node", "--v8-pool-size=1", "--max-semi-space-size=16", "/app/eks-access.js"]
 CMD ["serve", "--config", "/etc/eks-access/config.yaml"]

@@ -31,11 +31,13 @@ const BENCHES: readonly Bench[] = [
     process.env.BENCH_WEBHOOK_CORES = '2';
     return import('./benches/webhook');
   } },
+  // The server under the authenticator pod's memory limit, with and without its node flags (needs cgroups: root).
+  { name: 'webhook-pod', load: () => import('./benches/webhook-pod') },
   { name: 'webhook-sts-bound', load: () => import('./benches/webhook-sts-bound') },
   { name: 'verify-cpu', load: () => import('./benches/verify-cpu') },
   { name: 'cluster-ipc', load: () => import('./benches/cluster-ipc') },
   { name: 'sts-client', load: () => import('./benches/sts-client') },
-  // Long (four control-plane starts): runs only with BENCH_KUBE_APISERVER=1, else reports itself skipped.
+  // Long (six control-plane starts, ~10 min): runs only with BENCH_KUBE_APISERVER=1, else reports itself skipped.
   { name: 'kube-apiserver-client', load: () => import('./benches/kube-apiserver-client') },
   { name: 'synth', load: () => import('./benches/synth') },
   { name: 'cdk8s', load: () => import('./benches/cdk8s') },

@@ -2,6 +2,7 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { ManagedProcess, pinned, startProcess } from './processes';
+import { MemoryCgroup } from './memory-cgroup';
 import { freePort } from './free-port';
 import { HttpAnswer, httpsCall, waitUntil } from './net';
 import { CLI } from './eks-access-process';
@@ -56,6 +57,8 @@ export interface WebhookOptions {
   readonly mapping: object;
   /** Mapping backends in precedence order; default: only the file written from `mapping`. */
   readonly backends?: object[];
+  /** Runs the server in this memory cgroup (harness/memory-cgroup.ts), as a pod's limit would. */
+  readonly memoryCgroup?: MemoryCgroup;
   /** `serve --workers` (default: serve's own default, auto). */
   readonly workers?: number | 'auto';
   /** Merged into the config's `server` section (e.g. `{ http2: true }`). */
@@ -88,8 +91,9 @@ export async function startEksAccessWebhook(opts: WebhookOptions): Promise<Runni
   }
   writeFileSync(init.files.config, stringify(config));
 
-  const [command, args] = pinned(opts.cpus, process.execPath, [...(opts.serveNodeFlags ?? SERVE_NODE_FLAGS), ...(opts.nodeArgs ?? []), opts.serveScript ?? CLI, 'serve', `--config=${init.files.config}`,
-    ...(opts.workers === undefined ? [] : ['--workers', String(opts.workers)])]);
+  const nodeArgs = [...(opts.serveNodeFlags ?? SERVE_NODE_FLAGS), ...(opts.nodeArgs ?? []), opts.serveScript ?? CLI, 'serve', `--config=${init.files.config}`,
+    ...(opts.workers === undefined ? [] : ['--workers', String(opts.workers)])];
+  const [command, args] = pinned(opts.cpus, ...(opts.memoryCgroup ? opts.memoryCgroup.wrap(process.execPath, nodeArgs) : [process.execPath, nodeArgs] as const));
   const proc = startProcess('eks-access serve', command, args, join(opts.dir, 'eks-access-serve.log'), {
     env: { PATH: process.env.PATH, HOME: opts.dir },
   });

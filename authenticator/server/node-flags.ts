@@ -11,8 +11,21 @@
  * was 1.10–1.56 ms with one helper against 1.33–2.03 ms with four, at 64 in flight 12.4–13.2k req/s against 10.8–13.4k.
  * Tried and not taken, same runs: `--single-threaded-gc` (no helpers; p99 1.28–1.55 ms but 7.1–8.8k req/s at 64 in
  * flight, its marking then on the event loop) and `--no-concurrent-marking` (likewise 8.0–8.7k req/s).
+ *
+ * `--max-semi-space-size=16`: V8's young generation at 16 MB per semi-space whatever memory the pod is given
+ * (https://nodejs.org/docs/latest-v22.x/api/cli.html#--max-semi-space-sizesize-in-mib). Unset, V8 derives it from the
+ * heap limit, which Node derives from the cgroup's memory limit: measured with Node 22 in a memory cgroup, every limit
+ * from 128 MiB to 512 MiB (the authenticator pod's default is 192 MiB, lib/k8s/authenticator-pod.ts) gives a 2 MB new
+ * space (1 MB semi-spaces), 1 GiB 8 MB, 2 GiB and an unlimited machine 32 MB (test/authenticator/server/
+ * node-flags-heap.test.ts checks 192 MiB). A review allocates ~46 KB, so at ~3,700 unique reviews a second a 1 MB
+ * semi-space means a scavenge every few milliseconds. In a 192 MiB cgroup, pinned to one core, unique tokens
+ * (bench/results/RESULTS.md, webhook-pod, 2026-12-07): with the flag 2.1× the req/s at 64 in flight at 0.47× the CPU
+ * per review, p99 at one review at a time 0.66×; the pod's memory peaked at 87 MB against 53 MB, no OOM kill.
+ * Larger is no better: without a limit, 32 and 64 MB gave a p99 of 1.62 and 2.10 ms at one review at a time against
+ * 1.30 ms with 16 (h2 stand-in, five runs of 6 s each) — each scavenge copies every identity cached since the one
+ * before, so fewer scavenges are each longer; 8 MB gave 1.50 ms and 4 MB cost 64 in flight a fifth of its req/s.
  */
-export const SERVE_NODE_FLAGS: readonly string[] = ['--v8-pool-size=1'];
+export const SERVE_NODE_FLAGS: readonly string[] = ['--v8-pool-size=1', '--max-semi-space-size=16'];
 
 /** The option name of a flag (`--v8-pool-size` of `--v8-pool-size=1`). */
 const nameOf = (flag: string) => flag.split('=')[0];
@@ -30,7 +43,7 @@ export function withServeNodeFlags(execArgv: readonly string[]): string[] {
 
 /**
  * The flags of SERVE_NODE_FLAGS whose option this process was started without, on its command line or in
- * NODE_OPTIONS (where Node accepts `--v8-pool-size`).
+ * NODE_OPTIONS (where Node accepts both).
  */
 export function missingServeNodeFlags(execArgv: readonly string[] = process.execArgv, nodeOptions = process.env.NODE_OPTIONS ?? ''): string[] {
   const given = [...execArgv, ...nodeOptions.split(/\s+/).filter(Boolean)];

@@ -82,7 +82,7 @@ export const run = strictCommand(HELP, OPTIONS, { allowPositionals: false }, asy
   const missing = missingServeNodeFlags();
   if (missing.length > 0) {
     running.logger.warn({ missingNodeFlags: missing },
-      `node runs without ${missing.join(' ')}: the webhook's tail latency is measured with it; start the server with NODE_OPTIONS=${missing.join(' ')} or node ${missing.join(' ')} <eks-access> serve (the container image does)`);
+      `node runs without ${missing.join(' ')}: the webhook's figures are measured with ${missing.length > 1 ? 'them' : 'it'} (authenticator/server/node-flags.ts); start the server with NODE_OPTIONS='${missing.join(' ')}' or node ${missing.join(' ')} <eks-access> serve (the container image does)`);
   }
   if (cluster.isWorker) {
     serveMetricsToPrimary(running.metrics);

@@ -21,6 +21,12 @@ export interface AuthenticatorPodProps {
 }
 
 const CONFIG_DIR = '/etc/eks-access';
+/**
+ * The container's memory request and limit unless the chart is told (`memory`), in MiB. The server's node flags keep
+ * V8's young generation at its full size under this limit (authenticator/server/node-flags.ts); its peak under load is
+ * in bench/results (webhook-pod).
+ */
+export const DEFAULT_AUTHENTICATOR_MEMORY_MIB = 192;
 /** Where the serving certificate and key are mounted (the server config names the files). */
 export const TLS_DIR = '/etc/eks-access/tls';
 
@@ -81,7 +87,7 @@ function container(props: AuthenticatorPodProps, s: AuthenticatorPodSettings): k
     httpGet: { path, port: k8s.IntOrString.fromNumber(s.metricsPort), scheme: 'HTTP' },
     periodSeconds: period, timeoutSeconds: 3, failureThreshold: 3,
   });
-  const memory = `${(props.memory ?? Size.mebibytes(192)).toMebibytes()}Mi`;
+  const memory = `${(props.memory ?? Size.mebibytes(DEFAULT_AUTHENTICATOR_MEMORY_MIB)).toMebibytes()}Mi`;
   return {
     name: 'authenticator',
     image: props.image,

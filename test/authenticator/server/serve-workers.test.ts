@@ -119,8 +119,10 @@ test('the server\'s node flags: added once, before the rest; the missing ones na
   expect(missingServeNodeFlags([...SERVE_NODE_FLAGS], '')).toEqual([]);
   expect(missingServeNodeFlags([], '')).toEqual([...SERVE_NODE_FLAGS]);
   // Another value is the operator's choice, on the command line or in NODE_OPTIONS.
-  expect(withServeNodeFlags(['--v8-pool-size=2'])).toEqual(['--v8-pool-size=2']);
-  expect(missingServeNodeFlags([], '--max-old-space-size=200 --v8-pool-size=2')).toEqual([]);
+  expect(withServeNodeFlags(['--v8-pool-size=2'])).toEqual(['--max-semi-space-size=16', '--v8-pool-size=2']);
+  expect(withServeNodeFlags(['--v8-pool-size=2', '--max-semi-space-size=8'])).toEqual(['--v8-pool-size=2', '--max-semi-space-size=8']);
+  expect(missingServeNodeFlags([], '--max-old-space-size=200 --v8-pool-size=2')).toEqual(['--max-semi-space-size=16']);
+  expect(missingServeNodeFlags(['--max-semi-space-size=32'], '--v8-pool-size=2')).toEqual([]);
 });
 
 describe('serve --workers (real processes)', () => {
@@ -235,7 +237,7 @@ describe('serve --workers (real processes)', () => {
     });
     expect(childrenOf(s.child.pid!)).toEqual([]);
     // One process started by a bare `node` cannot take the flags any more: it says how to start it.
-    expect(s.output()).toMatch(/"missingNodeFlags":\["--v8-pool-size=1"\].*node runs without --v8-pool-size=1/);
+    expect(s.output()).toMatch(/"missingNodeFlags":\["--v8-pool-size=1","--max-semi-space-size=16"\].*node runs without --v8-pool-size=1 --max-semi-space-size=16: .*NODE_OPTIONS='--v8-pool-size=1 --max-semi-space-size=16'/);
     expect((await review(s.base, tls.caPem, await tokenAt(1))).status).toBe(200);
     s.child.kill('SIGTERM');
     expect(await s.exited).toBe(0);
