@@ -17,6 +17,7 @@ import { buildGoProgram } from '../lib/go-build';
 import { BenchResult, BenchRow, row } from '../lib/result';
 import { median } from '../lib/stats';
 import { goAuthenticatorBinary } from '../lib/tools';
+import { SERVE_NODE_FLAGS } from '../../authenticator/server/node-flags';
 import type { NetnsConfig, NetnsRun, StsVariant } from '../workers/webhook-netns';
 
 /** BENCH_WEBHOOK_CONCURRENCY=1,16 runs a subset (a trial run; RESULTS.md uses all three). */
@@ -105,7 +106,7 @@ export async function run(): Promise<BenchResult> {
   }
 }
 
-type Metric = 'reqPerSec' | 'p50Ms' | 'p99Ms' | 'cpuMsPerRequest' | 'stsConnections' | 'errors';
+type Metric = 'reqPerSec' | 'p50Ms' | 'p99Ms' | 'cpuMsPerRequest' | 'stsConnections' | 'errors' | 'peakRssMb';
 
 function stat(runs: readonly NetnsRun[], metric: Metric): { median: number; range: [number, number] } {
   const xs = runs.map((r) => r[metric]);
@@ -149,7 +150,16 @@ const UNIQUE_C1_TAIL =
   'widely (its range); on two cores (the webhook-2cores table) the same case is at or below Go\'s p99';
 
 /** The measured reason for a missed target, from the row's own figures, the floor's and the profiles above. */
-export function explainWebhookRow(r: BenchRow, floorCpuMs?: number, cpuRatioToGo?: number): string | undefined {
+/** The same case under the other stand-in, for the h2 rows' reason: both servers' CPU per review under each, Go's STS connections under HTTP/1.1. */
+export interface AcrossStandIns {
+  readonly goH1CpuMs: number;
+  readonly goH2CpuMs: number;
+  readonly oursH1CpuMs: number;
+  readonly oursH2CpuMs: number;
+  readonly goH1StsConnections: number;
+}
+
+export function explainWebhookRow(r: BenchRow, floorCpuMs?: number, cpuRatioToGo?: number, across?: AcrossStandIns): string | undefined {
   if (r.met !== false) return undefined;
   const repeated = r.case.includes('repeated');
   if (r.metric === 'server CPU per request' && repeated) {
@@ -166,9 +176,13 @@ export function explainWebhookRow(r: BenchRow, floorCpuMs?: number, cpuRatioToGo
     return C1_THROUGHPUT;
   }
   if ((r.metric === 'throughput' || r.metric === 'server CPU per request') && r.case.startsWith('STS h2')) {
-    return 'with h2 offered, Go\'s client multiplexes its STS calls on one connection and its CPU per review drops by about half ' +
-      '(compare Go across the two tables: under STS HTTP/1.1 it opens ~1,000–2,000 TLS connections per run); ours, as shipped ' +
-      '(`sts.http2` off by default: STS_HTTP2_DEFAULT in sts-origin.ts), offers HTTP/1.1 only and keeps its keep-alive pool, ' +
+    const figures = across
+      ? `: its CPU per review is ${across.goH2CpuMs.toFixed(3)} ms here against ${across.goH1CpuMs.toFixed(3)} ms under the HTTP/1.1 ` +
+        `stand-in, where it opened ${across.goH1StsConnections.toFixed(0)} TLS connections to STS per run; ours, as shipped, costs ` +
+        `${across.oursH2CpuMs.toFixed(3)} ms here and ${across.oursH1CpuMs.toFixed(3)} ms there`
+      : '';
+    return `with h2 offered, Go's client multiplexes its STS calls on one connection${figures}. Ours ` +
+      '(`sts.http2` off by default: STS_HTTP2_DEFAULT in sts-origin.ts) offers HTTP/1.1 only and keeps its keep-alive pool, ' +
       'which never reconnects, because node:http2 costs more per call than that pool: measured apart (the sts-client table, ' +
       'same stand-in), 2.3–4.4× the client CPU per call — stream objects, HPACK and nghttp2 framing against a request head ' +
       'written by hand; `sts.http2: true` negotiates h2. ' +
@@ -198,11 +212,20 @@ export function explainWebhookRow(r: BenchRow, floorCpuMs?: number, cpuRatioToGo
 
 function rowsOf(runs: readonly NetnsRun[]): BenchRow[] {
   const rows: BenchRow[] = [];
-  for (const variant of STS_VARIANTS) rows.push(...variantRows(runs.filter((r) => r.sts === variant), variant));
+  for (const variant of STS_VARIANTS) rows.push(...variantRows(runs.filter((r) => r.sts === variant), variant, runs));
   return rows;
 }
 
-function variantRows(runs: readonly NetnsRun[], variant: StsVariant): BenchRow[] {
+/** Both servers' figures for one case under both stand-ins, when both ran. */
+function acrossStandIns(all: readonly NetnsRun[], mode: NetnsRun['mode'], c: number): AcrossStandIns | undefined {
+  const of = (server: NetnsRun['server'], sts: StsVariant) => all.filter((r) => r.server === server && r.sts === sts && r.mode === mode && r.connections === c);
+  const runs = [of('go', 'http/1.1'), of('go', 'h2'), of('ours', 'http/1.1'), of('ours', 'h2')];
+  if (runs.some((x) => x.length === 0)) return undefined;
+  const [goH1, goH2, oursH1, oursH2] = runs.map((x) => stat(x, 'cpuMsPerRequest').median);
+  return { goH1CpuMs: goH1, goH2CpuMs: goH2, oursH1CpuMs: oursH1, oursH2CpuMs: oursH2, goH1StsConnections: stat(runs[0], 'stsConnections').median };
+}
+
+function variantRows(runs: readonly NetnsRun[], variant: StsVariant, all: readonly NetnsRun[]): BenchRow[] {
   const label = variant === 'h2' ? 'STS h2' : 'STS HTTP/1.1';
   const rows: BenchRow[] = [];
   for (const mode of ['unique', 'repeated'] as const) {
@@ -216,7 +239,7 @@ function variantRows(runs: readonly NetnsRun[], variant: StsVariant): BenchRow[]
           oursRange: o.range, baselineRange: g.range, target,
         });
         const cpuRatio = stat(ours, 'cpuMsPerRequest').median / stat(go, 'cpuMsPerRequest').median;
-        return { ...r, explanation: explainWebhookRow(r, floor.length > 0 ? stat(floor, 'cpuMsPerRequest').median : undefined, cpuRatio) };
+        return { ...r, explanation: explainWebhookRow(r, floor.length > 0 ? stat(floor, 'cpuMsPerRequest').median : undefined, cpuRatio, acrossStandIns(all, mode, c)) };
       };
       const t = mode === 'unique' ? UNIQUE_TARGETS[variant][c] ?? {} : {};
       rows.push(
@@ -228,6 +251,7 @@ function variantRows(runs: readonly NetnsRun[], variant: StsVariant): BenchRow[]
         pair('p50Ms', 'ms', 'latency p50'),
         pair('stsConnections', 'count', 'STS connections opened per run'),
         pair('errors', 'count', 'errors per run'),
+        pair('peakRssMb', 'MB', 'server peak RSS so far (VmHWM)'),
       );
       if (floor.length > 0) {
         const [o, f] = [stat(ours, 'cpuMsPerRequest'), stat(floor, 'cpuMsPerRequest')];
@@ -249,7 +273,8 @@ const NOTE_2CORES = 'This table (BENCH_WEBHOOK_CORES=2): the servers under test 
 const NOTES = [
   `Each cell: median of ${REPEATS} wrk runs of ${DURATION_S} s (min–max in brackets), ours and Go alternating run by run, after a ` +
     '10 s warm-up per server (unique tokens at c=16: a steady state, as a server in production has); ours runs with its ' +
-    'node flags (authenticator/server/node-flags.ts: --v8-pool-size=1, as the container image does); wrk -t1 with a Lua script (bench/wrk/review.lua) that POSTs one TokenReview per request and counts ' +
+    `node flags (authenticator/server/node-flags.ts: ${SERVE_NODE_FLAGS.join(' ')}, as the container image does); ` +
+    'wrk -t1 with a Lua script (bench/wrk/review.lua) that POSTs one TokenReview per request and counts ' +
     'every answer that is not 200 with "authenticated":true as an error. Latencies are wrk\'s (µs resolution).',
   'Route: both servers run in one `unshare -rnm` namespace (loopback only) with /etc/hosts bind-mounted so that ' +
     'sts.us-east-1.amazonaws.com resolves to 127.0.0.1; they dial port 443 as in production, ours trusting the stand-in\'s CA through ' +

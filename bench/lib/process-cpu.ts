@@ -1,4 +1,7 @@
-/** CPU time (user + system) a process has used so far, from /proc (Linux): to compare servers' CPU per request. */
+/**
+ * CPU time (user + system) a process has used so far, and its peak memory, from /proc (Linux): to compare servers' CPU
+ * per request and what they held.
+ */
 import { readdirSync, readFileSync } from 'node:fs';
 
 const TICKS_PER_SECOND = 100; // USER_HZ, 100 on Linux x86-64 and arm64
@@ -15,6 +18,40 @@ export function processCpuMs(pid: number): number {
  * utime + stime, plus the primary's cutime + cstime (children it has reaped, e.g. a replaced worker).
  */
 export function processTreeCpuMs(pid: number): number {
+  let total = reapedChildrenCpuMs(pid);
+  for (const p of processTree(pid)) {
+    try {
+      total += processCpuMs(p);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return total;
+}
+
+/**
+ * Peak resident memory (VmHWM, MB) of a process and its live descendants, summed: each one's high-water mark, so an
+ * upper bound of what the tree held at once.
+ */
+export function processTreePeakRssMb(pid: number): number {
+  let kb = 0;
+  for (const p of processTree(pid)) {
+    try {
+      kb += Number(/^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return kb / 1024;
+}
+
+/** Resident memory of one process now (VmRSS, MB). */
+export function processRssMb(pid: number): number {
+  return Number(/^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+}
+
+/** `pid` and its live descendants. */
+function processTree(pid: number): number[] {
   const parentOf = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -29,16 +66,7 @@ export function processTreeCpuMs(pid: number): number {
     for (let q: number | undefined = p, hops = 0; q !== undefined && q > 1 && hops < 64; q = parentOf.get(q), hops++) if (q === pid) return true;
     return false;
   };
-  let total = reapedChildrenCpuMs(pid);
-  for (const p of parentOf.keys()) {
-    if (!inTree(p)) continue;
-    try {
-      total += processCpuMs(p);
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return total;
+  return [...parentOf.keys()].filter(inTree);
 }
 
 function reapedChildrenCpuMs(pid: number): number {

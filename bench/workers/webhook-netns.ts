@@ -16,7 +16,7 @@ import { createCertificateAuthority, issueServerCertificate } from '../../authen
 import { startEksAccessWebhook } from '../../harness/eks-access-webhook';
 import { startGoAuthenticator } from '../../harness/go-authenticator';
 import { FastPresigner } from '../lib/fast-presign';
-import { processTreeCpuMs } from '../lib/process-cpu';
+import { processTreeCpuMs, processTreePeakRssMb } from '../lib/process-cpu';
 import { TokenSource } from '../lib/token-pool';
 
 export interface NetnsConfig {
@@ -68,6 +68,8 @@ export interface NetnsRun {
   /** TLS connections the stand-in accepted during the run: the server's STS connections opened. */
   readonly stsConnections: number;
   readonly stsRequests: number;
+  /** The server's peak resident memory so far (VmHWM of its process tree, MB), read after the run. */
+  readonly peakRssMb: number;
 }
 
 const CLUSTER = 'bench-cluster';
@@ -221,6 +223,7 @@ async function runVariant(config: NetnsConfig, variant: StsVariant): Promise<Net
         cpuMsPerRequest: (cpuAfter - cpuBefore) / Math.max(1, w.requests),
         stsConnections: stsAfter.accepts - stsBefore.accepts,
         stsRequests: stsAfter.requests - stsBefore.requests,
+        peakRssMb: processTreePeakRssMb(t.pid),
       };
     };
     for (const t of targets) {
