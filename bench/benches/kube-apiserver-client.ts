@@ -10,22 +10,20 @@
  * kube-apiserver caches successful reviews itself (~10 s even with TTL 0), so reused tokens mostly stop there.
  * Opt-in (long: six control-plane starts, ~10 min): BENCH_KUBE_APISERVER=1 npm run bench -- --only kube-apiserver-client.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tls from 'node:tls';
-import { createCertificateAuthority, issueServerCertificate } from '../../authenticator/certs';
 import { startConnectProxy } from '../../harness/connect-proxy';
 import { ControlPlane, startControlPlane } from '../../harness/control-plane';
 import { startEksAccessWebhook } from '../../harness/eks-access-webhook';
 import { freePort } from '../../harness/free-port';
 import { startGoAuthenticator } from '../../harness/go-authenticator';
 import { FastPresigner } from '../lib/fast-presign';
-import { buildGoProgram } from '../lib/go-build';
 import { processCpuMs, processRssMb, processTreeCpuMs } from '../lib/process-cpu';
-import { StsFast, startStsFast } from '../lib/sts-fast';
+import { startStsFastForStsHost } from '../lib/sts-fast';
 import { BenchResult, BenchRow, row } from '../lib/result';
 import { median } from '../lib/stats';
 import { goAuthenticatorBinary } from '../lib/tools';
@@ -77,17 +75,6 @@ export interface Cell {
   /** kube-apiserver's resident memory at the end of the cell (VmRSS, MB). */
   readonly apiserverRssMb: number;
   readonly loadAtStart: number;
-}
-
-/** The stand-in with a certificate for the STS host, and the CA file the webhooks trust it by. */
-async function startBenchSts(dir: string): Promise<StsFast & { caFile: string }> {
-  const ca = createCertificateAuthority('kube-apiserver bench STS CA');
-  const leaf = issueServerCertificate(ca, { dnsNames: ['sts.us-east-1.amazonaws.com'] });
-  const [caFile, cert, key] = ['sts-ca.pem', 'sts-cert.pem', 'sts-key.pem'].map((f) => path.join(dir, f));
-  writeFileSync(caFile, ca.certPem);
-  writeFileSync(cert, leaf.certPem);
-  writeFileSync(key, leaf.keyPem, { mode: 0o600 });
-  return { ...(await startStsFast(buildGoProgram('sts-fast'), ['-cert', cert, '-key', key, '-account', ACCOUNT])), caFile };
 }
 
 /** What a client offering h2 and http/1.1 (client-go over TLS) negotiates with the webhook's port. */
@@ -155,7 +142,7 @@ export async function run(): Promise<BenchResult> {
   const stops: Array<() => Promise<void> | void> = [];
   const cells: Cell[] = [];
   try {
-    const sts = await startBenchSts(dir);
+    const sts = await startStsFastForStsHost(dir, ['-account', ACCOUNT]);
     stops.push(() => void sts.child.kill('SIGKILL'));
     const users = Array.from({ length: USERS }, (_, i) => ({ accessKeyId: `AKIAK${String(i).padStart(15, '0')}`, secretAccessKey: `kas-secret-${i}` }));
     const mapUsers = users.map((u, i) => ({ userarn: `arn:aws:iam::${ACCOUNT}:user/${u.accessKeyId}`, username: `kas-${i}`, groups: ['kas'] }));

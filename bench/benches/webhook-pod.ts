@@ -12,17 +12,15 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createCertificateAuthority, issueServerCertificate } from '../../authenticator/certs';
 import { SERVE_NODE_FLAGS } from '../../authenticator/server/node-flags';
 import { RunningWebhook, startEksAccessWebhook } from '../../harness/eks-access-webhook';
 import { makeMemoryCgroup, MemoryCgroup } from '../../harness/memory-cgroup';
 import { DEFAULT_AUTHENTICATOR_MEMORY_MIB } from '../../lib/k8s/authenticator-pod';
 import { FastPresigner } from '../lib/fast-presign';
-import { buildGoProgram } from '../lib/go-build';
 import { processTreeCpuMs } from '../lib/process-cpu';
 import { BenchResult, BenchRow, row } from '../lib/result';
 import { median } from '../lib/stats';
-import { startStsFast } from '../lib/sts-fast';
+import { startStsFastForStsHost } from '../lib/sts-fast';
 import { TokenSource } from '../lib/token-pool';
 
 const CLUSTER = 'bench-pod';
@@ -66,13 +64,7 @@ export async function run(): Promise<BenchResult> {
   const runs: Run[] = [];
   const groups = new Map(cgroups.map(([v, c]) => [v, c as MemoryCgroup]));
   try {
-    const ca = createCertificateAuthority('pod bench STS CA');
-    const leaf = issueServerCertificate(ca, { dnsNames: ['sts.us-east-1.amazonaws.com'] });
-    const [caFile, cert, key] = ['sts-ca.pem', 'sts-cert.pem', 'sts-key.pem'].map((f) => path.join(dir, f));
-    writeFileSync(caFile, ca.certPem);
-    writeFileSync(cert, leaf.certPem);
-    writeFileSync(key, leaf.keyPem, { mode: 0o600 });
-    const sts = await startStsFast(buildGoProgram('sts-fast'), ['-cert', cert, '-key', key, '-account', ACCOUNT]);
+    const sts = await startStsFastForStsHost(dir, ['-account', ACCOUNT]);
     stops.push(() => void sts.child.kill('SIGKILL'));
     const users = Array.from({ length: USERS }, (_, i) => ({ accessKeyId: `AKIAP${String(i).padStart(15, '0')}`, secretAccessKey: `pod-secret-${i}` }));
     const mapUsers = users.map((u, i) => ({ userarn: `arn:aws:iam::${ACCOUNT}:user/${u.accessKeyId}`, username: `pod-${i}`, groups: ['pod'] }));
@@ -81,7 +73,7 @@ export async function run(): Promise<BenchResult> {
     for (const [variant, cgroup] of groups) {
       const flags = variant === 'flags' ? SERVE_NODE_FLAGS : SERVE_NODE_FLAGS.filter((f) => !f.startsWith(SEMI_SPACE_FLAG));
       const w = await startEksAccessWebhook({
-        dir: path.join(dir, variant), clusterId: CLUSTER, stsConnectTo: sts.https, stsCaFile: caFile, mapping: { mapUsers }, workers: 1, cpus: '0',
+        dir: path.join(dir, variant), clusterId: CLUSTER, stsConnectTo: sts.https, stsCaFile: sts.caFile, mapping: { mapUsers }, workers: 1, cpus: '0',
         serveNodeFlags: flags, memoryCgroup: cgroup,
       });
       stops.push(() => w.stop());

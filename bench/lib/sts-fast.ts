@@ -3,7 +3,11 @@
  * 127.0.0.1 for HTTPS and for its counters, ready once it prints both addresses on stderr.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import * as http from 'node:http';
+import * as path from 'node:path';
+import { createCertificateAuthority, issueServerCertificate } from '../../authenticator/certs';
+import { buildGoProgram } from './go-build';
 
 export interface StsFast {
   /** host:port of the HTTPS listener. */
@@ -35,4 +39,18 @@ export async function startStsFast(binary: string, args: readonly string[]): Pro
     }).on('error', reject);
   });
   return { https, stats, child, readStats };
+}
+
+/**
+ * The stand-in (built from bench/go/sts-fast) serving a certificate for the STS host, made in `dir` with its own CA,
+ * and the CA file the webhooks trust it by. `args`: sts-fast's other flags (`-account`, `-h2`…).
+ */
+export async function startStsFastForStsHost(dir: string, args: readonly string[]): Promise<StsFast & { readonly caFile: string }> {
+  const ca = createCertificateAuthority('bench STS stand-in CA');
+  const leaf = issueServerCertificate(ca, { dnsNames: ['sts.us-east-1.amazonaws.com'] });
+  const [caFile, cert, key] = ['sts-ca.pem', 'sts-cert.pem', 'sts-key.pem'].map((f) => path.join(dir, f));
+  writeFileSync(caFile, ca.certPem);
+  writeFileSync(cert, leaf.certPem);
+  writeFileSync(key, leaf.keyPem, { mode: 0o600 });
+  return { ...(await startStsFast(buildGoProgram('sts-fast'), ['-cert', cert, '-key', key, ...args])), caFile };
 }
