@@ -26,6 +26,7 @@ import { processCpuMs, processRssMb, processTreeCpuMs } from '../lib/process-cpu
 import { startStsFastForStsHost } from '../lib/sts-fast';
 import { BenchResult, BenchRow, row } from '../lib/result';
 import { median } from '../lib/stats';
+import { benchIdentities } from '../lib/token-pool';
 import { goAuthenticatorBinary } from '../lib/tools';
 
 const CLUSTER = 'kube-apiserver-bench';
@@ -144,8 +145,7 @@ export async function run(): Promise<BenchResult> {
   try {
     const sts = await startStsFastForStsHost(dir, ['-account', ACCOUNT]);
     stops.push(() => void sts.child.kill('SIGKILL'));
-    const users = Array.from({ length: USERS }, (_, i) => ({ accessKeyId: `AKIAK${String(i).padStart(15, '0')}`, secretAccessKey: `kas-secret-${i}` }));
-    const mapUsers = users.map((u, i) => ({ userarn: `arn:aws:iam::${ACCOUNT}:user/${u.accessKeyId}`, username: `kas-${i}`, groups: ['kas'] }));
+    const { users, mapUsers } = benchIdentities('K', 'kas', USERS, ACCOUNT);
     const presigner = new FastPresigner(CLUSTER);
     const startOurs = async (name: string, http2: boolean) => {
       const metricsPort = await freePort();

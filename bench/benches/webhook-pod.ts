@@ -21,7 +21,7 @@ import { processTreeCpuMs } from '../lib/process-cpu';
 import { BenchResult, BenchRow, row } from '../lib/result';
 import { median } from '../lib/stats';
 import { startStsFastForStsHost } from '../lib/sts-fast';
-import { TokenSource } from '../lib/token-pool';
+import { benchIdentities, TokenSource } from '../lib/token-pool';
 
 const CLUSTER = 'bench-pod';
 const ACCOUNT = '123456789012';
@@ -66,8 +66,7 @@ export async function run(): Promise<BenchResult> {
   try {
     const sts = await startStsFastForStsHost(dir, ['-account', ACCOUNT]);
     stops.push(() => void sts.child.kill('SIGKILL'));
-    const users = Array.from({ length: USERS }, (_, i) => ({ accessKeyId: `AKIAP${String(i).padStart(15, '0')}`, secretAccessKey: `pod-secret-${i}` }));
-    const mapUsers = users.map((u, i) => ({ userarn: `arn:aws:iam::${ACCOUNT}:user/${u.accessKeyId}`, username: `pod-${i}`, groups: ['pod'] }));
+    const { users, mapUsers } = benchIdentities('P', 'pod', USERS, ACCOUNT);
     const presigner = new FastPresigner(CLUSTER);
     const servers: Array<{ variant: Run['variant']; w: RunningWebhook; cgroup: MemoryCgroup; flags: readonly string[]; tokens: TokenSource }> = [];
     for (const [variant, cgroup] of groups) {

@@ -47,3 +47,16 @@ export class TokenSource {
     return tokens;
   }
 }
+
+/**
+ * `count` IAM users of `account` for a benchmark, and the aws-auth `mapUsers` rows mapping each to `<tag>-<i>` in group
+ * `<tag>`. `letter` makes the access key ids of one benchmark its own (`AKIA<letter>` + 15 digits, 20 characters).
+ */
+export function benchIdentities(letter: string, tag: string, count: number, account: string): {
+  users: BenchUser[];
+  mapUsers: Array<{ userarn: string; username: string; groups: string[] }>;
+} {
+  const users = Array.from({ length: count }, (_, i) => ({ accessKeyId: `AKIA${letter}${String(i).padStart(15, '0')}`, secretAccessKey: `${tag}-secret-${i}` }));
+  const mapUsers = users.map((u, i) => ({ userarn: `arn:aws:iam::${account}:user/${u.accessKeyId}`, username: `${tag}-${i}`, groups: [tag] }));
+  return { users, mapUsers };
+}

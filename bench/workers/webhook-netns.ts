@@ -17,7 +17,7 @@ import { startEksAccessWebhook } from '../../harness/eks-access-webhook';
 import { startGoAuthenticator } from '../../harness/go-authenticator';
 import { FastPresigner } from '../lib/fast-presign';
 import { processTreeCpuMs, processTreePeakRssMb } from '../lib/process-cpu';
-import { TokenSource } from '../lib/token-pool';
+import { benchIdentities, TokenSource } from '../lib/token-pool';
 
 export interface NetnsConfig {
   readonly dir: string;
@@ -185,8 +185,7 @@ async function runVariant(config: NetnsConfig, variant: StsVariant): Promise<Net
   const stopStandIn = await startStandIn(config, variant);
   const stops: Array<() => Promise<void> | void> = [stopStandIn];
   try {
-    const users = Array.from({ length: USERS }, (_, i) => ({ accessKeyId: `AKIAB${String(i).padStart(15, '0')}`, secretAccessKey: `bench-secret-${i}` }));
-    const mapUsers = users.map((u, i) => ({ userarn: `arn:aws:iam::${ACCOUNT}:user/${u.accessKeyId}`, username: `bench-${i}`, groups: ['bench'] }));
+    const { users, mapUsers } = benchIdentities('B', 'bench', USERS, ACCOUNT);
     const caFile = path.join(config.dir, 'sts-ca.pem');
     const ours = await startEksAccessWebhook({ dir: path.join(config.dir, `ours-${variant === 'h2' ? 'h2' : 'h1'}`), clusterId: CLUSTER, stsCaFile: caFile, mapping: { mapUsers }, cpus: SERVER_CPU,
       config: config.serverConfig, serveNodeFlags: config.serveNodeFlags, nodeArgs: [...(config.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${config.profileDir}`] : []), ...(config.nodeArgs ?? [])] });
