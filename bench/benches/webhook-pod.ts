@@ -8,7 +8,6 @@
  * runs without a limit, where it is 32 MB. Reported: req/s, CPU and p99 per review, the cgroup's peak memory and
  * OOM kills. Needs a writable memory cgroup hierarchy (root); reports itself skipped otherwise.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -22,6 +21,7 @@ import { BenchResult, BenchRow, row } from '../lib/result';
 import { median } from '../lib/stats';
 import { startStsFastForStsHost } from '../lib/sts-fast';
 import { benchIdentities, TokenSource } from '../lib/token-pool';
+import { wrkReviews } from '../lib/wrk-review';
 
 const CLUSTER = 'bench-pod';
 const ACCOUNT = '123456789012';
@@ -29,7 +29,6 @@ const USERS = 4000;
 const SECONDS = Number(process.env.BENCH_POD_SECONDS ?? 6);
 const REPEATS = Number(process.env.BENCH_POD_REPEATS ?? 3);
 const CONCURRENCY = [1, 64];
-const WRK_SCRIPT = path.resolve(__dirname, '..', '..', '..', 'bench', 'wrk', 'review.lua');
 const SEMI_SPACE_FLAG = '--max-semi-space-size';
 
 interface Run {
@@ -39,15 +38,6 @@ interface Run {
   readonly p99Ms: number;
   readonly cpuMsPerRequest: number;
   readonly errors: number;
-}
-
-function wrk(url: string, connections: number, seconds: number, tokensFile: string): Promise<{ requests: number; durationUs: number; errors: number; rejected: number; reused: number; p99Us: number }> {
-  return new Promise((resolve, reject) => execFile('taskset', ['-c', '1', 'wrk', '-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '10s', '-s', WRK_SCRIPT, url, '--', tokensFile, 'unique'],
-    { encoding: 'utf8', maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
-      if (err) return reject(new Error(`bench: wrk failed: ${err.message} ${stderr}`));
-      const line = stdout.split('\n').find((l) => l.startsWith('{"requests"'));
-      return line ? resolve(JSON.parse(line)) : reject(new Error(`bench: wrk printed no result: ${stdout}`));
-    }));
 }
 
 export async function run(): Promise<BenchResult> {
@@ -82,7 +72,7 @@ export async function run(): Promise<BenchResult> {
     const measure = async (s: (typeof servers)[number], connections: number, seconds: number): Promise<Run> => {
       writeFileSync(tokensFile, (await s.tokens.pool((connections === 1 ? 5_000 : 20_000) * seconds)).join('\n') + '\n');
       const cpu0 = processTreeCpuMs(s.w.process.child.pid!);
-      const w = await wrk(s.w.url, connections, seconds, tokensFile);
+      const w = await wrkReviews({ url: s.w.url, connections, seconds, tokensFile, mode: 'unique', cpu: '1' });
       const cpu1 = processTreeCpuMs(s.w.process.child.pid!);
       if (w.reused > 0) throw new Error('bench: webhook-pod ran out of unique tokens; raise the pool per second of run');
       return {

@@ -37,7 +37,7 @@ export function processTreePeakRssMb(pid: number): number {
   let kb = 0;
   for (const p of processTree(pid)) {
     try {
-      kb += Number(/^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0);
+      kb += statusKb(p, 'VmHWM');
     } catch {
       // exited meanwhile
     }
@@ -47,7 +47,12 @@ export function processTreePeakRssMb(pid: number): number {
 
 /** Resident memory of one process now (VmRSS, MB). */
 export function processRssMb(pid: number): number {
-  return Number(/^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+  return statusKb(pid, 'VmRSS') / 1024;
+}
+
+/** A `kB` field of /proc/PID/status (0 if absent, as for a kernel thread). */
+function statusKb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
+  return Number(new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
 }
 
 /** `pid` and its live descendants. */

@@ -8,7 +8,7 @@
  *
  * Usage: node webhook-netns.js CONFIG.json — writes the runs as JSON to the config's `out`.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
@@ -18,6 +18,7 @@ import { startGoAuthenticator } from '../../harness/go-authenticator';
 import { FastPresigner } from '../lib/fast-presign';
 import { processTreeCpuMs, processTreePeakRssMb } from '../lib/process-cpu';
 import { benchIdentities, TokenSource } from '../lib/token-pool';
+import { wrkReviews } from '../lib/wrk-review';
 
 export interface NetnsConfig {
   readonly dir: string;
@@ -84,7 +85,6 @@ const STATS_PORT = 8399;
 const FLOOR_PORT = 8398;
 let SERVER_CPU = '0';
 const LOAD_CPU = '1';
-const WRK_SCRIPT = path.resolve(__dirname, '..', '..', '..', 'bench', 'wrk', 'review.lua');
 
 function stsStats(): Promise<{ accepts: number; requests: number; rejected: number }> {
   return new Promise((resolve, reject) => {
@@ -141,28 +141,6 @@ function killAndWait(child: ChildProcess): Promise<void> {
   return new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
 }
 
-interface WrkResult {
-  readonly requests: number;
-  readonly durationUs: number;
-  readonly errors: number;
-  readonly rejected: number;
-  readonly reused: number;
-  readonly p50Us: number;
-  readonly p99Us: number;
-}
-
-/**
- * Asynchronous on purpose: the servers' logs flow through pipes into this process (harness/processes.ts);
- * blocking here would leave them undrained, and a server blocks once its pipe is full (~80 Go log lines).
- */
-async function wrk(url: string, connections: number, seconds: number, tokensFile: string, mode: string): Promise<WrkResult> {
-  const out = await new Promise<string>((resolve, reject) =>
-    execFile('taskset', ['-c', LOAD_CPU, 'wrk', '-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '10s', '-s', WRK_SCRIPT, url, '--', tokensFile, mode],
-      { encoding: 'utf8', maxBuffer: 1 << 20 }, (err, stdout, stderr) => (err ? reject(new Error(`bench: wrk failed: ${err.message} ${stderr}`)) : resolve(stdout))));
-  const line = out.split('\n').find((l) => l.startsWith('{"requests"'));
-  if (!line) throw new Error(`bench: wrk printed no result: ${out}`);
-  return JSON.parse(line);
-}
 
 async function main(): Promise<void> {
   const config = JSON.parse(readFileSync(process.argv[2], 'utf8')) as NetnsConfig;
@@ -210,7 +188,7 @@ async function runVariant(config: NetnsConfig, variant: StsVariant): Promise<Net
         : users.slice(0, 10).map((u) => presigner.token(u, new Date(Math.floor(Date.now() / 1000) * 1000)));
       writeFileSync(tokensFile, tokens.join('\n') + '\n');
       const [stsBefore, cpuBefore] = [await stsStats(), processTreeCpuMs(t.pid)];
-      const w = await wrk(t.url, connections, seconds, tokensFile, mode);
+      const w = await wrkReviews({ url: t.url, connections, seconds, tokensFile, mode, cpu: LOAD_CPU });
       const [stsAfter, cpuAfter] = [await stsStats(), processTreeCpuMs(t.pid)];
       if (w.reused > 0) throw new Error(`bench: ${t.server} c=${connections} sent more requests than its ${tokens.length} unique tokens; raise TOKENS_PER_SECOND_OF_RUN`);
       return {
