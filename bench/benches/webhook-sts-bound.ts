@@ -30,7 +30,8 @@ const USERS = 100;
 /** Upper bound of requests one unique-token run can send (checked: a run that would reuse a token fails). */
 const TOKENS_PER_RUN = 1500;
 const STS_HOST = 'sts.us-east-1.amazonaws.com';
-const PROBE_MS = 4000;
+/** Each sequential probe run: ~50 calls a second against moto, so 10 s puts ~5 samples above its p99. */
+const PROBE_MS = 10_000;
 
 type Mode = 'unique' | 'repeated';
 
@@ -186,20 +187,24 @@ export async function run(): Promise<BenchResult> {
       });
       results.set(`sts/${c}`, summarize(stsRuns));
     }
-    // Authenticator overhead above the STS round trip: sequential requests (no queueing anywhere), timed to the µs.
-    for (const [key, send] of [['probe/sts', stsGet], ...targets.map((t) => [`probe/${t.name}`, reviewer(t)] as const)] as const) {
-      const source = key === 'probe/sts' ? stsSource : sources.get(key.slice('probe/'.length))!;
-      const runs = await repeat(REPEATS, async () => {
+    // Authenticator overhead above the STS round trip: sequential requests (no queueing anywhere), timed to the µs. The
+    // three series run round by round (stand-in, ours, Go in each), so that what drifts on a shared machine (moto's
+    // own pace above all) falls on all three alike rather than on whichever series ran last.
+    const probes = [['probe/sts', stsGet], ...targets.map((t) => [`probe/${t.name}`, reviewer(t)] as const)] as const;
+    const probeRuns = new Map<string, Summary[]>(probes.map(([key]) => [key, []]));
+    await repeat(REPEATS, async () => {
+      for (const [key, send] of probes) {
+        const source = key === 'probe/sts' ? stsSource : sources.get(key.slice('probe/'.length))!;
         const next = cursorOver(await source.pool(TOKENS_PER_RUN), key);
         const cpuBefore = process.cpuUsage();
         const result = await closedLoop(1, PROBE_MS, () => send(next()));
         const cpu = process.cpuUsage(cpuBefore);
         // For the stand-in alone the client is this process: its CPU per call is Node's cost of one STS call on a new
         // TLS connection (what each unique token costs our server here, since the stand-in closes every connection).
-        return { ...result, cpuMsPerRequest: (cpu.user + cpu.system) / 1000 / Math.max(1, (result.reqPerSec * PROBE_MS) / 1000) };
-      });
-      results.set(key, summarize(runs));
-    }
+        probeRuns.get(key)!.push({ ...result, cpuMsPerRequest: (cpu.user + cpu.system) / 1000 / Math.max(1, (result.reqPerSec * PROBE_MS) / 1000) });
+      }
+    });
+    for (const [key, runs] of probeRuns) results.set(key, summarize(runs));
     return { name: 'webhook-sts-bound', title: 'STS-bound: the same servers against the moto STS stand-in (HTTPS, autocannon)', rows: rowsOf(results), notes: notes(results) };
   } finally {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
@@ -230,7 +235,7 @@ function rowsOf(results: Map<string, Summary>): BenchRow[] {
               `decides who gets more of the cores: ours ${o.cpuMsPerRequest?.toFixed(2)} ms vs Go ${g.cpuMsPerRequest?.toFixed(2)} ms. ` +
               `Of ours, ${tlsMs.toFixed(2)} ms is Node's own cost of one STS call on a new TLS connection (measured: a bare https.get to the ` +
               `stand-in from the benchmark process), paid per request only because the stand-in closes every connection; against real STS ` +
-              `the verifier's keep-alive agent (authenticator/token/sts.ts) reuses connections. The token checks themselves are µs (verify-cpu)`
+              `the verifier's keep-alive pool (authenticator/token/sts-connection.ts) reuses connections. The token checks themselves are µs (verify-cpu)`
             : undefined,
         }),
         row({
@@ -276,7 +281,7 @@ function notes(results: Map<string, Summary>): string[] {
     `STS stand-in alone, same presigned GETs, new connection per call (it closes every connection), same concurrency (bench/lib/closed-loop.ts): ${sts.join('; ')}.`,
     `Overhead above the STS round trip: ${PROBE_MS / 1000} s of sequential requests each, timed in µs, medians of ${REPEATS}: ${probe('sts')} (stand-in alone); ` +
       `${probe('ours')}; ${probe('go')} (whole TokenReviews over keep-alive HTTPS); the rows are the differences. Under load (c=16/64) the stand-in queues ` +
-      'and its queueing, not the authenticators, sets the latencies. The two series are separate runs on a shared machine, so a difference ' +
+      'and its queueing, not the authenticators, sets the latencies. The three series alternate run by run (stand-in alone, ours, Go in each round) on a shared machine, so a difference ' +
       'below zero means "below the measurement noise", not a negative cost.',
     'Server CPU per request: user + system CPU of the server process (/proc/PID/stat) over an autocannon run, divided by the requests answered.',
     `Unique tokens: ${USERS} IAM users × distinct X-Amz-Date seconds, never reused across runs. Repeated: 10 tokens cycled — our ` +
