@@ -150,7 +150,9 @@ export async function startWebhookServer(config: AuthenticatorConfig, options: W
     throw e;
   }
   ready = true;
-  logger.info({ url: http.url, port: http.port, metricsPort: metricsListener?.port, clusterId: config.clusterId, backends: config.mapping.backends.map((b) => b.type) }, 'webhook listening');
+  // `listenUrl`, not `url`: the logger redacts every `url` field (a presigned STS URL is a credential), and the address
+  // served is what an operator needs to read here.
+  logger.info({ listenUrl: http.url, port: http.port, metricsPort: metricsListener?.port, clusterId: config.clusterId, backends: config.mapping.backends.map((b) => b.type) }, 'webhook listening');
 
   let closed: Promise<void> | undefined;
   return {

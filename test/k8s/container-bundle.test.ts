@@ -29,6 +29,8 @@ describe('the container bundle', () => {
   let standIn: StsStandIn;
   let proc: ChildProcess | undefined;
   let url: string;
+  /** What the server printed up to its 'webhook listening' line. */
+  let startupOutput = '';
   let caPem: string;
   let alice: { arn: string; userId: string; accessKeyId: string; secretAccessKey: string };
   let bundle: string;
@@ -68,6 +70,7 @@ describe('the container bundle', () => {
         out += d.toString();
         if (out.includes('webhook listening')) {
           clearTimeout(timer);
+          startupOutput = out;
           resolve(`https://127.0.0.1:${port}`);
         }
       };
@@ -93,6 +96,12 @@ describe('the container bundle', () => {
     expect(dockerfile).toMatch(/^RUN npx ts-node --transpile-only scripts\/bundle-server.ts \/out/m);
     expect(dockerfile).toMatch(/^USER 65532:65532$/m);
     expect(JSON.parse(/^CMD (.+)$/m.exec(dockerfile)![1])).toEqual(['serve', '--config', '/etc/eks-access/config.yaml']);
+  });
+
+  test('the startup line names the address served in the clear (only fields named url are redacted: presigned STS URLs)', () => {
+    const line = startupOutput.split('\n').map((l) => l.trim()).find((l) => l.includes('webhook listening'))!;
+    expect(JSON.parse(line)).toMatchObject({ msg: 'webhook listening', listenUrl: expect.stringMatching(/^https:\/\/127\.0\.0\.1:\d+/) });
+    expect(line).not.toContain('<redacted>');
   });
 
   test('the image ships only what runs: no source map inside the bundle or beside it', () => {
