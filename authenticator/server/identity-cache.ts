@@ -7,7 +7,7 @@
  * (https://github.com/kubernetes-sigs/aws-iam-authenticator/blob/v0.7.18/pkg/server/server.go): a positive cache cuts
  * STS traffic and throttling risk; mappings are re-evaluated on every review.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import type { Identity } from '../identity';
 import type { TokenError } from '../errors';
 
@@ -35,9 +35,14 @@ const KEY_WIDTH = 64;
  */
 const DIGESTED = 255;
 
-/** FNV-1a over the key's characters (32 bits): where the key's search starts in the index. */
-function hashOf(key: string): number {
-  let h = 0x811c9dc5;
+/**
+ * FNV-1a over the key's characters (32 bits) from a basis mixed with the cache's random seed: where the key's search
+ * starts in the index. Seeded because keys are hashes of tokens anyone can make (a junk signature passes the local
+ * checks and its denial may be cached): with a known function, tokens could be ground offline until their keys share
+ * one run of the index, and every lookup would walk it.
+ */
+function hashOf(key: string, seed: number): number {
+  let h = 0x811c9dc5 ^ seed;
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
   return h | 0; // as an Int32Array stores it (the offset basis alone, for '', is above 2^31)
 }
@@ -82,6 +87,7 @@ export class IdentityCache {
   private oldest = NONE;
   private newest = NONE;
   private lastSweep: number;
+  private readonly seed = randomInt(2 ** 31);
 
   constructor(
     private readonly maxEntries: number,
@@ -127,7 +133,7 @@ export class IdentityCache {
     const at = slot * KEY_WIDTH;
     for (let i = 0; i < text.length; i++) this.keyChars[at + i] = text.charCodeAt(i);
     this.tags[slot] = tag;
-    this.hashes[slot] = hashOf(text);
+    this.hashes[slot] = hashOf(text, this.seed);
     this.outcomes[slot] = outcome;
     this.expiries[slot] = expiresAt;
     this.insert(slot);
@@ -183,7 +189,7 @@ export class IdentityCache {
     const index = this.index;
     if (index.length === 0) return NONE;
     const { text, tag } = stored;
-    const hash = hashOf(text);
+    const hash = hashOf(text, this.seed);
     const mask = index.length - 1;
     for (let b = hash & mask; ; b = (b + 1) & mask) {
       const slot = index[b] - 1;
