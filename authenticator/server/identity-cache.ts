@@ -47,11 +47,18 @@ function hashOf(key: string, seed: number): number {
   return h | 0; // as an Int32Array stores it (the offset basis alone, for '', is above 2^31)
 }
 
-/** A key as stored: itself when it fits a slot, else its digest (tagged DIGESTED). */
-function storedForm(key: string): { readonly text: string; readonly tag: number } {
+/** A key as stored (itself when it fits a slot, else its digest, tagged DIGESTED) and its hash, computed once. */
+interface StoredKey {
+  readonly text: string;
+  readonly tag: number;
+  readonly hash: number;
+}
+
+function storedForm(key: string, seed: number): StoredKey {
   let fits = key.length <= KEY_WIDTH;
   for (let i = 0; fits && i < key.length; i++) fits = key.charCodeAt(i) <= 0xff;
-  return fits ? { text: key, tag: key.length + 1 } : { text: createHash('sha256').update(key).digest('hex'), tag: DIGESTED };
+  const text = fits ? key : createHash('sha256').update(key).digest('hex');
+  return { text, tag: fits ? key.length + 1 : DIGESTED, hash: hashOf(text, seed) };
 }
 
 /**
@@ -102,7 +109,7 @@ export class IdentityCache {
   }
 
   get(key: string): CachedOutcome | undefined {
-    const slot = this.find(storedForm(key));
+    const slot = this.find(storedForm(key, this.seed));
     if (slot === NONE) return undefined;
     if (this.expiries[slot] <= this.now()) {
       this.remove(slot);
@@ -116,7 +123,7 @@ export class IdentityCache {
   set(key: string, outcome: CachedOutcome, expiresAt: number): void {
     if (this.maxEntries <= 0 || expiresAt <= this.now()) return;
     this.sweepExpired();
-    const stored = storedForm(key);
+    const stored = storedForm(key, this.seed);
     const existing = this.find(stored);
     if (existing !== NONE) {
       this.outcomes[existing] = outcome;
@@ -133,7 +140,7 @@ export class IdentityCache {
     const at = slot * KEY_WIDTH;
     for (let i = 0; i < text.length; i++) this.keyChars[at + i] = text.charCodeAt(i);
     this.tags[slot] = tag;
-    this.hashes[slot] = hashOf(text, this.seed);
+    this.hashes[slot] = stored.hash;
     this.outcomes[slot] = outcome;
     this.expiries[slot] = expiresAt;
     this.insert(slot);
@@ -156,7 +163,7 @@ export class IdentityCache {
 
   /** Removes the entry of `key` and returns it (outcome and expiry), unless it is absent or expired. */
   take(key: string): { readonly outcome: CachedOutcome; readonly expiresAt: number } | undefined {
-    const slot = this.find(storedForm(key));
+    const slot = this.find(storedForm(key, this.seed));
     if (slot === NONE) return undefined;
     const outcome = this.outcomes[slot]!;
     const expiresAt = this.expiries[slot];
@@ -165,7 +172,7 @@ export class IdentityCache {
   }
 
   delete(key: string): void {
-    const slot = this.find(storedForm(key));
+    const slot = this.find(storedForm(key, this.seed));
     if (slot !== NONE) this.remove(slot);
   }
 
@@ -185,11 +192,10 @@ export class IdentityCache {
   }
 
   /** The slot holding `stored`, or NONE. */
-  private find(stored: { readonly text: string; readonly tag: number }): number {
+  private find(stored: StoredKey): number {
     const index = this.index;
     if (index.length === 0) return NONE;
-    const { text, tag } = stored;
-    const hash = hashOf(text, this.seed);
+    const { text, tag, hash } = stored;
     const mask = index.length - 1;
     for (let b = hash & mask; ; b = (b + 1) & mask) {
       const slot = index[b] - 1;
