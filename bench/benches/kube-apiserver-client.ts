@@ -49,8 +49,15 @@ const REPEATS = Number(process.env.BENCH_KAS_REPEATS ?? 4);
 /** Seconds of the warm-up run of each mode on each control plane, not counted. */
 const WARM_UP_SECONDS = Number(process.env.BENCH_KAS_WARM_UP_SECONDS ?? 4);
 
-/** Ours with h2 offered (server.http2: true, the default), ours with HTTP/1.1 only, and the Go reference. */
-type ServerName = 'ours' | 'ours-h1' | 'go';
+/**
+ * Ours with h2 offered (server.http2: true, the default), ours with HTTP/1.1 only, the Go reference, and the same Go
+ * webhook behind a second control plane of its own ('go-b'): Go against Go, the benchmark's A/A comparison. Each
+ * server has its own kube-apiserver, so what differs between two control planes (a fresh process's heap and its
+ * scheduling on the shared cores) is confounded with the server; go-b / go, paired by round as ours / Go is, measures
+ * that spread with the webhook held fixed. BENCH_KAS_AA=0 leaves it out (one control plane fewer per TTL).
+ */
+type ServerName = 'ours' | 'ours-h1' | 'go' | 'go-b';
+const AA = process.env.BENCH_KAS_AA !== '0';
 
 export interface Cell {
   readonly server: ServerName;
@@ -166,11 +173,9 @@ export async function run(): Promise<BenchResult> {
       server, kubeconfig: o.w.webhookKubeconfig, version: 'v1' as const, url: o.w.url, cpu: () => processTreeCpuMs(o.w.process.child.pid!),
       connections: () => connectionsByProtocol(o.metricsUrl),
     });
-    const servers = [
-      oursEntry('ours', ours),
-      oursEntry('ours-h1', oursH1),
-      { server: 'go' as const, kubeconfig: go.webhookKubeconfig, version: 'v1beta1' as const, url: go.url, cpu: () => processCpuMs(go.process.child.pid!), connections: undefined },
-    ];
+    const goEntry = (server: 'go' | 'go-b') =>
+      ({ server, kubeconfig: go.webhookKubeconfig, version: 'v1beta1' as const, url: go.url, cpu: () => processCpuMs(go.process.child.pid!), connections: undefined });
+    const servers = [oursEntry('ours', ours), oursEntry('ours-h1', oursH1), goEntry('go'), ...(AA ? [goEntry('go-b')] : [])];
     // BENCH_KAS_ORDER=reverse: Go's control plane first in the first round (the order then alternates round by round).
     if (process.env.BENCH_KAS_ORDER === 'reverse') servers.reverse();
     let second = Math.floor(Date.now() / 1000) - 30;
@@ -245,16 +250,23 @@ export async function run(): Promise<BenchResult> {
 }
 
 /** The measured reason for a missed target, from the cells' own figures (ours `o`, Go `g`). */
-export function explainKasRow(r: BenchRow, o: Cell, g: Cell): string | undefined {
+export function explainKasRow(r: BenchRow, o: Cell, g: Cell, aa?: readonly number[]): string | undefined {
   if (r.met !== false) return undefined;
   if (r.case.includes('reused')) {
-    return `with reused tokens kube-apiserver answers from its own token cache: per 1,000 user requests the webhook spent ` +
+    return `${aa && aa.length > 0 ? `${aaText(aa)}; ` : ''}with reused tokens kube-apiserver answers from its own token cache: per 1,000 user requests the webhook spent ` +
       `${o.webhookCpuMsPer1000.toFixed(1)} ms of CPU (Go ${g.webhookCpuMsPer1000.toFixed(1)}), kube-apiserver ` +
       `${o.apiserverCpuMsPer1000.toFixed(0)} ms (${g.apiserverCpuMsPer1000.toFixed(0)} in Go's cell) and the load generator ` +
       `${o.driverCpuMsPer1000.toFixed(0)} ms (${g.driverCpuMsPer1000.toFixed(0)}): kube-apiserver and the load generator ` +
       `bound this rate on the 2 shared cores (load ${o.loadAtStart.toFixed(1)} at the cell's start, ${g.loadAtStart.toFixed(1)} at Go's), not the webhook`;
   }
   return 'the webhook\'s CPU per review bounds the rate (the CPU row); see the webhook table for where it goes';
+}
+
+/** The A/A figure of a row: Go behind a second control plane / Go, round by round (median and range). */
+export function aaText(aa: readonly number[]): string {
+  const sorted = [...aa].sort((a, b) => a - b);
+  return `Go against Go on a second control plane in the same rounds read ${median(sorted).toFixed(2)}× ` +
+    `(${sorted[0].toFixed(2)}–${sorted[sorted.length - 1].toFixed(2)}×), the benchmark's own spread with the webhook held fixed`;
 }
 
 const VARIANTS: ReadonlyArray<{ server: ServerName; label: string }> = [
@@ -303,12 +315,13 @@ function rowsOf(cells: readonly Cell[]): BenchRow[] {
         const measured = (metric: string, unit: string, field: NumericField) =>
           ({ ...base, metric, unit, ours: o[field], baseline: g[field], oursRange: rangeOf(oursRuns, field), baselineRange: rangeOf(goRuns, field) });
         const paired = pairedRatios(oursRuns, goRuns, 'reqPerSec');
+        const aa = pairedRatios(runsOf('go-b'), goRuns, 'reqPerSec');
         rows.push(
           row(measured('user requests/s', 'req/s', 'reqPerSec')),
           withExplanation(row({
             ...base, metric: 'user requests/s, ours / Go within each round (median of the rounds)', unit: '×', ours: median(paired), baseline: 1,
             oursRange: paired.length > 1 ? [Math.min(...paired), Math.max(...paired)] : undefined, target: { text: '≥ 1×', met: (r) => r >= 1 },
-          }), o, g),
+          }), o, g, aa),
           row(measured('webhook CPU per 1,000 user requests', 'ms', 'webhookCpuMsPer1000')),
           row(measured('STS calls per 1,000 user requests', 'count', 'stsCallsPer1000')),
           row(measured('user-visible latency p50', 'ms', 'p50Ms')),
@@ -317,6 +330,14 @@ function rowsOf(cells: readonly Cell[]): BenchRow[] {
           row(measured('kube-apiserver CPU per 1,000 user requests', 'ms', 'apiserverCpuMsPer1000')),
           row({ ...base, metric: 'webhook h2 negotiated (1 yes, 0 no)', unit: 'count', ours: o.alpn === 'h2' ? 1 : 0, baseline: g.alpn === 'h2' ? 1 : 0 }),
         );
+      }
+      const aa = pairedRatios(runsOf('go-b'), goRuns, 'reqPerSec');
+      if (aa.length > 0) {
+        rows.push(row({
+          case: `cache TTL ${ttl}, ${mode} tokens, ${CLIENTS} users, A/A: Go behind a second control plane`,
+          metric: 'user requests/s, Go (second control plane) / Go within each round (median of the rounds)', unit: '×',
+          ours: median(aa), baseline: 1, baselineName: 'Go aws-iam-authenticator', oursRange: aa.length > 1 ? [Math.min(...aa), Math.max(...aa)] : undefined,
+        }));
       }
     }
   }
@@ -335,8 +356,8 @@ export function pairedRatios(ours: readonly Cell[], go: readonly Cell[], field: 
   });
 }
 
-function withExplanation(r: BenchRow, o: Cell, g: Cell): BenchRow {
-  return { ...r, explanation: explainKasRow(r, o, g) };
+function withExplanation(r: BenchRow, o: Cell, g: Cell, aa: readonly number[]): BenchRow {
+  return { ...r, explanation: explainKasRow(r, o, g, aa) };
 }
 
 /** One cell per server, TTL and mode (medians of its runs; its first run's connections, where h2 sessions open). */
@@ -352,10 +373,10 @@ function groupedCells(runs: readonly Cell[]): Cell[] {
 function notesOf(runs: readonly Cell[]): string[] {
   const cells = groupedCells(runs);
   const alpn = (server: string) => cells.find((c) => c.server === server)?.alpn ?? '?';
-  const conns = cells.filter((c) => c.server !== 'go')
+  const conns = cells.filter((c) => c.server === 'ours' || c.server === 'ours-h1')
     .map((c) => `${c.server === 'ours' ? 'h2 offered' : 'HTTP/1.1 only'}, TTL ${c.ttl}, ${c.mode}: ${connectionsText(c)}`);
   return [
-    `Each cell: the median of ${REPEATS} runs (the rows give the range). Per TTL the three control planes (one per server) run at once; ` +
+    `Each cell: the median of ${REPEATS} runs (the rows give the range). Per TTL the ${new Set(cells.map((c) => c.server)).size} control planes (one per server) run at once; ` +
       `after a warm-up run of ${WARM_UP_SECONDS} s per mode on each (not counted), ${REPEATS} rounds each run every mode on every ` +
       'control plane, the servers in turn, in reversed order every other round; ' +
       `a run: ${CLIENTS} concurrent users for ${SECONDS} s, each on one keep-alive HTTPS connection to kube-apiserver, GET ` +
@@ -364,6 +385,9 @@ function notesOf(runs: readonly Cell[]): string[] {
     'One control plane per server and TTL, alive together (etcd + kube-apiserver v1.33.13 + the aggregation controller, as the e2e tests run it), ' +
       '--authentication-token-webhook-cache-ttl 0s and 2m; kube-apiserver also caches successful reviews ~10 s by itself ' +
       'with TTL 0, so reused tokens rarely reach the webhook either way.',
+    ...(cells.some((c) => c.server === 'go-b') ? ['A/A rows: the same Go webhook process behind a fourth control plane of its own ' +
+      '("go-b"), run in the same rounds and order as the others; go-b / Go, paired by round, is what the ratio of two control planes ' +
+      'reads when the webhook behind them is the same — the resolution of the ours / Go rows.'] : []),
     `Webhook ALPN with a client offering h2 and http/1.1 (client-go over TLS): ours with server.http2 ${alpn('ours')}, ` +
       `ours with server.http2: false ${alpn('ours-h1')}, Go ${alpn('go')}; for ours, what kube-apiserver itself ` +
       'negotiated is the protocol of the connections below (recorded by the webhook per connection).',
