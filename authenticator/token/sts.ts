@@ -74,6 +74,15 @@ const REQUEST_PATH = /^\/\?[\x21-\x7e]*$/;
 /** A header value without control characters (CR and LF above all). */
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
+/**
+ * The HTTP/1.1 head of the GET to STS (no body), CRLF-terminated; `path` and `clusterId` checked by the caller
+ * (REQUEST_PATH, HEADER_VALUE). The webhook benchmark's STS-call floor (bench/workers/https-floor.ts) sends the same.
+ */
+export function stsRequestHead(path: string, host: string, clusterId: string): string {
+  return `GET ${path} HTTP/1.1\r\nHost: ${host}\r\n${CLUSTER_ID_HEADER}: ${clusterId}\r\n` +
+    'Accept: application/json\r\nUser-Agent: cdk-eks-access\r\n\r\n';
+}
+
 export class StsClient {
   private readonly origins = new Map<string, StsOrigin>();
   private readonly secureContext?: tls.SecureContext;
@@ -142,8 +151,7 @@ export class StsClient {
     if (call.signal?.aborted) throw fail('aborted before the request was sent');
     if (!REQUEST_PATH.test(call.path)) throw fail('Request path contains unescaped characters');
     if (!HEADER_VALUE.test(call.clusterId)) throw fail(`Invalid character in header content ["${CLUSTER_ID_HEADER}"]`);
-    const request = `GET ${call.path} HTTP/1.1\r\nHost: ${call.host}\r\n${CLUSTER_ID_HEADER}: ${call.clusterId}\r\n` +
-      'Accept: application/json\r\nUser-Agent: cdk-eks-access\r\n\r\n';
+    const request = stsRequestHead(call.path, call.host, call.clusterId);
     if (requestChannel.hasSubscribers) requestChannel.publish({ host: call.host });
     try {
       const h2Headers = {

@@ -7,6 +7,8 @@ import { writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { createCertificateAuthority, issueServerCertificate } from '../../authenticator/certs';
+import { TOKEN_PREFIX } from '../../authenticator/token/constants';
+import { stsRequestHead } from '../../authenticator/token/sts';
 import { buildGoProgram } from './go-build';
 
 export interface StsFast {
@@ -17,6 +19,12 @@ export interface StsFast {
   readonly child: ChildProcess;
   /** The stand-in's counters now (`requests`, `accepts`: TLS connections accepted). */
   readStats(): Promise<{ readonly requests: number; readonly accepts: number }>;
+}
+
+/** The GET a review of `token` sends to STS, as the verifier writes it (sts.ts): for the STS-call floor (https-floor.ts). */
+export function stsRequestHeadOf(token: string, clusterId: string): string {
+  const url = new URL(Buffer.from(token.slice(TOKEN_PREFIX.length), 'base64url').toString('utf8'));
+  return stsRequestHead(url.pathname + url.search, url.host, clusterId);
 }
 
 /** `args`: sts-fast's other flags (`-cert`, `-key`, `-h2`, `-account`…). */

@@ -17,6 +17,7 @@ import { startEksAccessWebhook } from '../../harness/eks-access-webhook';
 import { startGoAuthenticator } from '../../harness/go-authenticator';
 import { FastPresigner } from '../lib/fast-presign';
 import { processTreeCpuMs, processTreePeakRssMb } from '../lib/process-cpu';
+import { stsRequestHeadOf } from '../lib/sts-fast';
 import { benchIdentities, TokenSource } from '../lib/token-pool';
 import { wrkReviews } from '../lib/wrk-review';
 
@@ -54,8 +55,11 @@ export interface NetnsConfig {
 export type StsVariant = 'http/1.1' | 'h2';
 
 export interface NetnsRun {
-  /** `floor`: a bare Node HTTPS server answering a canned review (bench/workers/https-floor.ts), repeated mode only. */
-  readonly server: 'ours' | 'go' | 'floor';
+  /**
+   * `floor`: a bare Node HTTPS server answering a canned review (bench/workers/https-floor.ts), repeated mode only;
+   * `floor-sts`: the same with one GET to the stand-in through the verifier's keep-alive pool first, unique mode only.
+   */
+  readonly server: 'ours' | 'go' | 'floor' | 'floor-sts';
   readonly mode: 'unique' | 'repeated';
   /** What the STS stand-in offered by ALPN in this run. */
   readonly sts: StsVariant;
@@ -83,6 +87,7 @@ const USERS = 4000;
 const TOKENS_PER_SECOND_OF_RUN = 20_000;
 const STATS_PORT = 8399;
 const FLOOR_PORT = 8398;
+const FLOOR_STS_PORT = 8397;
 let SERVER_CPU = '0';
 const LOAD_CPU = '1';
 
@@ -96,20 +101,29 @@ function stsStats(): Promise<{ accepts: number; requests: number; rejected: numb
   });
 }
 
-/** The Node HTTPS floor (https-floor.ts), pinned like the servers under test, with a certificate of its own. */
-async function startFloor(config: NetnsConfig): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
+/**
+ * A Node floor (https-floor.ts), pinned like the servers under test, with a certificate of its own: the bare HTTPS
+ * floor, or with `sts` the STS-call floor (its GET to the stand-in given as a request head in a file).
+ */
+async function startFloor(config: NetnsConfig, port: number, sts?: { caFile: string; requestHead: string }): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
   const ca = createCertificateAuthority('bench floor CA');
   const leaf = issueServerCertificate(ca, { dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] });
-  const [cert, key] = [path.join(config.dir, 'floor-cert.pem'), path.join(config.dir, 'floor-key.pem')];
+  const [cert, key] = [path.join(config.dir, `floor-${port}-cert.pem`), path.join(config.dir, `floor-${port}-key.pem`)];
   writeFileSync(cert, leaf.certPem);
   writeFileSync(key, leaf.keyPem, { mode: 0o600 });
-  const child = spawn('taskset', ['-c', SERVER_CPU, process.execPath, path.join(__dirname, 'https-floor.js'), cert, key, String(FLOOR_PORT)],
+  const stsArgs: string[] = [];
+  if (sts) {
+    const headFile = path.join(config.dir, `floor-${port}-sts-request.txt`);
+    writeFileSync(headFile, sts.requestHead);
+    stsArgs.push(sts.caFile, headFile);
+  }
+  const child = spawn('taskset', ['-c', SERVER_CPU, process.execPath, path.join(__dirname, 'https-floor.js'), cert, key, String(port), ...stsArgs],
     { stdio: ['ignore', 'ignore', 'pipe'] });
   await new Promise<void>((resolve, reject) => {
     child.stderr!.on('data', (d: Buffer) => d.toString().includes('listening') && resolve());
     child.on('exit', (code) => reject(new Error(`bench: the HTTPS floor server exited ${code}`)));
   });
-  return { url: `https://127.0.0.1:${FLOOR_PORT}/authenticate`, pid: child.pid!, stop: () => killAndWait(child) };
+  return { url: `https://127.0.0.1:${port}/authenticate`, pid: child.pid!, stop: () => killAndWait(child) };
 }
 
 function writeStandInCertificates(config: NetnsConfig): void {
@@ -170,16 +184,19 @@ async function runVariant(config: NetnsConfig, variant: StsVariant): Promise<Net
     stops.push(() => ours.stop());
     const go = await startGoAuthenticator({ binary: config.goAuthenticator, dir: path.join(config.dir, `go-${variant === 'h2' ? 'h2' : 'h1'}`), clusterId: CLUSTER, stsCaFile: caFile, mapping: { mapUsers }, cpus: SERVER_CPU });
     stops.push(() => go.stop());
-    const floor = await startFloor(config);
+    const presigner = new FastPresigner(CLUSTER);
+    await presigner.selfCheck(users[0]);
+    const floor = await startFloor(config, FLOOR_PORT);
     stops.push(floor.stop);
+    const floorSts = await startFloor(config, FLOOR_STS_PORT, { caFile, requestHead: stsRequestHeadOf(presigner.token(users[0], new Date()), CLUSTER) });
+    stops.push(floorSts.stop);
     const targets: Array<{ server: NetnsRun['server']; url: string; pid: number }> = [
       { server: 'ours', url: ours.url, pid: ours.process.child.pid! },
       { server: 'go', url: go.url, pid: go.process.child.pid! },
     ];
     const floorTarget = { server: 'floor' as const, url: floor.url, pid: floor.pid };
-    const presigner = new FastPresigner(CLUSTER);
-    await presigner.selfCheck(users[0]);
-    const sources = new Map([...targets, floorTarget].map((t) => [t.server, new TokenSource(CLUSTER, users, { sign: (c, at) => presigner.token(c, at), oldestSeconds: 600 })]));
+    const floorStsTarget = { server: 'floor-sts' as const, url: floorSts.url, pid: floorSts.pid };
+    const sources = new Map([...targets, floorTarget, floorStsTarget].map((t) => [t.server, new TokenSource(CLUSTER, users, { sign: (c, at) => presigner.token(c, at), oldestSeconds: 600 })]));
     const tokensFile = path.join(config.dir, 'tokens.txt');
     const runs: NetnsRun[] = [];
     const measure = async (t: (typeof targets)[number], mode: 'unique' | 'repeated', connections: number, seconds: number): Promise<NetnsRun> => {
@@ -203,7 +220,7 @@ async function runVariant(config: NetnsConfig, variant: StsVariant): Promise<Net
         peakRssMb: processTreePeakRssMb(t.pid),
       };
     };
-    for (const t of targets) {
+    for (const t of [...targets, floorStsTarget]) {
       const warm = await measure(t, 'unique', 16, WARM_UP_SECONDS);
       if (warm.errors > 0) throw new Error(`bench: ${t.server} warm-up: ${warm.errors} of the requests were not authenticated (see ${config.dir})`);
     }
@@ -211,8 +228,8 @@ async function runVariant(config: NetnsConfig, variant: StsVariant): Promise<Net
     for (const c of config.concurrency) {
       for (const mode of config.modes ?? (['unique', 'repeated'] as const)) {
         for (let r = 0; r < config.repeats; r++) {
-          // Ours and Go (and the floor, for repeated tokens) alternate run by run, so drifting machine load hits all alike.
-          for (const t of mode === 'repeated' ? [...targets, floorTarget] : targets) {
+          // Ours, Go and the mode's floor alternate run by run, so drifting machine load hits all alike.
+          for (const t of [...targets, mode === 'repeated' ? floorTarget : floorStsTarget]) {
             const run = await measure(t, mode, c, config.durationSeconds);
             process.stderr.write(`bench: webhook ${JSON.stringify(run)}\n`);
             runs.push(run);
