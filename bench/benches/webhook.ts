@@ -115,15 +115,18 @@ function stat(runs: readonly NetnsRun[], metric: Metric): { median: number; rang
 }
 
 /**
- * What CPU profiles of our server showed (BENCH_WEBHOOK_PROFILE_DIR, 4 s per cell, 2026-11-29, after the request-path
- * work of issue 18), split by run, as shares of its busy CPU time. Re-measure when the server changes.
+ * What CPU profiles of our server showed, as shares of its busy CPU time. Re-measure when the server changes.
+ * Unique tokens: BENCH_WEBHOOK_PROFILE_DIR, h2 stand-in, c=64, one 10 s run after a 2 s warm-up, 2026-12-07, the
+ * self time of each sampled frame grouped by where its code lives (our dist/authenticator files, Node's internals,
+ * native). Cache hits: 4 s per cell, 2026-11-29, after the request-path work of issue 18.
  */
 const PROFILE_UNIQUE =
-  'a CPU profile of ours in the unique-token run at c=64 (BENCH_WEBHOOK_PROFILE_DIR) puts its time in: the two socket writes ' +
-  'of each review — the answer to the client (writev 13%) and the GET to STS (12%), TLS encryption and loopback TCP in the ' +
-  'kernel, which Go\'s server pays as well —, the local token checks (base64url, strict query parsing) 8%, Node\'s HTTP server ' +
-  'parsing 9%, the STS client (request, reply parsing, JSON) 8%, GC 6%, the AbortController an STS call needs 2%, the log lines ' +
-  '3%, prom-client 2%; no single JavaScript function of ours above 2%';
+  'a CPU profile of ours in the unique-token run at c=64 (BENCH_WEBHOOK_PROFILE_DIR, h2 stand-in) puts 26% of its time in the ' +
+  'native socket writes of each review — the answer to the client and the GET to STS: TLS encryption and loopback TCP in the ' +
+  'kernel, which the floor and Go pay as well —; 33% in our own JavaScript, spread over some fifty functions none of which ' +
+  'is above 2% (the server\'s review, identity cache, resolver and HTTP glue 14.5%, the local token checks and the STS ' +
+  'client 11.4%, the log lines 2.6%, ARN canonicalization and mapping 2.6%, prom-client 1.4%); 5% in promise machinery, 6% ' +
+  'in GC, and ~14% in Node\'s HTTP parser, streams, events, timers and net';
 const PROFILE_HIT =
   'a CPU profile of a cache-hit run at c=16 puts 32% of ours in the one socket write of the answer (TLS + loopback TCP), 10% ' +
   'in Node\'s HTTP parsing, 5% in the token\'s SHA-256 (the cache key), 8% in the two log lines and their write, 3.5% in ' +
@@ -281,7 +284,8 @@ function variantRows(runs: readonly NetnsRun[], variant: StsVariant, all: readon
 const NOTE_2CORES = 'This table (BENCH_WEBHOOK_CORES=2): the servers under test may run on both CPUs (taskset -c 0,1), ours as ' +
   '`serve --workers auto` (2 workers, each with its own identity cache and STS connections), Go with GOMAXPROCS 2; wrk, ' +
   'the stand-in and the measuring process stay on CPU 1 and compete with the servers there, so req/s is bounded by the ' +
-  'load generator as much as by the servers. Server CPU counts the whole process tree (primary and workers).';
+  'load generator as much as by the servers. Server CPU counts the whole process tree (primary and workers). The two Node ' +
+  'floors stay one process (one event loop) each, allowed both CPUs: their CPU per request is comparable, their req/s is not.';
 
 const NOTES = [
   `Each cell: median of ${REPEATS} wrk runs of ${DURATION_S} s (min–max in brackets), ours and Go alternating run by run, after a ` +

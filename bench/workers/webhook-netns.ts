@@ -207,7 +207,8 @@ async function runVariant(config: NetnsConfig, variant: StsVariant): Promise<Net
       const [stsBefore, cpuBefore] = [await stsStats(), processTreeCpuMs(t.pid)];
       const w = await wrkReviews({ url: t.url, connections, seconds, tokensFile, mode, cpu: LOAD_CPU });
       const [stsAfter, cpuAfter] = [await stsStats(), processTreeCpuMs(t.pid)];
-      if (w.reused > 0) throw new Error(`bench: ${t.server} c=${connections} sent more requests than its ${tokens.length} unique tokens; raise TOKENS_PER_SECOND_OF_RUN`);
+      // The STS-call floor never reads a token (and outruns the pool: >20k req/s at c=16), so a wrapped file is harmless there.
+      if (w.reused > 0 && t.server !== 'floor-sts') throw new Error(`bench: ${t.server} c=${connections} sent more requests than its ${tokens.length} unique tokens; raise TOKENS_PER_SECOND_OF_RUN`);
       return {
         server: t.server, mode, sts: variant, connections,
         reqPerSec: w.requests / (w.durationUs / 1e6),
