@@ -8,7 +8,7 @@
  * Reported per 1,000 user requests: webhook CPU, STS calls, user-visible p50/p99, and what ALPN the webhook's port
  * negotiates with a client offering h2 and http/1.1, as client-go does.
  * kube-apiserver caches successful reviews itself (~10 s even with TTL 0), so reused tokens mostly stop there.
- * Opt-in (long: six control-plane starts, ~10 min): BENCH_KUBE_APISERVER=1 npm run bench -- --only kube-apiserver-client.
+ * Opt-in (long: eight control-plane starts with the A/A pair, ~13 min): BENCH_KUBE_APISERVER=1 npm run bench -- --only kube-apiserver-client.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as http from 'node:http';
