@@ -246,6 +246,11 @@ export async function run(): Promise<BenchResult> {
     for (const stop of stops.reverse()) await Promise.resolve(stop()).catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   }
+  return resultOfCells(cells);
+}
+
+/** The table of recorded cells (the `bench: kube-apiserver-client {…}` lines of a run's stderr are such cells). */
+export function resultOfCells(cells: readonly Cell[]): BenchResult {
   return { name: 'kube-apiserver-client', title: 'kube-apiserver as the webhook client: ours (serve --workers auto) vs Go aws-iam-authenticator', rows: rowsOf(cells), notes: notesOf(cells) };
 }
 
