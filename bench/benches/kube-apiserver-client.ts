@@ -311,6 +311,7 @@ function rowsOf(cells: readonly Cell[]): BenchRow[] {
     for (const mode of MODES) {
       const runsOf = (server: ServerName) => cells.filter((c) => c.server === server && c.ttl === ttl && c.mode === mode);
       const goRuns = runsOf('go');
+      const aa = pairedRatios(runsOf('go-b'), goRuns, 'reqPerSec');
       for (const v of VARIANTS) {
         const oursRuns = runsOf(v.server);
         if (oursRuns.length === 0 || goRuns.length === 0) continue;
@@ -320,7 +321,6 @@ function rowsOf(cells: readonly Cell[]): BenchRow[] {
         const measured = (metric: string, unit: string, field: NumericField) =>
           ({ ...base, metric, unit, ours: o[field], baseline: g[field], oursRange: rangeOf(oursRuns, field), baselineRange: rangeOf(goRuns, field) });
         const paired = pairedRatios(oursRuns, goRuns, 'reqPerSec');
-        const aa = pairedRatios(runsOf('go-b'), goRuns, 'reqPerSec');
         rows.push(
           row(measured('user requests/s', 'req/s', 'reqPerSec')),
           withExplanation(row({
@@ -336,7 +336,6 @@ function rowsOf(cells: readonly Cell[]): BenchRow[] {
           row({ ...base, metric: 'webhook h2 negotiated (1 yes, 0 no)', unit: 'count', ours: o.alpn === 'h2' ? 1 : 0, baseline: g.alpn === 'h2' ? 1 : 0 }),
         );
       }
-      const aa = pairedRatios(runsOf('go-b'), goRuns, 'reqPerSec');
       if (aa.length > 0) {
         rows.push(row({
           case: `cache TTL ${ttl}, ${mode} tokens, ${CLIENTS} users, A/A: Go behind a second control plane`,

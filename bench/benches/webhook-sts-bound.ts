@@ -15,6 +15,7 @@ import { startGoAuthenticator } from '../../harness/go-authenticator';
 import { generateToken } from '../../authenticator/token';
 import { startStsStandIn } from '../../harness/sts-standin';
 import { closedLoop } from '../lib/closed-loop';
+import { presignedUrlOf } from '../lib/fast-presign';
 import { load, LoadResult } from '../lib/load';
 import { processCpuMs } from '../lib/process-cpu';
 import { BenchResult, BenchRow, row } from '../lib/result';
@@ -102,7 +103,7 @@ async function autocannonReviews(target: Target, connections: number, tokens: re
 function stsGetter(connectTo: string, caPem: string): (token: string) => Promise<boolean> {
   const [host, port] = connectTo.split(':');
   return (token) => {
-    const url = new URL(Buffer.from(token.slice('k8s-aws-v1.'.length), 'base64url').toString('utf8'));
+    const url = presignedUrlOf(token);
     return new Promise((resolve, reject) => {
       https
         .get({ host, port: Number(port), path: `${url.pathname}${url.search}`, agent: false, ca: caPem, servername: STS_HOST,

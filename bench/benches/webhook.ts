@@ -45,8 +45,14 @@ const STS_VARIANTS: readonly StsVariant[] = process.env.BENCH_WEBHOOK_STS
  * CPU 1. Its result is written as the separate benchmark `webhook-2cores` (npm run bench -- --only webhook-2cores).
  */
 const coresOfRun = () => Number(process.env.BENCH_WEBHOOK_CORES ?? 1);
-const FLOOR = 'bare Node HTTPS server, canned answer';
-const FLOOR_STS = 'Node HTTPS server + one GET to STS through the verifier\'s keep-alive pool, canned answer';
+/** Each token mode's Node floor (bench/workers/https-floor.ts): its runs' server name, its row's metric, its baseline's name. */
+const FLOORS = {
+  repeated: { server: 'floor', metric: 'server CPU per request, vs the Node HTTPS floor', name: 'bare Node HTTPS server, canned answer' },
+  unique: {
+    server: 'floor-sts', metric: 'server CPU per request, vs the Node STS-call floor',
+    name: 'Node HTTPS server + one GET to STS through the verifier\'s keep-alive pool, canned answer',
+  },
+} as const;
 /** Cache hit CPU target (the issue's): ≤ 0.1 ms of server CPU per answered review. */
 const CACHE_HIT_CPU_MS = 0.1;
 
@@ -167,7 +173,6 @@ function stsFloorText(r: BenchRow, floorCpuMs: number | undefined): string {
     'Where all of ours\' time goes: ';
 }
 
-/** The measured reason for a missed target, from the row's own figures, the floor's and the profiles above. */
 /** The same case under the other stand-in, for the h2 rows' reason: both servers' CPU per review under each, Go's STS connections under HTTP/1.1. */
 export interface AcrossStandIns {
   readonly goH1CpuMs: number;
@@ -177,6 +182,7 @@ export interface AcrossStandIns {
   readonly goH1StsConnections: number;
 }
 
+/** The measured reason for a missed target, from the row's own figures, the floor's and the profiles above. */
 export function explainWebhookRow(r: BenchRow, floorCpuMs?: number, cpuRatioToGo?: number, across?: AcrossStandIns): string | undefined {
   if (r.met !== false) return undefined;
   const repeated = r.case.includes('repeated');
@@ -246,8 +252,7 @@ function variantRows(runs: readonly NetnsRun[], variant: StsVariant, all: readon
   for (const mode of ['unique', 'repeated'] as const) {
     for (const c of CONCURRENCY) {
       const of = (server: string) => runs.filter((r) => r.server === server && r.mode === mode && r.connections === c);
-      // The case's floor: the bare HTTPS one for repeated tokens, the STS-call one for unique tokens.
-      const [ours, go, floor] = [of('ours'), of('go'), of(mode === 'repeated' ? 'floor' : 'floor-sts')];
+      const [ours, go, floor] = [of('ours'), of('go'), of(FLOORS[mode].server)];
       const pair = (metric: Metric, unit: string, name: string, target?: { text: string; met: (ratio: number, ours: number) => boolean }) => {
         const [o, g] = [stat(ours, metric), stat(go, metric)];
         const r = row({
@@ -272,8 +277,8 @@ function variantRows(runs: readonly NetnsRun[], variant: StsVariant, all: readon
       if (floor.length > 0) {
         const [o, f] = [stat(ours, 'cpuMsPerRequest'), stat(floor, 'cpuMsPerRequest')];
         rows.push(row({
-          case: `${label}: ${mode} tokens, c=${c}`, metric: mode === 'repeated' ? 'server CPU per request, vs the Node HTTPS floor' : 'server CPU per request, vs the Node STS-call floor',
-          unit: 'ms', ours: o.median, baseline: f.median, baselineName: mode === 'repeated' ? FLOOR : FLOOR_STS, oursRange: o.range, baselineRange: f.range,
+          case: `${label}: ${mode} tokens, c=${c}`, metric: FLOORS[mode].metric, unit: 'ms', ours: o.median, baseline: f.median,
+          baselineName: FLOORS[mode].name, oursRange: o.range, baselineRange: f.range,
         }));
       }
     }

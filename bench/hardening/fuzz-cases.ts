@@ -5,6 +5,7 @@
  * only one whose presigned request is, parameter for parameter, a genuinely signed one of a mapped user.
  */
 import { TOKEN_PREFIX } from '../../authenticator/token/constants';
+import { presignedUrlOf } from '../lib/fast-presign';
 import { prng } from '../lib/prng';
 
 export type CaseKind = 'valid' | 'mutated-token' | 'url-mutation' | 'generated-token' | 'mutated-body';
@@ -27,7 +28,7 @@ export interface SignedToken {
 export function canonicalRequest(token: string): string | undefined {
   if (!token.startsWith(TOKEN_PREFIX)) return undefined;
   try {
-    const url = new URL(Buffer.from(token.slice(TOKEN_PREFIX.length), 'base64url').toString('utf8'));
+    const url = presignedUrlOf(token);
     const params = [...url.searchParams.entries()].map(([k, v]) => `${k}=${v}`).sort();
     return `${url.protocol}//${url.host}${url.pathname}?${params.join('&')}`;
   } catch {

@@ -11,6 +11,11 @@ import { encodeBase64Url } from '../../authenticator/token/base64url';
 import { CLUSTER_ID_HEADER, PRESIGN_EXPIRES_SECONDS, STS_API_VERSION, TOKEN_PREFIX } from '../../authenticator/token/constants';
 import { goQueryEscape } from '../../authenticator/token/presign';
 
+/** The presigned GetCallerIdentity URL a token carries (no validation: for tokens a benchmark made or mutates). */
+export function presignedUrlOf(token: string): URL {
+  return new URL(Buffer.from(token.slice(TOKEN_PREFIX.length), 'base64url').toString('utf8'));
+}
+
 export interface FastCredentials {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;

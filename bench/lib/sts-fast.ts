@@ -7,8 +7,8 @@ import { writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { createCertificateAuthority, issueServerCertificate } from '../../authenticator/certs';
-import { TOKEN_PREFIX } from '../../authenticator/token/constants';
 import { stsRequestHead } from '../../authenticator/token/sts';
+import { presignedUrlOf } from './fast-presign';
 import { buildGoProgram } from './go-build';
 
 export interface StsFast {
@@ -23,7 +23,7 @@ export interface StsFast {
 
 /** The GET a review of `token` sends to STS, as the verifier writes it (sts.ts): for the STS-call floor (https-floor.ts). */
 export function stsRequestHeadOf(token: string, clusterId: string): string {
-  const url = new URL(Buffer.from(token.slice(TOKEN_PREFIX.length), 'base64url').toString('utf8'));
+  const url = presignedUrlOf(token);
   return stsRequestHead(url.pathname + url.search, url.host, clusterId);
 }
 

@@ -29,7 +29,8 @@ const STS_HOST = 'sts.us-east-1.amazonaws.com';
 
 /** One STS GET per review through the verifier's pool, or nothing (the bare floor). */
 const stsCall: (() => Promise<unknown>) | undefined = stsCaFile && requestHeadFile ? (() => {
-  const [host, dialPort] = dial ? [dial.slice(0, dial.lastIndexOf(':')), Number(dial.slice(dial.lastIndexOf(':') + 1))] : [STS_HOST, 443];
+  const colon = dial?.lastIndexOf(':') ?? -1;
+  const [host, dialPort] = dial && colon > 0 ? [dial.slice(0, colon), Number(dial.slice(colon + 1))] : [STS_HOST, 443];
   const pool = new TlsKeepAlivePool({ host, port: dialPort, servername: STS_HOST, secureContext: tls.createSecureContext({ ca: readFileSync(stsCaFile) }) }, 64);
   const request = readFileSync(requestHeadFile, 'utf8');
   return () => pool.exchange({ request, maxBodyBytes: 64 * 1024, timeoutMs: 5000 });
