@@ -236,7 +236,9 @@ describe('serve --workers (real processes)', () => {
       timeoutMs: 60_000, intervalMs: 250, describe: s.output, abort: () => s.child.exitCode !== null,
     });
     expect(childrenOf(s.child.pid!)).toEqual([]);
-    // One process started by a bare `node` cannot take the flags any more: it says how to start it.
+    // One process started by a bare `node` cannot take the flags any more: it says how to start it. The line is logged
+    // after the server is up, so /readyz can answer before it has crossed the pipe: wait for it (CI saw that race).
+    await waitUntil('the missing node flags warning', () => s.output().includes('"missingNodeFlags":'), { timeoutMs: 10_000, describe: s.output });
     expect(s.output()).toMatch(/"missingNodeFlags":\["--v8-pool-size=1","--max-semi-space-size=16"\].*node runs without --v8-pool-size=1 --max-semi-space-size=16: .*NODE_OPTIONS='--v8-pool-size=1 --max-semi-space-size=16'/);
     expect((await review(s.base, tls.caPem, await tokenAt(1))).status).toBe(200);
     s.child.kill('SIGTERM');
