@@ -80,10 +80,14 @@ async function main(): Promise<void> {
   const loads: string[] = [];
   for (const bench of BENCHES) {
     if (only && !only.has(bench.name)) continue;
-    loads.push(`${bench.name} ${os.loadavg()[0].toFixed(1)}`);
+    const loadAtStart = os.loadavg()[0].toFixed(1);
+    loads.push(`${bench.name} ${loadAtStart}`);
     process.stderr.write(`bench: ${bench.name} …\n`);
     const mod = await bench.load();
-    fresh.set(bench.name, await mod.run());
+    const started = new Date();
+    const result = await mod.run();
+    const conditions = `1-min load average ${loadAtStart} as it started, ${os.loadavg()[0].toFixed(1)} as it ended`;
+    fresh.set(bench.name, { ...result, machine: { ...machineFacts(), date: started.toISOString(), conditions } });
   }
   const kept = previousResults().filter((r) => !fresh.has(r.name) && BENCHES.some((b) => b.name === r.name));
   const order = (r: BenchResult) => BENCHES.findIndex((b) => b.name === r.name);

@@ -24,13 +24,13 @@ export function toMarkdown(machine: MachineFacts, results: readonly BenchResult[
   const lines = [
     '# Benchmark results',
     '',
-    `Run ${machine.date} on ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, ${machine.platform};`,
-    `Node ${machine.node}; ${machine.go}. Every ratio is ours / baseline measured in the same run (medians; min–max of the repetitions in brackets where shown).`,
+    `Latest run ${machine.date} on ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, ${machine.platform};`,
+    `Node ${machine.node}; ${machine.go}. Results of earlier runs are kept, each under its own "Host:" line. Every ratio is ours / baseline measured in the same run (medians; min–max of the repetitions in brackets where shown).`,
     ...(machine.conditions ? ['', `Load: ${machine.conditions}`] : []),
     '',
   ];
   for (const result of results) {
-    lines.push(`## ${result.title}`, '');
+    lines.push(`## ${result.title}`, '', hostLine(result), '');
     lines.push('| case | metric | ours | baseline | ratio | target | verdict |', '|---|---|---|---|---|---|---|');
     for (const r of result.rows) {
       lines.push(
@@ -43,6 +43,14 @@ export function toMarkdown(machine: MachineFacts, results: readonly BenchResult[
     lines.push('');
   }
   return lines.join('\n');
+}
+
+/** Where and when a result was measured: its own stamp (bench/run.ts), or a note that it predates stamps. */
+export function hostLine(result: BenchResult): string {
+  const m = result.machine;
+  if (!m) return 'Host: not recorded (measured before results carried their host; the header above is the latest run\'s machine, not necessarily this one\'s).';
+  return `Host: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.platform}; Node ${m.node}; measured ${m.date}` +
+    `${m.conditions ? `; ${m.conditions}` : ''}.`;
 }
 
 /**

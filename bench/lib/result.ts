@@ -1,3 +1,5 @@
+import type { MachineFacts } from './machine';
+
 /** One measured comparison: ours against a baseline measured in the same run, with its target. */
 export interface BenchRow {
   readonly case: string;
@@ -23,6 +25,13 @@ export interface BenchResult {
   readonly title: string;
   readonly rows: readonly BenchRow[];
   readonly notes: readonly string[];
+  /**
+   * The machine this result was measured on, stamped by bench/run.ts when it finishes (`conditions`: the load as it
+   * started and ended). latest.json keeps the results of earlier runs, which may have run on other hosts: the same
+   * code's ratios to Go differ from one host's CPU to another's (docs/benchmarks.md, "Two hosts"), so a figure is
+   * only read with its host. Absent on results recorded before stamps existed.
+   */
+  readonly machine?: MachineFacts;
 }
 
 /** A row as a benchmark states it: the measurements, and the target as a predicate; `row()` derives the rest. */
