@@ -24,6 +24,9 @@
  * Larger is no better: without a limit, 32 and 64 MB gave a p99 of 1.62 and 2.10 ms at one review at a time against
  * 1.30 ms with 16 (h2 stand-in, five runs of 6 s each) — each scavenge copies every identity cached since the one
  * before, so fewer scavenges are each longer; 8 MB gave 1.50 ms and 4 MB cost 64 in flight a fifth of its req/s.
+ * On an Intel Xeon host (docs/benchmarks.md, "Tried on the Intel host", 2026-12-07) 1 and 2 MB cost 64 in flight
+ * a fifth to four fifths more CPU per review than 16; 4, 32 and 64 MB differed from 16 by less than two trials of
+ * 16 differed from each other.
  */
 export const SERVE_NODE_FLAGS: readonly string[] = ['--v8-pool-size=1', '--max-semi-space-size=16'];
 

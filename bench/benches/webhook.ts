@@ -124,10 +124,14 @@ function stat(runs: readonly NetnsRun[], metric: Metric): { median: number; rang
  * What CPU profiles of our server showed, as shares of its busy CPU time. Re-measure when the server changes.
  * Unique tokens: BENCH_WEBHOOK_PROFILE_DIR, h2 stand-in, c=64, one 10 s run after a 2 s warm-up, 2026-12-07, the
  * self time of each sampled frame grouped by where its code lives (our dist/authenticator files, Node's internals,
- * native). Cache hits: 4 s per cell, 2026-11-29, after the request-path work of issue 18.
+ * native); on the AMD EPYC host, and again on the Intel Xeon host the same day (one 8 s run after a 10 s warm-up:
+ * socket writes 26%, our JavaScript 30%, GC 5%, promises 4%, Node's internals with the program's own frames 27%).
+ * Cache hits: 4 s per cell, 2026-11-29, after the request-path work of issue 18.
  */
 const PROFILE_UNIQUE =
-  'a CPU profile of ours in the unique-token run at c=64 (BENCH_WEBHOOK_PROFILE_DIR, h2 stand-in) puts 26% of its time in the ' +
+  'a CPU profile of ours in the unique-token run at c=64 (BENCH_WEBHOOK_PROFILE_DIR, h2 stand-in, on an AMD EPYC host; on ' +
+  'an Intel Xeon host socket writes and our JavaScript took the same shares, 26% and 30%, at 1.8× the CPU per review) ' +
+  'puts 26% of its time in the ' +
   'native socket writes of each review — the answer to the client and the GET to STS: TLS encryption and loopback TCP in the ' +
   'kernel, which the floor and Go pay as well —; 33% in our own JavaScript, spread over some fifty functions none of which ' +
   'is above 2% (the server\'s review, identity cache, resolver and HTTP glue 14.5%, the local token checks and the STS ' +
