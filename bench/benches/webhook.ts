@@ -130,7 +130,7 @@ function stat(runs: readonly NetnsRun[], metric: Metric): { median: number; rang
  */
 const PROFILE_UNIQUE =
   'a CPU profile of ours in the unique-token run at c=64 (BENCH_WEBHOOK_PROFILE_DIR, h2 stand-in, on an AMD EPYC host; on ' +
-  'an Intel Xeon host socket writes and our JavaScript took the same shares, 26% and 30%, at 1.8× the CPU per review) ' +
+  'an Intel Xeon host socket writes took 26% and our JavaScript 30% of a CPU per review 1.8× as high) ' +
   'puts 26% of its time in the ' +
   'native socket writes of each review — the answer to the client and the GET to STS: TLS encryption and loopback TCP in the ' +
   'kernel, which the floor and Go pay as well —; 33% in our own JavaScript, spread over some fifty functions none of which ' +
