@@ -78,6 +78,8 @@ async function main(): Promise<void> {
   copyTestAssets();
   const fresh = new Map<string, BenchResult>();
   const loads: string[] = [];
+  // Read once (it runs `go version`); each result and the file header take it with their own date and load.
+  const facts = machineFacts();
   for (const bench of BENCHES) {
     if (only && !only.has(bench.name)) continue;
     const loadAtStart = os.loadavg()[0].toFixed(1);
@@ -87,7 +89,7 @@ async function main(): Promise<void> {
     const started = new Date();
     const result = await mod.run();
     const conditions = `1-min load average ${loadAtStart} as it started, ${os.loadavg()[0].toFixed(1)} as it ended`;
-    fresh.set(bench.name, { ...result, machine: { ...machineFacts(), date: started.toISOString(), conditions } });
+    fresh.set(bench.name, { ...result, machine: { ...facts, date: started.toISOString(), conditions } });
   }
   const kept = previousResults().filter((r) => !fresh.has(r.name) && BENCHES.some((b) => b.name === r.name));
   const order = (r: BenchResult) => BENCHES.findIndex((b) => b.name === r.name);
@@ -96,7 +98,7 @@ async function main(): Promise<void> {
   const conditions = `1-min load average of the ${os.cpus().length} cores as each benchmark started: ${loads.join(', ')} ` +
     '(a load above the core count means other jobs were competing for them).';
   if (fresh.size > 0) {
-    for (const file of writeResults(RESULTS_DIR, { ...machineFacts(), conditions }, results)) process.stderr.write(`bench: wrote ${file}\n`);
+    for (const file of writeResults(RESULTS_DIR, { ...facts, date: new Date().toISOString(), conditions }, results)) process.stderr.write(`bench: wrote ${file}\n`);
   }
   for (const bench of OWN_FILES) {
     if (only && !only.has(bench.name)) continue;
