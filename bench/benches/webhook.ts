@@ -10,13 +10,14 @@
  * The moto-backed run (bench/benches/webhook-sts-bound.ts) stays as the "STS-bound" table.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildGoProgram } from '../lib/go-build';
 import { BenchResult, BenchRow, row } from '../lib/result';
 import { median } from '../lib/stats';
 import { goAuthenticatorBinary } from '../lib/tools';
+import { holdIdlePolling } from '../lib/idle-poll';
 import { SERVE_NODE_FLAGS } from '../../authenticator/server/node-flags';
 import type { NetnsConfig, NetnsRun, StsVariant } from '../workers/webhook-netns';
 
@@ -94,18 +95,38 @@ export async function run(): Promise<BenchResult> {
       serverConfig: process.env.BENCH_WEBHOOK_CONFIG ? JSON.parse(process.env.BENCH_WEBHOOK_CONFIG) as Record<string, unknown> : undefined,
       stsVariants: STS_VARIANTS, serverCpus: CORES === 2 ? '0,1' : '0',
     };
-    const configFile = path.join(dir, 'config.json');
-    writeFileSync(configFile, JSON.stringify(config));
     const worker = path.join(__dirname, '..', 'workers', 'webhook-netns.js');
-    execFileSync('unshare', ['-rnm', 'sh', '-c', 'ip link set lo up && mount --bind "$1" /etc/hosts && exec taskset -c 1 "$2" "$3" "$4"', 'sh',
-      hosts, process.execPath, worker, configFile], { stdio: ['ignore', 'inherit', 'inherit'] });
-    const runs = JSON.parse(readFileSync(config.out, 'utf8')) as NetnsRun[];
+    const measure = (name: string, cfg: NetnsConfig): NetnsRun[] => {
+      const configFile = path.join(dir, `${name}.json`);
+      mkdirSync(path.join(dir, name));
+      writeFileSync(configFile, JSON.stringify({ ...cfg, dir: path.join(dir, name), out: path.join(dir, `${name}-runs.json`) }));
+      execFileSync('unshare', ['-rnm', 'sh', '-c', 'ip link set lo up && mount --bind "$1" /etc/hosts && exec taskset -c 1 "$2" "$3" "$4"', 'sh',
+        hosts, process.execPath, worker, configFile], { stdio: ['ignore', 'inherit', 'inherit'] });
+      return JSON.parse(readFileSync(path.join(dir, `${name}-runs.json`), 'utf8')) as NetnsRun[];
+    };
+    const idle = holdIdlePolling();
+    let runs: NetnsRun[];
+    let abRows: BenchRow[] = [];
+    try {
+      runs = measure('main', config);
+      // The A/B of the idle CPUs (one-core table only): one case measured held polling and then as the host booted,
+      // back to back, so that the figures of both conditions come from the same minutes.
+      if (idle.held && CORES === 1 && process.env.BENCH_WEBHOOK_IDLE_AB !== '0') {
+        const ab: NetnsConfig = { ...config, concurrency: [IDLE_AB.c], stsVariants: [IDLE_AB.sts], modes: ['unique', 'repeated'] };
+        const held = measure('idle-held', ab);
+        idle.release();
+        abRows = idleAbRows(held, measure('idle-as-booted', ab));
+      }
+    } finally {
+      idle.release();
+    }
+    const notes = [idleNote(idle.description), ...NOTES];
     return CORES === 2
       ? {
         name: 'webhook-2cores', title: 'Webhook on both cores: eks-access serve --workers auto (2) vs Go aws-iam-authenticator (GOMAXPROCS 2), fast STS stand-in',
-        rows: rowsOf(runs), notes: [...NOTES, NOTE_2CORES],
+        rows: rowsOf(runs), notes: [...notes, NOTE_2CORES],
       }
-      : { name: 'webhook', title: 'Webhook: eks-access serve vs Go aws-iam-authenticator server (fast STS stand-in, same route, pinned)', rows: rowsOf(runs), notes: NOTES };
+      : { name: 'webhook', title: 'Webhook: eks-access serve vs Go aws-iam-authenticator server (fast STS stand-in, same route, pinned)', rows: [...rowsOf(runs), ...abRows], notes };
   } finally {
     // With extra node flags the servers' logs are what the run was for: kept, and their folder named.
     if (process.env.BENCH_WEBHOOK_NODE_ARGS || process.env.BENCH_WEBHOOK_CONFIG) process.stderr.write(`bench: webhook logs kept in ${dir}\n`);
@@ -222,8 +243,11 @@ export function explainWebhookRow(r: BenchRow, floorCpuMs?: number, cpuRatioToGo
       `${PROFILE_UNIQUE}. The machine was shared with other jobs during the run: see the min–max`;
   }
   if (r.metric === 'latency p99' && cpuRatioToGo !== undefined && cpuRatioToGo < 1) {
-    return 'ours costs less CPU per request than Go in this case (the CPU row), so this tail is pauses rather than work: ' +
-      'garbage collection (6% of ours) and the other jobs on the shared machine (see the min–max of the repetitions)';
+    return 'ours costs less CPU per request than Go in this case (the CPU row), so this tail is pauses rather than work. ' +
+      'Garbage collection alone does not make it: at c=1 (--trace-gc, HTTP/1.1 stand-in, idle CPUs held polling, 2026-12-07) ' +
+      'V8 scavenges every ~55 ms for 0.6–0.9 ms, which delays ~0.4% of the requests, by less than this tail. What else ' +
+      'delays one request in a hundred is not measured; the load CPU also runs the measuring process, which drains ours\' ' +
+      'log pipe in ~200 batches a second. See the min–max of the repetitions';
   }
   if (r.metric === 'latency p99' && r.case.endsWith('unique tokens, c=1')) {
     return UNIQUE_C1_TAIL;
@@ -257,6 +281,7 @@ function variantRows(runs: readonly NetnsRun[], variant: StsVariant, all: readon
     for (const c of CONCURRENCY) {
       const of = (server: string) => runs.filter((r) => r.server === server && r.mode === mode && r.connections === c);
       const [ours, go, floor] = [of('ours'), of('go'), of(FLOORS[mode].server)];
+      if (ours.length === 0 || go.length === 0) continue; // a trial run of one mode (BENCH_WEBHOOK_MODES)
       const pair = (metric: Metric, unit: string, name: string, target?: { text: string; met: (ratio: number, ours: number) => boolean }) => {
         const [o, g] = [stat(ours, metric), stat(go, metric)];
         const r = row({
@@ -283,6 +308,43 @@ function variantRows(runs: readonly NetnsRun[], variant: StsVariant, all: readon
         rows.push(row({
           case: `${label}: ${mode} tokens, c=${c}`, metric: FLOORS[mode].metric, unit: 'ms', ours: o.median, baseline: f.median,
           baselineName: FLOORS[mode].name, oursRange: o.range, baselineRange: f.range,
+        }));
+      }
+    }
+  }
+  return rows;
+}
+
+/** The case of the idle-CPU A/B: unique and repeated tokens at c=16 under the h2 stand-in, where Go's figures are its own, not its STS handshakes'. */
+const IDLE_AB = { c: 16, sts: 'h2' as StsVariant };
+const IDLE_CONDITIONS = { held: 'held polling', asBooted: 'as booted (halting)' } as const;
+
+function idleNote(description: string): string {
+  return `Idle CPUs during the measured runs: ${description}. This machine's idle CPUs halt at once (its Host line; the ` +
+    'kernel\'s default for a KVM guest is to poll 200 µs first), and a socket write on loopback that wakes a halted peer ' +
+    'interrupts its CPU at the writer\'s expense, so a server is charged for waking wrk and the stand-in, the more the ' +
+    'slower it is (bench/lib/idle-poll.ts; docs/benchmarks.md, "Idle CPUs"). The "Idle CPUs" rows at the end measure one ' +
+    'case both ways, back to back; BENCH_IDLE_POLL=0 runs everything as booted.';
+}
+
+/** The idle-CPU A/B: the same servers and case with the CPUs held polling, then as booted. */
+export function idleAbRows(held: readonly NetnsRun[], asBooted: readonly NetnsRun[]): BenchRow[] {
+  const rows: BenchRow[] = [];
+  for (const [condition, runs] of [[IDLE_CONDITIONS.held, held], [IDLE_CONDITIONS.asBooted, asBooted]] as const) {
+    for (const mode of ['unique', 'repeated'] as const) {
+      const of = (server: string) => runs.filter((r) => r.server === server && r.mode === mode && r.connections === IDLE_AB.c);
+      const [ours, go, floor] = [of('ours'), of('go'), of(FLOORS[mode].server)];
+      if (ours.length === 0 || go.length === 0) continue;
+      const caseName = `Idle CPUs ${condition}: STS ${IDLE_AB.sts}, ${mode} tokens, c=${IDLE_AB.c}`;
+      for (const [metric, name, unit] of [['reqPerSec', 'throughput', 'req/s'], ['cpuMsPerRequest', 'server CPU per request', 'ms'], ['p99Ms', 'latency p99', 'ms']] as const) {
+        const [o, g] = [stat(ours, metric), stat(go, metric)];
+        rows.push(row({ case: caseName, metric: name, unit, ours: o.median, baseline: g.median, baselineName: BASELINE, oursRange: o.range, baselineRange: g.range }));
+      }
+      if (floor.length > 0) {
+        const [o, f] = [stat(ours, 'cpuMsPerRequest'), stat(floor, 'cpuMsPerRequest')];
+        rows.push(row({
+          case: caseName, metric: FLOORS[mode].metric, unit: 'ms', ours: o.median, baseline: f.median, baselineName: FLOORS[mode].name,
+          oursRange: o.range, baselineRange: f.range,
         }));
       }
     }

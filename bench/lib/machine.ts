@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 
 /** The facts a reader needs to weigh the figures: cores, CPU model, memory, Node and Go versions. */
@@ -10,6 +11,11 @@ export interface MachineFacts {
   readonly node: string;
   readonly go: string;
   readonly platform: string;
+  /**
+   * How idle CPUs wait as the host booted them (the cpuidle driver, and for haltpoll how long a CPU polls before it
+   * halts): loopback benchmarks pay for waking a halted CPU (bench/lib/idle-poll.ts). Absent where sysfs does not say.
+   */
+  readonly cpuIdle?: string;
   /** What else loaded the machine during the run (1-min load averages), when known. */
   readonly conditions?: string;
 }
@@ -22,6 +28,22 @@ function goVersion(): string {
   }
 }
 
+const read = (file: string): string | undefined => {
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+};
+
+/** `cpuidle <driver>[, halt polling <ns> ns before a halt]`, from sysfs (Linux Documentation/admin-guide/pm/cpuidle.rst). */
+export function cpuIdleFacts(sys = '/sys'): string | undefined {
+  const driver = read(`${sys}/devices/system/cpu/cpuidle/current_driver`);
+  if (!driver) return undefined;
+  const pollNs = driver === 'haltpoll' ? read(`${sys}/module/haltpoll/parameters/guest_halt_poll_ns`) : undefined;
+  return `cpuidle ${driver}${pollNs === undefined ? '' : `, polling ${pollNs} ns before a halt`}`;
+}
+
 export function machineFacts(): MachineFacts {
   return {
     date: new Date().toISOString(),
@@ -31,5 +53,6 @@ export function machineFacts(): MachineFacts {
     node: process.version,
     go: goVersion(),
     platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    cpuIdle: cpuIdleFacts(),
   };
 }

@@ -49,7 +49,7 @@ export function toMarkdown(machine: MachineFacts, results: readonly BenchResult[
 export function hostLine(result: BenchResult): string {
   const m = result.machine;
   if (!m) return 'Host: not recorded (measured before results carried their host; the header above is the latest run\'s machine, not necessarily this one\'s).';
-  return `Host: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.platform}; Node ${m.node}; measured ${m.date}` +
+  return `Host: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.platform}${m.cpuIdle ? ` (${m.cpuIdle})` : ''}; Node ${m.node}; measured ${m.date}` +
     `${m.conditions ? `; ${m.conditions}` : ''}.`;
 }
 
