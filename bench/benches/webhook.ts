@@ -120,7 +120,7 @@ export async function run(): Promise<BenchResult> {
     } finally {
       idle.release();
     }
-    const notes = [idleNote(idle.description), ...NOTES];
+    const notes = [idleNote(idle.description, abRows.length > 0), ...NOTES];
     return CORES === 2
       ? {
         name: 'webhook-2cores', title: 'Webhook on both cores: eks-access serve --workers auto (2) vs Go aws-iam-authenticator (GOMAXPROCS 2), fast STS stand-in',
@@ -319,12 +319,13 @@ function variantRows(runs: readonly NetnsRun[], variant: StsVariant, all: readon
 const IDLE_AB = { c: 16, sts: 'h2' as StsVariant };
 const IDLE_CONDITIONS = { held: 'held polling', asBooted: 'as booted (halting)' } as const;
 
-function idleNote(description: string): string {
+/** `withAb`: the table ends with the A/B rows (idleAbRows). */
+function idleNote(description: string, withAb: boolean): string {
   return `Idle CPUs during the measured runs: ${description}. This machine's idle CPUs halt at once (its Host line; the ` +
     'kernel\'s default for a KVM guest is to poll 200 µs first), and a socket write on loopback that wakes a halted peer ' +
     'interrupts its CPU at the writer\'s expense, so a server is charged for waking wrk and the stand-in, the more the ' +
-    'slower it is (bench/lib/idle-poll.ts; docs/benchmarks.md, "Idle CPUs"). The "Idle CPUs" rows at the end measure one ' +
-    'case both ways, back to back; BENCH_IDLE_POLL=0 runs everything as booted.';
+    'slower it is (bench/lib/idle-poll.ts; docs/benchmarks.md, "Idle CPUs"). ' +
+    `${withAb ? 'The "Idle CPUs" rows at the end measure one case both ways, back to back. ' : ''}BENCH_IDLE_POLL=0 runs everything as booted.`;
 }
 
 /** The idle-CPU A/B: the same servers and case with the CPUs held polling, then as booted. */
