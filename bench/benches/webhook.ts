@@ -274,20 +274,41 @@ function acrossStandIns(all: readonly NetnsRun[], mode: NetnsRun['mode'], c: num
   return { goH1CpuMs: goH1, goH2CpuMs: goH2, oursH1CpuMs: oursH1, oursH2CpuMs: oursH2, goH1StsConnections: stat(runs[0], 'stsConnections').median };
 }
 
+/** One case's runs (mode, concurrency) by server; undefined when ours or Go did not run it (a trial of one token mode). */
+function caseRuns(runs: readonly NetnsRun[], mode: NetnsRun['mode'], c: number) {
+  const of = (server: string) => runs.filter((r) => r.server === server && r.mode === mode && r.connections === c);
+  const [ours, go, floor] = [of('ours'), of('go'), of(FLOORS[mode].server)];
+  return ours.length === 0 || go.length === 0 ? undefined : { ours, go, floor };
+}
+
+/** Ours against Go for one metric of a case. */
+function oursVsGo(caseName: string, ours: readonly NetnsRun[], go: readonly NetnsRun[], metric: Metric, unit: string, name: string,
+  target?: { text: string; met: (ratio: number, ours: number) => boolean }): BenchRow {
+  const [o, g] = [stat(ours, metric), stat(go, metric)];
+  return row({ case: caseName, metric: name, unit, ours: o.median, baseline: g.median, baselineName: BASELINE, oursRange: o.range, baselineRange: g.range, target });
+}
+
+/** Ours' CPU per request against its token mode's Node floor, when the floor ran. */
+function floorRow(caseName: string, mode: NetnsRun['mode'], ours: readonly NetnsRun[], floor: readonly NetnsRun[]): BenchRow[] {
+  if (floor.length === 0) return [];
+  const [o, f] = [stat(ours, 'cpuMsPerRequest'), stat(floor, 'cpuMsPerRequest')];
+  return [row({
+    case: caseName, metric: FLOORS[mode].metric, unit: 'ms', ours: o.median, baseline: f.median, baselineName: FLOORS[mode].name,
+    oursRange: o.range, baselineRange: f.range,
+  })];
+}
+
 function variantRows(runs: readonly NetnsRun[], variant: StsVariant, all: readonly NetnsRun[]): BenchRow[] {
   const label = variant === 'h2' ? 'STS h2' : 'STS HTTP/1.1';
   const rows: BenchRow[] = [];
   for (const mode of ['unique', 'repeated'] as const) {
     for (const c of CONCURRENCY) {
-      const of = (server: string) => runs.filter((r) => r.server === server && r.mode === mode && r.connections === c);
-      const [ours, go, floor] = [of('ours'), of('go'), of(FLOORS[mode].server)];
-      if (ours.length === 0 || go.length === 0) continue; // a trial run of one mode (BENCH_WEBHOOK_MODES)
+      const found = caseRuns(runs, mode, c);
+      if (!found) continue;
+      const { ours, go, floor } = found;
+      const caseName = `${label}: ${mode} tokens, c=${c}`;
       const pair = (metric: Metric, unit: string, name: string, target?: { text: string; met: (ratio: number, ours: number) => boolean }) => {
-        const [o, g] = [stat(ours, metric), stat(go, metric)];
-        const r = row({
-          case: `${label}: ${mode} tokens, c=${c}`, metric: name, unit, ours: o.median, baseline: g.median, baselineName: BASELINE,
-          oursRange: o.range, baselineRange: g.range, target,
-        });
+        const r = oursVsGo(caseName, ours, go, metric, unit, name, target);
         const cpuRatio = stat(ours, 'cpuMsPerRequest').median / stat(go, 'cpuMsPerRequest').median;
         return { ...r, explanation: explainWebhookRow(r, floor.length > 0 ? stat(floor, 'cpuMsPerRequest').median : undefined, cpuRatio, acrossStandIns(all, mode, c)) };
       };
@@ -302,14 +323,8 @@ function variantRows(runs: readonly NetnsRun[], variant: StsVariant, all: readon
         pair('stsConnections', 'count', 'STS connections opened per run'),
         pair('errors', 'count', 'errors per run'),
         pair('peakRssMb', 'MB', 'server peak RSS so far (VmHWM)'),
+        ...floorRow(caseName, mode, ours, floor),
       );
-      if (floor.length > 0) {
-        const [o, f] = [stat(ours, 'cpuMsPerRequest'), stat(floor, 'cpuMsPerRequest')];
-        rows.push(row({
-          case: `${label}: ${mode} tokens, c=${c}`, metric: FLOORS[mode].metric, unit: 'ms', ours: o.median, baseline: f.median,
-          baselineName: FLOORS[mode].name, oursRange: o.range, baselineRange: f.range,
-        }));
-      }
     }
   }
   return rows;
@@ -333,21 +348,16 @@ export function idleAbRows(held: readonly NetnsRun[], asBooted: readonly NetnsRu
   const rows: BenchRow[] = [];
   for (const [condition, runs] of [[IDLE_CONDITIONS.held, held], [IDLE_CONDITIONS.asBooted, asBooted]] as const) {
     for (const mode of ['unique', 'repeated'] as const) {
-      const of = (server: string) => runs.filter((r) => r.server === server && r.mode === mode && r.connections === IDLE_AB.c);
-      const [ours, go, floor] = [of('ours'), of('go'), of(FLOORS[mode].server)];
-      if (ours.length === 0 || go.length === 0) continue;
+      const found = caseRuns(runs, mode, IDLE_AB.c);
+      if (!found) continue;
+      const { ours, go, floor } = found;
       const caseName = `Idle CPUs ${condition}: STS ${IDLE_AB.sts}, ${mode} tokens, c=${IDLE_AB.c}`;
-      for (const [metric, name, unit] of [['reqPerSec', 'throughput', 'req/s'], ['cpuMsPerRequest', 'server CPU per request', 'ms'], ['p99Ms', 'latency p99', 'ms']] as const) {
-        const [o, g] = [stat(ours, metric), stat(go, metric)];
-        rows.push(row({ case: caseName, metric: name, unit, ours: o.median, baseline: g.median, baselineName: BASELINE, oursRange: o.range, baselineRange: g.range }));
-      }
-      if (floor.length > 0) {
-        const [o, f] = [stat(ours, 'cpuMsPerRequest'), stat(floor, 'cpuMsPerRequest')];
-        rows.push(row({
-          case: caseName, metric: FLOORS[mode].metric, unit: 'ms', ours: o.median, baseline: f.median, baselineName: FLOORS[mode].name,
-          oursRange: o.range, baselineRange: f.range,
-        }));
-      }
+      rows.push(
+        oursVsGo(caseName, ours, go, 'reqPerSec', 'req/s', 'throughput'),
+        oursVsGo(caseName, ours, go, 'cpuMsPerRequest', 'ms', 'server CPU per request'),
+        oursVsGo(caseName, ours, go, 'p99Ms', 'ms', 'latency p99'),
+        ...floorRow(caseName, mode, ours, floor),
+      );
     }
   }
   return rows;
