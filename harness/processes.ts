@@ -1,6 +1,5 @@
 import { ChildProcess, spawn, SpawnOptions } from 'node:child_process';
-import { createWriteStream, readFileSync } from 'node:fs';
-import { once } from 'node:events';
+import { appendFileSync, closeSync, openSync, readFileSync } from 'node:fs';
 
 /**
  * Long-running child processes of the end-to-end run (etcd, kube-apiserver, webhook servers, proxies).
@@ -49,17 +48,34 @@ export function pinned(cpus: string | undefined, command: string, args: string[]
   return cpus === undefined ? [command, args] : ['taskset', ['-c', cpus, command, ...args]];
 }
 
+/**
+ * Starts `command args` with its stdout and stderr written straight to `logFile` (appended): the child holds the file
+ * itself, as a container runtime hands a container its log, so no process of ours is woken to copy its output. A
+ * benchmark's measuring process shares a CPU with the load generator (bench/workers/webhook-netns.ts), and copying a
+ * server's log lines through a pipe there competed with the load it measured.
+ */
 export function startProcess(name: string, command: string, args: string[], logFile: string, options: SpawnOptions = {}): ManagedProcess {
-  const log = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.pipe(log, { end: false });
-  child.stderr?.pipe(log, { end: false });
+  const fd = openSync(logFile, 'a');
+  let child: ChildProcess;
+  try {
+    // spawn() forks and execs before it returns: the child has its own copies of the descriptor by then.
+    child = spawn(command, args, { ...options, stdio: ['ignore', fd, fd] });
+  } finally {
+    closeSync(fd);
+  }
   let hasExited = false;
-  const exit = once(child, 'exit').then(() => {
-    hasExited = true;
-    log.end();
+  const exit = new Promise<void>((resolve) => {
+    const ended = () => {
+      hasExited = true;
+      resolve();
+    };
+    child.once('exit', ended);
+    // A program that could not be started emits 'error' and never 'exit' (events.once(child, 'exit') would reject).
+    child.on('error', (err) => {
+      appendFileSync(logFile, `spawn error: ${err.message}\n`);
+      if (child.pid === undefined) ended();
+    });
   });
-  child.on('error', (err) => log.write(`spawn error: ${err.message}\n`));
   const managed: ManagedProcess = {
     name,
     child,
