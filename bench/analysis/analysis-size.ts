@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, Page } from 'playwright-core';
 import { generateLargeCluster } from './large-cluster';
-import { machineFacts } from '../lib/machine';
+import { describeMachine, machineFacts } from '../lib/machine';
 import { SHOWN_ROWS } from '../../lib/analysis/report/report-html';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -156,7 +156,7 @@ export async function run(): Promise<void> {
       '',
       `Fixture (seed ${fixture.seed}): ${fixture.accessEntries} access entries, ${fixture.awsAuthRows} aws-auth rows, ${fixture.identityMappings} IAMIdentityMappings, ${fixture.namespaces.length} namespaces, ${fixture.rbacObjects} RBAC objects plus the bootstrap policy.`,
       '',
-      `Machine: ${result.machine.cores} × ${result.machine.cpu}, Node ${result.machine.node}. **${result.machine.conditions}.**`,
+      `Machine: ${describeMachine(result.machine)}. **${result.machine.conditions}.**`,
       '',
       result.method,
       '',

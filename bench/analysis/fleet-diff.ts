@@ -15,7 +15,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateLargeCluster } from './large-cluster';
-import { machineFacts } from '../lib/machine';
+import { describeMachine, machineFacts } from '../lib/machine';
 import { median } from '../lib/stats';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -119,7 +119,7 @@ function main(): void {
       '|---|---|---|---|---|---|',
       ...Object.entries(figures).flatMap(([c, rs]) => rs.map((r, i) => `| ${c} | ${i + 1} | ${r.wallS.toFixed(2)} | ${r.cpuS.toFixed(2)} | ${r.peakRssMiB} | ${r.load1.toFixed(2)} |`)),
       '',
-      `Machine: ${result.machine.cores} cores (${result.machine.cpu}), ${result.machine.memoryGiB} GiB, Node ${result.machine.node}, ${result.machine.platform}. Written ${result.machine.date}.`,
+      `Machine: ${describeMachine(result.machine)}. Written ${result.machine.date}.`,
       '',
     ].join('\n');
     writeFileSync(path.join(RESULTS, 'fleet-diff.md'), md);

@@ -10,7 +10,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { join } from 'node:path';
-import { machineFacts } from '../lib/machine';
+import { describeMachine, machineFacts } from '../lib/machine';
 import { median } from '../lib/stats';
 import { runWorker, WorkerMeasurement } from '../lib/worker';
 
@@ -123,7 +123,7 @@ ${reading}${loaded ? '**Figures are upper bounds**: the machine was loaded by ot
 - Each figure is the median over the runs; fleet and separate apps alternate. Wall and CPU are measured around the work inside each process: Node's start and the top-level imports are not counted (so the separate apps' C start-ups are under-counted: a lower bound for them), but aws-cdk-lib loads most of its modules lazily on first use, which falls inside the timed work on both sides — once for the fleet, once per app for the separate apps. CPU is user + system of the worker; peak RSS is the process's maxRSS.
 - Load average (1/5/15 min) before ${loadBefore.map((x) => x.toFixed(2)).join(' / ')}, after ${loadAfter.map((x) => x.toFixed(2)).join(' / ')}.
 
-Machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}. Written ${machine.date}${results.length < planned ? ` after ${results.length} of ${planned} cases` : ''}.
+Machine: ${describeMachine(machine)}. Written ${machine.date}${results.length < planned ? ` after ${results.length} of ${planned} cases` : ''}.
 `);
 }
 

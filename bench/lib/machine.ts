@@ -44,6 +44,14 @@ export function cpuIdleFacts(sys = '/sys'): string | undefined {
   return `cpuidle ${driver}${pollNs === undefined ? '' : `, polling ${pollNs} ns before a halt`}`;
 }
 
+/**
+ * The machine in one phrase, the same wherever a report names it (RESULTS.md's header and Host lines, the analysis
+ * and fleet reports): `<cpu>, <n> cores, <m> GiB, <platform> (<cpuIdle>); Node <version>`.
+ */
+export function describeMachine(m: Pick<MachineFacts, 'cpu' | 'cores' | 'memoryGiB' | 'platform' | 'cpuIdle' | 'node'>): string {
+  return `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.platform}${m.cpuIdle ? ` (${m.cpuIdle})` : ''}; Node ${m.node}`;
+}
+
 export function machineFacts(): MachineFacts {
   return {
     date: new Date().toISOString(),

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { MachineFacts } from './machine';
+import { describeMachine, MachineFacts } from './machine';
 import { BenchResult, BenchRow } from './result';
 
 function fmt(n: number): string {
@@ -24,8 +24,8 @@ export function toMarkdown(machine: MachineFacts, results: readonly BenchResult[
   const lines = [
     '# Benchmark results',
     '',
-    `Latest run ${machine.date} on ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, ${machine.platform};`,
-    `Node ${machine.node}; ${machine.go}. Results of earlier runs are kept, each under its own "Host:" line. Every ratio is ours / baseline measured in the same run (medians; min–max of the repetitions in brackets where shown).`,
+    `Latest run ${machine.date} on ${describeMachine(machine)}; ${machine.go}.`,
+    `Results of earlier runs are kept, each under its own "Host:" line. Every ratio is ours / baseline measured in the same run (medians; min–max of the repetitions in brackets where shown).`,
     ...(machine.conditions ? ['', `Load: ${machine.conditions}`] : []),
     '',
   ];
@@ -49,7 +49,7 @@ export function toMarkdown(machine: MachineFacts, results: readonly BenchResult[
 export function hostLine(result: BenchResult): string {
   const m = result.machine;
   if (!m) return 'Host: not recorded (measured before results carried their host; the header above is the latest run\'s machine, not necessarily this one\'s).';
-  return `Host: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.platform}${m.cpuIdle ? ` (${m.cpuIdle})` : ''}; Node ${m.node}; measured ${m.date}` +
+  return `Host: ${describeMachine(m)}; measured ${m.date}` +
     `${m.conditions ? `; ${m.conditions}` : ''}.`;
 }
 

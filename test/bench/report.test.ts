@@ -27,6 +27,13 @@ describe('benchmark report: every result under its own host', () => {
     expect(sections[0]).toMatch(/^Title webhook\n\nHost: AMD EPYC,/);
     expect(sections[1]).toMatch(/^Title webhook-2cores\n\nHost: Intel\(R\) Xeon\(R\) Processor,/);
     expect(sections[2]).toMatch(/^Title synth\n\nHost: not recorded/);
-    expect(md).toContain('Latest run 2026-12-07T20:00:00.000Z on 2 cores (Intel(R) Xeon(R) Processor)');
+    expect(md).toContain('Latest run 2026-12-07T20:00:00.000Z on Intel(R) Xeon(R) Processor, 2 cores, 24 GiB');
+  });
+
+  test('the header and a Host line name one machine in the same words', () => {
+    const md = toMarkdown(latest, [result('webhook-2cores', latest)]);
+    const machine = 'Intel(R) Xeon(R) Processor, 2 cores, 24 GiB, linux 6.18.44 x64; Node v22.23.5';
+    expect(md).toContain(`Latest run 2026-12-07T20:00:00.000Z on ${machine}; go version go1.26.8 linux/amd64.`);
+    expect(md).toContain(`Host: ${machine}; measured 2026-12-07T20:00:00.000Z.`);
   });
 });
