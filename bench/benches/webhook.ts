@@ -5,8 +5,8 @@
  * are what is measured. Both reach it by the same route: inside a user + network + mount namespace
  * (`unshare -rnm`, loopback only) whose /etc/hosts sends sts.us-east-1.amazonaws.com to 127.0.0.1, each resolves
  * the STS host by ordinary DNS and dials port 443 — no test-only dial override, no proxy. The server under test is
- * pinned to CPU 0; wrk (-t1), the stand-in and the measuring process (which also drains both servers' log pipes)
- * share CPU 1 (bench/workers/webhook-netns.ts measures).
+ * pinned to CPU 0; wrk (-t1), the stand-in and the measuring process share CPU 1 (bench/workers/webhook-netns.ts
+ * measures); each server writes its log lines straight to a file (harness/processes.ts).
  * The moto-backed run (bench/benches/webhook-sts-bound.ts) stays as the "STS-bound" table.
  */
 import { execFileSync } from 'node:child_process';
