@@ -27,7 +27,7 @@ import { startStsFastForStsHost } from '../lib/sts-fast';
 import { BenchResult, BenchRow, row } from '../lib/result';
 import { median } from '../lib/stats';
 import { benchIdentities } from '../lib/token-pool';
-import { holdIdlePolling } from '../lib/idle-poll';
+import { holdIdlePolling, idleConditionNote } from '../lib/idle-poll';
 import { goAuthenticatorBinary } from '../lib/tools';
 
 const CLUSTER = 'kube-apiserver-bench';
@@ -256,7 +256,7 @@ export async function run(): Promise<BenchResult> {
 
 /** The table of recorded cells (the `bench: kube-apiserver-client {…}` lines of a run's stderr are such cells). */
 export function resultOfCells(cells: readonly Cell[], idle?: string): BenchResult {
-  const notes = [...(idle ? [`Idle CPUs during the run: ${idle} (bench/lib/idle-poll.ts; docs/benchmarks.md, "Idle CPUs").`] : []), ...notesOf(cells)];
+  const notes = [...(idle ? [idleConditionNote(idle)] : []), ...notesOf(cells)];
   return { name: 'kube-apiserver-client', title: 'kube-apiserver as the webhook client: ours (serve --workers auto) vs Go aws-iam-authenticator', rows: rowsOf(cells), notes };
 }
 

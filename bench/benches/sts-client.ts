@@ -15,6 +15,7 @@ import { buildGoProgram } from '../lib/go-build';
 import { BenchResult, BenchRow, row } from '../lib/result';
 import { startStsFast } from '../lib/sts-fast';
 import { median } from '../lib/stats';
+import { withIdlePolling } from '../lib/idle-poll';
 
 const HOST = 'sts.us-east-1.amazonaws.com';
 const CALLS = Number(process.env.BENCH_STS_CLIENT_CALLS ?? 20_000);
@@ -55,7 +56,11 @@ async function measure(binary: string, dir: string, h2: boolean, inFlight: numbe
   }
 }
 
-export async function run(): Promise<BenchResult> {
+export function run(): Promise<BenchResult> {
+  return withIdlePolling(measureAll);
+}
+
+async function measureAll(): Promise<BenchResult> {
   const binary = buildGoProgram('sts-fast');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-sts-client-'));
   try {

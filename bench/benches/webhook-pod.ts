@@ -22,6 +22,7 @@ import { median } from '../lib/stats';
 import { startStsFastForStsHost } from '../lib/sts-fast';
 import { benchIdentities, TokenSource } from '../lib/token-pool';
 import { wrkReviews } from '../lib/wrk-review';
+import { withIdlePolling } from '../lib/idle-poll';
 
 const CLUSTER = 'bench-pod';
 const ACCOUNT = '123456789012';
@@ -40,7 +41,11 @@ interface Run {
   readonly errors: number;
 }
 
-export async function run(): Promise<BenchResult> {
+export function run(): Promise<BenchResult> {
+  return withIdlePolling(measureAll);
+}
+
+async function measureAll(): Promise<BenchResult> {
   const limitBytes = DEFAULT_AUTHENTICATOR_MEMORY_MIB * 2 ** 20;
   const cgroups = (['flags', 'node-default'] as const).map((v) => [v, makeMemoryCgroup(limitBytes, `eks-access-bench-${v}-${process.pid}`)] as const);
   const missing = cgroups.find(([, c]) => !('dir' in c));

@@ -14,6 +14,7 @@
  * the polling CPU sees, for every server alike. `BENCH_IDLE_POLL=0` measures as the host booted.
  */
 import { closeSync, constants, openSync, readSync, writeSync } from 'node:fs';
+import type { BenchResult } from './result';
 
 export const CPU_LATENCY_DEVICE = '/dev/cpu_dma_latency';
 
@@ -73,4 +74,23 @@ export function holdIdlePolling(options: { device?: string; env?: NodeJS.Process
       open = undefined;
     },
   };
+}
+
+/** The note a result carries first: what the idle CPUs did while it was measured. */
+export function idleConditionNote(description: string): string {
+  return `Idle CPUs during the run: ${description} (bench/lib/idle-poll.ts; docs/benchmarks.md, "Idle CPUs").`;
+}
+
+/**
+ * Runs a loopback benchmark with the idle CPUs held polling (released afterwards, whatever happens) and puts the
+ * condition's note first in its result.
+ */
+export async function withIdlePolling(measure: () => Promise<BenchResult>, options: { device?: string; env?: NodeJS.ProcessEnv } = {}): Promise<BenchResult> {
+  const idle = holdIdlePolling(options);
+  try {
+    const result = await measure();
+    return { ...result, notes: [idleConditionNote(idle.description), ...result.notes] };
+  } finally {
+    idle.release();
+  }
 }

@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cpuLatencyTargetUs, CPU_LATENCY_DEVICE, HELD_DESCRIPTION, holdIdlePolling } from '../../bench/lib/idle-poll';
+import { cpuLatencyTargetUs, CPU_LATENCY_DEVICE, HELD_DESCRIPTION, holdIdlePolling, idleConditionNote, withIdlePolling } from '../../bench/lib/idle-poll';
 import { cpuIdleFacts } from '../../bench/lib/machine';
 import { hostLine } from '../../bench/lib/report';
 
@@ -49,6 +49,49 @@ describe('holding idle CPUs polling for loopback benchmarks', () => {
       real.release();
     }
     expect(real.held).toBe(false);
+  });
+});
+
+/** Descriptors of this process open on `file` (Linux /proc). */
+function openOn(file: string): number {
+  return readdirSync('/proc/self/fd').filter((fd) => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`) === file;
+    } catch {
+      return false;
+    }
+  }).length;
+}
+
+describe('a loopback benchmark measured with idle CPUs held polling', () => {
+  const result = { name: 'b', title: 'B', rows: [], notes: ['its own note'] };
+
+  test('holds the device while it measures, lets go after, and puts the condition first in its notes', async () => {
+    const device = path.join(dir, 'cpu_dma_latency');
+    writeFileSync(device, Buffer.from([0xff, 0xff, 0xff, 0x7f]));
+    let heldWhileMeasuring = 0;
+    const measured = await withIdlePolling(async () => {
+      heldWhileMeasuring = openOn(device);
+      return result;
+    }, { device, env: {} });
+    expect(heldWhileMeasuring).toBe(1);
+    expect([...readFileSync(device)]).toEqual([0, 0, 0, 0]);
+    expect(openOn(device)).toBe(0);
+    expect(measured.notes).toEqual([idleConditionNote(HELD_DESCRIPTION), 'its own note']);
+  });
+
+  test('lets go when the measurement fails, and the failure stays the caller\'s', async () => {
+    const device = path.join(dir, 'cpu_dma_latency');
+    writeFileSync(device, Buffer.from([1, 0, 0, 0]));
+    await expect(withIdlePolling(async () => {
+      throw new Error('wrk is missing');
+    }, { device, env: {} })).rejects.toThrow('wrk is missing');
+    expect(openOn(device)).toBe(0);
+  });
+
+  test('as booted, the note says why', async () => {
+    const measured = await withIdlePolling(async () => result, { device: path.join(dir, 'missing'), env: {} });
+    expect(measured.notes[0]).toMatch(/^Idle CPUs during the run: idle CPUs as the host booted them \(/);
   });
 });
 
