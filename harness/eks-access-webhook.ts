@@ -96,6 +96,8 @@ export async function startEksAccessWebhook(opts: WebhookOptions): Promise<Runni
   const [command, args] = pinned(opts.cpus, ...(opts.memoryCgroup ? opts.memoryCgroup.wrap(process.execPath, nodeArgs) : [process.execPath, nodeArgs] as const));
   const proc = startProcess('eks-access serve', command, args, join(opts.dir, 'eks-access-serve.log'), {
     env: { PATH: process.env.PATH, HOME: opts.dir },
+    // In a memory cgroup (a pod's limit), the log is written from outside it, as a container runtime's shim does.
+    logWriter: opts.memoryCgroup ? 'parent' : 'child',
   });
   const caPem = readFileSync(init.files.caCert, 'utf8');
   const base = `https://127.0.0.1:${port}`;

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn, SpawnOptions } from 'node:child_process';
-import { appendFileSync, closeSync, openSync, readFileSync } from 'node:fs';
+import { appendFileSync, closeSync, createWriteStream, openSync, readFileSync } from 'node:fs';
 
 /**
  * Long-running child processes of the end-to-end run (etcd, kube-apiserver, webhook servers, proxies).
@@ -49,19 +49,32 @@ export function pinned(cpus: string | undefined, command: string, args: string[]
 }
 
 /**
- * Starts `command args` with its stdout and stderr written straight to `logFile` (appended): the child holds the file
- * itself, as a container runtime hands a container its log, so no process of ours is woken to copy its output. A
- * benchmark's measuring process shares a CPU with the load generator (bench/workers/webhook-netns.ts), and copying a
- * server's log lines through a pipe there competed with the load it measured.
+ * Starts `command args` with its stdout and stderr appended to `logFile`.
+ *
+ * By default the child holds the file itself, so no process of ours is woken to copy its output: a benchmark's
+ * measuring process shares a CPU with the load generator (bench/workers/webhook-netns.ts), and copying a server's log
+ * lines through a pipe there competed with the load it measured. `logWriter: 'parent'` keeps the pipe, this process
+ * writing the file: for a child in a memory cgroup of its own, whose log file's page cache must not be charged to that
+ * cgroup — a container runtime's shim writes a container's log from outside the pod's cgroup.
  */
-export function startProcess(name: string, command: string, args: string[], logFile: string, options: SpawnOptions = {}): ManagedProcess {
-  const fd = openSync(logFile, 'a');
+export function startProcess(name: string, command: string, args: string[], logFile: string,
+  options: SpawnOptions & { logWriter?: 'child' | 'parent' } = {}): ManagedProcess {
+  const { logWriter = 'child', ...spawnOptions } = options;
   let child: ChildProcess;
-  try {
-    // spawn() forks and execs before it returns: the child has its own copies of the descriptor by then.
-    child = spawn(command, args, { ...options, stdio: ['ignore', fd, fd] });
-  } finally {
-    closeSync(fd);
+  if (logWriter === 'parent') {
+    const log = createWriteStream(logFile, { flags: 'a' });
+    child = spawn(command, args, { ...spawnOptions, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout?.pipe(log, { end: false });
+    child.stderr?.pipe(log, { end: false });
+    child.once('close', () => log.end());
+  } else {
+    const fd = openSync(logFile, 'a');
+    try {
+      // spawn() forks and execs before it returns: the child has its own copies of the descriptor by then.
+      child = spawn(command, args, { ...spawnOptions, stdio: ['ignore', fd, fd] });
+    } finally {
+      closeSync(fd);
+    }
   }
   let hasExited = false;
   const exit = new Promise<void>((resolve) => {

@@ -28,6 +28,23 @@ describe('startProcess', () => {
     expect(p.exited()).toBe(true);
   });
 
+  test('logWriter parent: this process copies the output through pipes into the same file (a child in a memory cgroup of its own)', async () => {
+    const log = join(dir, 'piped.log');
+    const p = startProcess('piped', process.execPath, ['-e', 'process.stdout.write("out line\\n"); process.stderr.write("err line\\n")'], log, { logWriter: 'parent' });
+    expect(p.child.stdout).not.toBeNull();
+    await once(p.child, 'close');
+    await p.stop();
+    // The write stream flushes after 'close': wait for the lines, within a bound.
+    const deadline = Date.now() + 5000;
+    let text = readFileSync(log, 'utf8');
+    while (!(text.includes('out line') && text.includes('err line')) && Date.now() < deadline) {
+      await new Promise((resolve) => setImmediate(resolve));
+      text = readFileSync(log, 'utf8');
+    }
+    expect(text).toContain('out line\n');
+    expect(text).toContain('err line\n');
+  });
+
   test('a command that cannot start leaves its reason in the log', async () => {
     const log = join(dir, 'missing.log');
     const p = startProcess('missing', join(dir, 'no-such-program'), [], log);
