@@ -27,7 +27,7 @@ import { startStsFastForStsHost } from '../lib/sts-fast';
 import { BenchResult, BenchRow, row } from '../lib/result';
 import { median } from '../lib/stats';
 import { benchIdentities } from '../lib/token-pool';
-import { holdIdlePolling, idleConditionNote } from '../lib/idle-poll';
+import { withIdlePolling } from '../lib/idle-poll';
 import { goAuthenticatorBinary } from '../lib/tools';
 
 const CLUSTER = 'kube-apiserver-bench';
@@ -147,10 +147,13 @@ export async function run(): Promise<BenchResult> {
   if (process.env.BENCH_KUBE_APISERVER !== '1') {
     return { name: 'kube-apiserver-client', title: 'kube-apiserver as the webhook client (not run: BENCH_KUBE_APISERVER=1)', rows: [], notes: ['Skipped.'] };
   }
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-kas-'));
   // As in the webhook benchmark: every process here talks over loopback, and on this machine waking a halted CPU is
   // charged to the writer (bench/lib/idle-poll.ts).
-  const idle = holdIdlePolling();
+  return withIdlePolling(measureCells);
+}
+
+async function measureCells(): Promise<BenchResult> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-kas-'));
   const stops: Array<() => Promise<void> | void> = [];
   const cells: Cell[] = [];
   try {
@@ -249,15 +252,13 @@ export async function run(): Promise<BenchResult> {
   } finally {
     for (const stop of stops.reverse()) await Promise.resolve(stop()).catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
-    idle.release();
   }
-  return resultOfCells(cells, idle.description);
+  return resultOfCells(cells);
 }
 
 /** The table of recorded cells (the `bench: kube-apiserver-client {…}` lines of a run's stderr are such cells). */
-export function resultOfCells(cells: readonly Cell[], idle?: string): BenchResult {
-  const notes = [...(idle ? [idleConditionNote(idle)] : []), ...notesOf(cells)];
-  return { name: 'kube-apiserver-client', title: 'kube-apiserver as the webhook client: ours (serve --workers auto) vs Go aws-iam-authenticator', rows: rowsOf(cells), notes };
+export function resultOfCells(cells: readonly Cell[]): BenchResult {
+  return { name: 'kube-apiserver-client', title: 'kube-apiserver as the webhook client: ours (serve --workers auto) vs Go aws-iam-authenticator', rows: rowsOf(cells), notes: notesOf(cells) };
 }
 
 /** The measured reason for a missed target, from the cells' own figures (ours `o`, Go `g`). */

@@ -17,7 +17,7 @@ import { buildGoProgram } from '../lib/go-build';
 import { BenchResult, BenchRow, row } from '../lib/result';
 import { median } from '../lib/stats';
 import { goAuthenticatorBinary } from '../lib/tools';
-import { holdIdlePolling } from '../lib/idle-poll';
+import { holdIdlePolling, idleConditionNote } from '../lib/idle-poll';
 import { SERVE_NODE_FLAGS } from '../../authenticator/server/node-flags';
 import type { NetnsConfig, NetnsRun, StsVariant } from '../workers/webhook-netns';
 
@@ -369,10 +369,9 @@ const IDLE_CONDITIONS = { held: 'held polling', asBooted: 'as booted (halting)' 
 
 /** `withAb`: the table ends with the A/B rows (idleAbRows). */
 function idleNote(description: string, withAb: boolean): string {
-  return `Idle CPUs during the measured runs: ${description}. This machine's idle CPUs halt at once (its Host line; the ` +
-    'kernel\'s default for a KVM guest is to poll 200 µs first), and a socket write on loopback that wakes a halted peer ' +
-    'interrupts its CPU at the writer\'s expense, so a server is charged for waking wrk and the stand-in, the more the ' +
-    'slower it is (bench/lib/idle-poll.ts; docs/benchmarks.md, "Idle CPUs"). ' +
+  return `${idleConditionNote(description)} This machine's idle CPUs halt at once (its Host line; the kernel's default ` +
+    'for a KVM guest is to poll 200 µs first), and a socket write on loopback that wakes a halted peer interrupts its CPU ' +
+    'at the writer\'s expense, so a server is charged for waking wrk and the stand-in, the more the slower it is. ' +
     `${withAb ? 'The "Idle CPUs" rows at the end measure one case both ways, back to back. ' : ''}BENCH_IDLE_POLL=0 runs everything as booted.`;
 }
 
